@@ -1,0 +1,34 @@
+#!/bin/sh
+# install-deps.sh -- make sure the Debian packages hwsweep builds with are
+# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check.
+#   scripts/install-deps.sh          install what is missing (needs root)
+#   scripts/install-deps.sh --check  exit 1 and print the apt-get command if anything is missing
+set -eu
+PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check"
+
+missing=""
+command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+if command -v pkg-config >/dev/null 2>&1; then
+  pkg-config --exists yaml-0.1 || missing="$missing libyaml-dev"
+  pkg-config --exists sqlite3 || missing="$missing libsqlite3-dev"
+  pkg-config --exists check || missing="$missing check"
+else
+  missing="$missing libyaml-dev libsqlite3-dev check"
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "${1:-}" = "--check" ] && [ "$(id -u)" != 0 ]; then
+  echo "hwsweep needs these Debian packages:$missing" >&2
+  echo "install them with:  sudo apt-get install -y $PKGS" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "run as root, or: sudo apt-get install -y $PKGS" >&2
+  exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq $PKGS >&2

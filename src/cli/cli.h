@@ -1,0 +1,25 @@
+/*
+ * cli.h -- the subcommands of bin/hwsweep, one file each (cmd_NAME.c), and
+ * the option helpers they share.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+
+int cmd_hw(int argc, char **argv);
+int cmd_sw(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* Defaults shared by the subcommands. */
+#define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"
+#define DEFAULT_OUTDIR "outputs"
+
+/* Parse a -j value: 1..1024; 0 = all cores.  -1 when invalid. */
+int cli_threads(const char *s);
+/* The command line as one string, for the runs table (static buffer per call site). */
+void cli_command_line(int argc, char **argv, char *buf, unsigned len);
+/* All cores (OpenMP's default thread count). */
+int cli_all_cores(void);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * main.c -- bin/hwsweep: dispatch to the subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "version.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command_t;
+
+static const command_t commands[] = {
+    {"hw", cmd_hw, "explore the hardware of HW.yaml: every chip, package and server point"},
+    {"sw", cmd_sw, "evaluate a model on the valid servers of an explored hardware"},
+    {"run", cmd_run, "hw then sw in one go"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hwsweep <command> [options]\n\n"
+               "hwsweep evaluates LLM inference hardware design spaces (ReaLLM v1's model):\n"
+               "validity, cost and TCO of every chip/package/server point, then latency,\n"
+               "power and TCO per token of every system built from them.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'hwsweep <command> --help' describes a command's options.\n"
+               "Exit status: 0 done, 2 bad input, 1 other failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("hwsweep %s\n", HWSWEEP_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "hwsweep: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,96 @@
+/*
+ * hw_job.c -- `hwsweep hw`: hardware exploration of one configuration into
+ * OUTDIR/NAME/NAME.db and OUTDIR/NAME/NAME.csv.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/hw_engine.h"
+#include "engine/jobs.h"
+#include "hw/hw_config.h"
+#include "store/csv.h"
+#include "store/db.h"
+
+int job_mkdirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pts, double t0)
+{
+    char dir[4096], db_path[4200], csv_path[4200], err[DB_ERR_MAX];
+    snprintf(dir, sizeof dir, "%s/%s", o->outdir, name);
+    snprintf(db_path, sizeof db_path, "%s/%s.db", dir, name);
+    snprintf(csv_path, sizeof csv_path, "%s/%s.csv", dir, name);
+    if (job_mkdirs(dir)) {
+        fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_FAIL;
+    }
+    sqlite3 *db = db_open(db_path, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return EXIT_FAIL;
+    }
+    run_input_t inputs[] = {{"hardware", o->hw_path}, {"constants", o->constants_path}};
+    run_info_t run = {"hw", o->command, o->threads, inputs, 2, t0};
+    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || hw_store_replace(db, pts, err, sizeof err) ||
+             db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "hwsweep: %s: %s\n", db_path, err);
+        db_close(db);   /* an open transaction rolls back */
+        return EXIT_FAIL;
+    }
+    db_close(db);
+    if (csv_write_hw_summary(csv_path, pts)) {
+        fprintf(stderr, "hwsweep: cannot write %s: %s\n", csv_path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (!o->quiet)
+        printf("wrote %s\nwrote %s\n", csv_path, db_path);
+    return EXIT_OK;
+}
+
+int job_hw(const job_opts_t *o)
+{
+    double t0 = db_now();
+    cfg_err_t err;
+    hw_constants_t hc;
+    hw_config_t cfg;
+    if (hw_constants_load(o->constants_path, &hc, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    if (hw_config_load(o->hw_path, &cfg, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    hw_points_t pts;
+    hw_stats_t st;
+    if (hw_engine_eval(&cfg, &hc, o->threads, &pts, &st)) {
+        fprintf(stderr, "hwsweep: out of memory evaluating %s\n", o->hw_path);
+        hw_config_free(&cfg);
+        return EXIT_FAIL;
+    }
+    double t1 = db_now();
+    if (!o->quiet)
+        printf("%s: %zu chips (%zu valid), %zu packages (%zu valid), %zu servers (%zu valid); "
+               "%zu heat sink searches; %.3f s\n",
+               cfg.name, pts.n_chips, st.valid_chips, pts.n_packages, st.valid_packages, pts.n_servers,
+               st.valid_servers, st.heatsink_searches, t1 - t0);
+    int rc = store_hw(o, cfg.name, &pts, t0);
+    hw_points_free(&pts);
+    hw_config_free(&cfg);
+    return rc;
+}

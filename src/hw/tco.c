@@ -1,0 +1,36 @@
+/*
+ * tco.c -- server TCO (ReaLLM v1 TCO.py).  Owns the annuity interest
+ * formula and the split into a fixed part (server capex) and a power part.
+ */
+#include <math.h>
+
+#include "hw/tco.h"
+
+double hw_total_interest_usd(double borrowed_usd, double annual_rate, double years)
+{
+    double n = years * 12;
+    double r = annual_rate / 12;
+    double growth = pow(1 + r, n);
+    double monthly = r * borrowed_usd * growth / (growth - 1);
+    return monthly * n - borrowed_usd;
+}
+
+tco_t hw_tco_eval(const tco_constants_t *c, double tdp, double cost, double life)
+{
+    tco_t t;
+    t.dc_amortization = c->DCCapex * tdp * life / c->DCAmortPeriod;
+    t.dc_interest = hw_total_interest_usd(c->DCCapex, c->InterestRate, c->DCAmortPeriod)
+                    * tdp * life / c->DCAmortPeriod;
+    /* quirk: DCOpex is $/kW/month but multiplies the TDP in watts */
+    t.dc_opex = c->DCOpex * tdp * life * 12;
+    /* quirk: electricity as the reference writes it ($/kWh / 1000 x hours) */
+    t.srv_power = c->ElectricityCost * c->SrvAvgPwr / 1000 * 24 * 30 * tdp * life * 12;
+    t.pue_overhead = t.srv_power * (c->PUE - 1.0);
+    t.srv_amortization = cost;
+    t.srv_opex = t.srv_amortization * c->SrvOpexRate;
+    t.srv_interest = hw_total_interest_usd(cost, c->InterestRate, life);
+    t.fix_part = t.srv_amortization + t.srv_interest + t.srv_opex;
+    t.power_part = t.dc_amortization + t.dc_interest + t.dc_opex + t.srv_power + t.pue_overhead;
+    t.total = t.fix_part + t.power_part;
+    return t;
+}

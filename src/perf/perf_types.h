@@ -1,0 +1,57 @@
+/*
+ * perf_types.h -- inputs of the software evaluation: the LLM (model YAML)
+ * and one expanded system configuration (system YAML), as the config layer
+ * fills them.  The perf module derives everything else.
+ */
+#ifndef PERF_PERF_TYPES_H
+#define PERF_PERF_TYPES_H
+
+#include <stdbool.h>
+
+#define PERF_NAME_MAX 64
+
+/* How attention output communication is modelled (the reference keys it on
+ * d: 18432 -> PaLM, 8192 -> Llama, else one all-reduce). */
+typedef enum {
+    ATTN_COMM_DEFAULT = 0,   /* follow the reference's rule on d */
+    ATTN_COMM_ALLREDUCE,     /* one all-reduce */
+    ATTN_COMM_PALM,          /* two all-to-alls */
+    ATTN_COMM_LLAMA          /* one all-reduce plus two all-to-alls */
+} attn_comm_t;
+
+typedef struct {
+    char name[PERF_NAME_MAX];
+    double num_layers;
+    double d;
+    double num_heads;
+    double d_head;               /* 0 = d // num_heads */
+    double d_ff;                 /* 0 = 4 d */
+    char act[32];                /* gelu, swiglu, ... ('glu' in it = gated) */
+    double heads_per_kv_cache;   /* default 1 */
+    double bytes_per_number;     /* default 2 */
+    attn_comm_t attn_comm;
+} model_cfg_t;
+
+typedef struct {
+    double t, p, c, micro_batch, prefill_micro_batch; /* 0 = batch */
+} mapping_cfg_t;
+
+typedef struct {
+    char allreduce_algo[32];       /* default "ring" */
+    double sub_sys_num_servers;    /* 0 = not given */
+    /* sizing: at least one of the four (0 = not given) */
+    double num_servers;
+    double kv_cache_ratio;
+    double max_ctx_len_batch_1;
+    double max_tco;
+    double max_batch;              /* default 1024 */
+    double prefill_len, generate_len; /* eval_len, default [128, 129] */
+    bool energy_model;             /* default true */
+    double compute_perf_efficiency;   /* default 1 */
+    double io_bandwidth_efficiency;   /* default 1 */
+    double weight_bandwidth_efficiency; /* default 1 */
+    bool has_default_mapping;
+    mapping_cfg_t default_mapping;
+} system_cfg_t;
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * csv.c -- CSV output (see csv.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/numfmt.h"
+#include "hw/summary.h"
+#include "store/csv.h"
+
+int csv_open(csv_t *c, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->path, sizeof c->path, "%s", path);
+    snprintf(c->tmp, sizeof c->tmp, "%s.tmp.%ld", path, (long)getpid());
+    c->f = fopen(c->tmp, "w");
+    return c->f ? 0 : -1;
+}
+
+void csv_text(csv_t *c, const char *s)
+{
+    if (c->cells++)
+        fputc(',', c->f);
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, c->f);
+        return;
+    }
+    fputc('"', c->f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', c->f);
+        fputc(*s, c->f);
+    }
+    fputc('"', c->f);
+}
+
+void csv_num(csv_t *c, double v)
+{
+    char buf[40];
+    num_shortest(buf, sizeof buf, v);
+    csv_text(c, buf);
+}
+
+void csv_end_row(csv_t *c)
+{
+    fputs("\r\n", c->f);
+    c->cells = 0;
+}
+
+int csv_commit(csv_t *c)
+{
+    int bad = fflush(c->f) != 0 || ferror(c->f) || fsync(fileno(c->f)) != 0;
+    bad |= fclose(c->f) != 0;
+    c->f = NULL;
+    if (bad || rename(c->tmp, c->path) != 0) {
+        unlink(c->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void csv_abort(csv_t *c)
+{
+    if (c->f)
+        fclose(c->f);
+    c->f = NULL;
+    unlink(c->tmp);
+}
+
+int csv_write_hw_summary(const char *path, const hw_points_t *pts)
+{
+    csv_t c;
+    if (csv_open(&c, path))
+        return -1;
+    for (int i = 0; i < HW_SUMMARY_NCOLS; i++)
+        csv_text(&c, hw_summary_columns[i]);
+    csv_end_row(&c);
+    summary_cell_t cells[HW_SUMMARY_NCOLS];
+    for (size_t i = 0; i < pts->n_servers; i++) {
+        if (!pts->servers[i].valid)
+            continue;
+        hw_summary_row(&pts->servers[i], cells);
+        for (int k = 0; k < HW_SUMMARY_NCOLS; k++) {
+            if (cells[k].text)
+                csv_text(&c, cells[k].text);
+            else
+                csv_num(&c, cells[k].v);
+        }
+        csv_end_row(&c);
+    }
+    return csv_commit(&c);
+}

@@ -1,0 +1,30 @@
+/*
+ * csv.h -- plain RFC 4180 CSV files written atomically (a temporary file
+ * renamed into place), with numbers in their shortest round-trip form.
+ */
+#ifndef STORE_CSV_H
+#define STORE_CSV_H
+
+#include <stdio.h>
+
+#include "store/hw_store.h"
+
+typedef struct {
+    FILE *f;
+    char path[4096];
+    char tmp[4200];
+    int cells;      /* cells written on the current row */
+} csv_t;
+
+int csv_open(csv_t *c, const char *path);
+void csv_text(csv_t *c, const char *s);
+void csv_num(csv_t *c, double v);
+void csv_end_row(csv_t *c);
+/* Flush, fsync and rename into place; 0 on success.  csv_abort() drops it. */
+int csv_commit(csv_t *c);
+void csv_abort(csv_t *c);
+
+/* The hardware summary: valid servers in enumeration order. */
+int csv_write_hw_summary(const char *path, const hw_points_t *pts);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * db.h -- the SQLite database of one hardware (OUTDIR/NAME/NAME.db): opening
+ * it, the schema, transactions, and the runs table (provenance).
+ */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#define DB_ERR_MAX 512
+
+typedef struct {
+    const char *role;   /* "hardware", "constants", "model", "system", "sweep" */
+    const char *path;
+} run_input_t;
+
+typedef struct {
+    const char *kind;       /* "hw", "sw", "run" */
+    const char *command;    /* the command line */
+    int threads;
+    const run_input_t *inputs;
+    size_t n_inputs;
+    double started_at;      /* Unix seconds */
+} run_info_t;
+
+/* Open (creating) the database and its schema.  NULL + err on failure. */
+sqlite3 *db_open(const char *path, char *err, size_t errlen);
+void db_close(sqlite3 *db);
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+/* Insert a finished run row (inside the caller's transaction). */
+int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
+double db_now(void);
+
+#endif

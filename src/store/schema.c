@@ -1,0 +1,59 @@
+/*
+ * schema.c -- every table and view of a database, created in one place and
+ * versioned with PRAGMA user_version so that an old database is refused
+ * rather than half-understood.
+ */
+#include <stdio.h>
+
+#include "store/schema_sql.h"
+
+#define SCHEMA_VERSION 1
+
+static int user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int has_tables(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n > 0;
+}
+
+static int create_runs(sqlite3 *db, char *err, size_t errlen)
+{
+    static const char *sql =
+        "CREATE TABLE IF NOT EXISTS runs(run_id INTEGER PRIMARY KEY, kind TEXT, command TEXT, "
+        "inputs TEXT, tool_version TEXT, threads INTEGER, started_at TEXT, ended_at TEXT, status TEXT)";
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: creating runs: %s", msg ? msg : "?");
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+int db_schema_create(sqlite3 *db, char *err, size_t errlen)
+{
+    int v = user_version(db);
+    if (v != SCHEMA_VERSION && has_tables(db)) {
+        snprintf(err, errlen, "database schema version %d, this hwsweep writes version %d: "
+                 "remove the database (or choose another -o) and run again", v, SCHEMA_VERSION);
+        return -1;
+    }
+    if (create_runs(db, err, errlen) || hw_store_schema(db, err, errlen) || sw_store_schema(db, err, errlen))
+        return -1;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
