@@ -1,0 +1,198 @@
+/*
+ * golden_util.h -- helpers for the golden tests: read a CSV (ours, or the
+ * reference's "a, b, " style), compare two tables cell by cell within a
+ * relative tolerance, run a command, and read query results from SQLite.
+ */
+#ifndef TESTS_GOLDEN_UTIL_H
+#define TESTS_GOLDEN_UTIL_H
+
+#include <ctype.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    size_t rows, cols;
+    char ***cell;   /* cell[row][col] */
+} table_t;
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* Split one line on commas (no quoted cells in these files). */
+static char **split_line(char *line, size_t *n)
+{
+    size_t cap = 8, k = 0;
+    char **out = malloc(cap * sizeof *out);
+    char *p = line;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (k == cap)
+            out = realloc(out, (cap *= 2) * sizeof *out);
+        out[k++] = strdup(trim(p));
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (k > 0 && out[k - 1][0] == '\0') /* the reference's trailing ", " */
+        free(out[--k]);
+    *n = k;
+    return out;
+}
+
+static int table_read_csv(const char *path, table_t *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    memset(t, 0, sizeof *t);
+    size_t cap = 64;
+    t->cell = malloc(cap * sizeof *t->cell);
+    char line[1 << 16];
+    while (fgets(line, sizeof line, f)) {
+        if (trim(line)[0] == '\0')
+            continue;
+        if (t->rows == cap)
+            t->cell = realloc(t->cell, (cap *= 2) * sizeof *t->cell);
+        size_t n;
+        t->cell[t->rows++] = split_line(line, &n);
+        if (t->rows == 1)
+            t->cols = n;
+        else if (n != t->cols) {
+            fclose(f);
+            return -2;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+static void table_free(table_t *t)
+{
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->cols; c++)
+            free(t->cell[r][c]);
+        free(t->cell[r]);
+    }
+    free(t->cell);
+    memset(t, 0, sizeof *t);
+}
+
+static int parse_num(const char *s, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    return *s && *end == '\0';
+}
+
+/* Compare b against expected a: same shape, text cells equal, numbers
+ * within rel.  Returns the number of bad cells; worst gets the largest
+ * relative difference; the first problem is printed. */
+static size_t table_compare(const table_t *a, const table_t *b, double rel, double *worst, const char *label)
+{
+    size_t bad = 0;
+    *worst = 0;
+    if (a->rows != b->rows || a->cols != b->cols) {
+        fprintf(stderr, "%s: shape %zux%zu, expected %zux%zu\n", label, b->rows, b->cols, a->rows, a->cols);
+        return 1;
+    }
+    for (size_t r = 0; r < a->rows; r++)
+        for (size_t c = 0; c < a->cols; c++) {
+            double x, y;
+            const char *s = a->cell[r][c], *u = b->cell[r][c];
+            if (parse_num(s, &x) && parse_num(u, &y)) {
+                double d = x == y ? 0 : fabs(x - y) / fmax(fabs(x), fabs(y));
+                if (d > *worst)
+                    *worst = d;
+                if (!(d <= rel) && bad++ == 0)
+                    fprintf(stderr, "%s: row %zu col %s: %s, expected %s\n", label, r, a->cell[0][c], u, s);
+            } else if (strcmp(s, u) != 0 && bad++ == 0) {
+                fprintf(stderr, "%s: row %zu col %s: '%s', expected '%s'\n", label, r, a->cell[0][c], u, s);
+            }
+        }
+    return bad;
+}
+
+/* Rows of a query as a table (first row: column names). */
+static int table_from_query(const char *db_path, const char *sql, table_t *t)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    memset(t, 0, sizeof *t);
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return -1;
+    }
+    t->cols = (size_t)sqlite3_column_count(st);
+    size_t cap = 64;
+    t->cell = malloc(cap * sizeof *t->cell);
+    t->cell[0] = malloc(t->cols * sizeof(char *));
+    for (size_t c = 0; c < t->cols; c++)
+        t->cell[0][c] = strdup(sqlite3_column_name(st, (int)c));
+    t->rows = 1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (t->rows == cap)
+            t->cell = realloc(t->cell, (cap *= 2) * sizeof *t->cell);
+        char **row = malloc(t->cols * sizeof *row);
+        for (size_t c = 0; c < t->cols; c++) {
+            char buf[64];
+            if (sqlite3_column_type(st, (int)c) == SQLITE_FLOAT) {
+                snprintf(buf, sizeof buf, "%.17g", sqlite3_column_double(st, (int)c));
+                row[c] = strdup(buf);
+            } else {
+                const unsigned char *txt = sqlite3_column_text(st, (int)c);
+                row[c] = strdup(txt ? (const char *)txt : "");
+            }
+        }
+        t->cell[t->rows++] = row;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return 0;
+}
+
+static int files_equal(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int eq = f && g;
+    while (eq) {
+        int x = fgetc(f), y = fgetc(g);
+        if (x != y)
+            eq = 0;
+        if (x == EOF || y == EOF)
+            break;
+    }
+    if (f)
+        fclose(f);
+    if (g)
+        fclose(g);
+    return eq;
+}
+
+static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdarg.h>
+static int run_cmd(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    return rc == -1 ? -1 : (rc >> 8) & 0xff;
+}
+
+#endif
