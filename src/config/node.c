@@ -1085,3 +1085,26 @@ cfg_doc_t *cfg_load_file(const char *path, cfg_err_t *err)
     }
     return doc;
 }
+
+cfg_doc_t *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err_t *err)
+{
+    cfg_err_t scratch;
+    if (!err)
+        err = &scratch;
+    err->msg[0] = '\0';
+    if (len > CFG_MAX_FILE || memchr(text, '\0', len)) {
+        cfg_errorf(err, name, 1, 1, len > CFG_MAX_FILE ? "larger than 16 MiB" : "contains NUL bytes");
+        return NULL;
+    }
+    cfg_doc_t *doc = doc_new();
+    bool ok = doc && (doc->file = cfg_strdup(doc, name)) != NULL;
+    if (!ok)
+        cfg_errorf(err, name, 1, 1, "out of memory");
+    else
+        ok = parse_text(doc, (const unsigned char *)text, len, err);
+    if (!ok) {
+        cfg_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}

@@ -42,6 +42,9 @@ typedef struct {
  * more than one document.  Anchors and aliases are resolved (an alias
  * becomes the anchored node). */
 cfg_doc_t *cfg_load_file(const char *path, cfg_err_t *err);
+/* The same for text held in memory (e.g. an input stored in a database);
+ * name stands in for the file name in messages. */
+cfg_doc_t *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err_t *err);
 const node_t *cfg_doc_root(const cfg_doc_t *doc);
 void cfg_doc_free(cfg_doc_t *doc);
 

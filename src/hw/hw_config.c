@@ -14,7 +14,6 @@
 
 #define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
 #define NUMD(s, k, fl, d) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl), .def = (d), .has_def = 1}
-#define NUMK(s, key_, k, fl) {.key = key_, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
 #define BOOLD(s, k, d) {.key = #k, .type = F_BOOL, .off = offsetof(s, k), .def = (d), .has_def = 1}
 #define STR(s, k, fl) {.key = #k, .type = F_STR, .off = offsetof(s, k), .size = sizeof(((s *)0)->k), .flags = (fl)}
 #define SUB(s, k, sch, fl) {.key = #k, .type = F_SUB, .off = offsetof(s, k), .sub = &(sch), .flags = (fl)}
@@ -135,7 +134,8 @@ int hw_constants_load(const char *path, hw_constants_t *out, cfg_err_t *err)
 static const field_t io_fields[] = {
     STR(io_link_t, io_type, R), NUM(io_link_t, num, R | N | I), NUM(io_link_t, bandwidth_per_io, R | P),
     NUMD(io_link_t, area_per_io, N, 0.0), NUMD(io_link_t, tdp_per_io, N, 0.0),
-    NUMD(io_link_t, pj_per_byte, N, 0.0), NUMK(io_link_t, "init_time", init_time_s, N),
+    NUMD(io_link_t, pj_per_byte, N, 0.0),
+    {.key = "init_time", .type = F_NUM, .off = offsetof(io_link_t, init_time_s), .flags = N, .def = 1e-10, .has_def = 1},
 };
 static const schema_t io_schema_p2p = {"Chip.pkg2pkg_io", io_fields, 7, offsetof(io_link_t, present)};
 static const schema_t io_schema_c2c = {"Chip.chip2chip_io", io_fields, 7, offsetof(io_link_t, present)};

@@ -22,7 +22,8 @@ void hw_chip_eval(chip_t *chip, const chip_constants_t *c);
 void hw_package_eval(package_t *pkg, const package_constants_t *c);
 
 /* Server evaluation is split so that heat sink searches can be shared:
- * hw_server_lane_ok() checks the lane silicon area (and sets the reason);
+ * hw_server_lane_ok() derives the server links and checks the lane silicon
+ * area (and sets the reason);
  * only servers that pass need hw_server_heatsink_key()'s heat sink, which
  * hw_server_eval() then takes. */
 bool hw_server_lane_ok(server_t *s, const server_constants_t *c);

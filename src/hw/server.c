@@ -23,6 +23,7 @@ bool hw_server_lane_ok(server_t *s, const server_constants_t *c)
     const package_t *p = s->package;
     s->valid = false;
     s->invalid_reason[0] = '\0';
+    hw_io_eval(&s->io);
     double lane_mm2 = (p->heatsource_length * p->heatsource_width) * s->packages_per_lane;
     if (lane_mm2 > c->LaneAreaMax)
         return srv_fail(s, "Lane silicon area %s too large (max %s)", lane_mm2, c->LaneAreaMax);

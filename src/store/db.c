@@ -5,6 +5,7 @@
  * killed run leaves the previous content (SQLite's journal rolls back).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -89,4 +90,76 @@ int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen)
         snprintf(err, errlen, "sqlite: recording the run: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? 0 : -1;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *b2 = cap > ((size_t)64 << 20) ? NULL : realloc(buf, cap *= 2);
+            if (!b2) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = b2;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen)
+{
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (!text) {
+        snprintf(err, errlen, "%s: cannot read", path);
+        return -1;
+    }
+    char hex[65];
+    sha256_hex(text, len, hex);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO inputs(role, path, sha256, content) VALUES(?, ?, ?, ?)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, hex, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: saving input %s: %s", path, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free(text);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, size_t path_len)
+{
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT content, path FROM inputs WHERE role = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            int n = sqlite3_column_bytes(st, 0);
+            const void *p = sqlite3_column_blob(st, 0);
+            out = malloc((size_t)n + 1);
+            if (out) {
+                memcpy(out, p, (size_t)n);
+                out[n] = '\0';
+                *len = (size_t)n;
+                snprintf(path_out, path_len, "%s", (const char *)sqlite3_column_text(st, 1));
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    return out;
 }

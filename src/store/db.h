@@ -31,5 +31,10 @@ int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* Insert a finished run row (inside the caller's transaction). */
 int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
 double db_now(void);
+/* Keep a copy of an input file (role: "hardware", "constants") so later
+ * steps read the database alone; replaces that role's copy. */
+int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen);
+/* The saved text of role (NUL-terminated, free() it) and its path, or NULL. */
+char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, size_t path_len);
 
 #endif

@@ -1,8 +1,252 @@
-/* sw_store.c -- placeholder schema until the software evaluation lands. */
+/*
+ * sw_store.c -- the systems and perf tables and the points view.
+ *
+ * perf rows carry the mapping, the ten golden metrics, energies, the
+ * bottlenecks, the io/compute/memory breakdowns and every per-op latency
+ * of both stages in microseconds.  The points view has exactly the columns
+ * of the golden *_points.csv files plus model.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/schema_sql.h"
+#include "store/sw_store.h"
+#include "store/table.h"
+
+#define R(s, name, field) {name, COL_REAL, offsetof(s, field), 0}
+#define B(s, name, field) {name, COL_BOOL, offsetof(s, field), 0}
+#define T(s, name, field) {name, COL_TEXT, offsetof(s, field), sizeof(((s *)0)->field)}
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+#define SQL_MAX 16384
+
+static const col_t system_cols[] = {
+    R(system_t, "num_servers", num_servers), R(system_t, "num_packages", num_packages),
+    R(system_t, "num_chips", num_chips), R(system_t, "kv_cache_ratio", kv_cache_ratio),
+    R(system_t, "max_ctx_len_batch_1", max_ctx_len_batch_1), R(system_t, "max_tco_usd", max_tco),
+    R(system_t, "total_mem_bytes", total_mem), R(system_t, "prefill_len", prefill_len),
+    R(system_t, "generate_len", generate_len), R(system_t, "max_batch", max_batch),
+    B(system_t, "energy_model", energy_model), R(system_t, "compute_perf_efficiency", compute_perf_efficiency),
+    R(system_t, "io_bandwidth_efficiency", io_bandwidth_efficiency),
+    R(system_t, "weight_bandwidth_efficiency", weight_bandwidth_efficiency),
+    R(system_t, "sub_sys_num_servers", sub_sys_num_servers),
+    R(system_t, "weight_bw_per_chip", weight_bw_per_chip), R(system_t, "kv_bw_per_chip", kv_bw_per_chip),
+    R(system_t, "perf_flops", perf), R(system_t, "tdp_w", tdp), R(system_t, "core_tdp_w", core_tdp),
+    R(system_t, "other_tdp_w", other_tdp),
+};
+
+static const col_t cfg_cols[] = {
+    T(system_cfg_t, "allreduce_algo", allreduce_algo), R(system_cfg_t, "cfg_num_servers", num_servers),
+    R(system_cfg_t, "cfg_kv_cache_ratio", kv_cache_ratio), R(system_cfg_t, "cfg_max_ctx_len_batch_1", max_ctx_len_batch_1),
+    R(system_cfg_t, "cfg_max_tco", max_tco), B(system_cfg_t, "has_default_mapping", has_default_mapping),
+    R(system_cfg_t, "default_t", default_mapping.t), R(system_cfg_t, "default_p", default_mapping.p),
+    R(system_cfg_t, "default_micro_batch", default_mapping.micro_batch),
+    R(system_cfg_t, "default_prefill_micro_batch", default_mapping.prefill_micro_batch),
+};
+
+static const col_t perf_cols[] = {
+    R(perf_t, "t", map.t), R(perf_t, "p", map.p), R(perf_t, "micro_batch", map.micro_batch),
+    R(perf_t, "prefill_micro_batch", map.prefill_micro_batch),
+    R(perf_t, "prefill_latency", prefill_latency), R(perf_t, "prefill_throughput", prefill_throughput),
+    R(perf_t, "prefill_utilization", prefill_utilization), R(perf_t, "prefill_power", prefill_power),
+    R(perf_t, "prefill_tco_per_token", prefill_tco_per_token), R(perf_t, "generate_latency", generate_latency),
+    R(perf_t, "generate_throughput", generate_throughput), R(perf_t, "generate_utilization", generate_utilization),
+    R(perf_t, "generate_power", generate_power), R(perf_t, "generate_tco_per_token", generate_tco_per_token),
+    R(perf_t, "prefill_energy_fma_j", prefill_energy.fma), R(perf_t, "prefill_energy_mem_j", prefill_energy.mem),
+    R(perf_t, "prefill_energy_comm_j", prefill_energy.comm),
+    R(perf_t, "generate_energy_fma_j", generate_energy.fma), R(perf_t, "generate_energy_mem_j", generate_energy.mem),
+    R(perf_t, "generate_energy_comm_j", generate_energy.comm),
+    R(perf_t, "prefill_io_sec", prefill_io_sec), R(perf_t, "prefill_compute_sec", prefill_compute_sec),
+    R(perf_t, "prefill_mem_sec", prefill_mem_sec), R(perf_t, "decoding_io_sec", generate_io_sec),
+    R(perf_t, "decoding_compute_sec", generate_compute_sec), R(perf_t, "decoding_mem_sec", generate_mem_sec),
+    R(perf_t, "tco_per_Mtoken", tco_per_Mtoken), R(perf_t, "capex_usd", capex), R(perf_t, "opex_usd", opex),
+    R(perf_t, "srv_tco_usd", srv_tco.total),
+};
+
+/* Per-op latencies of one micro-batch pass, stored in microseconds. */
+typedef struct {
+    const char *name;
+    size_t off;
+} op_col_t;
+#define OP(name, field) {name, offsetof(micro_batch_t, field)}
+static const op_col_t op_cols[] = {
+    OP("stage2stage", stage2stage), OP("atten_qkv", atten_qkv.time), OP("atten_matmul1", atten_matmul1.time),
+    OP("atten_communication1", atten_communication1), OP("atten_matmul2", atten_matmul2.time),
+    OP("atten_fc", atten_fc.time), OP("atten_communication2", atten_communication2), OP("fc1", fc1.time),
+    OP("fc2", fc2.time), OP("fc_communication", fc_communication), OP("pipeline_stage", pipeline_stage),
+    OP("total", total), OP("compute", compute), OP("communication", communication),
+};
+#define N_OPS NCOLS(op_cols)
+
+static void append(char *buf, const char *s)
+{
+    size_t used = strlen(buf);
+    snprintf(buf + used, SQL_MAX - used, "%s", s);
+}
+
+static const char *points_view =
+    "CREATE VIEW IF NOT EXISTS points AS SELECT s.server_row AS server_row, s.num_servers AS num_servers, "
+    "s.prefill_len AS prefill_len, s.generate_len AS generate_len, s.max_batch AS max_batch, "
+    "s.num_chips AS sys_num_chips, s.kv_cache_ratio AS kv_cache_ratio, "
+    "s.max_ctx_len_batch_1 AS max_ctx_len_batch_1, f.batch AS batch, f.objective AS objective, "
+    "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
+    "f.prefill_latency AS prefill_latency, f.prefill_throughput AS prefill_throughput, "
+    "f.prefill_utilization AS prefill_utilization, f.prefill_power AS prefill_power, "
+    "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_latency AS generate_latency, "
+    "f.generate_throughput AS generate_throughput, f.generate_utilization AS generate_utilization, "
+    "f.generate_power AS generate_power, f.generate_tco_per_token AS generate_tco_per_token, "
+    "s.model AS model, s.system AS system, s.system_id AS system_id, f.objective_index AS objective_index "
+    "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid;";
+
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
 {
-    (void)err; (void)errlen;
-    return sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS systems(system_id INTEGER PRIMARY KEY);"
-                            "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER);", NULL, NULL, NULL);
+    char *sql = malloc(3 * SQL_MAX);
+    if (!sql)
+        return -1;
+    snprintf(sql, SQL_MAX, "CREATE TABLE IF NOT EXISTS systems(system_id INTEGER PRIMARY KEY, "
+             "server_id INTEGER, server_row INTEGER, model TEXT, system TEXT, config_index INTEGER, "
+             "valid INTEGER, invalid_reason TEXT");
+    cols_sql_defs(cfg_cols, NCOLS(cfg_cols), sql, SQL_MAX);
+    cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
+    append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
+                "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER REFERENCES systems, batch INTEGER, "
+                "objective TEXT, objective_index INTEGER, prefill_bottleneck TEXT, generate_bottleneck TEXT");
+    cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
+    for (int st = 0; st < 2; st++)
+        for (size_t i = 0; i < N_OPS; i++) {
+            char one[96];
+            snprintf(one, sizeof one, ", %s_%s_us REAL", st ? "generate" : "prefill", op_cols[i].name);
+            append(sql, one);
+        }
+    append(sql, ", PRIMARY KEY(system_id, batch, objective_index));\n");
+    append(sql, points_view);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: creating software tables: %s", msg ? msg : "?");
+    sqlite3_free(msg);
+    free(sql);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *table, const char *lead, int n_lead, const col_t *a,
+                             size_t na, const col_t *b, size_t nb, int n_ops)
+{
+    char *sql = malloc(SQL_MAX);
+    if (!sql)
+        return NULL;
+    snprintf(sql, SQL_MAX, "INSERT INTO %s(%s", table, lead);
+    cols_sql_names(a, na, "", sql, SQL_MAX);
+    cols_sql_names(b, nb, "", sql, SQL_MAX);
+    for (int st = 0; st < (n_ops ? 2 : 0); st++)
+        for (size_t i = 0; i < N_OPS; i++) {
+            char one[96];
+            snprintf(one, sizeof one, ", %s_%s_us", st ? "generate" : "prefill", op_cols[i].name);
+            append(sql, one);
+        }
+    append(sql, ") VALUES(?");
+    int total = n_lead + (int)(na + nb) + (n_ops ? 2 * (int)N_OPS : 0);
+    for (int i = 1; i < total; i++)
+        append(sql, ", ?");
+    append(sql, ")");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    free(sql);
+    return st;
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static sqlite3_int64 next_system_id(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+static int insert_perf(sqlite3_stmt *st, sqlite3_int64 id, const system_result_t *r)
+{
+    for (int b = 0; b < r->n_batch; b++)
+        for (int o = 0; o < OBJ_COUNT; o++) {
+            const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
+            if (!p)
+                continue;
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)perf_system_batch(b));
+            sqlite3_bind_text(st, 3, perf_objective_names[o], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 4, o);
+            sqlite3_bind_text(st, 5, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
+            cols_bind(st, 7, perf_cols, NCOLS(perf_cols), p);
+            int k = 7 + (int)NCOLS(perf_cols);
+            for (int s = 0; s < 2; s++) {
+                const micro_batch_t *mb = s ? &p->generate_mb : &p->prefill_mb;
+                for (size_t i = 0; i < N_OPS; i++)
+                    sqlite3_bind_double(st, k++, *(const double *)((const char *)mb + op_cols[i].off) * 1e6);
+            }
+            if (step_reset(st))
+                return -1;
+        }
+    return 0;
+}
+
+int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
+{
+    static const char *const wipe[] = {
+        "DELETE FROM perf WHERE system_id IN (SELECT system_id FROM systems WHERE model = ?1 AND system = ?2)",
+        "DELETE FROM systems WHERE model = ?1 AND system = ?2"};
+    sqlite3_stmt *sys = NULL, *perf = NULL;
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        sqlite3_stmt *d = NULL;
+        rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
+        if (rc == 0) {
+            sqlite3_bind_text(d, 1, rows->model, -1, SQLITE_STATIC);
+            sqlite3_bind_text(d, 2, rows->system, -1, SQLITE_STATIC);
+            rc = sqlite3_step(d) == SQLITE_DONE ? 0 : -1;
+        }
+        sqlite3_finalize(d);
+    }
+    sqlite3_int64 id = next_system_id(db);
+    if (rc == 0) {
+        sys = prepare(db, "systems", "system_id, server_id, server_row, model, system, config_index, valid, "
+                      "invalid_reason", 8, cfg_cols, NCOLS(cfg_cols), system_cols, NCOLS(system_cols), 0);
+        perf = prepare(db, "perf", "system_id, batch, objective, objective_index, prefill_bottleneck, "
+                       "generate_bottleneck", 6, perf_cols, NCOLS(perf_cols), NULL, 0, 1);
+        rc = sys && perf ? 0 : -1;
+    }
+    for (size_t s = 0; rc == 0 && s < rows->n_servers; s++)
+        for (size_t c = 0; rc == 0 && c < rows->n_cfgs; c++, id++) {
+            const system_result_t *r = &rows->results[s * rows->n_cfgs + c];
+            sqlite3_bind_int64(sys, 1, id);
+            sqlite3_bind_int64(sys, 2, rows->servers[s].server_id);
+            sqlite3_bind_int64(sys, 3, (sqlite3_int64)s);
+            sqlite3_bind_text(sys, 4, rows->model, -1, SQLITE_STATIC);
+            sqlite3_bind_text(sys, 5, rows->system, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(sys, 6, (sqlite3_int64)c);
+            sqlite3_bind_int(sys, 7, r->valid);
+            sqlite3_bind_text(sys, 8, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
+            cols_bind(sys, 9, cfg_cols, NCOLS(cfg_cols), &rows->cfgs[c]);
+            cols_bind(sys, 9 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
+            rc = step_reset(sys);
+            if (rc == 0 && r->valid)
+                rc = insert_perf(perf, id, r);
+        }
+    if (rc)
+        snprintf(err, errlen, "sqlite: writing systems: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(sys);
+    sqlite3_finalize(perf);
+    return rc;
 }

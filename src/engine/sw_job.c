@@ -1,0 +1,232 @@
+/*
+ * sw_job.c -- `hwsweep sw`: every (valid server x system configuration)
+ * point of an explored hardware, evaluated for one model with OpenMP
+ * workers, stored in OUTDIR/NAME/NAME.db (systems, perf, points) and
+ * summarized in OUTDIR/NAME/MODEL.csv.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/jobs.h"
+#include "hw/hw_config.h"
+#include "perf/report.h"
+#include "perf/sw_config.h"
+#include "perf/system.h"
+#include "store/csv.h"
+#include "store/db.h"
+#include "store/hw_store.h"
+#include "store/sw_store.h"
+
+/* -s, else inputs/software/system/NAME.yaml, else sys_default.yaml. */
+static const char *system_file(const job_opts_t *o, char *buf, size_t len)
+{
+    if (o->system_path)
+        return o->system_path;
+    snprintf(buf, len, "inputs/software/system/%s.yaml", o->hw_name);
+    if (access(buf, R_OK) == 0)
+        return buf;
+    return "inputs/software/system/sys_default.yaml";
+}
+
+/* The system's name: its file name without folders and .yaml. */
+static void system_name(const char *path, char *buf, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base) < len ? strlen(base) : len - 1;
+    memcpy(buf, base, n);
+    buf[n] = '\0';
+    char *dot = strrchr(buf, '.');
+    if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+        *dot = '\0';
+}
+
+static int load_constants(sqlite3 *db, hw_constants_t *hc)
+{
+    size_t len = 0;
+    char path[4096];
+    char *text = db_load_input(db, "constants", &len, path, sizeof path);
+    if (!text) {
+        fprintf(stderr, "hwsweep: the database has no constants; run `hwsweep hw` again\n");
+        return EXIT_FAIL;
+    }
+    cfg_err_t err;
+    cfg_doc_t *doc = cfg_load_buffer(path, text, len, &err);
+    int rc = doc ? hw_constants_bind(cfg_doc_root(doc), hc, &err) : -1;
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
+    cfg_doc_free(doc);
+    free(text);
+    return rc ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Evaluate every point; the first configuration error (in point order) wins. */
+static int evaluate(const hw_points_t *pts, const hw_constants_t *hc, const model_cfg_t *m,
+                    const system_cfg_t *cfgs, size_t n_cfgs, int threads, system_result_t *res)
+{
+    size_t n = pts->n_servers * n_cfgs;
+    long first_bad = -1;
+    char bad_msg[512] = "";
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t i = 0; i < n; i++) {
+        char err[512];
+        if (!perf_system_eval(&pts->servers[i / n_cfgs], hc, m, &cfgs[i % n_cfgs], &res[i], err, sizeof err)) {
+#pragma omp critical(sw_error)
+            if (first_bad < 0 || (long)i < first_bad) {
+                first_bad = (long)i;
+                snprintf(bad_msg, sizeof bad_msg, "%s", err);
+            }
+        }
+    }
+    if (first_bad >= 0) {
+        fprintf(stderr, "hwsweep: %s\n", bad_msg);
+        return EXIT_BADINPUT;
+    }
+    return EXIT_OK;
+}
+
+static int write_model_csv(const char *path, const system_result_t *res, size_t n, int quiet)
+{
+    report_t rep;
+    char err[256];
+    if (!report_model_rows(res, n, &rep, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return EXIT_FAIL;
+    }
+    if (rep.warnings)
+        fprintf(stderr, "%s", rep.warnings);
+    static const char *const head[] = {"opt_goal", "input_len", "output_len", "batch", "prefill_sec",
+                                       "decoding_sec", "tco_per_Mtoken", "prefill_io_sec", "prefill_compute_sec",
+                                       "prefill_mem_sec", "decoding_io_sec", "decoding_compute_sec",
+                                       "decoding_mem_sec", "capex", "opex"};
+    csv_t c;
+    if (csv_open(&c, path)) {
+        report_free(&rep);
+        fprintf(stderr, "hwsweep: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_text(&c, head[i]);
+    csv_end_row(&c);
+    for (size_t i = 0; i < rep.n_rows; i++) {
+        const report_row_t *r = &rep.rows[i];
+        const double v[] = {r->input_len, r->output_len, r->batch, r->prefill_sec, r->decoding_sec,
+                            r->tco_per_Mtoken, r->prefill_io_sec, r->prefill_compute_sec, r->prefill_mem_sec,
+                            r->decoding_io_sec, r->decoding_compute_sec, r->decoding_mem_sec, r->capex, r->opex};
+        csv_text(&c, r->opt_goal);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            csv_num(&c, v[k]);
+        csv_end_row(&c);
+    }
+    report_free(&rep);
+    if (csv_commit(&c)) {
+        fprintf(stderr, "hwsweep: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (!quiet)
+        printf("wrote %s\n", path);
+    return EXIT_OK;
+}
+
+typedef struct {
+    model_cfg_t model;
+    system_cfg_t *cfgs;
+    size_t n_cfgs;
+    const char *sys_path;
+    char sys_name[256];
+    char db_path[4200];
+} sw_inputs_t;
+
+static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t len)
+{
+    cfg_err_t err;
+    in->sys_path = system_file(o, buf, len);
+    system_name(in->sys_path, in->sys_name, sizeof in->sys_name);
+    if (!o->system_path && !o->quiet)
+        printf("system configuration: %s\n", in->sys_path);
+    if (sw_model_load(o->model_path, &in->model, &err) ||
+        sw_system_load(in->sys_path, &in->cfgs, &in->n_cfgs, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    snprintf(in->db_path, sizeof in->db_path, "%s/%s/%s.db", o->outdir, o->hw_name, o->hw_name);
+    if (access(in->db_path, R_OK) != 0) {
+        fprintf(stderr, "hwsweep: %s not found: explore the hardware first (hwsweep hw, or make %s.hw)\n",
+                in->db_path, o->hw_name);
+        free(in->cfgs);
+        return EXIT_BADINPUT;
+    }
+    return EXIT_OK;
+}
+
+static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const hw_points_t *pts,
+                 const system_result_t *res, double t0)
+{
+    char err[DB_ERR_MAX];
+    sw_rows_t rows = {in->model.name, in->sys_name, pts->servers, pts->n_servers, in->cfgs, in->n_cfgs, res};
+    run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
+    run_info_t run = {"sw", o->command, o->threads, inputs, 2, t0};
+    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
+             db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "hwsweep: %s: %s\n", in->db_path, err);
+        db_exec(db, "ROLLBACK", err, sizeof err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int job_sw(const job_opts_t *o)
+{
+    double t0 = db_now();
+    char buf[4096], err[DB_ERR_MAX];
+    sw_inputs_t in;
+    memset(&in, 0, sizeof in);
+    int rc = load_inputs(o, &in, buf, sizeof buf);
+    if (rc)
+        return rc;
+    sqlite3 *db = db_open(in.db_path, err, sizeof err);
+    hw_constants_t hc;
+    hw_points_t pts = {0};
+    if (!db) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        free(in.cfgs);
+        return EXIT_FAIL;
+    }
+    rc = load_constants(db, &hc);
+    if (rc == 0 && hw_store_load_valid(db, &pts, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        rc = EXIT_FAIL;
+    }
+    size_t n = pts.n_servers * in.n_cfgs;
+    system_result_t *res = rc ? NULL : calloc(n ? n : 1, sizeof *res);
+    if (rc == 0 && !res)
+        rc = EXIT_FAIL;
+    if (rc == 0)
+        rc = evaluate(&pts, &hc, &in.model, in.cfgs, in.n_cfgs, o->threads, res);
+    if (rc == 0) {
+        size_t valid = 0;
+        for (size_t i = 0; i < n; i++)
+            valid += res[i].valid;
+        if (!o->quiet)
+            printf("%s x %s (%s): %zu servers x %zu system configurations = %zu system points (%zu valid); %.3f s\n",
+                   o->hw_name, in.model.name, in.sys_name, pts.n_servers, in.n_cfgs, n, valid, db_now() - t0);
+        rc = store(o, db, &in, &pts, res, t0);
+    }
+    if (rc == 0) {
+        snprintf(buf, sizeof buf, "%s/%s/%s.csv", o->outdir, o->hw_name, in.model.name);
+        rc = write_model_csv(buf, res, n, o->quiet);
+        if (rc == 0 && !o->quiet)
+            printf("wrote %s\n", in.db_path);
+    }
+    for (size_t i = 0; res && i < n; i++)
+        perf_system_result_free(&res[i]);
+    free(res);
+    hw_points_free(&pts);
+    free(in.cfgs);
+    db_close(db);
+    return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * allreduce.c -- the all-reduce algorithms: ring, 2d_ring, 3d_ring and the
+ * hierarchical local_* variants (a local all-reduce inside groups of 16 or
+ * 8 nodes, a 3-D ring across groups, then a local broadcast).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "perf/allreduce.h"
+
+static double ar_ring(double p, double n, double alpha, double beta)
+{
+    return 2 * (p - 1) * (alpha + beta * n / p);
+}
+
+static double ar_2d_ring(double p, double n, double alpha, double beta)
+{
+    double sqrt_p = ceil(sqrt(p));
+    return 2 * (sqrt_p - 1) * (2 * alpha + beta * n / sqrt_p);
+}
+
+/* One 3-D ring over p nodes; the cube root is pow(p, 1/3) rounded up, so
+ * that p = 27 gives 4 as in the reference. */
+static double ar_3d_ring(double p, double n, double alpha, double beta)
+{
+    double cbrt_p = ceil(pow(p, 1.0 / 3.0));
+    return 2 * (cbrt_p - 1) * (3 * alpha + beta * n / cbrt_p);
+}
+
+/* Local all-reduce inside groups of `group` nodes; beyond one group add a
+ * 3-D ring across the groups and a local broadcast, summed in that order. */
+static double ar_hierarchical(double t_local_ar, double p, double group, double n,
+                              double alpha, double beta)
+{
+    if (p == group)
+        return t_local_ar;
+    double t_global = ar_3d_ring(ceil(p / group), n, alpha, beta);
+    double t_local_bc = 16 * alpha + beta * n + 2 * sqrt(alpha * beta * n);
+    return t_local_ar + t_global + t_local_bc;
+}
+
+static double ar_local_4d_16(double p, double n, double alpha, double beta)
+{
+    return ar_hierarchical(8 * alpha + beta * n, p, 16, n, alpha, beta);
+}
+
+static double ar_local_2d_16(double p, double n, double alpha, double beta)
+{
+    return ar_hierarchical(6 * (2 * alpha + beta * n / 4), p, 16, n, alpha, beta);
+}
+
+static double ar_local_ring_16(double p, double n, double alpha, double beta)
+{
+    return ar_hierarchical(30 * alpha + 1.875 * beta * n, p, 16, n, alpha, beta);
+}
+
+static double ar_local_ring_8(double p, double n, double alpha, double beta)
+{
+    return ar_hierarchical(14 * alpha + 1.75 * beta * n, p, 8, n, alpha, beta);
+}
+
+const allreduce_algo_t allreduce_algos[] = {
+    {"ring", ar_ring},
+    {"2d_ring", ar_2d_ring},
+    {"3d_ring", ar_3d_ring},
+    {"local_4d_16", ar_local_4d_16},
+    {"local_2d_16", ar_local_2d_16},
+    {"local_ring_16", ar_local_ring_16},
+    {"local_ring_8", ar_local_ring_8},
+};
+const size_t allreduce_algo_count = sizeof allreduce_algos / sizeof allreduce_algos[0];
+
+const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < allreduce_algo_count; i++)
+        if (strcmp(allreduce_algos[i].name, name) == 0)
+            return &allreduce_algos[i];
+    int len = snprintf(err, errlen, "unknown allreduce_algo '%s' (valid:", name);
+    for (size_t i = 0; i < allreduce_algo_count && len >= 0 && (size_t)len < errlen; i++)
+        len += snprintf(err + len, errlen - (size_t)len, "%s %s", i ? "," : "",
+                        allreduce_algos[i].name);
+    if (len >= 0 && (size_t)len < errlen)
+        snprintf(err + len, errlen - (size_t)len, ")");
+    return NULL;
+}
+
+double allreduce_latency(const allreduce_algo_t *algo, double p, double n,
+                         const io_link_t *const *links, int nlinks, double io_efficiency)
+{
+    if (p == 1)
+        return 0;
+    const io_link_t *slowest = links[0];
+    for (int i = 1; i < nlinks; i++)
+        if (links[i]->bandwidth < slowest->bandwidth)
+            slowest = links[i];
+    double bandwidth = slowest->bandwidth * io_efficiency;
+    return algo->latency(p, n, slowest->init_time_s, 1 / bandwidth);
+}

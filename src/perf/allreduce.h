@@ -1,0 +1,37 @@
+/*
+ * allreduce.h -- latency models of the all-reduce collective (ReaLLM v1
+ * Performance._get_allreduce_latency), as a table of named algorithms.
+ *
+ * Each algorithm is an alpha-beta model: alpha = per-transfer start-up time
+ * (s), beta = seconds per byte of the bottleneck link (after the I/O
+ * efficiency), p = nodes, n = bytes each node contributes.
+ */
+#ifndef PERF_ALLREDUCE_H
+#define PERF_ALLREDUCE_H
+
+#include <stddef.h>
+
+#include "hw/hw.h"
+
+typedef double (*allreduce_fn)(double p, double n, double alpha, double beta);
+
+typedef struct {
+    const char *name;
+    allreduce_fn latency;
+} allreduce_algo_t;
+
+/* All algorithms, in the order they are listed to users. */
+extern const allreduce_algo_t allreduce_algos[];
+extern const size_t allreduce_algo_count;
+
+/* The algorithm called `name`; NULL with "unknown allreduce_algo 'x'
+ * (valid: ring, 2d_ring, ...)" in err otherwise. */
+const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errlen);
+
+/* Latency (s) of all-reducing n bytes over p nodes whose collective uses
+ * links[0..nlinks): the slowest link sets alpha and beta (the first one on
+ * a tie).  Zero for a single node. */
+double allreduce_latency(const allreduce_algo_t *algo, double p, double n,
+                         const io_link_t *const *links, int nlinks, double io_efficiency);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * perf.h -- performance of one mapping of the model onto one sized system
+ * at one batch size (ReaLLM v1 Performance.py and the per-row helpers of
+ * performance_dump.py).
+ *
+ * A mapping splits the system into p pipeline stages of t chips each
+ * (tensor parallelism); prefill runs micro-batches of prefill_micro_batch
+ * sequences and generate of micro_batch sequences, pipelined like DeepSpeed
+ * Inference.  Everything is built from the latency of one micro-batch pass
+ * through all stages (micro_batch_t), which depends only on (stage, t, p,
+ * micro-batch size) and not on the batch: callers may compute it once and
+ * reuse it (perf_eval) or let perf_eval_mapping compute it.
+ *
+ * Units: seconds, watts, joules, USD, tokens.
+ */
+#ifndef PERF_PERF_H
+#define PERF_PERF_H
+
+#include "hw/hw.h"
+#include "perf/matmul.h"
+
+struct system_s; /* the sized system, defined in perf/system.h */
+
+typedef enum { STAGE_PREFILL = 0, STAGE_GENERATE = 1 } perf_stage_t;
+
+/* One micro-batch pass through the whole pipeline, for one stage. */
+typedef struct {
+    /* per layer (s) */
+    matmul_lat_t atten_qkv, atten_matmul1, atten_matmul2, atten_fc, fc1, fc2;
+    double atten_communication1;  /* Q*K^T all-reduce when t > num_heads */
+    double atten_communication2;  /* attention output (see attn_comm_t) */
+    double fc_communication;      /* FFN output all-reduce */
+    double stage2stage;           /* activation hand-off between stages */
+    /* whole pass (s) */
+    double pipeline_stage, total, compute, communication;
+    const char *bottleneck;       /* Compute, Memory, Interconnect or "" */
+    /* shares of the stage latency (get_latency_breakdown) */
+    double io_ratio, compute_ratio, mem_ratio;
+    /* energy of one pass over all layers, in pJ */
+    double fma_pj, mem_pj, comm_pj;
+} micro_batch_t;
+
+typedef struct {
+    double t, p, micro_batch, prefill_micro_batch;
+} perf_mapping_t;
+
+typedef struct {           /* J */
+    double fma, mem, comm, total;
+} perf_energy_t;
+
+typedef struct {
+    perf_mapping_t map;
+    double batch;
+    double prefill_latency, prefill_throughput, prefill_utilization;
+    double prefill_power, prefill_tco_per_token;
+    double generate_latency, generate_throughput, generate_utilization;
+    double generate_power, generate_tco_per_token;
+    perf_energy_t prefill_energy, generate_energy;
+    const char *prefill_bottleneck, *generate_bottleneck;
+    /* micro-batch passes the breakdown uses (the mapping's own) */
+    micro_batch_t prefill_mb, generate_mb;
+    /* get_latency_breakdown: interconnect / compute / memory time (s) */
+    double prefill_io_sec, prefill_compute_sec, prefill_mem_sec;
+    double generate_io_sec, generate_compute_sec, generate_mem_sec;
+    /* get_tco_breakdown and the server TCO at the stage-weighted power */
+    tco_t srv_tco;
+    double tco_per_Mtoken, capex, opex;
+} perf_t;
+
+/* The micro-batch pass of `stage` for tensor size t, pipeline size p and
+ * micro_batch sequences per micro-batch. */
+void perf_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
+                      double micro_batch, micro_batch_t *out);
+
+/* Evaluate `map` at `batch` from its prefill pass (prefill_micro_batch) and
+ * generate pass (micro_batch). */
+void perf_eval(const struct system_s *sys, const perf_mapping_t *map, double batch,
+               const micro_batch_t *prefill, const micro_batch_t *generate, perf_t *out);
+
+/* perf_eval without copying the passes into out->prefill_mb/generate_mb
+ * (left untouched): for searches that copy them only for the mappings
+ * they keep. */
+void perf_eval_metrics(const struct system_s *sys, const perf_mapping_t *map, double batch,
+                       const micro_batch_t *prefill, const micro_batch_t *generate,
+                       perf_t *out);
+
+/* The same, computing both passes. */
+void perf_eval_mapping(const struct system_s *sys, const perf_mapping_t *map, double batch,
+                       perf_t *out);
+
+/* Prefill handled by num_sub_sys independent sub-systems (the reference's
+ * dynamic mapping): `sub` is the system with num_servers set to the
+ * sub-system size (all other derived fields of the full system kept), and
+ * sub_map/sub_batch its mapping.  Prefill metrics come from the sub-system
+ * (throughput, energy and power times num_sub_sys); generate, TCO and the
+ * latency breakdown from `map` on the full system. */
+void perf_eval_dynamic(const struct system_s *sys, const perf_mapping_t *map, double batch,
+                       const micro_batch_t *prefill, const micro_batch_t *generate,
+                       const struct system_s *sub, const perf_mapping_t *sub_map,
+                       double sub_batch, const micro_batch_t *sub_prefill,
+                       double num_sub_sys, perf_t *out);
+
+/* perf_eval_dynamic without copying the passes (see perf_eval_metrics). */
+void perf_eval_dynamic_metrics(const struct system_s *sys, const perf_mapping_t *map,
+                               double batch, const micro_batch_t *prefill,
+                               const micro_batch_t *generate, const struct system_s *sub,
+                               const perf_mapping_t *sub_map, double sub_batch,
+                               const micro_batch_t *sub_prefill, double num_sub_sys,
+                               perf_t *out);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * sw_config.c -- schemas of the model and system YAML with the reference's
+ * defaults (see sw_config.h).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/schema.h"
+#include "perf/allreduce.h"
+#include "perf/sw_config.h"
+
+#define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
+#define NUMD(s, k, fl, d) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl), .def = (d), .has_def = 1}
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { R = FF_REQUIRED, P = FF_POSITIVE, N = FF_NONNEG, I = FF_INTEGER };
+
+/* ---- model ----------------------------------------------------------- */
+
+static int bind_attn_comm(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    static const char *const names[] = {"default", "allreduce", "palm", "llama"};
+    model_cfg_t *m = obj;
+    (void)f;
+    for (int i = 0; v->kind == NODE_SCALAR && i < 4; i++)
+        if (strcmp(v->scalar, names[i]) == 0) {
+            m->attn_comm = (attn_comm_t)i;
+            return 0;
+        }
+    cfg_node_errorf(err, v, "Model.attn_comm: expected one of default, allreduce, palm, llama");
+    return -1;
+}
+
+static const field_t model_fields[] = {
+    {.key = "name", .type = F_STR, .off = offsetof(model_cfg_t, name), .size = PERF_NAME_MAX, .flags = R},
+    NUM(model_cfg_t, num_layers, R | P | I), NUM(model_cfg_t, d, R | P | I), NUM(model_cfg_t, num_heads, R | P | I),
+    NUM(model_cfg_t, d_head, P | I), NUM(model_cfg_t, d_ff, P | I),
+    {.key = "act", .type = F_STR, .off = offsetof(model_cfg_t, act), .size = 32},
+    NUMD(model_cfg_t, heads_per_kv_cache, P | I, 1), NUMD(model_cfg_t, bytes_per_number, P, 2),
+    {.key = "attn_comm", .type = F_CUSTOM, .bind = bind_attn_comm},
+};
+static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
+
+int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->act, sizeof out->act, "gelu");
+    const node_t *m = cfg_get(root, "Model");
+    if (!m || root->n != 1) {
+        cfg_node_errorf(err, root, "a model file has one top-level key, Model");
+        return -1;
+    }
+    if (schema_bind(&model_schema, m, out, err))
+        return -1;
+    if (strpbrk(out->name, "/\\ \t") || !out->name[0]) {
+        cfg_node_errorf(err, cfg_get(m, "name"), "Model.name: a short name without '/' or spaces (it names the CSV)");
+        return -1;
+    }
+    if (out->act[0] == '\0')
+        snprintf(out->act, sizeof out->act, "gelu");
+    return 0;
+}
+
+int sw_model_load(const char *path, model_cfg_t *out, cfg_err_t *err)
+{
+    cfg_doc_t *doc = cfg_load_file(path, err);
+    if (!doc)
+        return -1;
+    int rc = sw_model_bind(cfg_doc_root(doc), out, err);
+    cfg_doc_free(doc);
+    return rc;
+}
+
+/* ---- system ---------------------------------------------------------- */
+
+static int bind_algo(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !allreduce_find(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "allreduce_algo: %s", v->kind == NODE_SCALAR ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(s->allreduce_algo, sizeof s->allreduce_algo, "%s", v->scalar);
+    return 0;
+}
+
+static int refuse_true(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    bool b = false;
+    (void)obj;
+    if (v->kind == NODE_SCALAR && cfg_scalar_bool(v, &b) && !b)
+        return 0;
+    cfg_node_errorf(err, v, "%s: only false is supported (the reference's ASPLOS-version quirks are not ported)",
+                    f->key);
+    return -1;
+}
+
+static const field_t mapping_fields[] = {
+    NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
+    NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
+};
+static const schema_t mapping_schema = {"default_mapping", mapping_fields, NCOLS(mapping_fields), -1};
+
+static const field_t system_fields[] = {
+    {.key = "allreduce_algo", .type = F_CUSTOM, .bind = bind_algo},
+    NUM(system_cfg_t, sub_sys_num_servers, P | I), NUM(system_cfg_t, num_servers, P | I),
+    NUM(system_cfg_t, kv_cache_ratio, FF_UNIT_OPEN), NUM(system_cfg_t, max_ctx_len_batch_1, P | I),
+    NUM(system_cfg_t, max_tco, P), NUMD(system_cfg_t, max_batch, P | I, 1024),
+    {.key = "eval_len", .type = F_PAIR, .off = offsetof(system_cfg_t, prefill_len),
+     .off2 = offsetof(system_cfg_t, generate_len), .flags = P | I},
+    {.key = "energy_model", .type = F_BOOL, .off = offsetof(system_cfg_t, energy_model), .def = 1, .has_def = 1},
+    NUMD(system_cfg_t, compute_perf_efficiency, FF_UNIT, 1.0), NUMD(system_cfg_t, io_bandwidth_efficiency, FF_UNIT, 1.0),
+    NUMD(system_cfg_t, weight_bandwidth_efficiency, FF_UNIT, 1.0),
+    {.key = "default_mapping", .type = F_SUB, .off = offsetof(system_cfg_t, default_mapping), .sub = &mapping_schema},
+    {.key = "asplos_version", .type = F_CUSTOM, .bind = refuse_true},
+};
+static const schema_t system_schema = {"system", system_fields, NCOLS(system_fields), -1};
+
+/* The reference moves workload.max_batch, then workload.eval_len, to the
+ * top level: an existing key keeps its place, a new one goes last. */
+static const node_t *move_workload(cfg_doc_t *doc, const node_t *root, cfg_err_t *err)
+{
+    int wi = cfg_key_index(root, "workload");
+    if (wi < 0)
+        return root;
+    const node_t *w = root->items[wi];
+    if (w->kind != NODE_MAP) {
+        cfg_node_errorf(err, w, "workload: expected a mapping with max_batch and eval_len");
+        return NULL;
+    }
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->keys[i], "max_batch") && strcmp(w->keys[i], "eval_len")) {
+            cfg_errorf(err, w->file, w->key_line[i], w->key_col[i],
+                       "unknown key '%s' in workload (valid: max_batch, eval_len)", w->keys[i]);
+            return NULL;
+        }
+    node_t *m = cfg_new_map(doc, root, root->n + 2);
+    if (!m) {
+        cfg_node_errorf(err, root, "out of memory");
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < root->n; i++) {
+        if ((int)i == wi)
+            continue;
+        m->keys[k] = root->keys[i];
+        m->key_line[k] = root->key_line[i];
+        m->key_col[k] = root->key_col[i];
+        m->items[k++] = root->items[i];
+    }
+    static const char *const moved[] = {"max_batch", "eval_len"};
+    for (int j = 0; j < 2; j++) {
+        int src = cfg_key_index(w, moved[j]);
+        if (src < 0)
+            continue;
+        int dst = -1;
+        for (size_t i = 0; i < k; i++)
+            if (strcmp(m->keys[i], moved[j]) == 0)
+                dst = (int)i;
+        if (dst < 0)
+            dst = (int)k++;
+        m->keys[dst] = w->keys[src];
+        m->key_line[dst] = w->key_line[src];
+        m->key_col[dst] = w->key_col[src];
+        m->items[dst] = w->items[src];
+    }
+    m->n = k;
+    return m;
+}
+
+static int system_check(const system_cfg_t *s, const node_t *at, cfg_err_t *err)
+{
+    if (!s->num_servers && !s->kv_cache_ratio && !s->max_ctx_len_batch_1 && !s->max_tco) {
+        cfg_node_errorf(err, at, "system: give one of num_servers, kv_cache_ratio, max_ctx_len_batch_1 or max_tco");
+        return -1;
+    }
+    return 0;
+}
+
+int sw_system_bind(cfg_doc_t *doc, const node_t *root, system_cfg_t **out, size_t *n, cfg_err_t *err)
+{
+    const node_t *top = move_workload(doc, root, err);
+    if (!top)
+        return -1;
+    cfg_points_t pts = {0, NULL};
+    if (!cfg_expand(doc, top, 10000000u, &pts, err))
+        return -1;
+    system_cfg_t *arr = calloc(pts.n ? pts.n : 1, sizeof *arr);
+    int rc = arr ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < pts.n; i++) {
+        system_cfg_t *s = &arr[i];
+        snprintf(s->allreduce_algo, sizeof s->allreduce_algo, "ring");
+        s->prefill_len = 128;   /* eval_len default [128, 129] */
+        s->generate_len = 129;
+        rc = schema_bind(&system_schema, pts.points[i], s, err);
+        s->has_default_mapping = cfg_get(pts.points[i], "default_mapping") != NULL;
+        if (rc == 0)
+            rc = system_check(s, pts.points[i], err);
+    }
+    size_t count = pts.n;
+    cfg_points_free(&pts);
+    if (rc) {
+        if (!arr)
+            cfg_node_errorf(err, root, "out of memory");
+        free(arr);
+        return -1;
+    }
+    *out = arr;
+    *n = count;
+    return 0;
+}
+
+int sw_system_load(const char *path, system_cfg_t **out, size_t *n, cfg_err_t *err)
+{
+    cfg_doc_t *doc = cfg_load_file(path, err);
+    if (!doc)
+        return -1;
+    int rc = sw_system_bind(doc, cfg_doc_root(doc), out, n, err);
+    cfg_doc_free(doc);
+    return rc;
+}

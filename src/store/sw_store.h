@@ -1,0 +1,27 @@
+/*
+ * sw_store.h -- the software tables: systems (one row per server x system
+ * configuration point, valid or not), perf (one row per valid system, batch
+ * and objective: the best mapping and its metrics) and the points view.
+ */
+#ifndef STORE_SW_STORE_H
+#define STORE_SW_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "perf/system.h"
+
+typedef struct {
+    const char *model;        /* model name */
+    const char *system;       /* system file's name (basename without .yaml) */
+    const server_t *servers;  /* the valid servers, enumeration order */
+    size_t n_servers;
+    const system_cfg_t *cfgs;
+    size_t n_cfgs;
+    const system_result_t *results;  /* [n_servers * n_cfgs], servers outer */
+} sw_rows_t;
+
+/* Replace the rows of (model, system) with these (caller's transaction). */
+int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen);
+
+#endif
