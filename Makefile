@@ -43,23 +43,27 @@ all: bin/hwsweep
 
 build/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/libhwsweep.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
 
 build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h)
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) $(CHECK_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) $(CHECK_LIBS) -o $@
 
 build/bench/%: bench/%.c build/libhwsweep.a
 	@mkdir -p build/bench
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) -o $@
 
 # Tests run from the repository root (they read inputs/ and tests/golden/).
 test: bin/hwsweep $(TEST_BIN)

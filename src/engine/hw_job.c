@@ -45,7 +45,7 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
     }
     run_input_t inputs[] = {{"hardware", o->hw_path}, {"constants", o->constants_path}};
     run_info_t run = {"hw", o->command, o->threads, inputs, 2, t0};
-    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || hw_store_replace(db, pts, err, sizeof err) ||
+    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || hw_store_replace(db, name, pts, err, sizeof err) ||
              db_save_input(db, "hardware", o->hw_path, err, sizeof err) ||
              db_save_input(db, "constants", o->constants_path, err, sizeof err) ||
              db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);

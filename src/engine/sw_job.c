@@ -166,7 +166,7 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
                  const system_result_t *res, double t0)
 {
     char err[DB_ERR_MAX];
-    sw_rows_t rows = {in->model.name, in->sys_name, pts->servers, pts->n_servers, in->cfgs, in->n_cfgs, res};
+    sw_rows_t rows = {o->hw_name, in->model.name, in->sys_name, pts->servers, pts->n_servers, in->cfgs, in->n_cfgs, res};
     run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
     run_info_t run = {"sw", o->command, o->threads, inputs, 2, t0};
     int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||

@@ -184,6 +184,12 @@ static bool clearly_apart(double a, double b, double scale)
     return fabs(a - b) > DECISION_MARGIN * scale;
 }
 
+/* Two positive q values clearly apart (false for NaN). */
+static bool q_clearly_apart(double a, double b)
+{
+    return clearly_apart(a, b, a > b ? a : b);
+}
+
 /* ==== the reference's physics (exact) ======================================== */
 
 static bool on_fan_curve(double air)
@@ -566,7 +572,7 @@ static void make_exact(const search_ctx_t *s, design_t *d)
 /* a->q < b->q, as the exact values decide it. */
 static bool q_less(const search_ctx_t *s, design_t *a, design_t *b)
 {
-    if (!(a->q_exact && b->q_exact) && !clearly_apart(a->q, b->q, fmax(a->q, b->q))) {
+    if (!(a->q_exact && b->q_exact) && !q_clearly_apart(a->q, b->q)) {
         make_exact(s, a);
         make_exact(s, b);
     }
@@ -576,7 +582,7 @@ static bool q_less(const search_ctx_t *s, design_t *a, design_t *b)
 /* d->q <= limit (an exact value), as the exact q decides it. */
 static bool q_within(const search_ctx_t *s, design_t *d, double limit)
 {
-    if (!d->q_exact && !clearly_apart(d->q, limit, fmax(d->q, limit)))
+    if (!d->q_exact && !q_clearly_apart(d->q, limit))
         make_exact(s, d);
     return d->q <= limit;
 }

@@ -115,15 +115,16 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int n = snprintf(sql, SQL_MAX, "CREATE TABLE IF NOT EXISTS chips(chip_row INTEGER PRIMARY KEY");
+    int n = snprintf(sql, SQL_MAX, "CREATE TABLE IF NOT EXISTS chips(chip_row INTEGER PRIMARY KEY, hardware TEXT");
     cols_sql_defs(chip_cols, NCOLS(chip_cols), sql, SQL_MAX);
     n = (int)strlen(sql);
     snprintf(sql + n, 3 * SQL_MAX - n, ");\nCREATE TABLE IF NOT EXISTS packages(package_row INTEGER PRIMARY KEY, "
-             "chip_row INTEGER REFERENCES chips");
+             "hardware TEXT, chip_row INTEGER REFERENCES chips");
     cols_sql_defs(pkg_cols, NCOLS(pkg_cols), sql, 2 * SQL_MAX);
     n = (int)strlen(sql);
     snprintf(sql + n, 3 * SQL_MAX - n, ");\nCREATE TABLE IF NOT EXISTS servers(server_id INTEGER PRIMARY KEY, "
-             "package_row INTEGER REFERENCES packages, chip_row INTEGER REFERENCES chips, valid INTEGER");
+             "hardware TEXT, package_row INTEGER REFERENCES packages, chip_row INTEGER REFERENCES chips, "
+             "valid INTEGER");
     for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
         n = (int)strlen(sql);
         const char *type = i >= HW_SUMMARY_NCOLS - 2 ? "" : " REAL";
@@ -131,7 +132,7 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
     }
     cols_sql_defs(srv_cols, NCOLS(srv_cols), sql, 3 * SQL_MAX);
     n = (int)strlen(sql);
-    snprintf(sql + n, 3 * SQL_MAX - n, ");\nCREATE INDEX IF NOT EXISTS servers_valid ON servers(valid, server_id);");
+    snprintf(sql + n, 3 * SQL_MAX - n, ");\nCREATE INDEX IF NOT EXISTS servers_valid ON servers(hardware, valid, server_id);");
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
@@ -173,32 +174,60 @@ static int step_reset(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int insert_chips(sqlite3 *db, const hw_points_t *pts)
+struct hw_writer {
+    sqlite3 *db;
+    sqlite3_stmt *chip, *pkg, *srv;
+};
+
+hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare_insert(db, "chips", "chip_row", 1, chip_cols, NCOLS(chip_cols), 0, "");
-    int rc = st ? 0 : -1;
-    for (size_t i = 0; i < pts->n_chips && rc == 0; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-        cols_bind(st, 2, chip_cols, NCOLS(chip_cols), &pts->chips[i]);
-        rc = step_reset(st);
+    char names[4096] = "";
+    for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
+        strcat(names, ", ");
+        strcat(names, hw_summary_columns[i]);
     }
-    sqlite3_finalize(st);
-    return rc;
+    hw_writer_t *w = calloc(1, sizeof *w);
+    if (w) {
+        w->db = db;
+        w->chip = prepare_insert(db, "chips", "hardware, chip_row", 2, chip_cols, NCOLS(chip_cols), 0, "");
+        w->pkg = prepare_insert(db, "packages", "hardware, package_row, chip_row", 3, pkg_cols, NCOLS(pkg_cols), 0, "");
+        w->srv = prepare_insert(db, "servers", "hardware, server_id, package_row, chip_row, valid", 5, srv_cols,
+                                NCOLS(srv_cols), HW_SUMMARY_NCOLS, names);
+    }
+    if (!w || !w->chip || !w->pkg || !w->srv) {
+        snprintf(err, errlen, "sqlite: preparing hardware inserts: %s", sqlite3_errmsg(db));
+        hw_writer_close(w);
+        return NULL;
+    }
+    return w;
 }
 
-static int insert_packages(sqlite3 *db, const hw_points_t *pts)
+void hw_writer_close(hw_writer_t *w)
 {
-    sqlite3_stmt *st = prepare_insert(db, "packages", "package_row, chip_row", 2, pkg_cols, NCOLS(pkg_cols), 0, "");
-    int rc = st ? 0 : -1;
-    for (size_t i = 0; i < pts->n_packages && rc == 0; i++) {
-        const package_t *p = &pts->packages[i];
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(p->chip - pts->chips));
-        cols_bind(st, 3, pkg_cols, NCOLS(pkg_cols), p);
-        rc = step_reset(st);
-    }
-    sqlite3_finalize(st);
-    return rc;
+    if (!w)
+        return;
+    sqlite3_finalize(w->chip);
+    sqlite3_finalize(w->pkg);
+    sqlite3_finalize(w->srv);
+    free(w);
+}
+
+int hw_write_chip(hw_writer_t *w, const char *hardware, int64_t chip_row, const chip_t *c)
+{
+    sqlite3_bind_text(w->chip, 1, hardware, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->chip, 2, chip_row);
+    cols_bind(w->chip, 3, chip_cols, NCOLS(chip_cols), c);
+    return step_reset(w->chip);
+}
+
+int hw_write_package(hw_writer_t *w, const char *hardware, int64_t package_row, int64_t chip_row,
+                     const package_t *p)
+{
+    sqlite3_bind_text(w->pkg, 1, hardware, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->pkg, 2, package_row);
+    sqlite3_bind_int64(w->pkg, 3, chip_row);
+    cols_bind(w->pkg, 4, pkg_cols, NCOLS(pkg_cols), p);
+    return step_reset(w->pkg);
 }
 
 static void bind_summary(sqlite3_stmt *st, int first, const server_t *s)
@@ -217,31 +246,20 @@ static void bind_summary(sqlite3_stmt *st, int first, const server_t *s)
     }
 }
 
-static int insert_servers(sqlite3 *db, const hw_points_t *pts)
+int hw_write_server(hw_writer_t *w, const char *hardware, int64_t server_id, int64_t package_row,
+                    int64_t chip_row, const server_t *s)
 {
-    char names[4096] = "";
-    for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
-        strcat(names, ", ");
-        strcat(names, hw_summary_columns[i]);
-    }
-    sqlite3_stmt *st = prepare_insert(db, "servers", "server_id, package_row, chip_row, valid", 4, srv_cols,
-                                      NCOLS(srv_cols), HW_SUMMARY_NCOLS, names);
-    int rc = st ? 0 : -1;
-    for (size_t i = 0; i < pts->n_servers && rc == 0; i++) {
-        const server_t *s = &pts->servers[i];
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)s->server_id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(s->package - pts->packages));
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)(s->package->chip - pts->chips));
-        sqlite3_bind_int(st, 4, s->valid ? 1 : 0);
-        bind_summary(st, 5, s);
-        cols_bind(st, 5 + HW_SUMMARY_NCOLS, srv_cols, NCOLS(srv_cols), s);
-        rc = step_reset(st);
-    }
-    sqlite3_finalize(st);
-    return rc;
+    sqlite3_bind_text(w->srv, 1, hardware, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->srv, 2, server_id);
+    sqlite3_bind_int64(w->srv, 3, package_row);
+    sqlite3_bind_int64(w->srv, 4, chip_row);
+    sqlite3_bind_int(w->srv, 5, s->valid ? 1 : 0);
+    bind_summary(w->srv, 6, s);
+    cols_bind(w->srv, 6 + HW_SUMMARY_NCOLS, srv_cols, NCOLS(srv_cols), s);
+    return step_reset(w->srv);
 }
 
-int hw_store_replace(sqlite3 *db, const hw_points_t *pts, char *err, size_t errlen)
+int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen)
 {
     static const char *wipe = "DELETE FROM perf; DELETE FROM systems; DELETE FROM servers; "
                               "DELETE FROM packages; DELETE FROM chips;";
@@ -251,11 +269,20 @@ int hw_store_replace(sqlite3 *db, const hw_points_t *pts, char *err, size_t errl
         sqlite3_free(msg);
         return -1;
     }
-    if (insert_chips(db, pts) || insert_packages(db, pts) || insert_servers(db, pts)) {
-        snprintf(err, errlen, "sqlite: writing hardware points: %s", sqlite3_errmsg(db));
-        return -1;
+    hw_writer_t *w = hw_writer_open(db, err, errlen);
+    int rc = w ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < pts->n_chips; i++)
+        rc = hw_write_chip(w, hardware, (int64_t)i, &pts->chips[i]);
+    for (size_t i = 0; rc == 0 && i < pts->n_packages; i++)
+        rc = hw_write_package(w, hardware, (int64_t)i, pts->packages[i].chip - pts->chips, &pts->packages[i]);
+    for (size_t i = 0; rc == 0 && i < pts->n_servers; i++) {
+        const server_t *s = &pts->servers[i];
+        rc = hw_write_server(w, hardware, s->server_id, s->package - pts->packages, s->package->chip - pts->chips, s);
     }
-    return 0;
+    if (rc && w)
+        snprintf(err, errlen, "sqlite: writing hardware points: %s", sqlite3_errmsg(db));
+    hw_writer_close(w);
+    return rc;
 }
 
 /* ---- loading --------------------------------------------------------- */

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hw/hw.h"
 
@@ -16,9 +17,20 @@ typedef struct {
     server_t *servers;       /* package pointers into packages */
 } hw_points_t;
 
-/* Replace all hardware rows with these points (inside the caller's
- * transaction).  Also removes the software rows that hang off them. */
-int hw_store_replace(sqlite3 *db, const hw_points_t *pts, char *err, size_t errlen);
+/* Replace all hardware rows with these points of hardware `hardware`
+ * (inside the caller's transaction); also removes the software rows. */
+int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen);
+
+/* Row by row writing with prepared statements (the sweep engine's chunks).
+ * Ids are the caller's; parents are given by their row ids. */
+typedef struct hw_writer hw_writer_t;
+hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen);
+int hw_write_chip(hw_writer_t *w, const char *hardware, int64_t chip_row, const chip_t *c);
+int hw_write_package(hw_writer_t *w, const char *hardware, int64_t package_row, int64_t chip_row,
+                     const package_t *p);
+int hw_write_server(hw_writer_t *w, const char *hardware, int64_t server_id, int64_t package_row,
+                    int64_t chip_row, const server_t *s);
+void hw_writer_close(hw_writer_t *w);
 
 /* Load the valid servers, in enumeration order, with their packages and
  * chips.  Free with hw_points_free(). */

@@ -96,7 +96,8 @@ static const char *points_view =
     "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_latency AS generate_latency, "
     "f.generate_throughput AS generate_throughput, f.generate_utilization AS generate_utilization, "
     "f.generate_power AS generate_power, f.generate_tco_per_token AS generate_tco_per_token, "
-    "s.model AS model, s.system AS system, s.system_id AS system_id, f.objective_index AS objective_index "
+    "s.model AS model, s.hardware AS hardware, s.system AS system, s.system_id AS system_id, "
+    "f.objective_index AS objective_index "
     "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid;";
 
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
@@ -105,13 +106,13 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     if (!sql)
         return -1;
     snprintf(sql, SQL_MAX, "CREATE TABLE IF NOT EXISTS systems(system_id INTEGER PRIMARY KEY, "
-             "server_id INTEGER, server_row INTEGER, model TEXT, system TEXT, config_index INTEGER, "
+             "hardware TEXT, server_id INTEGER, server_row INTEGER, model TEXT, system TEXT, config_index INTEGER, "
              "valid INTEGER, invalid_reason TEXT");
     cols_sql_defs(cfg_cols, NCOLS(cfg_cols), sql, SQL_MAX);
     cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
     append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
-                "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER REFERENCES systems, batch INTEGER, "
-                "objective TEXT, objective_index INTEGER, prefill_bottleneck TEXT, generate_bottleneck TEXT");
+                "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER REFERENCES systems, hardware TEXT, "
+                "batch INTEGER, objective TEXT, objective_index INTEGER, metric REAL, prefill_bottleneck TEXT, generate_bottleneck TEXT");
     cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
     for (int st = 0; st < 2; st++)
         for (size_t i = 0; i < N_OPS; i++) {
@@ -176,21 +177,65 @@ static sqlite3_int64 next_system_id(sqlite3 *db)
     return id;
 }
 
-static int insert_perf(sqlite3_stmt *st, sqlite3_int64 id, const system_result_t *r)
+/* The value an objective minimizes. */
+static double objective_metric(const perf_t *p, int o)
 {
+    switch (o) {
+    case OBJ_PREFILL_LATENCY: return p->prefill_latency;
+    case OBJ_PREFILL_TCO: return p->prefill_tco_per_token;
+    case OBJ_GENERATE_LATENCY: return p->generate_latency;
+    default: return p->generate_tco_per_token;
+    }
+}
+
+struct sw_writer {
+    sqlite3_stmt *sys, *perf;
+};
+
+sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
+{
+    sw_writer_t *w = calloc(1, sizeof *w);
+    if (w) {
+        w->sys = prepare(db, "systems", "system_id, hardware, server_id, server_row, model, system, config_index, "
+                         "valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols), system_cols, NCOLS(system_cols), 0);
+        w->perf = prepare(db, "perf", "system_id, hardware, batch, objective, objective_index, metric, "
+                          "prefill_bottleneck, generate_bottleneck", 8, perf_cols, NCOLS(perf_cols), NULL, 0, 1);
+    }
+    if (!w || !w->sys || !w->perf) {
+        snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
+        sw_writer_close(w);
+        return NULL;
+    }
+    return w;
+}
+
+void sw_writer_close(sw_writer_t *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->sys);
+    sqlite3_finalize(w->perf);
+    free(w);
+}
+
+static int insert_perf(sqlite3_stmt *st, const sw_point_t *pt)
+{
+    const system_result_t *r = pt->result;
     for (int b = 0; b < r->n_batch; b++)
         for (int o = 0; o < OBJ_COUNT; o++) {
             const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
             if (!p)
                 continue;
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)perf_system_batch(b));
-            sqlite3_bind_text(st, 3, perf_objective_names[o], -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 4, o);
-            sqlite3_bind_text(st, 5, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 6, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
-            cols_bind(st, 7, perf_cols, NCOLS(perf_cols), p);
-            int k = 7 + (int)NCOLS(perf_cols);
+            sqlite3_bind_int64(st, 1, pt->system_id);
+            sqlite3_bind_text(st, 2, pt->hardware, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)perf_system_batch(b));
+            sqlite3_bind_text(st, 4, perf_objective_names[o], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 5, o);
+            sqlite3_bind_double(st, 6, objective_metric(p, o));
+            sqlite3_bind_text(st, 7, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 8, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
+            cols_bind(st, 9, perf_cols, NCOLS(perf_cols), p);
+            int k = 9 + (int)NCOLS(perf_cols);
             for (int s = 0; s < 2; s++) {
                 const micro_batch_t *mb = s ? &p->generate_mb : &p->prefill_mb;
                 for (size_t i = 0; i < N_OPS; i++)
@@ -202,12 +247,32 @@ static int insert_perf(sqlite3_stmt *st, sqlite3_int64 id, const system_result_t
     return 0;
 }
 
+int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
+{
+    const system_result_t *r = pt->result;
+    sqlite3_stmt *st = w->sys;
+    sqlite3_bind_int64(st, 1, pt->system_id);
+    sqlite3_bind_text(st, 2, pt->hardware, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, pt->server_id);
+    if (pt->server_row >= 0)
+        sqlite3_bind_int64(st, 4, pt->server_row);
+    sqlite3_bind_text(st, 5, pt->model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, pt->system, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, pt->config_index);
+    sqlite3_bind_int(st, 8, r->valid);
+    sqlite3_bind_text(st, 9, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
+    cols_bind(st, 10, cfg_cols, NCOLS(cfg_cols), pt->cfg);
+    cols_bind(st, 10 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
+    if (step_reset(st))
+        return -1;
+    return r->valid ? insert_perf(w->perf, pt) : 0;
+}
+
 int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
 {
     static const char *const wipe[] = {
         "DELETE FROM perf WHERE system_id IN (SELECT system_id FROM systems WHERE model = ?1 AND system = ?2)",
         "DELETE FROM systems WHERE model = ?1 AND system = ?2"};
-    sqlite3_stmt *sys = NULL, *perf = NULL;
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         sqlite3_stmt *d = NULL;
@@ -220,33 +285,17 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         sqlite3_finalize(d);
     }
     sqlite3_int64 id = next_system_id(db);
-    if (rc == 0) {
-        sys = prepare(db, "systems", "system_id, server_id, server_row, model, system, config_index, valid, "
-                      "invalid_reason", 8, cfg_cols, NCOLS(cfg_cols), system_cols, NCOLS(system_cols), 0);
-        perf = prepare(db, "perf", "system_id, batch, objective, objective_index, prefill_bottleneck, "
-                       "generate_bottleneck", 6, perf_cols, NCOLS(perf_cols), NULL, 0, 1);
-        rc = sys && perf ? 0 : -1;
-    }
+    sw_writer_t *w = rc ? NULL : sw_writer_open(db, err, errlen);
+    if (!w)
+        return -1;
     for (size_t s = 0; rc == 0 && s < rows->n_servers; s++)
         for (size_t c = 0; rc == 0 && c < rows->n_cfgs; c++, id++) {
-            const system_result_t *r = &rows->results[s * rows->n_cfgs + c];
-            sqlite3_bind_int64(sys, 1, id);
-            sqlite3_bind_int64(sys, 2, rows->servers[s].server_id);
-            sqlite3_bind_int64(sys, 3, (sqlite3_int64)s);
-            sqlite3_bind_text(sys, 4, rows->model, -1, SQLITE_STATIC);
-            sqlite3_bind_text(sys, 5, rows->system, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(sys, 6, (sqlite3_int64)c);
-            sqlite3_bind_int(sys, 7, r->valid);
-            sqlite3_bind_text(sys, 8, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
-            cols_bind(sys, 9, cfg_cols, NCOLS(cfg_cols), &rows->cfgs[c]);
-            cols_bind(sys, 9 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
-            rc = step_reset(sys);
-            if (rc == 0 && r->valid)
-                rc = insert_perf(perf, id, r);
+            sw_point_t pt = {rows->hardware, id, rows->servers[s].server_id, (int64_t)s, rows->model, rows->system,
+                             (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c]};
+            rc = sw_write_system(w, &pt);
         }
     if (rc)
         snprintf(err, errlen, "sqlite: writing systems: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(sys);
-    sqlite3_finalize(perf);
+    sw_writer_close(w);
     return rc;
 }

@@ -8,10 +8,12 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "perf/system.h"
 
 typedef struct {
+    const char *hardware;     /* hardware name */
     const char *model;        /* model name */
     const char *system;       /* system file's name (basename without .yaml) */
     const server_t *servers;  /* the valid servers, enumeration order */
@@ -23,5 +25,21 @@ typedef struct {
 
 /* Replace the rows of (model, system) with these (caller's transaction). */
 int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen);
+
+/* One system point and its best mappings, for row by row writing. */
+typedef struct {
+    const char *hardware;
+    int64_t system_id, server_id;
+    int64_t server_row;       /* position among valid servers; -1 = not known yet (NULL) */
+    const char *model, *system;
+    int64_t config_index;
+    const system_cfg_t *cfg;
+    const system_result_t *result;
+} sw_point_t;
+
+typedef struct sw_writer sw_writer_t;
+sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
+int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
+void sw_writer_close(sw_writer_t *w);
 
 #endif
