@@ -1,34 +1,94 @@
 /*
- * cmd_run.c -- `hwsweep run [-c C] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j N] HW.yaml`:
- * hw then sw.
+ * cmd_run.c -- `hwsweep run`: either a sweep file,
+ *   hwsweep run [-o OUTDIR] [-j N] [--resume] [--shard I/N] [-q] SWEEP.yaml
+ * or one hardware file with a model (hw then sw),
+ *   hwsweep run [-c C] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j N] HW.yaml
+ * told apart by the file's top-level keys.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "engine/jobs.h"
+#include "engine/sweep.h"
+#include "engine/sweep_config.h"
 #include "hw/hw_config.h"
 
 static void run_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep run [-c CONSTANTS.yaml] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR]\n"
-            "                   [-j THREADS] [-q] HW.yaml\n\n"
-            "Explore the hardware of HW.yaml (as `hwsweep hw`), then evaluate MODEL on it\n"
-            "(as `hwsweep sw`); the options are those of the two commands.\n");
+            "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [-q] SWEEP.yaml\n"
+            "       hwsweep run [-c CONSTANTS.yaml] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] HW.yaml\n\n"
+            "With a sweep file (top-level keys hardware, constants, models, systems, overrides):\n"
+            "evaluate every hardware point and every system point of the sweep into\n"
+            "OUTDIR/sweeps/NAME.db (NAME: the file name without .yaml) and write the hardware\n"
+            "summaries OUTDIR/sweeps/NAME.HARDWARE.csv.  Progress goes to stderr.\n\n"
+            "  --resume              continue an interrupted run of the same sweep (refused\n"
+            "                        when an input file changed)\n"
+            "  --shard I/N           evaluate shard I of N (1 <= I <= N) into\n"
+            "                        OUTDIR/sweeps/NAME.shard-I-of-N.db; see `hwsweep merge`\n\n"
+            "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
+            "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
+            "  -m, --model FILE      model YAML\n"
+            "  -s, --system FILE     system YAML\n"
+            "  -o, --outdir DIR      output folder (default " DEFAULT_OUTDIR ")\n"
+            "  -j, --threads N       worker threads (default: all cores)\n"
+            "  -q, --quiet           no progress or summary\n"
+            "  -h, --help            this help\n\n"
+            "Exit status: 0 done, 2 bad input (nothing written), 1 other failure,\n"
+            "130 interrupted by Ctrl-C or SIGTERM (finished chunks are saved; use --resume).\n");
+}
+
+static int parse_shard(const char *s, int *i, int *n)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (*end != '/')
+        return -1;
+    long b = strtol(end + 1, &end, 10);
+    if (*end || a < 1 || b < 1 || a > b || b > 1000000)
+        return -1;
+    *i = (int)a;
+    *n = (int)b;
+    return 0;
+}
+
+static int run_hw_sw(job_opts_t *o)
+{
+    if (!o->model_path) {
+        fprintf(stderr, "hwsweep run: a hardware file needs -m MODEL.yaml (or give a sweep file)\n");
+        return EXIT_BADINPUT;
+    }
+    hw_config_t cfg;
+    cfg_err_t err;
+    if (hw_config_load(o->hw_path, &cfg, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    char name[HW_NAME_MAX];
+    snprintf(name, sizeof name, "%s", cfg.name);
+    hw_config_free(&cfg);
+    o->hw_name = name;
+    int rc = job_hw(o);
+    return rc ? rc : job_sw(o);
 }
 
 int cmd_run(int argc, char **argv)
 {
+    enum { OPT_RESUME = 1000, OPT_SHARD };
     static const struct option longopts[] = {
         {"constants", required_argument, NULL, 'c'}, {"model", required_argument, NULL, 'm'},
         {"system", required_argument, NULL, 's'},    {"outdir", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, OPT_RESUME},   {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
     job_opts_t o = {.constants_path = DEFAULT_CONSTANTS, .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
+    sweep_opts_t so = {.outdir = DEFAULT_OUTDIR, .command = command, .shard_i = 1, .shard_n = 1};
+    bool sweep_only = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:m:s:o:j:qh", longopts, NULL)) != -1) {
@@ -36,8 +96,16 @@ int cmd_run(int argc, char **argv)
         case 'c': o.constants_path = optarg; break;
         case 'm': o.model_path = optarg; break;
         case 's': o.system_path = optarg; break;
-        case 'o': o.outdir = optarg; break;
-        case 'q': o.quiet = 1; break;
+        case 'o': o.outdir = so.outdir = optarg; break;
+        case 'q': o.quiet = 1; so.quiet = true; break;
+        case OPT_RESUME: so.resume = sweep_only = true; break;
+        case OPT_SHARD:
+            if (parse_shard(optarg, &so.shard_i, &so.shard_n)) {
+                fprintf(stderr, "hwsweep run: --shard takes I/N with 1 <= I <= N, e.g. --shard 2/8\n");
+                return EXIT_BADINPUT;
+            }
+            sweep_only = true;
+            break;
         case 'j':
             if ((o.threads = cli_threads(optarg)) < 0) {
                 fprintf(stderr, "hwsweep run: -j takes a number of threads (1..1024, 0 = all cores)\n");
@@ -48,22 +116,20 @@ int cmd_run(int argc, char **argv)
         default: run_usage(stderr); return EXIT_BADINPUT;
         }
     }
-    if (optind != argc - 1 || !o.model_path) {
+    if (optind != argc - 1) {
         run_usage(stderr);
         return EXIT_BADINPUT;
     }
-    o.hw_path = argv[optind];
-    /* NAME comes from the hardware file; read it before anything runs */
-    hw_config_t cfg;
-    cfg_err_t err;
-    if (hw_config_load(o.hw_path, &cfg, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+    if (sweep_is_sweep_file(argv[optind])) {
+        so.sweep_path = argv[optind];
+        so.threads = o.threads;
+        return sweep_run(&so);
+    }
+    if (sweep_only) {
+        fprintf(stderr, "hwsweep run: --resume and --shard apply to sweep files; %s is not one "
+                "(a sweep file has the keys hardware, models, systems)\n", argv[optind]);
         return EXIT_BADINPUT;
     }
-    char name[HW_NAME_MAX];
-    snprintf(name, sizeof name, "%s", cfg.name);
-    hw_config_free(&cfg);
-    o.hw_name = name;
-    int rc = job_hw(&o);
-    return rc ? rc : job_sw(&o);
+    o.hw_path = argv[optind];
+    return run_hw_sw(&o);
 }

@@ -2,6 +2,7 @@
  * main.c -- bin/hwsweep: dispatch to the subcommands.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -16,7 +17,9 @@ typedef struct {
 static const command_t commands[] = {
     {"hw", cmd_hw, "explore the hardware of HW.yaml: every chip, package and server point"},
     {"sw", cmd_sw, "evaluate a model on the valid servers of an explored hardware"},
-    {"run", cmd_run, "hw then sw in one go"},
+    {"run", cmd_run, "a sweep file (resumable, shardable), or hw then sw for one hardware file"},
+    {"merge", cmd_merge, "merge the shard databases of a sweep"},
+    {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
 };
 
 static void usage(FILE *f)
@@ -33,6 +36,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* idle OpenMP workers sleep instead of spinning: the sweep's writer
+     * thread needs the core while a chunk is committed */
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     if (argc < 2) {
         usage(stderr);
         return 2;

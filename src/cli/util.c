@@ -2,6 +2,7 @@
  * util.c -- option helpers shared by the subcommands.
  */
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +24,9 @@ int cli_all_cores(void)
 
 void cli_command_line(int argc, char **argv, char *buf, unsigned len)
 {
-    buf[0] = '\0';
+    snprintf(buf, len, "hwsweep");
     for (int i = 0; i < argc; i++) {
-        if (i)
-            strncat(buf, " ", len - strlen(buf) - 1);
+        strncat(buf, " ", len - strlen(buf) - 1);
         strncat(buf, argv[i], len - strlen(buf) - 1);
     }
 }

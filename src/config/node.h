@@ -52,6 +52,13 @@ void cfg_doc_free(cfg_doc_t *doc);
 node_t *cfg_new_map(cfg_doc_t *doc, const node_t *pos_from, size_t n);
 char *cfg_strdup(cfg_doc_t *doc, const char *s);
 
+/* A copy of map whose value at path[0..depth) is value (the last key is
+ * added when missing; intermediate mappings must exist).  Nodes are shared
+ * with map; new maps live in doc.  key_pos locates the override for
+ * messages.  NULL + err when the path does not lead through mappings. */
+const node_t *cfg_override(cfg_doc_t *doc, const node_t *map, const char *const *path, size_t depth,
+                           const node_t *value, const node_t *key_pos, cfg_err_t *err);
+
 /* Map lookup: the value node for key, or NULL. */
 const node_t *cfg_get(const node_t *map, const char *key);
 /* Index of key in map, or -1. */

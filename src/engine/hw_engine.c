@@ -16,11 +16,6 @@
 #include "hw/heatsink.h"
 #include "hw/hw_eval.h"
 
-typedef struct {
-    double length_mm, width_mm, ppl;
-    heatsink_t hs;
-} hs_entry_t;
-
 static int hs_cmp(const void *a, const void *b)
 {
     const hs_entry_t *x = a, *y = b;
@@ -103,63 +98,66 @@ static server_t *make_servers(const hw_config_t *cfg, const package_t *pk, size_
     return sv;
 }
 
-/* Distinct heat sink keys of the servers that pass the lane check. */
-static hs_entry_t *heatsink_keys(const server_t *sv, const unsigned char *lane_ok, size_t n, size_t *n_keys)
+int hs_table_build(hs_table_t *t, hs_entry_t *keys, size_t n, int threads)
 {
-    hs_entry_t *keys = malloc((n ? n : 1) * sizeof *keys);
-    if (!keys)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (lane_ok[i])
-            keys[k++] = (hs_entry_t){sv[i].package->heatsource_length, sv[i].package->heatsource_width,
-                                     sv[i].packages_per_lane, {0, 0, 0}};
-    qsort(keys, k, sizeof *keys, hs_cmp);
+    qsort(keys, n, sizeof *keys, hs_cmp);
     size_t u = 0;
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; i < n; i++)
         if (u == 0 || hs_cmp(&keys[u - 1], &keys[i]) != 0)
             keys[u++] = keys[i];
-    *n_keys = u;
-    return keys;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t i = 0; i < u; i++)
+        keys[i].hs = hw_heatsink_design(keys[i].length_mm, keys[i].width_mm, keys[i].ppl);
+    t->keys = keys;
+    t->n = u;
+    return 0;
+}
+
+heatsink_t hs_table_get(const hs_table_t *t, const server_t *s)
+{
+    hs_entry_t key = {s->package->heatsource_length, s->package->heatsource_width, s->packages_per_lane,
+                      {0, 0, 0}};
+    const hs_entry_t *hit = bsearch(&key, t->keys, t->n, sizeof *t->keys, hs_cmp);
+    return hit ? hit->hs : hw_heatsink_design(key.length_mm, key.width_mm, key.ppl);
+}
+
+hs_entry_t hs_key(const server_t *s)
+{
+    return (hs_entry_t){s->package->heatsource_length, s->package->heatsource_width, s->packages_per_lane,
+                        {0, 0, 0}};
 }
 
 static int eval_servers(server_t *sv, size_t n, const hw_constants_t *hc, int threads, size_t *searches)
 {
     unsigned char *lane_ok = malloc(n ? n : 1);
-    if (!lane_ok)
+    hs_entry_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (!lane_ok || !keys) {
+        free(lane_ok);
+        free(keys);
         return -1;
+    }
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t i = 0; i < n; i++)
         lane_ok[i] = hw_server_lane_ok(&sv[i], &hc->server);
-    size_t n_keys = 0;
-    hs_entry_t *keys = heatsink_keys(sv, lane_ok, n, &n_keys);
-    if (!keys) {
-        free(lane_ok);
-        return -1;
-    }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (size_t i = 0; i < n_keys; i++)
-        keys[i].hs = hw_heatsink_design(keys[i].length_mm, keys[i].width_mm, keys[i].ppl);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lane_ok[i])
+            keys[k++] = hs_key(&sv[i]);
+    hs_table_t table;
+    hs_table_build(&table, keys, k, threads);
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
-    for (size_t i = 0; i < n; i++) {
-        if (!lane_ok[i])
-            continue;
-        hs_entry_t key = {sv[i].package->heatsource_length, sv[i].package->heatsource_width,
-                          sv[i].packages_per_lane, {0, 0, 0}};
-        const hs_entry_t *hit = bsearch(&key, keys, n_keys, sizeof *keys, hs_cmp);
-        hw_server_eval(&sv[i], hc, hit->hs);
-    }
-    *searches = n_keys;
+    for (size_t i = 0; i < n; i++)
+        if (lane_ok[i])
+            hw_server_eval(&sv[i], hc, hs_table_get(&table, &sv[i]));
+    *searches = table.n;
     free(keys);
     free(lane_ok);
     return 0;
 }
 
-int hw_engine_eval(const hw_config_t *cfg, const hw_constants_t *hc, int threads, hw_points_t *out,
-                   hw_stats_t *stats)
+int hw_engine_parts(const hw_config_t *cfg, const hw_constants_t *hc, int threads, hw_points_t *out)
 {
     memset(out, 0, sizeof *out);
-    memset(stats, 0, sizeof *stats);
     out->chips = malloc((cfg->n_chips ? cfg->n_chips : 1) * sizeof *out->chips);
     if (!out->chips)
         return -1;
@@ -167,12 +165,25 @@ int hw_engine_eval(const hw_config_t *cfg, const hw_constants_t *hc, int threads
     out->n_chips = cfg->n_chips;
     eval_chips(out->chips, out->n_chips, &hc->chip, threads);
     out->packages = make_packages(cfg, out->chips, &out->n_packages);
-    if (!out->packages)
-        goto fail;
+    if (!out->packages) {
+        hw_points_free(out);
+        return -1;
+    }
     eval_packages(out->packages, out->n_packages, &hc->package, threads);
+    return 0;
+}
+
+int hw_engine_eval(const hw_config_t *cfg, const hw_constants_t *hc, int threads, hw_points_t *out,
+                   hw_stats_t *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (hw_engine_parts(cfg, hc, threads, out))
+        return -1;
     out->servers = make_servers(cfg, out->packages, out->n_packages, &out->n_servers);
-    if (!out->servers || eval_servers(out->servers, out->n_servers, hc, threads, &stats->heatsink_searches))
-        goto fail;
+    if (!out->servers || eval_servers(out->servers, out->n_servers, hc, threads, &stats->heatsink_searches)) {
+        hw_points_free(out);
+        return -1;
+    }
     for (size_t i = 0; i < out->n_chips; i++)
         stats->valid_chips += out->chips[i].valid;
     for (size_t i = 0; i < out->n_packages; i++)
@@ -180,7 +191,4 @@ int hw_engine_eval(const hw_config_t *cfg, const hw_constants_t *hc, int threads
     for (size_t i = 0; i < out->n_servers; i++)
         stats->valid_servers += out->servers[i].valid;
     return 0;
-fail:
-    hw_points_free(out);
-    return -1;
 }

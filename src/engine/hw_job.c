@@ -44,7 +44,8 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
         return EXIT_FAIL;
     }
     run_input_t inputs[] = {{"hardware", o->hw_path}, {"constants", o->constants_path}};
-    run_info_t run = {"hw", o->command, o->threads, inputs, 2, t0};
+    run_info_t run = {.kind = "hw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
+                      .started_at = t0};
     int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || hw_store_replace(db, name, pts, err, sizeof err) ||
              db_save_input(db, "hardware", o->hw_path, err, sizeof err) ||
              db_save_input(db, "constants", o->constants_path, err, sizeof err) ||

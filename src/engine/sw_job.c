@@ -168,7 +168,8 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
     char err[DB_ERR_MAX];
     sw_rows_t rows = {o->hw_name, in->model.name, in->sys_name, pts->servers, pts->n_servers, in->cfgs, in->n_cfgs, res};
     run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
-    run_info_t run = {"sw", o->command, o->threads, inputs, 2, t0};
+    run_info_t run = {.kind = "sw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
+                      .started_at = t0};
     int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
              db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
     if (rc) {

@@ -26,22 +26,27 @@
  * the same decisions, with three shortcuts:
  *   - filtered decisions: a comparison (pressure drop against fan pressure,
  *     q against q or the 95% limit) is first made on values computed in
- *     closed form with sqrt, cbrt, exp and products.  Those differ from the
- *     exact values by far less than 1e-13 relative (all sums involved are of
+ *     closed form with sqrt, exp, log and products.  Those differ from the
+ *     exact values by less than 1e-13 relative (all sums involved are of
  *     positive terms; the fan polynomial's error is measured against the sum
- *     of its terms' magnitudes), so a decision whose sides are further apart
- *     than DECISION_MARGIN is the exact decision; closer calls are redone
- *     with the exact functions.  The chosen design's q and cost are exact.
+ *     of its terms' magnitudes; measured: < 3e-15), so a decision whose
+ *     sides are further apart than DECISION_MARGIN is the exact decision;
+ *     closer calls are redone with the exact functions.  The chosen
+ *     design's q and cost are exact.
  *   - air-volume search: the scan wants the first air volume at which the
  *     fins' pressure drop exceeds the fan's pressure.  The pressure drop
  *     grows with air volume and from FAN_DECREASING_FROM on the fan curve
  *     falls (by >= 0.3 Pa a step), so there that predicate is monotone and
- *     its first failing step is found by probing near the usual answer,
- *     galloping and bisecting.  The air volumes themselves still come from
- *     repeated addition, so the answer is the scan's, bit for bit.
+ *     its first failing step is found by probing near the expected answer
+ *     (5 steps up, or for 2 fins the previous thickness's or length's
+ *     answer), galloping and bisecting.  The air volumes themselves still
+ *     come from repeated addition, so the answer is the scan's, bit for bit.
  *   - the air-independent terms of each (thickness, fin count) channel are
  *     computed once per search instead of once per base length.
- * tests/test_heatsink.c checks that both agree on a fine grid of inputs.
+ * tests/test_heatsink.c checks that both agree on a grid of inputs.
+ *
+ * Inputs the reference cannot evaluate (sizes <= 0, fewer than one package
+ * per lane, non-finite values) give an invalid heat sink.
  */
 #include <math.h>
 #include <stdbool.h>

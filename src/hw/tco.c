@@ -6,21 +6,45 @@
 
 #include "hw/tco.h"
 
-double hw_total_interest_usd(double borrowed_usd, double annual_rate, double years)
+/* Monthly annuity: interest paid over years x 12 payments at rate/12,
+ * given growth = (1 + rate/12)^(years x 12). */
+static double interest_from_growth(double borrowed_usd, double annual_rate, double years, double growth)
 {
     double n = years * 12;
     double r = annual_rate / 12;
-    double growth = pow(1 + r, n);
     double monthly = r * borrowed_usd * growth / (growth - 1);
     return monthly * n - borrowed_usd;
 }
 
+static double annuity_growth(double annual_rate, double years)
+{
+    return pow(1 + annual_rate / 12, years * 12);
+}
+
+double hw_total_interest_usd(double borrowed_usd, double annual_rate, double years)
+{
+    return interest_from_growth(borrowed_usd, annual_rate, years, annuity_growth(annual_rate, years));
+}
+
+tco_factors_t hw_tco_factors(const tco_constants_t *c, double life)
+{
+    tco_factors_t f;
+    f.dc_interest_usd_per_usd = hw_total_interest_usd(c->DCCapex, c->InterestRate, c->DCAmortPeriod);
+    f.srv_growth = annuity_growth(c->InterestRate, life);
+    return f;
+}
+
 tco_t hw_tco_eval(const tco_constants_t *c, double tdp, double cost, double life)
+{
+    tco_factors_t f = hw_tco_factors(c, life);
+    return hw_tco_eval_with(c, &f, tdp, cost, life);
+}
+
+tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double tdp, double cost, double life)
 {
     tco_t t;
     t.dc_amortization = c->DCCapex * tdp * life / c->DCAmortPeriod;
-    t.dc_interest = hw_total_interest_usd(c->DCCapex, c->InterestRate, c->DCAmortPeriod)
-                    * tdp * life / c->DCAmortPeriod;
+    t.dc_interest = f->dc_interest_usd_per_usd * tdp * life / c->DCAmortPeriod;
     /* quirk: DCOpex is $/kW/month but multiplies the TDP in watts */
     t.dc_opex = c->DCOpex * tdp * life * 12;
     /* quirk: electricity as the reference writes it ($/kWh / 1000 x hours) */
@@ -28,7 +52,7 @@ tco_t hw_tco_eval(const tco_constants_t *c, double tdp, double cost, double life
     t.pue_overhead = t.srv_power * (c->PUE - 1.0);
     t.srv_amortization = cost;
     t.srv_opex = t.srv_amortization * c->SrvOpexRate;
-    t.srv_interest = hw_total_interest_usd(cost, c->InterestRate, life);
+    t.srv_interest = interest_from_growth(cost, c->InterestRate, life, f->srv_growth);
     t.fix_part = t.srv_amortization + t.srv_interest + t.srv_opex;
     t.power_part = t.dc_amortization + t.dc_interest + t.dc_opex + t.srv_power + t.pue_overhead;
     t.total = t.fix_part + t.power_part;

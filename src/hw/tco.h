@@ -15,4 +15,16 @@ double hw_total_interest_usd(double borrowed_usd, double annual_rate, double yea
 tco_t hw_tco_eval(const tco_constants_t *c, double server_tdp_w,
                   double server_cost_usd, double server_life_years);
 
+/* The parts of the TCO that depend only on the constants and the server
+ * life (the annuity growth factors), for callers that evaluate many TCOs
+ * of one server: hw_tco_eval_with() gives bit-identical results. */
+typedef struct {
+    double dc_interest_usd_per_usd;   /* interest on 1 USD of DC capex */
+    double srv_growth;                /* (1 + r/12)^(life x 12) */
+} tco_factors_t;
+
+tco_factors_t hw_tco_factors(const tco_constants_t *c, double server_life_years);
+tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double server_tdp_w,
+                       double server_cost_usd, double server_life_years);
+
 #endif

@@ -263,6 +263,7 @@ static bool system_init(system_t *sys, const server_t *srv, const hw_constants_t
     memset(sys, 0, sizeof *sys);
     sys->srv = srv;
     sys->hc = hc;
+    sys->tco_factors = hw_tco_factors(&hc->tco, hc->server.SrvLife);
     if (!model_derive(mcfg, &sys->model, err, errlen))
         return false;
     const char *algo = cfg->allreduce_algo[0] ? cfg->allreduce_algo : "ring";

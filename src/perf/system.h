@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "hw/hw.h"
+#include "hw/tco.h"
 #include "perf/allreduce.h"
 #include "perf/matmul.h"
 #include "perf/model.h"
@@ -38,6 +39,7 @@ typedef struct system_s {
     double num_packages, num_chips;
     double weight_bw_per_chip, kv_bw_per_chip;   /* bytes/s, after efficiency */
     double perf, tdp, core_tdp, other_tdp;       /* whole system */
+    tco_factors_t tco_factors;                   /* of the server's constants and life */
     /* per-sequence FLOPs at the evaluation lengths */
     double prefill_flops, generate_flops;
 } system_t;

@@ -34,13 +34,13 @@ int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 sqlite3 *db_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open database: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return NULL;
     }
     sqlite3_busy_timeout(db, 10000);
-    if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", err, errlen) ||
+    if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
         db_schema_create(db, err, errlen)) {
         sqlite3_close(db);
         return NULL;
@@ -67,13 +67,19 @@ static void inputs_json(const run_info_t *run, char *buf, size_t len)
         snprintf(buf + used, len - used, "]");
 }
 
-int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen)
+static long long insert_run(sqlite3 *db, const run_info_t *run, const char *status, char *err, size_t errlen)
 {
     static const char *sql =
-        "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status) "
-        "VALUES(?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'), 'done')";
-    char inputs[8192];
-    inputs_json(run, inputs, sizeof inputs);
+        "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status, sweep, "
+        "fingerprint, shard) VALUES(?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'), "
+        "CASE WHEN ?8 = 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ?7, 'unixepoch') END, ?8, ?9, "
+        "?10, ?11)";
+    char *inputs = malloc(65536);
+    if (!inputs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    inputs_json(run, inputs, 65536);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -84,10 +90,42 @@ int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen)
         sqlite3_bind_int(st, 5, run->threads);
         sqlite3_bind_double(st, 6, run->started_at);
         sqlite3_bind_double(st, 7, db_now());
+        sqlite3_bind_text(st, 8, status, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, run->sweep, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, run->fingerprint, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, run->shard, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
     }
     if (rc != SQLITE_OK)
         snprintf(err, errlen, "sqlite: recording the run: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free(inputs);
+    return rc == SQLITE_OK ? (long long)sqlite3_last_insert_rowid(db) : -1;
+}
+
+int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen)
+{
+    return insert_run(db, run, "done", err, errlen) < 0 ? -1 : 0;
+}
+
+long long db_run_start(sqlite3 *db, const run_info_t *run, char *err, size_t errlen)
+{
+    return insert_run(db, run, "running", err, errlen);
+}
+
+int db_run_finish(sqlite3 *db, long long run_id, const char *status, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "UPDATE runs SET status = ?, ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', ?, "
+                                    "'unixepoch') WHERE run_id = ?", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 2, db_now());
+        sqlite3_bind_int64(st, 3, run_id);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: finishing the run: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? 0 : -1;
 }

@@ -22,6 +22,9 @@ typedef struct {
     const run_input_t *inputs;
     size_t n_inputs;
     double started_at;      /* Unix seconds */
+    const char *sweep;      /* sweep runs: the sweep's name, its inputs' fingerprint, "I/N" */
+    const char *fingerprint;
+    const char *shard;
 } run_info_t;
 
 /* Open (creating) the database and its schema.  NULL + err on failure. */
@@ -30,6 +33,9 @@ void db_close(sqlite3 *db);
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* Insert a finished run row (inside the caller's transaction). */
 int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
+/* A run that is under way: status 'running' until db_run_finish. */
+long long db_run_start(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
+int db_run_finish(sqlite3 *db, long long run_id, const char *status, char *err, size_t errlen);
 double db_now(void);
 /* Keep a copy of an input file (role: "hardware", "constants") so later
  * steps read the database alone; replaces that role's copy. */

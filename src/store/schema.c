@@ -34,7 +34,8 @@ static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
     static const char *sql =
         "CREATE TABLE IF NOT EXISTS runs(run_id INTEGER PRIMARY KEY, kind TEXT, command TEXT, "
-        "inputs TEXT, tool_version TEXT, threads INTEGER, started_at TEXT, ended_at TEXT, status TEXT);\n"
+        "inputs TEXT, tool_version TEXT, threads INTEGER, started_at TEXT, ended_at TEXT, status TEXT, "
+        "sweep TEXT, fingerprint TEXT, shard TEXT);\n"
         "CREATE TABLE IF NOT EXISTS inputs(role TEXT PRIMARY KEY, path TEXT, sha256 TEXT, content TEXT)";
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);

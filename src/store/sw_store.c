@@ -120,7 +120,7 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
             snprintf(one, sizeof one, ", %s_%s_us REAL", st ? "generate" : "prefill", op_cols[i].name);
             append(sql, one);
         }
-    append(sql, ", PRIMARY KEY(system_id, batch, objective_index));\n");
+    append(sql, ", PRIMARY KEY(system_id, batch, objective_index)) WITHOUT ROWID;\n");
     append(sql, points_view);
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);

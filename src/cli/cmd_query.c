@@ -1,0 +1,384 @@
+/*
+ * cmd_query.c -- `hwsweep query DB.db {summary|best|pareto} [--model M] [--csv]`:
+ * the summary of a database and its best_per_batch and pareto views, as
+ * aligned text tables or RFC 4180 CSV.  The database is opened read-only.
+ */
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "config/numfmt.h"
+#include "engine/jobs.h"
+#include "store/csv.h"
+#include "store/views.h"
+
+typedef struct {
+    const char *db_path, *what, *model;
+    int csv;
+} query_opts_t;
+
+/* A result held for alignment: head[ncols], cell[rows * ncols]. */
+typedef struct {
+    int ncols;
+    char **head, **cell;
+    size_t rows, cap;
+    unsigned char *text;   /* per column: a text cell was seen (left-aligned) */
+} grid_t;
+
+#define SQL_MAX 4096
+
+static const char *best_sql =
+    "SELECT model, prefill_len, generate_len, batch, objective, hardware, system_id, server_id, num_servers, "
+    "num_chips, t, p, micro_batch, prefill_micro_batch, prefill_latency, generate_latency, prefill_tco_per_token, "
+    "generate_tco_per_token, tco_per_Mtoken, generate_throughput FROM best_per_batch%s "
+    "ORDER BY model, prefill_len, generate_len, batch, objective_index";
+
+static const char *pareto_sql =
+    "SELECT model, prefill_len, generate_len, batch, hardware, system_id, server_id, t, p, micro_batch, "
+    "prefill_micro_batch, generate_latency, generate_tco_per_token, tco_per_Mtoken, generate_throughput "
+    "FROM pareto%s ORDER BY model, prefill_len, generate_len, batch, generate_latency, generate_tco_per_token";
+
+static const char *summary_hw_sql =
+    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM servers%s "
+    "GROUP BY hardware ORDER BY hardware";
+
+static const char *summary_sys_sql =
+    "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
+    "sum(valid) AS valid_systems, group_concat(DISTINCT printf('%%g/%%g', prefill_len, generate_len)) "
+    "AS eval_lengths FROM systems%s GROUP BY model, system ORDER BY model, system";
+
+/* Per model and eval length: its batches, then at batch 8 (else the largest)
+ * the best TCO per million output tokens and the best generate latency. */
+static const char *summary_best_sql =
+    "WITH b AS MATERIALIZED (SELECT model, prefill_len, generate_len, batch, objective, hardware, system_id, "
+    "generate_latency, tco_per_Mtoken FROM best_per_batch%s), "
+    "g AS (SELECT model, prefill_len, generate_len, CASE WHEN max(batch = 8) THEN 8 ELSE max(batch) END AS at "
+    "FROM b GROUP BY model, prefill_len, generate_len) "
+    "SELECT g.model AS model, g.prefill_len AS prefill_len, g.generate_len AS generate_len, "
+    "(SELECT group_concat(batch, ' ') FROM (SELECT DISTINCT batch FROM b WHERE b.model = g.model AND "
+    "b.prefill_len = g.prefill_len AND b.generate_len = g.generate_len ORDER BY batch)) AS batches, "
+    "g.at AS batch, c.tco_per_Mtoken AS best_tco_per_Mtoken, c.hardware AS tco_hardware, "
+    "c.system_id AS tco_system_id, l.generate_latency AS best_generate_latency, "
+    "l.hardware AS latency_hardware, l.system_id AS latency_system_id FROM g "
+    "LEFT JOIN b c ON c.model = g.model AND c.prefill_len = g.prefill_len AND c.generate_len = g.generate_len "
+    "AND c.batch = g.at AND c.objective = 'generate_tco' "
+    "LEFT JOIN b l ON l.model = g.model AND l.prefill_len = g.prefill_len AND l.generate_len = g.generate_len "
+    "AND l.batch = g.at AND l.objective = 'generate_latency' "
+    "ORDER BY g.model, g.prefill_len, g.generate_len";
+
+static void query_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hwsweep query DB.db {summary|best|pareto} [--model M] [--csv]\n\n"
+            "Print what a database written by hw/sw (or a sweep) holds.  DB.db is opened\n"
+            "read-only, so a query works while a run is still writing it.\n\n"
+            "  summary  per hardware: servers and valid servers; per model and system file:\n"
+            "           hardware count, systems, valid systems, eval lengths\n"
+            "           (prefill/generate); per model and eval length: the batches, and at\n"
+            "           batch 8 (or the largest batch when 8 is absent) the best TCO per\n"
+            "           million output tokens and the best generate latency, each with the\n"
+            "           hardware and system_id that achieve it\n"
+            "  best     the best_per_batch view: per model, eval length, batch and objective\n"
+            "           (prefill_latency, prefill_tco, generate_latency, generate_tco) the\n"
+            "           system and mapping that minimize it (ties: smallest system_id)\n"
+            "  pareto   the pareto view: per model, eval length and batch, the systems on\n"
+            "           the frontier of generate latency vs TCO per output token, by latency\n\n"
+            "  -m, --model M  only model M (summary: and the hardware it was evaluated on)\n"
+            "      --csv      RFC 4180 CSV (a header row, then rows; summary: its three tables\n"
+            "                 separated by an empty line) instead of aligned text\n"
+            "  -h, --help     this help\n\n"
+            "Text tables print numbers with %%.6g, CSV in their shortest exact form.\n"
+            "Exit status: 0 done, 2 bad usage, not a hwsweep database or unknown model,\n"
+            "1 other failure.\n");
+}
+
+/* 0 parsed, else the exit status (help: EXIT_OK + done). */
+static int parse(int argc, char **argv, query_opts_t *o, int *done)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, 'm'}, {"csv", no_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->model = optarg; break;
+        case 'C': o->csv = 1; break;
+        case 'h': query_usage(stdout); *done = 1; return EXIT_OK;
+        default: query_usage(stderr); return EXIT_BADINPUT;
+        }
+    }
+    if (optind != argc - 2) {
+        query_usage(stderr);
+        return EXIT_BADINPUT;
+    }
+    o->db_path = argv[optind];
+    o->what = argv[optind + 1];
+    if (strcmp(o->what, "summary") && strcmp(o->what, "best") && strcmp(o->what, "pareto")) {
+        fprintf(stderr, "hwsweep query: unknown query '%s' (summary, best or pareto)\n", o->what);
+        return EXIT_BADINPUT;
+    }
+    return 0;
+}
+
+/* The text of cell i: integers whole, reals %.6g (CSV: shortest exact), NULL empty. */
+static void cell_text(sqlite3_stmt *st, int i, int csv, char *buf, size_t len)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, i)); break;
+    case SQLITE_FLOAT:
+        if (csv)
+            num_shortest(buf, len, sqlite3_column_double(st, i));
+        else
+            snprintf(buf, len, "%.6g", sqlite3_column_double(st, i));
+        break;
+    case SQLITE_NULL: buf[0] = '\0'; break;
+    default: snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, i)); break;
+    }
+}
+
+static int step_error(sqlite3 *db, int rc)
+{
+    if (rc == SQLITE_DONE)
+        return 0;
+    fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
+    return -1;
+}
+
+static int print_csv(sqlite3 *db, sqlite3_stmt *st, FILE *out)
+{
+    csv_t c;
+    memset(&c, 0, sizeof c);
+    c.f = out;
+    int n = sqlite3_column_count(st), rc;
+    for (int i = 0; i < n; i++)
+        csv_text(&c, sqlite3_column_name(st, i));
+    csv_end_row(&c);
+    char buf[1024];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++) {
+            cell_text(st, i, 1, buf, sizeof buf);
+            csv_text(&c, buf);
+        }
+        csv_end_row(&c);
+    }
+    return step_error(db, rc);
+}
+
+static void grid_free(grid_t *g)
+{
+    for (size_t i = 0; i < g->rows * (size_t)g->ncols; i++)
+        free(g->cell[i]);
+    for (int i = 0; g->head && i < g->ncols; i++)
+        free(g->head[i]);
+    free(g->cell);
+    free(g->head);
+    free(g->text);
+}
+
+static int grid_add_row(grid_t *g, sqlite3_stmt *st)
+{
+    if (g->rows == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 64;
+        char **cell = realloc(g->cell, cap * (size_t)g->ncols * sizeof *cell);
+        if (!cell)
+            return -1;
+        g->cell = cell;
+        g->cap = cap;
+    }
+    char buf[1024];
+    for (int i = 0; i < g->ncols; i++) {
+        cell_text(st, i, 0, buf, sizeof buf);
+        g->text[i] |= sqlite3_column_type(st, i) == SQLITE_TEXT;
+        if (!(g->cell[g->rows * (size_t)g->ncols + i] = strdup(buf)))
+            return -1;
+    }
+    g->rows++;
+    return 0;
+}
+
+static int grid_read(sqlite3 *db, sqlite3_stmt *st, grid_t *g)
+{
+    memset(g, 0, sizeof *g);
+    g->ncols = sqlite3_column_count(st);
+    g->head = calloc((size_t)g->ncols, sizeof *g->head);
+    g->text = calloc((size_t)g->ncols, 1);
+    for (int i = 0; g->head && i < g->ncols; i++)
+        g->head[i] = strdup(sqlite3_column_name(st, i));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!g->head || !g->text || grid_add_row(g, st)) {
+            fprintf(stderr, "hwsweep query: out of memory\n");
+            return -1;
+        }
+    return step_error(db, rc);
+}
+
+static void print_row(FILE *out, char *const *cells, const size_t *width, const grid_t *g)
+{
+    for (int i = 0; i < g->ncols; i++) {
+        int w = (int)width[i];
+        const char *sep = i + 1 < g->ncols ? "  " : "\n";
+        if (g->text[i])
+            fprintf(out, "%-*s%s", i + 1 < g->ncols ? w : 0, cells[i], sep);
+        else
+            fprintf(out, "%*s%s", w, cells[i], sep);
+    }
+}
+
+static int print_text(sqlite3 *db, sqlite3_stmt *st, FILE *out)
+{
+    grid_t g;
+    int rc = grid_read(db, st, &g);
+    size_t *width = calloc((size_t)g.ncols + 1, sizeof *width);
+    if (rc == 0 && width) {
+        for (int i = 0; i < g.ncols; i++) {
+            width[i] = strlen(g.head[i]);
+            for (size_t r = 0; r < g.rows; r++)
+                if (strlen(g.cell[r * (size_t)g.ncols + i]) > width[i])
+                    width[i] = strlen(g.cell[r * (size_t)g.ncols + i]);
+        }
+        print_row(out, g.head, width, &g);
+        for (int i = 0; i < g.ncols; i++) {
+            for (size_t k = 0; k < width[i]; k++)
+                fputc('-', out);
+            fputs(i + 1 < g.ncols ? "  " : "\n", out);
+        }
+        for (size_t r = 0; r < g.rows; r++)
+            print_row(out, g.cell + r * (size_t)g.ncols, width, &g);
+    }
+    free(width);
+    grid_free(&g);
+    return rc;
+}
+
+/* Run fmt (its %s: the model filter) and print the result. */
+static int print_query(sqlite3 *db, const char *fmt, const char *filter, const query_opts_t *o)
+{
+    char sql[SQL_MAX];
+    snprintf(sql, sizeof sql, fmt, o->model ? filter : "");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (o->model)
+        sqlite3_bind_text(st, 1, o->model, -1, SQLITE_STATIC);
+    int rc = o->csv ? print_csv(db, st, stdout) : print_text(db, st, stdout);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int print_summary(sqlite3 *db, const query_opts_t *o)
+{
+    static const char *const titles[] = {
+        "hardware", "systems per model and system file",
+        "per model and eval length: best TCO per million output tokens and best generate latency at batch 8 "
+        "(else the largest batch)"};
+    const char *const sql[] = {summary_hw_sql, summary_sys_sql, summary_best_sql};
+    const char *const filter[] = {" WHERE hardware IN (SELECT hardware FROM systems WHERE model = ?1)",
+                                  " WHERE model = ?1", " WHERE model = ?1"};
+    for (int i = 0; i < 3; i++) {
+        if (i)
+            fputs(o->csv ? "\r\n" : "\n", stdout);
+        if (!o->csv)
+            printf("%s\n\n", titles[i]);
+        if (print_query(db, sql[i], filter[i], o))
+            return -1;
+    }
+    return 0;
+}
+
+static int has_object(sqlite3 *db, const char *type, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n > 0;
+}
+
+/* The read-only connection, checked to be a hwsweep database, with the
+ * views (temporary ones when the database predates them).  NULL + status. */
+static sqlite3 *open_db(const char *path, int *status)
+{
+    sqlite3 *db = NULL;
+    char err[512] = "";
+    *status = EXIT_BADINPUT;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hwsweep query: %s: cannot open: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
+    } else if (sqlite3_busy_timeout(db, 10000), !has_object(db, "table", "servers") ||
+               !has_object(db, "table", "systems") || !has_object(db, "table", "perf")) {
+        fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path,
+                sqlite3_errcode(db) == SQLITE_NOTADB ? ": " : "",
+                sqlite3_errcode(db) == SQLITE_NOTADB ? sqlite3_errmsg(db) : "");
+    } else if ((!has_object(db, "view", "best_per_batch") || !has_object(db, "view", "pareto")) &&
+               views_create_in(db, 1, views_keyed(db), err, sizeof err)) {
+        fprintf(stderr, "hwsweep query: %s: %s\n", path, err);
+        *status = EXIT_FAIL;
+    } else if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hwsweep query: %s: %s\n", path, sqlite3_errmsg(db));
+        *status = EXIT_FAIL;
+    } else {
+        return db;
+    }
+    sqlite3_close(db);
+    return NULL;
+}
+
+/* 0 when model is in the database, else print the models present. */
+static int check_model(sqlite3 *db, const char *model)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    char list[2048] = "";
+    int found = 0, n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        found |= m && strcmp(m, model) == 0;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", n++ ? ", " : "", m ? m : "NULL");
+    }
+    sqlite3_finalize(st);
+    if (!found)
+        fprintf(stderr, "hwsweep query: unknown model '%s'; models present: %s\n", model,
+                n ? list : "none (no sw run yet)");
+    return found ? 0 : -1;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    query_opts_t o = {0};
+    int done = 0, status = parse(argc, argv, &o, &done);
+    if (status || done)
+        return status;
+    sqlite3 *db = open_db(o.db_path, &status);
+    if (!db)
+        return status;
+    if (o.model && check_model(db, o.model)) {
+        sqlite3_close(db);
+        return EXIT_BADINPUT;
+    }
+    int rc;
+    if (strcmp(o.what, "summary") == 0)
+        rc = print_summary(db, &o);
+    else
+        rc = print_query(db, strcmp(o.what, "best") == 0 ? best_sql : pareto_sql, " WHERE model = ?1", &o);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hwsweep query: cannot write the output\n");
+        return EXIT_FAIL;
+    }
+    return rc ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,790 @@
+/*
+ * sweep.c -- the sweep engine (see sweep.h).
+ *
+ * Ids are deterministic within a sweep and independent of threads, shards
+ * and resumes: chips, packages and servers are numbered in enumeration
+ * order across the sweep's hardware (servers: valid package x server
+ * configuration), and system_id = server_id x max_combos + the index of
+ * (model, system file, configuration).  A shard takes every N-th valid
+ * package with all of its servers, so heat sink searches are not repeated
+ * across shards.  Workers (OpenMP) evaluate a chunk of servers and their
+ * system points while the writer thread commits the previous chunk in one
+ * transaction; a resumed run skips the servers already stored.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "engine/hw_engine.h"
+#include "engine/jobs.h"
+#include "engine/progress.h"
+#include "engine/sweep.h"
+#include "engine/sweep_config.h"
+#include "hw/hw_eval.h"
+#include "perf/system.h"
+#include "store/db.h"
+#include "store/finalize.h"
+#include "store/hw_store.h"
+#include "store/sw_store.h"
+
+#define CHUNK_SERVERS 4096
+#define CHUNK_SYSTEMS 1024
+#define QUEUE_CAP 2
+#define EXIT_INTERRUPTED 130
+
+/* The one flag a signal handler may set. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+typedef struct {
+    const sweep_unit_t *su;
+    hw_points_t hp;              /* chips and packages */
+    size_t *valid_pkg, n_valid_pkg;
+    int64_t chip_base, pkg_base, srv_base, vpkg_base;
+} unit_rt_t;
+
+typedef struct {
+    uint32_t unit, v;            /* unit, valid package ordinal */
+} pkg_ref_t;
+
+typedef struct {
+    size_t n_srv;
+    server_t *srv;
+    int64_t *srv_id;
+    uint32_t *unit;
+    size_t n_sys;
+    system_result_t *res;
+    sw_point_t *pts;
+    size_t valid_srv, valid_sys;
+} chunk_t;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    chunk_t *queue[QUEUE_CAP];
+    size_t head, count;
+    bool closing, failed;
+    char err[512];
+    sqlite3 *db;
+    const unit_rt_t *units;
+    progress_t prog;
+    size_t systems_written;
+    double busy_s;               /* time spent writing and committing */
+} writer_t;
+
+typedef struct {
+    const sweep_opts_t *o;
+    sweep_t sw;
+    unit_rt_t *units;
+    pkg_ref_t *refs;             /* this shard's valid packages */
+    size_t n_refs;
+    unsigned char *done;         /* bitmap of stored server ids (resume) */
+    int64_t n_servers_total;
+    hs_table_t hs;
+    hs_entry_t *hs_keys;
+    sqlite3 *db;
+    char db_path[4096];
+    int lock_fd;                 /* flock on the database: one writer at a time */
+    long long run_id;
+} sweep_ctx_t;
+
+void sweep_db_path(const char *outdir, const char *name, int shard_i, int shard_n, char *buf, unsigned len)
+{
+    if (shard_n > 1)
+        snprintf(buf, len, "%s/sweeps/%s.shard-%d-of-%d.db", outdir, name, shard_i, shard_n);
+    else
+        snprintf(buf, len, "%s/sweeps/%s.db", outdir, name);
+}
+
+/* ---- hardware parts ------------------------------------------------------ */
+
+static int eval_parts(sweep_ctx_t *c)
+{
+    int64_t chip = 0, pkg = 0, srv = 0, vpkg = 0;
+    for (size_t u = 0; u < c->sw.n_units; u++) {
+        unit_rt_t *rt = &c->units[u];
+        rt->su = &c->sw.units[u];
+        if (hw_engine_parts(&rt->su->cfg, &rt->su->hc, c->o->threads, &rt->hp))
+            return -1;
+        rt->valid_pkg = malloc((rt->hp.n_packages ? rt->hp.n_packages : 1) * sizeof *rt->valid_pkg);
+        if (!rt->valid_pkg)
+            return -1;
+        for (size_t i = 0; i < rt->hp.n_packages; i++)
+            if (rt->hp.packages[i].valid)
+                rt->valid_pkg[rt->n_valid_pkg++] = i;
+        rt->chip_base = chip;
+        rt->pkg_base = pkg;
+        rt->srv_base = srv;
+        rt->vpkg_base = vpkg;
+        chip += (int64_t)rt->hp.n_chips;
+        pkg += (int64_t)rt->hp.n_packages;
+        srv += (int64_t)(rt->n_valid_pkg * rt->su->cfg.n_servers);
+        vpkg += (int64_t)rt->n_valid_pkg;
+    }
+    c->n_servers_total = srv;
+    c->refs = malloc((size_t)(vpkg ? vpkg : 1) * sizeof *c->refs);
+    if (!c->refs)
+        return -1;
+    for (size_t u = 0; u < c->sw.n_units; u++)
+        for (size_t v = 0; v < c->units[u].n_valid_pkg; v++)
+            if ((c->units[u].vpkg_base + (int64_t)v) % c->o->shard_n == c->o->shard_i - 1)
+                c->refs[c->n_refs++] = (pkg_ref_t){(uint32_t)u, (uint32_t)v};
+    return 0;
+}
+
+static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int have = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM chips", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (have)
+        return 0;   /* a resumed run: written by the first attempt */
+    hw_writer_t *w = NULL;
+    int rc = db_exec(c->db, "BEGIN IMMEDIATE", err, errlen);
+    if (rc == 0 && !(w = hw_writer_open(c->db, err, errlen)))
+        rc = -1;
+    for (size_t u = 0; rc == 0 && u < c->sw.n_units; u++) {
+        const unit_rt_t *rt = &c->units[u];
+        for (size_t i = 0; rc == 0 && i < rt->hp.n_chips; i++)
+            rc = hw_write_chip(w, rt->su->name, rt->chip_base + (int64_t)i, &rt->hp.chips[i]);
+        for (size_t i = 0; rc == 0 && i < rt->hp.n_packages; i++) {
+            const package_t *p = &rt->hp.packages[i];
+            rc = hw_write_package(w, rt->su->name, rt->pkg_base + (int64_t)i,
+                                  rt->chip_base + (p->chip - rt->hp.chips), p);
+        }
+    }
+    hw_writer_close(w);
+    if (rc == 0)
+        rc = db_exec(c->db, "COMMIT", err, errlen);
+    else
+        snprintf(err, errlen, "sqlite: writing chips and packages: %s", sqlite3_errmsg(c->db));
+    return rc;
+}
+
+/* ---- heat sinks ----------------------------------------------------------- */
+
+static void server_template(const unit_rt_t *rt, uint32_t v, size_t k, server_t *s)
+{
+    *s = rt->su->cfg.servers[k];
+    s->package = &rt->hp.packages[rt->valid_pkg[v]];
+}
+
+static int build_heatsinks(sweep_ctx_t *c)
+{
+    size_t cap = 0;
+    for (size_t r = 0; r < c->n_refs; r++)
+        cap += c->units[c->refs[r].unit].su->cfg.n_servers;
+    c->hs_keys = malloc((cap ? cap : 1) * sizeof *c->hs_keys);
+    if (!c->hs_keys)
+        return -1;
+    size_t n = 0;
+    for (size_t r = 0; r < c->n_refs; r++) {
+        const unit_rt_t *rt = &c->units[c->refs[r].unit];
+        for (size_t k = 0; k < rt->su->cfg.n_servers; k++) {
+            server_t s;
+            server_template(rt, c->refs[r].v, k, &s);
+            if (hw_server_lane_ok(&s, &rt->su->hc.server))
+                c->hs_keys[n++] = hs_key(&s);
+        }
+    }
+    return hs_table_build(&c->hs, c->hs_keys, n, c->o->threads);
+}
+
+/* ---- chunks ----------------------------------------------------------------- */
+
+static int64_t server_id(const unit_rt_t *rt, uint32_t v, size_t k)
+{
+    return rt->srv_base + (int64_t)v * (int64_t)rt->su->cfg.n_servers + (int64_t)k;
+}
+
+static bool is_done(const sweep_ctx_t *c, int64_t id)
+{
+    return c->done && (c->done[id >> 3] >> (id & 7) & 1);
+}
+
+static void chunk_free(chunk_t *ch)
+{
+    if (!ch)
+        return;
+    for (size_t i = 0; ch->res && i < ch->n_sys; i++)
+        perf_system_result_free(&ch->res[i]);
+    free(ch->srv);
+    free(ch->srv_id);
+    free(ch->unit);
+    free(ch->res);
+    free(ch->pts);
+    free(ch);
+}
+
+/* Take the next servers of the shard (from package ref, server k on) into a new chunk. */
+static chunk_t *chunk_next(const sweep_ctx_t *c, size_t *ref, size_t *k)
+{
+    chunk_t *ch = calloc(1, sizeof *ch);
+    if (!ch)
+        return NULL;
+    ch->srv = malloc(CHUNK_SERVERS * sizeof *ch->srv);
+    ch->srv_id = malloc(CHUNK_SERVERS * sizeof *ch->srv_id);
+    ch->unit = malloc(CHUNK_SERVERS * sizeof *ch->unit);
+    if (!ch->srv || !ch->srv_id || !ch->unit) {
+        chunk_free(ch);
+        return NULL;
+    }
+    size_t bound = 0;
+    while (*ref < c->n_refs && ch->n_srv < CHUNK_SERVERS) {
+        const pkg_ref_t *pr = &c->refs[*ref];
+        const unit_rt_t *rt = &c->units[pr->unit];
+        if (*k >= rt->su->cfg.n_servers) {
+            (*ref)++;
+            *k = 0;
+            continue;
+        }
+        if (ch->n_srv > 0 && bound + rt->su->combos > CHUNK_SYSTEMS)
+            break;
+        int64_t id = server_id(rt, pr->v, *k);
+        if (!is_done(c, id)) {
+            server_template(rt, pr->v, *k, &ch->srv[ch->n_srv]);
+            ch->srv_id[ch->n_srv] = id;
+            ch->unit[ch->n_srv++] = pr->unit;
+            bound += rt->su->combos;
+        }
+        (*k)++;
+    }
+    return ch;
+}
+
+static void eval_servers(const sweep_ctx_t *c, chunk_t *ch)
+{
+#pragma omp parallel for schedule(dynamic, 32) num_threads(c->o->threads)
+    for (size_t i = 0; i < ch->n_srv; i++) {
+        server_t *s = &ch->srv[i];
+        const hw_constants_t *hc = &c->units[ch->unit[i]].su->hc;
+        s->server_id = (int)ch->srv_id[i];
+        if (hw_server_lane_ok(s, &hc->server))
+            hw_server_eval(s, hc, hs_table_get(&c->hs, s));
+    }
+    for (size_t i = 0; i < ch->n_srv; i++)
+        ch->valid_srv += ch->srv[i].valid;
+}
+
+/* The system points of the chunk's valid servers. */
+static int list_systems(const sweep_ctx_t *c, chunk_t *ch)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ch->n_srv; i++)
+        if (ch->srv[i].valid)
+            n += c->units[ch->unit[i]].su->combos;
+    ch->pts = calloc(n ? n : 1, sizeof *ch->pts);
+    ch->res = calloc(n ? n : 1, sizeof *ch->res);
+    if (!ch->pts || !ch->res)
+        return -1;
+    const sweep_t *sw = &c->sw;
+    for (size_t i = 0; i < ch->n_srv; i++) {
+        if (!ch->srv[i].valid)
+            continue;
+        const sweep_unit_t *su = c->units[ch->unit[i]].su;
+        int64_t j = 0;
+        for (size_t m = 0; m < sw->n_models; m++)
+            for (size_t f = 0; f < su->n_systems; f++) {
+                const sweep_system_t *sys = &sw->systems[su->systems[f]];
+                for (size_t k = 0; k < sys->n_cfgs; k++, j++)
+                    ch->pts[ch->n_sys++] = (sw_point_t){su->name, ch->srv_id[i] * (int64_t)sw->max_combos + j,
+                                                        ch->srv_id[i], -1, sw->models[m].name, sys->name,
+                                                        (int64_t)k, &sys->cfgs[k], NULL};
+            }
+    }
+    return 0;
+}
+
+/* Index of the server a system point belongs to (points follow servers). */
+static const server_t *point_server(const chunk_t *ch, const sw_point_t *pt, size_t *hint)
+{
+    while (ch->srv_id[*hint] != pt->server_id)
+        (*hint)++;
+    return &ch->srv[*hint];
+}
+
+static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t errlen)
+{
+    size_t *srv_of = malloc((ch->n_sys ? ch->n_sys : 1) * sizeof *srv_of);
+    size_t *model_of = malloc((ch->n_sys ? ch->n_sys : 1) * sizeof *model_of);
+    if (!srv_of || !model_of) {
+        free(srv_of);
+        free(model_of);
+        return -1;
+    }
+    size_t hint = 0;
+    for (size_t p = 0; p < ch->n_sys; p++) {
+        srv_of[p] = (size_t)(point_server(ch, &ch->pts[p], &hint) - ch->srv);
+        for (model_of[p] = 0; strcmp(c->sw.models[model_of[p]].name, ch->pts[p].model); model_of[p]++)
+            ;
+    }
+    long bad = -1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(c->o->threads)
+    for (size_t p = 0; p < ch->n_sys; p++) {
+        char e[256];
+        const server_t *s = &ch->srv[srv_of[p]];
+        if (!perf_system_eval(s, &c->units[ch->unit[srv_of[p]]].su->hc, &c->sw.models[model_of[p]],
+                              ch->pts[p].cfg, &ch->res[p], e, sizeof e)) {
+#pragma omp critical(sweep_err)
+            if (bad < 0 || (long)p < bad) {
+                bad = (long)p;
+                snprintf(err, errlen, "%s", e);
+            }
+        }
+    }
+    for (size_t p = 0; p < ch->n_sys; p++) {
+        ch->pts[p].result = &ch->res[p];
+        ch->valid_sys += ch->res[p].valid;
+    }
+    free(srv_of);
+    free(model_of);
+    return bad < 0 ? 0 : -1;
+}
+
+/* ---- the writer thread ---------------------------------------------------- */
+
+static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
+{
+    hw_writer_t *hw = NULL;
+    sw_writer_t *sw = NULL;
+    int rc = db_exec(w->db, "BEGIN IMMEDIATE", err, errlen);
+    if (rc == 0 && (!(hw = hw_writer_open(w->db, err, errlen)) || !(sw = sw_writer_open(w->db, err, errlen))))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
+        const unit_rt_t *rt = &w->units[ch->unit[i]];
+        const package_t *p = ch->srv[i].package;
+        rc = hw_write_server(hw, rt->su->name, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
+                             rt->chip_base + (p->chip - rt->hp.chips), &ch->srv[i]);
+    }
+    for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
+        rc = sw_write_system(sw, &ch->pts[i]);
+    if (rc && !err[0])
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
+    hw_writer_close(hw);
+    sw_writer_close(sw);
+    if (rc == 0)
+        return db_exec(w->db, "COMMIT", err, errlen);
+    char ignore[64];
+    db_exec(w->db, "ROLLBACK", ignore, sizeof ignore);
+    return -1;
+}
+
+static void *writer_main(void *arg)
+{
+    writer_t *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (w->count == 0 && !w->closing)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (w->count == 0) {
+            pthread_mutex_unlock(&w->mu);
+            return NULL;
+        }
+        chunk_t *ch = w->queue[w->head];
+        bool skip = w->failed;
+        pthread_mutex_unlock(&w->mu);
+        char err[512] = "";
+        double t0 = db_now();
+        int rc = skip ? 0 : write_chunk(w, ch, err, sizeof err);
+        w->busy_s += db_now() - t0;
+        if (!skip && rc == 0) {
+            progress_add(&w->prog, ch->n_srv, ch->valid_srv);
+            w->systems_written += ch->n_sys;
+        }
+        chunk_free(ch);
+        pthread_mutex_lock(&w->mu);
+        w->head = (w->head + 1) % QUEUE_CAP;
+        w->count--;
+        if (rc && !w->failed) {
+            w->failed = true;
+            snprintf(w->err, sizeof w->err, "%s", err);
+        }
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+    }
+}
+
+/* Queue a chunk (blocks while the queue is full).  False once the writer failed. */
+static bool writer_push(writer_t *w, chunk_t *ch)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->count == QUEUE_CAP && !w->failed)
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool ok = !w->failed;
+    if (ok) {
+        w->queue[(w->head + w->count) % QUEUE_CAP] = ch;
+        w->count++;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (!ok)
+        chunk_free(ch);
+    return ok;
+}
+
+static bool writer_failed(writer_t *w)
+{
+    pthread_mutex_lock(&w->mu);
+    bool f = w->failed;
+    pthread_mutex_unlock(&w->mu);
+    return f;
+}
+
+/* ---- the run ----------------------------------------------------------------- */
+
+static size_t shard_servers(const sweep_ctx_t *c, size_t *already)
+{
+    size_t n = 0;
+    *already = 0;
+    for (size_t r = 0; r < c->n_refs; r++) {
+        const unit_rt_t *rt = &c->units[c->refs[r].unit];
+        for (size_t k = 0; k < rt->su->cfg.n_servers; k++) {
+            n++;
+            *already += is_done(c, server_id(rt, c->refs[r].v, k));
+        }
+    }
+    return n;
+}
+
+/* Evaluate and queue every chunk; returns 0, 1 (failure) or 130 (interrupted).
+ * *eval_s gets the time spent evaluating. */
+static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
+{
+    size_t ref = 0, k = 0;
+    char err[512] = "";
+    while (ref < c->n_refs) {
+        if (stop_requested)
+            return EXIT_INTERRUPTED;
+        if (writer_failed(w))
+            return EXIT_FAIL;
+        chunk_t *ch = chunk_next(c, &ref, &k);
+        if (!ch) {
+            fprintf(stderr, "hwsweep: out of memory\n");
+            return EXIT_FAIL;
+        }
+        double t0 = db_now();
+        eval_servers(c, ch);
+        if (list_systems(c, ch) || eval_systems(c, ch, err, sizeof err)) {
+            fprintf(stderr, "hwsweep: %s\n", err[0] ? err : "out of memory");
+            chunk_free(ch);
+            return EXIT_FAIL;
+        }
+        *eval_s += db_now() - t0;
+        if (!writer_push(w, ch))
+            return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int run_points(sweep_ctx_t *c)
+{
+    writer_t w;
+    memset(&w, 0, sizeof w);
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    w.db = c->db;
+    w.units = c->units;
+    size_t already, total = shard_servers(c, &already);
+    progress_start(&w.prog, "servers and their systems", total, c->o->quiet);
+    w.prog.done = already;
+    pthread_t th;
+    if (pthread_create(&th, NULL, writer_main, &w) != 0) {
+        fprintf(stderr, "hwsweep: cannot start the writer thread\n");
+        return EXIT_FAIL;
+    }
+    double eval_s = 0, t0 = db_now();
+    int rc = produce(c, &w, &eval_s);
+    pthread_mutex_lock(&w.mu);
+    w.closing = true;
+    pthread_cond_broadcast(&w.cv);
+    pthread_mutex_unlock(&w.mu);
+    pthread_join(th, NULL);
+    if (w.failed) {
+        fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
+        rc = EXIT_FAIL;
+    }
+    progress_end(&w.prog);
+    double wall = db_now() - t0;
+    if (!c->o->quiet)
+        fprintf(stderr, "%zu system points; evaluation %.2f s (%d threads), SQLite writing %.2f s "
+                "(%.0f%% of %.2f s)\n", w.systems_written, eval_s, c->o->threads, w.busy_s,
+                wall > 0 ? 100 * w.busy_s / wall : 0, wall);
+    pthread_cond_destroy(&w.cv);
+    pthread_mutex_destroy(&w.mu);
+    return rc;
+}
+
+/* ---- database: fresh start or resume ------------------------------------- */
+
+static void remove_db(const char *path)
+{
+    char p[4200];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+/* The sha256 the first run recorded for path in its inputs JSON, or "". */
+static void recorded_sha(const char *json, const char *path, char out[65])
+{
+    char needle[1200];
+    out[0] = '\0';
+    snprintf(needle, sizeof needle, "\"path\": \"%s\", \"sha256\": \"", path);
+    const char *p = strstr(json, needle);
+    if (p && strlen(p + strlen(needle)) >= 64) {
+        memcpy(out, p + strlen(needle), 64);
+        out[64] = '\0';
+    }
+}
+
+static int check_resume(sweep_ctx_t *c, char *shard)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = EXIT_BADINPUT;
+    if (sqlite3_prepare_v2(c->db, "SELECT sweep, fingerprint, shard, inputs FROM runs WHERE kind = 'run' "
+                                  "ORDER BY run_id LIMIT 1", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        fprintf(stderr, "hwsweep: %s: not a database of this sweep (no sweep run recorded); run without "
+                "--resume to start over\n", c->db_path);
+        sqlite3_finalize(st);
+        return rc;
+    }
+    const char *sweep = (const char *)sqlite3_column_text(st, 0);
+    const char *fp = (const char *)sqlite3_column_text(st, 1);
+    const char *sh = (const char *)sqlite3_column_text(st, 2);
+    const char *json = (const char *)sqlite3_column_text(st, 3);
+    if (!sweep || strcmp(sweep, c->sw.name) || !sh || strcmp(sh, shard)) {
+        fprintf(stderr, "hwsweep: %s belongs to sweep '%s' shard %s, not '%s' shard %s\n", c->db_path,
+                sweep ? sweep : "?", sh ? sh : "?", c->sw.name, shard);
+    } else if (fp && strcmp(fp, c->sw.fingerprint) == 0) {
+        rc = EXIT_OK;
+    } else {
+        for (size_t i = 0; i < c->sw.n_inputs; i++) {
+            char old[65];
+            recorded_sha(json ? json : "", c->sw.inputs[i].path, old);
+            if (strcmp(old, c->sw.inputs[i].sha256) != 0) {
+                fprintf(stderr, "hwsweep: cannot resume: %s %s %s since the interrupted run; run without "
+                        "--resume to start over\n", c->sw.inputs[i].role, c->sw.inputs[i].path,
+                        old[0] ? "changed" : "was not read");
+                break;
+            }
+            if (i + 1 == c->sw.n_inputs)
+                fprintf(stderr, "hwsweep: cannot resume: the sweep reads other files than the interrupted run; "
+                        "run without --resume to start over\n");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_done(sweep_ctx_t *c)
+{
+    c->done = calloc((size_t)(c->n_servers_total / 8 + 1), 1);
+    if (!c->done)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM servers", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id >= 0 && id < c->n_servers_total)
+            c->done[id >> 3] |= (unsigned char)(1u << (id & 7));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int open_db(sweep_ctx_t *c, char *shard)
+{
+    char dir[4096], err[DB_ERR_MAX];
+    snprintf(dir, sizeof dir, "%s/sweeps", c->o->outdir);
+    if (job_mkdirs(dir)) {
+        fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_FAIL;
+    }
+    sweep_db_path(c->o->outdir, c->sw.name, c->o->shard_i, c->o->shard_n, c->db_path, sizeof c->db_path);
+    bool exists = access(c->db_path, F_OK) == 0;
+    if (c->o->resume && !exists && !c->o->quiet)
+        fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", c->db_path);
+    if (!c->o->resume && exists)
+        remove_db(c->db_path);
+    c->db = db_open(c->db_path, err, sizeof err);
+    if (!c->db) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return EXIT_FAIL;
+    }
+    c->lock_fd = open(c->db_path, O_RDONLY);
+    if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "hwsweep: another hwsweep is writing %s\n", c->db_path);
+        return EXIT_FAIL;
+    }
+    if (c->o->resume && exists) {
+        int rc = check_resume(c, shard);
+        /* runs that never finished were killed: we hold the lock now */
+        if (rc == EXIT_OK && db_exec(c->db, "UPDATE runs SET status = 'killed' WHERE status = 'running'", err,
+                                     sizeof err))
+            rc = EXIT_FAIL;
+        return rc;
+    }
+    return EXIT_OK;
+}
+
+static int finish(sweep_ctx_t *c, int rc)
+{
+    char err[DB_ERR_MAX], prefix[4200];
+    if (rc == EXIT_OK && c->o->shard_n == 1) {
+        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
+        if (db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
+            db_exec(c->db, "COMMIT", err, sizeof err) ||
+            store_write_hw_csvs(c->db, prefix, c->o->quiet, err, sizeof err)) {
+            fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+            rc = EXIT_FAIL;
+        }
+    }
+    const char *status = rc == EXIT_OK ? "done" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed";
+    if (c->run_id > 0 && db_run_finish(c->db, c->run_id, status, err, sizeof err))
+        fprintf(stderr, "hwsweep: %s\n", err);
+    if (rc == EXIT_INTERRUPTED) {
+        fprintf(stderr, "hwsweep: interrupted; every finished chunk is saved in %s\n"
+                "resume with: hwsweep run --resume", c->db_path);
+        if (strcmp(c->o->outdir, "outputs"))
+            fprintf(stderr, " -o %s", c->o->outdir);
+        if (c->o->shard_n > 1)
+            fprintf(stderr, " --shard %d/%d", c->o->shard_i, c->o->shard_n);
+        fprintf(stderr, " %s\n", c->sw.path);
+    } else if (rc == EXIT_OK && !c->o->quiet) {
+        printf("wrote %s\n", c->db_path);
+    }
+    return rc;
+}
+
+static void ctx_free(sweep_ctx_t *c)
+{
+    for (size_t u = 0; c->units && u < c->sw.n_units; u++) {
+        hw_points_free(&c->units[u].hp);
+        free(c->units[u].valid_pkg);
+    }
+    free(c->units);
+    free(c->refs);
+    free(c->done);
+    free(c->hs_keys);
+    if (c->db)
+        db_close(c->db);
+    if (c->lock_fd > 0)
+        close(c->lock_fd);
+    sweep_free(&c->sw);
+}
+
+static int start_run(sweep_ctx_t *c, const char *shard, double t0)
+{
+    char err[DB_ERR_MAX];
+    run_input_t *in = calloc(c->sw.n_inputs, sizeof *in);
+    if (!in)
+        return EXIT_FAIL;
+    for (size_t i = 0; i < c->sw.n_inputs; i++)
+        in[i] = (run_input_t){c->sw.inputs[i].role, c->sw.inputs[i].path};
+    run_info_t run = {.kind = "run", .command = c->o->command, .threads = c->o->threads, .inputs = in,
+                      .n_inputs = c->sw.n_inputs, .started_at = t0, .sweep = c->sw.name,
+                      .fingerprint = c->sw.fingerprint, .shard = shard};
+    c->run_id = db_run_start(c->db, &run, err, sizeof err);
+    free(in);
+    if (c->run_id < 0) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int hardware_phase(sweep_ctx_t *c)
+{
+    char err[DB_ERR_MAX];
+    progress_t p;
+    size_t n_chips = 0;
+    for (size_t u = 0; u < c->sw.n_units; u++)
+        n_chips += c->sw.units[u].cfg.n_chips;
+    progress_start(&p, "chips and packages", n_chips, c->o->quiet);
+    c->units = calloc(c->sw.n_units, sizeof *c->units);
+    if (!c->units || eval_parts(c)) {
+        fprintf(stderr, "hwsweep: out of memory\n");
+        return EXIT_FAIL;
+    }
+    size_t valid = 0;
+    for (size_t u = 0; u < c->sw.n_units; u++)
+        for (size_t i = 0; i < c->units[u].hp.n_chips; i++)
+            valid += c->units[u].hp.chips[i].valid;
+    progress_add(&p, n_chips, valid);
+    progress_end(&p);
+    if (write_parts(c, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        return EXIT_FAIL;
+    }
+    if (c->o->resume && load_done(c)) {
+        fprintf(stderr, "hwsweep: %s: cannot read the stored servers\n", c->db_path);
+        return EXIT_FAIL;
+    }
+    progress_start(&p, "heat sink searches", 0, c->o->quiet);
+    if (build_heatsinks(c)) {
+        fprintf(stderr, "hwsweep: out of memory\n");
+        return EXIT_FAIL;
+    }
+    size_t ok = 0;
+    for (size_t i = 0; i < c->hs.n; i++)
+        ok += c->hs.keys[i].hs.valid;
+    p.total = c->hs.n;
+    progress_add(&p, c->hs.n, ok);
+    progress_end(&p);
+    return EXIT_OK;
+}
+
+int sweep_run(const sweep_opts_t *o)
+{
+    double t0 = db_now();
+    sweep_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    cfg_err_t cerr;
+    if (sweep_load(o->sweep_path, &c.sw, &cerr)) {
+        fprintf(stderr, "%s\n", cerr.msg);
+        return EXIT_BADINPUT;
+    }
+    char shard[32];
+    snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
+    int rc = open_db(&c, shard);
+    if (rc == EXIT_OK)
+        rc = start_run(&c, shard, t0);
+    if (rc == EXIT_OK)
+        rc = hardware_phase(&c);
+    if (rc == EXIT_OK) {
+        struct sigaction sa, old_int, old_term;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        stop_requested = 0;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        rc = run_points(&c);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    if (c.db)
+        rc = finish(&c, rc);
+    ctx_free(&c);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * sweep.h -- `hwsweep run SWEEP.yaml`: every hardware point and every system
+ * point of a sweep into one database, OUTDIR/sweeps/NAME.db (or
+ * NAME.shard-I-of-N.db for one shard), in chunks committed by a writer
+ * thread, resumable, with progress.
+ */
+#ifndef ENGINE_SWEEP_H
+#define ENGINE_SWEEP_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *sweep_path;
+    const char *outdir;
+    const char *command;
+    int threads;
+    bool resume;
+    int shard_i, shard_n;   /* 1-based; 1/1 = the whole sweep */
+    bool quiet;
+} sweep_opts_t;
+
+/* Exit status: 0 done, 2 bad input, 1 failure, 130 interrupted (resumable). */
+int sweep_run(const sweep_opts_t *o);
+
+/* The database path of a sweep run. */
+void sweep_db_path(const char *outdir, const char *name, int shard_i, int shard_n, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * finalize.c -- server rows and CSV summaries of sweep databases.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/summary.h"
+#include "store/csv.h"
+#include "store/db.h"
+#include "store/finalize.h"
+
+int store_server_rows(sqlite3 *db, char *err, size_t errlen)
+{
+    static const char *sql =
+        "DROP TABLE IF EXISTS temp.server_rows;"
+        "CREATE TEMP TABLE server_rows AS SELECT server_id, "
+        "  row_number() OVER (PARTITION BY hardware ORDER BY server_id) - 1 AS r FROM servers WHERE valid;"
+        "CREATE INDEX temp.server_rows_id ON server_rows(server_id);"
+        "UPDATE systems SET server_row = (SELECT r FROM temp.server_rows s WHERE s.server_id = systems.server_id);"
+        "DROP TABLE temp.server_rows;";
+    return db_exec(db, sql, err, errlen);
+}
+
+static int write_one(sqlite3 *db, const char *hardware, const char *path, char *err, size_t errlen)
+{
+    char sql[4096] = "SELECT ";
+    for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
+        strcat(sql, i ? ", " : "");
+        strcat(sql, hw_summary_columns[i]);
+    }
+    strcat(sql, " FROM servers WHERE valid AND hardware = ? ORDER BY server_id");
+    sqlite3_stmt *st = NULL;
+    csv_t c;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || csv_open(&c, path)) {
+        snprintf(err, errlen, "writing %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, hardware, -1, SQLITE_STATIC);
+    for (int i = 0; i < HW_SUMMARY_NCOLS; i++)
+        csv_text(&c, hw_summary_columns[i]);
+    csv_end_row(&c);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
+            if (sqlite3_column_type(st, i) == SQLITE_TEXT)
+                csv_text(&c, (const char *)sqlite3_column_text(st, i));
+            else
+                csv_num(&c, sqlite3_column_double(st, i));
+        }
+        csv_end_row(&c);
+    }
+    sqlite3_finalize(st);
+    if (csv_commit(&c)) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
+    return 0;
+}
+
+int store_write_hw_csvs(sqlite3 *db, const char *prefix, int quiet, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT hardware FROM chips GROUP BY hardware ORDER BY min(chip_row)", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *hw = (const char *)sqlite3_column_text(st, 0);
+        char path[4096];
+        snprintf(path, sizeof path, "%s.%s.csv", prefix, hw ? hw : "");
+        rc = write_one(db, hw ? hw : "", path, err, errlen);
+        if (rc == 0 && !quiet)
+            printf("wrote %s\n", path);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

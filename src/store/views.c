@@ -1,0 +1,167 @@
+/*
+ * views.c -- the query surface of a database: the views best_per_batch and
+ * pareto, and the indexes that make them fast.
+ *
+ * best_per_batch: one row per (model, prefill_len, generate_len, batch,
+ * objective): the perf row with the smallest metric (ties: smallest
+ * system_id) and its system.
+ * pareto: per (model, prefill_len, generate_len, batch), the generate_latency
+ * and generate_tco rows not dominated in (generate_latency,
+ * generate_tco_per_token), one row per distinct point (smallest system_id).
+ *
+ * Each view has two forms with the same columns and rows:
+ *  - keyed, when perf carries its system's model, prefill_len and
+ *    generate_len: an index orders each group by what it minimizes, and a
+ *    recursive walk reads the first entry of each group (best_per_batch:
+ *    one seek per group) or climbs the group's staircase (pareto: one pass
+ *    over the candidates inside a covering index), no sort at all;
+ *  - join, for perf tables without those columns: window functions over
+ *    perf joined to systems, O(n log n).
+ * Both rely on perf rows existing for valid systems only (sw_write_system).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/views.h"
+
+#define SQL_MAX 8192
+
+/* r: the chosen perf rows (rid, model, prefill_len, generate_len, batch, ...). */
+static const char *best_cols =
+    "r.model AS model, r.prefill_len AS prefill_len, r.generate_len AS generate_len, r.batch AS batch, "
+    "f.objective AS objective, f.objective_index AS objective_index, s.hardware AS hardware, "
+    "s.system_id AS system_id, s.server_id AS server_id, s.num_servers AS num_servers, s.num_chips AS num_chips, "
+    "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
+    "f.metric AS metric, f.prefill_latency AS prefill_latency, f.generate_latency AS generate_latency, "
+    "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_tco_per_token AS generate_tco_per_token, "
+    "f.tco_per_Mtoken AS tco_per_Mtoken, f.generate_throughput AS generate_throughput";
+
+static const char *pareto_cols =
+    "r.model AS model, r.prefill_len AS prefill_len, r.generate_len AS generate_len, r.batch AS batch, "
+    "s.hardware AS hardware, s.system_id AS system_id, s.server_id AS server_id, "
+    "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
+    "f.generate_latency AS generate_latency, f.generate_tco_per_token AS generate_tco_per_token, "
+    "f.tco_per_Mtoken AS tco_per_Mtoken, f.generate_throughput AS generate_throughput";
+
+/* The chosen rows of a keyed walk w(rid), with their group key. */
+#define KEYED_R                                                                                          \
+    "(SELECT k.rowid AS rid, k.model AS model, k.prefill_len AS prefill_len, k.generate_len AS generate_len, " \
+    "k.batch AS batch FROM w JOIN perf k ON k.rowid = w.rid)"
+
+/* Keyed best: the first entry of the next group is its best; the next group
+ * starts at (model, prefill_len, generate_len, batch, objective_index + 1).
+ * (+x keeps the row value usable as one index range.) */
+#define BEST_ORDER "n.model, n.prefill_len, n.generate_len, n.batch, n.objective_index, n.metric, n.system_id"
+static const char *best_keyed_with =
+    "WITH RECURSIVE w(rid) AS ("
+    "SELECT (SELECT n.rowid FROM perf n WHERE n.metric IS NOT NULL ORDER BY " BEST_ORDER " LIMIT 1) "
+    "UNION ALL SELECT (SELECT n.rowid FROM perf n WHERE n.metric IS NOT NULL AND "
+    "(n.model, n.prefill_len, n.generate_len, n.batch, n.objective_index) >= "
+    "(+c.model, +c.prefill_len, +c.generate_len, +c.batch, c.objective_index + 1) ORDER BY " BEST_ORDER " LIMIT 1) "
+    "FROM w JOIN perf c ON c.rowid = w.rid) ";
+
+/* Candidates of the pareto view (terms of the partial index perf_front). */
+#define CAND(a) a ".objective_index IN (2, 3) AND " a ".generate_latency IS NOT NULL AND " a \
+    ".generate_tco_per_token IS NOT NULL"
+#define FRONT_ORDER \
+    "n.model, n.prefill_len, n.generate_len, n.batch, n.generate_latency, n.generate_tco_per_token, n.system_id, " \
+    "n.objective_index"
+
+/* Keyed pareto: from a frontier point, the next one is the first point in
+ * (latency, tco, system_id) order with a smaller tco; when none, the first
+ * point of the next group. */
+static const char *pareto_keyed_with =
+    "WITH RECURSIVE w(rid) AS ("
+    "SELECT (SELECT n.rowid FROM perf n WHERE " CAND("n") " ORDER BY " FRONT_ORDER " LIMIT 1) "
+    "UNION ALL SELECT coalesce("
+    "(SELECT n.rowid FROM perf n WHERE " CAND("n") " AND n.model = +c.model AND n.prefill_len = +c.prefill_len "
+    "AND n.generate_len = +c.generate_len AND n.batch = +c.batch AND n.generate_latency >= +c.generate_latency "
+    "AND n.generate_tco_per_token < +c.generate_tco_per_token ORDER BY " FRONT_ORDER " LIMIT 1), "
+    "(SELECT n.rowid FROM perf n WHERE " CAND("n") " AND (n.model, n.prefill_len, n.generate_len, n.batch) >= "
+    "(+c.model, +c.prefill_len, +c.generate_len, c.batch + 1) ORDER BY " FRONT_ORDER " LIMIT 1)) "
+    "FROM w JOIN perf c ON c.rowid = w.rid) ";
+
+/* Join best: rank each group's rows by metric. */
+static const char *best_join_r =
+    "(SELECT f.rowid AS rid, s.model AS model, s.prefill_len AS prefill_len, s.generate_len AS generate_len, "
+    "f.batch AS batch, row_number() OVER (PARTITION BY s.model, s.prefill_len, s.generate_len, f.batch, "
+    "f.objective_index ORDER BY f.metric, f.system_id) AS pos FROM systems s JOIN perf f "
+    "ON f.system_id = s.system_id WHERE s.valid AND f.metric IS NOT NULL)";
+
+/* Join pareto: in (latency, tco, system_id) order, a point is on the
+ * frontier when its tco is below every earlier point's. */
+static const char *pareto_join_r =
+    "(SELECT f.rowid AS rid, s.model AS model, s.prefill_len AS prefill_len, s.generate_len AS generate_len, "
+    "f.batch AS batch, f.generate_tco_per_token AS tco, min(f.generate_tco_per_token) OVER (PARTITION BY "
+    "s.model, s.prefill_len, s.generate_len, f.batch ORDER BY f.generate_latency, f.generate_tco_per_token, "
+    "f.system_id, f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
+    "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid AND " CAND("f") ")";
+
+static const char *keyed_indexes =
+    "CREATE INDEX IF NOT EXISTS perf_best ON perf(model, prefill_len, generate_len, batch, objective_index, "
+    "metric, system_id) WHERE metric IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS perf_front ON perf(model, prefill_len, generate_len, batch, generate_latency, "
+    "generate_tco_per_token, system_id, objective_index) WHERE " CAND("perf") ";\n";
+
+static const char *join_indexes =
+    "CREATE INDEX IF NOT EXISTS perf_keys ON perf(system_id, batch, objective_index, metric, generate_latency, "
+    "generate_tco_per_token);\n";
+
+static const char *systems_index =
+    "CREATE INDEX IF NOT EXISTS systems_eval ON systems(model, system, prefill_len, generate_len, valid, hardware);\n";
+
+int views_keyed(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(db, "SELECT model, prefill_len, generate_len FROM main.perf LIMIT 0", -1, &st,
+                                NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *what, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: creating %s: %s", what, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* CREATE [TEMP] VIEW name AS [with] SELECT cols FROM r JOIN perf f JOIN systems s [WHERE where] */
+static int create_view(sqlite3 *db, int temp, const char *name, const char *with, const char *cols,
+                       const char *r, const char *where, char *err, size_t errlen)
+{
+    char *sql = malloc(SQL_MAX);
+    if (!sql) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int n = snprintf(sql, SQL_MAX, "CREATE %sVIEW IF NOT EXISTS %s AS %sSELECT %s FROM %s r "
+                     "JOIN perf f ON f.rowid = r.rid JOIN systems s ON s.system_id = f.system_id%s%s",
+                     temp ? "TEMP " : "", name, with, cols, r, *where ? " WHERE " : "", where);
+    int rc = n > 0 && n < SQL_MAX ? exec(db, sql, name, err, errlen) : -1;
+    if (n <= 0 || n >= SQL_MAX)
+        snprintf(err, errlen, "view %s: SQL longer than %d bytes", name, SQL_MAX);
+    free(sql);
+    return rc;
+}
+
+int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen)
+{
+    if (!temp && (exec(db, systems_index, "indexes", err, errlen) ||
+                  exec(db, keyed ? keyed_indexes : join_indexes, "indexes", err, errlen)))
+        return -1;
+    if (keyed)
+        return create_view(db, temp, "best_per_batch", best_keyed_with, best_cols, KEYED_R, "", err, errlen) ||
+               create_view(db, temp, "pareto", pareto_keyed_with, pareto_cols, KEYED_R, "", err, errlen) ? -1 : 0;
+    return create_view(db, temp, "best_per_batch", "", best_cols, best_join_r, "r.pos = 1", err, errlen) ||
+           create_view(db, temp, "pareto", "", pareto_cols, pareto_join_r, "r.prev_min IS NULL OR r.tco < r.prev_min",
+                       err, errlen) ? -1 : 0;
+}
+
+int views_create(sqlite3 *db, char *err, size_t errlen)
+{
+    return views_create_in(db, 0, views_keyed(db), err, errlen);
+}

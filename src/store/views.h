@@ -1,0 +1,21 @@
+/*
+ * views.h -- the query surface of a database: the best_per_batch and pareto
+ * views and the indexes that make them fast (see views.c for the columns).
+ */
+#ifndef STORE_VIEWS_H
+#define STORE_VIEWS_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* The views and their indexes in the main schema (IF NOT EXISTS; the keyed
+ * form when views_keyed()).  Called by db_schema_create. */
+int views_create(sqlite3 *db, char *err, size_t errlen);
+/* One form of the views: in the temp schema (temp != 0, no indexes: works on
+ * a read-only connection to a database that lacks them) or in main with
+ * their indexes; keyed != 0 needs perf's model/prefill_len/generate_len. */
+int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen);
+/* 1 when perf carries its system's model, prefill_len and generate_len. */
+int views_keyed(sqlite3 *db);
+
+#endif
