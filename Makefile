@@ -5,7 +5,9 @@
 #   make NAME.sw.MODEL    evaluate inputs/software/model/MODEL.yaml on NAME (after NAME.hw)
 #   make NAME.sw          every model on NAME
 #   make NAME.clean       remove outputs/NAME
-#   make test             unit and golden tests (Check)
+#   make sweep.NAME       run sweeps/NAME.yaml into outputs/sweeps/NAME.db
+#   make test             unit, golden and sweep tests (Check and shell)
+#   make test-slurm       the Slurm integration test (installs slurm-wlm and munge)
 #   make bench            benchmarks (see BENCHMARKS.md)
 #   make clean            remove build products
 
@@ -36,7 +38,9 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
 HW_CONFIGS := $(basename $(notdir $(wildcard inputs/hardware/config/*.yaml)))
 MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
-.PHONY: all test bench clean $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
+
+.PHONY: all test test-slurm bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
@@ -69,6 +73,7 @@ build/bench/%: bench/%.c build/libhwsweep.a
 test: bin/hwsweep $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
 	sh tests/cli_errors.sh bin/hwsweep || fail=1; \
+	sh tests/sweep_test.sh bin/hwsweep || fail=1; \
 	if [ $$fail = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; exit 1; fi
 
 bench: bin/hwsweep $(BENCH_BIN)
@@ -88,6 +93,12 @@ $(1).sw.%: bin/hwsweep $(1).hw
 	bin/hwsweep sw -o $$(OUTDIR) -j $$(JOBS) -m inputs/software/model/$$*.yaml $(1)
 endef
 $(foreach h,$(HW_CONFIGS),$(eval $(call SW_RULE,$(h))))
+
+$(SWEEPS:%=sweep.%): sweep.%: bin/hwsweep
+	bin/hwsweep run -o $(OUTDIR) -j $(JOBS) sweeps/$*.yaml
+
+test-slurm: bin/hwsweep
+	bash scripts/slurm/test-slurm.sh
 
 $(HW_CONFIGS:%=%.clean): %.clean:
 	rm -rf $(OUTDIR)/$*

@@ -27,7 +27,8 @@ static void run_usage(FILE *f)
             "  --resume              continue an interrupted run of the same sweep (refused\n"
             "                        when an input file changed)\n"
             "  --shard I/N           evaluate shard I of N (1 <= I <= N) into\n"
-            "                        OUTDIR/sweeps/NAME.shard-I-of-N.db; see `hwsweep merge`\n\n"
+            "                        OUTDIR/sweeps/NAME.shard-I-of-N.db; see `hwsweep merge`\n"
+            "  --dry-run             evaluate every point but store nothing: counts and timings\n\n"
             "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
             "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
             "  -m, --model FILE      model YAML\n"
@@ -76,12 +77,13 @@ static int run_hw_sw(job_opts_t *o)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_RESUME = 1000, OPT_SHARD };
+    enum { OPT_RESUME = 1000, OPT_SHARD, OPT_DRY_RUN };
     static const struct option longopts[] = {
         {"constants", required_argument, NULL, 'c'}, {"model", required_argument, NULL, 'm'},
         {"system", required_argument, NULL, 's'},    {"outdir", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
         {"resume", no_argument, NULL, OPT_RESUME},   {"shard", required_argument, NULL, OPT_SHARD},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
@@ -99,6 +101,7 @@ int cmd_run(int argc, char **argv)
         case 'o': o.outdir = so.outdir = optarg; break;
         case 'q': o.quiet = 1; so.quiet = true; break;
         case OPT_RESUME: so.resume = sweep_only = true; break;
+        case OPT_DRY_RUN: so.dry_run = sweep_only = true; break;
         case OPT_SHARD:
             if (parse_shard(optarg, &so.shard_i, &so.shard_n)) {
                 fprintf(stderr, "hwsweep run: --shard takes I/N with 1 <= I <= N, e.g. --shard 2/8\n");
@@ -126,7 +129,7 @@ int cmd_run(int argc, char **argv)
         return sweep_run(&so);
     }
     if (sweep_only) {
-        fprintf(stderr, "hwsweep run: --resume and --shard apply to sweep files; %s is not one "
+        fprintf(stderr, "hwsweep run: --resume, --shard and --dry-run apply to sweep files; %s is not one "
                 "(a sweep file has the keys hardware, models, systems)\n", argv[optind]);
         return EXIT_BADINPUT;
     }

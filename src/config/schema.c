@@ -42,8 +42,13 @@ static void unknown_key(const schema_t *s, const node_t *map, size_t i, cfg_err_
     char hint[160] = "";
     if (near)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
-    cfg_errorf(err, map->file, map->key_line[i], map->key_col[i],
-               "unknown key '%s' in %s%s", map->keys[i], s->what, hint);
+    /* a key added by an override lives in the file its value came from */
+    const node_t *v = map->items[i];
+    if (v->file != map->file && v->file && map->file && strcmp(v->file, map->file))
+        cfg_node_errorf(err, v, "unknown key '%s' in %s%s", map->keys[i], s->what, hint);
+    else
+        cfg_errorf(err, map->file, map->key_line[i], map->key_col[i], "unknown key '%s' in %s%s", map->keys[i],
+                   s->what, hint);
 }
 
 static int check_range(const field_t *f, const node_t *v, const char *what, double x, cfg_err_t *err)

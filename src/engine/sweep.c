@@ -419,9 +419,16 @@ static void *writer_main(void *arg)
     }
 }
 
-/* Queue a chunk (blocks while the queue is full).  False once the writer failed. */
+/* Queue a chunk (blocks while the queue is full).  False once the writer failed.
+ * Without a database (dry run) the chunk is only counted. */
 static bool writer_push(writer_t *w, chunk_t *ch)
 {
+    if (!w->db) {
+        progress_add(&w->prog, ch->n_srv, ch->valid_srv);
+        w->systems_written += ch->n_sys;
+        chunk_free(ch);
+        return true;
+    }
     pthread_mutex_lock(&w->mu);
     while (w->count == QUEUE_CAP && !w->failed)
         pthread_cond_wait(&w->cv, &w->mu);
@@ -503,7 +510,7 @@ static int run_points(sweep_ctx_t *c)
     progress_start(&w.prog, "servers and their systems", total, c->o->quiet);
     w.prog.done = already;
     pthread_t th;
-    if (pthread_create(&th, NULL, writer_main, &w) != 0) {
+    if (w.db && pthread_create(&th, NULL, writer_main, &w) != 0) {
         fprintf(stderr, "hwsweep: cannot start the writer thread\n");
         return EXIT_FAIL;
     }
@@ -513,7 +520,8 @@ static int run_points(sweep_ctx_t *c)
     w.closing = true;
     pthread_cond_broadcast(&w.cv);
     pthread_mutex_unlock(&w.mu);
-    pthread_join(th, NULL);
+    if (w.db)
+        pthread_join(th, NULL);
     if (w.failed) {
         fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
         rc = EXIT_FAIL;
@@ -731,7 +739,7 @@ static int hardware_phase(sweep_ctx_t *c)
             valid += c->units[u].hp.chips[i].valid;
     progress_add(&p, n_chips, valid);
     progress_end(&p);
-    if (write_parts(c, err, sizeof err)) {
+    if (c->db && write_parts(c, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         return EXIT_FAIL;
     }
@@ -766,8 +774,8 @@ int sweep_run(const sweep_opts_t *o)
     }
     char shard[32];
     snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
-    int rc = open_db(&c, shard);
-    if (rc == EXIT_OK)
+    int rc = o->dry_run ? EXIT_OK : open_db(&c, shard);
+    if (rc == EXIT_OK && !o->dry_run)
         rc = start_run(&c, shard, t0);
     if (rc == EXIT_OK)
         rc = hardware_phase(&c);

@@ -17,6 +17,7 @@ typedef struct {
     bool resume;
     int shard_i, shard_n;   /* 1-based; 1/1 = the whole sweep */
     bool quiet;
+    bool dry_run;           /* evaluate everything, store nothing (counts and timings) */
 } sweep_opts_t;
 
 /* Exit status: 0 done, 2 bad input, 1 failure, 130 interrupted (resumable). */

@@ -1,0 +1,103 @@
+#!/bin/sh
+# sweep_test.sh -- the sweep engine as users drive it, with real processes:
+# resume after SIGKILL at several points and after Ctrl-C equals an
+# uninterrupted run; shards 1/3, 2/3, 3/3 merged equal a single run; merge
+# refuses mixed sweeps, duplicates and missing shards; a bad override fails
+# with file:line:col before any work; a resume against a changed input is
+# refused; the database answers read-only queries while a sweep runs.
+# usage: sh tests/sweep_test.sh bin/hwsweep
+set -u
+bin=$1
+tmp=$(mktemp -d /tmp/hwsweep-sweep-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# dump DB: every data table in id order (runs differ by design)
+dump() {
+    for t in chips packages servers systems perf; do
+        sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3" || echo "no table $t"
+    done
+}
+same() {   # same A.db B.db LABEL
+    dump "$1" > "$tmp/a.dump"; dump "$2" > "$tmp/b.dump"
+    if cmp -s "$tmp/a.dump" "$tmp/b.dump" && [ -s "$tmp/a.dump" ]; then ok; else ko "$3: databases differ"; fi
+}
+
+sweep=tests/sweeps/medium.yaml
+"$bin" run -q -o "$tmp/ref" "$sweep" || ko "reference run"
+ref="$tmp/ref/sweeps/medium.db"
+
+# kill -9 at several points, resume until done
+for delay in 0.2 0.5 0.9; do
+    out="$tmp/kill$delay"
+    "$bin" run -q -o "$out" "$sweep" & pid=$!
+    sleep "$delay"; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    # a second kill in the middle of the resume
+    "$bin" run -q --resume -o "$out" "$sweep" & pid=$!
+    sleep 0.3; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    "$bin" run -q --resume -o "$out" "$sweep" || ko "resume after kill at $delay s"
+    same "$ref" "$out/sweeps/medium.db" "resume after SIGKILL at $delay s"
+    cmp -s "$tmp/ref/sweeps/medium.cc_sweep.csv" "$out/sweeps/medium.cc_sweep.csv" && ok || ko "csv after resume"
+done
+
+# Ctrl-C: exit 130, a resume hint, then resume equals
+out="$tmp/int"
+"$bin" run -o "$out" "$sweep" 2>"$tmp/int.err" & pid=$!
+sleep 0.4; kill -INT "$pid"; wait "$pid"; rc=$?
+if [ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume" "$tmp/int.err"; then ok; else ko "SIGINT: status $rc"; fi
+[ "$(sqlite3 "$out/sweeps/medium.db" "SELECT status FROM runs ORDER BY run_id DESC LIMIT 1")" = interrupted ] && ok \
+    || ko "SIGINT: run not marked interrupted"
+"$bin" run -q --resume -o "$out" "$sweep" || ko "resume after SIGINT"
+same "$ref" "$out/sweeps/medium.db" "resume after SIGINT"
+
+# shards and merge
+out="$tmp/shards"
+for i in 1 2 3; do "$bin" run -q --shard "$i/3" -o "$out" "$sweep" || ko "shard $i/3"; done
+"$bin" merge -q "$out/merged.db" "$out"/sweeps/medium.shard-*-of-3.db || ko "merge"
+same "$ref" "$out/merged.db" "merged shards"
+cmp -s "$tmp/ref/sweeps/medium.cc_sweep.csv" "$out/merged.cc_sweep.csv" && ok || ko "merged csv"
+"$bin" merge -q "$out/m2.db" "$out/sweeps/medium.shard-1-of-3.db" "$out/sweeps/medium.shard-2-of-3.db" \
+    2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "missing: 3" "$tmp/err" && ok || ko "merge missing shard: status $rc"
+"$bin" merge -q "$out/m2.db" "$out/sweeps/medium.shard-1-of-3.db" "$out/sweeps/medium.shard-1-of-3.db" \
+    "$out/sweeps/medium.shard-3-of-3.db" 2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "are both shard 1/3" "$tmp/err" && ok || ko "merge duplicate shard: status $rc"
+"$bin" run -q --shard 2/3 -o "$out" tests/sweeps/other.yaml || ko "other sweep shard"
+"$bin" merge -q "$out/m2.db" "$out/sweeps/medium.shard-1-of-3.db" "$out/sweeps/other.shard-2-of-3.db" \
+    "$out/sweeps/medium.shard-3-of-3.db" 2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "not the same sweep" "$tmp/err" && ok || ko "merge mixed sweeps: status $rc"
+[ ! -e "$out/m2.db" ] && ok || ko "a refused merge left m2.db"
+
+# a bad override fails before any work, with its position
+"$bin" run -q -o "$tmp/bad" tests/sweeps/bad_override.yaml 2>"$tmp/err"; rc=$?
+if [ "$rc" = 2 ] && grep -q "bad_override.yaml:6:21: unknown key 'mac_ration' in Chip (did you mean 'mac_ratio'?)" \
+    "$tmp/err" && [ ! -e "$tmp/bad/sweeps/bad_override.db" ]; then ok; else ko "bad override: status $rc"; cat "$tmp/err"; fi
+
+# resume against a changed input is refused, naming the file
+mkdir -p "$tmp/chg"
+sed 's/\[2, 4, 8\]/[2, 4]/' "$sweep" > "$tmp/chg/medium.yaml"
+"$bin" run -q -o "$tmp/chg" "$tmp/chg/medium.yaml" & pid=$!
+sleep 0.3; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+sed 's/\[2, 4\]/[2, 4, 8]/' "$sweep" > "$tmp/chg/medium.yaml"
+"$bin" run -q --resume -o "$tmp/chg" "$tmp/chg/medium.yaml" 2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "sweep $tmp/chg/medium.yaml changed" "$tmp/err" && ok \
+    || { ko "resume with a changed input: status $rc"; cat "$tmp/err"; }
+
+# read-only queries while a sweep writes
+out="$tmp/live"
+"$bin" run -q -o "$out" "$sweep" & pid=$!
+n=0 answered=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
+    if [ -e "$out/sweeps/medium.db" ] && \
+       sqlite3 -readonly "file:$out/sweeps/medium.db?mode=ro" "SELECT count(*) FROM servers" >/dev/null 2>&1; then
+        answered=$((answered + 1))
+    fi
+    n=$((n + 1)); sleep 0.05
+done
+wait "$pid" || ko "live run"
+[ "$answered" -gt 0 ] && ok || ko "no read-only query answered during the run"
+
+echo "sweep_test: $pass passed, $fail failed"
+[ "$fail" = 0 ]

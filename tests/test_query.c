@@ -1,0 +1,463 @@
+/*
+ * test_query.c -- the query surface: best_per_batch holds each group's
+ * minimum, pareto holds exactly the non-dominated points, the keyed and
+ * join forms of the views give the same rows, and `hwsweep query` filters,
+ * prints CSV, leaves the database untouched and exits 2 on bad usage.
+ * Then a large synthetic database (100k systems, 2M perf rows) built by SQL
+ * from a real one: the query times are printed, not asserted.
+ * Runs bin/hwsweep from the repository root.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "golden_util.h"
+#include "store/views.h"
+
+static char tmpdir[256];
+
+/* The synthetic database: COPIES copies of the real systems, the first
+ * VALID_COPIES of them valid (with perf rows): 216 x 464 systems, 144 x
+ * 13,904 perf rows. */
+#define COPIES 216
+#define VALID_COPIES 144
+
+static double now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "sqlite: %s\n  in: %.200s\n", msg ? msg : "?", sql);
+    sqlite3_free(msg);
+    ck_assert_int_eq(rc, SQLITE_OK);
+}
+
+static sqlite3 *open_rw(const char *path)
+{
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    return db;
+}
+
+/* The first column of the first row as a number (NULL: -1). */
+static double q1(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fprintf(stderr, "sqlite: %s\n  in: %.300s\n", sqlite3_errmsg(db), sql);
+    ck_assert_ptr_nonnull(st);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    double v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void path_in(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+/* Add and fill perf's model/prefill_len/generate_len unless present. */
+static void add_keys(sqlite3 *db)
+{
+    if (views_keyed(db))
+        return;
+    exec_ok(db, "ALTER TABLE perf ADD COLUMN model TEXT; ALTER TABLE perf ADD COLUMN prefill_len REAL; "
+                "ALTER TABLE perf ADD COLUMN generate_len REAL; UPDATE perf SET model = s.model, "
+                "prefill_len = s.prefill_len, generate_len = s.generate_len FROM systems s "
+                "WHERE s.system_id = perf.system_id");
+}
+
+/* A copy of the real database with one form of the views (keyed: with
+ * perf's key columns filled in). */
+static void make_form(const char *name, int keyed)
+{
+    char src[512], dst[512], sql[1200], err[512];
+    path_in(src, sizeof src, "out/cc_sweep/cc_sweep.db");
+    path_in(dst, sizeof dst, name);
+    sqlite3 *db = open_rw(src);
+    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", dst);
+    exec_ok(db, sql);
+    sqlite3_close(db);
+    db = open_rw(dst);
+    if (keyed)
+        add_keys(db);
+    exec_ok(db, "DROP VIEW IF EXISTS best_per_batch; DROP VIEW IF EXISTS pareto");
+    ck_assert_int_eq(views_create_in(db, 0, keyed, err, sizeof err), 0);
+    sqlite3_close(db);
+}
+
+static const char *const forms[] = {"join.db", "keyed.db"};
+
+static sqlite3 *open_form(int i)
+{
+    char p[512];
+    path_in(p, sizeof p, forms[i]);
+    return open_rw(p);
+}
+
+START_TEST(best_is_each_groups_minimum)
+{
+    sqlite3 *db = open_form(_i);
+    double groups = q1(db, "SELECT count(*) FROM (SELECT DISTINCT s.model, s.prefill_len, s.generate_len, f.batch, "
+                           "f.objective_index FROM perf f JOIN systems s ON s.system_id = f.system_id "
+                           "WHERE s.valid AND f.metric IS NOT NULL)");
+    ck_assert(groups >= 4 * 4 * 7);
+    ck_assert(q1(db, "SELECT count(*) FROM best_per_batch") == groups);
+    /* every row: the group's min(metric), and the smallest system_id reaching it */
+    ck_assert(q1(db, "SELECT count(*) FROM best_per_batch b WHERE b.metric <> (SELECT min(f.metric) FROM perf f "
+                     "JOIN systems s ON s.system_id = f.system_id WHERE s.valid AND s.model = b.model AND "
+                     "s.prefill_len = b.prefill_len AND s.generate_len = b.generate_len AND f.batch = b.batch AND "
+                     "f.objective_index = b.objective_index) OR b.system_id <> (SELECT min(f.system_id) FROM perf f "
+                     "JOIN systems s ON s.system_id = f.system_id WHERE s.model = b.model AND s.prefill_len = "
+                     "b.prefill_len AND s.generate_len = b.generate_len AND f.batch = b.batch AND "
+                     "f.objective_index = b.objective_index AND f.metric = b.metric)") == 0);
+    /* metric is the column its objective minimizes */
+    ck_assert(q1(db, "SELECT count(*) FROM best_per_batch WHERE metric <> CASE objective WHEN 'prefill_latency' "
+                     "THEN prefill_latency WHEN 'prefill_tco' THEN prefill_tco_per_token WHEN 'generate_latency' "
+                     "THEN generate_latency ELSE generate_tco_per_token END") == 0);
+    /* two groups by hand */
+    ck_assert(q1(db, "SELECT generate_tco_per_token FROM best_per_batch WHERE model = 'gpt3' AND prefill_len = 256 "
+                     "AND generate_len = 64 AND batch = 8 AND objective = 'generate_tco'") ==
+              q1(db, "SELECT min(generate_tco_per_token) FROM points WHERE model = 'gpt3' AND prefill_len = 256 "
+                     "AND generate_len = 64 AND batch = 8"));
+    ck_assert(q1(db, "SELECT generate_latency FROM best_per_batch WHERE model = 'llama3-70B' AND "
+                     "prefill_len = 1024 AND batch = 1 AND objective = 'generate_latency'") ==
+              q1(db, "SELECT min(generate_latency) FROM points WHERE model = 'llama3-70B' AND prefill_len = 1024 "
+                     "AND batch = 1"));
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(pareto_is_the_frontier)
+{
+    sqlite3 *db = open_form(_i);
+    exec_ok(db, "CREATE TEMP TABLE front AS SELECT * FROM pareto;"
+                "CREATE TEMP TABLE cand AS SELECT s.model, s.prefill_len, s.generate_len, f.batch, f.system_id, "
+                "f.generate_latency, f.generate_tco_per_token FROM perf f JOIN systems s "
+                "ON s.system_id = f.system_id WHERE s.valid AND f.objective_index IN (2, 3)");
+    double n = q1(db, "SELECT count(*) FROM front");
+    printf("pareto (%s): %.0f frontier rows of %.0f candidates\n", forms[_i], n, q1(db, "SELECT count(*) FROM cand"));
+    ck_assert(n > 0);
+#define SAME "a.model = b.model AND a.prefill_len = b.prefill_len AND a.generate_len = b.generate_len AND a.batch = b.batch"
+    /* no frontier row dominates or duplicates another */
+    ck_assert(q1(db, "SELECT count(*) FROM front a JOIN front b ON " SAME " AND a.generate_latency <= "
+                     "b.generate_latency AND a.generate_tco_per_token <= b.generate_tco_per_token AND NOT "
+                     "(a.system_id = b.system_id AND a.generate_latency = b.generate_latency AND "
+                     "a.generate_tco_per_token = b.generate_tco_per_token)") == 0);
+    /* every candidate is dominated by or equal to a frontier row */
+    ck_assert(q1(db, "SELECT count(*) FROM cand b WHERE NOT EXISTS (SELECT 1 FROM front a WHERE " SAME " AND "
+                     "a.generate_latency <= b.generate_latency AND a.generate_tco_per_token <= "
+                     "b.generate_tco_per_token)") == 0);
+    /* identical points keep the smallest system_id */
+    ck_assert(q1(db, "SELECT count(*) FROM front a JOIN cand b ON " SAME " AND a.generate_latency = "
+                     "b.generate_latency AND a.generate_tco_per_token = b.generate_tco_per_token AND "
+                     "b.system_id < a.system_id") == 0);
+    ck_assert(q1(db, "SELECT count(*) FROM (SELECT DISTINCT model, prefill_len, generate_len, batch FROM cand)") ==
+              q1(db, "SELECT count(*) FROM (SELECT DISTINCT model, prefill_len, generate_len, batch FROM front)"));
+#undef SAME
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(keyed_and_join_forms_agree)
+{
+    char p[512], sql[1024];
+    sqlite3 *db = open_form(1);
+    path_in(p, sizeof p, forms[0]);
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS j", p);
+    exec_ok(db, sql);
+    exec_ok(db, "CREATE TEMP VIEW jb AS SELECT * FROM j.best_per_batch; CREATE TEMP VIEW jp AS SELECT * FROM j.pareto");
+    ck_assert(q1(db, "SELECT count(*) FROM main.best_per_batch") == q1(db, "SELECT count(*) FROM jb"));
+    ck_assert(q1(db, "SELECT count(*) FROM (SELECT * FROM main.best_per_batch EXCEPT SELECT * FROM jb)") == 0);
+    ck_assert(q1(db, "SELECT count(*) FROM main.pareto") == q1(db, "SELECT count(*) FROM jp"));
+    ck_assert(q1(db, "SELECT count(*) FROM (SELECT * FROM main.pareto EXCEPT SELECT * FROM jp)") == 0);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* hwsweep query DB ARGS > out; the exit status. */
+static int query(const char *db, const char *args)
+{
+    return run_cmd("bin/hwsweep query %s %s > %s/out 2> %s/err", db, args, tmpdir, tmpdir);
+}
+
+static int file_has(const char *name, const char *needle)
+{
+    char p[512];
+    path_in(p, sizeof p, name);
+    FILE *f = fopen(p, "r");
+    char buf[1 << 16];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, needle) != NULL;
+}
+
+static void check_csv(const char *db, const char *args, const char *view, const char *model, size_t ncols)
+{
+    char p[512], sql[512];
+    ck_assert_int_eq(query(db, args), 0);
+    table_t t;
+    path_in(p, sizeof p, "out");
+    ck_assert_int_eq(table_read_csv(p, &t), 0);
+    ck_assert_uint_eq(t.cols, ncols);
+    ck_assert_str_eq(t.cell[0][0], "model");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE model = '%s' OR '%s' = ''", view, model, model);
+    sqlite3 *d = open_rw(db);
+    ck_assert_uint_eq(t.rows - 1, (size_t)q1(d, sql));
+    sqlite3_close(d);
+    ck_assert_uint_gt(t.rows, 1);
+    for (size_t r = 1; *model && r < t.rows; r++)
+        ck_assert_str_eq(t.cell[r][0], model);
+    table_free(&t);
+}
+
+START_TEST(cli_filters_and_csv)
+{
+    char db[512];
+    path_in(db, sizeof db, "keyed.db");
+    check_csv(db, "best --csv", "best_per_batch", "", 20);
+    check_csv(db, "--csv best --model gpt3", "best_per_batch", "gpt3", 20);
+    check_csv(db, "pareto --csv", "pareto", "", 15);
+    check_csv(db, "pareto --csv -m llama3-70B", "pareto", "llama3-70B", 15);
+    ck_assert_int_eq(query(db, "best"), 0);   /* text: header, dashed rule, rows */
+    ck_assert(file_has("out", "model  prefill_len") && file_has("out", "\n-----  ---"));
+    ck_assert_int_eq(query(db, "summary"), 0);
+    ck_assert(file_has("out", "best_tco_per_Mtoken") && file_has("out", "llama3-70B") &&
+              file_has("out", "cc_sweep      288"));
+    ck_assert_int_eq(query(db, "summary --csv -m gpt3"), 0);
+    ck_assert(file_has("out", "hardware,servers,valid_servers\r\ncc_sweep,288,58\r\n") &&
+              !file_has("out", "llama3-70B"));
+}
+END_TEST
+
+START_TEST(cli_reads_only)
+{
+    /* a database without the views (older, or before views_create): temporary views, nothing written */
+    char db[512], copy[512];
+    path_in(db, sizeof db, "noviews.db");
+    path_in(copy, sizeof copy, "noviews.copy");
+    sqlite3 *d = open_form(0);
+    char sql[1200];
+    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", db);
+    exec_ok(d, sql);
+    sqlite3_close(d);
+    d = open_rw(db);
+    exec_ok(d, "DROP VIEW best_per_batch; DROP VIEW pareto; PRAGMA journal_mode=WAL");
+    sqlite3_close(d);
+    ck_assert_int_eq(run_cmd("cp %s %s", db, copy), 0);
+    ck_assert_int_eq(query(db, "pareto -m gpt3"), 0);
+    ck_assert_int_eq(query(db, "summary"), 0);
+    ck_assert(files_equal(db, copy));
+    ck_assert(file_has("out", "gpt3"));
+}
+END_TEST
+
+START_TEST(cli_bad_usage_exits_2)
+{
+    char db[512], args[1024];
+    path_in(db, sizeof db, "keyed.db");
+    ck_assert_int_eq(query(db, "best --model gpt4"), 2);
+    ck_assert(file_has("err", "unknown model 'gpt4'") && file_has("err", "gpt3, llama3-70B"));
+    ck_assert_int_eq(query(db, "worst"), 2);
+    ck_assert_int_eq(query(db, ""), 2);
+    ck_assert_int_eq(query(db, "best extra"), 2);
+    ck_assert_int_eq(query(db, "best --bogus"), 2);
+    ck_assert_int_eq(query(db, "best --model"), 2);
+    ck_assert_int_eq(run_cmd("bin/hwsweep query > /dev/null 2>&1"), 2);
+    snprintf(args, sizeof args, "%s/none.db", tmpdir);
+    ck_assert_int_eq(query(args, "summary"), 2);
+    ck_assert_int_eq(query("inputs/hardware/config/cc_sweep.yaml", "summary"), 2);
+    ck_assert(file_has("err", "not a hwsweep database"));
+    snprintf(args, sizeof args, "%s/empty.db", tmpdir);
+    ck_assert_int_eq(run_cmd("sqlite3 %s 'CREATE TABLE x(a)'", args), 0);
+    ck_assert_int_eq(query(args, "best"), 2);
+    ck_assert_int_eq(run_cmd("bin/hwsweep query --help > %s/out", tmpdir), 0);
+    ck_assert(file_has("out", "pareto") && file_has("out", "--csv"));
+}
+END_TEST
+
+/* ---- the large synthetic database ---- */
+
+/* The systems columns, "s0.name" or the copy's expression for some. */
+static void systems_select(sqlite3 *db, char *cols, char *exprs, size_t len)
+{
+    static const char *const subst[][2] = {
+        {"system_id", "s0.system_id + k.k * (SELECT count(*) FROM s0)"},
+        {"hardware", "s0.hardware || '-' || (k.k % 4)"},
+        {"model", "CASE k.k % 3 WHEN 0 THEN s0.model ELSE s0.model || '-v' || (k.k % 3) END"},
+        {"valid", "s0.valid AND k.k < " "144"},
+        {"invalid_reason", "CASE WHEN k.k < 144 THEN s0.invalid_reason ELSE 'synthetic' END"}};
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('systems')", -1, &st, NULL), 0);
+    cols[0] = exprs[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0), *e = NULL;
+        for (size_t i = 0; i < sizeof subst / sizeof subst[0]; i++)
+            if (strcmp(name, subst[i][0]) == 0)
+                e = subst[i][1];
+        size_t a = strlen(cols), b = strlen(exprs);
+        snprintf(cols + a, len - a, "%s%s", a ? ", " : "", name);
+        snprintf(exprs + b, len - b, "%s%s%s", b ? ", " : "", e ? e : "s0.", e ? "" : name);
+    }
+    sqlite3_finalize(st);
+}
+
+/* Copies 1..COPIES-1 of the real rows: other hardware and model names,
+ * latencies and TCOs scaled per copy; copies >= VALID_COPIES invalid. */
+static void build_big(sqlite3 *db)
+{
+    char cols[4096], exprs[8192], sql[16384];
+    exec_ok(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+                "DROP VIEW best_per_batch; DROP VIEW pareto; DROP INDEX IF EXISTS perf_keys;"
+                "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS systems_eval;"
+                "CREATE TEMP TABLE s0 AS SELECT * FROM systems; CREATE TEMP TABLE f0 AS SELECT * FROM perf;");
+    snprintf(sql, sizeof sql, "CREATE TEMP TABLE k AS WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 "
+             "FROM c WHERE k < %d) SELECT k, 1 + (k * 37 %% 101) / 500.0 AS fl, 1 + (k * 53 %% 97) / 500.0 AS ft "
+             "FROM c", COPIES - 1);
+    exec_ok(db, sql);
+    systems_select(db, cols, exprs, sizeof cols);
+    snprintf(sql, sizeof sql, "BEGIN; INSERT INTO systems(%s) SELECT %s FROM k, s0 ORDER BY 1", cols, exprs);
+    exec_ok(db, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO perf(system_id, hardware, batch, objective, objective_index, metric, t, p, micro_batch, "
+             "prefill_micro_batch, prefill_latency, generate_latency, prefill_tco_per_token, generate_tco_per_token, "
+             "tco_per_Mtoken, generate_throughput, model, prefill_len, generate_len) "
+             "SELECT f0.system_id + k.k * (SELECT count(*) FROM s0), f0.hardware || '-' || (k.k %% 4), batch, "
+             "objective, objective_index, metric * CASE WHEN objective_index IN (0, 2) THEN fl ELSE ft END, t, p, "
+             "micro_batch, prefill_micro_batch, prefill_latency * fl, generate_latency * fl, "
+             "prefill_tco_per_token * ft, generate_tco_per_token * ft, tco_per_Mtoken * ft, generate_throughput / fl, "
+             "CASE k.k %% 3 WHEN 0 THEN model ELSE model || '-v' || (k.k %% 3) END, prefill_len, generate_len "
+             "FROM k, f0 WHERE k.k < %d ORDER BY 1, 3, 5; COMMIT", VALID_COPIES);
+    exec_ok(db, sql);
+}
+
+typedef struct {
+    double rows, ids, sum;   /* a result's checksum */
+} sum_t;
+
+/* Step through sql (?1 = model when given); its time in seconds. */
+static double timed(sqlite3 *db, const char *sql, const char *model, sum_t *s)
+{
+    sqlite3_stmt *st = NULL;
+    double t0 = now();
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (model)
+        sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+    memset(s, 0, sizeof *s);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        s->rows++;
+        s->ids += sqlite3_column_double(st, 1);
+        s->sum += sqlite3_column_double(st, 2);
+    }
+    sqlite3_finalize(st);
+    return now() - t0;
+}
+
+/* Time the four view queries; sums[4] for comparing forms. */
+static void time_views(sqlite3 *db, const char *form, int unfiltered, sum_t *sums)
+{
+    static const char *const sql[] = {
+        "SELECT model, system_id, metric FROM best_per_batch WHERE model = ?1",
+        "SELECT model, system_id, metric FROM best_per_batch",
+        "SELECT model, system_id, generate_tco_per_token FROM pareto WHERE model = ?1",
+        "SELECT model, system_id, generate_tco_per_token FROM pareto"};
+    for (int i = 0; i < 4; i++) {
+        if (!unfiltered && i % 2)
+            continue;
+        double t = timed(db, sql[i], i % 2 ? NULL : "gpt3-v1", &sums[i]);
+        printf("  %-6s %-52s %6.0f rows %8.3f s\n", form, sql[i], sums[i].rows, t);
+    }
+}
+
+static void time_cli(const char *db)
+{
+    static const char *const what[] = {"summary", "best", "pareto", "summary -m gpt3-v1", "best -m gpt3-v1",
+                                       "pareto -m gpt3-v1"};
+    for (int i = 0; i < 6; i++) {
+        double t0 = now();
+        ck_assert_int_eq(query(db, what[i]), 0);
+        printf("  bin/hwsweep query big.db %-20s %8.3f s\n", what[i], now() - t0);
+    }
+}
+
+START_TEST(large_database_times)
+{
+    char big[512], sql[1200], err[512];
+    path_in(big, sizeof big, "big.db");
+    sqlite3 *db = open_form(1);
+    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", big);
+    exec_ok(db, sql);
+    sqlite3_close(db);
+    db = open_rw(big);
+    double t0 = now();
+    build_big(db);
+    printf("large database: %.0f systems (%.0f valid), %.0f perf rows, built in %.1f s\n",
+           q1(db, "SELECT count(*) FROM systems"), q1(db, "SELECT sum(valid) FROM systems"),
+           q1(db, "SELECT count(*) FROM perf"), now() - t0);
+    /* the join form: filtered queries only unless HWSWEEP_BENCH_FULL is set (unfiltered take seconds) */
+    int full = getenv("HWSWEEP_BENCH_FULL") != NULL;
+    sum_t join[4], keyed[4];
+    t0 = now();
+    ck_assert_int_eq(views_create_in(db, 0, 0, err, sizeof err), 0);
+    printf("  join form: indexes built in %.2f s\n", now() - t0);
+    time_views(db, "join", full, join);
+    exec_ok(db, "DROP VIEW best_per_batch; DROP VIEW pareto; DROP INDEX perf_keys");
+    t0 = now();
+    ck_assert_int_eq(views_create_in(db, 0, 1, err, sizeof err), 0);
+    printf("  keyed form: indexes built in %.2f s\n", now() - t0);
+    time_views(db, "keyed", 1, keyed);
+    for (int i = 0; i < 4; i++)
+        if (full || i % 2 == 0) {
+            ck_assert(join[i].rows == keyed[i].rows && join[i].ids == keyed[i].ids);
+            ck_assert(join[i].sum == keyed[i].sum);
+        }
+    ck_assert(keyed[1].rows >= 6 * 2 * 7 * 4);
+    sqlite3_close(db);
+    time_cli(big);
+}
+END_TEST
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hwsweep-query-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return 1;
+    int ok = run_cmd("bin/hwsweep hw -q -o %s/out inputs/hardware/config/cc_sweep.yaml && for m in gpt3 llama3-70B; "
+                     "do bin/hwsweep sw -q -o %s/out -m inputs/software/model/$m.yaml -s "
+                     "inputs/software/system/cc_sweep.yaml cc_sweep || exit 1; done", tmpdir, tmpdir) == 0;
+    if (ok) {
+        make_form(forms[0], 0);
+        make_form(forms[1], 1);
+    }
+    Suite *s = suite_create("query");
+    TCase *tc = tcase_create("query");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, best_is_each_groups_minimum, 0, 2);
+    tcase_add_loop_test(tc, pareto_is_the_frontier, 0, 2);
+    tcase_add_test(tc, keyed_and_join_forms_agree);
+    tcase_add_test(tc, cli_filters_and_csv);
+    tcase_add_test(tc, cli_reads_only);
+    tcase_add_test(tc, cli_bad_usage_exits_2);
+    tcase_add_test(tc, large_database_times);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, ok ? CK_NORMAL : CK_SILENT);
+    int failed = ok ? srunner_ntests_failed(sr) : 1;
+    srunner_free(sr);
+    run_cmd("rm -rf %s", tmpdir);
+    if (!ok)
+        fprintf(stderr, "test_query: building the databases with bin/hwsweep failed\n");
+    return failed ? 1 : 0;
+}
