@@ -1,0 +1,97 @@
+#!/bin/bash
+# submit.sh -- run a hwsweep sweep on a Slurm cluster as N shards plus a merge.
+#
+#   scripts/slurm/submit.sh SWEEP.yaml N [sbatch options...]
+#
+# Submits an array job of N tasks (scripts/slurm/sweep.sbatch; task I runs
+# `hwsweep run --shard I/N`) and a merge job that starts once every task has
+# succeeded (--dependency=afterok) and merges the shard databases into
+# OUTDIR/sweeps/NAME.db. Prints `array job: ID` and `merge job: ID`.
+# The sbatch options (e.g. --partition=P --cpus-per-task=C --time=T) are
+# given to both jobs. Environment: OUTDIR (default outputs), HWSWEEP_BIN
+# (default bin/hwsweep); both are passed on to the jobs, which run in the
+# current directory, so it must be visible to the compute nodes.
+# Exit status: 0 submitted, 2 bad arguments, 1 sbatch failed.
+set -euo pipefail
+
+usage() {
+  [ $# -gt 0 ] && echo "submit.sh: $*" >&2
+  cat >&2 <<'EOF'
+usage: scripts/slurm/submit.sh SWEEP.yaml N [sbatch options...]
+  Run SWEEP.yaml as a Slurm array job of N shards and a merge job that
+  depends on it; prints the two job ids. N is a positive integer.
+  Environment: OUTDIR (default outputs), HWSWEEP_BIN (default bin/hwsweep).
+  Example: scripts/slurm/submit.sh sweeps/big.yaml 32 --partition=cpu --cpus-per-task=8 --time=2:00:00
+EOF
+  exit 2
+}
+
+case ${1:-} in -h|--help) usage ;; esac
+[ $# -ge 2 ] || usage "need SWEEP.yaml and N"
+sweep=$1
+n=$2
+shift 2
+case $n in
+  '' | *[!0-9]*) usage "N must be a positive integer, not '$n'" ;;
+esac
+n=$((10#$n))
+[ "$n" -ge 1 ] || usage "N must be a positive integer, not 0"
+[ -f "$sweep" ] || usage "no such sweep file: $sweep"
+case $sweep in
+  *.yaml) ;;
+  *) usage "the sweep file must end in .yaml: $sweep" ;;
+esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+if [ -z "${HWSWEEP_BIN:-}" ]; then
+  HWSWEEP_BIN=bin/hwsweep
+  [ -x "$HWSWEEP_BIN" ] || HWSWEEP_BIN=$repo/bin/hwsweep
+fi
+OUTDIR=${OUTDIR:-outputs}
+export HWSWEEP_BIN OUTDIR
+
+if ! command -v sbatch >/dev/null 2>&1; then
+  echo "submit.sh: sbatch not found (is this a Slurm login node?)" >&2
+  exit 1
+fi
+if ! command -v "$HWSWEEP_BIN" >/dev/null 2>&1; then
+  echo "submit.sh: $HWSWEEP_BIN is not an executable (build it with make, or set HWSWEEP_BIN)" >&2
+  exit 1
+fi
+
+name=$(basename "$sweep" .yaml)
+mkdir -p "$OUTDIR/sweeps" "$OUTDIR/slurm"
+
+# Shard databases left by an earlier, interrupted submission are resumed by
+# the array tasks (sweep.sbatch runs `hwsweep run --resume` on them).
+shopt -s nullglob
+old=("$OUTDIR/sweeps/$name".shard-*-of-"$n".db)
+shopt -u nullglob
+if [ ${#old[@]} -gt 0 ]; then
+  echo "note: ${#old[@]} shard database(s) of $name in $OUTDIR/sweeps will be resumed" \
+       "(remove $OUTDIR/sweeps/$name.shard-*-of-$n.db to start afresh)" >&2
+fi
+
+# `sbatch --parsable` prints "ID" or "ID;CLUSTER".
+if ! array=$(sbatch --parsable --export=ALL --array="1-$n" --job-name="hwsweep-$name" \
+                    --output="$OUTDIR/slurm/%x-%A_%a.out" "$@" \
+                    "$here/sweep.sbatch" "$sweep" "$n"); then
+  echo "submit.sh: submitting the array job failed (see sbatch's message above)" >&2
+  exit 1
+fi
+array=${array%%;*}
+echo "array job: $array"
+
+out=$(printf '%q' "$OUTDIR/sweeps/$name.db")
+shards="$(printf '%q' "$OUTDIR/sweeps/$name").shard-*-of-$n.db"
+merge_cmd="exec $(printf '%q' "$HWSWEEP_BIN") merge $out $shards"
+if ! merge=$(sbatch --parsable --export=ALL --dependency="afterok:$array" \
+                    --job-name="hwsweep-merge-$name" --output="$OUTDIR/slurm/%x-%j.out" \
+                    "$@" --wrap "$merge_cmd"); then
+  echo "submit.sh: submitting the merge job failed; array job $array is queued." >&2
+  echo "  once it is done, merge by hand:  $merge_cmd" >&2
+  exit 1
+fi
+merge=${merge%%;*}
+echo "merge job: $merge"
