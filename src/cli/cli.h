@@ -17,8 +17,9 @@ int cmd_merge(int argc, char **argv);
 #define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"
 #define DEFAULT_OUTDIR "outputs"
 
-/* Parse a -j value: 1..1024; 0 = all cores.  -1 when invalid. */
-int cli_threads(const char *s);
+/* Parse a -j value of command cmd into *threads (0 = all cores); prints
+ * the complaint and returns -1 when invalid. */
+int cli_threads(const char *cmd, const char *s, int *threads);
 /* The command line as one string, for the runs table (static buffer per call site). */
 void cli_command_line(int argc, char **argv, char *buf, unsigned len);
 /* All cores (OpenMP's default thread count). */

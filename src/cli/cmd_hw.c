@@ -41,10 +41,8 @@ int cmd_hw(int argc, char **argv)
         case 'o': o.outdir = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'j':
-            if ((o.threads = cli_threads(optarg)) < 0) {
-                fprintf(stderr, "hwsweep hw: -j takes a number of threads (1..1024, 0 = all cores)\n");
+            if (cli_threads("hw", optarg, &o.threads))
                 return EXIT_BADINPUT;
-            }
             break;
         case 'h': hw_usage(stdout); return EXIT_OK;
         default: hw_usage(stderr); return EXIT_BADINPUT;

@@ -110,10 +110,8 @@ int cmd_run(int argc, char **argv)
             sweep_only = true;
             break;
         case 'j':
-            if ((o.threads = cli_threads(optarg)) < 0) {
-                fprintf(stderr, "hwsweep run: -j takes a number of threads (1..1024, 0 = all cores)\n");
+            if (cli_threads("run", optarg, &o.threads))
                 return EXIT_BADINPUT;
-            }
             break;
         case 'h': run_usage(stdout); return EXIT_OK;
         default: run_usage(stderr); return EXIT_BADINPUT;

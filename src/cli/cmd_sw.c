@@ -44,10 +44,8 @@ int cmd_sw(int argc, char **argv)
         case 'o': o.outdir = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'j':
-            if ((o.threads = cli_threads(optarg)) < 0) {
-                fprintf(stderr, "hwsweep sw: -j takes a number of threads (1..1024, 0 = all cores)\n");
+            if (cli_threads("sw", optarg, &o.threads))
                 return EXIT_BADINPUT;
-            }
             break;
         case 'h': sw_usage(stdout); return EXIT_OK;
         default: sw_usage(stderr); return EXIT_BADINPUT;

@@ -8,13 +8,16 @@
 
 #include "cli/cli.h"
 
-int cli_threads(const char *s)
+int cli_threads(const char *cmd, const char *s, int *threads)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < 0 || v > 1024)
+    if (*s == '\0' || *end != '\0' || v < 0 || v > 1024) {
+        fprintf(stderr, "hwsweep %s: -j takes a number of threads (1..1024, 0 = all cores)\n", cmd);
         return -1;
-    return v == 0 ? cli_all_cores() : (int)v;
+    }
+    *threads = v == 0 ? cli_all_cores() : (int)v;
+    return 0;
 }
 
 int cli_all_cores(void)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine/hw_engine.h"
@@ -146,13 +147,7 @@ static int eval_parts(sweep_ctx_t *c)
 
 static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
-    int have = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM chips", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        have = sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
-    if (have)
+    if (db_query_int(c->db, "SELECT count(*) FROM chips", 0) > 0)
         return 0;   /* a resumed run: written by the first attempt */
     hw_writer_t *w = NULL;
     int rc = db_exec(c->db, "BEGIN IMMEDIATE", err, errlen);
@@ -528,10 +523,12 @@ static int run_points(sweep_ctx_t *c)
     }
     progress_end(&w.prog);
     double wall = db_now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
     if (!c->o->quiet)
         fprintf(stderr, "%zu system points; evaluation %.2f s (%d threads), SQLite writing %.2f s "
-                "(%.0f%% of %.2f s)\n", w.systems_written, eval_s, c->o->threads, w.busy_s,
-                wall > 0 ? 100 * w.busy_s / wall : 0, wall);
+                "(%.0f%% of %.2f s); peak RSS %.0f MiB\n", w.systems_written, eval_s, c->o->threads, w.busy_s,
+                wall > 0 ? 100 * w.busy_s / wall : 0, wall, ru.ru_maxrss / 1024.0);
     pthread_cond_destroy(&w.cv);
     pthread_mutex_destroy(&w.mu);
     return rc;

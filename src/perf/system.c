@@ -347,7 +347,7 @@ typedef struct {
     bool *has;
 } batch_best_t;
 
-static double objective_value(const perf_t *p, perf_objective_t obj)
+double perf_objective_value(const perf_t *p, perf_objective_t obj)
 {
     switch (obj) {
     case OBJ_PREFILL_LATENCY: return p->prefill_latency;
@@ -362,7 +362,7 @@ static void best_offer(batch_best_t *bb, const perf_t *p, const micro_batch_t *p
                        const micro_batch_t *generate)
 {
     for (int o = 0; o < OBJ_COUNT; o++) {
-        double v = objective_value(p, (perf_objective_t)o);
+        double v = perf_objective_value(p, (perf_objective_t)o);
         if (v < bb->value[o]) { /* strict: ties keep the first mapping */
             bb->value[o] = v;
             bb->best[o] = *p;

@@ -88,6 +88,9 @@ typedef enum {
 
 extern const char *const perf_objective_names[OBJ_COUNT];
 
+/* The value objective obj minimizes (latency or TCO per token of a stage). */
+double perf_objective_value(const perf_t *p, perf_objective_t obj);
+
 typedef struct {
     bool valid;                          /* false: undersized, see reason */
     char invalid_reason[SYSTEM_REASON_MAX];

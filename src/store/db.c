@@ -21,6 +21,17 @@ double db_now(void)
     return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
+long long db_query_int(sqlite3 *db, const char *sql, long long dflt)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = dflt;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;

@@ -37,6 +37,8 @@ int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
 long long db_run_start(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);
 int db_run_finish(sqlite3 *db, long long run_id, const char *status, char *err, size_t errlen);
 double db_now(void);
+/* The first column of the first row of sql as an integer, or dflt. */
+long long db_query_int(sqlite3 *db, const char *sql, long long dflt);
 /* Keep a copy of an input file (role: "hardware", "constants") so later
  * steps read the database alone; replaces that role's copy. */
 int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen);

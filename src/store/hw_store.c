@@ -142,38 +142,6 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-static sqlite3_stmt *prepare_insert(sqlite3 *db, const char *table, const char *lead, int n_lead,
-                                    const col_t *cols, size_t n, int n_extra, const char *extra_names)
-{
-    char *sql = malloc(SQL_MAX);
-    if (!sql)
-        return NULL;
-    snprintf(sql, SQL_MAX, "INSERT INTO %s(%s%s", table, lead, extra_names);
-    cols_sql_names(cols, n, "", sql, SQL_MAX);
-    size_t used = strlen(sql);
-    snprintf(sql + used, SQL_MAX - used, ") VALUES(?");
-    int total = n_lead + n_extra + (int)n;
-    for (int i = 1; i < total; i++) {
-        used = strlen(sql);
-        snprintf(sql + used, SQL_MAX - used, ", ?");
-    }
-    used = strlen(sql);
-    snprintf(sql + used, SQL_MAX - used, ")");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        st = NULL;
-    free(sql);
-    return st;
-}
-
-static int step_reset(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 struct hw_writer {
     sqlite3 *db;
     sqlite3_stmt *chip, *pkg, *srv;
@@ -181,18 +149,19 @@ struct hw_writer {
 
 hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
-    char names[4096] = "";
+    char head[4096] = "hardware, server_id, package_row, chip_row, valid";
     for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
-        strcat(names, ", ");
-        strcat(names, hw_summary_columns[i]);
+        strcat(head, ", ");
+        strcat(head, hw_summary_columns[i]);
     }
     hw_writer_t *w = calloc(1, sizeof *w);
     if (w) {
         w->db = db;
-        w->chip = prepare_insert(db, "chips", "hardware, chip_row", 2, chip_cols, NCOLS(chip_cols), 0, "");
-        w->pkg = prepare_insert(db, "packages", "hardware, package_row, chip_row", 3, pkg_cols, NCOLS(pkg_cols), 0, "");
-        w->srv = prepare_insert(db, "servers", "hardware, server_id, package_row, chip_row, valid", 5, srv_cols,
-                                NCOLS(srv_cols), HW_SUMMARY_NCOLS, names);
+        w->chip = cols_prepare_insert(db, "chips", "hardware, chip_row", 2, chip_cols, NCOLS(chip_cols), NULL, 0, "", 0);
+        w->pkg = cols_prepare_insert(db, "packages", "hardware, package_row, chip_row", 3, pkg_cols, NCOLS(pkg_cols),
+                                     NULL, 0, "", 0);
+        w->srv = cols_prepare_insert(db, "servers", head, 5 + HW_SUMMARY_NCOLS, srv_cols, NCOLS(srv_cols), NULL, 0,
+                                     "", 0);
     }
     if (!w || !w->chip || !w->pkg || !w->srv) {
         snprintf(err, errlen, "sqlite: preparing hardware inserts: %s", sqlite3_errmsg(db));
@@ -217,7 +186,7 @@ int hw_write_chip(hw_writer_t *w, const char *hardware, int64_t chip_row, const 
     sqlite3_bind_text(w->chip, 1, hardware, -1, SQLITE_STATIC);
     sqlite3_bind_int64(w->chip, 2, chip_row);
     cols_bind(w->chip, 3, chip_cols, NCOLS(chip_cols), c);
-    return step_reset(w->chip);
+    return cols_step_reset(w->chip);
 }
 
 int hw_write_package(hw_writer_t *w, const char *hardware, int64_t package_row, int64_t chip_row,
@@ -227,7 +196,7 @@ int hw_write_package(hw_writer_t *w, const char *hardware, int64_t package_row, 
     sqlite3_bind_int64(w->pkg, 2, package_row);
     sqlite3_bind_int64(w->pkg, 3, chip_row);
     cols_bind(w->pkg, 4, pkg_cols, NCOLS(pkg_cols), p);
-    return step_reset(w->pkg);
+    return cols_step_reset(w->pkg);
 }
 
 static void bind_summary(sqlite3_stmt *st, int first, const server_t *s)
@@ -256,7 +225,7 @@ int hw_write_server(hw_writer_t *w, const char *hardware, int64_t server_id, int
     sqlite3_bind_int(w->srv, 5, s->valid ? 1 : 0);
     bind_summary(w->srv, 6, s);
     cols_bind(w->srv, 6 + HW_SUMMARY_NCOLS, srv_cols, NCOLS(srv_cols), s);
-    return step_reset(w->srv);
+    return cols_step_reset(w->srv);
 }
 
 int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen)

@@ -5,30 +5,10 @@
  */
 #include <stdio.h>
 
+#include "store/db.h"
 #include "store/schema_sql.h"
 
 #define SCHEMA_VERSION 1
-
-static int user_version(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int has_tables(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n > 0;
-}
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
@@ -47,8 +27,8 @@ static int create_runs(sqlite3 *db, char *err, size_t errlen)
 
 int db_schema_create(sqlite3 *db, char *err, size_t errlen)
 {
-    int v = user_version(db);
-    if (v != SCHEMA_VERSION && has_tables(db)) {
+    int v = (int)db_query_int(db, "PRAGMA user_version", -1);
+    if (v != SCHEMA_VERSION && db_query_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
         snprintf(err, errlen, "database schema version %d, this hwsweep writes version %d: "
                  "remove the database (or choose another -o) and run again", v, SCHEMA_VERSION);
         return -1;

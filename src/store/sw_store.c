@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/schema_sql.h"
 #include "store/sw_store.h"
 #include "store/table.h"
@@ -131,61 +132,15 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *table, const char *lead, int n_lead, const col_t *a,
-                             size_t na, const col_t *b, size_t nb, int n_ops)
+/* ", prefill_OP_us, ..., generate_OP_us" */
+static void op_names(char *buf, size_t len)
 {
-    char *sql = malloc(SQL_MAX);
-    if (!sql)
-        return NULL;
-    snprintf(sql, SQL_MAX, "INSERT INTO %s(%s", table, lead);
-    cols_sql_names(a, na, "", sql, SQL_MAX);
-    cols_sql_names(b, nb, "", sql, SQL_MAX);
-    for (int st = 0; st < (n_ops ? 2 : 0); st++)
+    buf[0] = '\0';
+    for (int st = 0; st < 2; st++)
         for (size_t i = 0; i < N_OPS; i++) {
-            char one[96];
-            snprintf(one, sizeof one, ", %s_%s_us", st ? "generate" : "prefill", op_cols[i].name);
-            append(sql, one);
+            size_t used = strlen(buf);
+            snprintf(buf + used, len - used, ", %s_%s_us", st ? "generate" : "prefill", op_cols[i].name);
         }
-    append(sql, ") VALUES(?");
-    int total = n_lead + (int)(na + nb) + (n_ops ? 2 * (int)N_OPS : 0);
-    for (int i = 1; i < total; i++)
-        append(sql, ", ?");
-    append(sql, ")");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        st = NULL;
-    free(sql);
-    return st;
-}
-
-static int step_reset(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static sqlite3_int64 next_system_id(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 id = 0;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
-}
-
-/* The value an objective minimizes. */
-static double objective_metric(const perf_t *p, int o)
-{
-    switch (o) {
-    case OBJ_PREFILL_LATENCY: return p->prefill_latency;
-    case OBJ_PREFILL_TCO: return p->prefill_tco_per_token;
-    case OBJ_GENERATE_LATENCY: return p->generate_latency;
-    default: return p->generate_tco_per_token;
-    }
 }
 
 struct sw_writer {
@@ -196,10 +151,14 @@ sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
     sw_writer_t *w = calloc(1, sizeof *w);
     if (w) {
-        w->sys = prepare(db, "systems", "system_id, hardware, server_id, server_row, model, system, config_index, "
-                         "valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols), system_cols, NCOLS(system_cols), 0);
-        w->perf = prepare(db, "perf", "system_id, hardware, batch, objective, objective_index, metric, "
-                          "prefill_bottleneck, generate_bottleneck", 8, perf_cols, NCOLS(perf_cols), NULL, 0, 1);
+        char ops[2048];
+        op_names(ops, sizeof ops);
+        w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
+                                     "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
+                                     system_cols, NCOLS(system_cols), "", 0);
+        w->perf = cols_prepare_insert(db, "perf", "system_id, hardware, batch, objective, objective_index, metric, "
+                                      "prefill_bottleneck, generate_bottleneck", 8, perf_cols, NCOLS(perf_cols),
+                                      NULL, 0, ops, 2 * (int)N_OPS);
     }
     if (!w || !w->sys || !w->perf) {
         snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
@@ -231,7 +190,7 @@ static int insert_perf(sqlite3_stmt *st, const sw_point_t *pt)
             sqlite3_bind_int64(st, 3, (sqlite3_int64)perf_system_batch(b));
             sqlite3_bind_text(st, 4, perf_objective_names[o], -1, SQLITE_STATIC);
             sqlite3_bind_int(st, 5, o);
-            sqlite3_bind_double(st, 6, objective_metric(p, o));
+            sqlite3_bind_double(st, 6, perf_objective_value(p, (perf_objective_t)o));
             sqlite3_bind_text(st, 7, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 8, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
             cols_bind(st, 9, perf_cols, NCOLS(perf_cols), p);
@@ -241,7 +200,7 @@ static int insert_perf(sqlite3_stmt *st, const sw_point_t *pt)
                 for (size_t i = 0; i < N_OPS; i++)
                     sqlite3_bind_double(st, k++, *(const double *)((const char *)mb + op_cols[i].off) * 1e6);
             }
-            if (step_reset(st))
+            if (cols_step_reset(st))
                 return -1;
         }
     return 0;
@@ -263,7 +222,7 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     sqlite3_bind_text(st, 9, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
     cols_bind(st, 10, cfg_cols, NCOLS(cfg_cols), pt->cfg);
     cols_bind(st, 10 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
-    if (step_reset(st))
+    if (cols_step_reset(st))
         return -1;
     return r->valid ? insert_perf(w->perf, pt) : 0;
 }
@@ -284,7 +243,7 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         }
         sqlite3_finalize(d);
     }
-    sqlite3_int64 id = next_system_id(db);
+    sqlite3_int64 id = db_query_int(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", 0);
     sw_writer_t *w = rc ? NULL : sw_writer_open(db, err, errlen);
     if (!w)
         return -1;

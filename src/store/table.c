@@ -3,6 +3,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/table.h"
@@ -67,4 +68,36 @@ void cols_read(sqlite3_stmt *st, int first, const col_t *cols, size_t n, void *o
         }
         }
     }
+}
+
+#define INSERT_SQL_MAX 16384
+
+sqlite3_stmt *cols_prepare_insert(sqlite3 *db, const char *table, const char *head, int n_head, const col_t *a,
+                                  size_t na, const col_t *b, size_t nb, const char *tail, int n_tail)
+{
+    char *sql = malloc(INSERT_SQL_MAX);
+    if (!sql)
+        return NULL;
+    snprintf(sql, INSERT_SQL_MAX, "INSERT INTO %s(%s", table, head);
+    cols_sql_names(a, a ? na : 0, "", sql, INSERT_SQL_MAX);
+    cols_sql_names(b, b ? nb : 0, "", sql, INSERT_SQL_MAX);
+    append(sql, INSERT_SQL_MAX, tail);
+    append(sql, INSERT_SQL_MAX, ") VALUES(?");
+    int total = n_head + (int)((a ? na : 0) + (b ? nb : 0)) + n_tail;
+    for (int i = 1; i < total; i++)
+        append(sql, INSERT_SQL_MAX, ", ?");
+    append(sql, INSERT_SQL_MAX, ")");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    free(sql);
+    return st;
+}
+
+int cols_step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -27,6 +27,14 @@ void cols_sql_defs(const col_t *cols, size_t n, char *buf, size_t len);
 void cols_sql_names(const col_t *cols, size_t n, const char *prefix, char *buf, size_t len);
 /* Bind the struct's values to parameters first..first+n-1. */
 int cols_bind(sqlite3_stmt *st, int first, const col_t *cols, size_t n, const void *obj);
+/* INSERT INTO table(head, a..., b..., tail) VALUES(?, ...): head and tail
+ * are comma-separated names given with their counts; a and b may be NULL.
+ * NULL when preparing fails. */
+sqlite3_stmt *cols_prepare_insert(sqlite3 *db, const char *table, const char *head, int n_head, const col_t *a,
+                                  size_t na, const col_t *b, size_t nb, const char *tail, int n_tail);
+/* Step an INSERT and reset it (bindings cleared) for the next row; 0 when done. */
+int cols_step_reset(sqlite3_stmt *st);
+
 /* Read columns first..first+n-1 of the current row into the struct. */
 void cols_read(sqlite3_stmt *st, int first, const col_t *cols, size_t n, void *obj);
 
