@@ -307,40 +307,74 @@ static int has_object(sqlite3 *db, const char *type, const char *name)
     return n > 0;
 }
 
-/* The read-only connection, checked to be a hwsweep database, with the
- * views (temporary ones when the database predates them).  NULL + status. */
+static int is_hwsweep_db(sqlite3 *db, const char *path)
+{
+    if (has_object(db, "table", "servers") && has_object(db, "table", "systems") && has_object(db, "table", "perf"))
+        return 1;
+    int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
+    fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
+            notadb ? sqlite3_errmsg(db) : "");
+    return 0;
+}
+
+/* Temporary views when the database lacks its own (it predates them) or
+ * when those are keyed but their indexes are not built yet (a sweep under
+ * way may drop them until it ends): then the join form, slower but sound. */
+static int temp_views(sqlite3 *db, const char *path)
+{
+    char err[512] = "";
+    int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
+    int own = has_object(db, "view", "best_per_batch") && has_object(db, "view", "pareto");
+    if (own && (indexed || !keyed))
+        return 0;
+    if (keyed && !indexed)
+        fprintf(stderr, "hwsweep query: %s: the indexes of the views are not built yet (a run under way?); "
+                "this query may take a while\n", path);
+    if (views_create_in(db, 1, keyed && indexed, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "hwsweep query: %s: %s\n", path, err);
+    return -1;
+}
+
+/* The views, then one read transaction so that every statement sees the
+ * same snapshot. */
+static int prepare_reads(sqlite3 *db, const char *path)
+{
+    if (temp_views(db, path))
+        return -1;
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hwsweep query: %s: %s\n", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    return 0;
+}
+
+/* The read-only connection to a hwsweep database, ready to query; NULL and
+ * the exit status on failure. */
 static sqlite3 *open_db(const char *path, int *status)
 {
     sqlite3 *db = NULL;
-    char err[512] = "";
     *status = EXIT_BADINPUT;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         fprintf(stderr, "hwsweep query: %s: cannot open: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
-    } else if (sqlite3_busy_timeout(db, 10000), !has_object(db, "table", "servers") ||
-               !has_object(db, "table", "systems") || !has_object(db, "table", "perf")) {
-        fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path,
-                sqlite3_errcode(db) == SQLITE_NOTADB ? ": " : "",
-                sqlite3_errcode(db) == SQLITE_NOTADB ? sqlite3_errmsg(db) : "");
-    } else if ((!has_object(db, "view", "best_per_batch") || !has_object(db, "view", "pareto")) &&
-               views_create_in(db, 1, views_keyed(db), err, sizeof err)) {
-        fprintf(stderr, "hwsweep query: %s: %s\n", path, err);
+    } else if (sqlite3_busy_timeout(db, 10000) == SQLITE_OK && is_hwsweep_db(db, path)) {
         *status = EXIT_FAIL;
-    } else if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hwsweep query: %s: %s\n", path, sqlite3_errmsg(db));
-        *status = EXIT_FAIL;
-    } else {
-        return db;
+        if (prepare_reads(db, path) == 0)
+            return db;
     }
     sqlite3_close(db);
     return NULL;
 }
 
-/* 0 when model is in the database, else print the models present. */
+/* 0 when model is in the database; else the exit status (unknown: the
+ * models present are printed). */
 static int check_model(sqlite3 *db, const char *model)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK)
-        return -1;
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
+        return EXIT_FAIL;
+    }
     char list[2048] = "";
     int found = 0, n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -353,7 +387,7 @@ static int check_model(sqlite3 *db, const char *model)
     if (!found)
         fprintf(stderr, "hwsweep query: unknown model '%s'; models present: %s\n", model,
                 n ? list : "none (no sw run yet)");
-    return found ? 0 : -1;
+    return found ? 0 : EXIT_BADINPUT;
 }
 
 int cmd_query(int argc, char **argv)
@@ -365,9 +399,9 @@ int cmd_query(int argc, char **argv)
     sqlite3 *db = open_db(o.db_path, &status);
     if (!db)
         return status;
-    if (o.model && check_model(db, o.model)) {
+    if (o.model && (status = check_model(db, o.model)) != 0) {
         sqlite3_close(db);
-        return EXIT_BADINPUT;
+        return status;
     }
     int rc;
     if (strcmp(o.what, "summary") == 0)

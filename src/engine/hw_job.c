@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/hw_engine.h"
 #include "engine/jobs.h"
 #include "hw/hw_config.h"
 #include "store/csv.h"
 #include "store/db.h"
+#include "store/schema_sql.h"
 
 int job_mkdirs(const char *path)
 {
@@ -37,6 +39,16 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
     if (job_mkdirs(dir)) {
         fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
         return EXIT_FAIL;
+    }
+    /* hw replaces a hardware's whole content: an older database is started anew */
+    if (db_schema_outdated(db_path)) {
+        char side[4300];
+        fprintf(stderr, "hwsweep: %s was written by another version of hwsweep: starting it anew\n", db_path);
+        unlink(db_path);
+        snprintf(side, sizeof side, "%s-wal", db_path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", db_path);
+        unlink(side);
     }
     sqlite3 *db = db_open(db_path, err, sizeof err);
     if (!db) {

@@ -17,6 +17,7 @@
 #include "engine/merge.h"
 #include "store/db.h"
 #include "store/finalize.h"
+#include "store/views.h"
 
 typedef struct {
     const char *path;
@@ -128,7 +129,8 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     if (!db)
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
-    int rc = in ? 0 : -1;
+    /* bulk copy first, ranking indexes once at the end */
+    int rc = in ? views_drop_indexes(db, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         in[k] = (run_input_t){"shard", s[k].path};
         rc = copy_shard(db, s[k].path, err, errlen);
@@ -139,6 +141,7 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
         rc = db_exec(db, "BEGIN IMMEDIATE", err, errlen) || store_server_rows(db, err, errlen) ||
+             views_create(db, err, errlen) ||
              db_record_run(db, &run, err, errlen) || db_exec(db, "COMMIT", err, errlen);
     free(in);
     /* a plain rollback journal for the result: one file to move into place */

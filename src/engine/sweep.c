@@ -34,6 +34,7 @@
 #include "store/finalize.h"
 #include "store/hw_store.h"
 #include "store/sw_store.h"
+#include "store/views.h"
 
 #define CHUNK_SERVERS 4096
 #define CHUNK_SYSTEMS 1024
@@ -640,6 +641,11 @@ static int open_db(sweep_ctx_t *c, char *shard)
         fprintf(stderr, "hwsweep: another hwsweep is writing %s\n", c->db_path);
         return EXIT_FAIL;
     }
+    /* the ranking indexes are built once at the end (see finish) */
+    if (views_drop_indexes(c->db, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        return EXIT_FAIL;
+    }
     if (c->o->resume && exists) {
         int rc = check_resume(c, shard);
         /* runs that never finished were killed: we hold the lock now */
@@ -657,7 +663,7 @@ static int finish(sweep_ctx_t *c, int rc)
     if (rc == EXIT_OK && c->o->shard_n == 1) {
         snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
         if (db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
-            db_exec(c->db, "COMMIT", err, sizeof err) ||
+            views_create(c->db, err, sizeof err) || db_exec(c->db, "COMMIT", err, sizeof err) ||
             store_write_hw_csvs(c->db, prefix, c->o->quiet, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
             rc = EXIT_FAIL;

@@ -7,8 +7,9 @@
 
 #include "store/db.h"
 #include "store/schema_sql.h"
+#include "store/views.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
@@ -25,6 +26,17 @@ static int create_runs(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+int db_schema_outdated(const char *path)
+{
+    sqlite3 *db = NULL;
+    int old = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        old = db_query_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0 &&
+              db_query_int(db, "PRAGMA user_version", -1) != SCHEMA_VERSION;
+    sqlite3_close(db);
+    return old;
+}
+
 int db_schema_create(sqlite3 *db, char *err, size_t errlen)
 {
     int v = (int)db_query_int(db, "PRAGMA user_version", -1);
@@ -33,7 +45,8 @@ int db_schema_create(sqlite3 *db, char *err, size_t errlen)
                  "remove the database (or choose another -o) and run again", v, SCHEMA_VERSION);
         return -1;
     }
-    if (create_runs(db, err, errlen) || hw_store_schema(db, err, errlen) || sw_store_schema(db, err, errlen))
+    if (create_runs(db, err, errlen) || hw_store_schema(db, err, errlen) || sw_store_schema(db, err, errlen) ||
+        views_create(db, err, errlen))
         return -1;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);

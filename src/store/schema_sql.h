@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 int db_schema_create(sqlite3 *db, char *err, size_t errlen);
+/* 1 when path is a database written by another schema version. */
+int db_schema_outdated(const char *path);
 int hw_store_schema(sqlite3 *db, char *err, size_t errlen);
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen);
 

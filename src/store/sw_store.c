@@ -113,7 +113,7 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
     append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
                 "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER REFERENCES systems, hardware TEXT, "
-                "batch INTEGER, objective TEXT, objective_index INTEGER, metric REAL, prefill_bottleneck TEXT, generate_bottleneck TEXT");
+                "model TEXT, prefill_len REAL, generate_len REAL, batch INTEGER, objective TEXT, objective_index INTEGER, metric REAL, prefill_bottleneck TEXT, generate_bottleneck TEXT");
     cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
     for (int st = 0; st < 2; st++)
         for (size_t i = 0; i < N_OPS; i++) {
@@ -156,9 +156,11 @@ sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
         w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
                                      "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
                                      system_cols, NCOLS(system_cols), "", 0);
-        w->perf = cols_prepare_insert(db, "perf", "system_id, hardware, batch, objective, objective_index, metric, "
-                                      "prefill_bottleneck, generate_bottleneck", 8, perf_cols, NCOLS(perf_cols),
-                                      NULL, 0, ops, 2 * (int)N_OPS);
+        /* model and eval lengths are repeated from systems so that the
+         * ranking views find a group's rows in one index */
+        w->perf = cols_prepare_insert(db, "perf", "system_id, hardware, model, prefill_len, generate_len, batch, "
+                                      "objective, objective_index, metric, prefill_bottleneck, generate_bottleneck",
+                                      11, perf_cols, NCOLS(perf_cols), NULL, 0, ops, 2 * (int)N_OPS);
     }
     if (!w || !w->sys || !w->perf) {
         snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
@@ -187,14 +189,17 @@ static int insert_perf(sqlite3_stmt *st, const sw_point_t *pt)
                 continue;
             sqlite3_bind_int64(st, 1, pt->system_id);
             sqlite3_bind_text(st, 2, pt->hardware, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, (sqlite3_int64)perf_system_batch(b));
-            sqlite3_bind_text(st, 4, perf_objective_names[o], -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 5, o);
-            sqlite3_bind_double(st, 6, perf_objective_value(p, (perf_objective_t)o));
-            sqlite3_bind_text(st, 7, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 8, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
-            cols_bind(st, 9, perf_cols, NCOLS(perf_cols), p);
-            int k = 9 + (int)NCOLS(perf_cols);
+            sqlite3_bind_text(st, 3, pt->model, -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, 4, r->sys.prefill_len);
+            sqlite3_bind_double(st, 5, r->sys.generate_len);
+            sqlite3_bind_int64(st, 6, (sqlite3_int64)perf_system_batch(b));
+            sqlite3_bind_text(st, 7, perf_objective_names[o], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 8, o);
+            sqlite3_bind_double(st, 9, perf_objective_value(p, (perf_objective_t)o));
+            sqlite3_bind_text(st, 10, p->prefill_bottleneck ? p->prefill_bottleneck : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 11, p->generate_bottleneck ? p->generate_bottleneck : "", -1, SQLITE_STATIC);
+            cols_bind(st, 12, perf_cols, NCOLS(perf_cols), p);
+            int k = 12 + (int)NCOLS(perf_cols);
             for (int s = 0; s < 2; s++) {
                 const micro_batch_t *mb = s ? &p->generate_mb : &p->prefill_mb;
                 for (size_t i = 0; i < N_OPS; i++)

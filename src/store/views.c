@@ -26,7 +26,7 @@
 
 #define SQL_MAX 8192
 
-/* r: the chosen perf rows (rid, model, prefill_len, generate_len, batch, ...). */
+/* r: the chosen perf rows, f: their columns, s: their systems. */
 static const char *best_cols =
     "r.model AS model, r.prefill_len AS prefill_len, r.generate_len AS generate_len, r.batch AS batch, "
     "f.objective AS objective, f.objective_index AS objective_index, s.hardware AS hardware, "
@@ -43,58 +43,68 @@ static const char *pareto_cols =
     "f.generate_latency AS generate_latency, f.generate_tco_per_token AS generate_tco_per_token, "
     "f.tco_per_Mtoken AS tco_per_Mtoken, f.generate_throughput AS generate_throughput";
 
-/* The chosen rows of a keyed walk w(rid), with their group key. */
-#define KEYED_R                                                                                          \
-    "(SELECT k.rowid AS rid, k.model AS model, k.prefill_len AS prefill_len, k.generate_len AS generate_len, " \
-    "k.batch AS batch FROM w JOIN perf k ON k.rowid = w.rid)"
+/* Rows are named by perf's primary key (system_id, batch, objective_index):
+ * r(sid, b, o, model, prefill_len, generate_len, ...). */
+#define PK(a) "(" a ".system_id, " a ".batch, " a ".objective_index)"
 
-/* Keyed best: the first entry of the next group is its best; the next group
- * starts at (model, prefill_len, generate_len, batch, objective_index + 1).
- * (+x keeps the row value usable as one index range.) */
-#define BEST_ORDER "n.model, n.prefill_len, n.generate_len, n.batch, n.objective_index, n.metric, n.system_id"
+/* The chosen rows of a keyed walk w(sid, b, o), with their group key. */
+#define KEYED_R                                                                                             \
+    "(SELECT w.sid AS sid, w.b AS b, w.o AS o, k.model AS model, k.prefill_len AS prefill_len, "           \
+    "k.generate_len AS generate_len, k.batch AS batch FROM w JOIN perf k ON " PK("k") " = (w.sid, w.b, w.o))"
+
+/* w: from row (sid, b, o), the perf row m chosen by the condition and order
+ * given (+x keeps a row value usable as one index range). */
+#define STEP(cte, cond, order)                                                                        \
+    "SELECT n.system_id, n.batch, n.objective_index FROM " cte " JOIN perf c ON " PK("c") " = (" cte     \
+    ".sid, " cte ".b, " cte ".o) JOIN perf n ON " PK("n") " = (SELECT m.system_id, m.batch, "            \
+    "m.objective_index FROM perf m WHERE " cond " ORDER BY " order " LIMIT 1)"
+#define FIRST(cond, order)                                                                             \
+    "SELECT * FROM (SELECT m.system_id, m.batch, m.objective_index FROM perf m WHERE " cond " ORDER BY " \
+    order " LIMIT 1)"
+
+/* Keyed best: the first entry of a group is its best, and the next group
+ * starts at (model, prefill_len, generate_len, batch, objective_index + 1). */
+#define BEST_ORDER "m.model, m.prefill_len, m.generate_len, m.batch, m.objective_index, m.metric, m.system_id"
 static const char *best_keyed_with =
-    "WITH RECURSIVE w(rid) AS ("
-    "SELECT (SELECT n.rowid FROM perf n WHERE n.metric IS NOT NULL ORDER BY " BEST_ORDER " LIMIT 1) "
-    "UNION ALL SELECT (SELECT n.rowid FROM perf n WHERE n.metric IS NOT NULL AND "
-    "(n.model, n.prefill_len, n.generate_len, n.batch, n.objective_index) >= "
-    "(+c.model, +c.prefill_len, +c.generate_len, +c.batch, c.objective_index + 1) ORDER BY " BEST_ORDER " LIMIT 1) "
-    "FROM w JOIN perf c ON c.rowid = w.rid) ";
+    "WITH RECURSIVE w(sid, b, o) AS (" FIRST("m.metric IS NOT NULL", BEST_ORDER) " UNION ALL "
+    STEP("w", "m.metric IS NOT NULL AND (m.model, m.prefill_len, m.generate_len, m.batch, m.objective_index) >= "
+         "(+c.model, +c.prefill_len, +c.generate_len, +c.batch, c.objective_index + 1)", BEST_ORDER) ") ";
 
-/* Candidates of the pareto view (terms of the partial index perf_front). */
+/* Candidates of the pareto view (the terms of the partial index perf_front). */
 #define CAND(a) a ".objective_index IN (2, 3) AND " a ".generate_latency IS NOT NULL AND " a \
     ".generate_tco_per_token IS NOT NULL"
 #define FRONT_ORDER \
-    "n.model, n.prefill_len, n.generate_len, n.batch, n.generate_latency, n.generate_tco_per_token, n.system_id, " \
-    "n.objective_index"
+    "m.model, m.prefill_len, m.generate_len, m.batch, m.generate_latency, m.generate_tco_per_token, m.system_id, " \
+    "m.objective_index"
 
-/* Keyed pareto: from a frontier point, the next one is the first point in
- * (latency, tco, system_id) order with a smaller tco; when none, the first
- * point of the next group. */
+/* Keyed pareto: g, the first point of each group (on the frontier); w, from
+ * a frontier point the next: the first one in (latency, tco, system_id)
+ * order with a smaller tco. */
 static const char *pareto_keyed_with =
-    "WITH RECURSIVE w(rid) AS ("
-    "SELECT (SELECT n.rowid FROM perf n WHERE " CAND("n") " ORDER BY " FRONT_ORDER " LIMIT 1) "
-    "UNION ALL SELECT coalesce("
-    "(SELECT n.rowid FROM perf n WHERE " CAND("n") " AND n.model = +c.model AND n.prefill_len = +c.prefill_len "
-    "AND n.generate_len = +c.generate_len AND n.batch = +c.batch AND n.generate_latency >= +c.generate_latency "
-    "AND n.generate_tco_per_token < +c.generate_tco_per_token ORDER BY " FRONT_ORDER " LIMIT 1), "
-    "(SELECT n.rowid FROM perf n WHERE " CAND("n") " AND (n.model, n.prefill_len, n.generate_len, n.batch) >= "
-    "(+c.model, +c.prefill_len, +c.generate_len, c.batch + 1) ORDER BY " FRONT_ORDER " LIMIT 1)) "
-    "FROM w JOIN perf c ON c.rowid = w.rid) ";
+    "WITH RECURSIVE g(sid, b, o) AS (" FIRST(CAND("m"), FRONT_ORDER) " UNION ALL "
+    STEP("g", CAND("m") " AND (m.model, m.prefill_len, m.generate_len, m.batch) >= "
+         "(+c.model, +c.prefill_len, +c.generate_len, c.batch + 1)", FRONT_ORDER) "), "
+    "w(sid, b, o) AS (SELECT sid, b, o FROM g UNION ALL "
+    STEP("w", CAND("m") " AND m.model = +c.model AND m.prefill_len = +c.prefill_len AND m.generate_len = "
+         "+c.generate_len AND m.batch = +c.batch AND m.generate_latency >= +c.generate_latency AND "
+         "m.generate_tco_per_token < +c.generate_tco_per_token", FRONT_ORDER) ") ";
 
 /* Join best: rank each group's rows by metric. */
 static const char *best_join_r =
-    "(SELECT f.rowid AS rid, s.model AS model, s.prefill_len AS prefill_len, s.generate_len AS generate_len, "
-    "f.batch AS batch, row_number() OVER (PARTITION BY s.model, s.prefill_len, s.generate_len, f.batch, "
-    "f.objective_index ORDER BY f.metric, f.system_id) AS pos FROM systems s JOIN perf f "
-    "ON f.system_id = s.system_id WHERE s.valid AND f.metric IS NOT NULL)";
+    "(SELECT f.system_id AS sid, f.batch AS b, f.objective_index AS o, s.model AS model, "
+    "s.prefill_len AS prefill_len, s.generate_len AS generate_len, f.batch AS batch, row_number() OVER ("
+    "PARTITION BY s.model, s.prefill_len, s.generate_len, f.batch, f.objective_index ORDER BY f.metric, "
+    "f.system_id) AS pos FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid AND "
+    "f.metric IS NOT NULL)";
 
 /* Join pareto: in (latency, tco, system_id) order, a point is on the
  * frontier when its tco is below every earlier point's. */
 static const char *pareto_join_r =
-    "(SELECT f.rowid AS rid, s.model AS model, s.prefill_len AS prefill_len, s.generate_len AS generate_len, "
-    "f.batch AS batch, f.generate_tco_per_token AS tco, min(f.generate_tco_per_token) OVER (PARTITION BY "
-    "s.model, s.prefill_len, s.generate_len, f.batch ORDER BY f.generate_latency, f.generate_tco_per_token, "
-    "f.system_id, f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
+    "(SELECT f.system_id AS sid, f.batch AS b, f.objective_index AS o, s.model AS model, "
+    "s.prefill_len AS prefill_len, s.generate_len AS generate_len, f.batch AS batch, "
+    "f.generate_tco_per_token AS tco, min(f.generate_tco_per_token) OVER (PARTITION BY s.model, s.prefill_len, "
+    "s.generate_len, f.batch ORDER BY f.generate_latency, f.generate_tco_per_token, f.system_id, "
+    "f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
     "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid AND " CAND("f") ")";
 
 static const char *keyed_indexes =
@@ -108,7 +118,8 @@ static const char *join_indexes =
     "generate_tco_per_token);\n";
 
 static const char *systems_index =
-    "CREATE INDEX IF NOT EXISTS systems_eval ON systems(model, system, prefill_len, generate_len, valid, hardware);\n";
+    "CREATE INDEX IF NOT EXISTS systems_eval ON systems(model, system, prefill_len, generate_len, valid, "
+    "hardware);\n";
 
 int views_keyed(sqlite3 *db)
 {
@@ -117,6 +128,25 @@ int views_keyed(sqlite3 *db)
                                 NULL) == SQLITE_OK;
     sqlite3_finalize(st);
     return ok;
+}
+
+static int has_index(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sqlite_master WHERE type = 'index' AND name = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n > 0;
+}
+
+int views_indexed(sqlite3 *db, int keyed)
+{
+    return keyed ? has_index(db, "perf_best") && has_index(db, "perf_front") : has_index(db, "perf_keys");
 }
 
 static int exec(sqlite3 *db, const char *sql, const char *what, char *err, size_t errlen)
@@ -139,7 +169,7 @@ static int create_view(sqlite3 *db, int temp, const char *name, const char *with
         return -1;
     }
     int n = snprintf(sql, SQL_MAX, "CREATE %sVIEW IF NOT EXISTS %s AS %sSELECT %s FROM %s r "
-                     "JOIN perf f ON f.rowid = r.rid JOIN systems s ON s.system_id = f.system_id%s%s",
+                     "JOIN perf f ON " PK("f") " = (r.sid, r.b, r.o) JOIN systems s ON s.system_id = r.sid%s%s",
                      temp ? "TEMP " : "", name, with, cols, r, *where ? " WHERE " : "", where);
     int rc = n > 0 && n < SQL_MAX ? exec(db, sql, name, err, errlen) : -1;
     if (n <= 0 || n >= SQL_MAX)
@@ -157,11 +187,17 @@ int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen)
         return create_view(db, temp, "best_per_batch", best_keyed_with, best_cols, KEYED_R, "", err, errlen) ||
                create_view(db, temp, "pareto", pareto_keyed_with, pareto_cols, KEYED_R, "", err, errlen) ? -1 : 0;
     return create_view(db, temp, "best_per_batch", "", best_cols, best_join_r, "r.pos = 1", err, errlen) ||
-           create_view(db, temp, "pareto", "", pareto_cols, pareto_join_r, "r.prev_min IS NULL OR r.tco < r.prev_min",
-                       err, errlen) ? -1 : 0;
+           create_view(db, temp, "pareto", "", pareto_cols, pareto_join_r,
+                       "r.prev_min IS NULL OR r.tco < r.prev_min", err, errlen) ? -1 : 0;
 }
 
 int views_create(sqlite3 *db, char *err, size_t errlen)
 {
     return views_create_in(db, 0, views_keyed(db), err, errlen);
+}
+
+int views_drop_indexes(sqlite3 *db, char *err, size_t errlen)
+{
+    return exec(db, "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS perf_keys",
+                "indexes", err, errlen);
 }

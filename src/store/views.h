@@ -17,5 +17,13 @@ int views_create(sqlite3 *db, char *err, size_t errlen);
 int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen);
 /* 1 when perf carries its system's model, prefill_len and generate_len. */
 int views_keyed(sqlite3 *db);
+/* 1 when the indexes of that form of the views exist.  The keyed form
+ * without them is very slow (a scan per group): `hwsweep query` then uses
+ * the join form. */
+int views_indexed(sqlite3 *db, int keyed);
+/* Drop the perf indexes of the views before a bulk load (maintaining them
+ * row by row costs more than building them once); views_create() builds
+ * them again. */
+int views_drop_indexes(sqlite3 *db, char *err, size_t errlen);
 
 #endif
