@@ -64,11 +64,29 @@ START_TEST(golden_model_csv_and_points)
                                           "micro_batch, prefill_micro_batch, prefill_latency, prefill_throughput, "
                                           "prefill_utilization, prefill_power, prefill_tco_per_token, "
                                           "generate_latency, generate_throughput, generate_utilization, "
-                                          "generate_power, generate_tco_per_token FROM points "
-                                          "ORDER BY system_id, objective_index, batch", &got), 0);
+                                          "generate_power, generate_tco_per_token FROM points", &got), 0);
     snprintf(expect, sizeof expect, "tests/golden/expected/%s/%s__%s_points.csv", c->hw, c->model, c->sys);
     compare(expect, &got, c->hw, "points view");
     table_free(&got);
+}
+END_TEST
+
+START_TEST(points_view_columns)
+{
+    /* exactly the golden columns plus model */
+    char out[512], db[1024];
+    snprintf(out, sizeof out, "%s/cols", tmpdir);
+    run_case(&cases[1], 2, out);
+    snprintf(db, sizeof db, "%s/tpuv4/tpuv4.db", out);
+    table_t got, want;
+    ck_assert_int_eq(table_from_query(db, "SELECT * FROM points LIMIT 1", &got), 0);
+    ck_assert_int_eq(table_read_csv("tests/golden/expected/tpuv4/gpt3__tpuv4_points.csv", &want), 0);
+    ck_assert_uint_eq(got.cols, want.cols + 1);
+    for (size_t c = 0; c < want.cols; c++)
+        ck_assert_str_eq(got.cell[0][c], want.cell[0][c]);
+    ck_assert_str_eq(got.cell[0][want.cols], "model");
+    table_free(&got);
+    table_free(&want);
 }
 END_TEST
 
@@ -123,6 +141,7 @@ int main(void)
     tcase_add_loop_test(tc, golden_model_csv_and_points, 0, n);
     tcase_add_loop_test(tc, threads_byte_identical, 0, n);
     tcase_add_test(tc, rerun_replaces_only_its_rows);
+    tcase_add_test(tc, points_view_columns);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -17,6 +17,7 @@
 #include "engine/merge.h"
 #include "store/db.h"
 #include "store/finalize.h"
+#include "store/sw_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -130,7 +131,7 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
     /* bulk copy first, ranking indexes once at the end */
-    int rc = in ? views_drop_indexes(db, err, errlen) : -1;
+    int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         in[k] = (run_input_t){"shard", s[k].path};
         rc = copy_shard(db, s[k].path, err, errlen);

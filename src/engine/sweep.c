@@ -642,7 +642,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
         return EXIT_FAIL;
     }
     /* the ranking indexes are built once at the end (see finish) */
-    if (views_drop_indexes(c->db, err, sizeof err)) {
+    if (views_drop_indexes(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         return EXIT_FAIL;
     }

@@ -4,7 +4,7 @@
  * perf rows carry the mapping, the ten golden metrics, energies, the
  * bottlenecks, the io/compute/memory breakdowns and every per-op latency
  * of both stages in microseconds.  The points view has exactly the columns
- * of the golden *_points.csv files plus model.
+ * of the golden *_points.csv files plus model (and hardware in sweeps).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,20 +86,33 @@ static void append(char *buf, const char *s)
     snprintf(buf + used, SQL_MAX - used, "%s", s);
 }
 
-static const char *points_view =
-    "CREATE VIEW IF NOT EXISTS points AS SELECT s.server_row AS server_row, s.num_servers AS num_servers, "
-    "s.prefill_len AS prefill_len, s.generate_len AS generate_len, s.max_batch AS max_batch, "
-    "s.num_chips AS sys_num_chips, s.kv_cache_ratio AS kv_cache_ratio, "
-    "s.max_ctx_len_batch_1 AS max_ctx_len_batch_1, f.batch AS batch, f.objective AS objective, "
-    "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
-    "f.prefill_latency AS prefill_latency, f.prefill_throughput AS prefill_throughput, "
-    "f.prefill_utilization AS prefill_utilization, f.prefill_power AS prefill_power, "
-    "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_latency AS generate_latency, "
-    "f.generate_throughput AS generate_throughput, f.generate_utilization AS generate_utilization, "
-    "f.generate_power AS generate_power, f.generate_tco_per_token AS generate_tco_per_token, "
-    "s.model AS model, s.hardware AS hardware, s.system AS system, s.system_id AS system_id, "
-    "f.objective_index AS objective_index "
-    "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid;";
+/* The golden *_points.csv columns plus model (plus hardware in sweep
+ * databases), in the reference's order: system, objective, batch. */
+static void points_view_sql(char *buf, size_t len, int with_hardware)
+{
+    snprintf(buf, len,
+             "CREATE VIEW points AS SELECT s.server_row AS server_row, s.num_servers AS num_servers, "
+             "s.prefill_len AS prefill_len, s.generate_len AS generate_len, s.max_batch AS max_batch, "
+             "s.num_chips AS sys_num_chips, s.kv_cache_ratio AS kv_cache_ratio, "
+             "s.max_ctx_len_batch_1 AS max_ctx_len_batch_1, f.batch AS batch, f.objective AS objective, "
+             "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
+             "f.prefill_latency AS prefill_latency, f.prefill_throughput AS prefill_throughput, "
+             "f.prefill_utilization AS prefill_utilization, f.prefill_power AS prefill_power, "
+             "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_latency AS generate_latency, "
+             "f.generate_throughput AS generate_throughput, f.generate_utilization AS generate_utilization, "
+             "f.generate_power AS generate_power, f.generate_tco_per_token AS generate_tco_per_token, "
+             "s.model AS model%s "
+             "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid "
+             "ORDER BY s.system_id, f.objective_index, f.batch;",
+             with_hardware ? ", s.hardware AS hardware" : "");
+}
+
+int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen)
+{
+    char sql[4096];
+    points_view_sql(sql, sizeof sql, with_hardware);
+    return db_exec(db, "DROP VIEW IF EXISTS points", err, errlen) || db_exec(db, sql, err, errlen);
+}
 
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
 {
@@ -122,7 +135,10 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
             append(sql, one);
         }
     append(sql, ", PRIMARY KEY(system_id, batch, objective_index)) WITHOUT ROWID;\n");
-    append(sql, points_view);
+    if (db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'points'", 0) == 0) {
+        size_t used = strlen(sql);
+        points_view_sql(sql + used, 3 * SQL_MAX - used, 0);
+    }
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)

@@ -37,6 +37,10 @@ typedef struct {
     const system_result_t *result;
 } sw_point_t;
 
+/* Sweep databases hold several hardware: their points view also has a
+ * hardware column (with_hardware = 1). */
+int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
+
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
