@@ -6,6 +6,7 @@
 #ifndef TESTS_GOLDEN_UTIL_H
 #define TESTS_GOLDEN_UTIL_H
 
+#include <check.h>
 #include <ctype.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -193,6 +194,28 @@ static int run_cmd(const char *fmt, ...)
     va_end(ap);
     int rc = system(cmd);
     return rc == -1 ? -1 : (rc >> 8) & 0xff;
+}
+
+/* Run one suite without forking (the tests share a temp folder), remove
+ * the folder, and give main's exit status. */
+__attribute__((unused)) static int run_suite_and_clean(Suite *s, const char *dir)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    run_cmd("rm -rf %s", dir);
+    return failed ? 1 : 0;
+}
+
+/* Do the data tables of two databases dump identically (ordered by their
+ * leading columns)?  scratch is a folder for the two dumps. */
+__attribute__((unused)) static int db_tables_equal(const char *a, const char *b, const char *tables, const char *scratch)
+{
+    return run_cmd("for t in %s; do sqlite3 %s \"SELECT * FROM $t ORDER BY 1, 2, 3\"; done > %s/d1 && "
+                   "for t in %s; do sqlite3 %s \"SELECT * FROM $t ORDER BY 1, 2, 3\"; done > %s/d2 && "
+                   "cmp -s %s/d1 %s/d2", tables, a, scratch, tables, b, scratch, scratch, scratch) == 0;
 }
 
 #endif

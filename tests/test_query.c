@@ -502,11 +502,5 @@ int main(void)
     tcase_add_test(tc, cli_bad_usage_exits_2);
     tcase_add_test(tc, large_database_times);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    run_cmd("rm -rf %s", tmpdir);
-    return failed ? 1 : 0;
+    return run_suite_and_clean(s, tmpdir);
 }
