@@ -307,6 +307,20 @@ static void select_sql(char *sql, size_t len, const char *head, const col_t *a, 
     snprintf(sql + used, len - used, " %s", tail);
 }
 
+/* Index of the row whose id (every stride-th value, ascending) is id, or -1. */
+static long find_row(const sqlite3_int64 *ids, size_t stride, size_t n, sqlite3_int64 id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid * stride] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo * stride] == id ? (long)lo : -1;
+}
+
 int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
 {
     char *sql = malloc(SQL_MAX);
@@ -335,21 +349,17 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
         rc = load_rows(db, sql, all, NCOLS(all), sizeof(server_t), 2, (void **)&out->servers, &out->n_servers,
                        &srv_lead);
     }
-    /* link parents: rows are sorted, so a binary search would do; a scan is fine */
+    /* link parents: both row lists are sorted by id */
     for (size_t i = 0; rc == 0 && i < out->n_packages; i++) {
-        size_t k = 0;
-        while (k < out->n_chips && chip_rows[k] != pkg_rows[2 * i + 1])
-            k++;
-        if (k == out->n_chips)
+        long k = find_row(chip_rows, 1, out->n_chips, pkg_rows[2 * i + 1]);
+        if (k < 0)
             rc = -1;
         else
             out->packages[i].chip = &out->chips[k];
     }
     for (size_t i = 0; rc == 0 && i < out->n_servers; i++) {
-        size_t k = 0;
-        while (k < out->n_packages && pkg_rows[2 * k] != srv_lead[2 * i + 1])
-            k++;
-        if (k == out->n_packages) {
+        long k = find_row(pkg_rows, 2, out->n_packages, srv_lead[2 * i + 1]);
+        if (k < 0) {
             rc = -1;
         } else {
             out->servers[i].package = &out->packages[k];
