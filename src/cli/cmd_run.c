@@ -121,7 +121,13 @@ int cmd_run(int argc, char **argv)
         run_usage(stderr);
         return EXIT_BADINPUT;
     }
-    if (sweep_is_sweep_file(argv[optind])) {
+    cfg_err_t err;
+    int is_sweep = sweep_is_sweep_file(argv[optind], &err);
+    if (is_sweep < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    if (is_sweep) {
         so.sweep_path = argv[optind];
         so.threads = o.threads;
         return sweep_run(&so);

@@ -41,12 +41,11 @@ typedef struct {
 
 static const char *const top_keys[] = {"hardware", "constants", "models", "systems", "overrides"};
 
-int sweep_is_sweep_file(const char *path)
+int sweep_is_sweep_file(const char *path, cfg_err_t *err)
 {
-    cfg_err_t err;
-    cfg_doc_t *doc = cfg_load_file(path, &err);
+    cfg_doc_t *doc = cfg_load_file(path, err);
     if (!doc)
-        return 0;
+        return -1;
     const node_t *root = cfg_doc_root(doc);
     int yes = cfg_get(root, "hardware") || cfg_get(root, "models") || cfg_get(root, "overrides");
     cfg_doc_free(doc);
@@ -197,13 +196,16 @@ static void base_name(const char *path, char *out, size_t len)
     out[n] = '\0';
 }
 
+/* Load a file named in the sweep; a file that cannot be opened is reported
+ * at the sweep's mention of it. */
 static cfg_doc_t *load_at(const char *path, const node_t *at, cfg_err_t *err)
 {
     cfg_doc_t *doc = cfg_load_file(path, err);
-    if (!doc && strstr(err->msg, "cannot open")) {
+    const char *why = doc ? NULL : strstr(err->msg, "cannot open");
+    if (why) {
         char inner[CFG_ERR_MAX];
-        snprintf(inner, sizeof inner, "%s", err->msg);
-        cfg_node_errorf(err, at, "%.900s", inner);
+        snprintf(inner, sizeof inner, "%s", why);
+        cfg_node_errorf(err, at, "%s: %.900s", path, inner);
     }
     return doc;
 }

@@ -58,8 +58,9 @@ typedef struct {
     size_t max_combos;             /* largest units[].combos */
 } sweep_t;
 
-/* Does this YAML look like a sweep file (top-level hardware/models keys)? */
-int sweep_is_sweep_file(const char *path);
+/* Does this YAML look like a sweep file (top-level hardware/models keys)?
+ * 1 yes, 0 no, -1 when it cannot be read as YAML (err filled). */
+int sweep_is_sweep_file(const char *path, cfg_err_t *err);
 int sweep_load(const char *path, sweep_t *out, cfg_err_t *err);
 void sweep_free(sweep_t *s);
 
