@@ -80,6 +80,8 @@ typedef struct {
     bool closing, failed;
     char err[512];
     sqlite3 *db;
+    hw_writer_t *hw;             /* prepared once for the whole run */
+    sw_writer_t *sw;
     const unit_rt_t *units;
     progress_t prog;
     size_t systems_written;
@@ -356,23 +358,17 @@ static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t err
 
 static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
 {
-    hw_writer_t *hw = NULL;
-    sw_writer_t *sw = NULL;
     int rc = db_exec(w->db, "BEGIN IMMEDIATE", err, errlen);
-    if (rc == 0 && (!(hw = hw_writer_open(w->db, err, errlen)) || !(sw = sw_writer_open(w->db, err, errlen))))
-        rc = -1;
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
         const package_t *p = ch->srv[i].package;
-        rc = hw_write_server(hw, rt->su->name, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
+        rc = hw_write_server(w->hw, rt->su->name, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
                              rt->chip_base + (p->chip - rt->hp.chips), &ch->srv[i]);
     }
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
-        rc = sw_write_system(sw, &ch->pts[i]);
+        rc = sw_write_system(w->sw, &ch->pts[i]);
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
-    hw_writer_close(hw);
-    sw_writer_close(sw);
     if (rc == 0)
         return db_exec(w->db, "COMMIT", err, errlen);
     char ignore[64];
@@ -506,8 +502,16 @@ static int run_points(sweep_ctx_t *c)
     progress_start(&w.prog, "servers and their systems", total, c->o->quiet);
     w.prog.done = already;
     pthread_t th;
+    char err[DB_ERR_MAX];
+    if (w.db && (!(w.hw = hw_writer_open(w.db, err, sizeof err)) || !(w.sw = sw_writer_open(w.db, err, sizeof err)))) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        hw_writer_close(w.hw);
+        return EXIT_FAIL;
+    }
     if (w.db && pthread_create(&th, NULL, writer_main, &w) != 0) {
         fprintf(stderr, "hwsweep: cannot start the writer thread\n");
+        hw_writer_close(w.hw);
+        sw_writer_close(w.sw);
         return EXIT_FAIL;
     }
     double eval_s = 0, t0 = db_now();
@@ -516,8 +520,11 @@ static int run_points(sweep_ctx_t *c)
     w.closing = true;
     pthread_cond_broadcast(&w.cv);
     pthread_mutex_unlock(&w.mu);
-    if (w.db)
+    if (w.db) {
         pthread_join(th, NULL);
+        hw_writer_close(w.hw);
+        sw_writer_close(w.sw);
+    }
     if (w.failed) {
         fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
         rc = EXIT_FAIL;
