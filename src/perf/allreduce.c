@@ -5,8 +5,8 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "config/named.h"
 #include "perf/allreduce.h"
 
 static double ar_ring(double p, double n, double alpha, double beta)
@@ -73,16 +73,8 @@ const size_t allreduce_algo_count = sizeof allreduce_algos / sizeof allreduce_al
 
 const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < allreduce_algo_count; i++)
-        if (strcmp(allreduce_algos[i].name, name) == 0)
-            return &allreduce_algos[i];
-    int len = snprintf(err, errlen, "unknown allreduce_algo '%s' (valid:", name);
-    for (size_t i = 0; i < allreduce_algo_count && len >= 0 && (size_t)len < errlen; i++)
-        len += snprintf(err + len, errlen - (size_t)len, "%s %s", i ? "," : "",
-                        allreduce_algos[i].name);
-    if (len >= 0 && (size_t)len < errlen)
-        snprintf(err + len, errlen - (size_t)len, ")");
-    return NULL;
+    long i = named_find(allreduce_algos, allreduce_algo_count, sizeof allreduce_algos[0], name, "allreduce_algo", err, errlen);
+    return i < 0 ? NULL : &allreduce_algos[i];
 }
 
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

@@ -6,8 +6,8 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "config/named.h"
 #include "perf/matmul.h"
 
 /* max() as Python picks it: the first argument unless the second is larger. */
@@ -64,14 +64,6 @@ const size_t matmul_dataflow_count = sizeof matmul_dataflows / sizeof matmul_dat
 
 const matmul_dataflow_t *matmul_find(const char *name, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < matmul_dataflow_count; i++)
-        if (strcmp(matmul_dataflows[i].name, name) == 0)
-            return &matmul_dataflows[i];
-    int len = snprintf(err, errlen, "unknown dataflow '%s' (valid:", name);
-    for (size_t i = 0; i < matmul_dataflow_count && len >= 0 && (size_t)len < errlen; i++)
-        len += snprintf(err + len, errlen - (size_t)len, "%s %s", i ? "," : "",
-                        matmul_dataflows[i].name);
-    if (len >= 0 && (size_t)len < errlen)
-        snprintf(err + len, errlen - (size_t)len, ")");
-    return NULL;
+    long i = named_find(matmul_dataflows, matmul_dataflow_count, sizeof matmul_dataflows[0], name, "dataflow", err, errlen);
+    return i < 0 ? NULL : &matmul_dataflows[i];
 }

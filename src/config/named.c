@@ -1,0 +1,26 @@
+/*
+ * named.c -- named-choice lookup (see named.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/named.h"
+
+static const char *entry_name(const void *table, size_t stride, size_t i)
+{
+    return *(const char *const *)((const char *)table + i * stride);
+}
+
+long named_find(const void *table, size_t count, size_t stride, const char *name, const char *what, char *err,
+                size_t errlen)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(entry_name(table, stride, i), name) == 0)
+            return (long)i;
+    int len = snprintf(err, errlen, "unknown %s '%s' (valid:", what, name);
+    for (size_t i = 0; i < count && len >= 0 && (size_t)len < errlen; i++)
+        len += snprintf(err + len, errlen - (size_t)len, "%s %s", i ? "," : "", entry_name(table, stride, i));
+    if (len >= 0 && (size_t)len < errlen)
+        snprintf(err + len, errlen - (size_t)len, ")");
+    return -1;
+}
