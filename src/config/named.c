@@ -24,3 +24,18 @@ long named_find(const void *table, size_t count, size_t stride, const char *name
         snprintf(err + len, errlen - (size_t)len, ")");
     return -1;
 }
+
+void named_file_stem(const char *path, char *out, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".yaml") == 0)
+        n -= 5;
+    else if (n > 4 && strcmp(base + n - 4, ".yml") == 0)
+        n -= 4;
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, base, n);
+    out[n] = '\0';
+}

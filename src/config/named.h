@@ -14,4 +14,8 @@
 long named_find(const void *table, size_t count, size_t stride, const char *name, const char *what, char *err,
                 size_t errlen);
 
+/* The name a file gives to what it describes: its base name without
+ * folders and without .yaml / .yml (sweeps/big.yaml -> big). */
+void named_file_stem(const char *path, char *out, size_t len);
+
 #endif

@@ -11,7 +11,7 @@
 #include "engine/hw_engine.h"
 #include "engine/jobs.h"
 #include "hw/hw_config.h"
-#include "store/csv.h"
+#include "store/finalize.h"
 #include "store/db.h"
 #include "store/schema_sql.h"
 
@@ -42,13 +42,8 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
     }
     /* hw replaces a hardware's whole content: an older database is started anew */
     if (db_schema_outdated(db_path)) {
-        char side[4300];
         fprintf(stderr, "hwsweep: %s was written by another version of hwsweep: starting it anew\n", db_path);
-        unlink(db_path);
-        snprintf(side, sizeof side, "%s-wal", db_path);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", db_path);
-        unlink(side);
+        db_remove(db_path);
     }
     sqlite3 *db = db_open(db_path, err, sizeof err);
     if (!db) {
@@ -62,14 +57,12 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
              db_save_input(db, "hardware", o->hw_path, err, sizeof err) ||
              db_save_input(db, "constants", o->constants_path, err, sizeof err) ||
              db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
+    /* the CSV is read back from what was committed: one writer of the summary */
+    if (rc == 0)
+        rc = store_write_hw_csv(db, name, csv_path, err, sizeof err);
+    db_close(db);   /* an open transaction rolls back */
     if (rc) {
         fprintf(stderr, "hwsweep: %s: %s\n", db_path, err);
-        db_close(db);   /* an open transaction rolls back */
-        return EXIT_FAIL;
-    }
-    db_close(db);
-    if (csv_write_hw_summary(csv_path, pts)) {
-        fprintf(stderr, "hwsweep: cannot write %s: %s\n", csv_path, strerror(errno));
         return EXIT_FAIL;
     }
     if (!o->quiet)

@@ -174,11 +174,7 @@ int merge_run(const char *out, char *const *paths, int n, const char *command, i
         }
     }
     if (rc == EXIT_OK) {
-        char side[4300];
-        snprintf(side, sizeof side, "%s-wal", out);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", out);
-        unlink(side);
+        db_remove_journal(out);   /* the rename itself replaces OUT.db atomically */
         if (rename(tmp, out)) {
             fprintf(stderr, "hwsweep merge: cannot move %s to %s\n", tmp, out);
             rc = EXIT_FAIL;

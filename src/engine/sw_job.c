@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/named.h"
 #include "engine/jobs.h"
 #include "hw/hw_config.h"
 #include "perf/report.h"
@@ -29,19 +30,6 @@ static const char *system_file(const job_opts_t *o, char *buf, size_t len)
     if (access(buf, R_OK) == 0)
         return buf;
     return "inputs/software/system/sys_default.yaml";
-}
-
-/* The system's name: its file name without folders and .yaml. */
-static void system_name(const char *path, char *buf, size_t len)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base) < len ? strlen(base) : len - 1;
-    memcpy(buf, base, n);
-    buf[n] = '\0';
-    char *dot = strrchr(buf, '.');
-    if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
-        *dot = '\0';
 }
 
 static int load_constants(sqlite3 *db, hw_constants_t *hc)
@@ -144,7 +132,7 @@ static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t l
 {
     cfg_err_t err;
     in->sys_path = system_file(o, buf, len);
-    system_name(in->sys_path, in->sys_name, sizeof in->sys_name);
+    named_file_stem(in->sys_path, in->sys_name, sizeof in->sys_name);
     if (!o->system_path && !o->quiet)
         printf("system configuration: %s\n", in->sys_path);
     if (sw_model_load(o->model_path, &in->model, &err) ||

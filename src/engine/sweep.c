@@ -544,16 +544,6 @@ static int run_points(sweep_ctx_t *c)
 
 /* ---- database: fresh start or resume ------------------------------------- */
 
-static void remove_db(const char *path)
-{
-    char p[4200];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
-
 /* The sha256 the first run recorded for path in its inputs JSON, or "". */
 static void recorded_sha(const char *json, const char *path, char out[65])
 {
@@ -637,7 +627,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
     if (c->o->resume && !exists && !c->o->quiet)
         fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", c->db_path);
     if (!c->o->resume && exists)
-        remove_db(c->db_path);
+        db_remove(c->db_path);
     c->db = db_open(c->db_path, err, sizeof err);
     if (!c->db) {
         fprintf(stderr, "hwsweep: %s\n", err);

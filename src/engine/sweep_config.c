@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/named.h"
 #include "engine/sweep_config.h"
 #include "perf/sw_config.h"
 #include "store/sha256.h"
@@ -183,19 +184,6 @@ static void fingerprint(sweep_t *s)
 
 /* ---- parts ---------------------------------------------------------------- */
 
-static void base_name(const char *path, char *out, size_t len)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    size_t n = strlen(b);
-    if (n > 5 && strcmp(b + n - 5, ".yaml") == 0)
-        n -= 5;
-    if (n >= len)
-        n = len - 1;
-    memcpy(out, b, n);
-    out[n] = '\0';
-}
-
 /* Load a file named in the sweep; a file that cannot be opened is reported
  * at the sweep's mention of it. */
 static cfg_doc_t *load_at(const char *path, const node_t *at, cfg_err_t *err)
@@ -242,7 +230,7 @@ static int load_models(loader_t *L, sweep_t *s, const node_t *root)
 static long system_index(loader_t *L, sweep_t *s, const char *path, const node_t *at)
 {
     char name[PERF_NAME_MAX];
-    base_name(path, name, sizeof name);
+    named_file_stem(path, name, sizeof name);
     for (size_t i = 0; i < s->n_systems; i++)
         if (strcmp(s->systems[i].name, name) == 0)
             return (long)i;
@@ -313,7 +301,7 @@ static int load_unit(loader_t *L, sweep_t *s, sweep_unit_t *u, const file_list_t
         add_input(s, "constants", cs->files[c], cs->at[c], L->err))
         return -1;
     char cname[60];
-    base_name(cs->files[c], cname, sizeof cname);
+    named_file_stem(cs->files[c], cname, sizeof cname);
     if (cs->n > 1)
         snprintf(u->name, sizeof u->name, "%s.%s", u->cfg.name, cname);
     else
@@ -377,7 +365,7 @@ int sweep_load(const char *path, sweep_t *s, cfg_err_t *err)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
-    base_name(path, s->name, sizeof s->name);
+    named_file_stem(path, s->name, sizeof s->name);
     loader_t *L = calloc(1, sizeof *L);
     if (!L) {
         cfg_errorf(err, path, 1, 1, "out of memory");

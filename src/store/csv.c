@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "config/numfmt.h"
-#include "hw/summary.h"
 #include "store/csv.h"
 
 int csv_open(csv_t *c, const char *path)
@@ -66,28 +65,4 @@ void csv_abort(csv_t *c)
         fclose(c->f);
     c->f = NULL;
     unlink(c->tmp);
-}
-
-int csv_write_hw_summary(const char *path, const hw_points_t *pts)
-{
-    csv_t c;
-    if (csv_open(&c, path))
-        return -1;
-    for (int i = 0; i < HW_SUMMARY_NCOLS; i++)
-        csv_text(&c, hw_summary_columns[i]);
-    csv_end_row(&c);
-    summary_cell_t cells[HW_SUMMARY_NCOLS];
-    for (size_t i = 0; i < pts->n_servers; i++) {
-        if (!pts->servers[i].valid)
-            continue;
-        hw_summary_row(&pts->servers[i], cells);
-        for (int k = 0; k < HW_SUMMARY_NCOLS; k++) {
-            if (cells[k].text)
-                csv_text(&c, cells[k].text);
-            else
-                csv_num(&c, cells[k].v);
-        }
-        csv_end_row(&c);
-    }
-    return csv_commit(&c);
 }

@@ -7,7 +7,6 @@
 
 #include <stdio.h>
 
-#include "store/hw_store.h"
 
 typedef struct {
     FILE *f;
@@ -23,8 +22,5 @@ void csv_end_row(csv_t *c);
 /* Flush, fsync and rename into place; 0 on success.  csv_abort() drops it. */
 int csv_commit(csv_t *c);
 void csv_abort(csv_t *c);
-
-/* The hardware summary: valid servers in enumeration order. */
-int csv_write_hw_summary(const char *path, const hw_points_t *pts);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "store/schema_sql.h"
@@ -62,6 +63,21 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
 void db_close(sqlite3 *db)
 {
     sqlite3_close(db);
+}
+
+void db_remove(const char *path)
+{
+    unlink(path);
+    db_remove_journal(path);
+}
+
+void db_remove_journal(const char *path)
+{
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 static void inputs_json(const run_info_t *run, char *buf, size_t len)

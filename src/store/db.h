@@ -30,6 +30,10 @@ typedef struct {
 /* Open (creating) the database and its schema.  NULL + err on failure. */
 sqlite3 *db_open(const char *path, char *err, size_t errlen);
 void db_close(sqlite3 *db);
+/* Delete a database file with its -wal and -shm companions; the second
+ * form only the companions (before renaming a finished file over it). */
+void db_remove(const char *path);
+void db_remove_journal(const char *path);
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* Insert a finished run row (inside the caller's transaction). */
 int db_record_run(sqlite3 *db, const run_info_t *run, char *err, size_t errlen);

@@ -22,7 +22,7 @@ int store_server_rows(sqlite3 *db, char *err, size_t errlen)
     return db_exec(db, sql, err, errlen);
 }
 
-static int write_one(sqlite3 *db, const char *hardware, const char *path, char *err, size_t errlen)
+int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char *err, size_t errlen)
 {
     char sql[4096] = "SELECT ";
     for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
@@ -70,7 +70,7 @@ int store_write_hw_csvs(sqlite3 *db, const char *prefix, int quiet, char *err, s
         const char *hw = (const char *)sqlite3_column_text(st, 0);
         char path[4096];
         snprintf(path, sizeof path, "%s.%s.csv", prefix, hw ? hw : "");
-        rc = write_one(db, hw ? hw : "", path, err, errlen);
+        rc = store_write_hw_csv(db, hw ? hw : "", path, err, errlen);
         if (rc == 0 && !quiet)
             printf("wrote %s\n", path);
     }
