@@ -60,6 +60,12 @@ check micro_arch 2 "am.yaml:6:15: Chip.area_model: 'micro_arch' is not supported
 check nofile 2 'nope.yaml:1:1: ' -- "$bin" hw -q -o "$tmp/out1" "$tmp/nope.yaml"
 check badopt 2 'usage: hwsweep hw' -- "$bin" hw --bogus "$good"
 
+# hw then sw: a bad model is found before the hardware is written
+printf 'Model:\n  name: x\n  num_layers: 0\n  d: 10\n  num_heads: 2\n' > "$tmp/badmodel.yaml"
+check run_badmodel 2 'badmodel.yaml:3:15: Model.num_layers: 0 must be > 0' -- \
+    "$bin" run -q -o "$tmp/out2" -m "$tmp/badmodel.yaml" "$good"
+if [ ! -e "$tmp/out2" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: run wrote outputs"; fi
+
 # earlier outputs are untouched
 if cmp -s "$tmp/before.csv" "$tmp/out1/tpuv4/tpuv4.csv" && \
    [ "$(sqlite3 "$tmp/out1/tpuv4/tpuv4.db" "SELECT * FROM servers" | cksum)" = "$sum_db" ]; then

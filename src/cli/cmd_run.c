@@ -61,6 +61,7 @@ static int run_hw_sw(job_opts_t *o)
         fprintf(stderr, "hwsweep run: a hardware file needs -m MODEL.yaml (or give a sweep file)\n");
         return EXIT_BADINPUT;
     }
+    /* the hardware's Name chooses the default system file and the output folder */
     hw_config_t cfg;
     cfg_err_t err;
     if (hw_config_load(o->hw_path, &cfg, &err)) {
@@ -71,7 +72,10 @@ static int run_hw_sw(job_opts_t *o)
     snprintf(name, sizeof name, "%s", cfg.name);
     hw_config_free(&cfg);
     o->hw_name = name;
-    int rc = job_hw(o);
+    /* every input is checked before hw writes anything */
+    int rc = job_sw_check(o);
+    if (rc == EXIT_OK)
+        rc = job_hw(o);
     return rc ? rc : job_sw(o);
 }
 

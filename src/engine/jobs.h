@@ -23,6 +23,8 @@ typedef struct {
 
 int job_hw(const job_opts_t *o);
 int job_sw(const job_opts_t *o);
+/* Read and check sw's model and system files only (exit status as job_sw). */
+int job_sw_check(const job_opts_t *o);
 
 /* mkdir -p; 0 on success. */
 int job_mkdirs(const char *path);

@@ -128,18 +128,37 @@ typedef struct {
     char db_path[4200];
 } sw_inputs_t;
 
-static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t len)
+/* The model and system files, read and checked (nothing else touched). */
+static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t len, int announce)
 {
     cfg_err_t err;
     in->sys_path = system_file(o, buf, len);
     named_file_stem(in->sys_path, in->sys_name, sizeof in->sys_name);
-    if (!o->system_path && !o->quiet)
+    if (announce && !o->system_path && !o->quiet)
         printf("system configuration: %s\n", in->sys_path);
     if (sw_model_load(o->model_path, &in->model, &err) ||
         sw_system_load(in->sys_path, &in->cfgs, &in->n_cfgs, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_BADINPUT;
     }
+    return EXIT_OK;
+}
+
+int job_sw_check(const job_opts_t *o)
+{
+    sw_inputs_t in;
+    char buf[4096];
+    memset(&in, 0, sizeof in);
+    int rc = read_model_system(o, &in, buf, sizeof buf, 0);
+    free(in.cfgs);
+    return rc;
+}
+
+static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t len)
+{
+    int rc = read_model_system(o, in, buf, len, 1);
+    if (rc)
+        return rc;
     snprintf(in->db_path, sizeof in->db_path, "%s/%s/%s.db", o->outdir, o->hw_name, o->hw_name);
     if (access(in->db_path, R_OK) != 0) {
         fprintf(stderr, "hwsweep: %s not found: explore the hardware first (hwsweep hw, or make %s.hw)\n",
