@@ -14,7 +14,7 @@
 CC      ?= gcc
 CFLAGS  ?= -O2
 CFLAGS  += -std=c11 -fopenmp -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isrc
-PKGS     = yaml-0.1 sqlite3
+PKGS     = yaml-0.1 sqlite3 jansson
 OUTDIR  ?= outputs
 JOBS    ?= 0
 

@@ -1,11 +1,11 @@
 #!/bin/sh
 # install-deps.sh -- make sure the Debian packages hwsweep builds with are
-# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check.
+# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check, jansson.
 #   scripts/install-deps.sh          install what is missing (needs root)
 #   scripts/install-deps.sh --check  exit 1 and print the apt-get command if anything is missing
 #                                    (installs nothing)
 set -eu
-PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check"
+PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev"
 
 missing=""
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
@@ -15,8 +15,9 @@ if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists yaml-0.1 || missing="$missing libyaml-dev"
   pkg-config --exists sqlite3 || missing="$missing libsqlite3-dev"
   pkg-config --exists check || missing="$missing check"
+  pkg-config --exists jansson || missing="$missing libjansson-dev"
 else
-  missing="$missing libyaml-dev libsqlite3-dev check"
+  missing="$missing libyaml-dev libsqlite3-dev check libjansson-dev"
 fi
 [ -z "$missing" ] && exit 0
 

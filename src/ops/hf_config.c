@@ -1,0 +1,218 @@
+/*
+ * hf_config.c -- HuggingFace config.json into hf_config_t (see hf_config.h):
+ * the keys each architecture uses and transformers' defaults for the rest.
+ */
+#include "ops/hf_config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config/json.h"
+
+static const char *const type_names[HF__COUNT] = {
+    [HF_LLAMA] = "llama",   [HF_MISTRAL] = "mistral", [HF_QWEN2] = "qwen2",
+    [HF_QWEN3] = "qwen3",   [HF_MIXTRAL] = "mixtral", [HF_GPT2] = "gpt2",
+    [HF_BERT] = "bert",     [HF_DISTILBERT] = "distilbert", [HF_DEEPSEEK_V3] = "deepseek_v3",
+};
+
+const char *hf_supported_types(void)
+{
+    return "llama, mistral, qwen2, qwen3, mixtral, gpt2, bert, distilbert, deepseek_v3";
+}
+
+bool hf_is_config_path(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && strcmp(path + n - 5, ".json") == 0;
+}
+
+#define REQ(key, dst)                                                                                  \
+    do {                                                                                               \
+        if (!json_req_int(file, root, key, &(dst), err))                                               \
+            return false;                                                                              \
+    } while (0)
+#define OPT(key, dflt, dst)                                                                            \
+    do {                                                                                               \
+        if (!json_opt_int(file, root, key, dflt, &(dst), err))                                         \
+            return false;                                                                              \
+    } while (0)
+
+static bool positive(const char *file, const char *what, int64_t v, cfg_err_t *err)
+{
+    if (v > 0)
+        return true;
+    snprintf(err->msg, sizeof err->msg, "%s: %s must be positive (got %lld)", file, what, (long long)v);
+    return false;
+}
+
+static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err)
+{
+    memset(c, 0, sizeof *c);
+    const char *mt, *s;
+    if (!json_req_str(file, root, "model_type", &mt, err))
+        return false;
+    int arch = -1;
+    for (int i = 0; i < HF__COUNT; i++)
+        if (strcmp(mt, type_names[i]) == 0)
+            arch = i;
+    if (arch < 0) {
+        const char *near = cfg_nearest(mt, type_names, HF__COUNT);
+        snprintf(err->msg, sizeof err->msg, "%s: model_type \"%s\" is not supported%s%s%s (supported: %s)", file,
+                 mt, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "",
+                 hf_supported_types());
+        return false;
+    }
+    c->arch = (hf_arch_t)arch;
+    snprintf(c->model_type, sizeof c->model_type, "%s", mt);
+    const json_t *archs = json_object_get(root, "architectures");
+    if (json_is_array(archs) && json_array_size(archs) > 0 && json_is_string(json_array_get(archs, 0)))
+        snprintf(c->architecture, sizeof c->architecture, "%s", json_string_value(json_array_get(archs, 0)));
+    const char *a = c->architecture;
+    c->has_lm_head = strstr(a, "ForCausalLM") || strstr(a, "LMHeadModel") || strstr(a, "ForMaskedLM");
+
+    const char *dt = NULL;
+    if (!json_opt_str(file, root, "torch_dtype", NULL, &dt, err))
+        return false;
+    if (!dt && !json_opt_str(file, root, "dtype", NULL, &dt, err))
+        return false;
+    int d = dt ? op_dtype_parse(dt) : DT_BF16;
+    c->dtype = d < 0 ? DT_BF16 : (op_dtype_t)d;
+    bool b;
+
+    switch (c->arch) {
+    case HF_GPT2:
+        REQ("n_embd", c->hidden);
+        REQ("n_layer", c->layers);
+        REQ("n_head", c->heads);
+        REQ("vocab_size", c->vocab);
+        OPT("n_positions", 0, c->max_positions);
+        OPT("n_inner", 4 * c->hidden, c->ffn);
+        c->kv_heads = c->heads;
+        c->tie_embeddings = true;
+        c->attention_bias = c->mlp_bias = true;
+        c->decoder = true;
+        if (!json_opt_str(file, root, "activation_function", "gelu_new", &s, err))
+            return false;
+        snprintf(c->act, sizeof c->act, "%s", s);
+        break;
+    case HF_DISTILBERT:
+        REQ("dim", c->hidden);
+        REQ("n_layers", c->layers);
+        REQ("n_heads", c->heads);
+        REQ("hidden_dim", c->ffn);
+        REQ("vocab_size", c->vocab);
+        OPT("max_position_embeddings", 512, c->max_positions);
+        c->kv_heads = c->heads;
+        c->attention_bias = c->mlp_bias = true;
+        c->tie_embeddings = true;
+        if (!json_opt_str(file, root, "activation", "gelu", &s, err))
+            return false;
+        snprintf(c->act, sizeof c->act, "%s", s);
+        break;
+    default:
+        REQ("hidden_size", c->hidden);
+        REQ("num_hidden_layers", c->layers);
+        REQ("num_attention_heads", c->heads);
+        REQ("intermediate_size", c->ffn);
+        REQ("vocab_size", c->vocab);
+        OPT("max_position_embeddings", 0, c->max_positions);
+        if (c->arch == HF_BERT) {
+            REQ("type_vocab_size", c->type_vocab);
+            c->kv_heads = c->heads;
+            c->attention_bias = c->mlp_bias = true;
+            c->tie_embeddings = true;
+            if (!json_opt_str(file, root, "hidden_act", "gelu", &s, err))
+                return false;
+        } else {
+            OPT("num_key_value_heads", c->heads, c->kv_heads);
+            c->decoder = true;
+            if (!json_opt_bool(file, root, "tie_word_embeddings", false, &b, err))
+                return false;
+            c->tie_embeddings = b;
+            if (!json_opt_bool(file, root, "attention_bias", c->arch == HF_QWEN2, &b, err))
+                return false;
+            c->attention_bias = b || c->arch == HF_QWEN2;
+            if (!json_opt_bool(file, root, "mlp_bias", false, &b, err))
+                return false;
+            c->mlp_bias = b;
+            OPT("sliding_window", 0, c->sliding_window);
+            if (c->arch == HF_QWEN2) {
+                bool use_sw;
+                if (!json_opt_bool(file, root, "use_sliding_window", false, &use_sw, err))
+                    return false;
+                if (!use_sw)
+                    c->sliding_window = 0;
+            }
+            if (!json_opt_str(file, root, "hidden_act", "silu", &s, err))
+                return false;
+        }
+        snprintf(c->act, sizeof c->act, "%s", s);
+        break;
+    }
+    if (!positive(file, "hidden size", c->hidden, err) || !positive(file, "layers", c->layers, err) ||
+        !positive(file, "attention heads", c->heads, err) || !positive(file, "vocab_size", c->vocab, err) ||
+        !positive(file, "key-value heads", c->kv_heads, err))
+        return false;
+    if (c->arch == HF_QWEN3)
+        REQ("head_dim", c->head_dim);
+    else
+        OPT("head_dim", c->hidden / c->heads, c->head_dim);
+    if (c->head_dim <= 0 || (c->arch != HF_QWEN3 && json_object_get(root, "head_dim") == NULL &&
+                             c->hidden % c->heads != 0)) {
+        snprintf(err->msg, sizeof err->msg, "%s: hidden size %lld is not divisible by %lld heads", file,
+                 (long long)c->hidden, (long long)c->heads);
+        return false;
+    }
+    if (c->heads % c->kv_heads != 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: %lld attention heads are not a multiple of %lld key-value heads",
+                 file, (long long)c->heads, (long long)c->kv_heads);
+        return false;
+    }
+
+    if (c->arch == HF_MIXTRAL) {
+        REQ("num_local_experts", c->experts);
+        REQ("num_experts_per_tok", c->experts_per_tok);
+        c->moe_ffn = c->ffn;
+        c->moe_layer_freq = 1;
+    }
+    if (c->arch == HF_DEEPSEEK_V3) {
+        REQ("moe_intermediate_size", c->moe_ffn);
+        REQ("n_routed_experts", c->experts);
+        REQ("n_shared_experts", c->shared_experts);
+        REQ("num_experts_per_tok", c->experts_per_tok);
+        REQ("first_k_dense_replace", c->first_dense);
+        OPT("moe_layer_freq", 1, c->moe_layer_freq);
+        OPT("q_lora_rank", 0, c->q_lora_rank);
+        REQ("kv_lora_rank", c->kv_lora_rank);
+        REQ("qk_nope_head_dim", c->qk_nope_head_dim);
+        REQ("qk_rope_head_dim", c->qk_rope_head_dim);
+        REQ("v_head_dim", c->v_head_dim);
+        c->head_dim = c->qk_nope_head_dim + c->qk_rope_head_dim;
+    }
+    if (c->experts && (c->experts_per_tok <= 0 || c->experts_per_tok > c->experts)) {
+        snprintf(err->msg, sizeof err->msg, "%s: num_experts_per_tok %lld must be between 1 and %lld experts",
+                 file, (long long)c->experts_per_tok, (long long)c->experts);
+        return false;
+    }
+    return true;
+}
+
+bool hf_config_load(const char *path, hf_config_t *c, cfg_err_t *err)
+{
+    json_t *root = json_load_located(path, err);
+    if (!root)
+        return false;
+    bool ok = parse(path, root, c, err);
+    json_decref(root);
+    return ok;
+}
+
+bool hf_config_load_text(const char *name, const char *text, size_t len, hf_config_t *c, cfg_err_t *err)
+{
+    json_t *root = json_load_text_located(name, text, len, err);
+    if (!root)
+        return false;
+    bool ok = parse(name, root, c, err);
+    json_decref(root);
+    return ok;
+}
