@@ -48,7 +48,7 @@ out="$tmp/int"
 "$bin" run -o "$out" "$sweep" 2>"$tmp/int.err" & pid=$!
 sleep 0.4; kill -INT "$pid"; wait "$pid"; rc=$?
 if [ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume" "$tmp/int.err"; then ok; else ko "SIGINT: status $rc"; fi
-[ "$(sqlite3 "$out/sweeps/medium.db" "SELECT status FROM runs ORDER BY run_id DESC LIMIT 1")" = interrupted ] && ok \
+[ "$(sqlite3 "$out/sweeps/medium.db.partial" "SELECT status FROM runs ORDER BY run_id DESC LIMIT 1")" = interrupted ] && ok \
     || ko "SIGINT: run not marked interrupted"
 "$bin" run -q --resume -o "$out" "$sweep" || ko "resume after SIGINT"
 same "$ref" "$out/sweeps/medium.db" "resume after SIGINT"
@@ -91,8 +91,8 @@ out="$tmp/live"
 "$bin" run -q -o "$out" "$sweep" & pid=$!
 n=0 answered=0
 while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
-    if [ -e "$out/sweeps/medium.db" ] && \
-       sqlite3 -readonly "file:$out/sweeps/medium.db?mode=ro" "SELECT count(*) FROM servers" >/dev/null 2>&1; then
+    if [ -e "$out/sweeps/medium.db.partial" ] && \
+       sqlite3 -readonly "file:$out/sweeps/medium.db.partial?mode=ro" "SELECT count(*) FROM servers" >/dev/null 2>&1; then
         answered=$((answered + 1))
     fi
     n=$((n + 1)); sleep 0.05

@@ -25,4 +25,8 @@ void cli_command_line(int argc, char **argv, char *buf, unsigned len);
 /* All cores (OpenMP's default thread count). */
 int cli_all_cores(void);
 
+/* -o DIR: refuses an empty folder name (it would write under /); prints
+ * the complaint and returns -1. */
+int cli_outdir(const char *cmd, const char *s);
+
 #endif

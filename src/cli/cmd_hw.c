@@ -38,7 +38,11 @@ int cmd_hw(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "c:o:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o.constants_path = optarg; break;
-        case 'o': o.outdir = optarg; break;
+        case 'o':
+            if (cli_outdir("hw", optarg))
+                return EXIT_BADINPUT;
+            o.outdir = optarg;
+            break;
         case 'q': o.quiet = 1; break;
         case 'j':
             if (cli_threads("hw", optarg, &o.threads))

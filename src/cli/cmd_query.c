@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/db.h"
 #include "config/numfmt.h"
 #include "engine/jobs.h"
 #include "store/csv.h"
@@ -355,9 +356,11 @@ static sqlite3 *open_db(const char *path, int *status)
 {
     sqlite3 *db = NULL;
     *status = EXIT_BADINPUT;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hwsweep query: %s: cannot open: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
-    } else if (sqlite3_busy_timeout(db, 10000) == SQLITE_OK && is_hwsweep_db(db, path)) {
+    char err[DB_ERR_MAX];
+    /* mode=ro: nothing is created next to the database, nothing written */
+    if (!(db = db_open_readonly(path, err, sizeof err))) {
+        fprintf(stderr, "hwsweep query: %s\n", err);
+    } else if (is_hwsweep_db(db, path)) {
         *status = EXIT_FAIL;
         if (prepare_reads(db, path) == 0)
             return db;

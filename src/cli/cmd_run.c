@@ -102,7 +102,11 @@ int cmd_run(int argc, char **argv)
         case 'c': o.constants_path = optarg; break;
         case 'm': o.model_path = optarg; break;
         case 's': o.system_path = optarg; break;
-        case 'o': o.outdir = so.outdir = optarg; break;
+        case 'o':
+            if (cli_outdir("run", optarg))
+                return EXIT_BADINPUT;
+            o.outdir = so.outdir = optarg;
+            break;
         case 'q': o.quiet = 1; so.quiet = true; break;
         case OPT_RESUME: so.resume = sweep_only = true; break;
         case OPT_DRY_RUN: so.dry_run = sweep_only = true; break;

@@ -41,7 +41,11 @@ int cmd_sw(int argc, char **argv)
         switch (c) {
         case 'm': o.model_path = optarg; break;
         case 's': o.system_path = optarg; break;
-        case 'o': o.outdir = optarg; break;
+        case 'o':
+            if (cli_outdir("sw", optarg))
+                return EXIT_BADINPUT;
+            o.outdir = optarg;
+            break;
         case 'q': o.quiet = 1; break;
         case 'j':
             if (cli_threads("sw", optarg, &o.threads))

@@ -33,3 +33,11 @@ void cli_command_line(int argc, char **argv, char *buf, unsigned len)
         strncat(buf, argv[i], len - strlen(buf) - 1);
     }
 }
+
+int cli_outdir(const char *cmd, const char *s)
+{
+    if (s && s[0])
+        return 0;
+    fprintf(stderr, "hwsweep %s: -o: the output folder name is empty\n", cmd);
+    return -1;
+}

@@ -39,3 +39,22 @@ void named_file_stem(const char *path, char *out, size_t len)
     memcpy(out, base, n);
     out[n] = '\0';
 }
+
+const char *named_path_name_problem(const char *name)
+{
+    if (!name || !name[0])
+        return "is empty";
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return "cannot be '.' or '..'";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p == '/' || *p == '\\')
+            return "cannot contain '/' or '\\'";
+        if (*p < 0x20 || *p == 0x7f)
+            return "cannot contain control characters";
+        if (*p == ' ')
+            return "cannot contain spaces";
+    }
+    if (name[0] == '-')
+        return "cannot start with '-'";
+    return NULL;
+}

@@ -18,4 +18,9 @@ long named_find(const void *table, size_t count, size_t stride, const char *name
  * folders and without .yaml / .yml (sweeps/big.yaml -> big). */
 void named_file_stem(const char *path, char *out, size_t len);
 
+/* Names that become file or folder names (a hardware's Name, a model's
+ * name): NULL when usable, else what is wrong ("cannot be '.' or '..'";
+ * also empty, separators, control characters, spaces, a leading '-'). */
+const char *named_path_name_problem(const char *name);
+
 #endif

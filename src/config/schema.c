@@ -66,8 +66,8 @@ static int check_range(const field_t *f, const node_t *v, const char *what, doub
         need = "must be in (0, 1]";
     else if ((f->flags & FF_INTEGER) && !(isfinite(x) && x == floor(x) && fabs(x) < 9007199254740992.0))
         need = "must be a whole number";
-    else if (isnan(x))
-        need = "must be a number";
+    else if (!isfinite(x))
+        need = "must be a finite number";
     if (!need)
         return 0;
     cfg_node_errorf(err, v, "%s.%s: %s %s", what, f->key, num, need);

@@ -10,6 +10,7 @@
 
 #include "engine/hw_engine.h"
 #include "engine/jobs.h"
+#include "engine/lock.h"
 #include "hw/hw_config.h"
 #include "store/finalize.h"
 #include "store/db.h"
@@ -30,39 +31,53 @@ int job_mkdirs(const char *path)
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* A new database is built beside the old one (NAME.db.partial) and renamed
+ * over it only when complete, under the writer lock: a kill at any moment
+ * leaves the old result or the new one. */
 static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pts, double t0)
 {
-    char dir[4096], db_path[4200], csv_path[4200], err[DB_ERR_MAX];
+    char dir[4096], db_path[4200], partial[4300], csv_path[4200], err[DB_ERR_MAX] = "";
+    int bad = 0;
     snprintf(dir, sizeof dir, "%s/%s", o->outdir, name);
     snprintf(db_path, sizeof db_path, "%s/%s.db", dir, name);
+    snprintf(partial, sizeof partial, "%s.partial", db_path);
     snprintf(csv_path, sizeof csv_path, "%s/%s.csv", dir, name);
     if (job_mkdirs(dir)) {
         fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
-        return EXIT_FAIL;
+        return EXIT_BADINPUT;
     }
-    /* hw replaces a hardware's whole content: an older database is started anew */
-    if (db_schema_outdated(db_path)) {
-        fprintf(stderr, "hwsweep: %s was written by another version of hwsweep: starting it anew\n", db_path);
-        db_remove(db_path);
-    }
-    sqlite3 *db = db_open(db_path, err, sizeof err);
-    if (!db) {
+    int lock = out_lock_take(db_path, &bad, err, sizeof err);
+    if (lock < 0) {
         fprintf(stderr, "hwsweep: %s\n", err);
-        return EXIT_FAIL;
+        return bad ? EXIT_BADINPUT : EXIT_FAIL;
     }
+    db_remove(partial);   /* what a killed run left (we hold the lock) */
+    sqlite3 *db = db_open(partial, err, sizeof err);
     run_input_t inputs[] = {{"hardware", o->hw_path}, {"constants", o->constants_path}};
     run_info_t run = {.kind = "hw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
                       .started_at = t0};
-    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || hw_store_replace(db, name, pts, err, sizeof err) ||
-             db_save_input(db, "hardware", o->hw_path, err, sizeof err) ||
-             db_save_input(db, "constants", o->constants_path, err, sizeof err) ||
+    int rc = !db || db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
+             hw_store_replace(db, name, pts, err, sizeof err) || db_save_inputs(db, inputs, 2, err, sizeof err) ||
              db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
-    /* the CSV is read back from what was committed: one writer of the summary */
-    if (rc == 0)
-        rc = store_write_hw_csv(db, name, csv_path, err, sizeof err);
     db_close(db);   /* an open transaction rolls back */
+    if (rc == 0) {
+        db_remove_journal(db_path);
+        if (rename(partial, db_path)) {
+            snprintf(err, sizeof err, "cannot rename %s.partial to it: %s", name, strerror(errno));
+            rc = -1;
+        }
+    }
+    /* the CSV is read back from what was committed: one writer of the summary */
+    if (rc == 0) {
+        db = db_open_readonly(db_path, err, sizeof err);
+        rc = !db || store_write_hw_csv(db, name, csv_path, err, sizeof err);
+        db_close(db);
+    }
+    if (rc)
+        db_remove(partial);
+    out_lock_release(lock);
     if (rc) {
-        fprintf(stderr, "hwsweep: %s: %s\n", db_path, err);
+        fprintf(stderr, "hwsweep: %s: %s\n", db_path, err[0] ? err : "cannot write");
         return EXIT_FAIL;
     }
     if (!o->quiet)

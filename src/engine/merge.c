@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/jobs.h"
+#include "engine/lock.h"
 #include "engine/merge.h"
 #include "store/db.h"
 #include "store/finalize.h"
@@ -100,6 +101,7 @@ static int copy_shard(sqlite3 *db, const char *path, char *err, size_t errlen)
         "INSERT INTO servers SELECT * FROM shard.servers;"
         "INSERT INTO systems SELECT * FROM shard.systems;"
         "INSERT INTO perf SELECT * FROM shard.perf;"
+        "INSERT OR IGNORE INTO inputs SELECT * FROM shard.inputs;"
         "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status, sweep, "
         "  fingerprint, shard) SELECT kind, command, inputs, tool_version, threads, started_at, ended_at, status, "
         "  sweep, fingerprint, shard FROM shard.runs ORDER BY run_id;";
@@ -165,6 +167,11 @@ int merge_run(const char *out, char *const *paths, int n, const char *command, i
         rc = EXIT_BADINPUT;
     char tmp[4200], err[DB_ERR_MAX], prefix[4200];
     snprintf(tmp, sizeof tmp, "%s.merging.%ld", out, (long)getpid());
+    int lock = -1, bad = 0;
+    if (rc == EXIT_OK && (lock = out_lock_take(out, &bad, err, sizeof err)) < 0) {
+        fprintf(stderr, "hwsweep merge: %s\n", err);
+        rc = bad ? EXIT_BADINPUT : EXIT_FAIL;
+    }
     if (rc == EXIT_OK) {
         unlink(tmp);
         if (build(tmp, s, n, command, err, sizeof err)) {
@@ -185,7 +192,7 @@ int merge_run(const char *out, char *const *paths, int n, const char *command, i
         size_t len = strlen(prefix);
         if (len > 3 && strcmp(prefix + len - 3, ".db") == 0)
             prefix[len - 3] = '\0';
-        sqlite3 *db = db_open(out, err, sizeof err);
+        sqlite3 *db = db_open_readonly(out, err, sizeof err);
         if (!db || store_write_hw_csvs(db, prefix, quiet, err, sizeof err)) {
             fprintf(stderr, "hwsweep merge: %s\n", err);
             rc = EXIT_FAIL;
@@ -194,6 +201,7 @@ int merge_run(const char *out, char *const *paths, int n, const char *command, i
         if (rc == EXIT_OK && !quiet)
             printf("merged %d shards of sweep '%s' into %s\n", n, s[0].sweep, out);
     }
+    out_lock_release(lock);
     free(s);
     return rc;
 }

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/lock.h"
 #include "hw/hw_config.h"
 #include "perf/report.h"
 #include "perf/sw_config.h"
@@ -119,6 +121,46 @@ static int write_model_csv(const char *path, const system_result_t *res, size_t 
     return EXIT_OK;
 }
 
+/* "hwsweep: models in DIR: a, b, c" after a file that does not exist. */
+static void list_yaml_files(const char *path, const char *what)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]->d_name);
+        if (len > 5 && strcmp(names[i]->d_name + len - 5, ".yaml") == 0)
+            fprintf(stderr, "%s%.*s", shown++ ? ", " : "hwsweep: available: ", (int)len - 5, names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+    if (shown)
+        fprintf(stderr, " (%s in %s)\n", what, dir);
+}
+
+/* A model named like its hardware would write its report over NAME.csv. */
+static void model_name_error(const char *model_path, const char *hw_name)
+{
+    cfg_err_t err;
+    cfg_doc_t *doc = cfg_load_file(model_path, &err);
+    const node_t *m = doc ? cfg_get(cfg_doc_root(doc), "Model") : NULL;
+    const node_t *at = m ? cfg_get(m, "name") : NULL;
+    if (at)
+        cfg_node_errorf(&err, at, "Model.name: '%s' is also the hardware's Name: the model report would "
+                        "overwrite %s.csv; rename the model", hw_name, hw_name);
+    else
+        snprintf(err.msg, sizeof err.msg, "%s: the model is named like the hardware '%s'", model_path, hw_name);
+    fprintf(stderr, "%s\n", err.msg);
+    cfg_doc_free(doc);
+}
+
 typedef struct {
     model_cfg_t model;
     system_cfg_t *cfgs;
@@ -136,9 +178,22 @@ static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, si
     named_file_stem(in->sys_path, in->sys_name, sizeof in->sys_name);
     if (announce && !o->system_path && !o->quiet)
         printf("system configuration: %s\n", in->sys_path);
-    if (sw_model_load(o->model_path, &in->model, &err) ||
-        sw_system_load(in->sys_path, &in->cfgs, &in->n_cfgs, &err)) {
+    if (sw_model_load(o->model_path, &in->model, &err)) {
         fprintf(stderr, "%s\n", err.msg);
+        if (access(o->model_path, F_OK) != 0)
+            list_yaml_files(o->model_path, "models");
+        return EXIT_BADINPUT;
+    }
+    if (sw_system_load(in->sys_path, &in->cfgs, &in->n_cfgs, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        if (access(in->sys_path, F_OK) != 0)
+            list_yaml_files(in->sys_path, "system files");
+        return EXIT_BADINPUT;
+    }
+    if (o->hw_name && strcmp(in->model.name, o->hw_name) == 0) {
+        model_name_error(o->model_path, o->hw_name);
+        free(in->cfgs);
+        in->cfgs = NULL;
         return EXIT_BADINPUT;
     }
     return EXIT_OK;
@@ -154,15 +209,36 @@ int job_sw_check(const job_opts_t *o)
     return rc;
 }
 
+/* "hwsweep: explored hardware in OUTDIR: a, b" (folders NAME holding NAME.db). */
+static void list_explored(const char *outdir)
+{
+    struct dirent **names = NULL;
+    int n = scandir(outdir, &names, NULL, alphasort), shown = 0;
+    for (int i = 0; i < n; i++) {
+        char db[8300];
+        snprintf(db, sizeof db, "%s/%s/%s.db", outdir, names[i]->d_name, names[i]->d_name);
+        if (names[i]->d_name[0] != '.' && access(db, R_OK) == 0)
+            fprintf(stderr, "%s%s", shown++ ? ", " : "hwsweep: explored hardware: ", names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+    fprintf(stderr, shown ? "\n" : "hwsweep: no hardware explored in %s yet\n", outdir);
+}
+
 static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t len)
 {
     int rc = read_model_system(o, in, buf, len, 1);
     if (rc)
         return rc;
     snprintf(in->db_path, sizeof in->db_path, "%s/%s/%s.db", o->outdir, o->hw_name, o->hw_name);
-    if (access(in->db_path, R_OK) != 0) {
-        fprintf(stderr, "hwsweep: %s not found: explore the hardware first (hwsweep hw, or make %s.hw)\n",
-                in->db_path, o->hw_name);
+    const char *why = named_path_name_problem(o->hw_name);
+    if (why || access(in->db_path, R_OK) != 0) {
+        if (why)
+            fprintf(stderr, "hwsweep sw: hardware name '%s' %s\n", o->hw_name, why);
+        else
+            fprintf(stderr, "hwsweep: %s not found: explore the hardware first (hwsweep hw, or make %s.hw)\n",
+                    in->db_path, o->hw_name);
+        list_explored(o->outdir);
         free(in->cfgs);
         return EXIT_BADINPUT;
     }
@@ -178,7 +254,8 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
     run_info_t run = {.kind = "sw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
                       .started_at = t0};
     int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
-             db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
+             db_save_inputs(db, inputs, 2, err, sizeof err) || db_record_run(db, &run, err, sizeof err) ||
+             db_exec(db, "COMMIT", err, sizeof err);
     if (rc) {
         fprintf(stderr, "hwsweep: %s: %s\n", in->db_path, err);
         db_exec(db, "ROLLBACK", err, sizeof err);
@@ -193,16 +270,19 @@ int job_sw(const job_opts_t *o)
     char buf[4096], err[DB_ERR_MAX];
     sw_inputs_t in;
     memset(&in, 0, sizeof in);
-    int rc = load_inputs(o, &in, buf, sizeof buf);
+    int rc = load_inputs(o, &in, buf, sizeof buf), bad = 0;
     if (rc)
         return rc;
-    sqlite3 *db = db_open(in.db_path, err, sizeof err);
+    /* one writer per database: hw renames a new one into place */
+    int lock = out_lock_take(in.db_path, &bad, err, sizeof err);
+    sqlite3 *db = lock < 0 ? NULL : db_open(in.db_path, err, sizeof err);
     hw_constants_t hc;
     hw_points_t pts = {0};
     if (!db) {
         fprintf(stderr, "hwsweep: %s\n", err);
         free(in.cfgs);
-        return EXIT_FAIL;
+        out_lock_release(lock);
+        return bad ? EXIT_BADINPUT : EXIT_FAIL;
     }
     rc = load_constants(db, &hc);
     if (rc == 0 && hw_store_load_valid(db, &pts, err, sizeof err)) {
@@ -236,5 +316,6 @@ int job_sw(const job_opts_t *o)
     hw_points_free(&pts);
     free(in.cfgs);
     db_close(db);
+    out_lock_release(lock);
     return rc;
 }

@@ -12,19 +12,18 @@
  * transaction; a resumed run skips the servers already stored.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine/hw_engine.h"
 #include "engine/jobs.h"
+#include "engine/lock.h"
 #include "engine/progress.h"
 #include "engine/sweep.h"
 #include "engine/sweep_config.h"
@@ -99,8 +98,9 @@ typedef struct {
     hs_table_t hs;
     hs_entry_t *hs_keys;
     sqlite3 *db;
-    char db_path[4096];
-    int lock_fd;                 /* flock on the database: one writer at a time */
+    char db_path[4200];          /* the run's database: NAME.db.partial until finished */
+    char final_path[4096];       /* NAME.db (or the shard's), replaced only when complete */
+    int lock_fd;                 /* the writer lock (NAME.db.lock) */
     long long run_id;
 } sweep_ctx_t;
 
@@ -544,44 +544,32 @@ static int run_points(sweep_ctx_t *c)
 
 /* ---- database: fresh start or resume ------------------------------------- */
 
-/* The sha256 the first run recorded for path in its inputs JSON, or "". */
-static void recorded_sha(const char *json, const char *path, char out[65])
-{
-    char needle[1200];
-    out[0] = '\0';
-    snprintf(needle, sizeof needle, "\"path\": \"%s\", \"sha256\": \"", path);
-    const char *p = strstr(json, needle);
-    if (p && strlen(p + strlen(needle)) >= 64) {
-        memcpy(out, p + strlen(needle), 64);
-        out[64] = '\0';
-    }
-}
-
-static int check_resume(sweep_ctx_t *c, char *shard)
+/* The run recorded in db (shown as path) is this sweep's, shard and inputs
+ * unchanged: EXIT_OK, else the refusal is printed. */
+static int check_resume(const sweep_ctx_t *c, sqlite3 *db, const char *path, const char *shard)
 {
     sqlite3_stmt *st = NULL;
     int rc = EXIT_BADINPUT;
-    if (sqlite3_prepare_v2(c->db, "SELECT sweep, fingerprint, shard, inputs FROM runs WHERE kind = 'run' "
-                                  "ORDER BY run_id LIMIT 1", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(db, "SELECT sweep, fingerprint, shard FROM runs WHERE kind = 'run' "
+                               "ORDER BY run_id LIMIT 1", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
         fprintf(stderr, "hwsweep: %s: not a database of this sweep (no sweep run recorded); run without "
-                "--resume to start over\n", c->db_path);
+                "--resume to start over\n", path);
         sqlite3_finalize(st);
         return rc;
     }
     const char *sweep = (const char *)sqlite3_column_text(st, 0);
     const char *fp = (const char *)sqlite3_column_text(st, 1);
     const char *sh = (const char *)sqlite3_column_text(st, 2);
-    const char *json = (const char *)sqlite3_column_text(st, 3);
     if (!sweep || strcmp(sweep, c->sw.name) || !sh || strcmp(sh, shard)) {
-        fprintf(stderr, "hwsweep: %s belongs to sweep '%s' shard %s, not '%s' shard %s\n", c->db_path,
+        fprintf(stderr, "hwsweep: %s belongs to sweep '%s' shard %s, not '%s' shard %s\n", path,
                 sweep ? sweep : "?", sh ? sh : "?", c->sw.name, shard);
     } else if (fp && strcmp(fp, c->sw.fingerprint) == 0) {
         rc = EXIT_OK;
     } else {
         for (size_t i = 0; i < c->sw.n_inputs; i++) {
             char old[65];
-            recorded_sha(json ? json : "", c->sw.inputs[i].path, old);
+            db_run_input_sha(db, c->sw.inputs[i].path, old);
             if (strcmp(old, c->sw.inputs[i].sha256) != 0) {
                 fprintf(stderr, "hwsweep: cannot resume: %s %s %s since the interrupted run; run without "
                         "--resume to start over\n", c->sw.inputs[i].role, c->sw.inputs[i].path,
@@ -614,37 +602,62 @@ static int load_done(sweep_ctx_t *c)
     return 0;
 }
 
-static int open_db(sweep_ctx_t *c, char *shard)
+/* --resume without a partial database: a finished one of the same sweep
+ * and inputs is complete already (EXIT_COMPLETE), a different one refused. */
+#define EXIT_COMPLETE (-1)
+static int resume_finished(const sweep_ctx_t *c, const char *shard)
 {
-    char dir[4096], err[DB_ERR_MAX];
-    snprintf(dir, sizeof dir, "%s/sweeps", c->o->outdir);
-    if (job_mkdirs(dir)) {
-        fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
-        return EXIT_FAIL;
-    }
-    sweep_db_path(c->o->outdir, c->sw.name, c->o->shard_i, c->o->shard_n, c->db_path, sizeof c->db_path);
-    bool exists = access(c->db_path, F_OK) == 0;
-    if (c->o->resume && !exists && !c->o->quiet)
-        fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", c->db_path);
-    if (!c->o->resume && exists)
-        db_remove(c->db_path);
-    c->db = db_open(c->db_path, err, sizeof err);
-    if (!c->db) {
+    char err[DB_ERR_MAX];
+    sqlite3 *db = db_open_readonly(c->final_path, err, sizeof err);
+    if (!db) {
         fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
-    c->lock_fd = open(c->db_path, O_RDONLY);
-    if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "hwsweep: another hwsweep is writing %s\n", c->db_path);
+    int rc = check_resume(c, db, c->final_path, shard);
+    db_close(db);
+    if (rc == EXIT_OK) {
+        if (!c->o->quiet)
+            fprintf(stderr, "hwsweep: %s is complete: nothing to resume\n", c->final_path);
+        return EXIT_COMPLETE;
+    }
+    return rc;
+}
+
+/* The writer lock first; then the partial database NAME.db.partial, fresh
+ * or resumed.  The finished NAME.db is not touched until the new one is
+ * complete (see finish). */
+static int open_db(sweep_ctx_t *c, char *shard)
+{
+    char dir[4096], err[DB_ERR_MAX];
+    int bad = 0;
+    snprintf(dir, sizeof dir, "%s/sweeps", c->o->outdir);
+    if (job_mkdirs(dir)) {
+        fprintf(stderr, "hwsweep: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_BADINPUT;
+    }
+    sweep_db_path(c->o->outdir, c->sw.name, c->o->shard_i, c->o->shard_n, c->final_path, sizeof c->final_path);
+    snprintf(c->db_path, sizeof c->db_path, "%s.partial", c->final_path);
+    c->lock_fd = out_lock_take(c->final_path, &bad, err, sizeof err);
+    if (c->lock_fd < 0) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return bad ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    bool partial = access(c->db_path, F_OK) == 0, finished = access(c->final_path, F_OK) == 0;
+    bool resume = c->o->resume && partial;
+    if (c->o->resume && !partial && finished)
+        return resume_finished(c, shard);
+    if (c->o->resume && !partial && !c->o->quiet)
+        fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", c->db_path);
+    if (!resume)
+        db_remove(c->db_path);   /* a stale partial run of a plain rerun (we hold the lock) */
+    c->db = db_open(c->db_path, err, sizeof err);
+    if (!c->db || db_use_wal(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
-    /* the ranking indexes are built once at the end (see finish) */
-    if (views_drop_indexes(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err)) {
-        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
-        return EXIT_FAIL;
-    }
-    if (c->o->resume && exists) {
-        int rc = check_resume(c, shard);
+    /* the views' indexes exist from the start: live queries stay fast */
+    if (resume) {
+        int rc = check_resume(c, c->db, c->db_path, shard);
         /* runs that never finished were killed: we hold the lock now */
         if (rc == EXIT_OK && db_exec(c->db, "UPDATE runs SET status = 'killed' WHERE status = 'running'", err,
                                      sizeof err))
@@ -654,21 +667,49 @@ static int open_db(sweep_ctx_t *c, char *shard)
     return EXIT_OK;
 }
 
+/* A finished run: rollback-journal mode, then renamed over NAME.db in one
+ * step (readers of the old file keep it until they close it). */
+static int publish(sweep_ctx_t *c, char *err, size_t errlen)
+{
+    if (db_finish_journal(c->db, err, errlen))
+        return -1;
+    db_close(c->db);
+    c->db = NULL;
+    db_remove_journal(c->final_path);
+    if (rename(c->db_path, c->final_path)) {
+        snprintf(err, errlen, "cannot rename it to NAME.db: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int finish(sweep_ctx_t *c, int rc)
 {
-    char err[DB_ERR_MAX], prefix[4200];
-    if (rc == EXIT_OK && c->o->shard_n == 1) {
-        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
-        if (db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
-            views_create(c->db, err, sizeof err) || db_exec(c->db, "COMMIT", err, sizeof err) ||
-            store_write_hw_csvs(c->db, prefix, c->o->quiet, err, sizeof err)) {
-            fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
-            rc = EXIT_FAIL;
-        }
+    char err[DB_ERR_MAX] = "", prefix[4200];
+    if (rc == EXIT_OK && c->o->shard_n == 1 &&
+        (db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
+         views_create(c->db, err, sizeof err) || db_exec(c->db, "COMMIT", err, sizeof err))) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        rc = EXIT_FAIL;
     }
     const char *status = rc == EXIT_OK ? "done" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed";
-    if (c->run_id > 0 && db_run_finish(c->db, c->run_id, status, err, sizeof err))
+    if (c->run_id > 0 && db_run_finish(c->db, c->run_id, status, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s\n", err);
+        rc = rc == EXIT_OK ? EXIT_FAIL : rc;
+    }
+    if (rc == EXIT_OK && publish(c, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        rc = EXIT_FAIL;
+    }
+    if (rc == EXIT_OK && c->o->shard_n == 1) {
+        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
+        sqlite3 *db = db_open_readonly(c->final_path, err, sizeof err);
+        if (!db || store_write_hw_csvs(db, prefix, c->o->quiet, err, sizeof err)) {
+            fprintf(stderr, "hwsweep: %s: %s\n", c->final_path, err);
+            rc = EXIT_FAIL;
+        }
+        db_close(db);
+    }
     if (rc == EXIT_INTERRUPTED) {
         fprintf(stderr, "hwsweep: interrupted; every finished chunk is saved in %s\n"
                 "resume with: hwsweep run --resume", c->db_path);
@@ -678,7 +719,7 @@ static int finish(sweep_ctx_t *c, int rc)
             fprintf(stderr, " --shard %d/%d", c->o->shard_i, c->o->shard_n);
         fprintf(stderr, " %s\n", c->sw.path);
     } else if (rc == EXIT_OK && !c->o->quiet) {
-        printf("wrote %s\n", c->db_path);
+        printf("wrote %s\n", c->final_path);
     }
     return rc;
 }
@@ -695,8 +736,7 @@ static void ctx_free(sweep_ctx_t *c)
     free(c->hs_keys);
     if (c->db)
         db_close(c->db);
-    if (c->lock_fd > 0)
-        close(c->lock_fd);
+    out_lock_release(c->lock_fd);
     sweep_free(&c->sw);
 }
 
@@ -711,7 +751,8 @@ static int start_run(sweep_ctx_t *c, const char *shard, double t0)
     run_info_t run = {.kind = "run", .command = c->o->command, .threads = c->o->threads, .inputs = in,
                       .n_inputs = c->sw.n_inputs, .started_at = t0, .sweep = c->sw.name,
                       .fingerprint = c->sw.fingerprint, .shard = shard};
-    c->run_id = db_run_start(c->db, &run, err, sizeof err);
+    c->run_id = db_save_inputs(c->db, in, c->sw.n_inputs, err, sizeof err) ? -1
+                                                                             : db_run_start(c->db, &run, err, sizeof err);
     free(in);
     if (c->run_id < 0) {
         fprintf(stderr, "hwsweep: %s\n", err);
@@ -767,6 +808,7 @@ int sweep_run(const sweep_opts_t *o)
     sweep_ctx_t c;
     memset(&c, 0, sizeof c);
     c.o = o;
+    c.lock_fd = -1;
     cfg_err_t cerr;
     if (sweep_load(o->sweep_path, &c.sw, &cerr)) {
         fprintf(stderr, "%s\n", cerr.msg);
@@ -775,6 +817,10 @@ int sweep_run(const sweep_opts_t *o)
     char shard[32];
     snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
     int rc = o->dry_run ? EXIT_OK : open_db(&c, shard);
+    if (rc == EXIT_COMPLETE) {
+        ctx_free(&c);
+        return EXIT_OK;
+    }
     if (rc == EXIT_OK && !o->dry_run)
         rc = start_run(&c, shard, t0);
     if (rc == EXIT_OK)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/schema.h"
+#include "config/named.h"
 #include "hw/hw_config.h"
 
 #define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
@@ -311,6 +312,11 @@ int hw_config_bind(cfg_doc_t *doc, const node_t *root, hw_config_t *out, cfg_err
         }
     }
     const node_t *name = cfg_get(root, "Name");
+    const char *why = name && name->kind == NODE_SCALAR ? named_path_name_problem(name->scalar) : NULL;
+    if (why) {
+        cfg_node_errorf(err, name, "Name: '%s' %s (it names the output folder)", name->scalar, why);
+        return -1;
+    }
     if (!name || name->kind != NODE_SCALAR || !name->scalar[0] || strlen(name->scalar) >= HW_NAME_MAX ||
         strpbrk(name->scalar, "/\\ \t")) {
         cfg_node_errorf(err, name ? name : root, "Name: required, a short name without '/' or spaces "

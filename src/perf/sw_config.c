@@ -2,11 +2,13 @@
  * sw_config.c -- schemas of the model and system YAML with the reference's
  * defaults (see sw_config.h).
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/named.h"
 #include "config/schema.h"
 #include "perf/allreduce.h"
 #include "perf/sw_config.h"
@@ -43,6 +45,40 @@ static const field_t model_fields[] = {
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 
+/* The activations a model may name; gated ones stack FC1 twice (model.c
+ * reads 'glu' in the name). */
+typedef struct {
+    const char *name;
+    int gated;
+} activation_t;
+static const activation_t activations[] = {
+    {"gelu", 0}, {"gelu_new", 0}, {"relu", 0}, {"silu", 0}, {"swish", 0},
+    {"swiglu", 1}, {"geglu", 1}, {"reglu", 1},
+};
+
+/* What the schema cannot say alone: values that make sense together. */
+static int model_check(const node_t *m, const model_cfg_t *c, cfg_err_t *err)
+{
+    char why[256];
+    if (named_find(activations, NCOLS(activations), sizeof activations[0], c->act, "activation", why,
+                   sizeof why) < 0) {
+        cfg_node_errorf(err, cfg_get(m, "act"), "Model.act: %s", why);
+        return -1;
+    }
+    if (c->d_head == 0 && fmod(c->d, c->num_heads) != 0) {
+        cfg_node_errorf(err, cfg_get(m, "num_heads"), "Model.num_heads: %.17g does not divide d = %.17g "
+                        "(or give d_head)", c->num_heads, c->d);
+        return -1;
+    }
+    if (c->heads_per_kv_cache > c->num_heads) {
+        const node_t *at = cfg_get(m, "heads_per_kv_cache");
+        cfg_node_errorf(err, at ? at : m, "Model.heads_per_kv_cache: %.17g is above num_heads = %.17g",
+                        c->heads_per_kv_cache, c->num_heads);
+        return -1;
+    }
+    return 0;
+}
+
 int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -54,13 +90,18 @@ int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
     }
     if (schema_bind(&model_schema, m, out, err))
         return -1;
+    const char *why = named_path_name_problem(out->name);
+    if (why) {
+        cfg_node_errorf(err, cfg_get(m, "name"), "Model.name: '%s' %s (it names the model's CSV)", out->name, why);
+        return -1;
+    }
     if (strpbrk(out->name, "/\\ \t") || !out->name[0]) {
         cfg_node_errorf(err, cfg_get(m, "name"), "Model.name: a short name without '/' or spaces (it names the CSV)");
         return -1;
     }
     if (out->act[0] == '\0')
         snprintf(out->act, sizeof out->act, "gelu");
-    return 0;
+    return model_check(m, out, err);
 }
 
 int sw_model_load(const char *path, model_cfg_t *out, cfg_err_t *err)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -52,7 +53,9 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(db, 10000);
-    if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
+    /* a rollback journal: a finished database is one file that read-only
+     * users can open; long runs switch to WAL with db_use_wal */
+    if (db_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
         db_schema_create(db, err, errlen)) {
         sqlite3_close(db);
         return NULL;
@@ -78,20 +81,36 @@ void db_remove_journal(const char *path)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
+    snprintf(side, sizeof side, "%s-journal", path);
+    unlink(side);
 }
 
-static void inputs_json(const run_info_t *run, char *buf, size_t len)
+/* runs.inputs: a JSON array of {role, path, sha256}, built by SQLite's JSON
+ * functions (any path text is escaped correctly).  malloc'd; NULL on failure. */
+static char *inputs_json(sqlite3 *db, const run_info_t *run)
 {
-    size_t used = 0;
-    used += (size_t)snprintf(buf, len, "[");
-    for (size_t i = 0; i < run->n_inputs && used < len; i++) {
+    sqlite3_stmt *st = NULL;
+    char *json = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT json_insert(?1, '$[#]', json_object('role', ?2, 'path', ?3, 'sha256', ?4))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    json = strdup("[]");
+    for (size_t i = 0; json && i < run->n_inputs; i++) {
         char hex[65] = "unreadable";
         sha256_file_hex(run->inputs[i].path, hex);
-        used += (size_t)snprintf(buf + used, len - used, "%s{\"role\": \"%s\", \"path\": \"%s\", \"sha256\": \"%s\"}",
-                                 i ? ", " : "", run->inputs[i].role, run->inputs[i].path, hex);
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, run->inputs[i].role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, run->inputs[i].path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, hex, -1, SQLITE_STATIC);
+        char *next = NULL;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            next = strdup((const char *)sqlite3_column_text(st, 0));
+        free(json);
+        json = next;
     }
-    if (used < len)
-        snprintf(buf + used, len - used, "]");
+    sqlite3_finalize(st);
+    return json;
 }
 
 static long long insert_run(sqlite3 *db, const run_info_t *run, const char *status, char *err, size_t errlen)
@@ -101,12 +120,11 @@ static long long insert_run(sqlite3 *db, const run_info_t *run, const char *stat
         "fingerprint, shard) VALUES(?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'), "
         "CASE WHEN ?8 = 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ?7, 'unixepoch') END, ?8, ?9, "
         "?10, ?11)";
-    char *inputs = malloc(65536);
+    char *inputs = inputs_json(db, run);
     if (!inputs) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "sqlite: recording the run's inputs: %s", sqlite3_errmsg(db));
         return -1;
     }
-    inputs_json(run, inputs, 65536);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -227,4 +245,109 @@ char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, 
     }
     sqlite3_finalize(st);
     return out;
+}
+
+int db_save_inputs(sqlite3 *db, const run_input_t *in, size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (db_save_input(db, in[i].role, in[i].path, err, errlen))
+            return -1;
+    return 0;
+}
+
+int db_use_wal(sqlite3 *db, char *err, size_t errlen)
+{
+    return db_exec(db, "PRAGMA journal_mode=WAL", err, errlen);
+}
+
+int db_finish_journal(sqlite3 *db, char *err, size_t errlen)
+{
+    /* leaving WAL needs the only connection: a reader may hold it briefly */
+    for (int tries = 0;; tries++) {
+        sqlite3_stmt *st = NULL;
+        const char *mode = NULL;
+        if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=DELETE", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            mode = (const char *)sqlite3_column_text(st, 0);
+        int done = mode && strcmp(mode, "delete") == 0;
+        sqlite3_finalize(st);
+        if (done)
+            return 0;
+        if (tries == 100) {
+            snprintf(err, errlen, "sqlite: cannot leave WAL mode (a reader holds the database): %s",
+                     sqlite3_errmsg(db));
+            return -1;
+        }
+        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+}
+
+/* path as a file: URI (RFC 3986 percent-encoding of what SQLite would
+ * read as query or fragment, and of '%' itself). */
+static void uri_of(const char *path, const char *query, char *buf, size_t len)
+{
+    size_t k = (size_t)snprintf(buf, len, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < len; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f)
+            k += (size_t)snprintf(buf + k, len - k, "%%%02X", *p);
+        else
+            buf[k++] = (char)*p;
+    }
+    buf[k < len ? k : len - 1] = '\0';
+    snprintf(buf + strlen(buf), len - strlen(buf), "?%s", query);
+}
+
+sqlite3 *db_open_readonly(const char *path, char *err, size_t errlen)
+{
+    char uri[8400];
+    sqlite3 *db = NULL;
+    uri_of(path, "mode=ro", uri, sizeof uri);
+    if (access(path, F_OK) != 0) {
+        snprintf(err, errlen, "%s: no such database", path);
+        return NULL;
+    }
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    return db;
+}
+
+int db_run_input_sha(sqlite3 *db, const char *path, char out[65])
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(db,
+        "SELECT json_extract(j.value, '$.sha256') FROM runs, json_each(runs.inputs) AS j "
+        "WHERE runs.run_id = (SELECT min(run_id) FROM runs WHERE kind = 'run') "
+        "AND json_valid(runs.inputs) AND json_extract(j.value, '$.path') = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 64)
+            memcpy(out, sqlite3_column_text(st, 0), 65);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+int db_inputs_each(sqlite3 *db, db_input_fn fn, void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT role, path, sha256, content FROM inputs ORDER BY rowid", -1, &st, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v[3];
+        for (int k = 0; k < 3; k++)
+            v[k] = sqlite3_column_text(st, k) ? (const char *)sqlite3_column_text(st, k) : "";
+        const char *content = (const char *)sqlite3_column_blob(st, 3);
+        rc = fn(ctx, v[0], v[1], v[2], content ? content : "", (size_t)sqlite3_column_bytes(st, 3));
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

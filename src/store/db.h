@@ -27,7 +27,8 @@ typedef struct {
     const char *shard;
 } run_info_t;
 
-/* Open (creating) the database and its schema.  NULL + err on failure. */
+/* Open (creating) the database and its schema, rollback-journal mode.
+ * NULL + err on failure. */
 sqlite3 *db_open(const char *path, char *err, size_t errlen);
 void db_close(sqlite3 *db);
 /* Delete a database file with its -wal and -shm companions; the second
@@ -48,5 +49,25 @@ long long db_query_int(sqlite3 *db, const char *sql, long long dflt);
 int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen);
 /* The saved text of role (NUL-terminated, free() it) and its path, or NULL. */
 char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, size_t path_len);
+
+/* Every input file of a run, as text with its SHA-256 (inputs table;
+ * replaces the rows of the same role and path). */
+int db_save_inputs(sqlite3 *db, const run_input_t *in, size_t n, char *err, size_t errlen);
+/* Calls fn for every stored input file in storing order; stops at fn's
+ * first non-zero return, which is returned. */
+typedef int (*db_input_fn)(void *ctx, const char *role, const char *path, const char *sha256, const char *content,
+                           size_t len);
+int db_inputs_each(sqlite3 *db, db_input_fn fn, void *ctx, char *err, size_t errlen);
+/* The SHA-256 the first sweep run recorded in runs.inputs for path ("" when
+ * it read no such file). */
+int db_run_input_sha(sqlite3 *db, const char *path, char out[65]);
+/* Write-ahead log for a long run (readers see committed chunks while it
+ * writes); db_finish_journal returns to a rollback journal so the finished
+ * database is a single file readable without write access. */
+int db_use_wal(sqlite3 *db, char *err, size_t errlen);
+int db_finish_journal(sqlite3 *db, char *err, size_t errlen);
+/* An existing database opened read-only (URI mode=ro): creates no file and
+ * never writes.  NULL + err on failure. */
+sqlite3 *db_open_readonly(const char *path, char *err, size_t errlen);
 
 #endif

@@ -136,7 +136,7 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, "sqlite: creating hardware tables: %s", msg ? msg : "?");
+        snprintf(err, errlen, "sqlite: creating hardware tables: %s", msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
     free(sql);
     return rc == SQLITE_OK ? 0 : -1;
@@ -234,7 +234,7 @@ int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, 
                               "DELETE FROM packages; DELETE FROM chips;";
     char *msg = NULL;
     if (sqlite3_exec(db, wipe, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(err, errlen, "sqlite: %s", msg ? msg : "?");
+        snprintf(err, errlen, "sqlite: %s", msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }

@@ -9,7 +9,7 @@
 #include "store/schema_sql.h"
 #include "store/views.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3   /* 3: inputs keyed by (role, path) */
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
@@ -17,11 +17,12 @@ static int create_runs(sqlite3 *db, char *err, size_t errlen)
         "CREATE TABLE IF NOT EXISTS runs(run_id INTEGER PRIMARY KEY, kind TEXT, command TEXT, "
         "inputs TEXT, tool_version TEXT, threads INTEGER, started_at TEXT, ended_at TEXT, status TEXT, "
         "sweep TEXT, fingerprint TEXT, shard TEXT);\n"
-        "CREATE TABLE IF NOT EXISTS inputs(role TEXT PRIMARY KEY, path TEXT, sha256 TEXT, content TEXT)";
+        "CREATE TABLE IF NOT EXISTS inputs(role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT, content TEXT, "
+        "PRIMARY KEY(role, path))";
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, "sqlite: creating runs: %s", msg ? msg : "?");
+        snprintf(err, errlen, "sqlite: creating runs: %s", msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
     return rc == SQLITE_OK ? 0 : -1;
 }
@@ -50,5 +51,9 @@ int db_schema_create(sqlite3 *db, char *err, size_t errlen)
         return -1;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
-    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    /* every failure leaves a message (a full disk fails here first) */
+    snprintf(err, errlen, "sqlite: creating the schema: %s", sqlite3_errmsg(db));
+    return -1;
 }

@@ -142,7 +142,7 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, "sqlite: creating software tables: %s", msg ? msg : "?");
+        snprintf(err, errlen, "sqlite: creating software tables: %s", msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
     free(sql);
     return rc == SQLITE_OK ? 0 : -1;
