@@ -81,19 +81,33 @@ bench: bin/hwsweep $(BENCH_BIN)
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
 
-$(HW_CONFIGS:%=%.hw): %.hw: bin/hwsweep
-	bin/hwsweep hw -o $(OUTDIR) -j $(JOBS) inputs/hardware/config/$*.yaml
+# NAME.hw is the database OUTDIR/NAME/NAME.db: explored again only when the
+# hardware file or the constants change (not when bin/hwsweep is rebuilt), so
+# NAME.sw.MODEL never wipes the models evaluated before it.
+CONSTANTS := inputs/hardware/constant/7nm_default.yaml
+define HW_RULE
+$(1).hw: $(OUTDIR)/$(1)/$(1).db
+$(OUTDIR)/$(1)/$(1).db: inputs/hardware/config/$(1).yaml $(CONSTANTS) | bin/hwsweep
+	bin/hwsweep hw -o $(OUTDIR) -j $(JOBS) inputs/hardware/config/$(1).yaml
+endef
+$(foreach h,$(HW_CONFIGS),$(eval $(call HW_RULE,$(h))))
+.PRECIOUS: $(HW_CONFIGS:%=$(OUTDIR)/%/%.db)
 
 # NAME.sw.MODEL: the system file inputs/software/system/NAME.yaml when it exists.
-%.sw: bin/hwsweep
-	@$(MAKE) --no-print-directory $*.hw
+$(HW_CONFIGS:%=%.sw): %.sw: %.hw
 	@for m in $(MODELS); do bin/hwsweep sw -o $(OUTDIR) -j $(JOBS) -m inputs/software/model/$$m.yaml $* || exit $$?; done
 
 define SW_RULE
-$(1).sw.%: bin/hwsweep $(1).hw
-	bin/hwsweep sw -o $$(OUTDIR) -j $$(JOBS) -m inputs/software/model/$$*.yaml $(1)
+.PHONY: $(1).sw.$(2)
+$(1).sw.$(2): $(1).hw
+	bin/hwsweep sw -o $$(OUTDIR) -j $$(JOBS) -m inputs/software/model/$(2).yaml $(1)
 endef
-$(foreach h,$(HW_CONFIGS),$(eval $(call SW_RULE,$(h))))
+$(foreach h,$(HW_CONFIGS),$(foreach m,$(MODELS),$(eval $(call SW_RULE,$(h),$(m)))))
+
+# Any other name: say which exist, touch nothing.
+.DEFAULT:
+	@echo "make: no target '$@'.  Hardware (NAME.hw, NAME.sw, NAME.sw.MODEL, NAME.clean): $(HW_CONFIGS);" \
+	      "models: $(MODELS); sweeps (sweep.NAME): $(SWEEPS)" >&2; exit 2
 
 $(SWEEPS:%=sweep.%): sweep.%: bin/hwsweep
 	bin/hwsweep run -o $(OUTDIR) -j $(JOBS) sweeps/$*.yaml

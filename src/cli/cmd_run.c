@@ -18,7 +18,7 @@
 static void run_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [-q] SWEEP.yaml\n"
+            "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [--yes] [-q] SWEEP.yaml\n"
             "       hwsweep run [-c CONSTANTS.yaml] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] HW.yaml\n\n"
             "With a sweep file (top-level keys hardware, constants, models, systems, overrides):\n"
             "evaluate every hardware point and every system point of the sweep into\n"
@@ -28,7 +28,9 @@ static void run_usage(FILE *f)
             "                        when an input file changed)\n"
             "  --shard I/N           evaluate shard I of N (1 <= I <= N) into\n"
             "                        OUTDIR/sweeps/NAME.shard-I-of-N.db; see `hwsweep merge`\n"
-            "  --dry-run             evaluate every point but store nothing: counts and timings\n\n"
+            "  --dry-run             evaluate every point but store nothing: counts and timings\n"
+            "  --max-memory MIB      refuse a sweep whose expansion needs more memory (default %d)\n"
+            "  --yes                 run it anyway\n\n"
             "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
             "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
             "  -m, --model FILE      model YAML\n"
@@ -38,7 +40,8 @@ static void run_usage(FILE *f)
             "  -q, --quiet           no progress or summary\n"
             "  -h, --help            this help\n\n"
             "Exit status: 0 done, 2 bad input (nothing written), 1 other failure,\n"
-            "130 interrupted by Ctrl-C or SIGTERM (finished chunks are saved; use --resume).\n");
+            "130 interrupted by Ctrl-C or SIGTERM (finished chunks are saved; use --resume).\n",
+            SWEEP_DEFAULT_MAX_MEMORY_MIB);
 }
 
 static int parse_shard(const char *s, int *i, int *n)
@@ -81,13 +84,14 @@ static int run_hw_sw(job_opts_t *o)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_RESUME = 1000, OPT_SHARD, OPT_DRY_RUN };
+    enum { OPT_RESUME = 1000, OPT_SHARD, OPT_DRY_RUN, OPT_YES, OPT_MAX_MEMORY };
     static const struct option longopts[] = {
         {"constants", required_argument, NULL, 'c'}, {"model", required_argument, NULL, 'm'},
         {"system", required_argument, NULL, 's'},    {"outdir", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
         {"resume", no_argument, NULL, OPT_RESUME},   {"shard", required_argument, NULL, OPT_SHARD},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"yes", no_argument, NULL, OPT_YES},         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
@@ -110,6 +114,17 @@ int cmd_run(int argc, char **argv)
         case 'q': o.quiet = 1; so.quiet = true; break;
         case OPT_RESUME: so.resume = sweep_only = true; break;
         case OPT_DRY_RUN: so.dry_run = sweep_only = true; break;
+        case OPT_YES: so.yes = sweep_only = true; break;
+        case OPT_MAX_MEMORY: {
+            char *end;
+            so.max_memory_mib = strtod(optarg, &end);
+            if (*end || !(so.max_memory_mib > 0) || so.max_memory_mib > 1e12) {
+                fprintf(stderr, "hwsweep run: --max-memory takes MiB > 0, e.g. --max-memory 16384\n");
+                return EXIT_BADINPUT;
+            }
+            sweep_only = true;
+            break;
+        }
         case OPT_SHARD:
             if (parse_shard(optarg, &so.shard_i, &so.shard_n)) {
                 fprintf(stderr, "hwsweep run: --shard takes I/N with 1 <= I <= N, e.g. --shard 2/8\n");

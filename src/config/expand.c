@@ -282,3 +282,56 @@ void cfg_points_free(cfg_points_t *pts)
     pts->points = NULL;
     pts->n = 0;
 }
+
+/* -- counting without building (sizes a sweep before it is expanded) -- */
+
+static double count_map(const node_t *map);
+
+static double count_value(const node_t *v)
+{
+    if (!v)
+        return 1;
+    if (v->kind == NODE_MAP)
+        return count_map(v);
+    if (v->kind == NODE_SCALAR)
+        return 1;
+    double n = 0;
+    for (size_t i = 0; i < v->n; i++)
+        n += v->items[i]->kind == NODE_MAP ? count_map(v->items[i]) : 1;
+    return n;
+}
+
+static double count_map(const node_t *map)
+{
+    int ai = cfg_key_index(map, ASSOCIATED_KEY);
+    const node_t *av = ai >= 0 ? map->items[ai] : NULL;
+    int ki = av && av->kind == NODE_SCALAR ? cfg_key_index(map, av->scalar) : -1;
+    if (ki < 0 || ki == ai || map->items[ki]->kind != NODE_SEQ) {
+        double n = 1;
+        for (size_t i = 0; i < map->n; i++)
+            if ((int)i != ai)
+                n *= count_value(map->items[i]);
+        return n;
+    }
+    const node_t *list = map->items[ki];
+    double total = 0;
+    for (size_t j = 0; j < list->n; j++) {
+        const node_t *v = list->items[j];
+        double n = 1;
+        for (size_t i = 0; i < map->n; i++) {
+            if ((int)i == ai || (int)i == ki)
+                continue;
+            const node_t *val = map->items[i];
+            if (val->kind == NODE_MAP && v->kind == NODE_SCALAR)
+                val = cfg_get(val, v->scalar);
+            n *= count_value(val);
+        }
+        total += n;
+    }
+    return total;
+}
+
+double cfg_expand_count(const node_t *map)
+{
+    return map && map->kind == NODE_MAP ? count_map(map) : 0;
+}

@@ -107,5 +107,9 @@ typedef struct {
 bool cfg_expand(cfg_doc_t *doc, const node_t *map, size_t max_points,
                 cfg_points_t *out, cfg_err_t *err);
 void cfg_points_free(cfg_points_t *pts);
+/* The number of points cfg_expand would make of map, counted without
+ * building them (as a double: a huge sweep does not overflow); malformed
+ * input (that cfg_expand refuses) is counted loosely. */
+double cfg_expand_count(const node_t *map);
 
 #endif

@@ -26,6 +26,10 @@ int job_sw(const job_opts_t *o);
 /* Read and check sw's model and system files only (exit status as job_sw). */
 int job_sw_check(const job_opts_t *o);
 
+/* hwsweep inputs: list the input files kept in db_path, or write them
+ * under extract_dir (non-NULL). */
+int job_inputs(const char *db_path, const char *extract_dir, int quiet);
+
 /* mkdir -p; 0 on success. */
 int job_mkdirs(const char *path);
 

@@ -810,7 +810,9 @@ int sweep_run(const sweep_opts_t *o)
     c.o = o;
     c.lock_fd = -1;
     cfg_err_t cerr;
-    if (sweep_load(o->sweep_path, &c.sw, &cerr)) {
+    sweep_limits_t lim = {(o->max_memory_mib > 0 ? o->max_memory_mib : SWEEP_DEFAULT_MAX_MEMORY_MIB) * 1048576.0,
+                          o->yes, o->quiet};
+    if (sweep_load_sized(o->sweep_path, &lim, &c.sw, &cerr)) {
         fprintf(stderr, "%s\n", cerr.msg);
         return EXIT_BADINPUT;
     }

@@ -18,7 +18,11 @@ typedef struct {
     int shard_i, shard_n;   /* 1-based; 1/1 = the whole sweep */
     bool quiet;
     bool dry_run;           /* evaluate everything, store nothing (counts and timings) */
+    bool yes;               /* run a sweep above max_memory_mib anyway */
+    double max_memory_mib;  /* refuse sweeps whose expansion needs more (0 = the default) */
 } sweep_opts_t;
+
+#define SWEEP_DEFAULT_MAX_MEMORY_MIB 4096
 
 /* Exit status: 0 done, 2 bad input, 1 failure, 130 interrupted (resumable). */
 int sweep_run(const sweep_opts_t *o);

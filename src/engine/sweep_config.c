@@ -38,6 +38,8 @@ typedef struct {
     override_t ov[MAX_OVERRIDES];
     size_t n_ov;
     cfg_err_t *err;
+    const sweep_limits_t *lim;  /* NULL: no sizing */
+    double bytes;               /* estimated so far (every hardware file) */
 } loader_t;
 
 static const char *const top_keys[] = {"hardware", "constants", "models", "systems", "overrides"};
@@ -284,11 +286,71 @@ static int unit_systems(loader_t *L, sweep_t *s, sweep_unit_t *u, const char *hw
     return 0;
 }
 
+/* Bytes one expanded configuration of a part costs: its point map (a node,
+ * its key, value and position arrays, the pointer to it) and its struct. */
+static double point_bytes(const node_t *part, size_t elem)
+{
+    size_t keys = part && part->kind == NODE_MAP ? part->n : 0;
+    return (double)(sizeof(node_t) + sizeof(node_t *) + keys * (sizeof(char *) + sizeof(node_t *) + 2 * sizeof(int)) +
+                    elem);
+}
+
+/* Where a refusal points: the hardware override with the longest list, else
+ * the part of the hardware file with the most configurations. */
+static const node_t *sizing_culprit(const loader_t *L, const node_t *parts[3], const double n[3])
+{
+    const node_t *best = NULL;
+    size_t most = 0;
+    for (size_t i = 0; i < L->n_ov; i++)
+        if (L->ov[i].target == T_HARDWARE && L->ov[i].value->kind == NODE_SEQ && L->ov[i].value->n > most) {
+            most = L->ov[i].value->n;
+            best = &L->ov[i].pos;
+        }
+    if (best)
+        return best;
+    int k = n[0] >= n[1] && n[0] >= n[2] ? 0 : n[1] >= n[2] ? 1 : 2;
+    return parts[k];
+}
+
+/* Count a hardware file's configurations before expanding them, say how
+ * many and how much memory they take, and refuse above the limit. */
+static int size_unit(loader_t *L, const char *file, const node_t *r)
+{
+    if (!L->lim)
+        return 0;
+    static const char *const keys[3] = {"Chip", "Package", "Server"};
+    const node_t *parts[3];
+    double n[3];
+    for (int k = 0; k < 3; k++) {
+        parts[k] = cfg_get(r, keys[k]);
+        n[k] = parts[k] && parts[k]->kind == NODE_MAP ? cfg_expand_count(parts[k]) : 0;
+    }
+    /* the engine copies the chips and makes valid chips x package configurations */
+    double bytes = n[0] * (point_bytes(parts[0], sizeof(chip_t)) + sizeof(chip_t)) +
+                   n[1] * point_bytes(parts[1], sizeof(package_t)) + n[2] * point_bytes(parts[2], sizeof(server_t)) +
+                   n[0] * n[1] * sizeof(package_t);
+    L->bytes += bytes;
+    if (!L->lim->quiet)
+        fprintf(stderr, "%s: %.0f chip x %.0f package x %.0f server configurations = up to %.0f servers; "
+                "about %.0f MiB to expand\n", file, n[0], n[1], n[2], n[0] * n[1] * n[2], bytes / 1048576.0);
+    if (L->bytes <= L->lim->max_bytes || L->lim->yes)
+        return 0;
+    cfg_node_errorf(L->err, sizing_culprit(L, parts, n), "the sweep needs about %.0f MiB to expand (%.0f chip, "
+                    "%.0f package and %.0f server configurations in %s), above the limit of %.0f MiB: "
+                    "pass --yes to run it anyway, or raise --max-memory", L->bytes / 1048576.0, n[0], n[1], n[2],
+                    file, L->lim->max_bytes / 1048576.0);
+    return -1;
+}
+
 static int load_unit(loader_t *L, sweep_t *s, sweep_unit_t *u, const file_list_t *hw, size_t h,
                      const file_list_t *cs, size_t c, const node_t *root)
 {
     cfg_doc_t *doc = load_at(hw->files[h], hw->at[h], L->err);
     const node_t *r = doc ? apply_overrides(L, doc, T_HARDWARE) : NULL;
+    if (r && size_unit(L, hw->files[h], r)) {
+        cfg_doc_free(doc);
+        return -1;
+    }
     if (!r || hw_config_bind(doc, r, &u->cfg, L->err)) {
         cfg_doc_free(doc);
         return -1;
@@ -363,6 +425,11 @@ static int check_top(const node_t *root, cfg_err_t *err)
 
 int sweep_load(const char *path, sweep_t *s, cfg_err_t *err)
 {
+    return sweep_load_sized(path, NULL, s, err);
+}
+
+int sweep_load_sized(const char *path, const sweep_limits_t *lim, sweep_t *s, cfg_err_t *err)
+{
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
     named_file_stem(path, s->name, sizeof s->name);
@@ -372,6 +439,7 @@ int sweep_load(const char *path, sweep_t *s, cfg_err_t *err)
         return -1;
     }
     L->err = err;
+    L->lim = lim;
     L->doc = cfg_load_file(path, err);
     int rc = L->doc ? 0 : -1;
     const node_t *root = rc ? NULL : cfg_doc_root(L->doc);

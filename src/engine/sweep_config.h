@@ -14,6 +14,7 @@
 #ifndef ENGINE_SWEEP_CONFIG_H
 #define ENGINE_SWEEP_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/node.h"
@@ -62,6 +63,15 @@ typedef struct {
  * 1 yes, 0 no, -1 when it cannot be read as YAML (err filled). */
 int sweep_is_sweep_file(const char *path, cfg_err_t *err);
 int sweep_load(const char *path, sweep_t *out, cfg_err_t *err);
+/* Sizing: before a hardware file is expanded, its configurations are
+ * counted and the memory they need estimated (printed on stderr unless
+ * quiet); above max_bytes (all hardware files together) the sweep is
+ * refused at the override (or part) that makes it large, unless yes. */
+typedef struct {
+    double max_bytes;
+    bool yes, quiet;
+} sweep_limits_t;
+int sweep_load_sized(const char *path, const sweep_limits_t *lim, sweep_t *out, cfg_err_t *err);
 void sweep_free(sweep_t *s);
 
 #endif
