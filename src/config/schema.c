@@ -70,6 +70,10 @@ static int check_range(const field_t *f, const node_t *v, const char *what, doub
         need = "must be a finite number";
     if (!need)
         return 0;
+    if (!isfinite(x) && v->kind == NODE_SCALAR && v->scalar) {
+        cfg_node_errorf(err, v, "%s.%s: %s %s", what, f->key, v->scalar, need);
+        return -1;
+    }
     cfg_node_errorf(err, v, "%s.%s: %s %s", what, f->key, num, need);
     return -1;
 }

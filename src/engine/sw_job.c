@@ -248,7 +248,7 @@ static int load_inputs(const job_opts_t *o, sw_inputs_t *in, char *buf, size_t l
 static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const hw_points_t *pts,
                  const system_result_t *res, double t0)
 {
-    char err[DB_ERR_MAX];
+    char err[DB_ERR_MAX] = "";
     sw_rows_t rows = {o->hw_name, in->model.name, in->sys_name, pts->servers, pts->n_servers, in->cfgs, in->n_cfgs, res};
     run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
     run_info_t run = {.kind = "sw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
@@ -257,7 +257,7 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
              db_save_inputs(db, inputs, 2, err, sizeof err) || db_record_run(db, &run, err, sizeof err) ||
              db_exec(db, "COMMIT", err, sizeof err);
     if (rc) {
-        fprintf(stderr, "hwsweep: %s: %s\n", in->db_path, err);
+        fprintf(stderr, "hwsweep: %s: %s\n", in->db_path, err[0] ? err : sqlite3_errmsg(db));
         db_exec(db, "ROLLBACK", err, sizeof err);
         return EXIT_FAIL;
     }
@@ -267,7 +267,7 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
 int job_sw(const job_opts_t *o)
 {
     double t0 = db_now();
-    char buf[4096], err[DB_ERR_MAX];
+    char buf[4096], err[DB_ERR_MAX] = "";
     sw_inputs_t in;
     memset(&in, 0, sizeof in);
     int rc = load_inputs(o, &in, buf, sizeof buf), bad = 0;

@@ -264,8 +264,12 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         }
         sqlite3_finalize(d);
     }
+    if (rc) {
+        snprintf(err, errlen, "sqlite: replacing the rows of model %s: %s", rows->model, sqlite3_errmsg(db));
+        return -1;
+    }
     sqlite3_int64 id = db_query_int(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", 0);
-    sw_writer_t *w = rc ? NULL : sw_writer_open(db, err, errlen);
+    sw_writer_t *w = sw_writer_open(db, err, errlen);
     if (!w)
         return -1;
     for (size_t s = 0; rc == 0 && s < rows->n_servers; s++)
