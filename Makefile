@@ -40,7 +40,7 @@ MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
 SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
-.PHONY: all test test-slurm bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+.PHONY: all test test-slurm test-asan fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
@@ -77,10 +77,12 @@ test: bin/hwsweep $(TEST_BIN)
 	sh tests/safety_test.sh bin/hwsweep || fail=1; \
 	if [ $$fail = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; exit 1; fi
 
-bench: bin/hwsweep $(BENCH_BIN)
+bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
+	@HWSWEEP_BENCH_LARGE=1 build/tests/test_query
+	@sh bench/bench_live.sh bin/hwsweep
 
 # NAME.hw is the database OUTDIR/NAME/NAME.db: explored again only when the
 # hardware file or the constants change (not when bin/hwsweep is rebuilt), so
@@ -118,6 +120,53 @@ test-slurm: bin/hwsweep
 
 $(HW_CONFIGS:%=%.clean): %.clean:
 	rm -rf $(OUTDIR)/$*
+
+# make test-asan: the whole suite (unit, golden, CLI, sweep and safety tests)
+# with AddressSanitizer and UndefinedBehaviorSanitizer, built in a copy of the
+# tree under build/asan so that the normal build is left alone.
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+test-asan:
+	@rm -rf build/asan && mkdir -p build/asan
+	@cp -R Makefile src tests inputs sweeps scripts bench build/asan/
+	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) --no-print-directory CFLAGS="$(ASAN_FLAGS)" test
+
+# make fuzz FUZZ_SECONDS=N: each libFuzzer target of tests/fuzz/ (YAML
+# loading, the schemas, sweep expansion) for N seconds, after replaying its
+# seed corpus (tests/fuzz/corpus/TARGET) and the past findings
+# (tests/fuzz/regress/).  clang with libFuzzer: scripts/install-deps.sh --fuzz.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -g -O1 -std=c11 -fopenmp -D_POSIX_C_SOURCE=200809L -Isrc -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "LD $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_OBJ) $(PKG_LIBS) -o $@
+
+fuzz-deps:
+	@scripts/install-deps.sh --fuzz
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus-$$name build/fuzz/crash-$$name; \
+	    echo "== $$t: replay tests/fuzz/corpus/$$name and tests/fuzz/regress, then $(FUZZ_SECONDS) s"; \
+	    build/fuzz/$$t -runs=0 tests/fuzz/corpus/$$name tests/fuzz/regress >/dev/null 2>build/fuzz/$$t.log \
+	        || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	        -artifact_prefix=build/fuzz/crash-$$name/ build/fuzz/corpus-$$name tests/fuzz/corpus/$$name \
+	        >build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; \
+	        echo "finding in build/fuzz/crash-$$name/: copy it to tests/fuzz/regress/ with the fix"; exit 1; }; \
+	    grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$t.log | tail -1; \
+	done
 
 clean:
 	rm -rf build bin

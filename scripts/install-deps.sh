@@ -5,6 +5,28 @@
 #   scripts/install-deps.sh --check  exit 1 and print the apt-get command if anything is missing
 #                                    (installs nothing)
 set -eu
+
+# --fuzz: what `make fuzz` needs besides the build: clang with libFuzzer and
+# the sanitizers (libclang-rt-14-dev) and clang's OpenMP (libomp-dev).
+if [ "${1:-}" = "--fuzz" ]; then
+  FUZZ_PKGS="clang libclang-rt-14-dev libomp-dev"
+  t=$(mktemp -d)
+  printf '#include <omp.h>\n#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return omp_get_max_threads() > 0 ? 0 : 0; }\n' > "$t/f.c"
+  if clang -fopenmp -fsanitize=fuzzer,address,undefined "$t/f.c" -o "$t/f" >/dev/null 2>&1; then
+    rm -rf "$t"; exit 0
+  fi
+  rm -rf "$t"
+  if [ "$(id -u)" != 0 ]; then
+    echo "make fuzz needs: sudo apt-get install -y $FUZZ_PKGS" >&2; exit 1
+  fi
+  echo "installing: $FUZZ_PKGS" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  # shellcheck disable=SC2086  # one word per package
+  apt-get install -y -qq $FUZZ_PKGS >&2
+  exit 0
+fi
+
 PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev"
 
 missing=""
