@@ -26,15 +26,29 @@ same() {   # same A.db B.db LABEL
     if cmp -s "$tmp/a.dump" "$tmp/b.dump" && [ -s "$tmp/a.dump" ]; then ok; else ko "$3: databases differ"; fi
 }
 
+# wait_for DB SQL MIN: until the (partial) database answers SQL with at least
+# MIN (10 s at most), so that a kill lands mid-run whatever the machine's load
+wait_for() {
+    n=0
+    while [ "$(sqlite3 "file:$1?mode=ro" "$2" 2>/dev/null || echo 0)" -lt "$3" ] && [ $n -lt 500 ]; do
+        sleep 0.02; n=$((n + 1))
+    done
+}
+# killed PID LABEL: the process was still running when it was killed
+alive() { kill -0 "$1" 2>/dev/null && ok || ko "$2: the run ended before the kill"; }
+
 sweep=tests/sweeps/medium.yaml
 "$bin" run -q -o "$tmp/ref" "$sweep" || ko "reference run"
 ref="$tmp/ref/sweeps/medium.db"
 
-# kill -9 at several points, resume until done
-for delay in 0.2 0.5 0.9; do
+# kill -9 at several points (run recorded, first chunk, half the servers), resume until done
+for at in "runs 1" "servers 1" "servers 2000"; do
+    delay=$(echo "$at" | tr ' ' _)
     out="$tmp/kill$delay"
-    "$bin" run -q -o "$out" "$sweep" & pid=$!
-    sleep "$delay"; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    "$bin" run -q -j 1 -o "$out" "$sweep" & pid=$!
+    wait_for "$out/sweeps/medium.db.partial" "SELECT count(*) FROM ${at% *}" "${at#* }"
+    alive "$pid" "kill at $at"
+    kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
     # a second kill in the middle of the resume
     "$bin" run -q --resume -o "$out" "$sweep" & pid=$!
     sleep 0.3; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -45,8 +59,10 @@ done
 
 # Ctrl-C: exit 130, a resume hint, then resume equals
 out="$tmp/int"
-"$bin" run -o "$out" "$sweep" 2>"$tmp/int.err" & pid=$!
-sleep 0.4; kill -INT "$pid"; wait "$pid"; rc=$?
+"$bin" run -j 1 -o "$out" "$sweep" 2>"$tmp/int.err" & pid=$!
+wait_for "$out/sweeps/medium.db.partial" "SELECT count(*) FROM servers" 1
+alive "$pid" "SIGINT"
+kill -INT "$pid"; wait "$pid"; rc=$?
 if [ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume" "$tmp/int.err"; then ok; else ko "SIGINT: status $rc"; fi
 [ "$(sqlite3 "$out/sweeps/medium.db.partial" "SELECT status FROM runs ORDER BY run_id DESC LIMIT 1")" = interrupted ] && ok \
     || ko "SIGINT: run not marked interrupted"
@@ -79,8 +95,10 @@ if [ "$rc" = 2 ] && grep -q "bad_override.yaml:6:21: unknown key 'mac_ration' in
 # resume against a changed input is refused, naming the file
 mkdir -p "$tmp/chg"
 sed 's/\[2, 4, 8\]/[2, 4]/' "$sweep" > "$tmp/chg/medium.yaml"
-"$bin" run -q -o "$tmp/chg" "$tmp/chg/medium.yaml" & pid=$!
-sleep 0.3; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+"$bin" run -q -j 1 -o "$tmp/chg" "$tmp/chg/medium.yaml" & pid=$!
+wait_for "$tmp/chg/sweeps/medium.db.partial" "SELECT count(*) FROM servers" 1
+alive "$pid" "changed input"
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 sed 's/\[2, 4\]/[2, 4, 8]/' "$sweep" > "$tmp/chg/medium.yaml"
 "$bin" run -q --resume -o "$tmp/chg" "$tmp/chg/medium.yaml" 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] && grep -q "sweep $tmp/chg/medium.yaml changed" "$tmp/err" && ok \

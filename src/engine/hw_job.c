@@ -56,6 +56,8 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
     run_input_t inputs[] = {{"hardware", o->hw_path}, {"constants", o->constants_path}};
     run_info_t run = {.kind = "hw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
                       .started_at = t0};
+    if (db && db_copy_runs(db, db_path) && !o->quiet)
+        fprintf(stderr, "hwsweep: %s: its run history cannot be read; it is not kept\n", db_path);
     int rc = !db || db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
              hw_store_replace(db, name, pts, err, sizeof err) || db_save_inputs(db, inputs, 2, err, sizeof err) ||
              db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);

@@ -648,6 +648,12 @@ static int open_db(sweep_ctx_t *c, char *shard)
         return resume_finished(c, shard);
     if (c->o->resume && !partial && !c->o->quiet)
         fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", c->db_path);
+    if (resume && !db_has_run(c->db_path, "run")) {
+        /* killed before it recorded its run: nothing in it to keep */
+        if (!c->o->quiet)
+            fprintf(stderr, "hwsweep: %s holds no finished chunk: starting the sweep\n", c->db_path);
+        resume = false;
+    }
     if (!resume)
         db_remove(c->db_path);   /* a stale partial run of a plain rerun (we hold the lock) */
     c->db = db_open(c->db_path, err, sizeof err);

@@ -351,3 +351,39 @@ int db_inputs_each(sqlite3 *db, db_input_fn fn, void *ctx, char *err, size_t err
     sqlite3_finalize(st);
     return rc;
 }
+
+int db_copy_runs(sqlite3 *db, const char *old_path)
+{
+    if (access(old_path, F_OK) != 0)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS old", -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, old_path, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    if (!ok)
+        return -1;
+    int rc = sqlite3_exec(db, "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, "
+                              "status, sweep, fingerprint, shard) SELECT kind, command, inputs, tool_version, threads, "
+                              "started_at, ended_at, status, sweep, fingerprint, shard FROM old.runs ORDER BY run_id",
+                          NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    sqlite3_exec(db, "DETACH DATABASE old", NULL, NULL, NULL);
+    return rc;
+}
+
+int db_has_run(const char *path, const char *kind)
+{
+    char err[DB_ERR_MAX];
+    sqlite3 *db = db_open_readonly(path, err, sizeof err);
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (db && sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE kind = ?1 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    db_close(db);
+    return found;
+}

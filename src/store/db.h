@@ -66,6 +66,13 @@ int db_run_input_sha(sqlite3 *db, const char *path, char out[65]);
  * database is a single file readable without write access. */
 int db_use_wal(sqlite3 *db, char *err, size_t errlen);
 int db_finish_journal(sqlite3 *db, char *err, size_t errlen);
+/* Copy the runs (provenance) of the database old_path replaces into db,
+ * before db records its own run; -1 when old_path is not readable as one
+ * (nothing copied: the caller goes on). */
+int db_copy_runs(sqlite3 *db, const char *old_path);
+/* 1 when the database at path has recorded a run of that kind ("run":
+ * a sweep), 0 when not (or it is unreadable). */
+int db_has_run(const char *path, const char *kind);
 /* An existing database opened read-only (URI mode=ro): creates no file and
  * never writes.  NULL + err on failure. */
 sqlite3 *db_open_readonly(const char *path, char *err, size_t errlen);
