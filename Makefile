@@ -124,12 +124,12 @@ $(HW_CONFIGS:%=%.clean): %.clean:
 # make test-asan: the whole suite (unit, golden, CLI, sweep and safety tests)
 # with AddressSanitizer and UndefinedBehaviorSanitizer, built in a copy of the
 # tree under build/asan so that the normal build is left alone.
-ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_FLAGS = -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 test-asan:
 	@rm -rf build/asan && mkdir -p build/asan
 	@cp -R Makefile src tests inputs sweeps scripts bench build/asan/
 	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    $(MAKE) --no-print-directory CFLAGS="$(ASAN_FLAGS)" test
+	    $(MAKE) --no-print-directory CC="$(CC) $(ASAN_FLAGS)" test
 
 # make fuzz FUZZ_SECONDS=N: each libFuzzer target of tests/fuzz/ (YAML
 # loading, the schemas, sweep expansion) for N seconds, after replaying its

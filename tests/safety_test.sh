@@ -210,7 +210,7 @@ awk 'BEGIN { printf "hardware: inputs/hardware/config/cc_sweep.yaml\nmodels: inp
              printf "]\n  Chip.mac_ratio: [";
              for (i = 0; i < 1000; i++) printf "%s%.4f", i ? ", " : "", 0.05 + i * 0.0009;
              printf "]\n" }' > "$tmp/huge.yaml"
-bad "1000 x 1000 override" 'huge.yaml:5:3: the sweep needs about [0-9]+ MiB to expand \(2000000 chip, .*pass --yes' -- \
+bad "1000 x 1000 override" 'huge.yaml:5:3: the sweep needs about [0-9.]+ MiB to expand \(2000000 chip, .*pass --yes' -- \
     "$bin" run -o "$tmp/o10" "$tmp/huge.yaml"
 has "2000000 chip x 2 package x 4 server configurations = up to 16000000 servers" "$tmp/err" && ok \
     || ko "10: the sweep's size is not printed before expansion"

@@ -332,11 +332,11 @@ static int size_unit(loader_t *L, const char *file, const node_t *r)
     L->bytes += bytes;
     if (!L->lim->quiet)
         fprintf(stderr, "%s: %.0f chip x %.0f package x %.0f server configurations = up to %.0f servers; "
-                "about %.0f MiB to expand\n", file, n[0], n[1], n[2], n[0] * n[1] * n[2], bytes / 1048576.0);
+                "about %.1f MiB to expand\n", file, n[0], n[1], n[2], n[0] * n[1] * n[2], bytes / 1048576.0);
     if (L->bytes <= L->lim->max_bytes || L->lim->yes)
         return 0;
-    cfg_node_errorf(L->err, sizing_culprit(L, parts, n), "the sweep needs about %.0f MiB to expand (%.0f chip, "
-                    "%.0f package and %.0f server configurations in %s), above the limit of %.0f MiB: "
+    cfg_node_errorf(L->err, sizing_culprit(L, parts, n), "the sweep needs about %.1f MiB to expand (%.0f chip, "
+                    "%.0f package and %.0f server configurations in %s), above the limit of %.1f MiB: "
                     "pass --yes to run it anyway, or raise --max-memory", L->bytes / 1048576.0, n[0], n[1], n[2],
                     file, L->lim->max_bytes / 1048576.0);
     return -1;
