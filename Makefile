@@ -97,12 +97,12 @@ $(foreach h,$(HW_CONFIGS),$(eval $(call HW_RULE,$(h))))
 .PRECIOUS: $(HW_CONFIGS:%=$(OUTDIR)/%/%.db)
 
 # NAME.sw.MODEL: the system file inputs/software/system/NAME.yaml when it exists.
-$(HW_CONFIGS:%=%.sw): %.sw: %.hw
+$(HW_CONFIGS:%=%.sw): %.sw: %.hw | bin/hwsweep
 	@for m in $(MODELS); do bin/hwsweep sw -o $(OUTDIR) -j $(JOBS) -m inputs/software/model/$$m.yaml $* || exit $$?; done
 
 define SW_RULE
 .PHONY: $(1).sw.$(2)
-$(1).sw.$(2): $(1).hw
+$(1).sw.$(2): $(1).hw | bin/hwsweep
 	bin/hwsweep sw -o $$(OUTDIR) -j $$(JOBS) -m inputs/software/model/$(2).yaml $(1)
 endef
 $(foreach h,$(HW_CONFIGS),$(foreach m,$(MODELS),$(eval $(call SW_RULE,$(h),$(m)))))
