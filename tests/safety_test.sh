@@ -163,6 +163,11 @@ rm -rf "$tmp/x8"
 # come back at their relative paths
 (cd "$tmp/x8" && "$bin" run -q -o out sweep/tiny.yaml) || ko "8: re-run from the extracted inputs"
 [ "$(dump "$tmp/x8/out/sweeps/tiny.db")" = "$(dump "$t8")" ] && ok || ko "8: the re-run from the database differs"
+for i in 1 2; do "$bin" run -q --shard "$i/2" -o "$tmp/m8" tests/sweeps/tiny.yaml || ko "8: shard $i/2"; done
+"$bin" merge -q "$tmp/m8/merged.db" "$tmp/m8/sweeps/tiny.shard-1-of-2.db" "$tmp/m8/sweeps/tiny.shard-2-of-2.db" \
+    || ko "8: merge"
+[ "$(q "$tmp/m8/merged.db" "SELECT count(*) FROM inputs")" = 6 ] && \
+    [ "$(q "$tmp/m8/merged.db" "PRAGMA journal_mode")" = delete ] && ok || ko "8: the merged database lacks its inputs"
 "$bin" inputs "$db" > "$tmp/list" && has "^model .*inputs/software/model/gpt3.yaml" "$tmp/list" && ok \
     || ko "8: hwsweep inputs list"
 
