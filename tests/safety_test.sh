@@ -59,6 +59,20 @@ for flag in "" --resume; do
         ko "2: the first run ended before the second writer was tried (machine too slow?)"
     fi
 done
+# ---- 7. live views: indexes from the start, query answers during the run --
+part=$out/sweeps/medium.db.partial
+n=0
+while [ "$(q "$part" "SELECT count(*) FROM perf" 2>/dev/null || echo 0)" -lt 1 ] && [ $n -lt 400 ]; do
+    sleep 0.02; n=$((n + 1))
+done
+if kill -0 "$pid" 2>/dev/null; then
+    [ "$(q "$part" "SELECT count(*) FROM sqlite_master WHERE name IN ('perf_best', 'perf_front')")" = 2 ] && ok \
+        || ko "7: the ranking indexes are missing while the sweep runs"
+    "$bin" query "$part" best >/dev/null 2>"$tmp/err" && ! has "not built yet" "$tmp/err" && ok \
+        || ko "7: query during the run"
+else
+    ko "7: the sweep ended before the live checks (machine too slow?)"
+fi
 wait "$pid"; rc=$?
 [ "$rc" = 0 ] && [ -e "$out/sweeps/medium.db" ] && [ ! -e "$out/sweeps/medium.db.partial" ] && \
     [ "$(q "$out/sweeps/medium.db" "SELECT status FROM runs")" = done ] && ok \
@@ -126,24 +140,6 @@ else
 fi
 [ -z "$(find "$ro" -name 'medium.db-*')" ] && ok || ko "6: files left in a read-only folder"
 chmod 755 "$ro"
-
-# ---- 7. live views: indexes from the start, query answers during the run --
-out=$tmp/live
-"$bin" run -q -j 1 -o "$out" "$sweep" & pid=$!
-part=$out/sweeps/medium.db.partial
-n=0
-while [ "$(q "$part" "SELECT count(*) FROM perf" 2>/dev/null || echo 0)" -lt 1 ] && [ $n -lt 400 ]; do
-    sleep 0.02; n=$((n + 1))
-done
-if kill -0 "$pid" 2>/dev/null; then
-    [ "$(q "$part" "SELECT count(*) FROM sqlite_master WHERE name IN ('perf_best', 'perf_front')")" = 2 ] && ok \
-        || ko "7: the ranking indexes are missing while the sweep runs"
-    "$bin" query "$part" best >/dev/null 2>"$tmp/err" && ! has "not built yet" "$tmp/err" && ok \
-        || ko "7: query during the run"
-else
-    ko "7: the sweep ended before the live checks (machine too slow?)"
-fi
-wait "$pid" || ko "7: live run"
 
 # ---- 8. inputs kept with their SHA-256; JSON safe; written back -----------
 qd=$tmp/'q"uote'

@@ -52,7 +52,8 @@ typedef struct {
     int gated;
 } activation_t;
 static const activation_t activations[] = {
-    {"gelu", 0}, {"gelu_new", 0}, {"relu", 0}, {"silu", 0}, {"swish", 0},
+    {"gelu", 0}, {"gelu_new", 0}, {"gelu_fast", 0}, {"gelu_pytorch_tanh", 0}, {"quick_gelu", 0},
+    {"relu", 0}, {"silu", 0}, {"swish", 0},
     {"swiglu", 1}, {"geglu", 1}, {"reglu", 1},
 };
 
