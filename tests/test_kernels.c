@@ -477,6 +477,37 @@ START_TEST(default_model_yaml)
 }
 END_TEST
 
+/* Default mode with every fix off is the notebook, row for row. */
+START_TEST(no_fix_is_notebook)
+{
+    kern_model_t m;
+    kern_hw_t hw;
+    kern_run_t r, r0;
+    kern_result_t nb, none;
+    char err[512];
+    run(LLAMA, "nvl-ax", KM_NOTEBOOK, 8192, 512, 1, 256, 256, &m, &hw, &r, &nb);
+    r0 = (kern_run_t){.mode = KM_DEFAULT, .fixes_off = KF_ALL, .input_len = 8192, .output_len = 512, .batch = 256,
+                      .prefill_batch = 1, .chunk = 256};
+    ck_assert_int_eq(kern_evaluate(&m, &hw, &r0, &none, err, sizeof err), 0);
+    for (size_t p = 0; p < 3; p++) {
+        ck_assert_int_eq(nb.prof[p].n, none.prof[p].n);
+        for (size_t i = 0; i < nb.prof[p].n; i++) {
+            const kern_row_t *a = &nb.prof[p].rows[i], *b = &none.prof[p].rows[i];
+            ck_assert_str_eq(a->name, b->name);
+            ck_assert_int_eq(a->compute, b->compute);
+            ck_assert(a->exec_cycle == b->exec_cycle || (isnan(a->exec_cycle) && isnan(b->exec_cycle)));
+        }
+    }
+    kern_result_free(&nb);
+    kern_result_free(&none);
+    unsigned bits;
+    ck_assert_int_eq(kern_fixes_parse("causal,gqa", &bits, err, sizeof err), 0);
+    ck_assert_uint_eq(bits, KF_CAUSAL | KF_GQA);
+    ck_assert_int_eq(kern_fixes_parse("casual", &bits, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "unknown fix 'casual' (valid: gqa, head_dim,"), "%s", err);
+}
+END_TEST
+
 /* ---- bad input ------------------------------------------------------- */
 
 static void hw_error(const char *text, const char *want)
@@ -574,6 +605,7 @@ int main(void)
     tcase_add_test(tc, fix_async_kv_rows_timed);
     tcase_add_test(tc, fix_norms_lm_head_units);
     tcase_add_test(tc, default_model_yaml);
+    tcase_add_test(tc, no_fix_is_notebook);
     tcase_add_test(tc, bad_hardware_yaml);
     tcase_add_test(tc, bad_model);
     tcase_add_test(tc, bad_lengths);

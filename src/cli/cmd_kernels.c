@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep kernels -m CONFIG.json|MODEL.yaml --hw HW.yaml --input-len N --output-len N\n"
-            "                       --batch B [--prefill-batch B] [--chunk N] [--compat notebook] [--csv]\n\n"
+            "                       --batch B [--prefill-batch B] [--chunk N] [--compat notebook | --fixes LIST] [--csv]\n\n"
             "Breaks each decoder layer into the BenchRoofline notebook's kernels (Ma_Mw, Ma_Mqa, ...,\n"
             "KVCache, Async_KVCache) for a prefill of --input-len tokens (--prefill-batch sequences,\n"
             "default 1), a decode step of --batch sequences attending input + output/2 keys, and, with\n"
@@ -25,6 +25,9 @@ static void usage(FILE *f)
             "                     gpt2) or a model YAML (inputs/software/model/*.yaml)\n"
             "  --hw PATH          hardware YAML (inputs/kernels/hw/nvl-ax.yaml, jgs.yaml)\n"
             "  --compat notebook  the notebook's numbers, bugs included (docs/kernels-model.md)\n"
+            "  --fixes LIST       apply only these fixes of the notebook's bugs: all (default), none, or\n"
+            "                     a comma-separated list of gqa, head_dim, chunk_width, kv_timed, causal,\n"
+            "                     kv_writes, norms, lm_head, fold, ffn, units\n"
             "  --csv              one CSV row per kernel instead of the table\n\n"
             "Exit status: 0 done, 2 bad input.\n");
 }
@@ -46,6 +49,7 @@ int cmd_kernels(int argc, char **argv)
     const char *model_path = NULL, *hw_path = NULL;
     long long in = -1, outl = -1, batch = -1, pbatch = 1, chunk = 0;
     bool csv = false, notebook = false;
+    const char *fixes = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -77,6 +81,8 @@ int cmd_kernels(int argc, char **argv)
             rc = parse_count(a, v, &pbatch);
         else if (strcmp(a, "--chunk") == 0)
             rc = parse_count(a, v, &chunk);
+        else if (strcmp(a, "--fixes") == 0)
+            fixes = v;
         else if (strcmp(a, "--compat") == 0) {
             if (strcmp(v, "notebook") != 0) {
                 fprintf(stderr, "hwsweep kernels: unknown --compat '%s' (valid: notebook)\n", v);
@@ -95,6 +101,16 @@ int cmd_kernels(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    unsigned bits = KF_ALL;
+    char msg[512];
+    if (fixes && notebook) {
+        fprintf(stderr, "hwsweep kernels: --compat notebook applies no fix; drop --fixes\n");
+        return 2;
+    }
+    if (fixes && kern_fixes_parse(fixes, &bits, msg, sizeof msg)) {
+        fprintf(stderr, "hwsweep kernels: --fixes: %s\n", msg);
+        return 2;
+    }
     cfg_err_t err;
     kern_model_t model;
     kern_hw_t hw;
@@ -102,10 +118,9 @@ int cmd_kernels(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
-    kern_run_t run = {.mode = notebook ? KM_NOTEBOOK : KM_DEFAULT,
+    kern_run_t run = {.mode = notebook ? KM_NOTEBOOK : KM_DEFAULT, .fixes_off = (unsigned)KF_ALL & ~bits,
                       .input_len = in, .output_len = outl, .batch = batch, .prefill_batch = pbatch, .chunk = chunk};
     kern_result_t res;
-    char msg[512];
     if (kern_evaluate(&model, &hw, &run, &res, msg, sizeof msg)) {
         fprintf(stderr, "hwsweep kernels: %s\n", msg);
         return 2;

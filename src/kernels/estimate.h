@@ -2,7 +2,7 @@
  * estimate.h -- the two time estimators of the kernel model: the simple
  * roofline (spec §7.4, roofline.c) and the theoretical tiler with a cache
  * capacity (spec §7.5, tiler.c).  Both fill the estimate fields of every
- * row of a workload; the tiler's rules depend on the mode (profiles.h).
+ * row of a workload; the tiler's rules depend on the fixes (profiles.h).
  */
 #ifndef KERNELS_ESTIMATE_H
 #define KERNELS_ESTIMATE_H
@@ -23,8 +23,8 @@ void kern_roofline(kern_workload_t *w, const kern_hw_t *hw, double bytes_per_val
 double kern_tile_edge(double cache_bytes, double bytes_per_value, int nfixed, double d1, double d2);
 
 /* The tiler over every row: tile, cmp/mem cycles, bound and exec_cycle
- * (NaN for untimed rows). */
-void kern_tile_workload(kern_workload_t *w, const kern_hw_t *hw, double bytes_per_value, kern_mode_t mode);
+ * (NaN for untimed rows); fixes = kern_run_fixes() of the run. */
+void kern_tile_workload(kern_workload_t *w, const kern_hw_t *hw, double bytes_per_value, unsigned fixes);
 
 /* Sums of exec_cycle over the rows of one scope bound by compute and by memory. */
 void kern_bound_cycles(const kern_workload_t *w, kern_scope_t scope, double *compute_cycles, double *memory_cycles);

@@ -11,8 +11,9 @@ int kern_evaluate(const kern_model_t *m, const kern_hw_t *hw, kern_run_t *r, ker
     memset(out, 0, sizeof *out);
     if (kern_run_derive(r, err, errlen))
         return -1;
+    unsigned fixes = kern_run_fixes(r);
     /* the notebook's global bytes_per_value */
-    out->bytes_per_value = r->mode == KM_NOTEBOOK ? 2.0 : m->bytes_per_value;
+    out->bytes_per_value = fixes & KF_UNITS ? m->bytes_per_value : 2.0;
     size_t n = r->chunk ? 3 : 2;
     for (size_t i = 0; i < n; i++) {
         if (kern_profiles[i].fn(m, r, &out->prof[i], err, errlen)) {
@@ -21,7 +22,7 @@ int kern_evaluate(const kern_model_t *m, const kern_hw_t *hw, kern_run_t *r, ker
         }
         out->n = i + 1;
         kern_roofline(&out->prof[i], hw, out->bytes_per_value);
-        kern_tile_workload(&out->prof[i], hw, out->bytes_per_value, r->mode);
+        kern_tile_workload(&out->prof[i], hw, out->bytes_per_value, fixes);
     }
     return 0;
 }

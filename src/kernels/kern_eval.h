@@ -15,7 +15,7 @@
 typedef struct {
     kern_workload_t prof[3];   /* prefill, decode, chunked */
     size_t n;                  /* 2, or 3 with a chunk */
-    double bytes_per_value;    /* notebook: 2; default: the model's */
+    double bytes_per_value;    /* the model's with KF_UNITS, else the notebook's 2 */
 } kern_result_t;
 
 /* Derives r's contexts, builds and times every profile.  -1 + err on

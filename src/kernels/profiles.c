@@ -1,20 +1,56 @@
 /*
- * profiles.c -- prefill, decode and chunked-prefill kernel rows in the
- * notebook's form and in the corrected default form (see profiles.h).
+ * profiles.c -- prefill, decode and chunked-prefill kernel rows (spec
+ * §7.3), with each of the notebook's bugs fixed or kept by its KF_* bit
+ * (see profiles.h).  With no fix the rows, their order and their numbers
+ * are the notebook's.
  *
  * Symbols: H hidden, I FFN width, nq/nkv query/KV heads, g = nq/nkv,
- * d head_dim, S prompt length, T keys attended, B batch.
+ * d head_dim, S prompt length, T keys attended, B sequences.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "config/named.h"
 #include "kernels/profiles.h"
 
-#define ADD(type, name, m, k, n, batch, g)                                                          \
-    do {                                                                                           \
-        if (!(row = kern_add(w, type, name, m, k, n, batch, g, err, errlen)))                      \
-            return -1;                                                                             \
-    } while (0)
+const kern_fix_t kern_fixes[11] = {
+    {"gqa", KF_GQA, "attention per K/V head (k = head_dim, g queries share K/V, no fold across sequences)"},
+    {"head_dim", KF_HEAD_DIM, "explicit head_dim instead of hidden // heads"},
+    {"chunk_width", KF_CHUNK_WIDTH, "chunked decode tokens attend dC keys, not head_dim x KV heads"},
+    {"kv_timed", KF_KV_TIMED, "KV stores timed; the chunk's prefix read is a KVCache read"},
+    {"causal", KF_CAUSAL, "causal masking (S(S+1)/2), chunk offset (S - pT)/2"},
+    {"kv_writes", KF_KV_WRITES, "decode tokens store their K/V"},
+    {"norms", KF_NORMS, "input, post-attention and final norms"},
+    {"lm_head", KF_LM_HEAD, "vocabulary projection"},
+    {"fold", KF_FOLD, "tiler stacks sequences into a weight row's token dimension"},
+    {"ffn", KF_FFN, "FFN of the model (no gate for GELU MLPs)"},
+    {"units", KF_UNITS, "bytes per value from the model's dtype"},
+};
+
+int kern_fixes_parse(const char *list, unsigned *bits, char *err, size_t errlen)
+{
+    if (strcmp(list, "all") == 0) {
+        *bits = KF_ALL;
+        return 0;
+    }
+    *bits = 0;
+    if (strcmp(list, "none") == 0)
+        return 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long i = named_find(kern_fixes, 11, sizeof kern_fixes[0], tok, "fix", err, errlen);
+        if (i < 0)
+            return -1;
+        *bits |= kern_fixes[i].bit;
+    }
+    return 0;
+}
+
+unsigned kern_run_fixes(const kern_run_t *r)
+{
+    return r->mode == KM_NOTEBOOK ? 0u : (unsigned)KF_ALL & ~r->fixes_off;
+}
 
 int kern_run_derive(kern_run_t *r, char *err, size_t errlen)
 {
@@ -38,16 +74,7 @@ int kern_run_derive(kern_run_t *r, char *err, size_t errlen)
     r->chunk_pctx = 0;
     if (r->chunk == 0)
         return 0;
-    if (r->mode == KM_NOTEBOOK) {
-        /* 1.73 ~ sqrt(3): the notebook's "average prefill" heuristic */
-        r->chunk_pctx = (int64_t)((double)r->input_len / 1.73 - (double)(r->chunk_ptokens / 2));
-        if (r->chunk_pctx < 1) {
-            snprintf(err, errlen, "--compat notebook: the chunked heuristic int(input/1.73 - pT//2) gives %lld "
-                     "prompt tokens of context (< 1); use a longer --input-len or a smaller --chunk",
-                     (long long)r->chunk_pctx);
-            return -1;
-        }
-    } else {
+    if (kern_run_fixes(r) & KF_CAUSAL) {
         if (r->chunk_ptokens > r->input_len) {
             snprintf(err, errlen, "--chunk %lld: %lld prompt tokens per chunk exceed --input-len %lld",
                      (long long)r->chunk, (long long)r->chunk_ptokens, (long long)r->input_len);
@@ -55,188 +82,195 @@ int kern_run_derive(kern_run_t *r, char *err, size_t errlen)
         }
         /* chunks start at 0, pT, 2 pT, ...: the average chunk follows (S - pT) / 2 prompt tokens */
         r->chunk_pctx = (r->input_len - r->chunk_ptokens) / 2;
+    } else {
+        /* 1.73 ~ sqrt(3): the notebook's "average prefill" heuristic */
+        r->chunk_pctx = (int64_t)((double)r->input_len / 1.73 - (double)(r->chunk_ptokens / 2));
+        if (r->chunk_pctx < 1) {
+            snprintf(err, errlen, "the notebook's chunk heuristic int(input/1.73 - pT//2) gives %lld "
+                     "prompt tokens of context (< 1); use a longer --input-len or a smaller --chunk",
+                     (long long)r->chunk_pctx);
+            return -1;
+        }
     }
     return 0;
 }
 
-/* ---- the notebook's rows (spec §7.3), bugs included ------------------ */
+/* What every builder needs. */
+typedef struct {
+    const kern_model_t *m;
+    unsigned fx;
+    kern_workload_t *w;
+    int64_t d;               /* head_dim used */
+    char *err;
+    size_t errlen;
+} ctx_t;
 
-static int nb_prefill(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+static kern_row_t *add(ctx_t *c, kern_type_t type, const char *name, int64_t m, int64_t k, int64_t n, int64_t batch,
+                       int64_t g)
 {
-    kern_row_t *row;
-    int64_t S = r->input_len, B = r->prefill_batch, H = m->hidden, I = m->ffn, d = m->head_dim_floor;
-    ADD(KT_MA_MW, "Q/K/V*W", S, H, d * (m->heads + m->kv_heads * 2), B, 1);
-    /* the misspelt qrouped_q keyword leaves grouped_q at 1 */
-    ADD(KT_MA_MQA, "Q*gK", S, H, S, B, 1);
-    ADD(KT_MA_MQA, "Q*gK*gV", S, H, S, B, 1);
-    ADD(KT_MA_MW, "O*W", S, H, H, B, 1);
-    ADD(KT_MA_MW, "FFN_up", S, H, I, B, 1);
-    ADD(KT_MA_MW, "FFN_gate", S, H, I, B, 1);
-    ADD(KT_MA_MW, "FFN_down", S, I, H, B, 1);
-    ADD(KT_ASYNC_KVCACHE, "KVCache_Store", S, d, 2 * m->kv_heads, B, 1);
-    return 0;
+    return kern_add(c->w, type, name, m, k, n, batch, g, c->err, c->errlen);
 }
 
-static int nb_decode(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        if (!(row = add(__VA_ARGS__)))                                                             \
+            return -1;                                                                             \
+    } while (0)
+
+/* sum over q = 1..S of (P + q): keys a causal query block sees, without overflow */
+static bool causal_keys(int64_t S, int64_t P, int64_t *out)
 {
-    kern_row_t *row;
-    int64_t C = r->decode_ctx, B = r->batch, H = m->hidden, I = m->ffn, d = m->head_dim_floor;
-    ADD(KT_VA_MW, "Q/K/V*W", 1, H, d * (m->heads + 2 * m->kv_heads), B, 1);
-    ADD(KT_KVCACHE, "KVCache_Read", C, d, 2 * m->kv_heads, B, 1);
-    ADD(KT_VA_MQA, "Q*gK", 1, H, C, B, 1);
-    ADD(KT_VA_MQA, "Q*gK*gV", 1, H, C, B, 1);
-    ADD(KT_VA_MW, "O*W", 1, H, H, B, 1);
-    ADD(KT_VA_MW, "FFN_up", 1, H, I, B, 1);
-    ADD(KT_VA_MW, "FFN_gate", 1, H, I, B, 1);
-    ADD(KT_VA_MW, "FFN_down", 1, I, H, B, 1);
-    return 0;
+    int64_t tri = S % 2 ? S * ((S + 1) / 2) : (S / 2) * (S + 1), pre;
+    return !__builtin_mul_overflow(S, P, &pre) && !__builtin_add_overflow(pre, tri, out);
 }
 
-static int nb_chunked(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+/* QK^T and PV of B sequences, S queries each, T keys at most, keys_sum keys
+ * over the S queries (S*T without masking). */
+static int attention(ctx_t *c, kern_type_t type, const char *qk, const char *pv, int64_t S, int64_t T, int64_t B,
+                     int64_t keys_sum)
 {
     kern_row_t *row;
-    int64_t pT = r->chunk_ptokens, dT = r->chunk_dtokens, pC = r->chunk_pctx, dC = r->decode_ctx;
-    int64_t H = m->hidden, I = m->ffn, d = m->head_dim_floor, nkv = m->kv_heads;
-    ADD(KT_MA_MW, "Q/K/V*W", pT + dT, H, d * (m->heads + nkv * 2), 1, 1);
-    ADD(KT_KVCACHE, "dKVCache_Read", dC, d, 2 * nkv, dT, 1);
-    /* decode attention width d*nkv instead of dC */
-    ADD(KT_VA_MQA, "dQ*gK", 1, H, d * nkv, dT, 1);
-    ADD(KT_VA_MQA, "dQ*gK*gV", 1, H, d * nkv, dT, 1);
-    ADD(KT_ASYNC_KVCACHE, "pKVCache_Read", pC, d, 2 * nkv, 1, 1);
-    ADD(KT_MA_MQA, "pQ*gK", pT, H, pC, 1, 1);
-    ADD(KT_MA_MQA, "pQ*gK*gV", pT, H, pC, 1, 1);
-    ADD(KT_ASYNC_KVCACHE, "KVCache_Store", pT, d, 2 * nkv, 1, 1);
-    ADD(KT_MA_MW, "O*W", pT + dT, H, H, 1, 1);
-    ADD(KT_MA_MW, "FFN_up", pT + dT, H, I, 1, 1);
-    ADD(KT_MA_MW, "FFN_gate", pT + dT, H, I, 1, 1);
-    ADD(KT_MA_MW, "FFN_down", pT + dT, I, H, 1, 1);
-    return 0;
-}
-
-/* ---- the corrected rows ---------------------------------------------- */
-
-/* Attention MACs of one of QK^T or PV: every query head against the keys
- * it sees.  keys_sum = sum over the queries of one sequence of the keys
- * each attends (causal: a query sees the prefix and itself). */
-static int attention_compute(kern_row_t *row, const kern_model_t *m, int64_t seqs, int64_t keys_sum, char *err,
-                             size_t errlen)
-{
-    int64_t a, b;
-    if (__builtin_mul_overflow(seqs, m->heads, &a) || __builtin_mul_overflow(a, m->head_dim, &b) ||
-        __builtin_mul_overflow(b, keys_sum, &row->compute)) {
-        snprintf(err, errlen, "%s: attention MACs overflow 64 bits", row->name);
-        return -1;
+    const kern_model_t *m = c->m;
+    int64_t nkv = m->kv_heads;
+    for (int i = 0; i < 2; i++) {
+        if (c->fx & KF_GQA) {
+            /* one GEMM per sequence and KV head: [S*g, d] x [d, T], then [S*g, T] x [T, d] */
+            ADD(c, type, i ? pv : qk, S, i ? T : c->d, i ? c->d : T, B * nkv, m->heads / nkv);
+        } else {
+            /* the notebook: k = hidden (= nq*d), grouped_q left at 1 by the qrouped_q typo */
+            int64_t k = c->fx & KF_HEAD_DIM ? m->heads * c->d : m->hidden;
+            ADD(c, type, i ? pv : qk, S, k, T, B, 1);
+        }
+        if (keys_sum != S * T) {
+            /* causal: MACs = B x (nq d or k) x keys_sum */
+            int64_t per = c->fx & KF_GQA ? m->heads * c->d : row->k, a;
+            if (__builtin_mul_overflow(B, per, &a) || __builtin_mul_overflow(a, keys_sum, &row->compute)) {
+                snprintf(c->err, c->errlen, "%s: attention MACs overflow 64 bits", row->name);
+                return -1;
+            }
+        }
     }
     return 0;
 }
 
-/* The rows every profile shares around attention: norm, QKV projection
- * and KV store before it, output projection, norm and FFN after. */
-static int dense_pre(const kern_model_t *m, kern_workload_t *w, kern_type_t mw, int64_t tokens, int64_t B,
-                     char *err, size_t errlen)
+static int qkv(ctx_t *c, kern_type_t mw, int64_t tokens, int64_t B)
 {
     kern_row_t *row;
-    int64_t H = m->hidden, d = m->head_dim;
-    ADD(KT_VW_VA, "input_norm", 1, H, tokens, B, 1);
-    ADD(mw, "Q/K/V*W", tokens, H, d * (m->heads + 2 * m->kv_heads), B, 1);
-    ADD(KT_ASYNC_KVCACHE, "KVCache_Store", tokens, d, 2 * m->kv_heads, B, 1);
+    if (c->fx & KF_NORMS)
+        ADD(c, KT_VW_VA, "input_norm", 1, c->m->hidden, tokens, B, 1);
+    ADD(c, mw, "Q/K/V*W", tokens, c->m->hidden, c->d * (c->m->heads + 2 * c->m->kv_heads), B, 1);
     return 0;
 }
 
-static int dense_post(const kern_model_t *m, kern_workload_t *w, kern_type_t mw, int64_t tokens, int64_t B,
-                      int64_t logits, char *err, size_t errlen)
+static int kv_store(ctx_t *c, int64_t tokens, int64_t B)
 {
     kern_row_t *row;
+    ADD(c, KT_ASYNC_KVCACHE, "KVCache_Store", tokens, c->d, 2 * c->m->kv_heads, B, 1);
+    return 0;
+}
+
+static int kv_read(ctx_t *c, kern_type_t type, const char *name, int64_t T, int64_t B)
+{
+    kern_row_t *row;
+    ADD(c, type, name, T, c->d, 2 * c->m->kv_heads, B, 1);
+    /* with per-head attention the K/V tiles are the attention rows' B operand */
+    row->kv_in_attention = (c->fx & KF_GQA) && type == KT_KVCACHE;
+    return 0;
+}
+
+static int out_ffn(ctx_t *c, kern_type_t mw, int64_t tokens, int64_t B)
+{
+    kern_row_t *row;
+    const kern_model_t *m = c->m;
     int64_t H = m->hidden, I = m->ffn;
-    ADD(mw, "O*W", tokens, m->heads * m->head_dim, H, B, 1);
-    ADD(KT_VW_VA, "post_attn_norm", 1, H, tokens, B, 1);
-    ADD(mw, "FFN_up", tokens, H, I, B, 1);
-    if (m->gated)
-        ADD(mw, "FFN_gate", tokens, H, I, B, 1);
-    ADD(mw, "FFN_down", tokens, I, H, B, 1);
-    /* once per model: the final norm and the vocabulary projection */
-    ADD(KT_VW_VA, "final_norm", 1, H, tokens, B, 1);
-    row->scope = KS_MODEL;
-    if (m->vocab > 0 && logits > 0) {
-        ADD(logits > 1 ? KT_MA_MW : KT_VA_MW, "lm_head", logits, H, m->vocab, B, 1);
+    ADD(c, mw, "O*W", tokens, c->fx & KF_HEAD_DIM ? m->heads * c->d : H, H, B, 1);
+    if (c->fx & KF_NORMS)
+        ADD(c, KT_VW_VA, "post_attn_norm", 1, H, tokens, B, 1);
+    ADD(c, mw, "FFN_up", tokens, H, I, B, 1);
+    if (m->gated || !(c->fx & KF_FFN))
+        ADD(c, mw, "FFN_gate", tokens, H, I, B, 1);
+    ADD(c, mw, "FFN_down", tokens, I, H, B, 1);
+    return 0;
+}
+
+/* Once per model: the final norm over every token, lm_head over the
+ * `logits` tokens per sequence that sample. */
+static int model_rows(ctx_t *c, int64_t tokens, int64_t B, int64_t logits)
+{
+    kern_row_t *row;
+    if (c->fx & KF_NORMS) {
+        ADD(c, KT_VW_VA, "final_norm", 1, c->m->hidden, tokens, B, 1);
+        row->scope = KS_MODEL;
+    }
+    if ((c->fx & KF_LM_HEAD) && c->m->vocab > 0 && logits > 0) {
+        ADD(c, logits > 1 ? KT_MA_MW : KT_VA_MW, "lm_head", logits, c->m->hidden, c->m->vocab, B, 1);
         row->scope = KS_MODEL;
     }
     return 0;
 }
 
-static int fix_prefill(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+static int prefill(ctx_t *c, const kern_run_t *r)
 {
-    kern_row_t *row;
-    int64_t S = r->input_len, B = r->prefill_batch, d = m->head_dim, nkv = m->kv_heads, g = m->heads / nkv;
-    if (dense_pre(m, w, KT_MA_MW, S, B, err, errlen))
+    int64_t S = r->input_len, B = r->prefill_batch, keys = S * S;
+    if ((c->fx & KF_CAUSAL) && !causal_keys(S, 0, &keys)) {
+        snprintf(c->err, c->errlen, "prefill: attention keys overflow 64 bits");
         return -1;
-    /* causal (flash-style): query i sees i keys, sum = S(S+1)/2 */
-    int64_t keys = S % 2 ? S * ((S + 1) / 2) : (S / 2) * (S + 1);
-    ADD(KT_MA_MQA, "Q*gK", S, d, S, B * nkv, g);
-    if (attention_compute(row, m, B, keys, err, errlen))
+    }
+    if (qkv(c, KT_MA_MW, S, B) || attention(c, KT_MA_MQA, "Q*gK", "Q*gK*gV", S, S, B, keys) ||
+        out_ffn(c, KT_MA_MW, S, B) || kv_store(c, S, B))
         return -1;
-    ADD(KT_MA_MQA, "Q*gK*gV", S, S, d, B * nkv, g);
-    if (attention_compute(row, m, B, keys, err, errlen))
-        return -1;
-    /* logits of the last prompt token only (generation's logits_to_keep = 1) */
-    return dense_post(m, w, KT_MA_MW, S, B, 1, err, errlen);
+    /* generation samples from the last prompt token only (logits_to_keep = 1) */
+    return model_rows(c, S, B, 1);
 }
 
-static int fix_decode(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+static int decode(ctx_t *c, const kern_run_t *r)
 {
-    kern_row_t *row;
-    int64_t T = r->decode_ctx, B = r->batch, d = m->head_dim, nkv = m->kv_heads, g = m->heads / nkv;
-    if (dense_pre(m, w, KT_VA_MW, 1, B, err, errlen))
+    /* the step whose cache holds T-1 tokens: it reads T keys and values
+     * (the one it stores included) */
+    int64_t T = r->decode_ctx, B = r->batch;
+    if (qkv(c, KT_VA_MW, 1, B) || kv_read(c, KT_KVCACHE, "KVCache_Read", T, B) ||
+        attention(c, KT_VA_MQA, "Q*gK", "Q*gK*gV", 1, T, B, T) || out_ffn(c, KT_VA_MW, 1, B))
         return -1;
-    /* the cache of T-1 tokens plus the one just stored: T keys and values */
-    ADD(KT_KVCACHE, "KVCache_Read", T, d, 2 * nkv, B, 1);
-    row->kv_in_attention = true;
-    ADD(KT_VA_MQA, "Q*gK", 1, d, T, B * nkv, g);
-    ADD(KT_VA_MQA, "Q*gK*gV", 1, T, d, B * nkv, g);
-    return dense_post(m, w, KT_VA_MW, 1, B, 1, err, errlen);
+    if ((c->fx & KF_KV_WRITES) && kv_store(c, 1, B))
+        return -1;
+    return model_rows(c, 1, B, 1);
 }
 
-static int fix_chunked(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
+static int chunked(ctx_t *c, const kern_run_t *r)
 {
-    kern_row_t *row;
     int64_t pT = r->chunk_ptokens, dT = r->chunk_dtokens, pC = r->chunk_pctx, dC = r->decode_ctx;
-    int64_t d = m->head_dim, nkv = m->kv_heads, g = m->heads / nkv;
-    /* every token of the chunk, prompt and decode, stores its K and V */
-    if (dense_pre(m, w, KT_MA_MW, pT + dT, 1, err, errlen))
+    int64_t tokens = pT + dT;
+    if (qkv(c, KT_MA_MW, tokens, 1))
         return -1;
-    if (dT > 0) {
-        ADD(KT_KVCACHE, "dKVCache_Read", dC, d, 2 * nkv, dT, 1);
-        row->kv_in_attention = true;
-        ADD(KT_VA_MQA, "dQ*gK", 1, d, dC, dT * nkv, g);
-        ADD(KT_VA_MQA, "dQ*gK*gV", 1, dC, d, dT * nkv, g);
-    }
-    if (pC > 0) {
-        ADD(KT_KVCACHE, "pKVCache_Read", pC, d, 2 * nkv, 1, 1);
-        row->kv_in_attention = true;
-    }
-    /* the chunk's queries see the pC earlier prompt tokens and, causally, each other */
-    int64_t keys, tri = pT % 2 ? pT * ((pT + 1) / 2) : (pT / 2) * (pT + 1);
-    if (__builtin_mul_overflow(pT, pC, &keys) || __builtin_add_overflow(keys, tri, &keys)) {
-        snprintf(err, errlen, "chunked: attention keys overflow 64 bits");
+    /* decode tokens: one query each against its own cache */
+    int64_t dkeys = c->fx & KF_CHUNK_WIDTH ? dC : c->d * c->m->kv_heads;
+    if (dT > 0 || c->fx == 0) /* the notebook keeps the rows even without decode tokens */
+        if (kv_read(c, KT_KVCACHE, "dKVCache_Read", dC, dT) ||
+            attention(c, KT_VA_MQA, "dQ*gK", "dQ*gK*gV", 1, dkeys, dT, dkeys))
+            return -1;
+    /* prompt tokens: the chunk against the pC prompt tokens before it and,
+     * causally, each other; the notebook attends pC keys in all */
+    if (kv_read(c, c->fx & KF_KV_TIMED ? KT_KVCACHE : KT_ASYNC_KVCACHE, "pKVCache_Read", pC, 1))
+        return -1;
+    int64_t T = c->fx & KF_CAUSAL ? pC + pT : pC, keys = pT * T;
+    if ((c->fx & KF_CAUSAL) && !causal_keys(pT, pC, &keys)) {
+        snprintf(c->err, c->errlen, "chunked: attention keys overflow 64 bits");
         return -1;
     }
-    ADD(KT_MA_MQA, "pQ*gK", pT, d, pC + pT, nkv, g);
-    if (attention_compute(row, m, 1, keys, err, errlen))
+    if (attention(c, KT_MA_MQA, "pQ*gK", "pQ*gK*gV", pT, T, 1, keys) ||
+        kv_store(c, c->fx & KF_KV_WRITES ? tokens : pT, 1) || out_ffn(c, KT_MA_MW, tokens, 1))
         return -1;
-    ADD(KT_MA_MQA, "pQ*gK*gV", pT, pC + pT, d, nkv, g);
-    if (attention_compute(row, m, 1, keys, err, errlen))
-        return -1;
-    /* logits for the decode tokens of the chunk */
-    return dense_post(m, w, KT_MA_MW, pT + dT, 1, dT, err, errlen);
+    /* the decode tokens sample */
+    return model_rows(c, tokens, 1, dT);
 }
 
-typedef int (*builder_fn)(const kern_model_t *, const kern_run_t *, kern_workload_t *, char *, size_t);
-
-static int build(const char *name, builder_fn nb, builder_fn fix, const kern_model_t *m, const kern_run_t *r,
-                 kern_workload_t *w, char *err, size_t errlen)
+static int build(const char *name, int (*fn)(ctx_t *, const kern_run_t *), const kern_model_t *m,
+                 const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
 {
     kern_workload_init(w, name);
-    int rc = (r->mode == KM_NOTEBOOK ? nb : fix)(m, r, w, err, errlen);
+    ctx_t c = {m, kern_run_fixes(r), w, 0, err, errlen};
+    c.d = c.fx & KF_HEAD_DIM ? m->head_dim : m->head_dim_floor;
+    int rc = fn(&c, r);
     if (rc)
         kern_workload_free(w);
     return rc;
@@ -244,17 +278,17 @@ static int build(const char *name, builder_fn nb, builder_fn fix, const kern_mod
 
 int kern_profile_prefill(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
 {
-    return build("prefill", nb_prefill, fix_prefill, m, r, w, err, errlen);
+    return build("prefill", prefill, m, r, w, err, errlen);
 }
 
 int kern_profile_decode(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
 {
-    return build("decode", nb_decode, fix_decode, m, r, w, err, errlen);
+    return build("decode", decode, m, r, w, err, errlen);
 }
 
 int kern_profile_chunked(const kern_model_t *m, const kern_run_t *r, kern_workload_t *w, char *err, size_t errlen)
 {
-    return build("chunked", nb_chunked, fix_chunked, m, r, w, err, errlen);
+    return build("chunked", chunked, m, r, w, err, errlen);
 }
 
 const kern_profile_t kern_profiles[3] = {

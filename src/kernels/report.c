@@ -61,15 +61,29 @@ void kern_report_header(FILE *f, const kern_model_t *m, const kern_hw_t *hw, con
     fprintf(f, "model %s: %lld layers, hidden %lld, FFN %lld%s, %lld heads / %lld KV heads, head_dim %lld%s\n", m->name,
             (long long)m->layers, (long long)m->hidden, (long long)m->ffn, m->gated ? " (gated)" : "",
             (long long)m->heads, (long long)m->kv_heads,
-            (long long)(r->mode == KM_NOTEBOOK ? m->head_dim_floor : m->head_dim),
-            r->mode == KM_NOTEBOOK ? " (hidden // heads)" : "");
+            (long long)(kern_run_fixes(r) & KF_HEAD_DIM ? m->head_dim : m->head_dim_floor),
+            kern_run_fixes(r) & KF_HEAD_DIM ? "" : " (hidden // heads)");
     char bw[32], cache[32];
     bytes_str(bw, sizeof bw, hw->bandwidth_bytes_per_s);
     bytes_str(cache, sizeof cache, hw->cache_bytes);
     fprintf(f, "hardware %s: %g cores x %g GHz x %g MACs/cycle = %.6g MAC/s, %s/s, cache %s\n", hw->name, hw->cores,
             hw->frequency_hz / 1e9, hw->macs_per_cycle, hw->macs_per_s, bw, cache);
-    fprintf(f, "mode %s: input %lld, output %lld, decode batch %lld at %lld keys, prefill batch %lld",
-            r->mode == KM_NOTEBOOK ? "notebook (BenchRoofline, bugs kept)" : "default (notebook bugs fixed)",
+    unsigned fx = kern_run_fixes(r);
+    const char *mode = r->mode == KM_NOTEBOOK ? "notebook (BenchRoofline, bugs kept)"
+                       : fx == KF_ALL         ? "default (notebook bugs fixed)"
+                                              : "default with fixes";
+    fprintf(f, "mode %s", mode);
+    if (r->mode != KM_NOTEBOOK && fx != KF_ALL) {
+        const char *sep = " ";
+        if (!fx)
+            fprintf(f, " none");
+        for (size_t i = 0; i < sizeof kern_fixes / sizeof kern_fixes[0]; i++)
+            if (fx & kern_fixes[i].bit) {
+                fprintf(f, "%s%s", sep, kern_fixes[i].name);
+                sep = ",";
+            }
+    }
+    fprintf(f, ": input %lld, output %lld, decode batch %lld at %lld keys, prefill batch %lld",
             (long long)r->input_len, (long long)r->output_len, (long long)r->batch, (long long)r->decode_ctx,
             (long long)r->prefill_batch);
     if (r->chunk)

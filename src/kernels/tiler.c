@@ -4,18 +4,19 @@
  * cycles = max(compute of all blocks, A and B tile loads of all blocks).
  *
  * The arithmetic follows the notebook's order of operations so that
- * --compat notebook reproduces its printed doubles.  The modes differ only
- * in how a row's batch enters the GEMM (step 0) and in which KV rows are
- * timed:
- *  - notebook: batch folded into m or n, or both, as if every sequence
- *    shared the B operand (also for attention, whose K/V differ per
- *    sequence); KVCache rows timed, Async_KVCache rows not; types without
- *    'M' or 'w' in their name (Va_Va) not timed;
- *  - default: the batch is folded into the activation dimension only for
- *    rows with a weight operand (the weight is shared); attention rows are
- *    one GEMM of the g query heads sharing a K/V head (m x g rows) repeated
- *    batch times; every KV row is timed unless its bytes are the attention
- *    rows' B operand already (kv_in_attention).
+ * --compat notebook reproduces its printed doubles.  Two fixes change the
+ * tiler (profiles.h):
+ *  - without them (the notebook) a row's batch is folded into m or n, or
+ *    both, as if every sequence shared the B operand -- also for attention,
+ *    whose K/V differ per sequence;
+ *  - KF_FOLD: a row with a weight operand stacks its sequences into the
+ *    token dimension (the weight is shared, the output is not squared);
+ *  - KF_GQA: an attention row is one GEMM of the g query heads sharing a K/V
+ *    head (m x g rows), repeated batch times, never folded.
+ * KVCache rows are timed unless their bytes are the attention rows' B
+ * operand already (kv_in_attention); Async_KVCache rows only with
+ * KF_KV_TIMED.  Types without 'M' or 'w' in their name (Va_Va) are not
+ * timed, as in the notebook.
  */
 #include <math.h>
 #include <string.h>
@@ -108,50 +109,44 @@ static void fold_notebook(double dims[3], double batch)
     }
 }
 
-static void tile_notebook(kern_row_t *r, const kern_hw_t *hw, double b)
+/* Step 0 under the fixes: the batch enters the GEMM by the row's kind. */
+static void fold_fixed(const kern_row_t *r, double dims[3], unsigned fixes)
+{
+    if (kern_type_is_mqa(r->type) && (fixes & KF_GQA)) {
+        dims[0] *= (double)r->grouped_q;
+        return;
+    }
+    if (fixes & KF_FOLD) {
+        if (r->type == KT_MA_MW || r->type == KT_VA_MW) { /* tokens of every sequence stream through one weight */
+            dims[0] *= (double)r->batch;
+            return;
+        }
+        if (r->type == KT_MW_MA || r->type == KT_VW_VA) {
+            dims[2] *= (double)r->batch;
+            return;
+        }
+    }
+    fold_notebook(dims, (double)r->batch);
+}
+
+static void tile_row(kern_row_t *r, const kern_hw_t *hw, double b, unsigned fixes)
 {
     const char *type = kern_type_name(r->type);
     if (strchr(type, 'M') || strchr(type, 'w')) {
         if (!r->has_compute)
             return;
         double dims[3] = {(double)r->m, (double)r->k, (double)r->n};
-        fold_notebook(dims, (double)r->batch);
+        fold_fixed(r, dims, fixes);
         choose_tile(dims, hw->cache_bytes, b, r->tile);
         time_tile(r, hw, b);
-    } else if (r->type == KT_KVCACHE && r->has_kv) {
+    } else if (r->type == KT_KVCACHE && r->has_kv && !r->kv_in_attention) {
+        time_kv(r, hw, b);
+    } else if (r->type == KT_ASYNC_KVCACHE && (fixes & KF_KV_TIMED)) {
         time_kv(r, hw, b);
     }
 }
 
-static void tile_default(kern_row_t *r, const kern_hw_t *hw, double b)
-{
-    if (kern_type_is_kv(r->type)) {
-        if (!r->kv_in_attention)
-            time_kv(r, hw, b);
-        return;
-    }
-    double dims[3] = {(double)r->m, (double)r->k, (double)r->n};
-    switch (r->type) {
-    case KT_MA_MW:
-    case KT_VA_MW: /* tokens of every sequence stream through one weight */
-        dims[0] *= (double)r->batch;
-        break;
-    case KT_MW_MA:
-    case KT_VW_VA:
-        dims[2] *= (double)r->batch;
-        break;
-    case KT_MA_MQA:
-    case KT_VA_MQA: /* the g query heads of a group share the K/V operand */
-        dims[0] *= (double)r->grouped_q;
-        break;
-    default:
-        break;
-    }
-    choose_tile(dims, hw->cache_bytes, b, r->tile);
-    time_tile(r, hw, b);
-}
-
-void kern_tile_workload(kern_workload_t *w, const kern_hw_t *hw, double b, kern_mode_t mode)
+void kern_tile_workload(kern_workload_t *w, const kern_hw_t *hw, double b, unsigned fixes)
 {
     for (size_t i = 0; i < w->n; i++) {
         kern_row_t *r = &w->rows[i];
@@ -159,10 +154,7 @@ void kern_tile_workload(kern_workload_t *w, const kern_hw_t *hw, double b, kern_
         r->tile[0] = r->tile[1] = r->tile[2] = NAN;
         r->cmp_cycle = r->mem_cycle = r->mem_to_cmp = r->exec_cycle = NAN;
         r->bound = KB_NONE;
-        if (mode == KM_NOTEBOOK)
-            tile_notebook(r, hw, b);
-        else
-            tile_default(r, hw, b);
+        tile_row(r, hw, b, fixes);
     }
 }
 
