@@ -371,6 +371,11 @@ START_TEST(fix_gqa_attention_and_causal)
     /* (4x128 + 128x8448) x 2 bytes x 2048 GEMMs / (342 GiB/s) x 2.5 GHz */
     double want = (4.0 * 128 + 128.0 * 8448) * 2 * 2048 / 367219703808.0 * 2.5e9;
     ck_assert_double_eq_tol(b->exec_cycle, want, want * 1e-9);
+    /* fused PV: the probabilities stay on chip, only V is loaded */
+    b = find_row(&p.fix, "decode", "Q*gK*gV");
+    ck_assert(b->a_on_chip);
+    want = 8448.0 * 128 * 2 * 2048 / 367219703808.0 * 2.5e9;
+    ck_assert_double_eq_tol(b->exec_cycle, want, want * 1e-9);
     free_pair(&p);
 }
 END_TEST
@@ -451,9 +456,10 @@ START_TEST(fix_norms_lm_head_units)
     ck_assert_double_eq(s.weight_bytes, 15009849344.0);
     kern_summary_t o = kern_summarize(find_prof(&p.nb, "decode"), &p.m, &p.hw, 2.0);
     ck_assert_double_eq(o.weight_bytes, 2 * 6979321856.0);
-    /* decode step of 32 layers + lm_head on NVL-AX: the tiler's 2.07e9
-     * memory-bound cycles, 0.828 s */
-    ck_assert_double_eq_tol(s.tiler_s, 0.828065, 1e-6);
+    /* decode step of 32 layers + lm_head on NVL-AX: the tiler's 2.04e9
+     * memory-bound cycles, 0.816 s (notebook: 32 x 64,463,476 cycles, 0.825 s) */
+    ck_assert_double_eq_tol(s.tiler_s, 0.816004, 1e-6);
+    ck_assert_double_eq_tol(o.tiler_s, 32 * 64463476.0 / 2.5e9, 1e-6);
     free_pair(&p);
 }
 END_TEST

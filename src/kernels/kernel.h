@@ -55,6 +55,9 @@ typedef struct {
     /* default mode: a KV read whose bytes the attention rows' operand
      * loads already carry (the tiler does not time it a second time) */
     bool kv_in_attention;
+    /* default mode: the A operand never leaves the chip (the attention
+     * probabilities of a fused attention kernel): the tiler loads B only */
+    bool a_on_chip;
 
     /* simple roofline (§7.4) */
     double compute_time_s, memory_time_s, roofline_time_s;

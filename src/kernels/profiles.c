@@ -14,7 +14,7 @@
 #include "kernels/profiles.h"
 
 const kern_fix_t kern_fixes[11] = {
-    {"gqa", KF_GQA, "attention per K/V head (k = head_dim, g queries share K/V, no fold across sequences)"},
+    {"gqa", KF_GQA, "fused attention per K/V head (k = head_dim, g queries share K/V, no fold across sequences)"},
     {"head_dim", KF_HEAD_DIM, "explicit head_dim instead of hidden // heads"},
     {"chunk_width", KF_CHUNK_WIDTH, "chunked decode tokens attend dC keys, not head_dim x KV heads"},
     {"kv_timed", KF_KV_TIMED, "KV stores timed; the chunk's prefix read is a KVCache read"},
@@ -136,6 +136,8 @@ static int attention(ctx_t *c, kern_type_t type, const char *qk, const char *pv,
         if (c->fx & KF_GQA) {
             /* one GEMM per sequence and KV head: [S*g, d] x [d, T], then [S*g, T] x [T, d] */
             ADD(c, type, i ? pv : qk, S, i ? T : c->d, i ? c->d : T, B * nkv, m->heads / nkv);
+            /* fused attention: the probabilities P never go to memory */
+            row->a_on_chip = i == 1;
         } else {
             /* the notebook: k = hidden (= nq*d), grouped_q left at 1 by the qrouped_q typo */
             int64_t k = c->fx & KF_HEAD_DIM ? m->heads * c->d : m->hidden;

@@ -26,7 +26,8 @@ typedef enum { KM_DEFAULT = 0, KM_NOTEBOOK } kern_mode_t;
 enum {
     KF_GQA = 1 << 0,          /* attention per K/V head: k = head_dim, g query heads share K/V,
                                  sequences x KV heads separate GEMMs (the tiler folds none of
-                                 them); the KV read is the attention rows' B operand */
+                                 them); the KV read is the attention rows' B operand; fused:
+                                 the probabilities stay on chip */
     KF_HEAD_DIM = 1 << 1,     /* explicit head_dim; O*W reads nq x head_dim */
     KF_CHUNK_WIDTH = 1 << 2,  /* chunked decode tokens attend dC keys, not d x nkv */
     KF_KV_TIMED = 1 << 3,     /* KV stores timed; the chunk's prefix read is a read (KVCache) */

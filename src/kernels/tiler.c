@@ -12,7 +12,9 @@
  *  - KF_FOLD: a row with a weight operand stacks its sequences into the
  *    token dimension (the weight is shared, the output is not squared);
  *  - KF_GQA: an attention row is one GEMM of the g query heads sharing a K/V
- *    head (m x g rows), repeated batch times, never folded.
+ *    head (m x g rows), repeated batch times, never folded; the PV row's A
+ *    operand, the probabilities, stays on chip (a fused kernel: only V
+ *    tiles are loaded).
  * KVCache rows are timed unless their bytes are the attention rows' B
  * operand already (kv_in_attention); Async_KVCache rows only with
  * KF_KV_TIMED.  Types without 'M' or 'w' in their name (Va_Va) are not
@@ -73,7 +75,7 @@ static void time_tile(kern_row_t *r, const kern_hw_t *hw, double b)
     double compute = (double)r->compute;
     double block = r->tile[0] * r->tile[1] * r->tile[2];
     r->cmp_cycle = block / hw->macs_per_s * hw->frequency_hz * compute / block;
-    double memory = (r->tile[0] * r->tile[1] + r->tile[2] * r->tile[1]) * b;
+    double memory = ((r->a_on_chip ? 0 : r->tile[0] * r->tile[1]) + r->tile[2] * r->tile[1]) * b;
     r->mem_cycle = memory / hw->bandwidth_bytes_per_s * hw->frequency_hz * compute / block;
     r->mem_to_cmp = r->cmp_cycle != 0 ? r->mem_cycle / r->cmp_cycle : NAN;
     r->tiled = true;
