@@ -121,7 +121,7 @@ void kern_report_table(FILE *f, const kern_workload_t *w, const kern_model_t *m,
 {
     const char *prof = w->name;
     fprintf(f, "\n== %s (per layer; [model] rows run once per model) ==\n", prof);
-    fprintf(f, "%-13s %-15s %6s %6s %6s %6s %2s %15s %10s %11s %-22s %11s %11s %11s %-7s %12s\n", "type", "name", "m",
+    fprintf(f, "%-13s %-18s %6s %6s %6s %6s %2s %15s %10s %11s %-22s %11s %11s %11s %-7s %12s\n", "type", "name", "m",
             "k", "n", "batch", "g", "compute_MACs", "weight_el", "kv_el", "tile", "cmp_cycles", "mem_cycles",
             "exec_cycles", "bound", "roofline_s");
     for (size_t i = 0; i < w->n; i++) {
@@ -135,7 +135,7 @@ void kern_report_table(FILE *f, const kern_workload_t *w, const kern_model_t *m,
         opt_dbl(mc, sizeof mc, x->mem_cycle, "%.1f");
         opt_dbl(ec, sizeof ec, x->exec_cycle, "%.1f");
         snprintf(name, sizeof name, "%s%s", x->name, x->scope == KS_MODEL ? " [model]" : "");
-        fprintf(f, "%-13s %-15s %6lld %6lld %6lld %6lld %2lld %15s %10s %11s %-22s %11s %11s %11s %-7s %12.6e\n",
+        fprintf(f, "%-13s %-18s %6lld %6lld %6lld %6lld %2lld %15s %10s %11s %-22s %11s %11s %11s %-7s %12.6e\n",
                 kern_type_name(x->type), name, (long long)x->m, (long long)x->k, (long long)x->n,
                 (long long)x->batch, (long long)x->grouped_q, c, wt, kv, tile, cc, mc, ec,
                 x->kv_in_attention ? "in-attn" : kern_bound_name(x->bound), x->roofline_time_s);
