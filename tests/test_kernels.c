@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernels/kern_eval.h"
@@ -598,6 +599,60 @@ START_TEST(bad_lengths)
 }
 END_TEST
 
+/* The command line: exit status 2 and a located message on bad input,
+ * the notebook's final line on the seed run.  Runs bin/hwsweep (make test
+ * builds it first). */
+static int cli(const char *args, char *out, size_t len)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "bin/hwsweep kernels %s 2>&1", args);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(command_line)
+{
+    static char out[1 << 16];
+    const char *seed = "-m " LLAMA " --hw " NVL " --input-len 8192 --output-len 512 --batch 256 --chunk 256";
+    char args[512];
+    snprintf(args, sizeof args, "%s --compat notebook", seed);
+    ck_assert_int_eq(cli(args, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "Total compute-bound cycles: 0\nTotal memory-bound cycles: 7349613\n"), "%s", out);
+    snprintf(args, sizeof args, "%s --csv", seed);
+    ck_assert_int_eq(cli(args, out, sizeof out), 0);
+    ck_assert(strncmp(out, "mode,profile,scope,type,name,", 29) == 0);
+    ck_assert(strstr(out, "\ndefault,chunked,layer,Va_Mqa,dQ*gK,1,128,8448,120,4,519045120,,,"));
+
+    char dir[] = "/tmp/hwsweep-kcli-XXXXXX", hw[128];
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(hw, sizeof hw, "%s/hw.yaml", dir);
+    FILE *f = fopen(hw, "w");
+    fputs("name: X\ncores: 32\nfrequncy_hz: 2.5e9\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "-m " LLAMA " --hw %s --input-len 8 --output-len 8 --batch 1", hw);
+    ck_assert_int_eq(cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "hw.yaml:3:1: unknown key 'frequncy_hz' in kernel hardware (did you mean 'frequency_hz'?)"),
+                  "%s", out);
+    unlink(hw);
+    rmdir(dir);
+    snprintf(args, sizeof args, "%s --compat colab", seed);
+    ck_assert_int_eq(cli(args, out, sizeof out), 2);
+    ck_assert(strstr(out, "unknown --compat 'colab' (valid: notebook)"));
+    snprintf(args, sizeof args, "%s --fixes gqa,casual", seed);
+    ck_assert_int_eq(cli(args, out, sizeof out), 2);
+    ck_assert(strstr(out, "unknown fix 'casual'"));
+    snprintf(args, sizeof args, "%s --batch -3", seed);
+    ck_assert_int_eq(cli(args, out, sizeof out), 2);
+    ck_assert_int_eq(cli("-m " LLAMA " --hw " NVL " --input-len 8", out, sizeof out), 2);
+    ck_assert_int_eq(cli("-m no/such/config.json --hw " NVL " --input-len 8 --output-len 8 --batch 1", out, sizeof out), 2);
+    ck_assert_int_eq(cli("--help", out, sizeof out), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernels");
@@ -615,6 +670,7 @@ int main(void)
     tcase_add_test(tc, bad_hardware_yaml);
     tcase_add_test(tc, bad_model);
     tcase_add_test(tc, bad_lengths);
+    tcase_add_test(tc, command_line);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
