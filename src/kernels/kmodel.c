@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/named.h"
 #include "kernels/kmodel.h"
 #include "ops/hf_config.h"
 #include "perf/sw_config.h"

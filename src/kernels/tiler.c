@@ -4,11 +4,10 @@
  * cycles = max(compute of all blocks, A and B tile loads of all blocks).
  *
  * The arithmetic follows the notebook's order of operations so that
- * --compat notebook reproduces its printed doubles.  Two fixes change the
- * tiler (profiles.h):
- *  - without them (the notebook) a row's batch is folded into m or n, or
- *    both, as if every sequence shared the B operand -- also for attention,
- *    whose K/V differ per sequence;
+ * --compat notebook reproduces its printed doubles.  Without fixes (the
+ * notebook) a row's batch is folded into m or n, or both, as if every
+ * sequence shared the B operand -- also for attention, whose K/V differ per
+ * sequence.  Two fixes change that (profiles.h):
  *  - KF_FOLD: a row with a weight operand stacks its sequences into the
  *    token dimension (the weight is shared, the output is not squared);
  *  - KF_GQA: an attention row is one GEMM of the g query heads sharing a K/V
