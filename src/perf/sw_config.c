@@ -9,7 +9,9 @@
 
 #include "config/schema.h"
 #include "perf/allreduce.h"
+#include "perf/perf_model.h"
 #include "perf/sw_config.h"
+#include "perf/v2_model.h"
 
 #define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
 #define NUMD(s, k, fl, d) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl), .def = (d), .has_def = 1}
@@ -33,6 +35,20 @@ static int bind_attn_comm(const field_t *f, const node_t *v, void *obj, cfg_err_
     return -1;
 }
 
+/* weight_format, act_format, kv_format: a name of v2_formats */
+static int bind_format(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    char msg[200];
+    if (v->kind != NODE_SCALAR || !v2_format_find(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "Model.%s: %s", f->key, v->kind == NODE_SCALAR ? msg : "expected a name");
+        return -1;
+    }
+    snprintf((char *)obj + f->off, 8, "%s", v->scalar);
+    return 0;
+}
+
+#define FMT(k) {.key = #k, .type = F_CUSTOM, .off = offsetof(model_cfg_t, k), .bind = bind_format}
+
 static const field_t model_fields[] = {
     {.key = "name", .type = F_STR, .off = offsetof(model_cfg_t, name), .size = PERF_NAME_MAX, .flags = R},
     NUM(model_cfg_t, num_layers, R | P | I), NUM(model_cfg_t, d, R | P | I), NUM(model_cfg_t, num_heads, R | P | I),
@@ -40,6 +56,13 @@ static const field_t model_fields[] = {
     {.key = "act", .type = F_STR, .off = offsetof(model_cfg_t, act), .size = 32},
     NUMD(model_cfg_t, heads_per_kv_cache, P | I, 1), NUMD(model_cfg_t, bytes_per_number, P, 2),
     {.key = "attn_comm", .type = F_CUSTOM, .bind = bind_attn_comm},
+    /* perf_model v2 only */
+    FMT(weight_format), FMT(act_format), FMT(kv_format),
+    NUM(model_cfg_t, num_experts, P | I), NUM(model_cfg_t, experts_per_token, P | I),
+    NUM(model_cfg_t, num_shared_experts, N | I), NUM(model_cfg_t, moe_d_ff, P | I),
+    NUM(model_cfg_t, first_dense_layers, N | I), NUM(model_cfg_t, kv_lora_rank, P | I),
+    NUM(model_cfg_t, q_lora_rank, P | I), NUM(model_cfg_t, qk_rope_head_dim, P | I),
+    NUM(model_cfg_t, qk_nope_head_dim, P | I), NUM(model_cfg_t, v_head_dim, P | I),
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 
@@ -99,6 +122,19 @@ static int refuse_true(const field_t *f, const node_t *v, void *obj, cfg_err_t *
     return -1;
 }
 
+static int bind_perf_model(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !perf_model_find(v->scalar, msg, sizeof msg) || !v->scalar[0]) {
+        cfg_node_errorf(err, v, "perf_model: %s", v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(s->perf_model, sizeof s->perf_model, "%s", v->scalar);
+    return 0;
+}
+
 static const field_t mapping_fields[] = {
     NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
     NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
@@ -117,6 +153,11 @@ static const field_t system_fields[] = {
     NUMD(system_cfg_t, weight_bandwidth_efficiency, FF_UNIT, 1.0),
     {.key = "default_mapping", .type = F_SUB, .off = offsetof(system_cfg_t, default_mapping), .sub = &mapping_schema},
     {.key = "asplos_version", .type = F_CUSTOM, .bind = refuse_true},
+    {.key = "perf_model", .type = F_CUSTOM, .bind = bind_perf_model},
+    /* perf_model v2 only: per-hardware constants */
+    NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, mem_latency_s, N),
+    NUMD(system_cfg_t, matmul_tile, P | I, 128),
+    {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
 };
 static const schema_t system_schema = {"system", system_fields, NCOLS(system_fields), -1};
 
