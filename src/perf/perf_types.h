@@ -61,7 +61,7 @@ typedef struct {
     char perf_model[16];
     /* perf_model v2 only: per-hardware constants (see docs/perf-model-v2.md) */
     double layer_overhead_s;        /* fixed time per layer and pass (kernel launches) */
-    double mem_latency_s;           /* fixed time per memory-bound operation */
+    double op_latency_s;            /* fixed start-up time of every operator (kernel) */
     bool fused_attention;           /* softmax fused into the attention matmuls (default) */
     double matmul_tile;             /* tile edge of the matmul units, default 128 */
 } system_cfg_t;

@@ -75,7 +75,7 @@ typedef struct {
     /* totals */
     double params, weight_bytes, kv_bytes_per_token;
     /* per-hardware constants from the system file */
-    double layer_overhead_s, mem_latency_s, matmul_tile;
+    double layer_overhead_s, op_latency_s, matmul_tile;
     bool fused_attention;
 } v2_t;
 
@@ -118,7 +118,9 @@ double v2_matmul_shape_efficiency(double m, double n, double k, double tile);
 double v2_mem_time(double bytes, double bw, double latency_s);
 
 /* One matmul on one chip: stacks x (m x k) * (k x n); `bytes` the memory
- * traffic (weights or KV cache plus activations in and out). */
+ * traffic (weights or KV cache plus activations in and out).  Time: the
+ * operator start-up time plus the slower of compute (at the shape's
+ * efficiency) and streaming. */
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
 

@@ -35,8 +35,14 @@ matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, 
     double flops = stacks * 2 * m * k * n;
     double eff = compute_efficiency * v2_matmul_shape_efficiency(m, n, k, v->matmul_tile);
     r.block_comp_time = flops > 0 ? flops / (v->peak_flops * eff) : 0;
-    r.block_ldst_time = v2_mem_time(bytes, bw, v->mem_latency_s);
-    r.time = r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time;
+    r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
+    if (!(flops > 0) && !(bytes > 0)) {
+        r.time = 0;
+        return r;
+    }
+    /* a fixed start-up time, then the slower of compute and streaming */
+    r.time = v->op_latency_s +
+             (r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time);
     return r;
 }
 
@@ -55,7 +61,7 @@ v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double
 
 double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
 {
-    double lat = v->mem_latency_s;
+    double lat = v->op_latency_s;
     return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
            v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
            v2_mem_time(b->softmax, bw, lat);

@@ -128,7 +128,7 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->peak_flops = v2_peak_flops(sys->srv->package->chip,
                                   v2_compute_format(v->weight_fmt, v->act_fmt));
     v->layer_overhead_s = cfg->layer_overhead_s;
-    v->mem_latency_s = cfg->mem_latency_s;
+    v->op_latency_s = cfg->op_latency_s;
     v->matmul_tile = cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
     v->fused_attention = cfg->fused_attention;
     /* sizing and memory checks see the v2 sizes */
