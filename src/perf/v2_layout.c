@@ -24,15 +24,16 @@ const v2_layout_t v2_layouts[] = {
     {"wg_xyz", V2_LAYOUT_WG_XYZ},
 };
 
-/* The power of two nearest target within 1..t (t itself need not be one). */
+/* The power of two nearest target in log scale (x <= target sqrt 2 < 2x),
+ * then halved until it divides t. */
 static double pow2_near(double target, double t)
 {
-    if (!(target > 1))
-        return 1;
-    double x = exp2(round(log2(target)));
-    while (x > t || (x > 1 && fmod(t, x) != 0))
+    double x = 1;
+    while (2 * x <= target * 1.4142135623730951) /* sqrt 2 */
+        x *= 2;
+    while (x > 1 && (x > t || fmod(t, x) != 0))
         x /= 2;
-    return x < 1 ? 1 : x;
+    return x;
 }
 
 v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, double f)

@@ -193,6 +193,41 @@ static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *avg)
     avg->ffn_comm = dense.ffn_comm * w_dense + moe.ffn_comm * (1 - w_dense);
 }
 
+/* The 2D weight-stationary layer: the 1D layer's matmuls and operators
+ * (same rows, same weight share per chip) with the 2D communication. */
+static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t *y)
+{
+    const v2_t *v = &c->sys->v2;
+    const model_t *m = &c->sys->model;
+    double ab = v->act_fmt->bytes, wb = v->weight_fmt->bytes;
+    void *links = (void *)&c->links;
+    *y = *one_d;
+    v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
+    y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ab,
+                                  v->attn_params * wb, v2_allreduce, links);
+    v2_split_t sf = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, m->d_ff);
+    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, &sf, c->n, m->d, m->d_ff, ab,
+                                  v->dense_ffn_params * wb, v2_allreduce, links);
+    if (!v->moe) {
+        y->ffn_comm = dense;
+        return;
+    }
+    /* MoE layers combine like 1D; only the dense layers change */
+    double w = v->dense_layers / m->num_layers;
+    double dense_1d = v2_allreduce(links, c->t, c->n * m->d * ab);
+    y->ffn_comm = one_d->ffn_comm + w * (dense - dense_1d);
+}
+
+/* Time to read `share` of every layer's weights on one chip: a lower bound
+ * of a layout's layer time (prunes weight-gathered layouts in decode). */
+static double v2_weight_read_bound(const system_t *sys, double share)
+{
+    const v2_t *v = &sys->v2;
+    double L = sys->model.num_layers;
+    double per_layer = v->params / L * v->weight_fmt->bytes;
+    return per_layer * share / sys->weight_bw_per_chip;
+}
+
 void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *o)
 {
@@ -203,15 +238,25 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
 
-    v2_layer_t best = {0};
+    v2_layer_t best = {0}, layer_1d = {0};
+    bool have_1d = false;
     double best_time = INFINITY;
     int best_id = 0;
     for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
         v2_split_t s = v2_layout_split(v2_layouts[i].id, t, c.n, sys->model.d, sys->model.d_ff);
         if (i > 0 && (s.rows < 1 || s.x > t || s.yz < 1))
             continue;                       /* fewer rows than chips to split them over */
+        if (s.gather > 1 && v2_weight_read_bound(sys, s.weight_share) >= best_time)
+            continue;                       /* reading its share of the weights alone is slower */
         v2_layer_t y;
-        v2_avg_layer(&c, v2_layouts[i].id, &y);
+        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && have_1d)
+            v2_2d_from_1d(&c, &layer_1d, &y);
+        else
+            v2_avg_layer(&c, v2_layouts[i].id, &y);
+        if (v2_layouts[i].id == V2_LAYOUT_1D_WS) {
+            layer_1d = y;
+            have_1d = true;
+        }
         double time = v2_layer_time(&y, v->layer_overhead_s);
         if (time < best_time) {
             best_time = time;
