@@ -232,6 +232,7 @@ void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double 
 {
     out->nonmatmul = 0;
     out->overhead = 0;
+    out->lm_head = 0;
     out->layout = 0;
     out->kv_batch_sharded = 0;
     double activation_row =

@@ -41,6 +41,7 @@ typedef struct {
     /* perf_model v2 only (0 otherwise), per layer (s) */
     double nonmatmul;             /* memory-bound operators: norms, adds, activation, RoPE */
     double overhead;              /* fixed per-layer overhead (kernel launches) */
+    double lm_head;               /* per pass, in the last stage (s) */
     int layout;                   /* index in v2_layouts the pass chose */
     int kv_batch_sharded;         /* K/V sharded over the batch (MQA/GQA, few K/V heads) */
 } micro_batch_t;

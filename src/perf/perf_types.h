@@ -32,9 +32,11 @@ typedef struct {
     attn_comm_t attn_comm;
     /* perf_model v2 only (see perf/v2_model.h); 0 / "" = not given */
     char weight_format[8], act_format[8], kv_format[8]; /* bf16 fp16 fp8 int8 fp4 */
+    char lm_head_format[8];         /* "" = weight_format (quantizers often keep it bf16) */
     double num_experts, experts_per_token, num_shared_experts, moe_d_ff;
     double first_dense_layers;      /* leading layers with a dense FFN */
     double kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim; /* MLA */
+    double vocab_size;              /* embedding + LM head (untied), 0 = not counted */
 } model_cfg_t;
 
 typedef struct {

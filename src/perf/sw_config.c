@@ -57,12 +57,13 @@ static const field_t model_fields[] = {
     NUMD(model_cfg_t, heads_per_kv_cache, P | I, 1), NUMD(model_cfg_t, bytes_per_number, P, 2),
     {.key = "attn_comm", .type = F_CUSTOM, .bind = bind_attn_comm},
     /* perf_model v2 only */
-    FMT(weight_format), FMT(act_format), FMT(kv_format),
+    FMT(weight_format), FMT(act_format), FMT(kv_format), FMT(lm_head_format),
     NUM(model_cfg_t, num_experts, P | I), NUM(model_cfg_t, experts_per_token, P | I),
     NUM(model_cfg_t, num_shared_experts, N | I), NUM(model_cfg_t, moe_d_ff, P | I),
     NUM(model_cfg_t, first_dense_layers, N | I), NUM(model_cfg_t, kv_lora_rank, P | I),
     NUM(model_cfg_t, q_lora_rank, P | I), NUM(model_cfg_t, qk_rope_head_dim, P | I),
     NUM(model_cfg_t, qk_nope_head_dim, P | I), NUM(model_cfg_t, v_head_dim, P | I),
+    NUM(model_cfg_t, vocab_size, P | I),
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 

@@ -72,6 +72,10 @@ typedef struct {
     bool moe;
     double experts, top_k, shared_experts, moe_d_ff, dense_layers;
     double expert_params;         /* one expert */
+    /* embedding and LM head */
+    double vocab;                 /* 0 = not counted */
+    const v2_format_t *lm_head_fmt;
+    double lm_head_peak_flops;    /* chip FLOP/s for the LM head's format */
     /* totals */
     double params, weight_bytes, kv_bytes_per_token;
     /* per-hardware constants from the system file */
@@ -178,6 +182,13 @@ double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e
                       double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx);
 
 /* ---- the pass (v2_pass.c) ------------------------------------------------ */
+
+/* The LM head of one pass on one chip: logits of `rows` tokens (one per
+ * sequence in prefill, every token in decode), vocabulary split over t
+ * chips.  The reference has no embedding or LM head at all. */
+matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
+                        double t, double bw);
+
 
 void v2_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *out);

@@ -218,6 +218,19 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
     y->ffn_comm = one_d->ffn_comm + w * (dense - dense_1d);
 }
 
+matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
+                        double t, double bw)
+{
+    matmul_lat_t none = {0, 0, 0};
+    if (!(v->vocab > 0))
+        return none;
+    double cols = v->vocab / t;
+    v2_t head = *v;   /* in its own format */
+    head.peak_flops = v->lm_head_peak_flops;
+    return v2_matmul(&head, compute_efficiency, 1, rows, d, cols,
+                     d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes, bw);
+}
+
 /* Time to read `share` of every layer's weights on one chip: a lower bound
  * of a layout's layer time (prunes weight-gathered layouts in decode). */
 static double v2_weight_read_bound(const system_t *sys, double share)
@@ -285,9 +298,12 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     double layer_compute = best.qkv.time + best.score.time + best.value.time + best.out.time +
                            best.fc1.time + best.fc2.time + best.nonmatmul + o->overhead;
     double layers_per_stage = ceil(sys->model.num_layers / p);
-    o->pipeline_stage = best_time * layers_per_stage + o->stage2stage;
+    o->lm_head = v2_lm_head(v, sys->compute_perf_efficiency, micro_batch, sys->model.d, t,
+                            sys->weight_bw_per_chip).time;
+    /* the LM head sits in the last stage, which sets the pipeline's pace */
+    o->pipeline_stage = best_time * layers_per_stage + o->stage2stage + o->lm_head;
     o->total = o->pipeline_stage * p;
-    o->compute = layer_compute * layers_per_stage * p;
+    o->compute = (layer_compute * layers_per_stage + o->lm_head) * p;
     o->communication = o->total - o->compute;
     o->bottleneck = perf_micro_batch_bottleneck(sys, o);
     perf_micro_batch_breakdown(o);

@@ -50,10 +50,11 @@ static double v2_attention_params(const v2_t *v, double d, double num_heads, dou
 static bool v2_formats_of(v2_t *v, const model_cfg_t *m, char *err, size_t errlen)
 {
     char msg[200];
-    const char *names[3] = {m->weight_format, m->act_format, m->kv_format};
-    const v2_format_t **dst[3] = {&v->weight_fmt, &v->act_fmt, &v->kv_fmt};
-    const char *keys[3] = {"weight_format", "act_format", "kv_format"};
-    for (int i = 0; i < 3; i++)
+    const char *names[4] = {m->weight_format, m->act_format, m->kv_format,
+                            m->lm_head_format[0] ? m->lm_head_format : m->weight_format};
+    const v2_format_t **dst[4] = {&v->weight_fmt, &v->act_fmt, &v->kv_fmt, &v->lm_head_fmt};
+    const char *keys[4] = {"weight_format", "act_format", "kv_format", "lm_head_format"};
+    for (int i = 0; i < 4; i++)
         if (!(*dst[i] = v2_format_find(names[i], msg, sizeof msg))) {
             snprintf(err, errlen, "Model.%s: %s", keys[i], msg);
             return false;
@@ -111,8 +112,10 @@ bool v2_sizes(v2_t *v, const model_cfg_t *m, double d, double num_heads, double 
     double ffn_total = v->moe ? v->dense_layers * v->dense_ffn_params +
                                     (num_layers - v->dense_layers) * moe_layer_ffn
                               : num_layers * v->dense_ffn_params;
-    v->params = num_layers * v->attn_params + ffn_total;
-    v->weight_bytes = v->params * v->weight_fmt->bytes;
+    v->vocab = m->vocab_size;
+    v->params = num_layers * v->attn_params + ffn_total + 2 * v->vocab * d; /* untied */
+    v->weight_bytes = (v->params - v->vocab * d) * v->weight_fmt->bytes +
+                      v->vocab * d * v->lm_head_fmt->bytes;
     v->kv_bytes_per_token = num_layers * v2_kv_numbers_per_layer(v, d_head) * v->kv_fmt->bytes;
     return true;
 }
@@ -125,8 +128,9 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     if (!v2_sizes(v, m, md->d, md->num_heads, md->d_head, md->d_ff, md->heads_per_kv_cache,
                   md->gated, md->num_layers, err, errlen))
         return false;
-    v->peak_flops = v2_peak_flops(sys->srv->package->chip,
-                                  v2_compute_format(v->weight_fmt, v->act_fmt));
+    const chip_t *chip = sys->srv->package->chip;
+    v->peak_flops = v2_peak_flops(chip, v2_compute_format(v->weight_fmt, v->act_fmt));
+    v->lm_head_peak_flops = v2_peak_flops(chip, v2_compute_format(v->lm_head_fmt, v->act_fmt));
     v->layer_overhead_s = cfg->layer_overhead_s;
     v->op_latency_s = cfg->op_latency_s;
     v->matmul_tile = cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
