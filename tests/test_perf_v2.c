@@ -172,6 +172,28 @@ START_TEST(nonmatmul_bytes_and_time)
 }
 END_TEST
 
+START_TEST(lm_head_and_ablation_names)
+{
+    /* Llama 3 vocabulary 128256 x d 4096, bf16 head on 2 chips, 8 tokens */
+    v2_t v = {.peak_flops = 2e15, .lm_head_peak_flops = 1e15, .matmul_tile = 0,
+              .op_latency_s = 0, .vocab = 128256, .act_fmt = &v2_formats[2],
+              .lm_head_fmt = &v2_formats[0]};
+    matmul_lat_t r = v2_lm_head(&v, 1.0, 8, 4096, 2, 1e12);
+    close_to(r.block_comp_time, 2.0 * 8 * 4096 * 64128 / 1e15);
+    close_to(r.block_ldst_time, (4096.0 * 64128 * 2 + 8 * (4096 + 64128) * 1.0) / 1e12);
+    v.vocab = 0;
+    close_to(v2_lm_head(&v, 1.0, 8, 4096, 2, 1e12).time, 0);
+    unsigned bits;
+    char err[256];
+    ck_assert(v2_off_parse("layouts, nonmatmul", &bits, err, sizeof err));
+    ck_assert_uint_eq(bits, V2_OFF_LAYOUTS | V2_OFF_NONMATMUL);
+    ck_assert(v2_off_parse("", &bits, err, sizeof err) && bits == 0);
+    ck_assert(!v2_off_parse("layout", &bits, err, sizeof err));
+    ck_assert_str_eq(err, "unknown v2 correction 'layout' (valid: gqa, formats, nonmatmul, "
+                          "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head)");
+}
+END_TEST
+
 /* ---- layouts ------------------------------------------------------------------ */
 
 /* ring all-reduce without start-up: 2 (p-1)/p bytes per chip */
@@ -398,8 +420,8 @@ START_TEST(validation_table_loads_and_predicts)
     for (size_t i = 0; i < n; i++) {
         double ref, v2;
         char why[512];
-        ck_assert_msg(val_predict(&rows[i], "reference", &hc, &ref, why, sizeof why), "%s", why);
-        ck_assert_msg(val_predict(&rows[i], "v2", &hc, &v2, why, sizeof why), "%s", why);
+        ck_assert_msg(val_predict(&rows[i], "reference", 0, &hc, &ref, why, sizeof why), "%s", why);
+        ck_assert_msg(val_predict(&rows[i], "v2", 0, &hc, &v2, why, sizeof why), "%s", why);
     }
     free(rows);
     FILE *f = fopen("/tmp/hwsweep_bad_table.csv", "w");
@@ -427,6 +449,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, mla_and_moe_sizes);
     tcase_add_test(tc, matmul_shape_efficiency_and_memory_time);
     tcase_add_test(tc, nonmatmul_bytes_and_time);
+    tcase_add_test(tc, lm_head_and_ablation_names);
     tcase_add_test(tc, layouts_splits_and_communication);
     tcase_add_test(tc, perf_model_table);
     tcase_add_test(tc, config_keys_and_errors);

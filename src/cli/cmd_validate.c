@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "engine/jobs.h"
 #include "hw/hw_config.h"
+#include "perf/v2_model.h"
 #include "validate/validate.h"
 
 static const char *const validate_models[] = {"reference", "v2"};
@@ -19,13 +20,16 @@ static const char *const validate_models[] = {"reference", "v2"};
 static void validate_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep validate [-c CONSTANTS.yaml] [--csv] TABLE.csv\n\n"
+            "usage: hwsweep validate [-c CONSTANTS.yaml] [--csv] [--v2-off LIST] TABLE.csv\n\n"
             "Predict every published measurement of TABLE.csv (validation/measurements.csv)\n"
             "with the reference model and with perf_model v2, and print each row's\n"
             "prediction and relative error, then per model the median, mean and largest\n"
             "|error| and the rows within 25%%.\n\n"
             "  -c, --constants FILE  hardware constants (default " DEFAULT_CONSTANTS ")\n"
             "      --csv             one CSV row per measurement instead of the table\n"
+            "      --v2-off LIST     turn these v2 corrections off (comma-separated: gqa,\n"
+            "                        formats, nonmatmul, shape_efficiency, op_latency, layouts,\n"
+            "                        kv_batch_sharding, lm_head): an ablation\n"
             "  -h, --help            this help\n\n"
             "Exit status: 0 done, 2 bad input, 1 a row could not be predicted.\n");
 }
@@ -42,7 +46,7 @@ static void print_row(const val_row_t *r, const double *pred, const bool *ok, bo
         printf("\n");
         return;
     }
-    printf("%-22s %-6s %-13s %-18s %11.5g", r->id, r->hardware, r->model, r->metric, r->value);
+    printf("%-22s %-6s %-20s %-16s %11.5g", r->id, r->hardware, r->model, r->metric, r->value);
     for (int m = 0; m < N_MODELS; m++)
         if (ok[m])
             printf("  %11.5g %+8.1f%%", pred[m], (pred[m] - r->value) / r->value * 100);
@@ -55,16 +59,26 @@ int cmd_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {{"constants", required_argument, NULL, 'c'},
                                              {"csv", no_argument, NULL, 'C'},
+                                             {"v2-off", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *constants = DEFAULT_CONSTANTS;
     bool csv = false;
+    unsigned v2_off = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': constants = optarg; break;
         case 'C': csv = true; break;
+        case 'O': {
+            char msg[256];
+            if (!v2_off_parse(optarg, &v2_off, msg, sizeof msg)) {
+                fprintf(stderr, "hwsweep validate: --v2-off: %s\n", msg);
+                return EXIT_BADINPUT;
+            }
+            break;
+        }
         case 'h': validate_usage(stdout); return EXIT_OK;
         default: validate_usage(stderr); return EXIT_BADINPUT;
         }
@@ -100,14 +114,15 @@ int cmd_validate(int argc, char **argv)
     if (csv)
         printf("id,hardware,model,metric,measured,reference,reference_error_pct,v2,v2_error_pct\n");
     else
-        printf("%-22s %-6s %-13s %-18s %11s  %11s %9s  %11s %9s\n", "id", "hw", "model", "metric",
+        printf("%-22s %-6s %-20s %-16s %11s  %11s %9s  %11s %9s\n", "id", "hw", "model", "metric",
                "measured", "reference", "error", "v2", "error");
     for (size_t i = 0; i < n; i++) {
         double pred[N_MODELS];
         bool ok[N_MODELS];
         for (int m = 0; m < N_MODELS; m++) {
             char why[1024];
-            ok[m] = val_predict(&rows[i], validate_models[m], &hc, &pred[m], why, sizeof why);
+            ok[m] = val_predict(&rows[i], validate_models[m], m ? v2_off : 0, &hc, &pred[m], why,
+                                sizeof why);
             if (ok[m]) {
                 rel[m][n_ok[m]++] = (pred[m] - rows[i].value) / rows[i].value;
             } else {

@@ -65,6 +65,7 @@ typedef struct {
     double layer_overhead_s;        /* fixed time per layer and pass (kernel launches) */
     double op_latency_s;            /* fixed start-up time of every operator (kernel) */
     bool fused_attention;           /* softmax fused into the attention matmuls (default) */
+    unsigned v2_off;                /* corrections turned off (V2_OFF_* bits), for ablations */
     double matmul_tile;             /* tile edge of the matmul units, default 128 */
 } system_cfg_t;
 

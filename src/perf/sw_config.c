@@ -136,6 +136,19 @@ static int bind_perf_model(const field_t *f, const node_t *v, void *obj, cfg_err
     return 0;
 }
 
+/* v2_off: "layouts, nonmatmul" (a comma-separated string, not a sweep list) */
+static int bind_v2_off(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !v2_off_parse(v->scalar, &s->v2_off, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "v2_off: %s", v->kind == NODE_SCALAR ? msg : "expected a comma-separated list of names");
+        return -1;
+    }
+    return 0;
+}
+
 static const field_t mapping_fields[] = {
     NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
     NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
@@ -159,6 +172,7 @@ static const field_t system_fields[] = {
     NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, op_latency_s, N),
     NUMD(system_cfg_t, matmul_tile, P | I, 128),
     {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
+    {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},
 };
 static const schema_t system_schema = {"system", system_fields, NCOLS(system_fields), -1};
 

@@ -26,6 +26,31 @@
 
 struct system_s;
 
+/* ---- corrections that can be turned off (system key v2_off) --------------- */
+
+enum {
+    V2_OFF_GQA = 1u << 0,          /* K/V sized per query head, as the reference */
+    V2_OFF_FORMATS = 1u << 1,      /* every tensor bf16 at the chip's perf */
+    V2_OFF_NONMATMUL = 1u << 2,    /* norms, adds, activation, RoPE, softmax take no time */
+    V2_OFF_SHAPE = 1u << 3,        /* no tile quantization */
+    V2_OFF_OP_LATENCY = 1u << 4,   /* no operator start-up time */
+    V2_OFF_LAYOUTS = 1u << 5,      /* 1D weight-stationary only */
+    V2_OFF_KV_BATCH = 1u << 6,     /* K/V never sharded over the batch */
+    V2_OFF_LM_HEAD = 1u << 7       /* no embedding / LM head */
+};
+
+typedef struct {
+    const char *name;
+    unsigned bit;
+} v2_correction_t;
+
+extern const v2_correction_t v2_corrections[];
+extern const size_t v2_correction_count;
+
+/* Bits of a comma-separated list of correction names ("" = 0); false with
+ * the valid names in err for an unknown one. */
+bool v2_off_parse(const char *list, unsigned *bits, char *err, size_t errlen);
+
 /* ---- number formats (v2_format.c) ---------------------------------------- */
 
 typedef enum { V2_FMT_BF16, V2_FMT_FP16, V2_FMT_FP8, V2_FMT_INT8, V2_FMT_FP4 } v2_format_id_t;
@@ -81,6 +106,7 @@ typedef struct {
     /* per-hardware constants from the system file */
     double layer_overhead_s, op_latency_s, matmul_tile;
     bool fused_attention;
+    unsigned off;                 /* V2_OFF_* bits */
 } v2_t;
 
 /* K/V heads: num_heads / heads_per_kv_cache (the model file's group size).

@@ -80,7 +80,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     double kv_share = v->kv_heads >= t ? 1 / t : 1 / v->kv_heads;
     y->kv_batch_sharded = 0;
     y->kv_comm = 0;
-    if (v->kv_heads < t && c->b * v->kv_heads >= t) {
+    if (v->kv_heads < t && c->b * v->kv_heads >= t && !(v->off & V2_OFF_KV_BATCH)) {
         kv_share = 1 / t;
         y->kv_batch_sharded = 1;
         /* queries in and attention outputs back: two all-to-alls */
@@ -160,7 +160,7 @@ static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, bool moe, v2_layer_t 
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
     double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
     v2_nonmatmul_t nb = v2_nonmatmul_bytes(v, s.rows, m->d, cols, m->gated, rope_cols, scores);
-    y->nonmatmul = v2_nonmatmul_time(v, &nb, c->sys->weight_bw_per_chip);
+    y->nonmatmul = v->off & V2_OFF_NONMATMUL ? 0 : v2_nonmatmul_time(v, &nb, c->sys->weight_bw_per_chip);
 }
 
 static matmul_lat_t v2_mix(matmul_lat_t a, matmul_lat_t b, double wa)
@@ -255,7 +255,8 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     bool have_1d = false;
     double best_time = INFINITY;
     int best_id = 0;
-    for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
+    int n_layouts = v->off & V2_OFF_LAYOUTS ? 1 : V2_LAYOUT_COUNT;
+    for (int i = 0; i < n_layouts; i++) {
         v2_split_t s = v2_layout_split(v2_layouts[i].id, t, c.n, sys->model.d, sys->model.d_ff);
         if (i > 0 && (s.rows < 1 || s.x > t || s.yz < 1))
             continue;                       /* fewer rows than chips to split them over */

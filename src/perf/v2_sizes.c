@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/named.h"
 #include "perf/system.h"
 #include "perf/v2_model.h"
 
@@ -120,20 +121,51 @@ bool v2_sizes(v2_t *v, const model_cfg_t *m, double d, double num_heads, double 
     return true;
 }
 
+const v2_correction_t v2_corrections[] = {
+    {"gqa", V2_OFF_GQA},           {"formats", V2_OFF_FORMATS},
+    {"nonmatmul", V2_OFF_NONMATMUL}, {"shape_efficiency", V2_OFF_SHAPE},
+    {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
+    {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
+};
+const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
+
+bool v2_off_parse(const char *list, unsigned *bits, char *err, size_t errlen)
+{
+    *bits = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        long i = named_find(v2_corrections, v2_correction_count, sizeof v2_corrections[0], tok,
+                            "v2 correction", err, errlen);
+        if (i < 0)
+            return false;
+        *bits |= v2_corrections[i].bit;
+    }
+    return true;
+}
+
 bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, char *err,
                size_t errlen)
 {
     model_t *md = &sys->model;
     v2_t *v = &sys->v2;
-    if (!v2_sizes(v, m, md->d, md->num_heads, md->d_head, md->d_ff, md->heads_per_kv_cache,
-                  md->gated, md->num_layers, err, errlen))
+    model_cfg_t mc = *m;
+    unsigned off = cfg->v2_off;
+    if (off & V2_OFF_FORMATS)
+        mc.weight_format[0] = mc.act_format[0] = mc.kv_format[0] = mc.lm_head_format[0] = '\0';
+    if (off & V2_OFF_LM_HEAD)
+        mc.vocab_size = 0;
+    if (!v2_sizes(v, &mc, md->d, md->num_heads, md->d_head, md->d_ff,
+                  off & V2_OFF_GQA ? 1 : md->heads_per_kv_cache, md->gated, md->num_layers, err,
+                  errlen))
         return false;
+    v->off = off;
     const chip_t *chip = sys->srv->package->chip;
     v->peak_flops = v2_peak_flops(chip, v2_compute_format(v->weight_fmt, v->act_fmt));
     v->lm_head_peak_flops = v2_peak_flops(chip, v2_compute_format(v->lm_head_fmt, v->act_fmt));
     v->layer_overhead_s = cfg->layer_overhead_s;
-    v->op_latency_s = cfg->op_latency_s;
-    v->matmul_tile = cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
+    v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : cfg->op_latency_s;
+    v->matmul_tile = off & V2_OFF_SHAPE ? 0 : cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
     v->fused_attention = cfg->fused_attention;
     /* sizing and memory checks see the v2 sizes */
     md->model_size = v->params;

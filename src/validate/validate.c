@@ -388,8 +388,8 @@ static bool load_server(const char *path, const hw_constants_t *hc, hw_points_t 
     return false;
 }
 
-bool val_predict(const val_row_t *row, const char *perf_model, const hw_constants_t *hc,
-                 double *out, char *err, size_t errlen)
+bool val_predict(const val_row_t *row, const char *perf_model, unsigned v2_off,
+                 const hw_constants_t *hc, double *out, char *err, size_t errlen)
 {
     hw_points_t pts;
     memset(&pts, 0, sizeof pts);
@@ -412,6 +412,7 @@ bool val_predict(const val_row_t *row, const char *perf_model, const hw_constant
     }
     system_cfg_t cfg = cfgs[0];
     snprintf(cfg.perf_model, sizeof cfg.perf_model, "%s", perf_model);
+    cfg.v2_off |= v2_off;
     double chips = row->tp * row->pp;
     cfg.num_servers = chips / srv->num_chips;
     cfg.kv_cache_ratio = 0;

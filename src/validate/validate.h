@@ -43,11 +43,11 @@ typedef struct {
  * -1 with `file:line:col: what` in err on a bad table. */
 int val_table_load(const char *path, val_row_t **rows, size_t *n, cfg_err_t *err);
 
-/* Predicted value of row under perf_model ("reference" or "v2") with the
- * hardware constants hc.  False with the reason in err (a file that does
+/* Predicted value of row under perf_model ("reference" or "v2", with the
+ * v2 corrections of v2_off turned off) with the hardware constants hc.  False with the reason in err (a file that does
  * not load, a setting that does not fit in memory). */
-bool val_predict(const val_row_t *row, const char *perf_model, const hw_constants_t *hc,
-                 double *out, char *err, size_t errlen);
+bool val_predict(const val_row_t *row, const char *perf_model, unsigned v2_off,
+                 const hw_constants_t *hc, double *out, char *err, size_t errlen);
 
 typedef struct {
     size_t n;
