@@ -150,6 +150,14 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     return (v->top_k + v->shared_experts) * v->moe_d_ff / t;
 }
 
+/* Width of the activations norms and residual adds see on one chip: 1D
+ * weight-stationary (Megatron) all-reduces and keeps them whole on every
+ * chip; Pope et al.'s 2D and weight-gathered layouts keep them sharded. */
+static double v2_norm_width(v2_layout_id_t id, const v2_split_t *s, double d, double t)
+{
+    return id == V2_LAYOUT_1D_WS ? d : d * s->gather / t;
+}
+
 static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, bool moe, v2_layer_t *y)
 {
     const v2_t *v = &c->sys->v2;
@@ -159,7 +167,8 @@ static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, bool moe, v2_layer_t 
     v2_split_t s = v2_layout_split(id, c->t, c->n, m->d, m->d_ff);
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
     double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
-    v2_nonmatmul_t nb = v2_nonmatmul_bytes(v, s.rows, m->d, cols, m->gated, rope_cols, scores);
+    v2_nonmatmul_t nb = v2_nonmatmul_bytes(v, s.rows, v2_norm_width(id, &s, m->d, c->t), cols,
+                                           m->gated, rope_cols, scores);
     y->nonmatmul = v->off & V2_OFF_NONMATMUL ? 0 : v2_nonmatmul_time(v, &nb, c->sys->weight_bw_per_chip);
 }
 
@@ -202,6 +211,12 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
     double ab = v->act_fmt->bytes, wb = v->weight_fmt->bytes;
     void *links = (void *)&c->links;
     *y = *one_d;
+    if (!(v->off & V2_OFF_NONMATMUL)) {
+        /* norms and adds on a 1/t shard instead of the whole activation */
+        double whole = v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).norms +
+                       v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).residuals;
+        y->nonmatmul -= whole * (1 - 1 / c->t) / c->sys->weight_bw_per_chip;
+    }
     v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
     y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ab,
                                   v->attn_params * wb, v2_allreduce, links);
