@@ -131,6 +131,34 @@ START_TEST(mla_and_moe_sizes)
 }
 END_TEST
 
+/* The v2 keys from DeepSeek-V3's config.json (tests/golden/perf_v2, a copy of
+ * ../shared/hf_configs/deepseek-v3.json): the parameter count matches the
+ * published 671,026,404,352 less its 1,006,592 norm weights (61 x (2 x 7168 +
+ * 512 + 1536) + 7168), which v2 does not count. */
+START_TEST(hf_config_v2_keys)
+{
+    hf_config_t c;
+    cfg_err_t err;
+    ck_assert_msg(hf_config_load("tests/golden/perf_v2/deepseek-v3.json", &c, &err), "%s", err.msg);
+    model_cfg_t m = {.name = "deepseek-v3", .num_layers = 61, .d = 7168, .num_heads = 128,
+                     .d_ff = 18432, .act = "swiglu"};
+    v2_model_cfg_from_hf(&c, &m);
+    close_to(m.num_experts, 256);
+    close_to(m.experts_per_token, 8);
+    close_to(m.num_shared_experts, 1);
+    close_to(m.moe_d_ff, 2048);
+    close_to(m.first_dense_layers, 3);
+    close_to(m.kv_lora_rank, 512);
+    close_to(m.q_lora_rank, 1536);
+    close_to(m.vocab_size, 129280);
+    ck_assert(!m.tied_embeddings);
+    v2_t v;
+    char msg[256];
+    ck_assert(v2_sizes(&v, &m, 7168, 128, 56, 18432, 1, true, 61, msg, sizeof msg));
+    close_to(v.params, 671026404352.0 - 1006592.0);
+}
+END_TEST
+
 /* ---- operators -------------------------------------------------------------- */
 
 START_TEST(matmul_shape_efficiency_and_memory_time)
@@ -447,6 +475,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, peak_per_format);
     tcase_add_test(tc, gqa_kv_heads_and_sizes);
     tcase_add_test(tc, mla_and_moe_sizes);
+    tcase_add_test(tc, hf_config_v2_keys);
     tcase_add_test(tc, matmul_shape_efficiency_and_memory_time);
     tcase_add_test(tc, nonmatmul_bytes_and_time);
     tcase_add_test(tc, lm_head_and_ablation_names);

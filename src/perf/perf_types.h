@@ -36,7 +36,8 @@ typedef struct {
     double num_experts, experts_per_token, num_shared_experts, moe_d_ff;
     double first_dense_layers;      /* leading layers with a dense FFN */
     double kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim; /* MLA */
-    double vocab_size;              /* embedding + LM head (untied), 0 = not counted */
+    double vocab_size;              /* embedding + LM head, 0 = not counted */
+    bool tied_embeddings;           /* the LM head reuses the embedding table */
 } model_cfg_t;
 
 typedef struct {

@@ -64,6 +64,7 @@ static const field_t model_fields[] = {
     NUM(model_cfg_t, q_lora_rank, P | I), NUM(model_cfg_t, qk_rope_head_dim, P | I),
     NUM(model_cfg_t, qk_nope_head_dim, P | I), NUM(model_cfg_t, v_head_dim, P | I),
     NUM(model_cfg_t, vocab_size, P | I),
+    {.key = "tied_embeddings", .type = F_BOOL, .off = offsetof(model_cfg_t, tied_embeddings)},
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "hw/hw.h"
+#include "ops/hf_config.h"
 #include "perf/matmul.h"
 #include "perf/perf.h"
 #include "perf/perf_types.h"
@@ -135,6 +136,10 @@ bool v2_sizes(v2_t *v, const model_cfg_t *m, double d, double num_heads, double 
 bool v2_derive(struct system_s *sys, const model_cfg_t *m, const system_cfg_t *cfg, char *err,
                size_t errlen);
 
+/* The v2 keys of m (experts, MLA ranks, vocabulary) from a HuggingFace
+ * config (v2_hf.c); the dense sizes are left to the model conversion. */
+void v2_model_cfg_from_hf(const hf_config_t *c, model_cfg_t *m);
+
 /* ---- operators (v2_ops.c) ------------------------------------------------- */
 
 /* Share of the peak a matmul of m x k by k x n reaches from tile
@@ -209,7 +214,8 @@ double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e
 
 /* ---- the pass (v2_pass.c) ------------------------------------------------ */
 
-/* The LM head of one pass on one chip: logits of `rows` tokens (one per
+/* The LM head of one pass on one chip (untied: its own table in
+ * lm_head_format; tied: the embedding table): logits of `rows` tokens (one per
  * sequence in prefill, every token in decode), vocabulary split over t
  * chips.  The reference has no embedding or LM head at all. */
 matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,

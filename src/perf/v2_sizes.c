@@ -114,7 +114,8 @@ bool v2_sizes(v2_t *v, const model_cfg_t *m, double d, double num_heads, double 
                                     (num_layers - v->dense_layers) * moe_layer_ffn
                               : num_layers * v->dense_ffn_params;
     v->vocab = m->vocab_size;
-    v->params = num_layers * v->attn_params + ffn_total + 2 * v->vocab * d; /* untied */
+    double tables = m->tied_embeddings ? 1 : 2;   /* embedding, LM head */
+    v->params = num_layers * v->attn_params + ffn_total + tables * v->vocab * d;
     v->weight_bytes = (v->params - v->vocab * d) * v->weight_fmt->bytes +
                       v->vocab * d * v->lm_head_fmt->bytes;
     v->kv_bytes_per_token = num_layers * v2_kv_numbers_per_layer(v, d_head) * v->kv_fmt->bytes;
