@@ -251,6 +251,7 @@ int sw_system_bind(cfg_doc_t *doc, const node_t *root, system_cfg_t **out, size_
     for (size_t i = 0; rc == 0 && i < pts.n; i++) {
         system_cfg_t *s = &arr[i];
         snprintf(s->allreduce_algo, sizeof s->allreduce_algo, "ring");
+        snprintf(s->perf_model, sizeof s->perf_model, "reference");
         s->prefill_len = 128;   /* eval_len default [128, 129] */
         s->generate_len = 129;
         rc = schema_bind(&system_schema, pts.points[i], s, err);
