@@ -459,7 +459,7 @@ START_TEST(validation_table_loads_and_predicts)
           "x,s,H,M,fp8,TP1,1,128,128,throughput,5,h.yaml,m.yaml,s.yaml\n", f);
     fclose(f);
     ck_assert_int_eq(val_table_load("/tmp/hwsweep_bad_table.csv", &rows, &n, &err), -1);
-    ck_assert_str_eq(err.msg, "/tmp/hwsweep_bad_table.csv:2:1: unknown metric 'throughput' (valid: "
+    ck_assert_str_eq(err.msg, "/tmp/hwsweep_bad_table.csv:2:1: metric: unknown metric 'throughput' (valid: "
                               "layer_prefill_s, decode_step_s, prefill_s, decode_s_per_token, "
                               "throughput_tok_s)");
     remove("/tmp/hwsweep_bad_table.csv");

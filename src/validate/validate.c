@@ -186,6 +186,12 @@ static int val_row_bind(const char *path, int line, char **f, int nf, const int 
         }
         snprintf(strs[i].dst, strs[i].len, "%s", v);
     }
+    char msg[256];
+    if (named_find(val_metrics, val_metric_count, sizeof val_metrics[0], r->metric, "metric", msg,
+                   sizeof msg) < 0) {
+        cfg_errorf(err, path, line, 1, "metric: %s", msg);
+        return -1;
+    }
     struct {
         double *dst;
         int c;
@@ -207,12 +213,6 @@ static int val_row_bind(const char *path, int line, char **f, int nf, const int 
     if (!parse_parallelism(r->parallelism, &r->tp, &r->pp)) {
         cfg_errorf(err, path, line, 1, "parallelism: '%s' should read TP<n> or TP<n>PP<m>",
                    r->parallelism);
-        return -1;
-    }
-    char msg[256];
-    if (named_find(val_metrics, val_metric_count, sizeof val_metrics[0], r->metric, "metric", msg,
-                   sizeof msg) < 0) {
-        cfg_errorf(err, path, line, 1, "%s", msg);
         return -1;
     }
     resolve(path, f[col[C_HW]], r->hw_file, sizeof r->hw_file);
