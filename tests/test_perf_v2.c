@@ -218,7 +218,7 @@ START_TEST(lm_head_and_ablation_names)
     ck_assert(v2_off_parse("", &bits, err, sizeof err) && bits == 0);
     ck_assert(!v2_off_parse("layout", &bits, err, sizeof err));
     ck_assert_str_eq(err, "unknown v2 correction 'layout' (valid: gqa, formats, nonmatmul, "
-                          "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head)");
+                          "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head, gqa_attention)");
 }
 END_TEST
 
@@ -461,7 +461,7 @@ START_TEST(validation_table_loads_and_predicts)
     ck_assert_int_eq(val_table_load("/tmp/hwsweep_bad_table.csv", &rows, &n, &err), -1);
     ck_assert_str_eq(err.msg, "/tmp/hwsweep_bad_table.csv:2:1: metric: unknown metric 'throughput' (valid: "
                               "layer_prefill_s, decode_step_s, prefill_s, decode_s_per_token, "
-                              "throughput_tok_s)");
+                              "throughput_tok_s, static_throughput_tok_s_per_gpu)");
     remove("/tmp/hwsweep_bad_table.csv");
 }
 END_TEST

@@ -37,7 +37,8 @@ enum {
     V2_OFF_OP_LATENCY = 1u << 4,   /* no operator start-up time */
     V2_OFF_LAYOUTS = 1u << 5,      /* 1D weight-stationary only */
     V2_OFF_KV_BATCH = 1u << 6,     /* K/V never sharded over the batch */
-    V2_OFF_LM_HEAD = 1u << 7       /* no embedding / LM head */
+    V2_OFF_LM_HEAD = 1u << 7,      /* no embedding / LM head */
+    V2_OFF_GQA_ATTENTION = 1u << 8 /* the attention kernel reads K/V once per query head */
 };
 
 typedef struct {

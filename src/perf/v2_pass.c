@@ -87,6 +87,8 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
         y->kv_comm = 2 * v2_all_to_all((v2_links_t *)&c->links, t, n * v->q_width * ab);
     }
     double kv_bytes = c->b * c->ctx * v2_kv_numbers_per_layer(v, m->d_head) * kb * kv_share;
+    if (v->off & V2_OFF_GQA_ATTENTION)
+        kv_bytes *= m->num_heads / v->kv_heads;  /* a kernel without GQA support re-reads K/V per query head */
     double q_bytes = n * v->q_width / t * ab;
     double group = m->num_heads / v->kv_heads;          /* queries sharing a K/V head */
     double stacks = c->b * v->kv_heads / t;

@@ -127,6 +127,7 @@ const v2_correction_t v2_corrections[] = {
     {"nonmatmul", V2_OFF_NONMATMUL}, {"shape_efficiency", V2_OFF_SHAPE},
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
+    {"gqa_attention", V2_OFF_GQA_ATTENTION},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 

@@ -343,6 +343,18 @@ static double m_throughput(const system_t *sys, const val_row_t *r, char *err, s
     return r->output_len * batch / (r->output_len * step + batch * prefill_per_seq);
 }
 
+/* Static batching (TensorRT-LLM <= 0.6 gptSessionBenchmark): batch sequences
+ * prefilled together, then output_len decode steps; output tokens/s per chip. */
+static double m_static_throughput(const system_t *sys, const val_row_t *r, char *err,
+                                  size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    double prefill = pass_total(sys, STAGE_PREFILL, r->tp, r->pp, r->batch);
+    double step = pass_total(sys, STAGE_GENERATE, r->tp, r->pp, r->batch);
+    return r->batch * r->output_len / (prefill + r->output_len * step) / (r->tp * r->pp);
+}
+
 static double m_prefill(const system_t *sys, const val_row_t *r, char *err, size_t errlen)
 {
     (void)err;
@@ -353,7 +365,7 @@ static double m_prefill(const system_t *sys, const val_row_t *r, char *err, size
 static const val_metric_t val_metrics[] = {
     {"layer_prefill_s", m_layer_prefill}, {"decode_step_s", m_decode_step},
     {"prefill_s", m_prefill},             {"decode_s_per_token", m_decode_per_token},
-    {"throughput_tok_s", m_throughput},
+    {"throughput_tok_s", m_throughput},   {"static_throughput_tok_s_per_gpu", m_static_throughput},
 };
 static const size_t val_metric_count = sizeof val_metrics / sizeof val_metrics[0];
 

@@ -15,6 +15,9 @@
  *                     cache holds (VAL_KV_MEM_FRACTION of the memory left by
  *                     the weights, at most VAL_MAX_BATCH), each prefilled in
  *                     chunks of VAL_MAX_NUM_TOKENS tokens, then decoded
+ *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
+ *                     then output_len decode steps (context input_len +
+ *                     output_len / 2): output tokens/s per chip
  */
 #ifndef VALIDATE_VALIDATE_H
 #define VALIDATE_VALIDATE_H
