@@ -423,6 +423,42 @@ START_TEST(system_fp8_on_chip_without_fp8)
 }
 END_TEST
 
+/* A small MoE model (8 experts, top 2, 1 shared, first layer dense) and an
+ * MLA model run through the v2 pass; decode reads only the experts its
+ * tokens touch. */
+START_TEST(system_moe_and_mla_passes)
+{
+    hw_fixture_t f;
+    load_tpuv4(&f);
+    model_cfg_t m = {.name = "moe", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
+                     .act = "swiglu", .heads_per_kv_cache = 4, .num_experts = 8,
+                     .experts_per_token = 2, .num_shared_experts = 1, .moe_d_ff = 512,
+                     .first_dense_layers = 1};
+    system_cfg_t cfg = v2_cfg();
+    system_t *s = malloc(sizeof *s);
+    char msg[256];
+    ck_assert_int_eq(system_prepare(s, f.srv, &f.hc, &m, &cfg, msg, sizeof msg), SYSTEM_OK);
+    micro_batch_t g;
+    perf_micro_batch(s, STAGE_GENERATE, 8, 1, 1, &g);
+    ck_assert(isfinite(g.total) && g.total > 0);
+    /* one token, top 2: 2 of the 8 experts (2/8 of them per chip) on 3 of 4 layers */
+    double expert_bytes = 3.0 * 1024 * 512 * 2;
+    double routed = 2.0 / 8 * (expert_bytes + 1 * (1024 + 3 * 512) * 2.0);
+    ck_assert(g.fc1.block_ldst_time < 8.0 / 8 * expert_bytes / s->weight_bw_per_chip);
+    ck_assert(g.fc1.block_ldst_time > 0.75 * routed / s->weight_bw_per_chip);
+    model_cfg_t mla = {.name = "mla", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
+                       .act = "swiglu", .kv_lora_rank = 128, .qk_rope_head_dim = 32,
+                       .qk_nope_head_dim = 64, .v_head_dim = 64};
+    ck_assert_int_eq(system_prepare(s, f.srv, &f.hc, &mla, &cfg, msg, sizeof msg), SYSTEM_OK);
+    close_to(s->model.kv_cache_size_per_token_byte, 4 * (128 + 32) * 2.0);
+    perf_micro_batch(s, STAGE_GENERATE, 8, 1, 16, &g);
+    ck_assert(isfinite(g.total) && g.total > 0);
+    ck_assert_int_eq(g.kv_batch_sharded, 1);   /* one latent "head", 8 chips, 16 sequences */
+    free(s);
+    hw_points_free(&f.pts);
+}
+END_TEST
+
 /* ---- validation table --------------------------------------------------------------- */
 
 START_TEST(validation_summary)
@@ -484,6 +520,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, config_keys_and_errors);
     tcase_add_test(tc, system_gqa_traffic_and_layouts);
     tcase_add_test(tc, system_fp8_on_chip_without_fp8);
+    tcase_add_test(tc, system_moe_and_mla_passes);
     tcase_add_test(tc, validation_summary);
     tcase_add_test(tc, validation_table_loads_and_predicts);
     suite_add_tcase(s, tc);
