@@ -316,6 +316,12 @@ START_TEST(config_keys_and_errors)
     ck_assert_str_eq(err.msg, "m.yaml:6:18: Model.weight_format: unknown number format 'fp7' "
                               "(valid: bf16, fp16, fp8, int8, fp4)");
     cfg_doc_free(doc);
+    const char *moe = "Model:\n  name: m\n  num_layers: 2\n  d: 64\n  num_heads: 4\n"
+                      "  num_experts: 8\n  experts_per_token: 9\n";
+    doc = cfg_load_buffer("moe.yaml", moe, strlen(moe), &err);
+    ck_assert_int_eq(sw_model_bind(cfg_doc_root(doc), &m, &err), -1);
+    ck_assert_str_eq(err.msg, "moe.yaml:7:22: Model.experts_per_token: give 1..num_experts (8) with num_experts");
+    cfg_doc_free(doc);
 }
 END_TEST
 

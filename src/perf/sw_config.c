@@ -68,6 +68,29 @@ static const field_t model_fields[] = {
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 
+/* The v2 keys that only make sense together (MoE, MLA). */
+static int sw_model_check_v2(const node_t *m, const model_cfg_t *c, cfg_err_t *err)
+{
+    if (c->num_experts > 0 && !(c->experts_per_token >= 1 && c->experts_per_token <= c->num_experts)) {
+        const node_t *at = cfg_get(m, "experts_per_token");
+        cfg_node_errorf(err, at ? at : cfg_get(m, "num_experts"),
+                        "Model.experts_per_token: give 1..num_experts (%g) with num_experts", c->num_experts);
+        return -1;
+    }
+    if (c->num_experts == 0 && (c->experts_per_token > 0 || c->num_shared_experts > 0 || c->moe_d_ff > 0)) {
+        const node_t *at = cfg_get(m, "experts_per_token");
+        at = at ? at : cfg_get(m, "num_shared_experts");
+        cfg_node_errorf(err, at ? at : cfg_get(m, "moe_d_ff"), "Model: MoE keys need num_experts");
+        return -1;
+    }
+    if (c->kv_lora_rank > 0 && !(c->qk_rope_head_dim > 0 && c->qk_nope_head_dim > 0 && c->v_head_dim > 0)) {
+        cfg_node_errorf(err, cfg_get(m, "kv_lora_rank"),
+                        "Model.kv_lora_rank (MLA) needs qk_rope_head_dim, qk_nope_head_dim and v_head_dim");
+        return -1;
+    }
+    return 0;
+}
+
 int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -85,7 +108,7 @@ int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
     }
     if (out->act[0] == '\0')
         snprintf(out->act, sizeof out->act, "gelu");
-    return 0;
+    return sw_model_check_v2(m, out, err);
 }
 
 int sw_model_load(const char *path, model_cfg_t *out, cfg_err_t *err)
