@@ -106,3 +106,8 @@ $(HW_CONFIGS:%=%.clean): %.clean:
 
 clean:
 	rm -rf build bin
+
+# perf_model v2 validation: published measurements vs the reference and v2 models.
+.PHONY: validate
+validate: bin/hwsweep
+	bin/hwsweep validate validation/measurements.csv

@@ -21,6 +21,7 @@ static const command_t commands[] = {
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
     {"kernels", cmd_kernels, "roofline and tiled time of a decoder's kernels (BenchRoofline model)"},
+    {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
 };
 
 static void usage(FILE *f)
