@@ -216,8 +216,9 @@ int job_astra(const astra_job_opts_t *o)
     if (rc)
         fprintf(stderr, "hwsweep astra: %s\n", msg);
     else if (!o->quiet) {
-        printf("%s: %zu layers, %s on %llu NPUs in %llu packages, %llux%llu %s array\n", pl.source, w.n,
+        printf("%s: %zu layers, %s on %llu NPUs in %llu package%s, %llux%llu %s array\n", pl.source, w.n,
                astra_strategy_name(w.parallel), (unsigned long long)w.num_npus, (unsigned long long)w.num_packages,
+               w.num_packages == 1 ? "" : "s",
                (unsigned long long)w.array.rows, (unsigned long long)w.array.cols,
                scalesim_dataflow_name(w.array.dataflow));
         if (fmt == FMT_TEXT)
