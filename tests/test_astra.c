@@ -663,6 +663,38 @@ START_TEST(cli)
 }
 END_TEST
 
+/* --from-db: a stored tpuv4 x GPT-3 point (t = 64, p = 1, batch 1, prompt
+ * 20 tokens, one 361 x 361 array at 1.05 GHz) becomes a MODEL workload on
+ * 64 NPUs */
+START_TEST(cli_from_db)
+{
+    char dir[] = "/tmp/hwsweep-astradb-XXXXXX", cmd[2048], path[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, BIN " run -q -o %s -j 1 -m tests/golden/inputs/software/model/gpt3.yaml "
+             "-s tests/golden/inputs/software/system/tpuv4.yaml tests/golden/inputs/hardware/config/tpuv4.yaml "
+             ">/dev/null", dir);
+    ck_assert_int_eq(run(cmd), 0);
+    snprintf(cmd, sizeof cmd, BIN " astra -q --from-db %s/tpuv4/tpuv4.db --system 0 --layers 1 -o %s/w.txt", dir,
+             dir);
+    ck_assert_int_eq(run(cmd), 0);
+    snprintf(path, sizeof path, "%s/w.txt", dir);
+    size_t n;
+    char *got = slurp(path, &n);
+    /* qkv: m = 20 tokens, n = 3 x 12288 / 64 = 576, k = 12288; ws on 361 x 361:
+     * 35 x 2 folds of 2 x 361 + 361 + 20 - 2 = 1101 cycles */
+    char want[256];
+    snprintf(want, sizeof want, "MODEL\n6\nL0.qkv\t-1\t%d\tALLGATHER\t%d\t", 35 * 2 * 1101 - 1, 20 * 36864 * 2 / 64);
+    ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "got:\n%s", got);
+    free(got);
+    snprintf(cmd, sizeof cmd, BIN " astra --from-db %s/tpuv4/tpuv4.db --system 99 -o %s/x.txt 2>/dev/null", dir, dir);
+    ck_assert_int_eq(run(cmd), 2);
+    snprintf(path, sizeof path, "%s/x.txt", dir);
+    ck_assert(!exists(path));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(run(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("astra");
@@ -683,6 +715,7 @@ int main(void)
     tcase_add_test(t, train_gemms_moe_and_yaml);
     tcase_add_test(t, bad_mnk_rows);
     tcase_add_test(t, cli);
+    tcase_add_test(t, cli_from_db);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

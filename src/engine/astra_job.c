@@ -138,6 +138,9 @@ static int make_plan(const astra_job_opts_t *o, plan_t *pl)
     pl->freq_hz = o->freq_hz > 0 ? o->freq_hz : DEFAULT_FREQ_HZ;
     if (o->scalesim_config && scalesim_cfg_load(o->scalesim_config, &pl->array, &err))
         return bad(err.msg);
+    if (o->scalesim_config && pl->array.user_bandwidth && !o->quiet)
+        fprintf(stderr, "hwsweep astra: note: %s sets InterfaceBandwidth USER; cycles are SCALE-Sim's CALC-mode "
+                "count (stall cycles of a limited bandwidth are not modelled)\n", o->scalesim_config);
     if (!o->scalesim_config && !o->db_path)
         return bad("--scalesim-config CFG is required (the systolic array's size and dataflow)");
     if (o->mnk_path) {
