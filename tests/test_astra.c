@@ -162,6 +162,33 @@ START_TEST(cycles_os_is)
 }
 END_TEST
 
+/* SCALE-Sim v2 @c28fd1b itself (CALC mode, run unchanged on this machine):
+ * 7 GEMMs x 4 array shapes x 3 dataflows, "Total Cycles" of COMPUTE_REPORT */
+START_TEST(cycles_vs_scalesim_runs)
+{
+    size_t len;
+    char *text = slurp(GOLDEN "scalesim_v2_cycles.csv", &len);
+    int cases = 0, per_df[3] = {0};
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned long long r, c, m, k, n, total, stall;
+        char df[8];
+        if (sscanf(line, "%llu,%llu,%2[a-z],%llu,%llu,%llu,%llu,%llu", &r, &c, df, &m, &k, &n, &total, &stall) != 8)
+            continue; /* header */
+        scalesim_cfg_t a = array(r, c, df);
+        ck_assert_uint_eq(stall, 0);
+        ck_assert_msg(scalesim_gemm_cycles(&a, m, k, n) == total, "%llux%llu %s (M,K,N)=(%llu,%llu,%llu): %llu, "
+                      "SCALE-Sim %llu", r, c, df, m, k, n, (unsigned long long)scalesim_gemm_cycles(&a, m, k, n),
+                      total);
+        per_df[a.dataflow]++;
+        cases++;
+    }
+    ck_assert_int_eq(cases, 84);
+    ck_assert(per_df[0] == 28 && per_df[1] == 28 && per_df[2] == 28);
+    free(text);
+}
+END_TEST
+
 /* ---- §1.8 worked example -------------------------------------------------- */
 
 static void text_equals_file(const astra_workload_t *w, bool asis, const char *path)
@@ -706,6 +733,7 @@ int main(void)
     tcase_add_test(t, cfg_bad);
     tcase_add_test(t, cycles_ws_spec_table);
     tcase_add_test(t, cycles_os_is);
+    tcase_add_test(t, cycles_vs_scalesim_runs);
     tcase_add_test(t, worked_example_bytes);
     tcase_add_test(t, worked_example_strategies);
     tcase_add_test(t, shards_per_strategy);
