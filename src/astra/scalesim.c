@@ -262,7 +262,12 @@ int scalesim_cfg_load(const char *path, scalesim_cfg_t *cfg, cfg_err_t *err)
     char buf[1 << 16];
     size_t n = fread(buf, 1, sizeof buf, f);
     int big = n == sizeof buf && fgetc(f) != EOF;
+    int rd_err = ferror(f);
     fclose(f);
+    if (rd_err) {
+        cfg_errorf(err, path, 1, 1, "cannot read SCALE-Sim config");
+        return -1;
+    }
     if (big) {
         cfg_errorf(err, path, 1, 1, "SCALE-Sim config larger than 64 KiB");
         return -1;
