@@ -302,7 +302,9 @@ START_TEST(reference_outputs)
         const char *base;
         astra_strategy_t s;
     } cases[] = {
-        {"two_layer", ASTRA_DATA}, {"two_layer", ASTRA_MODEL}, {"example", ASTRA_DATA},
+        {"two_layer", ASTRA_DATA}, {"two_layer", ASTRA_MODEL}, {"two_layer", ASTRA_HYBRID_DATA_MODEL},
+        {"two_layer", ASTRA_HYBRID_MODEL_DATA}, {"example", ASTRA_DATA}, {"example", ASTRA_MODEL},
+        {"example", ASTRA_HYBRID_DATA_MODEL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char mnk[256], ref[256];
