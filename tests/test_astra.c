@@ -305,7 +305,7 @@ START_TEST(reference_outputs)
         {"two_layer", ASTRA_DATA}, {"two_layer", ASTRA_MODEL}, {"two_layer", ASTRA_HYBRID_DATA_MODEL},
         {"two_layer", ASTRA_HYBRID_MODEL_DATA}, {"example", ASTRA_DATA}, {"example", ASTRA_MODEL},
         {"example", ASTRA_HYBRID_DATA_MODEL}, {"example", ASTRA_HYBRID_MODEL_DATA},
-        {"example_customized", ASTRA_HYBRID_CUSTOMIZED},
+        {"example_customized", ASTRA_HYBRID_CUSTOMIZED}, {"example_customized", ASTRA_DATA},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char mnk[256], ref[256];
