@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/node.h"
 #include "engine/astra_job.h"
 #include "engine/jobs.h"
 
@@ -70,6 +71,22 @@ static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *o
     }
     *out = v;
     return 0;
+}
+
+/* After getopt's complaint about an unknown option: the nearest one. */
+static void suggest_option(const char *arg, const struct option *opts)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (; opts[n].name && n < 64; n++)
+        names[n] = opts[n].name;
+    char word[128];
+    snprintf(word, sizeof word, "%s", arg + strspn(arg, "-"));
+    word[strcspn(word, "=")] = '\0';
+    const char *near = strncmp(arg, "--", 2) == 0 ? cfg_nearest(word, names, n) : NULL;
+    if (near && strcmp(near, word) != 0)
+        fprintf(stderr, "hwsweep astra: did you mean '--%s'?\n", near);
+    fprintf(stderr, "'hwsweep astra --help' lists the options\n");
 }
 
 int cmd_astra(int argc, char **argv)
@@ -167,7 +184,9 @@ int cmd_astra(int argc, char **argv)
             }
             break;
         }
-        default: astra_usage(stderr); return EXIT_BADINPUT;
+        default:
+            suggest_option(argv[optind - 1], longopts);
+            return EXIT_BADINPUT;
         }
     }
     if (optind != argc) {
