@@ -690,6 +690,9 @@ START_TEST(cli)
         {"--mnk " GOLDEN "two_layer.csv --format chakra --compat asis", "applies to --format text only"},
         {"--from-model " GOLDEN "llama-3.1-8b.json --batch 1", "needs --batch B and --seq S"},
         {"--from-db /nonexistent.db --system 0", "/nonexistent.db: cannot open database"},
+        {"--mnk " GOLDEN "two_layer.csv --paralel DATA", "did you mean '--parallel'?"},
+        {"--mnk " GOLDEN "two_layer.csv --parallel HYBRID_CUSTOMIZED", "two_layer.csv:2:1: layer 'L0': --parallel "
+         "HYBRID_CUSTOMIZED needs a fifth field"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(cmd, sizeof cmd, BIN " astra %s %s -o %s/w.txt 2>%s/err", bad[i].args,
