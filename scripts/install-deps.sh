@@ -1,23 +1,26 @@
 #!/bin/sh
 # install-deps.sh -- make sure the Debian packages hwsweep builds with are
-# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check, jansson.
+# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check, jansson,
+# protobuf-c (library and protoc-c, for Chakra traces).
 #   scripts/install-deps.sh          install what is missing (needs root)
 #   scripts/install-deps.sh --check  exit 1 and print the apt-get command if anything is missing
 #                                    (installs nothing)
 set -eu
-PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev"
+PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev protobuf-c-compiler libprotobuf-c-dev"
 
 missing=""
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+command -v protoc-c >/dev/null 2>&1 || missing="$missing protobuf-c-compiler"
 if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists yaml-0.1 || missing="$missing libyaml-dev"
   pkg-config --exists sqlite3 || missing="$missing libsqlite3-dev"
   pkg-config --exists check || missing="$missing check"
   pkg-config --exists jansson || missing="$missing libjansson-dev"
+  pkg-config --exists libprotobuf-c || missing="$missing libprotobuf-c-dev"
 else
-  missing="$missing libyaml-dev libsqlite3-dev check libjansson-dev"
+  missing="$missing libyaml-dev libsqlite3-dev check libjansson-dev libprotobuf-c-dev"
 fi
 [ -z "$missing" ] && exit 0
 

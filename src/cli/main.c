@@ -22,6 +22,7 @@ static const command_t commands[] = {
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
     {"kernels", cmd_kernels, "roofline and tiled time of a decoder's kernels (BenchRoofline model)"},
     {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
+    {"astra", cmd_astra, "ASTRA-sim workloads (1.0 text, 2.x Chakra) from GEMM lists, models or sweep points"},
 };
 
 static void usage(FILE *f)
