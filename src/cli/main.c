@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"run", cmd_run, "a sweep file (resumable, shardable), or hw then sw for one hardware file"},
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
+    {"hf", cmd_hf, "operators, dependencies and costs of a HuggingFace model from its config.json"},
 };
 
 static void usage(FILE *f)

@@ -2,19 +2,68 @@
  * op.c -- the operator record and graph (see op.h): number formats,
  * tensor helpers, the graph's storage, topological order, einsum FLOPs.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "ops/op.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+
+/* Strings and dependency lists live in an arena of chunks: one graph
+ * makes hundreds of thousands of them (DeepSeek-V3's experts), and
+ * op_graph_clear reuses the chunks instead of freeing each. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    _Alignas(8) char data[];
+} chunk_t;
+
+#define RECENT 8          /* interned strings compared before copying */
 
 struct op_graph {
     op_t *ops;
     size_t n, cap;
-    char **strs;          /* interned strings */
-    size_t nstr, capstr;
+    chunk_t *chunks, *cur;
+    const char *recent[RECENT];
+    unsigned nrecent;
 };
+
+static void *arena_alloc(op_graph_t *g, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    while (g->cur && g->cur->used + size > g->cur->cap)
+        g->cur = g->cur->next;
+    if (!g->cur) {
+        size_t cap = 1u << 20;
+        while (cap < size)
+            cap *= 2;
+        chunk_t *c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = NULL;
+        chunk_t **tail = &g->chunks;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = c;
+        g->cur = c;
+    }
+    void *p = g->cur->data + g->cur->used;
+    g->cur->used += size;
+    return p;
+}
+
+static char *arena_strdup(op_graph_t *g, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(g, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
 
 static const struct {
     const char *name;
@@ -128,13 +177,21 @@ void op_graph_free(op_graph_t *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->n; i++)
-        free(g->ops[i].deps);
-    for (size_t i = 0; i < g->nstr; i++)
-        free(g->strs[i]);
-    free(g->strs);
+    for (chunk_t *c = g->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     free(g->ops);
     free(g);
+}
+
+void op_graph_clear(op_graph_t *g)
+{
+    for (chunk_t *c = g->chunks; c; c = c->next)
+        c->used = 0;
+    g->cur = g->chunks;
+    g->n = 0;
+    g->nrecent = 0;
 }
 
 const char *op_graph_strdup(op_graph_t *g, const char *s)
@@ -143,45 +200,65 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
      * generators repeat opcodes and einsum expressions op after op */
-    for (size_t i = g->nstr, seen = 0; i > 0 && seen < 8; i--, seen++)
-        if (g->strs[i - 1] == s || strcmp(g->strs[i - 1], s) == 0)
-            return g->strs[i - 1];
-    if (g->nstr == g->capstr) {
-        size_t cap = g->capstr ? 2 * g->capstr : 64;
-        char **p = realloc(g->strs, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        g->strs = p;
-        g->capstr = cap;
+    for (unsigned i = 0; i < g->nrecent && i < RECENT; i++) {
+        const char *r = g->recent[i];
+        if (r == s || strcmp(r, s) == 0)
+            return r;
     }
-    char *d = strdup(s);
-    if (!d)
-        return NULL;
-    g->strs[g->nstr++] = d;
+    char *d = arena_strdup(g, s);
+    if (d)
+        g->recent[g->nrecent++ % RECENT] = d;
     return d;
+}
+
+/* Storage for cap records.  Large graphs (hundreds of thousands of
+ * records) ask for transparent huge pages: first-touch page faults, not
+ * the copying, dominate building them otherwise. */
+static op_t *ops_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(op_t), huge = (size_t)2 << 20;
+    if (bytes < 4 * huge)
+        return malloc(bytes);
+    bytes = (bytes + huge - 1) / huge * huge;
+    op_t *p = aligned_alloc(huge, bytes);
+    if (p)
+        madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
+}
+
+int op_graph_reserve(op_graph_t *g, size_t n)
+{
+    if (n <= g->cap)
+        return 0;
+    op_t *p = ops_alloc(n);
+    if (!p)
+        return -1;
+    if (g->n)
+        memcpy(p, g->ops, g->n * sizeof *p);
+    free(g->ops);
+    g->ops = p;
+    g->cap = n;
+    return 0;
 }
 
 long op_graph_add(op_graph_t *g, const op_t *op)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 64;
-        op_t *p = realloc(g->ops, cap * sizeof *p);
-        if (!p)
-            return -1;
-        g->ops = p;
-        g->cap = cap;
-    }
+    if (g->n == g->cap && op_graph_reserve(g, g->cap ? 2 * g->cap : 64))
+        return -1;
     op_t *o = &g->ops[g->n];
     *o = *op;
-    o->name = op_graph_strdup(g, op->name ? op->name : "");
+    /* names are unique: copied without the search op_graph_strdup does */
+    o->name = arena_strdup(g, op->name ? op->name : "");
     o->opcode = op_graph_strdup(g, op->opcode ? op->opcode : "");
     o->einsum = op->einsum ? op_graph_strdup(g, op->einsum) : NULL;
+    if (!o->name || !o->opcode || (op->einsum && !o->einsum))
+        return -1;
     if (o->count < 1)
         o->count = 1;
     o->deps = NULL;
     o->n_deps = 0;
     if (op->n_deps) {
-        o->deps = malloc(op->n_deps * sizeof *o->deps);
+        o->deps = arena_alloc(g, op->n_deps * sizeof *o->deps);
         if (!o->deps)
             return -1;
         memcpy(o->deps, op->deps, op->n_deps * sizeof *o->deps);
@@ -198,9 +275,11 @@ int op_graph_dep(op_graph_t *g, size_t to, size_t from)
     for (size_t i = 0; i < o->n_deps; i++)
         if (o->deps[i] == from)
             return 0;
-    uint32_t *p = realloc(o->deps, (o->n_deps + 1) * sizeof *p);
+    uint32_t *p = arena_alloc(g, (o->n_deps + 1) * sizeof *p);
     if (!p)
         return -1;
+    if (o->n_deps)
+        memcpy(p, o->deps, o->n_deps * sizeof *p);
     p[o->n_deps++] = (uint32_t)from;
     o->deps = p;
     return 0;

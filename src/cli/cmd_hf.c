@@ -1,0 +1,497 @@
+/*
+ * cmd_hf.c -- `hwsweep hf CONFIG.json|MODEL_ID [...]`: the operators of a
+ * HuggingFace model's forward (hf_ops) as a summary, an operator table,
+ * data-flow dependencies or a topological order, in text, CSV or JSON,
+ * optionally stored in SQLite (the hf_ops table).
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "engine/jobs.h"
+#include "ops/hf_config.h"
+#include "ops/hf_ops.h"
+#include "ops/hf_params.h"
+#include "store/hf_store.h"
+
+enum { FMT_TEXT = 0, FMT_CSV, FMT_JSON };
+
+typedef struct {
+    int ops, deps, summary, topo, multi, fmt, quiet;
+    long long batch, seq, past;
+    int past_given;
+    hf_mode_t mode;
+    hf_causal_t causal;
+    const char *db;
+} hf_opts_t;
+
+static void hf_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hwsweep hf CONFIG.json|MODEL_ID [--ops] [--deps] [--summary] [--topological]\n"
+            "                  [--multi-config] [--batch B] [--seq S] [--past P] [--mode prefill|decode]\n"
+            "                  [--causal full|flash] [--csv|--json] [--db OUT.db] [-q]\n\n"
+            "The operators of one forward of a HuggingFace model, from its config.json alone:\n"
+            "transformers' module names, the functional ops hooks cannot see (RoPE, KV cache,\n"
+            "scores, softmax, P.V, SwiGLU multiply, residuals, MoE routing), shapes, parameters,\n"
+            "MACs/FLOPs, weight and activation bytes, and data-flow dependencies.\n\n"
+            "  MODEL_ID            an id under " HF_MODELS_DIR "/ (meta-llama/Llama-3.1-8B, or Llama-3.1-8B)\n"
+            "  --summary           counts, parameters, FLOPs and bytes (the default view)\n"
+            "  --ops               one row per operator, in call order\n"
+            "  --deps              each operator with the operators whose outputs it reads\n"
+            "  --topological       the operators in a dependency order (Kahn, ties by call order)\n"
+            "  --multi-config      batch {1,16} x context {1,128} x {prefill, decode}\n"
+            "  --batch B           sequences (default 1)\n"
+            "  --seq S             prefill: new tokens per sequence; decode: the context when\n"
+            "                      --past is not given (default 128)\n"
+            "  --past P            tokens already in the KV cache (prefill default 0)\n"
+            "  --mode M            prefill (default) or decode (one new token, attends P+1 keys)\n"
+            "  --causal C          full: the whole S x T score rectangle (HF eager/sdpa, default);\n"
+            "                      flash: only unmasked pairs, scores not written to memory\n"
+            "  --csv, --json       operators (with --ops/--deps) or summaries as CSV or JSON\n"
+            "  --db OUT.db         also store every operator of every setting in the hf_ops table\n"
+            "  -q, --quiet         print nothing (with --db)\n\n"
+            "Exit status: 0 done, 2 bad input (nothing written), 1 other failure.\n");
+}
+
+static int parse_count(const char *opt, const char *s, long long min, long long *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < min || v > (1LL << 40)) {
+        fprintf(stderr, "hwsweep hf: %s takes an integer >= %lld (got '%s')\n", opt, min, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* ---- text output ----------------------------------------------------------------- */
+
+static void shapes(const op_t *op, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < op->n_in && o + 2 < len; i++) {
+        if (i)
+            buf[o++] = ' ';
+        op_tensor_str(&op->in[i], buf + o, len - o);
+        o += strlen(buf + o);
+    }
+}
+
+static void print_header(const char *model, const hf_config_t *c, const hf_setting_t *s)
+{
+    printf("# %s (%s, %s): %s, batch %lld, seq %lld, past %lld, causal %s\n", model, c->model_type,
+           c->architecture[0] ? c->architecture : "base model", hf_mode_name(s->mode), (long long)s->batch,
+           (long long)s->seq, (long long)s->past, hf_causal_name(s->causal));
+}
+
+static void print_ops_text(const hf_ops_t *o)
+{
+    char in[256], out[96];
+    printf("%5s  %-48s %-18s %-11s %-10s %-32s %-20s %14s %18s %18s %16s %16s\n", "#", "name", "opcode", "kind",
+           "block", "inputs", "output", "params", "MACs", "FLOPs", "weight_bytes", "act_bytes");
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        shapes(op, in, sizeof in);
+        op_tensor_str(&op->out, out, sizeof out);
+        printf("%5zu  %-48s %-18s %-11s %-10s %-32s %-20s %14lld %18.0f %18.0f %16.0f %16.0f\n", i, op->name,
+               op->opcode, op_kind_name(op->kind), hf_block_name((hf_block_t)o->block[i]), in, out,
+               (long long)op->params, hf_op_macs(op), op->flops, op->weight_bytes, op->act_bytes);
+    }
+}
+
+static void print_deps_text(const hf_ops_t *o)
+{
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        printf("%s <-", op->name);
+        if (op->n_deps == 0)
+            printf(" (input)");
+        for (size_t k = 0; k < op->n_deps; k++)
+            printf("%s %s", k ? "," : "", op_graph_get(o->g, op->deps[k])->name);
+        printf("\n");
+    }
+}
+
+static int print_topo(const hf_ops_t *o, int fmt)
+{
+    uint32_t *order = op_graph_topo_order(o->g);
+    if (!order) {
+        fprintf(stderr, "hwsweep hf: the operator graph has a cycle\n");
+        return EXIT_FAIL;
+    }
+    if (fmt == FMT_TEXT)
+        printf("%6s %5s  %s\n", "step", "op", "name");
+    for (size_t i = 0; i < op_graph_len(o->g); i++)
+        printf(fmt == FMT_CSV ? "%zu,%u,%s\n" : "%6zu %5u  %s\n", i, order[i], op_graph_get(o->g, order[i])->name);
+    free(order);
+    return EXIT_OK;
+}
+
+/* ---- summary ------------------------------------------------------------------------ */
+
+typedef struct {
+    size_t ops, module_ops;
+    double macs, flops, weight_bytes, act_bytes, attn_flops;
+    int64_t params;
+} totals_t;
+
+static int is_module(const char *opcode)
+{
+    static const char *const functional[] = {"RoPE", "KVWrite", "KVRead", "BatchMatMul", "Softmax", "Mul",
+                                             "Add", "TopK", "IndexAdd"};
+    for (size_t i = 0; i < sizeof functional / sizeof functional[0]; i++)
+        if (strcmp(opcode, functional[i]) == 0)
+            return 0;
+    return 1;
+}
+
+static totals_t totals(const hf_ops_t *o)
+{
+    totals_t t = {0};
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        t.ops++;
+        t.module_ops += (size_t)is_module(op->opcode);
+        t.macs += hf_op_macs(op);
+        t.flops += op->flops;
+        t.weight_bytes += op->weight_bytes;
+        t.act_bytes += op->act_bytes;
+        t.params += op->params;
+        if (o->block[i] == HF_BLK_ATTENTION)
+            t.attn_flops += op->flops;
+    }
+    return t;
+}
+
+/* "Linear 7, RMSNorm 2, ..." over ops with layer == layer (any layer when -2). */
+static void opcode_counts(const hf_ops_t *o, int layer, char *buf, size_t len)
+{
+    const char *names[64];
+    size_t counts[64], n = 0;
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        if (layer != -2 && o->layer[i] != layer)
+            continue;
+        const char *oc = op_graph_get(o->g, i)->opcode;
+        size_t k = 0;
+        while (k < n && strcmp(names[k], oc) != 0)
+            k++;
+        if (k == n && n < 64) {
+            names[n] = oc;
+            counts[n++] = 0;
+        }
+        if (k < n)
+            counts[k]++;
+    }
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && off < len; k++)
+        off += (size_t)snprintf(buf + off, len - off, "%s%s %zu", k ? ", " : "", names[k], counts[k]);
+}
+
+static void print_summary_text(const hf_config_t *c, const hf_setting_t *s, const hf_ops_t *o)
+{
+    totals_t t = totals(o);
+    hf_params_t p = hf_params(c);
+    char buf[2048];
+    printf("operators: %zu (%zu modules, %zu functional)\n", t.ops, t.module_ops, t.ops - t.module_ops);
+    opcode_counts(o, -2, buf, sizeof buf);
+    printf("by opcode: %s\n", buf);
+    opcode_counts(o, 0, buf, sizeof buf);
+    printf("layer 0: %s\n", buf);
+    int64_t moe_layer = -1;
+    for (int64_t i = 0; i < c->layers && moe_layer < 0; i++)
+        if (hf_layer_is_moe(c, i))
+            moe_layer = i;
+    if (moe_layer > 0) {
+        opcode_counts(o, (int)moe_layer, buf, sizeof buf);
+        printf("layer %lld (MoE): %s\n", (long long)moe_layer, buf);
+    }
+    printf("parameters: %lld total (base model %lld, head %lld; embeddings %lld)", (long long)p.total,
+           (long long)p.base, (long long)p.head, (long long)p.embedding);
+    if (c->experts)
+        printf(", %lld active per token", (long long)p.active);
+    printf("; %lld in the operators run\n", (long long)t.params);
+    printf("MACs: %.0f  FLOPs: %.0f (attention core %.2f%%)\n", t.macs, t.flops,
+           t.flops > 0 ? 100 * t.attn_flops / t.flops : 0);
+    printf("weight bytes read: %.0f  activation bytes: %.0f\n", t.weight_bytes, t.act_bytes);
+    if (c->decoder) {
+        int64_t kv = hf_kv_elems_per_token(c, 0);
+        printf("KV cache: %lld elements/token (%.0f bytes/token)", (long long)kv,
+               (double)kv * op_dtype_bytes(c->dtype));
+        if (c->arch == HF_DEEPSEEK_V3)
+            printf("; MLA latent would hold %lld", (long long)hf_kv_elems_per_token(c, 1));
+        printf("; this step reads %lld tokens x %lld sequences\n", (long long)(s->past + s->seq),
+               (long long)s->batch);
+    }
+}
+
+/* ---- CSV and JSON -------------------------------------------------------------------------- */
+
+static const char *csv_ops_head =
+    "model,mode,batch,seq,past,causal,op_index,name,opcode,kind,block,layer,inputs,output,params,macs,flops,"
+    "weight_bytes,act_bytes,deps\n";
+
+static void print_ops_csv(const char *model, const hf_setting_t *s, const hf_ops_t *o)
+{
+    char in[256], out[96];
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        shapes(op, in, sizeof in);
+        op_tensor_str(&op->out, out, sizeof out);
+        printf("%s,%s,%lld,%lld,%lld,%s,%zu,%s,%s,%s,%s,", model, hf_mode_name(s->mode), (long long)s->batch,
+               (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), i, op->name, op->opcode,
+               op_kind_name(op->kind), hf_block_name((hf_block_t)o->block[i]));
+        if (o->layer[i] >= 0)
+            printf("%d", o->layer[i]);
+        printf(",\"%s\",\"%s\",%lld,%.0f,%.0f,%.0f,%.0f,\"", in, out, (long long)op->params, hf_op_macs(op),
+               op->flops, op->weight_bytes, op->act_bytes);
+        for (size_t k = 0; k < op->n_deps; k++)
+            printf("%s%u", k ? " " : "", op->deps[k]);
+        printf("\"\n");
+    }
+}
+
+static const char *csv_summary_head =
+    "model,mode,batch,seq,past,causal,ops,params_total,params_active,params_in_ops,macs,flops,"
+    "attention_flops_share,weight_bytes,act_bytes\n";
+
+static void print_summary_csv(const char *model, const hf_config_t *c, const hf_setting_t *s, const hf_ops_t *o)
+{
+    totals_t t = totals(o);
+    hf_params_t p = hf_params(c);
+    printf("%s,%s,%lld,%lld,%lld,%s,%zu,%lld,%lld,%lld,%.0f,%.0f,%.9g,%.0f,%.0f\n", model, hf_mode_name(s->mode),
+           (long long)s->batch, (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), t.ops,
+           (long long)p.total, (long long)p.active, (long long)t.params, t.macs, t.flops,
+           t.flops > 0 ? t.attn_flops / t.flops : 0, t.weight_bytes, t.act_bytes);
+}
+
+static json_t *shape_json(const op_tensor_t *t)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < t->rank; i++)
+        json_array_append_new(a, json_integer(t->dim[i]));
+    return a;
+}
+
+static json_t *setting_json(const hf_config_t *c, const hf_setting_t *s, const hf_ops_t *o, const hf_opts_t *opt)
+{
+    totals_t t = totals(o);
+    hf_params_t p = hf_params(c);
+    json_t *j = json_pack("{s:s,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}", "mode", hf_mode_name(s->mode),
+                          "batch", (json_int_t)s->batch, "seq", (json_int_t)s->seq, "past", (json_int_t)s->past,
+                          "causal", hf_causal_name(s->causal), "ops", (json_int_t)t.ops, "params_total",
+                          (json_int_t)p.total, "params_active", (json_int_t)p.active, "params_in_ops",
+                          (json_int_t)t.params, "macs", t.macs, "flops", t.flops, "attention_flops_share",
+                          t.flops > 0 ? t.attn_flops / t.flops : 0, "weight_bytes", t.weight_bytes, "act_bytes",
+                          t.act_bytes);
+    if (opt->ops || opt->deps) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < op_graph_len(o->g); i++) {
+            const op_t *op = op_graph_get(o->g, i);
+            json_t *ins = json_array(), *deps = json_array();
+            for (int k = 0; k < op->n_in; k++)
+                json_array_append_new(ins, shape_json(&op->in[k]));
+            for (size_t k = 0; k < op->n_deps; k++)
+                json_array_append_new(deps, json_integer(op->deps[k]));
+            json_t *e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:f,s:f,s:f,s:f,s:o}", "name", op->name, "opcode",
+                                  op->opcode, "kind", op_kind_name(op->kind), "block",
+                                  hf_block_name((hf_block_t)o->block[i]), "inputs", ins, "output",
+                                  shape_json(&op->out), "params", (json_int_t)op->params, "macs", hf_op_macs(op),
+                                  "flops", op->flops, "weight_bytes", op->weight_bytes, "act_bytes", op->act_bytes,
+                                  "deps", deps);
+            if (o->layer[i] >= 0)
+                json_object_set_new(e, "layer", json_integer(o->layer[i]));
+            json_array_append_new(arr, e);
+        }
+        json_object_set_new(j, "operators", arr);
+    }
+    if (opt->topo) {
+        uint32_t *order = op_graph_topo_order(o->g);
+        json_t *arr = json_array();
+        for (size_t i = 0; order && i < op_graph_len(o->g); i++)
+            json_array_append_new(arr, json_integer(order[i]));
+        free(order);
+        json_object_set_new(j, "topological", arr);
+    }
+    return j;
+}
+
+/* ---- the command ------------------------------------------------------------------------------ */
+
+int cmd_hf(int argc, char **argv)
+{
+    enum { O_OPS = 256, O_DEPS, O_SUMMARY, O_TOPO, O_MULTI, O_BATCH, O_SEQ, O_PAST, O_MODE, O_CAUSAL, O_CSV,
+           O_JSON, O_DB };
+    static const struct option longopts[] = {
+        {"ops", no_argument, NULL, O_OPS}, {"deps", no_argument, NULL, O_DEPS},
+        {"summary", no_argument, NULL, O_SUMMARY}, {"topological", no_argument, NULL, O_TOPO},
+        {"multi-config", no_argument, NULL, O_MULTI}, {"batch", required_argument, NULL, O_BATCH},
+        {"seq", required_argument, NULL, O_SEQ}, {"past", required_argument, NULL, O_PAST},
+        {"mode", required_argument, NULL, O_MODE}, {"causal", required_argument, NULL, O_CAUSAL},
+        {"csv", no_argument, NULL, O_CSV}, {"json", no_argument, NULL, O_JSON},
+        {"db", required_argument, NULL, O_DB}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    hf_opts_t o = {.batch = 1, .seq = 128, .mode = HF_PREFILL, .causal = HF_CAUSAL_FULL};
+    char msg[512];
+    int c, v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_OPS: o.ops = 1; break;
+        case O_DEPS: o.deps = 1; break;
+        case O_SUMMARY: o.summary = 1; break;
+        case O_TOPO: o.topo = 1; break;
+        case O_MULTI: o.multi = 1; break;
+        case O_CSV: o.fmt = FMT_CSV; break;
+        case O_JSON: o.fmt = FMT_JSON; break;
+        case O_DB: o.db = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case O_BATCH:
+            if (parse_count("--batch", optarg, 1, &o.batch))
+                return EXIT_BADINPUT;
+            break;
+        case O_SEQ:
+            if (parse_count("--seq", optarg, 1, &o.seq))
+                return EXIT_BADINPUT;
+            break;
+        case O_PAST:
+            if (parse_count("--past", optarg, 0, &o.past))
+                return EXIT_BADINPUT;
+            o.past_given = 1;
+            break;
+        case O_MODE:
+            if ((v = hf_mode_parse(optarg, msg, sizeof msg)) < 0) {
+                fprintf(stderr, "hwsweep hf: --mode: %s\n", msg);
+                return EXIT_BADINPUT;
+            }
+            o.mode = (hf_mode_t)v;
+            break;
+        case O_CAUSAL:
+            if ((v = hf_causal_parse(optarg, msg, sizeof msg)) < 0) {
+                fprintf(stderr, "hwsweep hf: --causal: %s\n", msg);
+                return EXIT_BADINPUT;
+            }
+            o.causal = (hf_causal_t)v;
+            break;
+        case 'h': hf_usage(stdout); return EXIT_OK;
+        default: hf_usage(stderr); return EXIT_BADINPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        hf_usage(stderr);
+        return EXIT_BADINPUT;
+    }
+    if (!o.ops && !o.deps && !o.topo)
+        o.summary = 1;
+
+    cfg_err_t err;
+    char path[4096], model[256];
+    hf_config_t cfg;
+    if (!hf_resolve(argv[optind], path, sizeof path, &err) || !hf_config_load(path, &cfg, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    if (strncmp(path, HF_MODELS_DIR "/", strlen(HF_MODELS_DIR) + 1) == 0 && strlen(path) > 12 &&
+        strcmp(path + strlen(path) - 12, "/config.json") == 0)
+        snprintf(model, sizeof model, "%.*s", (int)(strlen(path) - strlen(HF_MODELS_DIR) - 13),
+                 path + strlen(HF_MODELS_DIR) + 1);
+    else
+        hf_model_name(path, model, sizeof model);
+
+    hf_setting_t settings[8];
+    size_t ns;
+    if (o.multi) {
+        ns = hf_multi_settings(&cfg, o.causal, settings);
+    } else {
+        ns = 1;
+        settings[0] = hf_setting(o.mode, o.batch, o.seq, o.causal);
+        if (o.past_given) {
+            settings[0].past = o.past;
+            if (o.mode == HF_PREFILL)
+                settings[0].seq = o.seq;
+        }
+    }
+
+    hf_ops_t ops = {0};
+    hf_store_t *st = NULL;
+    json_t *jroot = o.fmt == FMT_JSON ? json_pack("{s:s,s:s,s:s,s:[]}", "model", model, "model_type",
+                                                  cfg.model_type, "config", path, "settings")
+                                      : NULL;
+    int rc = EXIT_OK;
+    int printing = !o.quiet;
+    if (printing && o.fmt == FMT_CSV)
+        fputs(o.ops || o.deps ? csv_ops_head : o.topo ? "step,op,name\n" : csv_summary_head, stdout);
+    for (size_t i = 0; i < ns && rc == EXIT_OK; i++) {
+        const hf_setting_t *s = &settings[i];
+        if (!hf_ops_build(&cfg, s, &ops, msg, sizeof msg)) {
+            fprintf(stderr, "%s: %s\n", path, msg);
+            rc = EXIT_BADINPUT;
+            break;
+        }
+        if (o.db) {
+            if (!st && !(st = hf_store_open(o.db, msg, sizeof msg))) {
+                fprintf(stderr, "hwsweep hf: %s\n", msg);
+                rc = EXIT_FAIL;
+                break;
+            }
+            if (hf_store_add(st, model, cfg.model_type, s, &ops, msg, sizeof msg)) {
+                fprintf(stderr, "hwsweep hf: %s\n", msg);
+                rc = EXIT_FAIL;
+                break;
+            }
+        }
+        if (!printing)
+            continue;
+        if (o.fmt == FMT_JSON) {
+            json_array_append_new(json_object_get(jroot, "settings"), setting_json(&cfg, s, &ops, &o));
+            continue;
+        }
+        if (o.fmt == FMT_CSV) {
+            if (o.ops || o.deps)
+                print_ops_csv(model, s, &ops);
+            else if (o.topo)
+                rc = print_topo(&ops, FMT_CSV);
+            else
+                print_summary_csv(model, &cfg, s, &ops);
+            continue;
+        }
+        if (i)
+            printf("\n");
+        print_header(model, &cfg, s);
+        if (o.summary)
+            print_summary_text(&cfg, s, &ops);
+        if (o.ops)
+            print_ops_text(&ops);
+        if (o.deps)
+            print_deps_text(&ops);
+        if (o.topo)
+            rc = print_topo(&ops, FMT_TEXT);
+    }
+    hf_ops_free(&ops);
+    if (st) {
+        if (rc == EXIT_OK) {
+            if (hf_store_commit(st, msg, sizeof msg)) {
+                fprintf(stderr, "hwsweep hf: %s\n", msg);
+                rc = EXIT_FAIL;
+            } else if (printing && o.fmt == FMT_TEXT) {
+                printf("wrote %zu settings to %s (table hf_ops)\n", ns, o.db);
+            }
+        } else {
+            hf_store_abort(st);
+        }
+    }
+    if (jroot) {
+        if (rc == EXIT_OK)
+            json_dumpf(jroot, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        if (rc == EXIT_OK)
+            printf("\n");
+        json_decref(jroot);
+    }
+    return rc;
+}
