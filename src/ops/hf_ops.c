@@ -126,6 +126,9 @@ double hf_op_macs(const op_t *op)
 {
     if (op->kind != OPK_MATMUL && op->kind != OPK_ATTENTION)
         return 0;
+    /* attention matmuls: the pairs computed (flash skips masked ones), not the gemm rectangle */
+    if (strcmp(op->opcode, "BatchMatMul") == 0)
+        return op->flops / 2;
     return (double)op->gemm_batch * (double)op->gemm_m * (double)op->gemm_n * (double)op->gemm_k;
 }
 

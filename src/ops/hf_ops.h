@@ -79,8 +79,9 @@ typedef struct {
 bool hf_ops_build(const hf_config_t *c, const hf_setting_t *s, hf_ops_t *out, char *err, size_t errlen);
 void hf_ops_free(hf_ops_t *o);
 
-/* Multiply-accumulates of an operator (matmuls: batch x m x n x k; 0 for
- * the others). */
+/* Multiply-accumulates of an operator: Linear = rows x in x out; the
+ * attention matmuls = the (query, key) pairs computed x head dim (their
+ * gemm view is the full S x T rectangle); 0 for the others. */
 double hf_op_macs(const op_t *op);
 
 /* (query, key) pairs attention computes per sequence and head for S new
