@@ -43,6 +43,7 @@ static void hf_usage(FILE *f)
             "  --ops               one row per operator, in call order\n"
             "  --deps              each operator with the operators whose outputs it reads\n"
             "  --topological       the operators in a dependency order (Kahn, ties by call order)\n"
+            "                      with their level: operators of one level are independent\n"
             "  --multi-config      batch {1,16} x context {1,128} x {prefill, decode}\n"
             "  --batch B           sequences (default 1)\n"
             "  --seq S             prefill: new tokens per sequence; decode: the context when\n"
@@ -118,18 +119,32 @@ static void print_deps_text(const hf_ops_t *o)
     }
 }
 
+/* The dependency order with each operator's level (1 + the deepest level
+ * of its inputs): operators of one level do not depend on each other. */
 static int print_topo(const hf_ops_t *o, int fmt)
 {
+    size_t n = op_graph_len(o->g);
     uint32_t *order = op_graph_topo_order(o->g);
-    if (!order) {
-        fprintf(stderr, "hwsweep hf: the operator graph has a cycle\n");
+    uint32_t *level = calloc(n ? n : 1, sizeof *level);
+    if (!order || !level) {
+        fprintf(stderr, "hwsweep hf: %s\n", order ? "out of memory" : "the operator graph has a cycle");
+        free(order);
+        free(level);
         return EXIT_FAIL;
     }
     if (fmt == FMT_TEXT)
-        printf("%6s %5s  %s\n", "step", "op", "name");
-    for (size_t i = 0; i < op_graph_len(o->g); i++)
-        printf(fmt == FMT_CSV ? "%zu,%u,%s\n" : "%6zu %5u  %s\n", i, order[i], op_graph_get(o->g, order[i])->name);
+        printf("%6s %5s %5s  %s\n", "step", "op", "level", "name");
+    for (size_t i = 0; i < n; i++) {
+        const op_t *op = op_graph_get(o->g, order[i]);
+        uint32_t lv = 0;
+        for (size_t k = 0; k < op->n_deps; k++)
+            if (level[op->deps[k]] + 1 > lv)
+                lv = level[op->deps[k]] + 1;
+        level[order[i]] = lv;
+        printf(fmt == FMT_CSV ? "%zu,%u,%u,%s\n" : "%6zu %5u %5u  %s\n", i, order[i], lv, op->name);
+    }
     free(order);
+    free(level);
     return EXIT_OK;
 }
 
@@ -426,7 +441,7 @@ int cmd_hf(int argc, char **argv)
     int rc = EXIT_OK;
     int printing = !o.quiet;
     if (printing && o.fmt == FMT_CSV)
-        fputs(o.ops || o.deps ? csv_ops_head : o.topo ? "step,op,name\n" : csv_summary_head, stdout);
+        fputs(o.ops || o.deps ? csv_ops_head : o.topo ? "step,op,level,name\n" : csv_summary_head, stdout);
     for (size_t i = 0; i < ns && rc == EXIT_OK; i++) {
         const hf_setting_t *s = &settings[i];
         if (!hf_ops_build(&cfg, s, &ops, msg, sizeof msg)) {
