@@ -94,15 +94,24 @@ static void print_header(const char *model, const hf_config_t *c, const hf_setti
 static void print_ops_text(const hf_ops_t *o)
 {
     char in[256], out[96];
-    printf("%5s  %-48s %-18s %-11s %-10s %-32s %-20s %14s %18s %18s %16s %16s\n", "#", "name", "opcode", "kind",
-           "block", "inputs", "output", "params", "MACs", "FLOPs", "weight_bytes", "act_bytes");
+    int wn = 4, wi = 6, wo = 6;
     for (size_t i = 0; i < op_graph_len(o->g); i++) {
         const op_t *op = op_graph_get(o->g, i);
         shapes(op, in, sizeof in);
         op_tensor_str(&op->out, out, sizeof out);
-        printf("%5zu  %-48s %-18s %-11s %-10s %-32s %-20s %14lld %18.0f %18.0f %16.0f %16.0f\n", i, op->name,
-               op->opcode, op_kind_name(op->kind), hf_block_name((hf_block_t)o->block[i]), in, out,
-               (long long)op->params, hf_op_macs(op), op->flops, op->weight_bytes, op->act_bytes);
+        wn = (int)strlen(op->name) > wn ? (int)strlen(op->name) : wn;
+        wi = (int)strlen(in) > wi ? (int)strlen(in) : wi;
+        wo = (int)strlen(out) > wo ? (int)strlen(out) : wo;
+    }
+    printf("%5s  %-*s %-15s %-9s %-*s %-*s %12s %15s %15s %13s %13s\n", "#", wn, "name", "opcode", "block", wi,
+           "inputs", wo, "output", "params", "MACs", "FLOPs", "weight_bytes", "act_bytes");
+    for (size_t i = 0; i < op_graph_len(o->g); i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        shapes(op, in, sizeof in);
+        op_tensor_str(&op->out, out, sizeof out);
+        printf("%5zu  %-*s %-15s %-9s %-*s %-*s %12lld %15.0f %15.0f %13.0f %13.0f\n", i, wn, op->name, op->opcode,
+               hf_block_name((hf_block_t)o->block[i]), wi, in, wo, out, (long long)op->params, hf_op_macs(op),
+               op->flops, op->weight_bytes, op->act_bytes);
     }
 }
 

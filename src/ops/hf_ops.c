@@ -259,11 +259,23 @@ long hb_add(hb_t *b, const char *suffix, op_t *op, hf_block_t blk, const long *d
     }
     op->deps = d;
     op->n_deps = nd;
+    /* hand the graph its own interned opcode: op_graph_strdup then finds it by pointer */
+    const char *src = op->opcode;
+    unsigned k = 0;
+    while (k < b->n_opc && b->opc_src[k] != src)
+        k++;
+    if (k < b->n_opc)
+        op->opcode = b->opc_int[k];
     size_t idx = op_graph_len(b->o->g);
     if (!annot_reserve(b->o, idx + 1) || op_graph_add(b->o->g, op) < 0) {
         b->failed = true;
         snprintf(b->err, b->errlen, "out of memory");
         return -1;
+    }
+    if (k == b->n_opc && k < 16) {
+        b->opc_src[k] = src;
+        b->opc_int[k] = op_graph_get(b->o->g, idx)->opcode;
+        b->n_opc++;
     }
     b->o->block[idx] = (uint8_t)blk;
     b->o->layer[idx] = b->layer;

@@ -30,6 +30,8 @@ typedef struct {
     int32_t layer;             /* current decoder layer, -1 outside */
     uint32_t *scratch;         /* dependency lists longer than a few (MoE combine) */
     size_t scratch_cap;
+    const char *opc_src[16], *opc_int[16]; /* opcode literal -> the graph's interned copy */
+    unsigned n_opc;
     bool failed;
     char *err;
     size_t errlen;
