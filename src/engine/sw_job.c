@@ -143,8 +143,10 @@ static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, si
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_BADINPUT;
     }
-    if (announce && !o->quiet && notes[0]) /* a config.json the reference model cannot hold exactly */
+    if (announce && !o->quiet && notes[0]) { /* a config.json the reference model cannot hold exactly */
+        fflush(stdout);
         fprintf(stderr, "%s as a ReaLLM model:\n%s", o->model_path, notes);
+    }
     return EXIT_OK;
 }
 
