@@ -30,6 +30,38 @@ struct op_graph {
     unsigned nrecent;
 };
 
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/* malloc, or for 8 MiB and more huge-page-aligned memory marked for
+ * transparent huge pages: first-touch page faults, not the copying,
+ * dominate building graphs of hundreds of thousands of records. */
+static void *big_alloc(size_t bytes)
+{
+    if (bytes < 4 * HUGE_BYTES)
+        return malloc(bytes);
+    bytes = (bytes + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
+    void *p = aligned_alloc(HUGE_BYTES, bytes);
+    if (p)
+        madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
+}
+
+/* Append a chunk of at least cap bytes to the arena and make it current. */
+static chunk_t *chunk_add(op_graph_t *g, size_t cap)
+{
+    chunk_t *c = big_alloc(sizeof *c + cap);
+    if (!c)
+        return NULL;
+    c->used = 0;
+    c->cap = cap;
+    c->next = NULL;
+    chunk_t **tail = &g->chunks;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+    return c;
+}
+
 static void *arena_alloc(op_graph_t *g, size_t size)
 {
     size = (size + 7) & ~(size_t)7;
@@ -39,17 +71,8 @@ static void *arena_alloc(op_graph_t *g, size_t size)
         size_t cap = 1u << 20;
         while (cap < size)
             cap *= 2;
-        chunk_t *c = malloc(sizeof *c + cap);
-        if (!c)
+        if (!(g->cur = chunk_add(g, cap)))
             return NULL;
-        c->used = 0;
-        c->cap = cap;
-        c->next = NULL;
-        chunk_t **tail = &g->chunks;
-        while (*tail)
-            tail = &(*tail)->next;
-        *tail = c;
-        g->cur = c;
     }
     void *p = g->cur->data + g->cur->used;
     g->cur->used += size;
@@ -200,37 +223,36 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
      * generators repeat opcodes and einsum expressions op after op */
-    for (unsigned i = 0; i < g->nrecent && i < RECENT; i++) {
-        const char *r = g->recent[i];
-        if (r == s || strcmp(r, s) == 0)
-            return r;
-    }
+    unsigned n = g->nrecent < RECENT ? g->nrecent : RECENT;
+    for (unsigned i = 0; i < n; i++)
+        if (g->recent[i] == s)
+            return s;
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(g->recent[i], s) == 0)
+            return g->recent[i];
     char *d = arena_strdup(g, s);
     if (d)
         g->recent[g->nrecent++ % RECENT] = d;
     return d;
 }
 
-/* Storage for cap records.  Large graphs (hundreds of thousands of
- * records) ask for transparent huge pages: first-touch page faults, not
- * the copying, dominate building them otherwise. */
-static op_t *ops_alloc(size_t cap)
-{
-    size_t bytes = cap * sizeof(op_t), huge = (size_t)2 << 20;
-    if (bytes < 4 * huge)
-        return malloc(bytes);
-    bytes = (bytes + huge - 1) / huge * huge;
-    op_t *p = aligned_alloc(huge, bytes);
-    if (p)
-        madvise(p, bytes, MADV_HUGEPAGE);
-    return p;
-}
-
+/* Room for n records, and about 64 bytes of names and dependency lists
+ * each in the arena. */
 int op_graph_reserve(op_graph_t *g, size_t n)
 {
+    size_t free_bytes = 0;
+    for (chunk_t *c = g->cur; c; c = c->next)
+        free_bytes += c->cap - c->used;
+    if (n > g->n && (n - g->n) * 64 > free_bytes) {
+        chunk_t *c = chunk_add(g, (n - g->n) * 64);
+        if (!c)
+            return -1;
+        if (!g->cur)
+            g->cur = c;
+    }
     if (n <= g->cap)
         return 0;
-    op_t *p = ops_alloc(n);
+    op_t *p = big_alloc(n * sizeof *p);
     if (!p)
         return -1;
     if (g->n)
