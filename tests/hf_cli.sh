@@ -38,7 +38,9 @@ check short-id 0 'parameters: 671026404352 total .* 37552282624 active' -- "$bin
 check decode-shape 0 'model.layers.0.self_attn.attn_qk +BatchMatMul .*\[4,32,1,101\]' -- "$bin" hf Llama-3.1-8B --ops --mode decode --batch 4 --past 100
 check deps 0 'model.layers.0.self_attn.attn_pv <- model.layers.0.self_attn.softmax, model.layers.0.self_attn.kv_read' -- "$bin" hf Qwen3-0.6B --deps
 check topo 0 '^ +5 +5 +2  model.layers.0.self_attn.k_proj' -- "$bin" hf Qwen3-0.6B --topological
-check csv 0 '^openai-community/gpt2,decode,16,1,128,full,' -- "$bin" hf gpt2 --multi-config --csv
+check mla 0 'KV cache: 35136 elements/token' -- "$bin" hf DeepSeek-V3 --mode decode --past 10 --mla absorbed
+check bad-mla 2 "unknown MLA variant 'latent'.*naive, absorbed" -- "$bin" hf DeepSeek-V3 --mla latent
+check csv 0 '^openai-community/gpt2,decode,16,1,128,full,naive,' -- "$bin" hf gpt2 --multi-config --csv
 check json 0 '"attention_flops_share"' -- "$bin" hf gpt2 --json --ops
 
 # the hf_ops table; a failing run leaves the database as it was

@@ -296,6 +296,25 @@ START_TEST(test_decode_shapes)
     ck_assert_double_eq(kvb->weight_bytes, 512.0 * 32768 + (32768 / 128) * (512 / 128) * 4.0);
     hf_ops_free(&o);
 
+    /* absorbed MLA: latent cache of 576 per token, scores over 576, P.V over 512, same parameters */
+    hf_setting_t ab = hf_setting(HF_DECODE, 1, 4096, HF_CAUSAL_FULL);
+    ab.mla = HF_MLA_ABSORBED;
+    o = build(&d, ab);
+    qk = op_graph_get(o.g, (size_t)find_op(&o, "model.layers.3.self_attn.attn_qk"));
+    assert_shape(&qk->in[1], 4, (int64_t[]){1, 1, 4097, 576}, "latent K");
+    ck_assert_double_eq(hf_op_macs(qk), 128.0 * 4097 * 576);
+    pv = op_graph_get(o.g, (size_t)find_op(&o, "model.layers.3.self_attn.attn_pv"));
+    ck_assert_double_eq(hf_op_macs(pv), 128.0 * 4097 * 512);
+    const op_t *uk = op_graph_get(o.g, (size_t)find_op(&o, "model.layers.3.self_attn.absorb_uk"));
+    ck_assert_double_eq(hf_op_macs(uk), 128.0 * 128 * 512);
+    ck_assert_double_eq(op_graph_get(o.g, (size_t)find_op(&o, "model.layers.3.self_attn.kv_read"))->act_bytes,
+                        4097.0 * 576 * 2);
+    int64_t sum = 0;
+    for (size_t i = 0; i < op_graph_len(o.g); i++)
+        sum += op_graph_get(o.g, i)->params;
+    ck_assert_int_eq(sum, hf_params(&d).active);
+    hf_ops_free(&o);
+
     /* GPT-2 decode: one position, T = P + 1 keys */
     hf_config_t g = load("gpt2.json");
     o = build(&g, hf_setting(HF_DECODE, 2, 10, HF_CAUSAL_FULL));

@@ -48,7 +48,18 @@ double hb_act_flops(const char *act)
 
 static const struct {
     const char *name;
-} mode_names[HF__MODES] = {{"prefill"}, {"decode"}}, causal_names[HF__CAUSALS] = {{"full"}, {"flash"}};
+} mode_names[HF__MODES] = {{"prefill"}, {"decode"}}, causal_names[HF__CAUSALS] = {{"full"}, {"flash"}},
+  mla_names[HF__MLAS] = {{"naive"}, {"absorbed"}};
+
+const char *hf_mla_name(hf_mla_t m)
+{
+    return (unsigned)m < HF__MLAS ? mla_names[m].name : "?";
+}
+
+int hf_mla_parse(const char *s, char *err, size_t errlen)
+{
+    return (int)named_find(mla_names, HF__MLAS, sizeof mla_names[0], s, "MLA variant", err, errlen);
+}
 
 const char *hf_mode_name(hf_mode_t m)
 {
@@ -428,18 +439,20 @@ long hb_attention(hb_t *b, const hb_attn_t *a, long q, long k, long v, long rot)
         double per_tok = (double)a->cache_k_heads * (double)(a->cache_k_dim + a->cache_v_dim);
         op_t op;
         op_begin(&op, "KVWrite", OPK_MEMORY);
-        op.n_in = 2;
+        op.n_in = a->cache_v_dim ? 2 : 1;
         op.in[0] = hb_t4(b->adt, B, a->cache_k_heads, S, a->cache_k_dim);
-        op.in[1] = hb_t4(b->adt, B, a->cache_k_heads, S, a->cache_v_dim);
+        if (a->cache_v_dim)
+            op.in[1] = hb_t4(b->adt, B, a->cache_k_heads, S, a->cache_v_dim);
         op.out = hb_t4(b->adt, B, a->cache_k_heads, T, a->cache_k_dim);
         op.act_bytes = (double)B * (double)S * per_tok * ab;
         long deps[2] = {kv_k, kv_v};
         attn_name(nm, a, "kv_write");
         long w = hb_add(b, nm, &op, HF_BLK_ATTENTION, deps, 2);
         op_begin(&op, "KVRead", OPK_MEMORY);
-        op.n_in = 2;
+        op.n_in = a->cache_v_dim ? 2 : 1;
         op.in[0] = hb_t4(b->adt, B, a->cache_k_heads, T, a->cache_k_dim);
-        op.in[1] = hb_t4(b->adt, B, a->cache_k_heads, T, a->cache_v_dim);
+        if (a->cache_v_dim)
+            op.in[1] = hb_t4(b->adt, B, a->cache_k_heads, T, a->cache_v_dim);
         op.out = op.in[0];
         op.act_bytes = (double)B * (double)T * per_tok * ab;
         attn_name(nm, a, "kv_read");
@@ -454,9 +467,9 @@ long hb_attention(hb_t *b, const hb_attn_t *a, long q, long k, long v, long rot)
     /* without a cache op the scores read K and V themselves */
     double k_bytes = a->cache ? 0 : op_tensor_bytes(&kt), v_bytes = a->cache ? 0 : op_tensor_bytes(&vt);
 
-    long dqk[2] = {q, a->cache ? kv : k};
+    long dqk[3] = {q, a->cache ? kv : k, a->q_extra > 0 ? a->q_extra : -1};
     attn_name(nm, a, "attn_qk");
-    long qk = bmm(b, nm, dqk, 2, qt, kt, st, a->nq, S, T, a->d_qk, score_elems * (double)a->d_qk,
+    long qk = bmm(b, nm, dqk, 3, qt, kt, st, a->nq, S, T, a->d_qk, score_elems * (double)a->d_qk,
                   op_tensor_bytes(&qt) + k_bytes + score_bytes);
     op_t op;
     op_begin(&op, "Softmax", OPK_SOFTMAX);

@@ -32,6 +32,13 @@ typedef enum { HF_PREFILL = 0, HF_DECODE, HF__MODES } hf_mode_t;
  * math) or only the unmasked pairs (flash kernels skip masked tiles). */
 typedef enum { HF_CAUSAL_FULL = 0, HF_CAUSAL_FLASH, HF__CAUSALS } hf_causal_t;
 
+/* Multi-head latent attention (DeepSeek): as transformers runs it (naive:
+ * kv_b_proj decompresses the new tokens, the cache holds K and V of every
+ * head) or absorbed as DeepSeek's own inference and vLLM/SGLang decode do
+ * (W_UK folded into q, W_UV after P.V; the cache holds the 576-wide
+ * latent).  Ignored for the other architectures. */
+typedef enum { HF_MLA_NAIVE = 0, HF_MLA_ABSORBED, HF__MLAS } hf_mla_t;
+
 /* One forward: B sequences, S new tokens each, P tokens already cached;
  * the attention sees T = P + S keys (spec §2). */
 typedef struct {
@@ -40,6 +47,7 @@ typedef struct {
     int64_t past;           /* P */
     hf_mode_t mode;
     hf_causal_t causal;
+    hf_mla_t mla;
 } hf_setting_t;
 
 const char *hf_mode_name(hf_mode_t m);
@@ -47,6 +55,8 @@ const char *hf_causal_name(hf_causal_t c);
 /* "prefill" / "decode" and "full" / "flash"; -1 with the valid names in err. */
 int hf_mode_parse(const char *s, char *err, size_t errlen);
 int hf_causal_parse(const char *s, char *err, size_t errlen);
+const char *hf_mla_name(hf_mla_t m);
+int hf_mla_parse(const char *s, char *err, size_t errlen);
 
 /* The setting of a step that sees `context` tokens: prefill reads the
  * context as S new tokens (P = 0), decode generates one token after

@@ -73,8 +73,9 @@ long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, in
 typedef struct {
     int64_t nq, nkv, d_qk, d_v;
     int64_t rope_dim, rope_q_heads, rope_k_heads; /* 0 = no RoPE */
-    int64_t cache_k_heads, cache_k_dim, cache_v_dim; /* the cached K and V per token */
+    int64_t cache_k_heads, cache_k_dim, cache_v_dim; /* the cached K and V per token (v 0: K only) */
     bool cache;                                   /* decoder with a KV cache */
+    long q_extra;                                 /* another producer of q (> 0), read by the scores */
     const char *attn;                             /* prefix of the functional ops ("self_attn.") */
 } hb_attn_t;
 long hb_attention(hb_t *b, const hb_attn_t *a, long q, long k, long v, long rot);

@@ -49,6 +49,34 @@ static long glu(hb_t *b, const char *module, int64_t index, long in, long route,
     return r;
 }
 
+/* One half of kv_b_proj applied per head, as absorbed MLA does: x
+ * [B,S,nq,in] times W [nq,in,out]; carries that half's parameters. */
+static long absorb(hb_t *b, const char *suffix, long in, int64_t nq, int64_t din, int64_t dout)
+{
+    const hf_config_t *c = b->c;
+    bool qz = c->weight_dtype != c->dtype;
+    int64_t rows = b->B * b->S;
+    op_t op;
+    memset(&op, 0, sizeof op);
+    op.opcode = "BatchMatMul";
+    op.kind = OPK_MATMUL;
+    op.n_in = 1;
+    op.in[0] = hb_t4(b->adt, b->B, b->S, nq, din);
+    op.out = hb_t4(b->adt, b->B, b->S, nq, dout);
+    op.gemm_batch = nq;
+    op.gemm_m = rows;
+    op.gemm_k = din;
+    op.gemm_n = dout;
+    op.flops = 2.0 * (double)rows * (double)nq * (double)din * (double)dout;
+    op.params = nq * din * dout;
+    op.weight_bytes = (double)op.params * op_dtype_bytes(qz ? c->weight_dtype : c->dtype);
+    if (qz && c->quant_block_out > 0) /* this half's share of kv_b_proj's block scales */
+        op.weight_bytes += (double)((nq * dout + c->quant_block_out - 1) / c->quant_block_out) *
+                           (double)((din + c->quant_block_in - 1) / c->quant_block_in) * op_dtype_bytes(DT_FP32);
+    op.act_bytes = (double)rows * (double)nq * (double)(din + dout) * b->ab;
+    return hb_add(b, suffix, &op, HF_BLK_ATTN_PROJ, &in, 1);
+}
+
 /* The attention block of one layer; returns o_proj. */
 static long attention(hb_t *b, long ln, long rot)
 {
@@ -76,25 +104,39 @@ static long attention(hb_t *b, long ln, long rot)
                              kvl + c->qk_rope_head_dim, ab, qz, false);
         long kvn = hb_norm(b, "self_attn.kv_a_layernorm", false, kva, hb_t3(b->adt, B, S, kvl), kvl);
         set_block(b, kvn, HF_BLK_ATTN_PROJ);
-        long kvb = hb_linear(b, "self_attn.kv_b_proj", "Linear", HF_BLK_ATTN_PROJ, &kvn, 1, 3, rows, kvl,
-                             nq * (c->qk_nope_head_dim + c->v_head_dim), 0, qz, false);
-        /* HF's cache holds the decompressed K [B,nq,T,192] and V [B,nq,T,128] */
+        int64_t nope = c->qk_nope_head_dim, rope = c->qk_rope_head_dim, dv = c->v_head_dim;
         a.nq = a.nkv = nq;
-        a.d_qk = qk;
-        a.d_v = c->v_head_dim;
-        a.rope_dim = c->qk_rope_head_dim;
+        a.rope_dim = rope;
         a.rope_q_heads = nq;
         a.rope_k_heads = 1;
+        if (b->s->mla == HF_MLA_ABSORBED) {
+            /* q_nope . W_UK (kv_b_proj's K half) per head: q in the latent space */
+            long uk = absorb(b, "self_attn.absorb_uk", q, nq, nope, kvl);
+            /* scores over the latent cache [c_kv 512 | k_rot 64], P.V over c_kv, then W_UV */
+            a.nkv = 1;
+            a.d_qk = kvl + rope;
+            a.d_v = kvl;
+            a.cache_k_heads = 1;
+            a.cache_k_dim = kvl + rope;
+            a.cache_v_dim = 0;
+            a.q_extra = uk;
+            long pv = hb_attention(b, &a, q, kva, kvn, rot);
+            long uv = absorb(b, "self_attn.absorb_uv", pv, nq, kvl, dv);
+            return hb_linear(b, "self_attn.o_proj", "Linear", HF_BLK_ATTN_PROJ, &uv, 1, 3, rows, nq * dv, H, ab, qz,
+                             false);
+        }
+        long kvb = hb_linear(b, "self_attn.kv_b_proj", "Linear", HF_BLK_ATTN_PROJ, &kvn, 1, 3, rows, kvl,
+                             nq * (nope + dv), 0, qz, false);
+        /* HF's cache holds the decompressed K [B,nq,T,192] and V [B,nq,T,128]; rope reads q
+         * and the k_rot slice of kv_a, the cache write joins rope's k_rot with kv_b's k_nope and v */
+        a.d_qk = qk;
+        a.d_v = dv;
         a.cache_k_heads = nq;
         a.cache_k_dim = qk;
-        a.cache_v_dim = c->v_head_dim;
-        /* rope reads q and the k_rot slice of kv_a; the cache write joins
-         * rope's k_rot with kv_b's k_nope and v */
-        k = kva;
-        v = kvb;
-        long pv = hb_attention(b, &a, q, k, v, rot);
-        return hb_linear(b, "self_attn.o_proj", "Linear", HF_BLK_ATTN_PROJ, &pv, 1, 3, rows, nq * c->v_head_dim, H,
-                         ab, qz, false);
+        a.cache_v_dim = dv;
+        long pv = hb_attention(b, &a, q, kva, kvb, rot);
+        return hb_linear(b, "self_attn.o_proj", "Linear", HF_BLK_ATTN_PROJ, &pv, 1, 3, rows, nq * dv, H, ab, qz,
+                         false);
     }
     int64_t nq = c->heads, nkv = c->kv_heads, d = c->head_dim;
     int qb = hf_qkv_bias(c), ob = hf_o_bias(c);
