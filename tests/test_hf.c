@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include <check.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,58 @@ START_TEST(test_bad_configs)
 }
 END_TEST
 
+/* Every numeric key of every config set to odd values: refused with a
+ * message or listed, never a crash (and the operators' parameters agree). */
+START_TEST(test_robust_values)
+{
+    static const char *files[] = {"llama-3.1-8b.json", "qwen3-0.6b.json", "mixtral-8x7b.json", "gpt2.json",
+                                  "bert-base-uncased.json", "distilbert-base-uncased.json", "deepseek-v3.json"};
+    const char *values[] = {"0", "-1", "1", "3", "1000000000", "1e15", "\"x\"", "null", "true", "2.5", "[]"};
+    size_t runs = 0, accepted = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[256];
+        snprintf(path, sizeof path, GOLDEN "%s", files[f]);
+        json_t *root = json_load_file(path, 0, NULL);
+        ck_assert_ptr_nonnull(root);
+        const char *key;
+        json_t *val;
+        json_object_foreach(root, key, val)
+        {
+            if (!json_is_number(val) || strstr(key, "token_id") || strstr(key, "range"))
+                continue;
+            for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+                json_t *copy = json_deep_copy(root);
+                json_object_set_new(copy, key, json_loads(values[v], JSON_DECODE_ANY, NULL));
+                char *text = json_dumps(copy, 0);
+                hf_config_t c;
+                cfg_err_t err;
+                runs++;
+                if (hf_config_load_text("config.json", text, strlen(text), &c, &err)) {
+                    hf_setting_t s = hf_setting(c.decoder ? HF_DECODE : HF_PREFILL, 2, 3, HF_CAUSAL_FLASH);
+                    hf_ops_t o = {0};
+                    char msg[512];
+                    if (hf_ops_build(&c, &s, &o, msg, sizeof msg)) {
+                        accepted++;
+                        hf_params(&c);
+                    }
+                    model_cfg_t m;
+                    char notes[2048];
+                    model_from_hf(&c, "m", &m, notes, sizeof notes);
+                    hf_ops_free(&o);
+                } else {
+                    ck_assert_msg(strncmp(err.msg, "config.json", 11) == 0, "unlocated: %s", err.msg);
+                }
+                free(text);
+                json_decref(copy);
+            }
+        }
+        json_decref(root);
+    }
+    ck_assert_uint_gt(runs, 500);
+    ck_assert_uint_gt(accepted, 100);
+}
+END_TEST
+
 START_TEST(test_bad_settings)
 {
     char msg[512];
@@ -601,6 +654,8 @@ static Suite *hf_suite(void)
     TCase *bad = tcase_create("bad input");
     tcase_add_test(bad, test_bad_configs);
     tcase_add_test(bad, test_bad_settings);
+    tcase_add_test(bad, test_robust_values);
+    tcase_set_timeout(bad, 30);
     tcase_add_test(bad, test_resolve);
     suite_add_tcase(s, bad);
     TCase *out = tcase_create("outputs");

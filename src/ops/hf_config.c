@@ -197,6 +197,33 @@ static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err
         REQ("v_head_dim", c->v_head_dim);
         c->head_dim = c->qk_nope_head_dim + c->qk_rope_head_dim;
     }
+    /* bounds that keep every product of dimensions inside 64 bits */
+    const struct {
+        const char *what;
+        int64_t v;
+    } dims[] = {{"hidden size", c->hidden}, {"layers", c->layers}, {"attention heads", c->heads},
+                {"head_dim", c->head_dim}, {"intermediate size", c->ffn}, {"vocab_size", c->vocab},
+                {"max positions", c->max_positions}, {"type_vocab_size", c->type_vocab}, {"experts", c->experts},
+                {"expert intermediate size", c->moe_ffn}, {"q_lora_rank", c->q_lora_rank},
+                {"kv_lora_rank", c->kv_lora_rank}, {"qk_nope_head_dim", c->qk_nope_head_dim},
+                {"qk_rope_head_dim", c->qk_rope_head_dim}, {"v_head_dim", c->v_head_dim},
+                {"n_shared_experts", c->shared_experts}, {"sliding_window", c->sliding_window}};
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+        if (dims[i].v < 0 || dims[i].v > (1LL << 24) * (i == 6 || i == 16 ? 256 : 1)) {
+            snprintf(err->msg, sizeof err->msg, "%s: %s %lld is out of range (0 .. %lld)", file, dims[i].what,
+                     (long long)dims[i].v, (1LL << 24) * (i == 6 || i == 16 ? 256 : 1));
+            return false;
+        }
+    double widest = (double)(c->ffn > c->moe_ffn ? c->ffn : c->moe_ffn), h = (double)c->hidden;
+    double width = (double)c->heads * (double)(c->head_dim > c->v_head_dim ? c->head_dim : c->v_head_dim) +
+                   (double)c->kv_lora_rank + (double)c->q_lora_rank;
+    double estimate = (double)c->layers * ((double)(c->experts + c->shared_experts + 1) * 3 * h * widest + 4 * h * width) +
+                      2 * (double)(c->vocab + c->max_positions) * h;
+    if (estimate > 1e18) {
+        snprintf(err->msg, sizeof err->msg, "%s: about %.3g parameters: too large a model (at most 1e18)", file,
+                 estimate);
+        return false;
+    }
     c->weight_dtype = c->dtype;
     const json_t *q = json_object_get(root, "quantization_config");
     if (json_is_object(q)) {

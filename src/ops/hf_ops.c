@@ -503,6 +503,31 @@ bool hf_ops_build(const hf_config_t *c, const hf_setting_t *s, hf_ops_t *out, ch
         snprintf(err, errlen, "batch and new tokens must be at least 1 and past tokens at least 0");
         return false;
     }
+    if (s->batch > (1LL << 31) || s->seq + s->past > (1LL << 31) || s->batch * (s->seq + s->past) > (1LL << 40)) {
+        snprintf(err, errlen, "batch x (seq + past) = %lld x %lld is too large (at most 2^40 token positions)",
+                 (long long)s->batch, (long long)(s->seq + s->past));
+        return false;
+    }
+    const char *bad = c->ffn <= 0 ? "intermediate size" : c->experts && c->moe_ffn <= 0 ? "expert intermediate size"
+                    : c->kv_lora_rank < 0 || c->q_lora_rank < 0 || c->qk_rope_head_dim < 0 || c->v_head_dim < 0 ||
+                              c->qk_nope_head_dim < 0 || (c->arch == HF_DEEPSEEK_V3 && (c->kv_lora_rank == 0 ||
+                              c->v_head_dim == 0 || c->qk_nope_head_dim + c->qk_rope_head_dim <= 0))
+                          ? "MLA dimension"
+                    : c->shared_experts < 0 || c->first_dense < 0 || c->moe_layer_freq < 0 ? "MoE layout"
+                    : (c->arch == HF_GPT2 || !c->decoder) && c->max_positions <= 0 ? "position table size"
+                    : c->arch == HF_BERT && c->type_vocab <= 0 ? "type_vocab_size" : NULL;
+    if (bad) {
+        snprintf(err, errlen, "%s: %s must be positive", c->model_type, bad);
+        return false;
+    }
+    /* operators this model makes per forward: refuse what cannot be listed */
+    double layer_ops = 40.0 + 6.0 * (double)(c->experts < s->batch * s->seq * (c->experts_per_tok > 0 ? c->experts_per_tok : 1)
+                                                 ? c->experts : s->batch * s->seq * c->experts_per_tok);
+    if ((double)c->layers * layer_ops > 5e7) {
+        snprintf(err, errlen, "%lld layers%s make more than 50 million operators", (long long)c->layers,
+                 c->experts ? " with their experts" : "");
+        return false;
+    }
     if (!c->decoder && (s->mode == HF_DECODE || s->past > 0)) {
         snprintf(err, errlen, "%s is encoder-only: no KV cache, no decode (use --mode prefill, no --past)",
                  c->model_type);
