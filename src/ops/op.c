@@ -32,12 +32,12 @@ struct op_graph {
 
 #define HUGE_BYTES ((size_t)2 << 20)
 
-/* malloc, or for 8 MiB and more huge-page-aligned memory marked for
+/* malloc, or for 2 MiB and more huge-page-aligned memory marked for
  * transparent huge pages: first-touch page faults, not the copying,
  * dominate building graphs of hundreds of thousands of records. */
 static void *big_alloc(size_t bytes)
 {
-    if (bytes < 4 * HUGE_BYTES)
+    if (bytes < HUGE_BYTES)
         return malloc(bytes);
     bytes = (bytes + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
     void *p = aligned_alloc(HUGE_BYTES, bytes);
