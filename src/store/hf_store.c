@@ -57,6 +57,9 @@ hf_store_t *hf_store_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, 10000);
+    /* a new file is made whole under its temporary name and renamed: no journal needed */
+    if (st->fresh)
+        sqlite3_exec(st->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", NULL, NULL, NULL);
     char *msg = NULL;
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(st->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
