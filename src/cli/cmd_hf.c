@@ -169,23 +169,13 @@ typedef struct {
     int64_t params;
 } totals_t;
 
-static int is_module(const char *opcode)
-{
-    static const char *const functional[] = {"RoPE", "KVWrite", "KVRead", "BatchMatMul", "Softmax", "Mul",
-                                             "Add", "TopK", "IndexAdd"};
-    for (size_t i = 0; i < sizeof functional / sizeof functional[0]; i++)
-        if (strcmp(opcode, functional[i]) == 0)
-            return 0;
-    return 1;
-}
-
 static totals_t totals(const hf_ops_t *o)
 {
     totals_t t = {0};
     for (size_t i = 0; i < op_graph_len(o->g); i++) {
         const op_t *op = op_graph_get(o->g, i);
         t.ops++;
-        t.module_ops += (size_t)is_module(op->opcode);
+        t.module_ops += (size_t)hf_op_is_module(op);
         t.macs += hf_op_macs(op);
         t.flops += op->flops;
         t.weight_bytes += op->weight_bytes;

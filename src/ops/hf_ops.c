@@ -143,6 +143,17 @@ double hf_op_macs(const op_t *op)
     return (double)op->gemm_batch * (double)op->gemm_m * (double)op->gemm_n * (double)op->gemm_k;
 }
 
+bool hf_op_is_module(const op_t *op)
+{
+    /* the opcodes the builder gives its functional operators */
+    static const char *const functional[] = {"RoPE", "KVWrite", "KVRead", "BatchMatMul", "Softmax", "Mul",
+                                             "Add", "TopK", "IndexAdd"};
+    for (size_t i = 0; i < sizeof functional / sizeof functional[0]; i++)
+        if (strcmp(op->opcode, functional[i]) == 0)
+            return false;
+    return true;
+}
+
 /* ---- names ----------------------------------------------------------------- */
 
 static size_t put_int(char *dst, int64_t v)

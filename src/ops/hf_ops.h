@@ -94,6 +94,11 @@ void hf_ops_free(hf_ops_t *o);
  * gemm view is the full S x T rectangle); 0 for the others. */
 double hf_op_macs(const op_t *op);
 
+/* True for operators a forward hook sees (nn.Modules), false for the
+ * functional ones (RoPE, KV cache, scores, softmax, P.V, Mul, Add, TopK,
+ * IndexAdd, MLA absorption). */
+bool hf_op_is_module(const op_t *op);
+
 /* (query, key) pairs attention computes per sequence and head for S new
  * tokens after P cached ones: full = S x min(T, W), flash = the unmasked
  * pairs sum over i of min(P + i + 1, W); W = the sliding window (0 =
