@@ -275,6 +275,15 @@ START_TEST(test_decode_shapes)
     assert_shape(&pv->out, 3, (int64_t[]){4, 1, 4096}, "attn_pv out");
     const op_t *lm = op_graph_get(o.g, (size_t)find_op(&o, "lm_head"));
     assert_shape(&lm->out, 3, (int64_t[]){4, 1, 128256}, "lm_head out");
+    hf_ops_free(&o);
+    hf_setting_t last = hf_setting(HF_PREFILL, 4, 100, HF_CAUSAL_FULL);
+    last.logits_last = true;
+    o = build(&c, last);
+    lm = op_graph_get(o.g, (size_t)find_op(&o, "lm_head"));
+    assert_shape(&lm->out, 3, (int64_t[]){4, 1, 128256}, "lm_head, last position");
+    ck_assert_double_eq(hf_op_macs(lm), 4.0 * 4096 * 128256);
+    hf_ops_free(&o);
+    o = build(&c, hf_setting(HF_DECODE, 4, 100, HF_CAUSAL_FULL));
     const op_t *rot = op_graph_get(o.g, (size_t)find_op(&o, "model.rotary_emb"));
     assert_shape(&rot->out, 3, (int64_t[]){1, 1, 128}, "rotary_emb");
     hf_ops_free(&o);

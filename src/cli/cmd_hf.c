@@ -26,6 +26,7 @@ typedef struct {
     hf_mode_t mode;
     hf_causal_t causal;
     hf_mla_t mla;
+    int logits_last;
     const char *db;
 } hf_opts_t;
 
@@ -34,7 +35,8 @@ static void hf_usage(FILE *f)
     fprintf(f,
             "usage: hwsweep hf CONFIG.json|MODEL_ID [--ops] [--deps] [--summary] [--topological]\n"
             "                  [--multi-config] [--batch B] [--seq S] [--past P] [--mode prefill|decode]\n"
-            "                  [--causal full|flash] [--mla naive|absorbed] [--csv|--json] [--db OUT.db] [-q]\n\n"
+            "                  [--causal full|flash] [--mla naive|absorbed] [--logits all|last]\n"
+            "                  [--csv|--json] [--db OUT.db] [-q]\n\n"
             "The operators of one forward of a HuggingFace model, from its config.json alone:\n"
             "transformers' module names, the functional ops hooks cannot see (RoPE, KV cache,\n"
             "scores, softmax, P.V, SwiGLU multiply, residuals, MoE routing), shapes, parameters,\n"
@@ -55,6 +57,8 @@ static void hf_usage(FILE *f)
             "                      flash: only unmasked pairs, scores not written to memory\n"
             "  --mla V             DeepSeek's latent attention as transformers runs it (naive: K/V\n"
             "                      decompressed into the cache, default) or absorbed (latent cache)\n"
+            "  --logits L          lm_head on all S positions (a plain forward, default) or the last\n"
+            "                      only (generate()'s logits_to_keep=1)\n"
             "  --csv, --json       operators (with --ops/--deps) or summaries as CSV or JSON\n"
             "  --db OUT.db         also store every operator of every setting in the hf_ops table\n"
             "  -q, --quiet         print nothing (with --db)\n\n"
@@ -93,6 +97,8 @@ static void print_header(const char *model, const hf_config_t *c, const hf_setti
            c->architecture[0] ? c->architecture : "base model", hf_mode_name(s->mode), (long long)s->batch,
            (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), c->kv_lora_rank ? ", MLA " : "",
            c->kv_lora_rank ? hf_mla_name(s->mla) : "");
+    if (s->logits_last)
+        printf("# lm_head on the last position only\n");
 }
 
 static void print_ops_text(const hf_ops_t *o)
@@ -252,7 +258,7 @@ static void print_summary_text(const hf_config_t *c, const hf_setting_t *s, cons
 /* ---- CSV and JSON -------------------------------------------------------------------------- */
 
 static const char *csv_ops_head =
-    "model,mode,batch,seq,past,causal,mla,op_index,name,opcode,kind,block,layer,inputs,output,params,macs,flops,"
+    "model,mode,batch,seq,past,causal,mla,logits,op_index,name,opcode,kind,block,layer,inputs,output,params,macs,flops,"
     "weight_bytes,act_bytes,deps\n";
 
 static void print_ops_csv(const char *model, const hf_setting_t *s, const hf_ops_t *o)
@@ -262,9 +268,9 @@ static void print_ops_csv(const char *model, const hf_setting_t *s, const hf_ops
         const op_t *op = op_graph_get(o->g, i);
         shapes(op, in, sizeof in);
         op_tensor_str(&op->out, out, sizeof out);
-        printf("%s,%s,%lld,%lld,%lld,%s,%s,%zu,%s,%s,%s,%s,", model, hf_mode_name(s->mode), (long long)s->batch,
-               (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), hf_mla_name(s->mla), i, op->name,
-               op->opcode,
+        printf("%s,%s,%lld,%lld,%lld,%s,%s,%s,%zu,%s,%s,%s,%s,", model, hf_mode_name(s->mode), (long long)s->batch,
+               (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), hf_mla_name(s->mla),
+               s->logits_last ? "last" : "all", i, op->name, op->opcode,
                op_kind_name(op->kind), hf_block_name((hf_block_t)o->block[i]));
         if (o->layer[i] >= 0)
             printf("%d", o->layer[i]);
@@ -277,16 +283,16 @@ static void print_ops_csv(const char *model, const hf_setting_t *s, const hf_ops
 }
 
 static const char *csv_summary_head =
-    "model,mode,batch,seq,past,causal,mla,ops,params_total,params_active,params_in_ops,macs,flops,"
+    "model,mode,batch,seq,past,causal,mla,logits,ops,params_total,params_active,params_in_ops,macs,flops,"
     "attention_flops_share,weight_bytes,act_bytes\n";
 
 static void print_summary_csv(const char *model, const hf_config_t *c, const hf_setting_t *s, const hf_ops_t *o)
 {
     totals_t t = totals(o);
     hf_params_t p = hf_params(c);
-    printf("%s,%s,%lld,%lld,%lld,%s,%s,%zu,%lld,%lld,%lld,%.0f,%.0f,%.9g,%.0f,%.0f\n", model, hf_mode_name(s->mode),
-           (long long)s->batch, (long long)s->seq, (long long)s->past, hf_causal_name(s->causal), hf_mla_name(s->mla),
-           t.ops,
+    printf("%s,%s,%lld,%lld,%lld,%s,%s,%s,%zu,%lld,%lld,%lld,%.0f,%.0f,%.9g,%.0f,%.0f\n", model,
+           hf_mode_name(s->mode), (long long)s->batch, (long long)s->seq, (long long)s->past, hf_causal_name(s->causal),
+           hf_mla_name(s->mla), s->logits_last ? "last" : "all", t.ops,
            (long long)p.total, (long long)p.active, (long long)t.params, t.macs, t.flops,
            t.flops > 0 ? t.attn_flops / t.flops : 0, t.weight_bytes, t.act_bytes);
 }
@@ -303,9 +309,9 @@ static json_t *setting_json(const hf_config_t *c, const hf_setting_t *s, const h
 {
     totals_t t = totals(o);
     hf_params_t p = hf_params(c);
-    json_t *j = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}", "mode", hf_mode_name(s->mode),
+    json_t *j = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}", "mode", hf_mode_name(s->mode),
                           "batch", (json_int_t)s->batch, "seq", (json_int_t)s->seq, "past", (json_int_t)s->past,
-                          "causal", hf_causal_name(s->causal), "mla", hf_mla_name(s->mla), "ops", (json_int_t)t.ops, "params_total",
+                          "causal", hf_causal_name(s->causal), "mla", hf_mla_name(s->mla), "logits", s->logits_last ? "last" : "all", "ops", (json_int_t)t.ops, "params_total",
                           (json_int_t)p.total, "params_active", (json_int_t)p.active, "params_in_ops",
                           (json_int_t)t.params, "macs", t.macs, "flops", t.flops, "attention_flops_share",
                           t.flops > 0 ? t.attn_flops / t.flops : 0, "weight_bytes", t.weight_bytes, "act_bytes",
@@ -347,7 +353,7 @@ static json_t *setting_json(const hf_config_t *c, const hf_setting_t *s, const h
 int cmd_hf(int argc, char **argv)
 {
     enum { O_OPS = 256, O_DEPS, O_SUMMARY, O_TOPO, O_MULTI, O_BATCH, O_SEQ, O_PAST, O_MODE, O_CAUSAL, O_CSV,
-           O_JSON, O_DB, O_MLA };
+           O_JSON, O_DB, O_MLA, O_LOGITS };
     static const struct option longopts[] = {
         {"ops", no_argument, NULL, O_OPS}, {"deps", no_argument, NULL, O_DEPS},
         {"summary", no_argument, NULL, O_SUMMARY}, {"topological", no_argument, NULL, O_TOPO},
@@ -356,6 +362,7 @@ int cmd_hf(int argc, char **argv)
         {"mode", required_argument, NULL, O_MODE}, {"causal", required_argument, NULL, O_CAUSAL},
         {"csv", no_argument, NULL, O_CSV}, {"json", no_argument, NULL, O_JSON},
         {"db", required_argument, NULL, O_DB}, {"mla", required_argument, NULL, O_MLA},
+        {"logits", required_argument, NULL, O_LOGITS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     hf_opts_t o = {.batch = 1, .seq = 128, .mode = HF_PREFILL, .causal = HF_CAUSAL_FULL};
@@ -407,6 +414,13 @@ int cmd_hf(int argc, char **argv)
             }
             o.mla = (hf_mla_t)v;
             break;
+        case O_LOGITS:
+            if (strcmp(optarg, "all") && strcmp(optarg, "last")) {
+                fprintf(stderr, "hwsweep hf: --logits: unknown value '%s' (valid: all, last)\n", optarg);
+                return EXIT_BADINPUT;
+            }
+            o.logits_last = strcmp(optarg, "last") == 0;
+            break;
         case 'h': hf_usage(stdout); return EXIT_OK;
         default: hf_usage(stderr); return EXIT_BADINPUT;
         }
@@ -436,12 +450,15 @@ int cmd_hf(int argc, char **argv)
     size_t ns;
     if (o.multi) {
         ns = hf_multi_settings(&cfg, o.causal, settings);
-        for (size_t i = 0; i < ns; i++)
+        for (size_t i = 0; i < ns; i++) {
             settings[i].mla = o.mla;
+            settings[i].logits_last = o.logits_last;
+        }
     } else {
         ns = 1;
         settings[0] = hf_setting(o.mode, o.batch, o.seq, o.causal);
         settings[0].mla = o.mla;
+        settings[0].logits_last = o.logits_last;
         if (o.past_given) {
             settings[0].past = o.past;
             if (o.mode == HF_PREFILL)

@@ -48,6 +48,7 @@ typedef struct {
     hf_mode_t mode;
     hf_causal_t causal;
     hf_mla_t mla;
+    bool logits_last;       /* lm_head on the last position only (generate()'s logits_to_keep=1) */
 } hf_setting_t;
 
 const char *hf_mode_name(hf_mode_t m);

@@ -70,7 +70,8 @@ bool hb_build_gpt2(hb_t *b)
     long n = hb_norm(b, "ln_f", true, x, hs, H);
     if (c->has_lm_head) {
         no_prefix(b);
-        hb_linear(b, "lm_head", "Linear", HF_BLK_HEAD, &n, 1, 3, rows, H, c->vocab, 0, false, true);
+        hb_linear(b, "lm_head", "Linear", HF_BLK_HEAD, &n, 1, 3, b->s->logits_last ? B : rows, H, c->vocab, 0, false,
+                  true);
     }
     return !b->failed;
 }

@@ -270,7 +270,8 @@ bool hb_build_llama(hb_t *b)
     if (c->has_lm_head) {
         b->pre_len = 0;
         b->pre[0] = '\0';
-        hb_linear(b, "lm_head", "Linear", HF_BLK_HEAD, &n, 1, 3, rows, H, c->vocab, 0, false, c->tie_embeddings);
+        hb_linear(b, "lm_head", "Linear", HF_BLK_HEAD, &n, 1, 3, b->s->logits_last ? B : rows, H, c->vocab, 0, false,
+                  c->tie_embeddings);
     }
     return !b->failed;
 }

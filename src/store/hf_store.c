@@ -22,16 +22,17 @@ static const char *schema_sql =
     " model TEXT NOT NULL, model_type TEXT NOT NULL,"
     " mode TEXT NOT NULL, batch INTEGER NOT NULL, seq INTEGER NOT NULL, past INTEGER NOT NULL,"
     " context INTEGER NOT NULL, causal TEXT NOT NULL, mla TEXT NOT NULL,"
+    " logits TEXT NOT NULL,"
     " op_index INTEGER NOT NULL, name TEXT NOT NULL, opcode TEXT NOT NULL, kind TEXT NOT NULL,"
     " block TEXT NOT NULL, layer INTEGER, inputs TEXT NOT NULL, output TEXT NOT NULL,"
     " params INTEGER NOT NULL, macs REAL NOT NULL, flops REAL NOT NULL, weight_bytes REAL NOT NULL,"
     " act_bytes REAL NOT NULL, deps TEXT NOT NULL,"
-    " PRIMARY KEY(model, mode, batch, seq, past, causal, mla, op_index));"
-    "CREATE VIEW IF NOT EXISTS hf_settings AS SELECT model, model_type, mode, batch, seq, past, context, causal, mla,"
+    " PRIMARY KEY(model, mode, batch, seq, past, causal, mla, logits, op_index));"
+    "CREATE VIEW IF NOT EXISTS hf_settings AS SELECT model, model_type, mode, batch, seq, past, context, causal, mla, logits,"
     " count(*) AS ops, sum(macs) AS macs, sum(flops) AS flops, sum(weight_bytes) AS weight_bytes,"
     " sum(act_bytes) AS act_bytes,"
     " sum(CASE WHEN block = 'attention' THEN flops ELSE 0 END) / sum(flops) AS attention_flops_share"
-    " FROM hf_ops GROUP BY model, model_type, mode, batch, seq, past, context, causal, mla;";
+    " FROM hf_ops GROUP BY model, model_type, mode, batch, seq, past, context, causal, mla, logits;";
 
 static void fail(sqlite3 *db, const char *what, char *err, size_t errlen)
 {
@@ -70,10 +71,10 @@ hf_store_t *hf_store_open(const char *path, char *err, size_t errlen)
     }
     if (sqlite3_prepare_v2(st->db,
                            "DELETE FROM hf_ops WHERE model = ? AND mode = ? AND batch = ? AND seq = ? AND past = ? "
-                           "AND causal = ? AND mla = ?",
+                           "AND causal = ? AND mla = ? AND logits = ?",
                            -1, &st->del, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db,
-                           "INSERT INTO hf_ops VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st->ins,
+                           "INSERT INTO hf_ops VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st->ins,
                            NULL) != SQLITE_OK) {
         fail(st->db, path, err, errlen);
         hf_store_abort(st);
@@ -97,7 +98,8 @@ static void shapes(const op_t *op, char *buf, size_t len)
 int hf_store_add(hf_store_t *st, const char *model, const char *model_type, const hf_setting_t *s,
                  const hf_ops_t *ops, char *err, size_t errlen)
 {
-    const char *mode = hf_mode_name(s->mode), *causal = hf_causal_name(s->causal), *mla = hf_mla_name(s->mla);
+    const char *mode = hf_mode_name(s->mode), *causal = hf_causal_name(s->causal), *mla = hf_mla_name(s->mla),
+               *logits = s->logits_last ? "last" : "all";
     sqlite3_bind_text(st->del, 1, model, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st->del, 2, mode, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st->del, 3, s->batch);
@@ -105,6 +107,7 @@ int hf_store_add(hf_store_t *st, const char *model, const char *model_type, cons
     sqlite3_bind_int64(st->del, 5, s->past);
     sqlite3_bind_text(st->del, 6, causal, -1, SQLITE_STATIC);
     sqlite3_bind_text(st->del, 7, mla, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st->del, 8, logits, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st->del);
     sqlite3_reset(st->del);
     if (rc != SQLITE_DONE) {
@@ -144,6 +147,7 @@ int hf_store_add(hf_store_t *st, const char *model, const char *model_type, cons
         sqlite3_bind_int64(st->ins, c++, s->past + s->seq);
         sqlite3_bind_text(st->ins, c++, causal, -1, SQLITE_STATIC);
         sqlite3_bind_text(st->ins, c++, mla, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st->ins, c++, logits, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st->ins, c++, (sqlite3_int64)i);
         sqlite3_bind_text(st->ins, c++, op->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st->ins, c++, op->opcode, -1, SQLITE_STATIC);
