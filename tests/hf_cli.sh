@@ -57,5 +57,7 @@ check db-new-bad 2 'bad.json' -- "$bin" hf -q --db "$tmp/new.db" "$tmp/bad.json"
 check sw-bad-json 2 'bad.json:3:[0-9]+: ' -- "$bin" sw -o "$tmp/o" -m "$tmp/bad.json" tpuv4
 check sw-encoder 2 'encoder-only' -- "$bin" sw -o "$tmp/o" -m $g/bert-base-uncased.json tpuv4
 
+check sw-unknown-id 2 'unknown model id "Qwen/Qwen9"' -- "$bin" sw -o "$tmp/o" -m Qwen/Qwen9 tpuv4
+
 echo "hf_cli.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -6,8 +6,10 @@
 #include "perf/model_hf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ops/hf_params.h"
 #include "perf/sw_config.h"
@@ -99,9 +101,23 @@ int model_from_hf(const hf_config_t *c, const char *name, model_cfg_t *out, char
     return 0;
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
 int model_load_any(const char *path, model_cfg_t *out, cfg_err_t *err, char *notes, size_t len)
 {
     notes[0] = '\0';
+    char resolved[4096];
+    /* a model id of HF_MODELS_DIR ("meta-llama/Llama-3.1-8B") names its config.json */
+    if (!hf_is_config_path(path) && !ends_with(path, ".yaml") && !ends_with(path, ".yml") &&
+        access(path, F_OK) != 0) {
+        if (!hf_resolve(path, resolved, sizeof resolved, err))
+            return -1; /* "unknown model id ... known ids: ..." */
+        path = resolved;
+    }
     if (!hf_is_config_path(path))
         return sw_model_load(path, out, err);
     hf_config_t c;
@@ -110,7 +126,7 @@ int model_load_any(const char *path, model_cfg_t *out, cfg_err_t *err, char *not
     char name[PERF_NAME_MAX];
     hf_model_name(path, name, sizeof name);
     if (model_from_hf(&c, name, out, notes, len)) {
-        snprintf(err->msg, sizeof err->msg, "%s: %s", path, notes);
+        snprintf(err->msg, sizeof err->msg, "%.300s: %.700s", path, notes);
         notes[0] = '\0';
         return -1;
     }

@@ -20,8 +20,9 @@
  * reason in notes when the model cannot be converted (encoder-only). */
 int model_from_hf(const hf_config_t *c, const char *name, model_cfg_t *out, char *notes, size_t len);
 
-/* A model file of either kind: YAML (Model: ...) or a config.json.  notes
- * as above (always "" for YAML).  -1 with err filled on bad input. */
+/* A model file of either kind: YAML (Model: ...) or a config.json, or a
+ * model id under HF_MODELS_DIR ("meta-llama/Llama-3.1-8B").  notes as
+ * above (always "" for YAML).  -1 with err filled on bad input. */
 int model_load_any(const char *path, model_cfg_t *out, cfg_err_t *err, char *notes, size_t len);
 
 #endif
