@@ -40,6 +40,7 @@ check deps 0 'model.layers.0.self_attn.attn_pv <- model.layers.0.self_attn.softm
 check topo 0 '^ +5 +5 +2  model.layers.0.self_attn.k_proj' -- "$bin" hf Qwen3-0.6B --topological
 check mla 0 'KV cache: 35136 elements/token' -- "$bin" hf DeepSeek-V3 --mode decode --past 10 --mla absorbed
 check bad-mla 2 "unknown MLA variant 'latent'.*naive, absorbed" -- "$bin" hf DeepSeek-V3 --mla latent
+check tree 0 '^    27 +15730944 ' -- "$bin" hf Qwen3-0.6B --tree
 check csv 0 '^openai-community/gpt2,decode,16,1,128,full,naive,' -- "$bin" hf gpt2 --multi-config --csv
 check json 0 '"attention_flops_share"' -- "$bin" hf gpt2 --json --ops
 

@@ -20,7 +20,7 @@
 enum { FMT_TEXT = 0, FMT_CSV, FMT_JSON };
 
 typedef struct {
-    int ops, deps, summary, topo, multi, fmt, quiet;
+    int ops, deps, summary, topo, multi, fmt, quiet, tree;
     long long batch, seq, past;
     int past_given;
     hf_mode_t mode;
@@ -33,7 +33,7 @@ typedef struct {
 static void hf_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep hf CONFIG.json|MODEL_ID [--ops] [--deps] [--summary] [--topological]\n"
+            "usage: hwsweep hf CONFIG.json|MODEL_ID [--ops] [--deps] [--summary] [--topological] [--tree]\n"
             "                  [--multi-config] [--batch B] [--seq S] [--past P] [--mode prefill|decode]\n"
             "                  [--causal full|flash] [--mla naive|absorbed] [--logits all|last]\n"
             "                  [--csv|--json] [--db OUT.db] [-q]\n\n"
@@ -47,6 +47,8 @@ static void hf_usage(FILE *f)
             "  --deps              each operator with the operators whose outputs it reads\n"
             "  --topological       the operators in a dependency order (Kahn, ties by call order)\n"
             "                      with their level: operators of one level are independent\n"
+            "  --tree              the module hierarchy: containers with the parameters and FLOPs\n"
+            "                      below them (text output)\n"
             "  --multi-config      batch {1,16} x context {1,128} x {prefill, decode}\n"
             "  --batch B           sequences (default 1)\n"
             "  --seq S             prefill: new tokens per sequence; decode: the context when\n"
@@ -165,6 +167,84 @@ static int print_topo(const hf_ops_t *o, int fmt)
     free(order);
     free(level);
     return EXIT_OK;
+}
+
+/* The module hierarchy (parent = name prefix), as named_modules() has it:
+ * each container with the parameters and FLOPs of everything below it,
+ * then its operators ("(f)": functional).  Containers are found from the
+ * names in call order; each stays open while its operators follow. */
+static void print_tree(const hf_ops_t *o)
+{
+    size_t n = op_graph_len(o->g);
+    /* pass 1: the containers in order of appearance with their totals */
+    typedef struct {
+        char name[256];
+        int depth;
+        int64_t params;
+        double flops;
+    } cont_t;
+    cont_t *conts = NULL;
+    size_t nc = 0, cap = 0;
+    size_t *open_at = calloc(n ? n : 1, sizeof *open_at);  /* containers opened before op i */
+    size_t *open_n = calloc(n ? n : 1, sizeof *open_n);
+    size_t stack[32], depth = 0;
+    for (size_t i = 0; i < n && open_at && open_n; i++) {
+        const char *nm = op_graph_get(o->g, i)->name;
+        /* close the frames this name is not under */
+        while (depth > 0) {
+            const char *cn = conts[stack[depth - 1]].name;
+            size_t l = strlen(cn);
+            if (strncmp(nm, cn, l) == 0 && nm[l] == '.')
+                break;
+            depth--;
+        }
+        open_at[i] = nc;
+        for (const char *dot = strchr(nm + (depth ? strlen(conts[stack[depth - 1]].name) + 1 : 0), '.'); dot && depth < 32;
+             dot = strchr(dot + 1, '.')) {
+            if (nc == cap) {
+                cap = cap ? 2 * cap : 256;
+                cont_t *p = realloc(conts, cap * sizeof *p);
+                if (!p)
+                    break;
+                conts = p;
+            }
+            cont_t *c = &conts[nc];
+            snprintf(c->name, sizeof c->name, "%.*s", (int)(dot - nm), nm);
+            c->depth = (int)depth;
+            c->params = 0;
+            c->flops = 0;
+            stack[depth++] = nc++;
+        }
+        open_n[i] = nc - open_at[i];
+        const op_t *op = op_graph_get(o->g, i);
+        for (size_t k = 0; k < depth; k++) {
+            conts[stack[k]].params += op->params;
+            conts[stack[k]].flops += op->flops;
+        }
+    }
+    /* pass 2: print, containers where they open */
+    printf("%-64s %-15s %14s %18s\n", "module", "opcode", "params", "FLOPs");
+    depth = 0;
+    for (size_t i = 0; i < n && open_at && open_n; i++) {
+        const op_t *op = op_graph_get(o->g, i);
+        for (size_t k = open_at[i]; k < open_at[i] + open_n[i]; k++) {
+            const cont_t *c = &conts[k];
+            const char *last = strrchr(c->name, '.');
+            printf("%*s%-*s %-15s %14lld %18.0f\n", 2 * c->depth, "", 64 - 2 * c->depth, last ? last + 1 : c->name,
+                   "", (long long)c->params, c->flops);
+        }
+        int d = 0;
+        for (const char *p = op->name; *p; p++)
+            d += *p == '.';
+        const char *last = strrchr(op->name, '.');
+        char leaf[128];
+        snprintf(leaf, sizeof leaf, "%s%s", last ? last + 1 : op->name, hf_op_is_module(op) ? "" : " (f)");
+        printf("%*s%-*s %-15s %14lld %18.0f\n", 2 * d, "", 64 - 2 * d > 0 ? 64 - 2 * d : 1, leaf, op->opcode,
+               (long long)op->params, op->flops);
+    }
+    free(conts);
+    free(open_at);
+    free(open_n);
 }
 
 /* ---- summary ------------------------------------------------------------------------ */
@@ -353,7 +433,7 @@ static json_t *setting_json(const hf_config_t *c, const hf_setting_t *s, const h
 int cmd_hf(int argc, char **argv)
 {
     enum { O_OPS = 256, O_DEPS, O_SUMMARY, O_TOPO, O_MULTI, O_BATCH, O_SEQ, O_PAST, O_MODE, O_CAUSAL, O_CSV,
-           O_JSON, O_DB, O_MLA, O_LOGITS };
+           O_JSON, O_DB, O_MLA, O_LOGITS, O_TREE };
     static const struct option longopts[] = {
         {"ops", no_argument, NULL, O_OPS}, {"deps", no_argument, NULL, O_DEPS},
         {"summary", no_argument, NULL, O_SUMMARY}, {"topological", no_argument, NULL, O_TOPO},
@@ -362,7 +442,7 @@ int cmd_hf(int argc, char **argv)
         {"mode", required_argument, NULL, O_MODE}, {"causal", required_argument, NULL, O_CAUSAL},
         {"csv", no_argument, NULL, O_CSV}, {"json", no_argument, NULL, O_JSON},
         {"db", required_argument, NULL, O_DB}, {"mla", required_argument, NULL, O_MLA},
-        {"logits", required_argument, NULL, O_LOGITS},
+        {"logits", required_argument, NULL, O_LOGITS}, {"tree", no_argument, NULL, O_TREE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     hf_opts_t o = {.batch = 1, .seq = 128, .mode = HF_PREFILL, .causal = HF_CAUSAL_FULL};
@@ -375,6 +455,7 @@ int cmd_hf(int argc, char **argv)
         case O_DEPS: o.deps = 1; break;
         case O_SUMMARY: o.summary = 1; break;
         case O_TOPO: o.topo = 1; break;
+        case O_TREE: o.tree = 1; break;
         case O_MULTI: o.multi = 1; break;
         case O_CSV: o.fmt = FMT_CSV; break;
         case O_JSON: o.fmt = FMT_JSON; break;
@@ -429,7 +510,7 @@ int cmd_hf(int argc, char **argv)
         hf_usage(stderr);
         return EXIT_BADINPUT;
     }
-    if (!o.ops && !o.deps && !o.topo)
+    if (!o.ops && !o.deps && !o.topo && !o.tree)
         o.summary = 1;
 
     cfg_err_t err;
@@ -520,6 +601,8 @@ int cmd_hf(int argc, char **argv)
             print_deps_text(&ops);
         if (o.topo)
             rc = print_topo(&ops, FMT_TEXT);
+        if (o.tree)
+            print_tree(&ops);
     }
     hf_ops_free(&ops);
     if (st) {
