@@ -644,6 +644,47 @@ START_TEST(test_model_conversion)
 }
 END_TEST
 
+/* The graph storage this frontend reworked (src/ops/op.c): arena strings
+ * and dependency lists, clear and reuse, reserve, edges added later. */
+START_TEST(test_graph_storage)
+{
+    op_graph_t *g = op_graph_new();
+    char buf[32];
+    for (int round = 0; round < 3; round++) {
+        op_graph_clear(g);
+        ck_assert_int_eq(op_graph_reserve(g, round == 1 ? 200000 : 10), 0);
+        for (int i = 0; i < 5000; i++) {
+            op_t op = {0};
+            snprintf(buf, sizeof buf, "op.%d", i); /* one buffer, new text each time */
+            op.name = buf;
+            op.opcode = i % 3 ? "Linear" : buf;
+            uint32_t d = (uint32_t)(i - 1);
+            op.deps = i ? &d : NULL;
+            op.n_deps = i ? 1 : 0;
+            ck_assert_int_eq(op_graph_add(g, &op), i);
+        }
+        for (int i = 2; i < 5000; i += 7)
+            ck_assert_int_eq(op_graph_dep(g, (size_t)i, (size_t)(i - 2)), 0);
+        ck_assert_int_eq(op_graph_dep(g, 9, 7), 0); /* already there: no duplicate */
+        ck_assert_uint_eq(op_graph_len(g), 5000);
+        const op_t *o = op_graph_get(g, 4999);
+        ck_assert_str_eq(o->name, "op.4999");
+        ck_assert_str_eq(o->opcode, "Linear");
+        ck_assert_str_eq(op_graph_get(g, 3)->opcode, "op.3");
+        ck_assert_uint_eq(op_graph_get(g, 9)->n_deps, 2);
+        ck_assert_uint_eq(op_graph_get(g, 9)->deps[0], 8);
+        ck_assert_uint_eq(op_graph_get(g, 9)->deps[1], 7);
+        ck_assert_str_eq(op_graph_strdup(g, "x.y"), "x.y");
+        uint32_t *order = op_graph_topo_order(g);
+        ck_assert_ptr_nonnull(order);
+        for (uint32_t i = 0; i < 5000; i++)
+            ck_assert_uint_eq(order[i], i);
+        free(order);
+    }
+    op_graph_free(g);
+}
+END_TEST
+
 static Suite *hf_suite(void)
 {
     Suite *s = suite_create("hf");
@@ -659,6 +700,7 @@ static Suite *hf_suite(void)
     tcase_add_test(ops, test_decode_shapes);
     tcase_add_test(ops, test_dataflow);
     tcase_add_test(ops, test_attention_pairs);
+    tcase_add_test(ops, test_graph_storage);
     suite_add_tcase(s, ops);
     TCase *bad = tcase_create("bad input");
     tcase_add_test(bad, test_bad_configs);
