@@ -382,7 +382,7 @@ long hb_dropout(hb_t *b, const char *suffix, long in, op_tensor_t x)
     return hb_add(b, suffix, &op, b->layer >= 0 ? HF_BLK_RESIDUAL : HF_BLK_EMBEDDING, &in, 1);
 }
 
-long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, int64_t dim, bool frozen)
+long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, int64_t dim)
 {
     op_t op;
     op_begin(&op, "Embedding", OPK_EMBEDDING);
@@ -393,7 +393,7 @@ long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, in
     op.out.dim[ids.rank] = dim;
     op.out.dtype = b->adt;
     double lookups = (double)op_tensor_elems(&ids);
-    (void)frozen; /* a frozen (sinusoidal) table is still a parameter tensor */
+    /* a frozen (sinusoidal) position table is still a parameter tensor */
     op.params = rows * dim;
     op.weight_bytes = lookups * (double)dim * b->ab;
     op.act_bytes = op_tensor_bytes(&ids) + lookups * (double)dim * b->ab;

@@ -65,7 +65,7 @@ long hb_elementwise(hb_t *b, const char *suffix, const char *opcode, hf_block_t 
 /* Dropout: the identity at inference (0 FLOPs, 0 bytes). */
 long hb_dropout(hb_t *b, const char *suffix, long in, op_tensor_t x);
 /* Embedding lookup of `lookups` ids of shape ids into rows x dim. */
-long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, int64_t dim, bool frozen);
+long hb_embedding(hb_t *b, const char *suffix, op_tensor_t ids, int64_t rows, int64_t dim);
 /* Attention core for nq query heads of d_qk / d_v, nkv cached heads:
  * rope (when rope_dim > 0 over rope_q_heads + rope_k_heads heads), KV
  * write/read (decoders), scores, softmax, P.V.  deps_q / deps_k / deps_v

@@ -39,8 +39,8 @@ bool hb_build_gpt2(hb_t *b)
         return false;
     set_model_prefix(b, c->has_lm_head ? "transformer." : "");
     op_tensor_t hs = hb_t3(b->adt, B, S, H);
-    long wte = hb_embedding(b, "wte", hb_t2(DT_INT64, B, S), c->vocab, H, false);
-    long wpe = hb_embedding(b, "wpe", hb_t2(DT_INT64, 1, S), c->max_positions, H, false);
+    long wte = hb_embedding(b, "wte", hb_t2(DT_INT64, B, S), c->vocab, H);
+    long wpe = hb_embedding(b, "wpe", hb_t2(DT_INT64, 1, S), c->max_positions, H);
     long ed[2] = {wte, wpe};
     long e = hb_elementwise(b, "embed_add", "Add", HF_BLK_EMBEDDING, ed, 2, hs, 2, 1.0);
     long x = hb_dropout(b, "drop", e, hs);
@@ -110,12 +110,10 @@ bool hb_build_bert(hb_t *b)
     op_tensor_t hs = hb_t3(b->adt, B, S, H);
     long ed[3];
     size_t ne = 0;
-    ed[ne++] = hb_embedding(b, "embeddings.word_embeddings", hb_t2(DT_INT64, B, S), c->vocab, H, false);
+    ed[ne++] = hb_embedding(b, "embeddings.word_embeddings", hb_t2(DT_INT64, B, S), c->vocab, H);
     if (bert)
-        ed[ne++] = hb_embedding(b, "embeddings.token_type_embeddings", hb_t2(DT_INT64, B, S), c->type_vocab, H,
-                                false);
-    ed[ne++] = hb_embedding(b, "embeddings.position_embeddings", hb_t2(DT_INT64, 1, S), c->max_positions, H,
-                            c->sinusoidal_pos);
+        ed[ne++] = hb_embedding(b, "embeddings.token_type_embeddings", hb_t2(DT_INT64, B, S), c->type_vocab, H);
+    ed[ne++] = hb_embedding(b, "embeddings.position_embeddings", hb_t2(DT_INT64, 1, S), c->max_positions, H);
     long e = hb_elementwise(b, "embeddings.embed_add", "Add", HF_BLK_EMBEDDING, ed, ne, hs, (int)ne, (double)(ne - 1));
     long eln = hb_norm(b, "embeddings.LayerNorm", true, e, hs, H);
     long x = hb_dropout(b, "embeddings.dropout", eln, hs);

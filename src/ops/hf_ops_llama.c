@@ -164,7 +164,7 @@ static long attention(hb_t *b, long ln, long rot)
 }
 
 /* The mixture-of-experts MLP of one layer; returns the combine op. */
-static long moe(hb_t *b, long ln, int64_t layer)
+static long moe(hb_t *b, long ln)
 {
     const hf_config_t *c = b->c;
     int64_t H = c->hidden, E = c->experts, k = c->experts_per_tok, tokens = b->B * b->S;
@@ -208,7 +208,6 @@ static long moe(hb_t *b, long ln, int64_t layer)
         downs[nd++] = glu(b, "mlp.shared_experts", -1, ln, -1, 3, tokens, c->moe_ffn * c->shared_experts,
                           HF_BLK_MLP, "gate_proj", "up_proj", "down_proj");
     downs[nd++] = route;
-    (void)layer;
     /* scale each expert output by its routing weight and index_add into [B,S,H] */
     memset(&op, 0, sizeof op);
     op.opcode = "IndexAdd";
@@ -233,7 +232,7 @@ bool hb_build_llama(hb_t *b)
         b->model_len = 6;
     }
     hb_prefix(b, "", -1, "");
-    long x = hb_embedding(b, "embed_tokens", hb_t2(DT_INT64, B, S), c->vocab, H, false);
+    long x = hb_embedding(b, "embed_tokens", hb_t2(DT_INT64, B, S), c->vocab, H);
     /* rotary_emb: cos and sin [1,S,d] for positions P..P+S-1 */
     int64_t rd = c->arch == HF_DEEPSEEK_V3 ? c->qk_rope_head_dim : c->head_dim;
     op_t op;
@@ -258,7 +257,7 @@ bool hb_build_llama(hb_t *b)
         long ln2 = hb_norm(b, "post_attention_layernorm", false, r1, hs, H);
         long m;
         if (hf_layer_is_moe(c, i))
-            m = moe(b, ln2, i);
+            m = moe(b, ln2);
         else
             m = glu(b, "mlp", -1, ln2, -1, 3, rows, c->ffn, HF_BLK_MLP, "gate_proj", "up_proj", "down_proj");
         long r2d[2] = {m, r1};
