@@ -294,10 +294,11 @@ long hb_add(hb_t *b, const char *suffix, op_t *op, hf_block_t blk, const long *d
         snprintf(b->err, b->errlen, "out of memory");
         return -1;
     }
-    if (k == b->n_opc && k < 16) {
+    if (k < 16) { /* remember (or refresh) the graph's copy */
         b->opc_src[k] = src;
         b->opc_int[k] = op_graph_get(b->o->g, idx)->opcode;
-        b->n_opc++;
+        if (k == b->n_opc)
+            b->n_opc++;
     }
     b->o->block[idx] = (uint8_t)blk;
     b->o->layer[idx] = b->layer;

@@ -20,7 +20,7 @@ typedef struct chunk {
     _Alignas(8) char data[];
 } chunk_t;
 
-#define RECENT 8          /* interned strings compared before copying */
+#define RECENT 16         /* interned strings compared before copying */
 
 struct op_graph {
     op_t *ops;
