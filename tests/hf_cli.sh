@@ -60,5 +60,17 @@ check sw-encoder 2 'encoder-only' -- "$bin" sw -o "$tmp/o" -m $g/bert-base-uncas
 
 check sw-unknown-id 2 'unknown model id "Qwen/Qwen9"' -- "$bin" sw -o "$tmp/o" -m Qwen/Qwen9 tpuv4
 
+# a sweep whose model list holds config.json files; model overrides do not apply to them
+cat > "$tmp/hf_sweep.yaml" <<EOS
+hardware: tests/golden/inputs/hardware/config/tpuv4.yaml
+models: [$g/llama-3.1-8b.json, $g/qwen3-0.6b.json]
+systems: inputs/software/system/tpuv4.yaml
+EOS
+check sweep-hf 0 'note: qwen3-0.6b: head_dim 128' -- "$bin" run -o "$tmp/sw" "$tmp/hf_sweep.yaml"
+[ "$(sqlite3 "$tmp/sw/sweeps/hf_sweep.db" "SELECT group_concat(DISTINCT model) FROM systems")" = "llama-3.1-8b,qwen3-0.6b" ] \
+    || { echo "FAIL: sweep models"; fail=$((fail + 1)); }
+printf 'overrides:\n  Model.num_layers: [2, 4]\n' >> "$tmp/hf_sweep.yaml"
+check sweep-hf-override 2 'model overrides apply to YAML models, not to a config.json' -- "$bin" run -o "$tmp/sw2" "$tmp/hf_sweep.yaml"
+
 echo "hf_cli.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]
