@@ -90,6 +90,7 @@ test: bin/hwsweep $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
 	sh tests/cli_errors.sh bin/hwsweep || fail=1; \
 	sh tests/sweep_test.sh bin/hwsweep || fail=1; \
+	sh tests/hf_cli.sh bin/hwsweep || fail=1; \
 	if [ $$fail = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; exit 1; fi
 
 bench: bin/hwsweep $(BENCH_BIN)

@@ -15,6 +15,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_astra(int argc, char **argv);
+int cmd_hf(int argc, char **argv);
 
 /* Defaults shared by the subcommands. */
 #define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"

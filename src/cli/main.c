@@ -23,6 +23,7 @@ static const command_t commands[] = {
     {"kernels", cmd_kernels, "roofline and tiled time of a decoder's kernels (BenchRoofline model)"},
     {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
     {"astra", cmd_astra, "ASTRA-sim workloads (1.0 text, 2.x Chakra) from GEMM lists, models or sweep points"},
+    {"hf", cmd_hf, "operators, dependencies and costs of a HuggingFace model from its config.json"},
 };
 
 static void usage(FILE *f)
