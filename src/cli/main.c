@@ -20,6 +20,8 @@ static const command_t commands[] = {
     {"run", cmd_run, "a sweep file (resumable, shardable), or hw then sw for one hardware file"},
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
+    {"plot", cmd_plot, "a picture of a database (gnuplot): pareto, latency-batch, tco-breakdown, ..."},
+    {"report", cmd_report, "a one-page HTML report of a database, its pictures inline"},
 };
 
 static void usage(FILE *f)
