@@ -216,7 +216,9 @@ int gp_run(const gp_buf_t *script, gp_buf_t *out, char *err, size_t errlen)
             close(pout[i]);
             close(perr[i]);
         }
-        execlp(GP_PROGRAM, GP_PROGRAM, (char *)NULL);
+        /* as a file argument gnuplot reads its input buffered; from a bare
+         * standard input it reads one byte per system call */
+        execlp(GP_PROGRAM, GP_PROGRAM, "/dev/stdin", (char *)NULL);
         _exit(127);
     }
     close_fd(&pin[0]);

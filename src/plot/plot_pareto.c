@@ -68,15 +68,15 @@ int plot_pareto(plot_ctx_t *ctx)
     gp_printf(gp, "set xlabel 'generate latency of one batch (s)'\nset ylabel 'TCO per million output tokens (USD)'\n");
     plot_axis_scale(ctx, "x", xmin, xmax);
     plot_axis_scale(ctx, "y", ymin, ymax);
-    gp_printf(gp, "set offsets graph 0.02, graph 0.02, graph 0.04, graph 0.04\n"
+    gp_printf(gp, "set style textbox opaque noborder\nset offsets graph 0.02, graph 0.02, graph 0.04, graph 0.04\n"
                   "set cbrange [0:*]\nunset colorbox\n");
     char all[96], front[96];
     snprintf(all, sizeof all, "all points (%zu)", n);
     snprintf(front, sizeof front, "Pareto frontier (%zu)", n_front);
     gp_printf(gp, "plot $POINTS using 1:2 with points pt 7 ps 0.6 lc rgb '#9aa7b8' title '%s', \\\n"
                   "     $FRONT using 1:2 with linespoints lw 2.5 pt 7 ps 1.1 lc rgb '#c0392b' title '%s', \\\n"
-                  "     $LABEL0 using 1:2:3 with labels left offset 1,1 font 'sans,11' tc rgb '#222222' notitle%s\n",
-              all, front, n_labels > 1 ? ", \\\n     $LABEL1 using 1:2:3 with labels right offset -1,-1 "
+                  "     $LABEL0 using 1:2:3 with labels left offset 1,1 font 'sans,11' tc rgb '#222222' boxed notitle%s\n",
+              all, front, n_labels > 1 ? ", \\\n     $LABEL1 using 1:2:3 with labels right offset -1,-1 boxed "
                                          "font 'sans,11' tc rgb '#222222' notitle" : "");
     plot_series(ctx, all, n);
     plot_series(ctx, front, n_front);

@@ -61,23 +61,22 @@ static void inline_svg(gp_buf_t *h, const gp_buf_t *svg, int n)
     char prefix[16];
     snprintf(prefix, sizeof prefix, "f%d_", n);
     static const char *const pats[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-    while (*p) {
-        size_t best = 0, at = (size_t)-1;
+    const char *run = p;   /* text not yet copied */
+    for (; *p; p++) {
+        if (*p != 'i' && *p != 'h' && *p != 'u')
+            continue;
         for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
-            const char *q = strstr(p, pats[i]);
-            if (q && (size_t)(q - p) < at) {
-                at = (size_t)(q - p);
-                best = i;
+            size_t l = strlen(pats[i]);
+            if (strncmp(p, pats[i], l) == 0) {
+                gp_append(h, run, (size_t)(p - run) + l);
+                gp_printf(h, "%s", prefix);
+                run = p + l;
+                p += l - 1;
+                break;
             }
         }
-        if (at == (size_t)-1) {
-            gp_printf(h, "%s", p);
-            break;
-        }
-        gp_append(h, p, at + strlen(pats[best]));
-        gp_printf(h, "%s", prefix);
-        p += at + strlen(pats[best]);
     }
+    gp_append(h, run, (size_t)(p - run));
 }
 
 typedef struct {
