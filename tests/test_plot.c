@@ -576,6 +576,8 @@ START_TEST(test_refusals)
     expect_refusal(small_db, "pareto", "--model gpt3 --eval-len 1024,256", "keep.png",
                    "eval length 1024,256 not evaluated for model gpt3; present: 256,64");
     expect_refusal(small_db, "pareto", "--where 'no_such_column > 1'", "keep.png", "--where: no such column");
+    expect_refusal(small_db, "pareto", "--where 'v.chip_aera > 100'", "keep.png",
+                   "--where: no such column: v.chip_aera (did you mean v.chip_area?)");
     expect_refusal(small_db, "pareto", "--where '1; DROP TABLE perf'", "keep.png", "--where: near \";\": syntax error");
     expect_refusal(small_db, "pareto", "--where 'f.batch > 100000'", "keep.png", "nothing to plot");
     expect_refusal(small_db, "pareto", "", "keep.jpg", "must end in .png or .svg");
@@ -683,12 +685,35 @@ START_TEST(test_report)
 }
 END_TEST
 
+/* gnuplot's complaints come back as the error, with a failure status. */
+START_TEST(test_gnuplot_failure)
+{
+    gp_buf_t script = {0}, out = {0};
+    char err[512] = "";
+    gp_terminal(&script, "svg", 400, 300);
+    gp_printf(&script, "plot no_such_function(x)\n");
+    ck_assert_int_eq(gp_run(&script, &out, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "undefined function: no_such_function"));
+    gp_free(&script);
+    gp_free(&out);
+    /* and a good script gives its picture */
+    gp_terminal(&script, "svg", 400, 300);
+    gp_printf(&script, "$D << EOD\n1 2\n2 3\nEOD\nplot $D using 1:2 with points title 'd'\n");
+    ck_assert_int_eq(gp_run(&script, &out, err, sizeof err), 0);
+    ck_assert_int_gt(xml_elements(out.buf), 10);
+    ck_assert_uint_eq(svg_uses(out.buf, 1), 3);
+    gp_free(&script);
+    gp_free(&out);
+}
+END_TEST
+
 static Suite *plot_suite(void)
 {
     Suite *s = suite_create("plot");
     TCase *tc = tcase_create("plot");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_reason_class);
+    tcase_add_test(tc, test_gnuplot_failure);
     tcase_add_test(tc, test_pareto);
     tcase_add_test(tc, test_pareto_golden_ends);
     tcase_add_test(tc, test_latency_batch);

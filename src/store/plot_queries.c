@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/node.h"
 #include "store/plot_queries.h"
 #include "store/views.h"
 
@@ -761,6 +762,8 @@ int pq_inputs(sqlite3 *db, pq_input_t **out, size_t *n, char *err, size_t errlen
     return rc;
 }
 
+static void suggest_column(sqlite3 *db, int family, char *err, size_t errlen);
+
 int pq_check_where(sqlite3 *db, int family, const char *where, char *err, size_t errlen)
 {
     static const char *const sql[] = {
@@ -772,8 +775,10 @@ int pq_check_where(sqlite3 *db, int family, const char *where, char *err, size_t
         return 0;
     pq_sel_t sel = {.where = where};
     sqlite3_stmt *st = prep(db, sql[family], &sel, err, errlen);
-    if (!st)
+    if (!st) {
+        suggest_column(db, family, err, errlen);
         return -1;
+    }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -781,4 +786,44 @@ int pq_check_where(sqlite3 *db, int family, const char *where, char *err, size_t
         return -1;
     }
     return 0;
+}
+
+/* "no such column: X": the nearest column of the family's tables, as alias.name. */
+static void suggest_column(sqlite3 *db, int family, char *err, size_t errlen)
+{
+    static const char *const tables[3][4][2] = {
+        {{"f", "perf"}, {"s", "systems"}, {"v", "servers"}, {NULL, NULL}},
+        {{"c", "chips"}, {"k", "packages"}, {"v", "servers"}, {"s", "systems"}},
+        {{"n", "npu_points"}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}}};
+    const char *prefix = "no such column: ";
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        return;
+    char word[PQ_NAME_MAX];
+    const char *w = err + strlen(prefix), *dot = strchr(w, '.');
+    snprintf(word, sizeof word, "%s", dot ? dot + 1 : w);
+    enum { MAX = 1024 };
+    char(*names)[PQ_NAME_MAX + 4] = calloc(MAX, PQ_NAME_MAX + 4);
+    const char **list = calloc(MAX, sizeof *list);
+    size_t n = 0;
+    for (int t = 0; names && list && t < 4 && tables[family][t][0]; t++) {
+        sqlite3_stmt *st = NULL;
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s')", tables[family][t][1]);
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+            continue;
+        while (sqlite3_step(st) == SQLITE_ROW && n < MAX) {
+            snprintf(names[n], sizeof names[n], "%s.%.120s", tables[family][t][0],
+                     (const char *)sqlite3_column_text(st, 0));
+            list[n] = names[n] + 2;   /* compared without the alias */
+            n++;
+        }
+        sqlite3_finalize(st);
+    }
+    const char *near = n ? cfg_nearest(word, list, n) : NULL;
+    if (near) {
+        size_t u = strlen(err);
+        snprintf(err + u, errlen - u, " (did you mean %s?)", near - 2);
+    }
+    free(names);
+    free(list);
 }
