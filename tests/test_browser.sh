@@ -29,7 +29,7 @@ grep -Eiq "(@import|url\\([\"']?(https?:|//))" "$tmp/report.html" && fail "the r
 # Chromium's console messages go to its log as INFO:CONSOLE lines
 browse() {  # browse PAGE SHOT LOG
   timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
-    --user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 --window-size=1200,800 \
+    --user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 --window-size=1200,800 --virtual-time-budget=10000 \
     --screenshot="$2" "file://$1" >"$3" 2>&1 || { cat "$3" >&2; fail "chromium failed on $1"; }
 }
 # the detector itself: a page with a console error must be caught

@@ -498,7 +498,8 @@ int pq_best_designs(sqlite3 *db, const pq_sel_t *sel, int batch, int max_designs
 
 /* Where each hardware point stops: invalid chips, invalid packages, every
  * server; then (invalid reasons only) invalid systems.  Columns: level,
- * level order, valid, reason class, die area, power. */
+ * level order, valid, reason class, die area, power (a server refused
+ * before its power is known, e.g. for its lane area, has its package's). */
 #define HW_CHIPS                                                                                           \
     "SELECT 'chip' AS level, 0 AS lv, c.valid AS valid, reason_class(c.invalid_reason) AS reason, "        \
     "c.area_mm2 AS area, c.tdp_w AS power FROM chips c LEFT JOIN packages k ON 0 LEFT JOIN servers v ON 0 " \
@@ -509,7 +510,8 @@ int pq_best_designs(sqlite3 *db, const pq_sel_t *sel, int batch, int max_designs
     "WHERE NOT k.valid AND " SEL_HW("k") " AND @W"
 #define HW_SERVERS                                                                                          \
     "SELECT 'server', 2, v.valid, CASE WHEN v.valid THEN '' ELSE reason_class(v.invalid_reason) END, "     \
-    "c.area_mm2, v.core_tdp_w FROM servers v JOIN packages k ON k.package_row = v.package_row "             \
+    "c.area_mm2, CASE WHEN v.core_tdp_w > 0 THEN v.core_tdp_w ELSE k.tdp_w END FROM servers v "          \
+    "JOIN packages k ON k.package_row = v.package_row "                                                     \
     "JOIN chips c ON c.chip_row = v.chip_row LEFT JOIN systems s ON 0 WHERE " SEL_HW("v") " AND @W"
 #define HW_SYSTEMS                                                                                            \
     "SELECT 'system', 3, s.valid, reason_class(s.invalid_reason), c.area_mm2, NULL FROM systems s "         \

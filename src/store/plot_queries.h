@@ -88,7 +88,8 @@ typedef struct {
     int valid;
     char reason[PQ_REASON_MAX];      /* the reason's class (numbers as #); "" when valid */
     double die_area_mm2;             /* the chip's die area */
-    double power_w;                  /* chip TDP, package TDP or server core power */
+    double power_w;                  /* chip TDP, package TDP or server core power (package TDP
+                                        for a server refused before its power is known) */
 } pq_hw_point_t;
 
 /* Invalid points per level and reason class. */
