@@ -1,7 +1,8 @@
 /*
  * plot_npu_energy.c -- `plot npu-energy`: the energy per token of each
  * npu_points row (the NPU simulator's results) under each power-gating
- * strategy, one line per strategy across the rows.
+ * strategy: one symbol per row and strategy, the strategies side by side
+ * at each row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +82,9 @@ int plot_npu_energy(plot_ctx_t *ctx)
     }
     gp_printf(gp, "plot ");
     for (size_t s = 0; s < n_strat; s++) {
-        gp_printf(gp, "%s$G%zu using 1:2 with linespoints lw 2 pt %zu ps 1.2 title ", s ? ", \\\n     " : "", s,
+        /* categories side by side around each row's tic */
+        double dx = 0.5 * ((double)s - (double)(n_strat - 1) / 2) / (double)n_strat;
+        gp_printf(gp, "%s$G%zu using ($1%+.6f):2 with points pt %zu ps 1.8 title ", s ? ", \\\n     " : "", s, dx,
                   5 + 2 * (s % 4));
         gp_string(gp, strategies[s]);
         plot_series(ctx, strategies[s], counts[s]);
