@@ -253,12 +253,13 @@ static double candidates_sql(const char *extra)
     return q1(small_db, sql);
 }
 
-/* Non-dominated points of (latency, tco) by brute force, identical ones once. */
-static size_t front_brute(const char *extra)
+/* Non-dominated points of (x, tco) by brute force, identical ones once;
+ * x is the latency (minimized) or minus the throughput. */
+static size_t front_brute_x(const char *extra, const char *x)
 {
     char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT DISTINCT a.generate_latency, a.tco_per_Mtoken FROM perf a JOIN systems s ON "
-             "s.system_id = a.system_id WHERE s.valid AND " EVAL " %s AND a.objective_index IN (2, 3)", extra);
+    snprintf(sql, sizeof sql, "SELECT DISTINCT %s, a.tco_per_Mtoken FROM perf a JOIN systems s ON "
+             "s.system_id = a.system_id WHERE s.valid AND " EVAL " %s AND a.objective_index IN (2, 3)", x, extra);
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     ck_assert_int_eq(sqlite3_open_v2(small_db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -278,6 +279,11 @@ static size_t front_brute(const char *extra)
         front += !dominated;
     }
     return front;
+}
+
+static size_t front_brute(const char *extra)
+{
+    return front_brute_x(extra, "a.generate_latency");
 }
 
 START_TEST(test_pareto)
@@ -303,6 +309,11 @@ START_TEST(test_pareto)
     ck_assert_uint_eq(svg_uses(svg, 1), p.points[0] + 1);
     ck_assert_uint_eq(svg_uses(svg, 2), p.points[1] + 1);
     free(svg);
+    /* throughput on x: its own frontier */
+    ck_assert_int_eq(plot(small_db, "pareto", "--model gpt3 --x throughput", "pareto_thr.png", &p), 0);
+    ck_assert_uint_eq(p.points[0], 50);
+    ck_assert_uint_eq(p.points[1], front_brute_x("", "-a.generate_throughput"));
+    ck_assert_str_eq(p.title[2], "label: highest throughput");
     /* --where narrows the rows */
     ck_assert_int_eq(plot(small_db, "pareto", "--model gpt3 --where 'f.batch <= 8'", "pareto8.png", &p), 0);
     ck_assert_uint_eq(p.points[0], (size_t)candidates_sql("AND a.batch <= 8"));
@@ -581,6 +592,8 @@ START_TEST(test_refusals)
     expect_refusal(small_db, "pareto", "--where '1; DROP TABLE perf'", "keep.png", "--where: near \";\": syntax error");
     expect_refusal(small_db, "pareto", "--where 'f.batch > 100000'", "keep.png", "nothing to plot");
     expect_refusal(small_db, "pareto", "", "keep.jpg", "must end in .png or .svg");
+    expect_refusal(small_db, "pareto", "--x speed", "keep.png", "unknown --x 'speed' (valid: latency, throughput)");
+    expect_refusal(small_db, "invalid", "--x throughput", "keep.png", "--x applies to the pareto plot only");
     path_in(txt, sizeof txt, "not-a-db.db");
     f = fopen(txt, "w");
     fputs("hello\n", f);

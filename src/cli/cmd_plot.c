@@ -17,7 +17,7 @@
 static void plot_usage(FILE *f)
 {
     fprintf(f, "usage: hwsweep plot DB.db KIND [--model M] [--eval-len P,G] [--where SQL] [--size WxH]\n"
-               "                    -o FILE.png|FILE.svg\n\nKIND:\n");
+               "                    [--x latency|throughput] -o FILE.png|FILE.svg\n\nKIND:\n");
     for (size_t i = 0; i < plot_n_kinds; i++)
         fprintf(f, "  %-14s %s\n", plot_kinds[i].name, plot_kinds[i].summary);
     fprintf(f, "\n"
@@ -29,6 +29,7 @@ static void plot_usage(FILE *f)
                "                      three kinds; c (chips), k (packages), v, s for area-power\n"
                "                      and invalid; n (npu_points) for npu-energy\n"
                "      --size WxH      pixels (default %dx%d)\n"
+               "      --x throughput  pareto: generate throughput on x (maximized), not latency\n"
                "  -o FILE             the picture: .png or .svg\n"
                "  -h, --help          this help\n\n"
                "Prints each series drawn with its number of points.  Needs gnuplot (Debian\n"
@@ -40,6 +41,7 @@ static void plot_usage(FILE *f)
 typedef struct {
     const char *db, *kind, *model, *eval_len, *where, *out;
     int width, height;
+    unsigned flags;
 } plot_args_t;
 
 static int ends_with(const char *s, const char *suffix)
@@ -54,6 +56,7 @@ static int parse(int argc, char **argv, plot_args_t *a, int *done)
         {"model", required_argument, NULL, 'm'}, {"eval-len", required_argument, NULL, 'e'},
         {"where", required_argument, NULL, 'w'}, {"size", required_argument, NULL, 'S'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"x", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -71,6 +74,14 @@ static int parse(int argc, char **argv, plot_args_t *a, int *done)
                 return EXIT_BADINPUT;
             }
             break;
+        case 'x':
+            if (strcmp(optarg, "throughput") == 0) {
+                a->flags |= PLOT_X_THROUGHPUT;
+            } else if (strcmp(optarg, "latency") != 0) {
+                fprintf(stderr, "hwsweep plot: unknown --x '%s' (valid: latency, throughput)\n", optarg);
+                return EXIT_BADINPUT;
+            }
+            break;
         case 'h': plot_usage(stdout); *done = 1; return EXIT_OK;
         default: plot_usage(stderr); return EXIT_BADINPUT;
         }
@@ -81,6 +92,10 @@ static int parse(int argc, char **argv, plot_args_t *a, int *done)
     }
     a->db = argv[optind];
     a->kind = argv[optind + 1];
+    if ((a->flags & PLOT_X_THROUGHPUT) && strcmp(a->kind, "pareto") != 0) {
+        fprintf(stderr, "hwsweep plot: --x applies to the pareto plot only\n");
+        return EXIT_BADINPUT;
+    }
     if (!ends_with(a->out, ".png") && !ends_with(a->out, ".svg")) {
         fprintf(stderr, "hwsweep plot: -o %s: the picture's name must end in .png or .svg\n", a->out);
         return EXIT_BADINPUT;
@@ -120,7 +135,7 @@ int cmd_plot(int argc, char **argv)
     gp_buf_t pic = {0};
     plot_summary_t sum;
     const char *format = ends_with(a.out, ".svg") ? "svg" : "png";
-    status = plot_render(db, kind, &sel, format, a.width, a.height, &pic, &sum, err, sizeof err);
+    status = plot_render(db, kind, &sel, format, a.width, a.height, a.flags, &pic, &sum, err, sizeof err);
     pq_close(db);
     if (status == 0 && plot_write_file(a.out, pic.buf, pic.len, err, sizeof err))
         status = EXIT_FAIL;

@@ -195,7 +195,7 @@ void plot_design_label(char *buf, size_t len, const char *hardware, long long se
 }
 
 int plot_render(sqlite3 *db, const plot_kind_t *kind, const pq_sel_t *sel, const char *format, int width,
-                int height, gp_buf_t *picture, plot_summary_t *sum, char *err, size_t errlen)
+                int height, unsigned flags, gp_buf_t *picture, plot_summary_t *sum, char *err, size_t errlen)
 {
     if (pq_check_where(db, kind->family, sel->where, err, errlen)) {
         char msg[PLOT_ERR_MAX];
@@ -218,6 +218,7 @@ int plot_render(sqlite3 *db, const plot_kind_t *kind, const pq_sel_t *sel, const
     ctx.context = context;
     ctx.gp = &gp;
     ctx.sum = sum;
+    ctx.flags = flags;
     gp_terminal(&gp, format, width, height);
     int status = 0;
     if (kind->fn(&ctx)) {

@@ -39,7 +39,11 @@ typedef struct {
     plot_summary_t *sum;
     char err[PLOT_ERR_MAX];
     int bad_input;         /* the failure is the user's (nothing to plot, bad --where) */
+    unsigned flags;        /* PLOT_* below */
 } plot_ctx_t;
+
+/* pareto: generate throughput on x (maximized) instead of latency. */
+#define PLOT_X_THROUGHPUT 1u
 
 typedef int (*plot_fn)(plot_ctx_t *ctx);
 
@@ -66,7 +70,7 @@ int plot_select(sqlite3 *db, const plot_kind_t *kind, const char *model, const c
 /* Draw kind on sel as format ("png" or "svg") into picture.  0 done, 2 bad
  * input (nothing to plot, bad --where), 1 other failure; err says why. */
 int plot_render(sqlite3 *db, const plot_kind_t *kind, const pq_sel_t *sel, const char *format, int width,
-                int height, gp_buf_t *picture, plot_summary_t *sum, char *err, size_t errlen);
+                int height, unsigned flags, gp_buf_t *picture, plot_summary_t *sum, char *err, size_t errlen);
 
 /* ---- for the kinds (plot.c) ---- */
 /* Record a series of n points drawn by the next plot element. */

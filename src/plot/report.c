@@ -95,7 +95,7 @@ static int figure(report_t *r, const char *kind_name, const pq_sel_t *sel, const
     const plot_kind_t *kind = plot_kind_find(kind_name, err, sizeof err);
     gp_buf_t svg = {0};
     plot_summary_t sum;
-    int rc = kind ? plot_render(r->db, kind, sel, "svg", PLOT_WIDTH, PLOT_HEIGHT, &svg, &sum, err, sizeof err) : 1;
+    int rc = kind ? plot_render(r->db, kind, sel, "svg", PLOT_WIDTH, PLOT_HEIGHT, 0, &svg, &sum, err, sizeof err) : 1;
     if (rc == 2) {
         gp_printf(r->h, "<p class=\"none\">");
         esc(r->h, err);

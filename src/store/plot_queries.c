@@ -329,7 +329,8 @@ int pq_summary_batch(sqlite3 *db, const pq_sel_t *sel)
 /* The generate candidates (objectives generate_latency and generate_tco),
  * identical points once; in (latency, tco, system_id, batch) order a point
  * is on the frontier when its TCO is below every earlier point's (the rule
- * of views.c's pareto, over every batch). */
+ * of views.c's pareto, over every batch); the same in (throughput
+ * descending, tco, ...) order for the throughput frontier. */
 static const char *pareto_sql =
     "WITH c AS (SELECT DISTINCT s.hardware AS hardware, s.system_id AS system_id, s.server_id AS server_id, "
     "f.batch AS batch, f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.generate_latency AS lat, "
@@ -337,7 +338,9 @@ static const char *pareto_sql =
     " AND f.objective_index IN (2, 3) AND f.generate_latency IS NOT NULL AND f.tco_per_Mtoken IS NOT NULL) "
     "SELECT hardware, system_id, server_id, batch, t, p, micro_batch, lat, tco, thr, "
     "min(tco) OVER (ORDER BY lat, tco, system_id, batch, t, p, micro_batch ROWS BETWEEN UNBOUNDED PRECEDING "
-    "AND 1 PRECEDING) AS prev_min FROM c ORDER BY lat, tco, system_id, batch, t, p, micro_batch";
+    "AND 1 PRECEDING) AS prev_min, min(tco) OVER (ORDER BY thr DESC, tco, system_id, batch, t, p, micro_batch "
+    "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min_thr FROM c "
+    "ORDER BY lat, tco, system_id, batch, t, p, micro_batch";
 
 static void point_row(sqlite3_stmt *st, void *rec)
 {
@@ -354,6 +357,8 @@ static void point_row(sqlite3_stmt *st, void *rec)
     p->generate_throughput = sqlite3_column_double(st, 9);
     p->on_front = sqlite3_column_type(st, 10) == SQLITE_NULL ||
                   p->tco_per_Mtoken_usd < sqlite3_column_double(st, 10);
+    p->on_front_throughput = sqlite3_column_type(st, 11) == SQLITE_NULL ||
+                             p->tco_per_Mtoken_usd < sqlite3_column_double(st, 11);
 }
 
 int pq_pareto_points(sqlite3 *db, const pq_sel_t *sel, pq_point_t **out, size_t *n, char *err, size_t errlen)

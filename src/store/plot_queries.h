@@ -45,11 +45,13 @@ typedef struct {
 /* One candidate point of the generate trade-off: a valid system at one
  * batch, with the mapping chosen by the generate_latency or generate_tco
  * objective (identical points once). on_front: on the frontier of
- * (generate_latency, tco_per_Mtoken) over every batch of the selection. */
+ * (generate_latency, tco_per_Mtoken) over every batch of the selection;
+ * on_front_throughput: on that of (generate_throughput maximized,
+ * tco_per_Mtoken). */
 typedef struct {
     char hardware[PQ_NAME_MAX];
     long long system_id, server_id;
-    int batch, on_front;
+    int batch, on_front, on_front_throughput;
     double t, p, micro_batch;
     double generate_latency_s, tco_per_Mtoken_usd, generate_throughput;   /* tokens/s */
 } pq_point_t;
