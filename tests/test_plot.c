@@ -523,6 +523,13 @@ START_TEST(test_npu_energy)
     ck_assert_uint_eq(svg_uses(svg, 1), 3);
     free(svg);
 
+    /* the report shows it too */
+    path_in(db, sizeof db, "npu_report.html");
+    ck_assert_int_eq(run_cmd("bin/hwsweep report %s -o %s > /dev/null", cmd_db, db), 0);
+    char *page = slurp(db, NULL);
+    ck_assert_ptr_nonnull(strstr(page, "<h2 id=\"npu\">NPU energy</h2>\n<figure>"));
+    free(page);
+
     path_in(db, sizeof db, "npu_wide.db");
     ck_assert_int_eq(run_cmd("cp %s %s", small_db, db), 0);
     exec_rw(db, "CREATE TABLE npu_points(chip TEXT, phase TEXT, energy_per_token_NoPG_j REAL, "
