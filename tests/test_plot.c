@@ -683,13 +683,8 @@ START_TEST(test_report)
         size_t l = (size_t)(e - v) < 63 ? (size_t)(e - v) : 63;
         for (size_t i = 0; i < ids && !dup; i++)
             dup = strncmp(seen[i], v, l) == 0 && seen[i][l] == '\0' ? i + 1 : 0;
-        if (dup) {
-            /* the key groups repeat gnuplot_plot_K ids inside one picture by design */
-            if (strstr(seen[dup - 1], "gnuplot_plot_"))
-                dup = 0;
-            else
-                fprintf(stderr, "duplicate id %s\n", seen[dup - 1]);
-        }
+        if (dup)
+            fprintf(stderr, "duplicate id %s\n", seen[dup - 1]);
         memcpy(seen[ids], v, l);
         seen[ids++][l] = '\0';
     }

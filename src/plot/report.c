@@ -52,7 +52,10 @@ static void head_row(gp_buf_t *h, const char *const *cols, size_t n)
     gp_printf(h, "</tr></thead>\n<tbody>\n");
 }
 
-/* gnuplot's SVG inline: no XML prolog, ids and references prefixed. */
+/* gnuplot's SVG inline: no XML prolog, ids and references prefixed with
+ * the picture's number so that several pictures coexist, and an id that
+ * gnuplot repeats inside one picture (a series' key entry reuses its
+ * group's id) made unique with a suffix, so that the page's ids are. */
 static void inline_svg(gp_buf_t *h, const gp_buf_t *svg, int n)
 {
     const char *p = svg->buf ? strstr(svg->buf, "<svg") : NULL;
@@ -61,22 +64,41 @@ static void inline_svg(gp_buf_t *h, const gp_buf_t *svg, int n)
     char prefix[16];
     snprintf(prefix, sizeof prefix, "f%d_", n);
     static const char *const pats[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
+    enum { SEEN_MAX = 512 };
+    char (*seen)[48] = calloc(SEEN_MAX, 48);
+    size_t n_seen = 0;
     const char *run = p;   /* text not yet copied */
     for (; *p; p++) {
         if (*p != 'i' && *p != 'h' && *p != 'u')
             continue;
         for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
             size_t l = strlen(pats[i]);
-            if (strncmp(p, pats[i], l) == 0) {
-                gp_append(h, run, (size_t)(p - run) + l);
-                gp_printf(h, "%s", prefix);
-                run = p + l;
-                p += l - 1;
-                break;
+            if (strncmp(p, pats[i], l) != 0)
+                continue;
+            gp_append(h, run, (size_t)(p - run) + l);
+            gp_printf(h, "%s", prefix);
+            run = p + l;
+            if (i < 2 && seen) {   /* an id: its value up to the closing quote */
+                const char *v = p + l, *e = strchr(v, pats[i][3]);
+                size_t vl = e ? (size_t)(e - v) : 0, dup = 0;
+                for (size_t k = 0; k < n_seen; k++)
+                    dup += vl < 48 && strncmp(seen[k], v, vl) == 0 && seen[k][vl] == '\0';
+                if (e && vl < 48 && n_seen < SEEN_MAX) {
+                    memcpy(seen[n_seen], v, vl);
+                    seen[n_seen++][vl] = '\0';
+                }
+                if (dup) {
+                    gp_append(h, v, vl);
+                    gp_printf(h, "_%zu", dup + 1);
+                    run = e;
+                }
             }
+            p += l - 1;
+            break;
         }
     }
     gp_append(h, run, (size_t)(p - run));
+    free(seen);
 }
 
 typedef struct {
