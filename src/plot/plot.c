@@ -175,8 +175,9 @@ void plot_header(plot_ctx_t *ctx, const char *what)
              ctx->context ? ctx->context : "");
     gp_printf(ctx->gp, "set title ");
     gp_string(ctx->gp, title);
-    gp_printf(ctx->gp, " font 'sans,15'\nset grid back lc rgb '#d0d0d0'\nset key outside top center horizontal box opaque "
-                       "samplen 2 spacing 1.2\nset border lw 1.2\nset tics nomirror\n");
+    gp_printf(ctx->gp, " font 'sans,15'\nset grid back lc rgb '#d0d0d0'\n"
+                       "set key outside top center horizontal box opaque samplen 2 spacing 1.2\n"
+                       "set border lw 1.2\nset tics nomirror\n");
 }
 
 int plot_fail(plot_ctx_t *ctx, int bad_input, const char *fmt, ...)

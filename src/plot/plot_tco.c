@@ -74,7 +74,8 @@ int plot_tco_breakdown(plot_ctx_t *ctx)
     gp_printf(gp, "set ylabel 'TCO per million output tokens (USD)'\nset xlabel 'design (hardware #server, "
                   "mapping t, p)'\nset style data histograms\nset style histogram rowstacked\n"
                   "set style fill solid 0.85 border rgb '#404040'\nset boxwidth 0.7\nset yrange [0:*]\n"
-                  "set xtics rotate by -30 left font 'sans,11'\nset key outside top center horizontal maxrows 2 box opaque\n");
+                  "set xtics rotate by -30 left font 'sans,11'\n"
+                  "set key outside top center horizontal maxrows 2 box opaque\n");
     static const char *const colors[TCO_NPARTS] = {"#1f77b4", "#aec7e8", "#7f7f7f", "#17becf", "#ff7f0e",
                                                    "#bcbd22"};
     gp_printf(gp, "plot ");
