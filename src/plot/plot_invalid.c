@@ -36,17 +36,38 @@ int plot_invalid(plot_ctx_t *ctx)
         max = r[i].count > max ? r[i].count : max;
     }
     gp_printf(gp, "EOD\n");
+    long long min = r[0].count;
+    for (size_t i = 0; i < n; i++)
+        min = r[i].count < min ? r[i].count : min;
+    /* counts spanning a decade or more: a log axis, bars from 0.5 */
+    int log = max >= 10 * min;
     plot_header(ctx, "invalid points by reason");
-    gp_printf(gp, "set xlabel 'invalid points (count)'\nunset ylabel\nset xrange [0:%g]\nset yrange [-0.7:%g]\n"
-                  "set key inside right bottom box opaque\nset grid noytics\nset style fill solid 0.85 border "
-                  "rgb '#404040'\nset ytics font 'sans,11' (",
-              max * 1.15, n - 0.3);
+    gp_printf(gp, "set xlabel 'invalid points (count)'\nunset ylabel\nset yrange [-0.7:%g]\n"
+                  "set lmargin at screen 0.34\nset grid noytics\n"
+                  "set style fill solid 0.85 border rgb '#404040'\nset ytics font 'sans,11' (",
+              n - 0.3);
     for (size_t i = 0; i < n; i++) {
+        /* long reasons on two lines */
+        char label[PQ_REASON_MAX + 2];
+        const char *reason = r[i].reason[0] ? r[i].reason : "(no reason given)";
+        snprintf(label, sizeof label, "%s", reason);
+        size_t len = strlen(label);
+        if (len > 48) {
+            char *cut = label + len / 2;
+            while (cut > label && *cut != ' ')
+                cut--;
+            if (cut > label)
+                *cut = '\n';
+        }
         gp_printf(gp, "%s", i ? ", " : "");
-        gp_string(gp, r[i].reason[0] ? r[i].reason : "(no reason given)");
+        gp_string(gp, label);
         gp_printf(gp, " %zu", n - 1 - i);
     }
     gp_printf(gp, ")\n");
+    if (log)
+        gp_printf(gp, "set logscale x 10\nset format x '%%g'\nset xrange [0.5:%g]\n", (double)max * 3);
+    else
+        gp_printf(gp, "unset logscale x\nset xrange [0:%g]\n", (double)max * 1.15);
     static const char *const colors[] = {"#9467bd", "#1f77b4", "#d62728", "#ff7f0e", "#7f7f7f", "#7f7f7f",
                                          "#7f7f7f", "#7f7f7f"};
     gp_printf(gp, "plot ");
@@ -56,8 +77,8 @@ int plot_invalid(plot_ctx_t *ctx)
         for (size_t i = start[s]; i < start[s] + count[s]; i++)
             sum += r[i].count;
         snprintf(title, sizeof title, "invalid %ss (%lld)", r[start[s]].level, sum);
-        gp_printf(gp, "%s$L%zu using ($1/2):2:($1/2):(0.35) with boxxyerror lc rgb '%s' title ", s ? ", \\\n     " : "",
-                  s, colors[s]);
+        gp_printf(gp, "%s$L%zu using 1:2:(%s):1:($2-0.35):($2+0.35) with boxxyerror lc rgb '%s' title ",
+                  s ? ", \\\n     " : "", s, log ? "0.5" : "0", colors[s]);
         gp_string(gp, title);
         plot_series(ctx, title, count[s]);
     }
