@@ -29,7 +29,8 @@ void gp_num(gp_buf_t *b, double v);
 void gp_terminal(gp_buf_t *b, const char *format, int width, int height);
 
 /* Run gnuplot on script; its standard output (the picture) into out.  0 on
- * success; -1 with err (gnuplot missing, or its complaint). */
+ * success; -1 with err (gnuplot missing, or its complaint).  SIGPIPE is
+ * ignored while it runs (a process-wide setting): one run at a time. */
 int gp_run(const gp_buf_t *script, gp_buf_t *out, char *err, size_t errlen);
 /* 1 when the gnuplot program can be found. */
 int gp_available(void);
