@@ -8,6 +8,7 @@
 #   make sweep.NAME       run sweeps/NAME.yaml into outputs/sweeps/NAME.db
 #   make test             unit, golden and sweep tests (Check and shell)
 #   make test-slurm       the Slurm integration test (installs slurm-wlm and munge)
+#   make test-browser     the HTML report in headless Chromium (installs chromium)
 #   make bench            benchmarks (see BENCHMARKS.md)
 #   make clean            remove build products
 
@@ -44,7 +45,7 @@ MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
 SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
-.PHONY: all test test-slurm bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+.PHONY: all test test-slurm test-browser bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
@@ -115,9 +116,14 @@ $(foreach h,$(HW_CONFIGS),$(eval $(call SW_RULE,$(h))))
 
 $(SWEEPS:%=sweep.%): sweep.%: bin/hwsweep
 	bin/hwsweep run -o $(OUTDIR) -j $(JOBS) sweeps/$*.yaml
+	bin/hwsweep report -o $(OUTDIR)/sweeps/$*.html $(OUTDIR)/sweeps/$*.db
 
 test-slurm: bin/hwsweep
 	bash scripts/slurm/test-slurm.sh
+
+test-browser: bin/hwsweep
+	@scripts/install-deps.sh --browser --check >/dev/null 2>&1 || scripts/install-deps.sh --browser
+	sh tests/test_browser.sh bin/hwsweep
 
 $(HW_CONFIGS:%=%.clean): %.clean:
 	rm -rf $(OUTDIR)/$*

@@ -24,6 +24,8 @@ static const command_t commands[] = {
     {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
     {"astra", cmd_astra, "ASTRA-sim workloads (1.0 text, 2.x Chakra) from GEMM lists, models or sweep points"},
     {"hf", cmd_hf, "operators, dependencies and costs of a HuggingFace model from its config.json"},
+    {"plot", cmd_plot, "a picture of a database (gnuplot): pareto, latency-batch, tco-breakdown, ..."},
+    {"report", cmd_report, "a one-page HTML report of a database, its pictures inline"},
 };
 
 static void usage(FILE *f)
