@@ -1,9 +1,13 @@
 #!/bin/sh
 # install-deps.sh -- make sure the Debian packages hwsweep builds with are
-# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check, jansson.
+# present: gcc (with OpenMP), make, pkg-config, libyaml, SQLite, Check, jansson,
+# protobuf-c (library and protoc-c, for Chakra traces), gnuplot (hwsweep plot
+# and report draw with it).
 #   scripts/install-deps.sh          install what is missing (needs root)
 #   scripts/install-deps.sh --check  exit 1 and print the apt-get command if anything is missing
 #                                    (installs nothing)
+#   scripts/install-deps.sh --browser [--check]
+#                                    the same for chromium alone (make test-browser only)
 set -eu
 
 # --fuzz: what `make fuzz` needs besides the build: clang with libFuzzer and
@@ -27,19 +31,28 @@ if [ "${1:-}" = "--fuzz" ]; then
   exit 0
 fi
 
-PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev"
-
+PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev sqlite3 check libjansson-dev protobuf-c-compiler libprotobuf-c-dev gnuplot-nox"
+if [ "${1:-}" = "--browser" ]; then
+  shift
+  PKGS="chromium"
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing=" chromium"
+else
 missing=""
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+command -v protoc-c >/dev/null 2>&1 || missing="$missing protobuf-c-compiler"
 if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists yaml-0.1 || missing="$missing libyaml-dev"
   pkg-config --exists sqlite3 || missing="$missing libsqlite3-dev"
   pkg-config --exists check || missing="$missing check"
   pkg-config --exists jansson || missing="$missing libjansson-dev"
+  pkg-config --exists libprotobuf-c || missing="$missing libprotobuf-c-dev"
 else
-  missing="$missing libyaml-dev libsqlite3-dev check libjansson-dev"
+  missing="$missing libyaml-dev libsqlite3-dev check libjansson-dev libprotobuf-c-dev"
+fi
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 fi
 [ -z "$missing" ] && exit 0
 
