@@ -127,7 +127,7 @@ $(HW_CONFIGS:%=%.clean): %.clean:
 ASAN_FLAGS = -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 test-asan:
 	@rm -rf build/asan && mkdir -p build/asan
-	@cp -R Makefile src tests inputs sweeps scripts bench build/asan/
+	@for f in *; do case $$f in build|bin|outputs) ;; *) cp -R "$$f" build/asan/ ;; esac; done
 	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) --no-print-directory CC="$(CC) $(ASAN_FLAGS)" test
 
