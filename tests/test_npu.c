@@ -395,6 +395,43 @@ START_TEST(test_golden_compat)
 }
 END_TEST
 
+START_TEST(test_golden_extra)
+{
+    /* NeuSim run on this machine: tensor parallelism on 1 and 2 axes, pipeline over ICI and DCN,
+     * non-flash attention, KV swap, three chips (tests/golden/neusim/README.md) */
+    const char *cases[] = {"B_70b_v6e_tp8", "C_70b_v6e_tp4pp2", "D_8b_v5p_noflash_tp2", "E_13b_v4_pp2dcn2",
+                           "F_70b_v5p_swap"};
+    double worst = 0;
+    size_t cells = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char p[512], stem[128], w[512];
+        snprintf(p, sizeof p, "tests/golden/neusim/extra/%s_config.json", cases[k]);
+        npu_config_t c;
+        cfg_err_t e;
+        npu_config_defaults(&c);
+        ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+        npu_run_t r;
+        char err[256];
+        ck_assert_msg(npu_run(&c, true, false, NULL, &r, err, sizeof err) == 0, "%s: %s", cases[k], err);
+        snprintf(stem, sizeof stem, "/tmp/test_npu_x%d", (int)getpid());
+        write_run(&r, stem);
+        const char *suf[3] = {"", "_prefill", "_decode"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "%s%s.csv", stem, suf[i]);
+            snprintf(w, sizeof w, "tests/golden/neusim/extra/%s%s.csv", cases[k], suf[i]);
+            cells += compare_csv(p, w, false, &worst);
+            unlink(p);
+        }
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "%s%s.json", stem, suf[i + 1]);
+            unlink(p);
+        }
+        npu_run_free(&r);
+    }
+    printf("golden neusim extra: %zu cells, worst relative difference %g\n", cells, worst);
+}
+END_TEST
+
 /* ---- default-mode fixes (docs/npu-model.md) -------------------------------------- */
 
 static void run_8b(bool compat, const char *const *sets, int nsets, npu_run_t *r)
@@ -568,6 +605,7 @@ int main(void)
     tcase_add_test(t, test_collectives);
     tcase_add_test(t, test_memory_footprint);
     tcase_add_test(t, test_golden_compat);
+    tcase_add_test(t, test_golden_extra);
     tcase_add_test(t, test_fix_q4_gqa);
     tcase_add_test(t, test_fix_q5_flash_flops);
     tcase_add_test(t, test_fix_q6_decode_context);
