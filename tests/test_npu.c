@@ -428,6 +428,28 @@ START_TEST(test_golden_extra)
         }
         npu_run_free(&r);
     }
+    /* training: one CSV of forward, backward and weight update */
+    const char *train[] = {"G_8b_v5p_train", "H_70b_v6e_train_dp2tp2pp2"};
+    for (size_t k = 0; k < 2; k++) {
+        char p[512], w[512];
+        snprintf(p, sizeof p, "tests/golden/neusim/extra/%s_config.json", train[k]);
+        npu_config_t c;
+        cfg_err_t e;
+        npu_config_defaults(&c);
+        ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+        npu_run_t r;
+        char err[256];
+        ck_assert_msg(npu_run(&c, true, true, NULL, &r, err, sizeof err) == 0, "%s: %s", train[k], err);
+        snprintf(p, sizeof p, "/tmp/test_npu_t%d.csv", (int)getpid());
+        FILE *f = fopen(p, "wb");
+        const npu_phase_t *one[1] = {&r.phase[0]};
+        ck_assert(f && npu_csv_write(f, one, 1));
+        fclose(f);
+        snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.csv", train[k]);
+        cells += compare_csv(p, w, false, &worst);
+        unlink(p);
+        npu_run_free(&r);
+    }
     printf("golden neusim extra: %zu cells, worst relative difference %g\n", cells, worst);
 }
 END_TEST

@@ -30,7 +30,8 @@ static void npu_usage(FILE *f)
             "  --set KEY=VALUE    override any key of the merged configuration (value: a YAML\n"
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
-            "  --training         training pass (not implemented yet: refused)\n"
+            "  --training         training (forward, backward, weight update; flash attention off):\n"
+            "                     writes OUT.csv and OUT_training.json\n"
             "  --no-energy        performance only (the energy model is not in this build)\n"
             "  -o OUT.csv         writes OUT.csv (prefill then decode), OUT_prefill.csv,\n"
             "                     OUT_decode.csv, OUT_prefill.json, OUT_decode.json\n"
@@ -164,14 +165,16 @@ int cmd_npu(int argc, char **argv)
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[32];
-        snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
-        derive(path, sizeof path, out, suf);
-        f = open_tmp(&files[nf++], path);
-        const npu_phase_t *one[1] = {&r.phase[i]};
-        ok = f && npu_csv_write(f, one, 1);
-        ok = (f && fclose(f) == 0) && ok;
-        if (!ok)
-            break;
+        if (!training) {
+            snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
+            derive(path, sizeof path, out, suf);
+            f = open_tmp(&files[nf++], path);
+            const npu_phase_t *one[1] = {&r.phase[i]};
+            ok = f && npu_csv_write(f, one, 1);
+            ok = (f && fclose(f) == 0) && ok;
+            if (!ok)
+                break;
+        }
         snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
@@ -191,7 +194,19 @@ int cmd_npu(int argc, char **argv)
         npu_run_free(&r);
         return EXIT_FAIL;
     }
-    if (!quiet) {
+    if (!quiet && training) {
+        const npu_stats_t *ts = &r.phase[0].stats;
+        printf("%s training on %s (tpuv%s), %lld chip(s), global batch %lld, %lld tokens%s\n",
+               npu_config_str(&cfg, "model_name"), chip, npu_config_str(&cfg, "name"),
+               (long long)r.model.num_chips, (long long)r.model.global_batch_size,
+               (long long)r.model.input_seqlen, compat ? " [compat neusim]" : "");
+        printf("  iteration %.6g s (%lld ns per pipeline stage)\n", (double)ts->total_execution_time_ns / 1e9,
+               (long long)ts->total_execution_time_chip_ns);
+        printf("  memory %.6g GiB of %.6g GiB HBM x %lld chips: %s\n", ts->mem_footprint_GB, r.model.hbm_size_GB,
+               (long long)r.model.num_chips, ts->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops in %.3f s\n", ns_oplist_len(&r.phase[0].ops), secs);
+        printf("wrote %s (+ _training.json)\n", out);
+    } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
         printf("%s on %s (tpuv%s), %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
                npu_config_str(&cfg, "model_name"), chip, npu_config_str(&cfg, "name"),

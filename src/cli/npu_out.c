@@ -236,6 +236,14 @@ bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
         jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
         jnum(f, "throughput_tokens_per_sec_request", s->throughput_tokens_per_sec_request);
     }
+    if (ph->kind == NPU_PHASE_TRAINING) {
+        jint(f, "total_execution_time_pod_ns", s->total_execution_time_pod_ns);
+        jint(f, "compute_only_time_pod_ns", s->compute_only_time_pod_ns);
+        jint(f, "memory_only_time_pod_ns", s->memory_only_time_pod_ns);
+        jint(f, "ici_bound_time_pod_ns", s->ici_bound_time_pod_ns);
+        jbool(f, "bounded_by_pp_dcn", s->bounded_by_pp_dcn);
+        jint(f, "total_execution_time_ns", s->total_execution_time_ns);
+    }
     jnum(f, "mem_footprint_GB", s->mem_footprint_GB);
     jbool(f, "out_of_memory", s->out_of_memory);
     fputs("    \"sim_config\": {\n", f);

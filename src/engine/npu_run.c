@@ -162,11 +162,37 @@ int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_
         snprintf(err, errlen, "%s", why);
         return 2;
     }
-    if (training) {
-        snprintf(err, errlen, "--training: the training backward pass is not implemented yet");
-        return 2;
-    }
     const nsl_model_t *m = &r->model;
+    if (training) {
+        if (!m->llama_ffn) {
+            snprintf(err, errlen, "training: ffn_type 'default' has no backward pass (NeuSim's neither); use llama");
+            return 2;
+        }
+        npu_phase_t *ph = &r->phase[0];
+        r->nphase = 1;
+        ph->kind = NPU_PHASE_TRAINING;
+        if (!nsl_training(m, &ph->ops) || !time_phase(r, ph, cache))
+            return 1;
+        npu_stats_t *s = &ph->stats;
+        trace_stats(ph, s);
+        r->num_pods = m->dp_dcn * m->pp_dcn;
+        r->batch_size_per_pod = (m->global_batch_size + r->num_pods - 1) / r->num_pods;
+        r->layers_per_pp_stage = (int64_t)ceil((double)m->num_layers / (double)(m->pp * m->pp_dcn));
+        s->total_execution_time_pod_ns = s->total_execution_time_chip_ns * m->pp;
+        s->compute_only_time_pod_ns = s->compute_only_time_chip_ns * m->pp;
+        s->memory_only_time_pod_ns = s->memory_only_time_chip_ns * m->pp;
+        s->ici_bound_time_pod_ns = s->ici_bound_time_chip_ns * m->pp;
+        s->bounded_by_pp_dcn = s->total_pp_dcn_time_ns > s->total_execution_time_pod_ns;
+        s->total_execution_time_ns =
+            (s->bounded_by_pp_dcn ? s->total_pp_dcn_time_ns : s->total_execution_time_pod_ns) * m->pp_dcn;
+        s->mem_footprint_GB = nsl_training_mem_bytes(m) / 1024 / 1024 / 1024;
+        s->out_of_memory = (double)m->num_chips * m->hbm_size_GB < s->mem_footprint_GB;
+        if (s->total_execution_time_ns <= 0) {
+            snprintf(err, errlen, "the configuration has no work (execution time 0)");
+            return 2;
+        }
+        return 0;
+    }
     r->nphase = 2;
     r->phase[0].kind = NPU_PHASE_PREFILL;
     r->phase[1].kind = NPU_PHASE_DECODE;

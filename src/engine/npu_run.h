@@ -29,6 +29,10 @@ typedef struct {
     double throughput_tokens_per_sec;            /* prefill and decode */
     double TTFT_sec;                             /* prefill */
     double TPOT_ms_request, throughput_tokens_per_sec_request; /* decode */
+    /* training (run_sim.py's training statistics) */
+    int64_t total_execution_time_pod_ns, compute_only_time_pod_ns, memory_only_time_pod_ns;
+    int64_t ici_bound_time_pod_ns, total_execution_time_ns;
+    bool bounded_by_pp_dcn;
     double mem_footprint_GB;
     bool out_of_memory;
 } npu_stats_t;

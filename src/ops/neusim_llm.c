@@ -376,13 +376,185 @@ bool nsl_inference(const nsl_model_t *m, ns_oplist_t *prefill, ns_oplist_t *deco
     return !decode->failed;
 }
 
-bool nsl_training_fwd(const nsl_model_t *m, ns_oplist_t *ops)
+/* ---- training backward (spec §5.3) ---------------------------------------------- */
+
+/* X and Y gradients of an einsum: same operands and FLOPs as the forward
+ * einsum, at fid and fid + 1; NeuSim gives both the weight bytes (Q16). */
+static int einsum_bwd(gen_t *g, const int64_t *a, int ra, const int64_t *b, int rb, const char *expr,
+                      const char *placement, int fid, const char *desc, const char *name, int64_t count, double wx,
+                      double wy)
+{
+    char nm[256];
+    snprintf(nm, sizeof nm, "%s", name);
+    long i = ns_einsum(g->L, a, ra, b, rb, expr, placement, fid, desc, nm, count, wx);
+    if (i >= 0) {
+        op_t *op = op_graph_at(g->L->g, (size_t)i);
+        char full[512];
+        snprintf(full, sizeof full, "%sXGrad", op->name);
+        op->name = op_graph_strdup(g->L->g, full);
+    }
+    i = ns_einsum(g->L, a, ra, b, rb, expr, placement, fid + 1, desc, nm, count, wy);
+    if (i >= 0) {
+        op_t *op = op_graph_at(g->L->g, (size_t)i);
+        char full[512];
+        snprintf(full, sizeof full, "%sYGrad", op->name);
+        op->name = op_graph_strdup(g->L->g, full);
+    }
+    return fid + 1;
+}
+
+/* NeuSim's LayerNorm backward group: a softmax and three einsums, Count 1
+ * (the fix repeats them per layer, Q16) */
+static void layernorm_bwd(gen_t *g, const int64_t *x, int fid, int64_t count)
+{
+    int64_t c = g->compat ? 1 : count;
+    char d[96];
+    ns_unary(g->L, x, 3, "Softmax", "1_1", fid, "Softmax", "Softmax Backprop.", c);
+    const char *ex[3] = {"BLV;BLV->BV", "BLN;BLN->BL", "BLN;BLN->BL"};
+    const char *tag[3] = {"dl/dy", "e1", "e2"};
+    for (int k = 0; k < 3; k++) {
+        char nm[64];
+        snprintf(d, sizeof d, "softmax-bwd-%s-%d", tag[k], fid);
+        snprintf(nm, sizeof nm, "MatMul: %s", tag[k]);
+        ns_einsum(g->L, x, 3, x, 3, ex[k], "0_0_1", fid, d, nm, c, -1);
+    }
+}
+
+static int last_fid(const gen_t *g) { return g->L->lab[ns_oplist_len(g->L) - 1].fusion_id; }
+
+static void training_bwd(gen_t *g, int fid)
+{
+    const nsl_model_t *m = g->m;
+    ns_oplist_t *L = g->L;
+    int64_t B = g->B, S = m->input_seqlen, D = m->d_model, dh = m->d_head, cnt = g->Lst;
+    int64_t Dtp = cdiv(D, m->tp);
+    int64_t sh[3] = {B, S, Dtp};
+    size_t first = ns_oplist_len(L);
+    char nm[96], d[96];
+    if (m->pp_dcn > 1) {
+        snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
+        ns_transfer(L, sh, 3, false, fid, "Bwd-ReceiveInputFromPipelineDCN", nm, 1);
+        fid++;
+    }
+    if (m->pp > 1) {
+        snprintf(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(B * S * Dtp));
+        ns_transfer(L, sh, 3, false, fid, "Bwd-ReceiveInputFromPipelineICI", nm, 1);
+        fid++;
+    }
+    fid++;
+    /* FFN backward */
+    int64_t Ft = cdiv(m->d_ff, g->t);
+    double wf = 2.0 * (double)(D * Ft);
+    int ffn0 = fid;
+    /* which gradient carries the weight bytes: NeuSim both (Q16), the fix the weight gradient only */
+    double wx = g->compat ? wf : 0;
+    einsum_bwd(g, SH(B, S, Ft), 3, SH(Ft, D), 2, "BLH;HM->BLM", "0_0_0", fid, "Bwd-FFN-encoder-FFdown", "einsum", cnt,
+               wx, wf);
+    ns_binary(L, SH(B, S, Ft), 3, "Mul", "0_0_0", fid, "Bwd-FFN-encoder-FFgate_up", "h_gate_up (2) = h_gate (2) * h_up (1)",
+              cnt, !g->compat);
+    fid++;
+    einsum_bwd(g, SH(B, S, D), 3, SH(D, Ft), 2, "BLM;MH->BLH", "0_0_0", fid, "Bwd-FFN-encoder-FFgate", "einsum", cnt, wx,
+               wf);
+    einsum_bwd(g, SH(B, S, D), 3, SH(D, Ft), 2, "BLM;MH->BLH", "0_0_0", fid, "Bwd-FFN-encoder-FFup", "einsum", cnt, wx,
+               wf);
+    if (g->t > 1) {
+        ns_all_reduce(L, SH(B, S, D), 3, g->tp_axes, g->n_tp_axes, 0, fid, "Bwd-FFN-encoder-", "AllReduce", 1);
+        snprintf(nm, sizeof nm, "AllReduce-MLP-%d", ffn0);
+        ns_all_reduce(L, SH(B, S, D), 3, g->tp_axes, g->n_tp_axes, 0, ffn0, "All reduce results of MLP gradient calculation",
+                      nm, cnt);
+    }
+    fid = last_fid(g) + 1;
+    /* attention backward: NeuSim uses the sharded width D/t where the forward
+     * pass gathers to D (Q16); the fix uses D */
+    int64_t Ht = cdiv(m->num_heads, g->t), Dm = cdiv(D, g->t);
+    if (!g->compat && g->t > 1)
+        Dm = Dm * g->t;
+    int64_t KVt = kv_heads(g, Ht);
+    const char *pre = "Bwd-Attention_encoder-";
+    snprintf(d, sizeof d, "%sAttention_layernorm", pre);
+    layernorm_bwd(g, SH(B, S, Dm), fid, cnt);
+    fid = last_fid(g) + 1;
+    double wo = 2.0 * (double)(Ht * dh * Dm);
+    snprintf(d, sizeof d, "%sAttention_output", pre);
+    einsum_bwd(g, SH(B, S, Ht, dh), 4, SH(Ht, dh, Dm), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
+               "MatMul: attnOutput (2) = attnAvg (2) * W_o (1)", cnt, g->compat ? wo : 0, wo);
+    fid = last_fid(g) + 1;
+    snprintf(d, sizeof d, "%sAttention_Softmax(Q*K)*V", pre);
+    einsum_bwd(g, SH(B, S, S, Ht), 4, SH(B, S, Ht, dh), 4, "BLSN;BSND->BLND", "1_0_0", fid, d,
+               "MatMul: attnAvg (2) = attnWeights (2) * V_all_gathered (2)", cnt, 0, 0);
+    ns_unary(L, SH(B, S, S, Ht), 4, "Pointwise Mul.", "1_1", fid, d, "Softmax Backprop", cnt);
+    einsum_bwd(g, SH(B, S, Ht, dh), 4, SH(B, S, Ht, dh), 4, "BLND;BSND->BLSN", "0_0_1", fid, d,
+               "MatMul: attnWeights (2) = Q (2) * K_all_gathered (2)", cnt, 0, 0);
+    snprintf(d, sizeof d, "%sQ/K/V", pre);
+    const char *qkv[3] = {"MatMul: Q (2) = x_norm_all_gathered (2) * W_q (1)",
+                          "MatMul: K (2) = x_norm_all_gathered (2) * W_k (1)",
+                          "MatMul: V (2) = x_norm_all_gathered (2) * W_v (1)"};
+    for (int k = 0; k < 3; k++) {
+        int64_t heads = k == 0 ? Ht : KVt;
+        double w = 2.0 * (double)(heads * Dm * dh);
+        einsum_bwd(g, SH(B, S, Dm), 3, SH(Dm, heads, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, qkv[k], cnt,
+                   g->compat ? w : 0, w);
+    }
+    fid = last_fid(g) + 1;
+    if (g->t > 1)
+        ns_all_reduce(L, SH(B, S, Dm), 3, g->tp_axes, g->n_tp_axes, 0, fid, pre, "AllReduce", 1);
+    fid = last_fid(g) + 1;
+    /* input norm backward */
+    layernorm_bwd(g, sh, fid, cnt);
+    fid++;
+    if (m->pp > 1) {
+        snprintf(nm, sizeof nm, "SendOutput_ICITransfer[%lld]", (long long)(B * S * Dtp));
+        ns_transfer(L, sh, 3, true, fid, "Bwd-SendOutputToPipelineICI", nm, 1);
+        fid++;
+    }
+    if (m->pp_dcn > 1) {
+        snprintf(nm, sizeof nm, "SendOutput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
+        ns_transfer(L, sh, 3, true, fid, "Bwd-SendOutputToPipelineDCN", nm, 1);
+        fid++;
+    }
+    /* weight update: parameters = weight bytes x count of the backward ops / 2 */
+    double wsum = 0;
+    for (size_t i = first; i < ns_oplist_len(L); i++) {
+        const op_t *op = op_graph_get(L->g, i);
+        wsum += op->weight_bytes * (double)op->count;
+    }
+    int64_t P = (int64_t)wsum / 2;
+    int64_t dp_axes[17];
+    int nd = 0;
+    int ndax = m->num_dp_axes;
+    if (!g->compat && ndax == 0 && m->dp > 1)
+        ndax = 1; /* Q7 */
+    if (ndax > 0)
+        nd = ns_split_parallelism(m->dp, ndax, dp_axes);
+    int64_t ici_dp = 1;
+    for (int i = 0; i < nd; i++)
+        ici_dp *= dp_axes[i];
+    if (ici_dp * m->dp_dcn > 1) {
+        double agg = nd * m->ici_bw_GBps + m->dcn_bw_GBps;
+        int na = nd;
+        if (m->dp_dcn > 1)
+            dp_axes[na++] = m->dp_dcn;
+        ns_all_reduce(L, SH(1, P, 1), 3, dp_axes, na, agg, fid, "WeightUpdate", "AllReduce", 1);
+        fid++;
+    }
+    ns_io(L, SH(4 * P), 1, false, NS_VPU, fid, "WeightUpdateOptimizerStates: Load optimizer states from HBM", "input", 1);
+    fid++;
+    ns_io(L, SH(P), 1, true, NS_VPU, fid, "WeightUpdateWriteHBM", "output", 1);
+}
+
+bool nsl_training(const nsl_model_t *m, ns_oplist_t *ops)
 {
     if (!ns_oplist_init(ops, m->ici_bw_GBps, m->ici_latency_ns, m->pcie_bw_GBps, m->pcie_latency_ns))
         return false;
+    nsl_model_t mm = *m;
+    mm.use_flash_attention = false; /* NeuSim's batch driver forces it; the backward pass has no flash path */
     gen_t g;
-    gen_init(&g, m, ops);
+    gen_init(&g, &mm, ops);
     phase(&g, 2, false, "Fwd-", "SendOutputTo", true);
+    if (ops->failed || ns_oplist_len(ops) == 0)
+        return false;
+    gen_init(&g, &mm, ops);
+    training_bwd(&g, last_fid(&g) + 1);
     return !ops->failed;
 }
 

@@ -42,8 +42,10 @@ const char *nsl_check(const nsl_model_t *m, char *buf, size_t len);
 /* Inference: prefill and decode lists (both initialised here; the caller
  * frees them with ns_oplist_free).  Returns false when out of memory. */
 bool nsl_inference(const nsl_model_t *m, ns_oplist_t *prefill, ns_oplist_t *decode);
-/* Training forward pass (NeuSim's generate_prefill_ops_fwd). */
-bool nsl_training_fwd(const nsl_model_t *m, ns_oplist_t *ops);
+/* Training: forward, backward and weight update of one pipeline stage
+ * (NeuSim's LLMOpsGeneratorTraining; flash attention is turned off as
+ * NeuSim's batch driver does).  Only ffn_type "llama" has a backward pass. */
+bool nsl_training(const nsl_model_t *m, ns_oplist_t *ops);
 
 /* Memory footprint per chip in bytes (spec §5.8); decode = true uses the
  * final context L+O. */
