@@ -355,7 +355,7 @@ START_TEST(test_golden_compat)
         npu_run_t r;
         char err[256];
         npu_tile_cache_t *cache = npu_tile_cache_new();
-        ck_assert_int_eq(npu_run(&c, true, false, cache, &r, err, sizeof err), 0);
+        ck_assert_int_eq(npu_run(&c, true, 0, false, cache, &r, err, sizeof err), 0);
         npu_tile_cache_free(cache);
         char stem[64];
         snprintf(stem, sizeof stem, "/tmp/test_npu_%d_%d", (int)getpid(), s);
@@ -412,7 +412,7 @@ START_TEST(test_golden_extra)
         ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
         npu_run_t r;
         char err[256];
-        ck_assert_msg(npu_run(&c, true, false, NULL, &r, err, sizeof err) == 0, "%s: %s", cases[k], err);
+        ck_assert_msg(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err) == 0, "%s: %s", cases[k], err);
         snprintf(stem, sizeof stem, "/tmp/test_npu_x%d", (int)getpid());
         write_run(&r, stem);
         const char *suf[3] = {"", "_prefill", "_decode"};
@@ -439,7 +439,7 @@ START_TEST(test_golden_extra)
         ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
         npu_run_t r;
         char err[256];
-        ck_assert_msg(npu_run(&c, true, true, NULL, &r, err, sizeof err) == 0, "%s: %s", train[k], err);
+        ck_assert_msg(npu_run(&c, true, 0, true, NULL, &r, err, sizeof err) == 0, "%s: %s", train[k], err);
         snprintf(p, sizeof p, "/tmp/test_npu_t%d.csv", (int)getpid());
         FILE *f = fopen(p, "wb");
         const npu_phase_t *one[1] = {&r.phase[0]};
@@ -464,7 +464,7 @@ static void run_8b(bool compat, const char *const *sets, int nsets, npu_run_t *r
     for (int i = 0; i < nsets; i++)
         ck_assert_msg(npu_config_set(&c, sets[i], &e), "%s", e.msg);
     char err[256];
-    ck_assert_msg(npu_run(&c, compat, false, NULL, r, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(npu_run(&c, compat, 0, false, NULL, r, err, sizeof err) == 0, "%s", err);
 }
 
 static long find_op(const npu_phase_t *ph, const char *name_part)
@@ -567,8 +567,8 @@ START_TEST(test_fix_q24_kvswap)
     ck_assert(npu_config_set(&c, "enable_swap_kv_cache=true", &e));
     npu_run_t a, b;
     char err[256];
-    ck_assert_int_eq(npu_run(&c, true, false, NULL, &a, err, sizeof err), 0);
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &b, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &b, err, sizeof err), 0);
     long ia = find_op(&a.phase[0], "PCIeMemSwapIn"), ib = find_op(&b.phase[0], "PCIeMemSwapIn");
     ck_assert(ia >= 0 && ib >= 0);
     double need = nsl_inference_mem_bytes(&a.model, false), cap = 95.0 * 1024 * 1024 * 1024;
@@ -605,12 +605,12 @@ START_TEST(test_bad_input)
     char err[256];
     load(&c, "tpuv5p", "llama3-8b");
     ck_assert(npu_config_set(&c, "tensor_parallelism_degree=4", &e));
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "num_chips"), "%s", err);
     npu_run_free(&r);
     load(&c, "tpuv5p", "llama3-8b");
     ck_assert(npu_config_set(&c, "num_chips=3", &e) && npu_config_set(&c, "pipeline_parallelism_degree=3", &e));
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "divisible"), "%s", err);
     npu_run_free(&r);
 }

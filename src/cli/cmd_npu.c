@@ -19,7 +19,8 @@ static void npu_usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
-            "                   [--training] [--no-energy] [--compat neusim] [-q] -o OUT.csv\n\n"
+            "                   [--training] [--no-energy] [--compat neusim | --keep-quirk Q,...] [-q]\n"
+            "                   -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
             "TPOT, throughput and memory footprint.\n\n"
@@ -30,6 +31,8 @@ static void npu_usage(FILE *f)
             "  --set KEY=VALUE    override any key of the merged configuration (value: a YAML\n"
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
+            "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
+            "                     Q8 Q15 Q16 Q21 Q24 Q27; docs/npu-model.md)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
             "                     writes OUT.csv and OUT_training.json\n"
             "  --no-energy        performance only (the energy model is not in this build)\n"
@@ -65,10 +68,12 @@ int cmd_npu(int argc, char **argv)
         {"training", no_argument, NULL, 'T'},    {"no-energy", no_argument, NULL, 'E'},
         {"power-gating", required_argument, NULL, 'P'}, {"carbon", required_argument, NULL, 'c'},
         {"compat", required_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        {"keep-quirk", required_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
+    unsigned keep = 0;
     const char *pg = NULL, *carbon = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -91,6 +96,20 @@ int cmd_npu(int argc, char **argv)
             }
             compat = 1;
             break;
+        case 'K': {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+                unsigned q = nsl_quirk_parse(t);
+                if (!q) {
+                    fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
+                                    "Q15, Q16, Q21, Q24, Q27)\n", t);
+                    return EXIT_BADINPUT;
+                }
+                keep |= q;
+            }
+            break;
+        }
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': npu_usage(stdout); return EXIT_OK;
@@ -144,7 +163,7 @@ int cmd_npu(int argc, char **argv)
     npu_tile_cache_t *cache = npu_tile_cache_new();
     npu_run_t r;
     char why[512];
-    int rc = npu_run(&cfg, compat, training, cache, &r, why, sizeof why);
+    int rc = npu_run(&cfg, compat, keep, training, cache, &r, why, sizeof why);
     npu_tile_cache_free(cache);
     if (rc != 0) {
         fprintf(stderr, "hwsweep npu: %s\n", rc == 2 ? why : "out of memory");

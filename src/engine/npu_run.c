@@ -76,7 +76,7 @@ static bool time_phase(npu_run_t *r, npu_phase_t *ph, npu_tile_cache_t *cache)
     ph->detail = calloc(n ? n : 1, sizeof *ph->detail);
     if (!ph->perf || !ph->detail)
         return false;
-    npu_perf_opts_t opts = {.compat = r->compat};
+    npu_perf_opts_t opts = {.compat = (r->model.quirks & NSL_Q5) != 0};
     for (size_t i = 0; i < n; i++) {
         const ns_label_t *lab = &ph->ops.lab[i];
         npu_op_comm_t comm = {comm_type(lab->op_type), (double)lab->ici_out_bytes, (double)lab->ici_in_bytes,
@@ -129,7 +129,7 @@ static void trace_stats(const npu_phase_t *ph, npu_stats_t *s)
     }
 }
 
-int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
+int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
             size_t errlen)
 {
     memset(r, 0, sizeof *r);
@@ -157,6 +157,7 @@ int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_
         return 2;
     }
     npu_run_model(&r->cfg, compat, &r->model);
+    r->model.quirks = compat ? NSL_QALL : keep_quirks;
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);
