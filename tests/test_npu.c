@@ -580,6 +580,24 @@ START_TEST(test_fix_q24_kvswap)
 }
 END_TEST
 
+START_TEST(test_keep_all_quirks_is_compat)
+{
+    /* the default mode with every quirk kept is NeuSim */
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-8b");
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, NSL_QALL, false, NULL, &b, err, sizeof err), 0);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(a.phase[i].stats.total_execution_time_chip_ns, b.phase[i].stats.total_execution_time_chip_ns);
+        ck_assert_uint_eq(ns_oplist_len(&a.phase[i].ops), ns_oplist_len(&b.phase[i].ops));
+    }
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
 /* ---- bad input --------------------------------------------------------------------- */
 
 START_TEST(test_bad_input)
@@ -634,6 +652,7 @@ int main(void)
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_keep_all_quirks_is_compat);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
