@@ -215,20 +215,20 @@ int cmd_npu(int argc, char **argv)
     }
     if (!quiet && training) {
         const npu_stats_t *ts = &r.phase[0].stats;
-        printf("%s training on %s (tpuv%s), %lld chip(s), global batch %lld, %lld tokens%s\n",
-               npu_config_str(&cfg, "model_name"), chip, npu_config_str(&cfg, "name"),
+        printf("%s training on tpuv%s, %lld chip(s), global batch %lld, %lld tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
                (long long)r.model.num_chips, (long long)r.model.global_batch_size,
                (long long)r.model.input_seqlen, compat ? " [compat neusim]" : "");
         printf("  iteration %.6g s (%lld ns per pipeline stage)\n", (double)ts->total_execution_time_ns / 1e9,
                (long long)ts->total_execution_time_chip_ns);
         printf("  memory %.6g GiB of %.6g GiB HBM x %lld chips: %s\n", ts->mem_footprint_GB, r.model.hbm_size_GB,
                (long long)r.model.num_chips, ts->out_of_memory ? "OUT OF MEMORY" : "fits");
-        printf("  %zu ops in %.3f s\n", ns_oplist_len(&r.phase[0].ops), secs);
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ _training.json)\n", out);
     } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
-        printf("%s on %s (tpuv%s), %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
-               npu_config_str(&cfg, "model_name"), chip, npu_config_str(&cfg, "name"),
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
                (long long)r.model.num_chips, (long long)r.model.microbatch_size_ici,
                (long long)r.model.input_seqlen, (long long)r.model.output_seqlen, compat ? " [compat neusim]" : "");
         printf("  TTFT %.6g s, prefill %.6g tokens/s\n", ps->TTFT_sec, ps->throughput_tokens_per_sec);
@@ -237,8 +237,8 @@ int cmd_npu(int argc, char **argv)
                ds->mem_footprint_GB, r.model.hbm_size_GB,
                ds->out_of_memory || ps->out_of_memory ? "OUT OF MEMORY" : "fits");
         printf("  energy per token: not computed (no energy model in this build)\n");
-        printf("  %zu prefill + %zu decode ops in %.3f s\n", ns_oplist_len(&r.phase[0].ops),
-               ns_oplist_len(&r.phase[1].ops), secs);
+        printf("  %zu prefill + %zu decode ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops),
+               ns_oplist_len(&r.phase[1].ops), secs * 1e3);
         printf("wrote %s (+ _prefill/_decode .csv and .json)\n", out);
     }
     npu_run_free(&r);
