@@ -571,10 +571,11 @@ START_TEST(test_fix_q24_kvswap)
     ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &b, err, sizeof err), 0);
     long ia = find_op(&a.phase[0], "PCIeMemSwapIn"), ib = find_op(&b.phase[0], "PCIeMemSwapIn");
     ck_assert(ia >= 0 && ib >= 0);
-    double need = nsl_inference_mem_bytes(&a.model, false), cap = 95.0 * 1024 * 1024 * 1024;
-    double swap = ceil((need - cap) / 2);
-    close_to(a.phase[0].perf[ia].ici_in_bytes, 2 * swap);
-    close_to(b.phase[0].perf[ib].ici_in_bytes, swap);
+    double cap = 95.0 * 1024 * 1024 * 1024;
+    double swap_a = ceil((nsl_inference_mem_bytes(&a.model, false) - cap) / 2);
+    double swap_b = ceil((nsl_inference_mem_bytes(&b.model, false) - cap) / 2);
+    close_to(a.phase[0].perf[ia].ici_in_bytes, 2 * swap_a);
+    close_to(b.phase[0].perf[ib].ici_in_bytes, swap_b);
     npu_run_free(&a);
     npu_run_free(&b);
 }
@@ -593,6 +594,20 @@ START_TEST(test_keep_all_quirks_is_compat)
         ck_assert_int_eq(a.phase[i].stats.total_execution_time_chip_ns, b.phase[i].stats.total_execution_time_chip_ns);
         ck_assert_uint_eq(ns_oplist_len(&a.phase[i].ops), ns_oplist_len(&b.phase[i].ops));
     }
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q28_footprint)
+{
+    /* inference footprint: NeuSim keeps the Q and FFN activations of all 32 layers (21.5 GiB);
+     * only the KV cache is per layer: 13 GiB weights + 0.5 GiB KV + 0.25 GiB transient = 13.75 GiB */
+    npu_run_t a, b;
+    run_8b(true, NULL, 0, &a);
+    run_8b(false, NULL, 0, &b);
+    close_to(a.phase[0].stats.mem_footprint_GB, 21.5);
+    close_to(b.phase[0].stats.mem_footprint_GB, 13.75);
     npu_run_free(&a);
     npu_run_free(&b);
 }
@@ -652,6 +667,7 @@ int main(void)
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_fix_q28_footprint);
     tcase_add_test(t, test_keep_all_quirks_is_compat);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);

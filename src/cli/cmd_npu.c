@@ -19,8 +19,8 @@ static void npu_usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
-            "                   [--training] [--no-energy] [--compat neusim | --keep-quirk Q,...] [-q]\n"
-            "                   -o OUT.csv\n\n"
+            "                   [--training] [--no-energy] [--compat neusim | --keep-quirk Q,...]\n"
+            "                   [--allow-oom] [-q] -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
             "TPOT, throughput and memory footprint.\n\n"
@@ -32,7 +32,9 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q15 Q16 Q21 Q24 Q27; docs/npu-model.md)\n"
+            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "  --allow-oom        write the results of a configuration whose memory footprint\n"
+            "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
             "                     writes OUT.csv and OUT_training.json\n"
             "  --no-energy        performance only (the energy model is not in this build)\n"
@@ -68,12 +70,13 @@ int cmd_npu(int argc, char **argv)
         {"training", no_argument, NULL, 'T'},    {"no-energy", no_argument, NULL, 'E'},
         {"power-gating", required_argument, NULL, 'P'}, {"carbon", required_argument, NULL, 'c'},
         {"compat", required_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
-        {"keep-quirk", required_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+        {"keep-quirk", required_argument, NULL, 'K'}, {"allow-oom", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
     unsigned keep = 0;
+    int allow_oom = 0;
     const char *pg = NULL, *carbon = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -103,13 +106,14 @@ int cmd_npu(int argc, char **argv)
                 unsigned q = nsl_quirk_parse(t);
                 if (!q) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
             }
             break;
         }
+        case 'A': allow_oom = 1; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': npu_usage(stdout); return EXIT_OK;
@@ -169,6 +173,18 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: %s\n", rc == 2 ? why : "out of memory");
         npu_run_free(&r);
         return rc == 2 ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    for (int i = 0; i < r.nphase && !allow_oom; i++) {
+        const npu_stats_t *s = &r.phase[i].stats;
+        if (s->out_of_memory) {
+            fprintf(stderr,
+                    "hwsweep npu: %s does not fit: %s memory footprint %.6g GiB per chip > %.6g GiB HBM%s "
+                    "(--allow-oom writes the results anyway)\n",
+                    npu_config_str(&cfg, "model_name"), npu_phase_name(r.phase[i].kind), s->mem_footprint_GB,
+                    r.model.hbm_size_GB, training ? " x num_chips" : "");
+            npu_run_free(&r);
+            return EXIT_BADINPUT;
+        }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -14,7 +14,8 @@ unsigned nsl_quirk_parse(const char *name)
         const char *name;
         unsigned bit;
     } q[] = {{"Q4", NSL_Q4},   {"Q5", NSL_Q5},   {"Q6", NSL_Q6},   {"Q7", NSL_Q7},   {"Q8", NSL_Q8},
-             {"Q15", NSL_Q15}, {"Q16", NSL_Q16}, {"Q21", NSL_Q21}, {"Q24", NSL_Q24}, {"Q27", NSL_Q27}};
+             {"Q15", NSL_Q15}, {"Q16", NSL_Q16}, {"Q21", NSL_Q21}, {"Q24", NSL_Q24}, {"Q27", NSL_Q27},
+             {"Q28", NSL_Q28}};
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
         if (strcmp(q[i].name, name) == 0)
             return q[i].bit;
@@ -632,7 +633,11 @@ double nsl_inference_mem_bytes(const nsl_model_t *m, bool decode)
     int64_t mx = F > D ? F : D;
     double w_ff = m->llama_ffn ? 3.0 * D * F : 2.0 * D * F;
     double a_ff = m->llama_ffn ? 2.0 * bs * seq * mx : (double)bs * seq * mx;
-    return 2 * (w_attn + w_ff) * nl + 2 * (a_attn + a_ff) * nl;
+    unsigned quirks = m->compat ? NSL_QALL : m->quirks;
+    if (quirks & NSL_Q28)
+        return 2 * (w_attn + w_ff) * nl + 2 * (a_attn + a_ff) * nl;
+    /* the KV cache lives per layer; the query and FFN activations of one layer are transient */
+    return 2 * (w_attn + w_ff) * nl + 2 * (a_kv * nl + (a_attn - a_kv) + a_ff);
 }
 
 double nsl_training_mem_bytes(const nsl_model_t *m)

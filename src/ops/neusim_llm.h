@@ -33,7 +33,8 @@ enum {
     NSL_Q21 = 1u << 7,  /* Llama's RMSNorm costed as LayerNorm */
     NSL_Q24 = 1u << 8,  /* KV swap moves twice the excess bytes */
     NSL_Q27 = 1u << 9,  /* post-attention norm at full width after the reduce-scatter (non-flash, decode) */
-    NSL_QALL = (1u << 10) - 1
+    NSL_Q28 = 1u << 10, /* inference memory footprint keeps every layer's transient activations */
+    NSL_QALL = (1u << 11) - 1
 };
 
 /* "Q4" -> NSL_Q4; 0 when unknown. */
@@ -69,7 +70,8 @@ bool nsl_inference(const nsl_model_t *m, ns_oplist_t *prefill, ns_oplist_t *deco
 bool nsl_training(const nsl_model_t *m, ns_oplist_t *ops);
 
 /* Memory footprint per chip in bytes (spec §5.8); decode = true uses the
- * final context L+O. */
+ * final context L+O.  Without NSL_Q28 kept (the fix), only the KV cache is
+ * per layer; the Q and FFN activations are counted once. */
 double nsl_inference_mem_bytes(const nsl_model_t *m, bool decode);
 double nsl_training_mem_bytes(const nsl_model_t *m);
 
