@@ -194,9 +194,19 @@ int cmd_npu(int argc, char **argv)
     int nf = 0;
     bool ok = true;
     char path[4096];
-    const npu_phase_t *all[2] = {&r.phase[0], &r.phase[1]};
-    FILE *f = open_tmp(&files[nf++], out);
-    ok = f && npu_csv_write(f, all, r.nphase);
+    /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
+    char *rows[2] = {NULL, NULL};
+    size_t rlen[2] = {0, 0};
+    for (int i = 0; i < r.nphase; i++)
+        if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
+            ok = false;
+    FILE *f = ok ? open_tmp(&files[nf++], out) : NULL;
+    if (f) {
+        npu_csv_header(f);
+        for (int i = 0; i < r.nphase; i++)
+            fwrite(rows[i], 1, rlen[i], f);
+        ok = !ferror(f);
+    }
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[32];
@@ -204,8 +214,11 @@ int cmd_npu(int argc, char **argv)
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
             f = open_tmp(&files[nf++], path);
-            const npu_phase_t *one[1] = {&r.phase[i]};
-            ok = f && npu_csv_write(f, one, 1);
+            if (f) {
+                npu_csv_header(f);
+                fwrite(rows[i], 1, rlen[i], f);
+                ok = !ferror(f);
+            }
             ok = (f && fclose(f) == 0) && ok;
             if (!ok)
                 break;
@@ -216,6 +229,8 @@ int cmd_npu(int argc, char **argv)
         ok = f && npu_json_write(f, &r, &r.phase[i]);
         ok = (f && fclose(f) == 0) && ok;
     }
+    free(rows[0]);
+    free(rows[1]);
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
             fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));

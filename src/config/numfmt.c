@@ -41,7 +41,13 @@ void num_repr(char *buf, size_t len, double v)
     /* the fewest significant digits p (1..17) that read back to v: if p
      * digits round-trip so do p + 1, so binary search */
     char e[40];
+    /* most values of a computation need 16 or 17 digits: try 15 first */
     int lo = 1, hi = 17;
+    snprintf(e, sizeof e, "%.*e", 14, v);
+    if (strtod(e, NULL) == v)
+        hi = 15;
+    else
+        lo = 16;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         snprintf(e, sizeof e, "%.*e", mid - 1, v);
