@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "cli/npu_out.h"
 #include "engine/npu_run.h"
+#include "engine/npu_sweep.h"
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
@@ -613,6 +615,68 @@ START_TEST(test_fix_q28_footprint)
 }
 END_TEST
 
+/* ---- sweeps ------------------------------------------------------------------------ */
+
+static char *dump_table(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            fprintf(m, "%s|", t ? (const char *)t : "NULL");
+        }
+        fputc('\n', m);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    fclose(m);
+    return buf;
+}
+
+START_TEST(test_sweep_threads)
+{
+    /* the same rows with 1 and 2 threads; skips and per-op rows are stored */
+    char out1[128], out2[128], db1[256], db2[256];
+    snprintf(out1, sizeof out1, "/tmp/test_npu_sw1_%d", (int)getpid());
+    snprintf(out2, sizeof out2, "/tmp/test_npu_sw2_%d", (int)getpid());
+    sweep_opts_t o = {.sweep_path = "tests/sweeps/npu_small.yaml", .outdir = out1, .command = "test", .threads = 1,
+                      .shard_i = 1, .shard_n = 1, .quiet = true};
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    o.outdir = out2;
+    o.threads = 2;
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    snprintf(db1, sizeof db1, "%s/sweeps/npu_small.db", out1);
+    snprintf(db2, sizeof db2, "%s/sweeps/npu_small.db", out2);
+    const char *q[2] = {"SELECT * FROM npu_points ORDER BY point_id, phase",
+                        "SELECT * FROM npu_ops ORDER BY point_id, phase, op_index"};
+    for (int i = 0; i < 2; i++) {
+        char *a = dump_table(db1, q[i]), *b = dump_table(db2, q[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "-j1 and -j2 differ: %s", q[i]);
+        free(a);
+        free(b);
+    }
+    /* 2 chips x (1 + 2 + 3 parallelisms) x 2 batches x 2 seqlens x 2 widths = 96 configurations */
+    char *n = dump_table(db1, "SELECT count(DISTINCT point_id), sum(status = 'skipped') > 0 FROM npu_points");
+    ck_assert_str_eq(n, "96|1|\n");
+    free(n);
+    /* the compat-free headline point equals a single run */
+    char *t = dump_table(db1, "SELECT TTFT_sec FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
+                              "global_batch_size = 1 AND input_seqlen = 4096 AND set_values = 'decode_width=1' "
+                              "AND phase = 'prefill'");
+    ck_assert_str_eq(t, "0.154368928|\n"); /* = hwsweep npu --chip tpuv5p --model llama3-8b */
+    free(t);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* ---- bad input --------------------------------------------------------------------- */
 
 START_TEST(test_bad_input)
@@ -669,6 +733,7 @@ int main(void)
     tcase_add_test(t, test_fix_q24_kvswap);
     tcase_add_test(t, test_fix_q28_footprint);
     tcase_add_test(t, test_keep_all_quirks_is_compat);
+    tcase_add_test(t, test_sweep_threads);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
