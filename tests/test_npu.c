@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/npu_out.h"
@@ -713,6 +714,40 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+START_TEST(test_cli_refusals)
+{
+    /* refused runs exit 2 and write nothing; earlier outputs stay */
+    char dir[128], cmd[1024], f[256];
+    snprintf(dir, sizeof dir, "/tmp/test_npu_cli_%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    const char *bad[] = {
+        "--chip tpuv5 --model llama3-8b",                                       /* unknown chip */
+        "--chip tpuv5p --model llama3-8b --set num_chip=2",                    /* unknown key */
+        "--chip tpuv5p --model llama3-8b --set tensor_parallelism_degree=4",   /* more chips than num_chips */
+        "--chip tpuv5p --model llama3-8b --set num_chips=3 --set pipeline_parallelism_degree=3", /* layers */
+        "--chip tpuv6e --model llama3-70b",                                     /* does not fit in HBM */
+        "--chip tpuv5p --model llama3-8b --compat nesim",                      /* unknown compat */
+        "--chip tpuv5p --model llama3-8b --power-gating Full",                 /* no energy model yet */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd, "bin/hwsweep npu -q %s -o %s/x.csv 2>/dev/null", bad[i], dir);
+        int rc = system(cmd);
+        ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "%s: status %d", bad[i], rc);
+        snprintf(f, sizeof f, "%s/x.csv", dir);
+        ck_assert_msg(access(f, F_OK) != 0, "%s wrote %s", bad[i], f);
+    }
+    /* a good run, then a refused one leaves its files as they were */
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu -q --chip tpuv5p --model llama3-8b -o %s/x.csv", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "cp %s/x_prefill.json %s/keep.json && bin/hwsweep npu -q --chip tpuv5p --model llama3-8b "
+             "--set d_head=-1 -o %s/x.csv 2>/dev/null; cmp -s %s/x_prefill.json %s/keep.json", dir, dir, dir, dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("npu");
@@ -735,6 +770,7 @@ int main(void)
     tcase_add_test(t, test_keep_all_quirks_is_compat);
     tcase_add_test(t, test_sweep_threads);
     tcase_add_test(t, test_bad_input);
+    tcase_add_test(t, test_cli_refusals);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

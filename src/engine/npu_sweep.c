@@ -289,7 +289,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                              y->quoted ? "'" : "");
                     cfg_err_t e2;
                     if (!npu_config_set(&probe, a, &e2)) {
-                        cfg_node_errorf(err, y, "npu.set.%s", e2.msg);
+                        const char *why = strstr(e2.msg, ": "); /* after "--set KEY=VALUE" */
+                        cfg_node_errorf(err, y, "npu.set.%s: %s", v->keys[q], why ? why + 2 : e2.msg);
                         ok = false;
                         break;
                     }
