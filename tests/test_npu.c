@@ -19,6 +19,7 @@
 #include "cli/npu_out.h"
 #include "engine/npu_run.h"
 #include "engine/npu_sweep.h"
+#include "store/npu_store.h"
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
@@ -672,6 +673,27 @@ START_TEST(test_sweep_threads)
                               "AND phase = 'prefill'");
     ck_assert_str_eq(t, "0.154368928|\n"); /* = hwsweep npu --chip tpuv5p --model llama3-8b */
     free(t);
+    /* two shards merged equal the whole sweep; a missing shard is refused */
+    char sh1[256], sh2[256], merged[256], e[1024];
+    o.outdir = out2;
+    o.shard_n = 2;
+    for (int i = 1; i <= 2; i++) {
+        o.shard_i = i;
+        ck_assert_int_eq(npu_sweep_run(&o), 0);
+    }
+    snprintf(sh1, sizeof sh1, "%s/sweeps/npu_small.shard-1-of-2.db", out2);
+    snprintf(sh2, sizeof sh2, "%s/sweeps/npu_small.shard-2-of-2.db", out2);
+    snprintf(merged, sizeof merged, "%s/merged.db", out2);
+    char *shards[2] = {sh2, sh1};
+    ck_assert_int_eq(npu_store_merge(merged, shards, 1, "test", e, sizeof e), 2);
+    ck_assert_msg(strstr(e, "missing"), "%s", e);
+    ck_assert_int_eq(npu_store_merge(merged, shards, 2, "test", e, sizeof e), 0);
+    for (int i = 0; i < 2; i++) {
+        char *a = dump_table(db1, q[i]), *b = dump_table(merged, q[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "merged shards differ: %s", q[i]);
+        free(a);
+        free(b);
+    }
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
     ck_assert_int_eq(system(cmd), 0);

@@ -707,7 +707,9 @@ int npu_sweep_run(const sweep_opts_t *o)
             free(s);
             return EXIT_FAIL;
         }
-        st = npu_store_create(dbpath, o->command, name, o->threads, e2, sizeof e2);
+        char shard[64];
+        snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
+        st = npu_store_create(dbpath, o->command, name, shard, o->threads, e2, sizeof e2);
         bool ok = st && npu_store_input(st, "sweep", o->sweep_path, e2, sizeof e2);
         for (int i = 0; ok && i < s->models.n; i++)
             ok = npu_store_input(st, "model", s->models.path[i], e2, sizeof e2);
