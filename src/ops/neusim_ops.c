@@ -213,17 +213,6 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     return push(L, &op, &lab, name, desc);
 }
 
-static double unary_factor(const char *opname)
-{
-    if (!strcmp(opname, "Softmax"))
-        return 4;
-    if (!strcmp(opname, "LayerNorm") || !strcmp(opname, "GroupNorm"))
-        return 8;
-    if (!strcmp(opname, "RMSNorm"))
-        return 6;
-    return 1;
-}
-
 long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
               const char *desc, const char *name, int64_t count)
 {
@@ -233,7 +222,7 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     op.n_in = 1;
     op.in[0] = op_tensor(DT_BF16, rx, x);
     op.out = op.in[0];
-    op.flops = unary_factor(opname) * (double)prod(x, rx);
+    op.flops = op_flops_per_element(opname) * (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
