@@ -403,8 +403,9 @@ START_TEST(test_golden_extra)
 {
     /* NeuSim run on this machine: tensor parallelism on 1 and 2 axes, pipeline over ICI and DCN,
      * non-flash attention, KV swap, three chips (tests/golden/neusim/README.md) */
-    const char *cases[] = {"B_70b_v6e_tp8", "C_70b_v6e_tp4pp2", "D_8b_v5p_noflash_tp2", "E_13b_v4_pp2dcn2",
-                           "F_70b_v5p_swap"};
+    const char *cases[] = {"B_70b_v6e_tp8",      "C_70b_v6e_tp4pp2",         "D_8b_v5p_noflash_tp2",
+                           "E_13b_v4_pp2dcn2",   "F_70b_v5p_swap",           "I_405b_v6p_tp16_w2",
+                           "J_8b_v2_default_ffn_tp4pp2", "K_13b_v3_dp2tp2"};
     double worst = 0;
     size_t cells = 0;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
