@@ -428,7 +428,20 @@ START_TEST(test_golden_extra)
             unlink(p);
         }
         for (int i = 0; i < 2; i++) {
+            /* the batch driver's statistics, where NeuSim's run_sim made them (sim_config aside: NeuSim
+             * stores the raw merged dict there) */
             snprintf(p, sizeof p, "%s%s.json", stem, suf[i + 1]);
+            snprintf(w, sizeof w, "tests/golden/neusim/extra/%s%s.json", cases[k], suf[i + 1]);
+            if (access(w, F_OK) == 0) {
+                json_error_t je;
+                json_t *a = json_load_file(p, 0, &je), *b = json_load_file(w, 0, &je);
+                ck_assert(a && b);
+                json_object_del(a, "sim_config");
+                json_object_del(b, "sim_config");
+                compare_json(a, b, w, &worst, &cells);
+                json_decref(a);
+                json_decref(b);
+            }
             unlink(p);
         }
         npu_run_free(&r);
@@ -453,6 +466,22 @@ START_TEST(test_golden_extra)
         snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.csv", train[k]);
         cells += compare_csv(p, w, false, &worst);
         unlink(p);
+        snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.json", train[k]);
+        if (access(w, F_OK) == 0) {
+            snprintf(p, sizeof p, "/tmp/test_npu_t%d.json", (int)getpid());
+            f = fopen(p, "wb");
+            ck_assert(f && npu_json_write(f, &r, &r.phase[0]));
+            fclose(f);
+            json_error_t je;
+            json_t *a = json_load_file(p, 0, &je), *b = json_load_file(w, 0, &je);
+            ck_assert(a && b);
+            json_object_del(a, "sim_config");
+            json_object_del(b, "sim_config");
+            compare_json(a, b, w, &worst, &cells);
+            json_decref(a);
+            json_decref(b);
+            unlink(p);
+        }
         npu_run_free(&r);
     }
     printf("golden neusim extra: %zu cells, worst relative difference %g\n", cells, worst);
