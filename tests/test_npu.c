@@ -633,6 +633,32 @@ START_TEST(test_keep_all_quirks_is_compat)
 }
 END_TEST
 
+START_TEST(test_fix_q10_dcn)
+{
+    /* llama2-13b on 4 TPUv4, 2 ICI stages x 2 DCN pods: 83,886,080 bytes between pods take
+     * ceil(83886080 / 112) = 748,983 ns at ICI speed (NeuSim) and ceil(83886080 / 12.5) = 6,710,887 ns
+     * over the 12.5 GB/s DCN */
+    npu_config_t c;
+    load(&c, "tpuv4", "llama2-13b");
+    cfg_err_t e;
+    const char *sets[] = {"num_chips=4", "pipeline_parallelism_degree=2", "pipeline_parallel_degree_dcn=2",
+                          "microbatch_size_ici=2", "global_batch_size=8"};
+    for (int i = 0; i < 5; i++)
+        ck_assert(npu_config_set(&c, sets[i], &e));
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &b, err, sizeof err), 0);
+    long ia = find_op(&a.phase[0], "PrefillReceiveInputFromPipelineDCN"),
+         ib = find_op(&b.phase[0], "PrefillReceiveInputFromPipelineDCN");
+    ck_assert(ia >= 0 && ib >= 0);
+    close_to(a.phase[0].perf[ia].ici_time_ns, 748983);
+    close_to(b.phase[0].perf[ib].ici_time_ns, 6710887);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
 START_TEST(test_fix_q28_footprint)
 {
     /* inference footprint: NeuSim keeps the Q and FFN activations of all 32 layers (21.5 GiB);
@@ -818,6 +844,7 @@ int main(void)
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_fix_q10_dcn);
     tcase_add_test(t, test_fix_q28_footprint);
     tcase_add_test(t, test_keep_all_quirks_is_compat);
     tcase_add_test(t, test_sweep_threads);

@@ -34,7 +34,8 @@ enum {
     NSL_Q24 = 1u << 8,  /* KV swap moves twice the excess bytes */
     NSL_Q27 = 1u << 9,  /* post-attention norm at full width after the reduce-scatter (non-flash, decode) */
     NSL_Q28 = 1u << 10, /* inference memory footprint keeps every layer's transient activations */
-    NSL_QALL = (1u << 11) - 1
+    NSL_Q10 = 1u << 11, /* pipeline transfers over DCN at ICI bandwidth and latency */
+    NSL_QALL = (1u << 12) - 1
 };
 
 /* "Q4" -> NSL_Q4; 0 when unknown. */
@@ -53,7 +54,7 @@ typedef struct {
     int64_t dp, tp, pp, dp_dcn, tp_dcn, pp_dcn;
     int num_dp_axes, num_tp_axes, num_pp_axes;
     /* chip */
-    double hbm_size_GB, ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns, dcn_bw_GBps;
+    double hbm_size_GB, ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns, dcn_bw_GBps, dcn_latency_ns;
     bool compat;                    /* NeuSim's lists, every quirk kept */
     unsigned quirks;                /* without compat: the NSL_Q* quirks kept anyway */
 } nsl_model_t;

@@ -429,6 +429,12 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
 long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
                  const char *name, int64_t count)
 {
+    return ns_transfer_over(L, x, rx, output, fid, desc, name, count, L->ici_bw_GBps, L->ici_latency_ns);
+}
+
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+                      const char *name, int64_t count, double bw_GBps, double latency_ns)
+{
     int64_t size = 2 * prod(x, rx);
     op_t op = {0};
     op.opcode = output ? "InterChipXferOutput" : "InterChipXferInput";
@@ -448,8 +454,8 @@ long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid,
         lab.ici_out_bytes = size;
     else
         lab.ici_in_bytes = size;
-    double t = (double)ceil_div_f((double)size, L->ici_bw_GBps);
-    lab.ici_time_ns = (int64_t)(t > L->ici_latency_ns ? t : L->ici_latency_ns);
+    double t = (double)ceil_div_f((double)size, bw_GBps);
+    lab.ici_time_ns = (int64_t)(t > latency_ns ? t : latency_ns);
     lab.preset_bytes = size;
     char xs[256], cfg[512];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "");
