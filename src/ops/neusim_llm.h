@@ -8,8 +8,11 @@
  * With compat set the lists are NeuSim's, quirks included; otherwise the
  * perf-side quirks of spec §10 are fixed (docs/npu-model.md):
  * Q4 GQA in the K/V shapes, Q5 flash-attention FLOPs, Q6 decode at the
- * mean context, Q7 parallelism degrees without axes, Q15 two-operand
- * binary ops, Q21 RMSNorm, Q24 KV-swap bytes.
+ * mean context, Q7 parallelism degrees without axes, Q8 the FFN gather,
+ * Q10 DCN transfers, Q15 two-operand binary ops, Q16 training's backward
+ * norms and weight counts, Q21 RMSNorm, Q24 KV-swap bytes, Q27 the norm
+ * width after a reduce-scatter, Q28 the inference footprint; each can be
+ * kept with the NSL_Q* flags.
  */
 #ifndef OPS_NEUSIM_LLM_H
 #define OPS_NEUSIM_LLM_H
