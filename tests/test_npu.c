@@ -719,9 +719,9 @@ START_TEST(test_sweep_threads)
         free(a);
         free(b);
     }
-    /* 2 chips x (1 + 2 + 3 parallelisms) x 2 batches x 2 seqlens x 2 widths = 96 configurations */
+    /* 2 chips x (1 + 3 + 6 tp x pp x pp_dcn splits of 1, 2, 4 chips) x 2 batches x 2 seqlens x 2 widths */
     char *n = dump_table(db1, "SELECT count(DISTINCT point_id), sum(status = 'skipped') > 0 FROM npu_points");
-    ck_assert_str_eq(n, "96|1|\n");
+    ck_assert_str_eq(n, "160|1|\n");
     free(n);
     /* the compat-free headline point equals a single run */
     char *t = dump_table(db1, "SELECT TTFT_sec FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
