@@ -45,7 +45,8 @@ static const char *schema =
     /* prefill and decode of one inference configuration side by side */
     "CREATE VIEW npu_inference AS SELECT p.point_id AS point_id, p.model AS model, p.chip AS chip,"
     " p.num_chips AS num_chips, p.global_batch_size AS batch, p.input_seqlen AS input_seqlen,"
-    " p.output_seqlen AS output_seqlen, p.dp AS dp, p.tp AS tp, p.pp AS pp, p.set_values AS set_values,"
+    " p.output_seqlen AS output_seqlen, p.dp AS dp, p.tp AS tp, p.pp AS pp, p.dp_dcn AS dp_dcn,"
+    " p.pp_dcn AS pp_dcn, p.set_values AS set_values,"
     " p.TTFT_sec AS TTFT_sec, d.TPOT_ms_request AS TPOT_ms_request,"
     " p.throughput_tokens_per_sec AS prefill_tokens_per_sec, d.throughput_tokens_per_sec AS decode_tokens_per_sec,"
     " d.throughput_tokens_per_sec / p.num_chips AS decode_tokens_per_sec_per_chip,"
@@ -275,7 +276,7 @@ bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen)
 }
 
 #define NPU_PARETO_SQL(filter)                                                                                   \
-    "SELECT a.model, a.chip, a.input_seqlen, a.output_seqlen, a.point_id, a.num_chips, a.batch, a.tp, a.pp,"       \
+    "SELECT a.model, a.chip, a.input_seqlen, a.output_seqlen, a.point_id, a.num_chips, a.batch, a.tp, a.pp, a.pp_dcn,"       \
     " a.TTFT_sec, a.TPOT_ms_request, a.decode_tokens_per_sec_per_chip FROM npu_inference a WHERE " filter            \
     " NOT EXISTS (SELECT 1 FROM npu_inference b WHERE b.model = a.model AND b.chip = a.chip AND"                     \
     " b.input_seqlen = a.input_seqlen AND b.output_seqlen = a.output_seqlen AND b.TTFT_sec <= a.TTFT_sec AND"       \
@@ -294,10 +295,10 @@ const char *npu_store_query_sql(const char *what, int with_model)
          " sum(status = 'out_of_memory') AS out_of_memory, sum(status = 'skipped') AS skipped"
          " FROM npu_points WHERE phase IN ('prefill', 'training') AND model = ?1 GROUP BY model, chip, workload"
          " ORDER BY model, chip, workload"},
-        {"SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, TTFT_sec,"
+        {"SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, pp_dcn, TTFT_sec,"
          " TPOT_ms_request, decode_tokens_per_sec, decode_tokens_per_sec_per_chip FROM npu_best_throughput"
          " ORDER BY model, chip, input_seqlen, output_seqlen",
-         "SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, TTFT_sec,"
+         "SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, pp_dcn, TTFT_sec,"
          " TPOT_ms_request, decode_tokens_per_sec, decode_tokens_per_sec_per_chip FROM npu_best_throughput"
          " WHERE model = ?1 ORDER BY model, chip, input_seqlen, output_seqlen"},
         {NPU_PARETO_SQL(""), NPU_PARETO_SQL("a.model = ?1 AND")}};
