@@ -85,8 +85,11 @@ int cmd_npu(int argc, char **argv)
         case 'M': model = optarg; break;
         case 'S': system = optarg; break;
         case 's':
-            if (nsets < 256)
-                sets[nsets++] = optarg;
+            if (nsets == 256) {
+                fprintf(stderr, "hwsweep npu: more than 256 --set options\n");
+                return EXIT_BADINPUT;
+            }
+            sets[nsets++] = optarg;
             break;
         case 'T': training = 1; break;
         case 'E': break;
@@ -106,7 +109,7 @@ int cmd_npu(int argc, char **argv)
                 unsigned q = nsl_quirk_parse(t);
                 if (!q) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28, Q10)\n", t);
+                                    "Q10, Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
@@ -133,7 +136,7 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: -o %s: the output must end in .csv\n", out);
         return EXIT_BADINPUT;
     }
-    if (pg || carbon) {
+    if (pg || carbon) { /* the energy model (power gating, carbon; branch npu-energy) plugs in here */
         fprintf(stderr, "hwsweep npu: %s: the energy and carbon model is not part of this build yet\n",
                 pg ? "--power-gating" : "--carbon");
         return EXIT_BADINPUT;

@@ -242,8 +242,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 const node_t *x = v->kind == NODE_SEQ ? v->items[q] : v;
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
                 if (!b) {
-                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28, Q10)");
+                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q10, Q15, "
+                                            "Q16, Q21, Q24, Q27, Q28)");
                     ok = false;
                 }
                 s->keep |= b;
