@@ -199,6 +199,7 @@ int cmd_npu(int argc, char **argv)
     char path[4096];
     /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
     char *rows[2] = {NULL, NULL};
+    char *cfg_text = npu_json_config_text(&r); /* sim_config, the same in every JSON */
     size_t rlen[2] = {0, 0};
     for (int i = 0; i < r.nphase; i++)
         if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
@@ -229,11 +230,12 @@ int cmd_npu(int argc, char **argv)
         snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
-        ok = f && npu_json_write(f, &r, &r.phase[i]);
+        ok = f && cfg_text && npu_json_write_with(f, &r, &r.phase[i], cfg_text);
         ok = (f && fclose(f) == 0) && ok;
     }
     free(rows[0]);
     free(rows[1]);
+    free(cfg_text);
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
             fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));
