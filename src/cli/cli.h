@@ -19,6 +19,7 @@ int cmd_astra(int argc, char **argv);
 int cmd_hf(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_npu(int argc, char **argv);
 
 /* Defaults shared by the subcommands. */
 #define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"

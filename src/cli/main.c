@@ -27,6 +27,7 @@ static const command_t commands[] = {
     {"hf", cmd_hf, "operators, dependencies and costs of a HuggingFace model from its config.json"},
     {"plot", cmd_plot, "a picture of a database (gnuplot): pareto, latency-batch, tco-breakdown, ..."},
     {"report", cmd_report, "a one-page HTML report of a database, its pictures inline"},
+    {"npu", cmd_npu, "simulate an LLM on an NPU operator by operator (NeuSim's model)"},
 };
 
 static void usage(FILE *f)
