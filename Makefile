@@ -162,19 +162,24 @@ test-asan:
 # (tests/fuzz/regress/).  clang with libFuzzer: scripts/install-deps.sh --fuzz.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_FLAGS    = -g -O1 -std=c11 -fopenmp -D_POSIX_C_SOURCE=200809L -Isrc -fsanitize=address,undefined \
+FUZZ_FLAGS    = -g -O1 -std=c11 -fopenmp -D_POSIX_C_SOURCE=200809L -Isrc -I$(GEN_DIR) -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
 .SECONDARY: $(FUZZ_OBJ)
 
-build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h | $(GEN_DIR)/chakra_et.pb-c.h
 	@mkdir -p $(dir $@)
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+# an archive: a target links only the objects it uses
+build/fuzz/libhwsweep.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libhwsweep.a
 	@echo "LD $@"
-	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_OBJ) $(PKG_LIBS) -o $@
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< build/fuzz/libhwsweep.a $(PKG_LIBS) -o $@
 
 fuzz-deps:
 	@scripts/install-deps.sh --fuzz
