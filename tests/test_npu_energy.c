@@ -21,9 +21,23 @@
 #include "npu/npu_pg.h"
 #include "npu_golden.h"
 
-#define GOLD "tests/golden/neusim/A_llama3-8b_tpuv5p"
-#define PSTR "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1"
 #define TOL 1e-9
+
+/* Reference cases: the shipped llama3-8b/v5p goldens, and NeuSim run
+ * locally on a TPUv6e (1.75 GHz: Q3; decode QK/AV einsums on the VPU:
+ * Q26) alone and on 4 chips with TP 2 x PP 2 (collectives and pipeline
+ * transfers: ICI gating, VPU-less ops of Q20). */
+typedef struct {
+    const char *dir, *ver, *pstr;
+    void (*chip)(npu_chip_t *);
+} gcase_t;
+static const gcase_t CASES[] = {
+    {"tests/golden/neusim/A_llama3-8b_tpuv5p", "5p", "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1", test_chip_tpuv5p},
+    {"tests/golden/neusim/E_llama3-8b_tpuv6e", "6e", "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1", test_chip_tpuv6e},
+    {"tests/golden/neusim/E_llama3-8b_tpuv6e", "6e", "dp1-tp2-pp2-dpdcn1-tpdcn1-ppdcn1-bs8", test_chip_tpuv6e},
+};
+#define N_CASES 3
+#define N_README 2 /* the first two cases have README-style generate() outputs */
 
 static const char *const PHASES[] = {"prefill", "decode"};
 static const char *const PGS[] = {"NoPG", "Base", "HW", "Full", "Ideal"};
@@ -42,11 +56,16 @@ static size_t load_ops(const char *path, npu_energy_op_t **ops)
     return n;
 }
 
-static size_t load_phase(const char *phase, npu_energy_op_t **ops)
+static size_t load_case_phase(const gcase_t *c, const char *phase, npu_energy_op_t **ops)
 {
     char path[512];
-    snprintf(path, sizeof path, GOLD "/pipeline/raw/llama3-8b/" PSTR "/inference-v5p_%s.csv", phase);
+    snprintf(path, sizeof path, "%s/pipeline/raw/llama3-8b/%s/inference-v%s_%s.csv", c->dir, c->pstr, c->ver, phase);
     return load_ops(path, ops);
+}
+
+static size_t load_phase(const char *phase, npu_energy_op_t **ops)
+{
+    return load_case_phase(&CASES[0], phase, ops);
 }
 
 typedef struct {
@@ -192,39 +211,41 @@ static void phase_energy(const npu_chip_t *chip, const npu_energy_op_t *perf, si
     }
 }
 
-/* Loop index i: phase i / N_PG, strategy i % N_PG. */
+/* Loop index i: case i / (2 N_PG), phase (i / N_PG) % 2, strategy i % N_PG. */
 START_TEST(pipeline_energy_csv_and_stats)
 {
-    const char *phase = PHASES[_i / N_PG];
+    const gcase_t *gc = &CASES[_i / (2 * N_PG)];
+    const char *phase = PHASES[(_i / N_PG) % 2];
     int k = _i % N_PG;
     npu_chip_t chip;
-    test_chip_tpuv5p(&chip);
+    gc->chip(&chip);
     npu_energy_op_t *perf, *ops[N_PG];
     npu_energy_stats_t st[N_PG];
-    size_t n = load_phase(phase, &perf);
+    size_t n = load_case_phase(gc, phase, &perf);
     phase_energy(&chip, perf, n, true, ops, st);
 
-    char path[512], what[64];
-    snprintf(path, sizeof path, GOLD "/pipeline/raw_None/llama3-8b/" PSTR "/inference-v5p_%s_%s.csv", phase, PGS[k]);
+    char path[512], what[128];
+    snprintf(path, sizeof path, "%s/pipeline/raw_None/llama3-8b/%s/inference-v%s_%s_%s.csv", gc->dir, gc->pstr,
+             gc->ver, phase, PGS[k]);
     ncsv_t g;
     ck_assert_int_eq(ncsv_read(path, &g), 0);
     tally_t t = {0, 0};
-    snprintf(what, sizeof what, "%s_%s.csv", phase, PGS[k]);
+    snprintf(what, sizeof what, "v%s %s %s_%s.csv", gc->ver, gc->pstr, phase, PGS[k]);
     cmp_energy_rows(&t, what, &g, ops[k], n, true);
     ncsv_free(&g);
-    printf("energy CSV %-16s %4zu cells, worst relative difference %.3g\n", what, t.cells, t.worst);
+    printf("energy CSV %s: %zu cells, worst relative difference %.3g\n", what, t.cells, t.worst);
 
-    snprintf(path, sizeof path, GOLD "/pipeline/raw_None/llama3-8b/" PSTR "/inference-v5p_%s.json", phase);
+    snprintf(path, sizeof path, "%s/pipeline/raw_None/llama3-8b/%s/inference-v%s_%s.json", gc->dir, gc->pstr,
+             gc->ver, phase);
     json_error_t je;
     json_t *gold = json_load_file(path, 0, &je);
     ck_assert_msg(gold != NULL, "%s: %s", path, je.text);
     json_t *gs = json_object_get(json_object_get(gold, "energy_stats"), PGS[k]);
     json_t *mine = npu_energy_stats_json(&st[k]);
     tally_t tj = {0, 0};
-    snprintf(what, sizeof what, "energy_stats.%s", PGS[k]);
+    snprintf(what, sizeof what, "v%s %s %s energy_stats.%s", gc->ver, gc->pstr, phase, PGS[k]);
     cmp_json(&tj, what, gs, mine);
-    printf("energy_stats %-7s %-7s %4zu numbers, worst relative difference %.3g\n", phase, PGS[k], tj.cells,
-           tj.worst);
+    printf("%s: %zu numbers, worst relative difference %.3g\n", what, tj.cells, tj.worst);
     json_decref(mine);
     json_decref(gold);
     for (int j = 0; j < N_PG; j++)
@@ -237,25 +258,26 @@ END_TEST
  * generator's OpType and leaves no slack columns. */
 START_TEST(readme_inline_nopg)
 {
-    const char *phase = PHASES[_i];
+    const gcase_t *gc = &CASES[_i / 2];
+    const char *phase = PHASES[_i % 2];
     npu_chip_t chip;
-    test_chip_tpuv5p(&chip);
+    gc->chip(&chip);
     npu_energy_op_t *ops;
-    size_t n = load_phase(phase, &ops);
+    size_t n = load_case_phase(gc, phase, &ops);
     npu_pg_t pg;
     char err[256];
     ck_assert_int_eq(npu_pg_get(chip.pg_config, &pg, err, sizeof err), 0);
     npu_energy_opts_t o = {.compat = true, .from_csv = false};
     npu_energy_ops(ops, n, &chip, &pg, &o);
     char path[512], what[64];
-    snprintf(path, sizeof path, GOLD "/readme_generate/llama3-8b-inference-v5p_%s.csv", phase);
+    snprintf(path, sizeof path, "%s/readme_generate/llama3-8b-inference-v%s_%s.csv", gc->dir, gc->ver, phase);
     ncsv_t g;
     ck_assert_int_eq(ncsv_read(path, &g), 0);
     tally_t t = {0, 0};
-    snprintf(what, sizeof what, "readme %s", phase);
+    snprintf(what, sizeof what, "generate() v%s %s inline NoPG", gc->ver, phase);
     cmp_energy_rows(&t, what, &g, ops, n, false);
     ncsv_free(&g);
-    printf("inline NoPG %-8s %4zu cells, worst relative difference %.3g\n", phase, t.cells, t.worst);
+    printf("%s: %zu cells, worst relative difference %.3g\n", what, t.cells, t.worst);
     free(ops);
 }
 END_TEST
@@ -267,22 +289,22 @@ static const char *const CARBON_KEYS[] = {
     "dynamic_hbm_ratio", "dynamic_other_ratio", "carbon_and_energy_stats", "carbon_and_energy_stats_zero_embodied",
 };
 
-/* Loop index i: phase i / 2, strategy NoPG (even) or Full (odd). */
+/* Loop index i: case i / 4, phase (i / 2) % 2, strategy NoPG (even) or Full (odd). */
 START_TEST(carbon_json)
 {
-    const char *phase = PHASES[_i / 2];
+    const gcase_t *gc = &CASES[_i / 4];
+    const char *phase = PHASES[(_i / 2) % 2];
     int k = _i % 2 ? 3 : 0;
     npu_chip_t chip;
-    test_chip_tpuv5p(&chip);
+    gc->chip(&chip);
     npu_energy_op_t *perf, *ops[N_PG];
     npu_energy_stats_t st[N_PG];
-    size_t n = load_phase(phase, &perf);
+    size_t n = load_case_phase(gc, phase, &perf);
     phase_energy(&chip, perf, n, true, ops, st);
 
     char path[512];
-    snprintf(path, sizeof path, GOLD "/pipeline/carbon_%s/dvfs_None/CI0.5/UTIL0.6/llama3-8b/" PSTR
-                                     "/inference-v5p_%s.json",
-             PGS[k], phase);
+    snprintf(path, sizeof path, "%s/pipeline/carbon_%s/dvfs_None/CI0.5/UTIL0.6/llama3-8b/%s/inference-v%s_%s.json",
+             gc->dir, PGS[k], gc->pstr, gc->ver, phase);
     json_error_t je;
     json_t *gold = json_load_file(path, 0, &je);
     ck_assert_msg(gold != NULL, "%s: %s", path, je.text);
@@ -298,7 +320,7 @@ START_TEST(carbon_json)
         .unit = "tkn",
         .compat = true,
     };
-    ck_assert(in.pue == 1.1 && in.num_chips == 1);
+    ck_assert(in.pue == 1.1 && in.num_chips >= 1);
     npu_carbon_t cr;
     npu_carbon(&chip, &st[k], &in, &cr);
     json_t *mine = json_object();
@@ -310,7 +332,8 @@ START_TEST(carbon_json)
     /* The stored energy_stats are those of the energy stage. */
     json_t *es = npu_energy_stats_json(&st[k]);
     cmp_json(&t, "energy_stats", json_object_get(json_object_get(gold, "energy_stats"), PGS[k]), es);
-    printf("carbon %-7s %-4s %4zu numbers, worst relative difference %.3g\n", phase, PGS[k], t.cells, t.worst);
+    printf("carbon v%s %s %s %s: %zu numbers, worst relative difference %.3g\n", gc->ver, gc->pstr, phase, PGS[k],
+           t.cells, t.worst);
     json_decref(es);
     json_decref(mine);
     json_decref(gold);
@@ -587,9 +610,9 @@ static Suite *npu_energy_suite(void)
     Suite *s = suite_create("npu_energy");
     TCase *tc = tcase_create("golden");
     tcase_set_timeout(tc, 30);
-    tcase_add_loop_test(tc, pipeline_energy_csv_and_stats, 0, 2 * N_PG);
-    tcase_add_loop_test(tc, readme_inline_nopg, 0, 2);
-    tcase_add_loop_test(tc, carbon_json, 0, 4);
+    tcase_add_loop_test(tc, pipeline_energy_csv_and_stats, 0, N_CASES * 2 * N_PG);
+    tcase_add_loop_test(tc, readme_inline_nopg, 0, N_README * 2);
+    tcase_add_loop_test(tc, carbon_json, 0, N_CASES * 4);
     tcase_add_test(tc, spec_q_projection_full);
     suite_add_tcase(s, tc);
 
