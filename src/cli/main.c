@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"run", cmd_run, "a sweep file (resumable, shardable), or hw then sw for one hardware file"},
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
+    {"npu", cmd_npu, "simulate an LLM on an NPU operator by operator (NeuSim's model)"},
 };
 
 static void usage(FILE *f)

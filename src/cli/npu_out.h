@@ -1,0 +1,23 @@
+/*
+ * npu_out.h -- the files of `hwsweep npu`: NeuSim's 101-column per-op CSV
+ * (csv.DictWriter: \r\n, minimal quoting, Python number forms) and the
+ * statistics JSON (json.dump indent 4) with the merged configuration.
+ */
+#ifndef CLI_NPU_OUT_H
+#define CLI_NPU_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine/npu_run.h"
+
+/* The 101 column names, in order. */
+extern const char *const npu_csv_columns[];
+extern const int npu_csv_ncolumns;
+
+/* Write the header and the rows of the given phases to f. */
+bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase);
+/* The phase's statistics JSON, with sim_config. */
+bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * neusim_llm.h -- the Llama-style LLM frontend of the NPU simulator
+ * (NeuSim's LLMOpsGenerator, spec §2, §5.1-5.3, §5.8): prefill and decode
+ * op lists (flash and non-flash attention, KV-cache swap), the training
+ * forward pass, tensor / pipeline / data parallelism with the collectives
+ * and transfers they insert, and the memory-footprint model.
+ *
+ * With compat set the lists are NeuSim's, quirks included; otherwise the
+ * perf-side quirks of spec §10 are fixed (docs/npu-model.md):
+ * Q4 GQA in the K/V shapes, Q5 flash-attention FLOPs, Q6 decode at the
+ * mean context, Q7 parallelism degrees without axes, Q15 two-operand
+ * binary ops, Q21 RMSNorm, Q24 KV-swap bytes.
+ */
+#ifndef OPS_NEUSIM_LLM_H
+#define OPS_NEUSIM_LLM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ops/neusim_ops.h"
+
+typedef struct {
+    /* model */
+    int64_t d_model, num_heads, num_kv_heads, d_head, d_ff, num_layers;
+    int64_t input_seqlen, output_seqlen, decode_width;
+    bool llama_ffn;                 /* ffn_type "llama" (else "default") */
+    bool use_flash_attention;
+    bool enable_swap_kv_cache;
+    int64_t max_swap_prefill, max_swap_decode;
+    /* batch and parallelism */
+    int64_t global_batch_size, microbatch_size_ici, num_chips;
+    int64_t dp, tp, pp, dp_dcn, tp_dcn, pp_dcn;
+    int num_dp_axes, num_tp_axes, num_pp_axes;
+    /* chip */
+    double hbm_size_GB, ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns, dcn_bw_GBps;
+    bool compat;                    /* NeuSim's lists, quirks included */
+} nsl_model_t;
+
+/* Why a model cannot be generated (parallelism, shapes); NULL when fine. */
+const char *nsl_check(const nsl_model_t *m, char *buf, size_t len);
+
+/* Inference: prefill and decode lists (both initialised here; the caller
+ * frees them with ns_oplist_free).  Returns false when out of memory. */
+bool nsl_inference(const nsl_model_t *m, ns_oplist_t *prefill, ns_oplist_t *decode);
+/* Training forward pass (NeuSim's generate_prefill_ops_fwd). */
+bool nsl_training_fwd(const nsl_model_t *m, ns_oplist_t *ops);
+
+/* Memory footprint per chip in bytes (spec §5.8); decode = true uses the
+ * final context L+O. */
+double nsl_inference_mem_bytes(const nsl_model_t *m, bool decode);
+double nsl_training_mem_bytes(const nsl_model_t *m);
+
+#endif

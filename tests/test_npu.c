@@ -1,0 +1,584 @@
+/*
+ * test_npu.c -- the NPU per-operator simulator (src/npu, src/ops/neusim_*,
+ * src/engine/npu_run, hwsweep npu's writers): chip derivations and
+ * per-formula numbers from the spec (../shared/specs/neusim.md), the fast
+ * tile search against NeuSim's full enumeration, the compat golden
+ * comparison (tests/golden/neusim, cell by cell within 1e-9), each
+ * default-mode fix with the number it changes, and bad inputs.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/npu_out.h"
+#include "engine/npu_run.h"
+#include "npu/npu_config.h"
+#include "npu/npu_perf.h"
+#include "ops/neusim_llm.h"
+
+#define GOLD "tests/golden/neusim/A_llama3-8b_tpuv5p/"
+#define RAW GOLD "pipeline/raw/llama3-8b/dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1/"
+
+static void close_to(double got, double want)
+{
+    ck_assert_msg(fabs(got - want) <= 1e-9 * fabs(want), "got %.17g, want %.17g", got, want);
+}
+
+static void load(npu_config_t *c, const char *chip, const char *model)
+{
+    npu_config_defaults(c);
+    cfg_err_t err;
+    char p[512];
+    const char *k[3] = {"systems", "chips", "models"}, *n[3] = {"system_config", chip, model};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(npu_config_resolve(k[i], n[i], p, sizeof p, &err), "%s", err.msg);
+        ck_assert_msg(npu_config_merge_file(c, p, &err), "%s", err.msg);
+    }
+}
+
+/* ---- chips (spec §1.2 derived table) ---------------------------------------- */
+
+START_TEST(test_chip_derived)
+{
+    npu_config_t c;
+    npu_chip_t ch;
+    load(&c, "tpuv5p", "llama3-8b");
+    npu_config_chip(&c, &ch);
+    ck_assert_int_eq(ch.ici_axes, 3);
+    ck_assert(fabs(ch.peak_SA_tflops - 445.64) < 0.01);
+    ck_assert(fabs(ch.peak_VU_tflops - 10.445) < 0.001);
+    ck_assert(fabs(ch.vmem_bw_GBps - 41779.2) < 1e-6);
+    ck_assert(fabs(ch.static_power_W - 114.536) < 0.001);
+    ck_assert(fabs(ch.dynamic_power_peak_W - 330.07) < 0.01);
+    load(&c, "tpuv6e", "llama3-8b");
+    npu_config_chip(&c, &ch);
+    ck_assert_int_eq(ch.ici_axes, 2);
+    ck_assert(fabs(ch.peak_SA_tflops - 917.50) < 0.01);
+    ck_assert(fabs(ch.static_power_W - 106.843) < 0.001);
+    ck_assert(fabs(ch.total_power_peak_W - 281.54) < 0.01);
+}
+END_TEST
+
+/* ---- per-op formulas (spec §6) ------------------------------------------------- */
+
+static void one_einsum(const npu_chip_t *ch, const int64_t *a, int ra, const int64_t *b, int rb, const char *e,
+                       npu_op_perf_t *p, npu_op_detail_t *d)
+{
+    ns_oplist_t L;
+    ck_assert(ns_oplist_init(&L, ch->ici_bw_GBps, ch->ici_latency_ns, ch->pcie_bw_GBps, ch->pcie_latency_ns));
+    ns_einsum(&L, a, ra, b, rb, e, "0_0_0", 3, "d", "n", 1, -1);
+    npu_op_comm_t comm = {NPU_OP_MXU, 0, 0, 0, 0, 0};
+    npu_perf_op(ch, op_graph_get(L.g, 0), &comm, NULL, NULL, p, d);
+    ns_oplist_free(&L);
+}
+
+START_TEST(test_einsum_times)
+{
+    npu_config_t c;
+    npu_chip_t ch;
+    load(&c, "tpuv5p", "llama3-8b");
+    npu_config_chip(&c, &ch);
+    npu_op_perf_t p;
+    npu_op_detail_t d;
+    /* Q projection: m = n = k = 4096 -> 32768 MXU ops, MXU 308,424 ns, VPU 51,401 ns, 96 MiB */
+    one_einsum(&ch, (int64_t[]){1, 4096, 4096}, 3, (int64_t[]){4096, 32, 128}, 3, "BLM;MND->BLND", &p, &d);
+    close_to(p.num_mxu_ops, 32768);
+    close_to(p.mxu_time_ns, 308424);
+    close_to(p.vpu_time_ns, 51401);
+    close_to(p.bytes, 100663296);
+    close_to(p.memory_time_ns, 33906);
+    close_to(p.exe_time_ns, 308424);
+    close_to(p.flops, 137438953472.0);
+    /* FFN gate: does not fit in 128 MiB -> K tile 256, 256 MiB */
+    one_einsum(&ch, (int64_t[]){1, 4096, 4096}, 3, (int64_t[]){4096, 14336}, 2, "BLM;MH->BLH", &p, &d);
+    ck_assert_str_eq(d.tile_shapes, "[[1, 4096, 256], [256, 14336], [1, 4096, 14336]]");
+    close_to(p.bytes, 268435456);
+    close_to(p.mxu_time_ns, 1079436);
+    /* decode Q: memory bound, MXU 9657 */
+    one_einsum(&ch, (int64_t[]){1, 1, 4096}, 3, (int64_t[]){4096, 32, 128}, 3, "BLM;MND->BLND", &p, &d);
+    close_to(p.mxu_time_ns, 9657);
+    close_to(p.memory_time_ns, 11308);
+    ck_assert_int_eq(p.bound, NPU_BOUND_MEMORY);
+}
+END_TEST
+
+START_TEST(test_tile_search_exact)
+{
+    npu_chip_t ch;
+    npu_chip_defaults(&ch);
+    ch.freq_GHz = 1.7;
+    npu_tile_cache_t *cache = npu_tile_cache_new();
+    int64_t shapes[][4] = {{1, 4096, 14336, 4096}, {1, 4096, 4096, 14336}, {16, 4096, 4096, 4096},
+                           {1, 65536, 8192, 1024}, {4, 2048, 5120, 13824}, {1, 12288, 28672, 8192},
+                           {2, 1000, 3000, 7000},  {1, 8190, 4095, 6006}};
+    double vm[] = {128, 32, 2};
+    for (size_t v = 0; v < 3; v++) {
+        ch.vmem_size_MB = vm[v];
+        for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+            int64_t M1, N1, K1, M2, N2, K2;
+            bool a = npu_best_matmul_tile(&ch, shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3], 2, 2, 2,
+                                          cache, &M1, &N1, &K1);
+            bool b = npu_best_matmul_tile_bruteforce(&ch, shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3], 2,
+                                                     2, 2, &M2, &N2, &K2);
+            ck_assert_int_eq(a, b);
+            if (a)
+                ck_assert_msg(M1 == M2 && N1 == N2 && K1 == K2, "shape %zu vmem %g: fast %lld,%lld,%lld brute %lld,%lld,%lld",
+                              i, vm[v], (long long)M1, (long long)N1, (long long)K1, (long long)M2, (long long)N2,
+                              (long long)K2);
+        }
+    }
+    /* the cache answers a repeated shape */
+    int64_t M, N, K;
+    uint64_t look, hits;
+    npu_best_matmul_tile(&ch, 1, 4096, 14336, 4096, 2, 2, 2, cache, &M, &N, &K);
+    npu_tile_cache_stats(cache, &look, &hits);
+    ck_assert(hits >= 1);
+    npu_tile_cache_free(cache);
+}
+END_TEST
+
+/* ---- collectives (spec §3.3) ----------------------------------------------------- */
+
+START_TEST(test_collectives)
+{
+    ns_oplist_t L;
+    ck_assert(ns_oplist_init(&L, 200, 3330, 32, 400));
+    int64_t ax[3];
+    ck_assert_int_eq(ns_split_parallelism(8, 3, ax), 3);
+    ck_assert(ax[0] == 2 && ax[1] == 2 && ax[2] == 2);
+    ck_assert_int_eq(ns_split_parallelism(12, 2, ax), 2);
+    ck_assert(ax[0] == 6 && ax[1] == 2); /* the first smallest axis takes the rest (the spec example says [2,6]; the code gives [6,2]) */
+    ck_assert_int_eq(ns_split_parallelism(4, 3, ax), 2);
+    int64_t axes[1] = {2};
+    /* all-gather [1,4096,2048] over [2]: AG_elems = 16,777,216 -> 33,554,432 bytes, 167,773 ns */
+    ns_all_gather(&L, (int64_t[]){1, 4096, 2048}, 3, axes, 1, 2, 3, "d", "n", 1);
+    close_to((double)L.lab[0].ici_in_bytes, 33554432);
+    close_to((double)L.lab[0].ici_time_ns, 167773);
+    /* reduce-scatter [1,4096,4096] over [2]: 8,388,608 elems per chip, 8,388,608 FLOPs */
+    ns_reduce_scatter(&L, (int64_t[]){1, 4096, 4096}, 3, axes, 1, 2, 3, "d", "n", 1);
+    close_to((double)L.lab[1].ici_in_bytes, 16777216);
+    close_to(op_graph_get(L.g, 1)->flops, 8388608);
+    ck_assert_str_eq(L.lab[1].config, "ReduceScatter(['1', '4096', '4096']->['1', '4096', '2048'])");
+    /* a small all-reduce hits the latency floor 2 x 3330 x (p - 1) */
+    ns_all_reduce(&L, (int64_t[]){1, 8}, 2, axes, 1, 0, 3, "d", "n", 1);
+    close_to((double)L.lab[2].ici_time_ns, 6660);
+    ns_oplist_free(&L);
+}
+END_TEST
+
+/* ---- memory footprint (spec §5.8) ------------------------------------------------ */
+
+START_TEST(test_memory_footprint)
+{
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-8b");
+    nsl_model_t m;
+    npu_run_model(&c, true, &m);
+    close_to(nsl_inference_mem_bytes(&m, false) / 1024 / 1024 / 1024, 21.5);
+    close_to(nsl_inference_mem_bytes(&m, true) / 1024 / 1024 / 1024, 22.5625);
+}
+END_TEST
+
+/* ---- the golden comparison ----------------------------------------------------- */
+
+typedef struct {
+    size_t nrow, ncol;
+    char ***cell; /* [row][col] */
+} csv_t;
+
+static char **parse_line(const char *s, size_t *n)
+{
+    char **f = NULL;
+    size_t nf = 0;
+    for (;;) {
+        char buf[4096];
+        size_t o = 0;
+        if (*s == '"') {
+            s++;
+            while (*s && !(*s == '"' && s[1] != '"')) {
+                if (*s == '"')
+                    s++;
+                buf[o++] = *s++;
+            }
+            if (*s == '"')
+                s++;
+        } else {
+            while (*s && *s != ',' && *s != '\r' && *s != '\n')
+                buf[o++] = *s++;
+        }
+        buf[o] = 0;
+        f = realloc(f, (nf + 1) * sizeof *f);
+        f[nf++] = strdup(buf);
+        if (*s != ',')
+            break;
+        s++;
+    }
+    *n = nf;
+    return f;
+}
+
+static bool csv_read(const char *path, csv_t *t)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    memset(t, 0, sizeof *t);
+    char line[65536];
+    while (fgets(line, sizeof line, f)) {
+        size_t n;
+        char **r = parse_line(line, &n);
+        t->cell = realloc(t->cell, (t->nrow + 1) * sizeof *t->cell);
+        t->cell[t->nrow++] = r;
+        if (t->nrow == 1)
+            t->ncol = n;
+        else
+            ck_assert_uint_eq(n, t->ncol);
+    }
+    fclose(f);
+    return true;
+}
+
+static void csv_free(csv_t *t)
+{
+    for (size_t i = 0; i < t->nrow; i++) {
+        for (size_t j = 0; j < t->ncol; j++)
+            free(t->cell[i][j]);
+        free(t->cell[i]);
+    }
+    free(t->cell);
+}
+
+static bool skip_energy_col(const char *name)
+{
+    return strstr(name, "energy") || strstr(name, "power_W") || strstr(name, "DVFS") || strstr(name, "setpm");
+}
+
+/* cells compared, worst relative difference */
+static size_t compare_csv(const char *got, const char *want, bool skip_energy, double *worst)
+{
+    csv_t a, b;
+    ck_assert_msg(csv_read(got, &a), "%s", got);
+    ck_assert_msg(csv_read(want, &b), "%s", want);
+    ck_assert_uint_eq(a.nrow, b.nrow);
+    ck_assert_uint_eq(a.ncol, b.ncol);
+    size_t cells = 0;
+    for (size_t j = 0; j < a.ncol; j++)
+        ck_assert_str_eq(a.cell[0][j], b.cell[0][j]);
+    for (size_t i = 1; i < a.nrow; i++)
+        for (size_t j = 0; j < a.ncol; j++) {
+            if (skip_energy && skip_energy_col(b.cell[0][j]))
+                continue;
+            cells++;
+            const char *x = a.cell[i][j], *y = b.cell[i][j];
+            char *ex, *ey;
+            double dx = strtod(x, &ex), dy = strtod(y, &ey);
+            if (*x && *y && !*ex && !*ey) {
+                double rel = dy == 0 ? fabs(dx) : fabs(dx - dy) / fabs(dy);
+                if (rel > *worst)
+                    *worst = rel;
+                ck_assert_msg(rel <= 1e-9, "%s row %zu col %s: %s vs %s", got, i, b.cell[0][j], x, y);
+            } else {
+                ck_assert_msg(strcmp(x, y) == 0, "%s row %zu col %s: '%s' vs '%s'", got, i, b.cell[0][j], x, y);
+            }
+        }
+    csv_free(&a);
+    csv_free(&b);
+    return cells;
+}
+
+static void compare_json(json_t *got, json_t *want, const char *where, double *worst, size_t *n)
+{
+    const char *k;
+    json_t *v;
+    ck_assert_uint_eq(json_object_size(got), json_object_size(want));
+    json_object_foreach(want, k, v)
+    {
+        json_t *g = json_object_get(got, k);
+        ck_assert_msg(g != NULL, "%s: missing %s", where, k);
+        if (!strcmp(k, "output_file_path"))
+            continue;
+        if (json_is_object(v)) {
+            compare_json(g, v, k, worst, n);
+            continue;
+        }
+        (*n)++;
+        if (json_is_number(v)) {
+            double a = json_number_value(g), b = json_number_value(v);
+            double rel = b == 0 ? fabs(a) : fabs(a - b) / fabs(b);
+            if (rel > *worst)
+                *worst = rel;
+            ck_assert_msg(rel <= 1e-9 && json_is_integer(g) == json_is_integer(v), "%s.%s", where, k);
+        } else {
+            ck_assert_msg(json_equal(g, v), "%s.%s differs", where, k);
+        }
+    }
+}
+
+static void write_run(const npu_run_t *r, const char *stem)
+{
+    char path[512];
+    const npu_phase_t *all[2] = {&r->phase[0], &r->phase[1]};
+    snprintf(path, sizeof path, "%s.csv", stem);
+    FILE *f = fopen(path, "wb");
+    ck_assert(f && npu_csv_write(f, all, 2));
+    fclose(f);
+    for (int i = 0; i < 2; i++) {
+        const npu_phase_t *one[1] = {&r->phase[i]};
+        snprintf(path, sizeof path, "%s_%s.csv", stem, npu_phase_name(r->phase[i].kind));
+        f = fopen(path, "wb");
+        ck_assert(f && npu_csv_write(f, one, 1));
+        fclose(f);
+        snprintf(path, sizeof path, "%s_%s.json", stem, npu_phase_name(r->phase[i].kind));
+        f = fopen(path, "wb");
+        ck_assert(f && npu_json_write(f, r, &r->phase[i]));
+        fclose(f);
+    }
+}
+
+START_TEST(test_golden_compat)
+{
+    /* our YAML inputs and NeuSim's merged JSON of the quick start give the same run */
+    const char *sources[2] = {"yaml", GOLD "readme_generate/llama3-8b-inference-v5p_config.json"};
+    for (int s = 0; s < 2; s++) {
+        npu_config_t c;
+        if (s == 0)
+            load(&c, "tpuv5p", "llama3-8b");
+        else {
+            cfg_err_t err;
+            npu_config_defaults(&c);
+            ck_assert_msg(npu_config_merge_file(&c, sources[s], &err), "%s", err.msg);
+        }
+        npu_run_t r;
+        char err[256];
+        npu_tile_cache_t *cache = npu_tile_cache_new();
+        ck_assert_int_eq(npu_run(&c, true, false, cache, &r, err, sizeof err), 0);
+        npu_tile_cache_free(cache);
+        char stem[64];
+        snprintf(stem, sizeof stem, "/tmp/test_npu_%d_%d", (int)getpid(), s);
+        write_run(&r, stem);
+        double worst = 0;
+        size_t cells = 0;
+        char p[128];
+        const char *ph[2] = {"prefill", "decode"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "%s_%s.csv", stem, ph[i]);
+            char w[256];
+            snprintf(w, sizeof w, RAW "inference-v5p_%s.csv", ph[i]);
+            cells += compare_csv(p, w, false, &worst);
+            snprintf(w, sizeof w, GOLD "readme_generate/llama3-8b-inference-v5p_%s.csv", ph[i]);
+            cells += compare_csv(p, w, true, &worst);
+            snprintf(p, sizeof p, "%s_%s.json", stem, ph[i]);
+            snprintf(w, sizeof w, RAW "inference-v5p_%s.json", ph[i]);
+            json_error_t je;
+            json_t *a = json_load_file(p, 0, &je), *b = json_load_file(w, 0, &je);
+            ck_assert(a && b);
+            compare_json(a, b, "json", &worst, &cells);
+            json_decref(a);
+            json_decref(b);
+            unlink(p);
+            snprintf(p, sizeof p, "%s_%s.csv", stem, ph[i]);
+            unlink(p);
+        }
+        snprintf(p, sizeof p, "%s.csv", stem);
+        cells += compare_csv(p, GOLD "readme_generate/llama3-8b-inference-v5p.csv", true, &worst);
+        unlink(p);
+        printf("golden neusim (%s inputs): %zu cells, worst relative difference %g\n", s ? "NeuSim JSON" : "YAML",
+               cells, worst);
+        close_to(r.phase[0].stats.TTFT_sec, 0.167544896);
+        close_to(r.phase[1].stats.TPOT_ms_request, 6.162592);
+        npu_run_free(&r);
+    }
+}
+END_TEST
+
+/* ---- default-mode fixes (docs/npu-model.md) -------------------------------------- */
+
+static void run_8b(bool compat, const char *const *sets, int nsets, npu_run_t *r)
+{
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-8b");
+    cfg_err_t e;
+    for (int i = 0; i < nsets; i++)
+        ck_assert_msg(npu_config_set(&c, sets[i], &e), "%s", e.msg);
+    char err[256];
+    ck_assert_msg(npu_run(&c, compat, false, NULL, r, err, sizeof err) == 0, "%s", err);
+}
+
+static long find_op(const npu_phase_t *ph, const char *name_part)
+{
+    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+        if (strstr(op_graph_get(ph->ops.g, i)->name, name_part))
+            return (long)i;
+    return -1;
+}
+
+START_TEST(test_fix_q4_gqa)
+{
+    /* llama3-8b has 8 KV heads for 32 query heads: the decode K/V projection
+     * and the KV-cache reads shrink 4x (prefix QK bytes 33,824,768 -> ...) */
+    npu_run_t a, b;
+    run_8b(true, NULL, 0, &a);
+    run_8b(false, NULL, 0, &b);
+    long ia = find_op(&a.phase[1], "QKprefix"), ib = find_op(&b.phase[1], "QKprefix");
+    ck_assert(ia >= 0 && ib >= 0);
+    close_to(a.phase[1].perf[ia].bytes, 33824768);
+    /* K cache [1,4096,8,128] + Q [1,1,4,8,128] + scores [1,1,4096,8,4] in BF16 */
+    close_to(b.phase[1].perf[ib].bytes, 2.0 * (4096 * 8 * 128 + 4 * 8 * 128 + 4096 * 8 * 4));
+    long ka = find_op(&a.phase[1], "MatMulKV"), kb = find_op(&b.phase[1], "MatMulKV");
+    close_to(op_graph_get(a.phase[1].ops.g, ka)->weight_bytes, 67108864);
+    close_to(op_graph_get(b.phase[1].ops.g, kb)->weight_bytes, 67108864 / 4);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q5_flash_flops)
+{
+    npu_run_t a, b;
+    run_8b(true, NULL, 0, &a);
+    run_8b(false, NULL, 0, &b);
+    long ia = find_op(&a.phase[0], "FlashAttention"), ib = find_op(&b.phase[0], "FlashAttention");
+    close_to(op_graph_get(a.phase[0].ops.g, ia)->flops, 70866960384.0);
+    /* 2 x 2 x H x q x kv x d_head + 4 x H x q x kv = 2 x 137,438,953,472 + 2,147,483,648 */
+    close_to(op_graph_get(b.phase[0].ops.g, ib)->flops, 4.0 * 32 * 4096 * 4096 * 128 + 4.0 * 32 * 4096 * 4096);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q6_decode_context)
+{
+    /* every decode step attends to the mean context: suffix ceil(513/2) = 257, not 512 */
+    npu_run_t b;
+    run_8b(false, NULL, 0, &b);
+    long i = find_op(&b.phase[1], "QKsuffix");
+    ck_assert_int_eq(op_graph_get(b.phase[1].ops.g, i)->in[1].dim[1], 257);
+    long s = find_op(&b.phase[1], "attnWeightsSoftmax");
+    ck_assert_int_eq(op_graph_get(b.phase[1].ops.g, s)->in[0].dim[2], 4096 + 257);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q7_axes)
+{
+    /* tensor_parallelism_degree 2 with the model file's 0 axes: NeuSim models no
+     * tensor parallelism (d_ff stays 14336); the fix shards over one axis */
+    const char *sets[] = {"num_chips=2", "tensor_parallelism_degree=2"};
+    npu_run_t a, b;
+    run_8b(true, sets, 2, &a);
+    run_8b(false, sets, 2, &b);
+    long ia = find_op(&a.phase[0], "FFgate"), ib = find_op(&b.phase[0], "FFgate");
+    ck_assert_int_eq(op_graph_get(a.phase[0].ops.g, ia)->in[1].dim[1], 14336);
+    ck_assert_int_eq(op_graph_get(b.phase[0].ops.g, ib)->in[1].dim[1], 7168);
+    ck_assert(find_op(&a.phase[0], "ReduceScatterMLP") < 0);
+    ck_assert(find_op(&b.phase[0], "ReduceScatterMLP") >= 0);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q15_q21_binary_norm)
+{
+    npu_run_t a, b;
+    run_8b(true, NULL, 0, &a);
+    run_8b(false, NULL, 0, &b);
+    /* residual add [1,4096,4096]: 2 tensors (NeuSim) -> 3 tensors */
+    long ia = find_op(&a.phase[0], "AttnPlusFFn"), ib = find_op(&b.phase[0], "AttnPlusFFn");
+    close_to(a.phase[0].perf[ia].bytes, 67108864);
+    close_to(b.phase[0].perf[ib].bytes, 100663296);
+    /* input norm: LayerNorm 8 FLOP/elem -> RMSNorm 6 */
+    long na = find_op(&a.phase[0], "Inputlayernorm"), nb = find_op(&b.phase[0], "Inputlayernorm");
+    close_to(op_graph_get(a.phase[0].ops.g, na)->flops, 134217728);
+    close_to(op_graph_get(b.phase[0].ops.g, nb)->flops, 100663296);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q24_kvswap)
+{
+    /* 70B on one v5p with swapping: NeuSim moves 2x the excess bytes over PCIe */
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-70b");
+    cfg_err_t e;
+    ck_assert(npu_config_set(&c, "enable_swap_kv_cache=true", &e));
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, false, NULL, &b, err, sizeof err), 0);
+    long ia = find_op(&a.phase[0], "PCIeMemSwapIn"), ib = find_op(&b.phase[0], "PCIeMemSwapIn");
+    ck_assert(ia >= 0 && ib >= 0);
+    double need = nsl_inference_mem_bytes(&a.model, false), cap = 95.0 * 1024 * 1024 * 1024;
+    double swap = ceil((need - cap) / 2);
+    close_to(a.phase[0].perf[ia].ici_in_bytes, 2 * swap);
+    close_to(b.phase[0].perf[ib].ici_in_bytes, swap);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+/* ---- bad input --------------------------------------------------------------------- */
+
+START_TEST(test_bad_input)
+{
+    char p[256];
+    cfg_err_t e;
+    ck_assert(!npu_config_resolve("chips", "tpuv5", p, sizeof p, &e));
+    ck_assert_msg(strstr(e.msg, "tpuv5p") && strstr(e.msg, "tpuv6e"), "%s", e.msg);
+    npu_config_t c;
+    npu_config_defaults(&c);
+    ck_assert(!npu_config_set(&c, "num_chip=4", &e));
+    ck_assert_msg(strstr(e.msg, "did you mean 'num_chips'"), "%s", e.msg);
+    ck_assert(!npu_config_set(&c, "num_chips=four", &e));
+    ck_assert_msg(strstr(e.msg, "expected an integer"), "%s", e.msg);
+    FILE *f = fopen("/tmp/test_npu_bad.yaml", "w");
+    fputs("num_sa: 8\nfreq_GHz: fast\n", f);
+    fclose(f);
+    ck_assert(!npu_config_merge_file(&c, "/tmp/test_npu_bad.yaml", &e));
+    ck_assert_msg(strstr(e.msg, "/tmp/test_npu_bad.yaml:2:11:"), "%s", e.msg);
+    unlink("/tmp/test_npu_bad.yaml");
+    /* parallelism that does not fit the chips, and layers over stages */
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "llama3-8b");
+    ck_assert(npu_config_set(&c, "tensor_parallelism_degree=4", &e));
+    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "num_chips"), "%s", err);
+    npu_run_free(&r);
+    load(&c, "tpuv5p", "llama3-8b");
+    ck_assert(npu_config_set(&c, "num_chips=3", &e) && npu_config_set(&c, "pipeline_parallelism_degree=3", &e));
+    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "divisible"), "%s", err);
+    npu_run_free(&r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("npu");
+    TCase *t = tcase_create("npu");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_chip_derived);
+    tcase_add_test(t, test_einsum_times);
+    tcase_add_test(t, test_tile_search_exact);
+    tcase_add_test(t, test_collectives);
+    tcase_add_test(t, test_memory_footprint);
+    tcase_add_test(t, test_golden_compat);
+    tcase_add_test(t, test_fix_q4_gqa);
+    tcase_add_test(t, test_fix_q5_flash_flops);
+    tcase_add_test(t, test_fix_q6_decode_context);
+    tcase_add_test(t, test_fix_q7_axes);
+    tcase_add_test(t, test_fix_q15_q21_binary_norm);
+    tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_bad_input);
+    suite_add_tcase(s, t);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
