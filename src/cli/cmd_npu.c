@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/npu_energy_out.h"
 #include "cli/npu_out.h"
 #include "engine/jobs.h"
 #include "engine/npu_run.h"
@@ -19,7 +20,8 @@ static void npu_usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
-            "                   [--training] [--no-energy] [--compat neusim] [-q] -o OUT.csv\n\n"
+            "                   [--training] [--no-energy] [--power-gating PG[,PG...]]\n"
+            "                   [--carbon CI,UTIL,YEARS] [--compat neusim] [-q] -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
             "TPOT, throughput and memory footprint.\n\n"
@@ -31,7 +33,11 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --training         training pass (not implemented yet: refused)\n"
-            "  --no-energy        performance only (the energy model is not in this build)\n"
+            "  --no-energy        no inline energy pass (energy columns 0, as NeuSim's run_sim)\n"
+            "  --power-gating PG[,PG...]  energy per strategy (NoPG, Base, HW, Full, Ideal, ...):\n"
+            "                     OUT_<phase>_<PG>.csv and energy_stats in OUT_<phase>.json\n"
+            "  --carbon CI,UTIL,YEARS  fleet energy and carbon (kgCO2e/kWh or -1 for the system's,\n"
+            "                     duty cycle, lifetime): carbon_stats in OUT_<phase>.json\n"
             "  -o OUT.csv         writes OUT.csv (prefill then decode), OUT_prefill.csv,\n"
             "                     OUT_decode.csv, OUT_prefill.json, OUT_decode.json\n"
             "  -q, --quiet        no summary\n\n"
@@ -69,6 +75,7 @@ int cmd_npu(int argc, char **argv)
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
     const char *pg = NULL, *carbon = NULL;
+    int no_energy = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -80,7 +87,7 @@ int cmd_npu(int argc, char **argv)
                 sets[nsets++] = optarg;
             break;
         case 'T': training = 1; break;
-        case 'E': break;
+        case 'E': no_energy = 1; break;
         case 'P': pg = optarg; break;
         case 'c': carbon = optarg; break;
         case 'k':
@@ -109,9 +116,10 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: -o %s: the output must end in .csv\n", out);
         return EXIT_BADINPUT;
     }
-    if (pg || carbon) {
-        fprintf(stderr, "hwsweep npu: %s: the energy and carbon model is not part of this build yet\n",
-                pg ? "--power-gating" : "--carbon");
+    npu_energy_cli_t ea;
+    char eerr[600];
+    if (!npu_energy_cli_parse(&ea, pg, carbon, no_energy, eerr, sizeof eerr)) {
+        fprintf(stderr, "hwsweep npu: %s\n", eerr);
         return EXIT_BADINPUT;
     }
 
@@ -127,6 +135,8 @@ int cmd_npu(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             return EXIT_BADINPUT;
         }
+        if (i == 1)
+            ea.carbon.chip_idle_power_W = npu_chip_file_idle_power_W(path);
     }
     {
         int oi = npu_config_index("output_file_path");
@@ -150,11 +160,18 @@ int cmd_npu(int argc, char **argv)
         npu_run_free(&r);
         return rc == 2 ? EXIT_BADINPUT : EXIT_FAIL;
     }
+    npu_energy_run_t er;
+    if (npu_energy_cli_run(&ea, &r, &er, eerr, sizeof eerr) < 0) {
+        fprintf(stderr, "hwsweep npu: %s\n", eerr);
+        npu_energy_run_free(&er);
+        npu_run_free(&r);
+        return EXIT_FAIL;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
     /* write every file to a temporary, then rename them all */
-    outfile_t files[5];
+    outfile_t files[5 + 2 * NPU_ENERGY_MAX_PG];
     int nf = 0;
     bool ok = true;
     char path[4096];
@@ -163,7 +180,7 @@ int cmd_npu(int argc, char **argv)
     ok = f && npu_csv_write(f, all, r.nphase);
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
-        char suf[32];
+        char suf[128];
         snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
@@ -175,8 +192,15 @@ int cmd_npu(int argc, char **argv)
         snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
-        ok = f && npu_json_write(f, &r, &r.phase[i]);
+        ok = f && npu_energy_json_write(f, &r, i, &er);
         ok = (f && fclose(f) == 0) && ok;
+        for (int k = 0; ok && k < er.npg; k++) {
+            snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);
+            derive(path, sizeof path, out, suf);
+            f = open_tmp(&files[nf++], path);
+            ok = f && npu_energy_csv_write(f, &r, i, &er, k);
+            ok = (f && fclose(f) == 0) && ok;
+        }
     }
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
@@ -188,6 +212,7 @@ int cmd_npu(int argc, char **argv)
     }
     if (!ok) {
         fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
+        npu_energy_run_free(&er);
         npu_run_free(&r);
         return EXIT_FAIL;
     }
@@ -202,11 +227,12 @@ int cmd_npu(int argc, char **argv)
         printf("  memory %.6g GiB prefill, %.6g GiB decode of %.6g GiB HBM: %s\n", ps->mem_footprint_GB,
                ds->mem_footprint_GB, r.model.hbm_size_GB,
                ds->out_of_memory || ps->out_of_memory ? "OUT OF MEMORY" : "fits");
-        printf("  energy per token: not computed (no energy model in this build)\n");
+        npu_energy_summary(stdout, &ea, &r, &er);
         printf("  %zu prefill + %zu decode ops in %.3f s\n", ns_oplist_len(&r.phase[0].ops),
                ns_oplist_len(&r.phase[1].ops), secs);
-        printf("wrote %s (+ _prefill/_decode .csv and .json)\n", out);
+        printf("wrote %s (+ _prefill/_decode .csv and .json%s)\n", out, er.npg ? ", _<phase>_<PG>.csv" : "");
     }
+    npu_energy_run_free(&er);
     npu_run_free(&r);
     return EXIT_OK;
 }

@@ -100,7 +100,9 @@ static json_t *life_json(const npu_carbon_life_t *L, const char *unit)
     json_object_set_new(o, key, json_real(L->power_efficiency));
     json_object_set_new(o, "avg_embodied_carbon_percentage", json_real(L->embodied_carbon_percentage));
     json_object_set_new(o, "avg_total_carbon_kgCO2e", json_real(L->total_carbon_kgCO2e));
-    json_object_set_new(o, "embodied_carbon_kgCO2e", json_real(L->embodied_carbon_kgCO2e));
+    /* NeuSim: the chips' embodied carbon, or the integer 0 without it */
+    json_object_set_new(o, "embodied_carbon_kgCO2e",
+                        L->embodied_carbon_kgCO2e == 0 ? json_integer(0) : json_real(L->embodied_carbon_kgCO2e));
     return o;
 }
 

@@ -486,9 +486,9 @@ void npu_energy_set_slowdown(npu_energy_stats_t *s, const npu_energy_stats_t *no
     s->comp.slowdown = safe_div(s->comp.total_exe_time_ns, nopg->comp.total_exe_time_ns);
 }
 
-double npu_energy_per_token_J(const npu_energy_stats_t *s, int num_chips, double tokens)
+double npu_energy_per_token_J(const npu_energy_stats_t *s, int num_chips, double tokens_per_s)
 {
-    return tokens > 0 ? s->total_energy_J * num_chips / tokens : 0;
+    return tokens_per_s > 0 ? s->avg_power_W * num_chips * s->comp.slowdown / tokens_per_s : 0;
 }
 
 static void put_num(json_t *o, const char *key, double v)
@@ -500,6 +500,15 @@ static void put_num(json_t *o, const char *key, double v)
 static void put_int(json_t *o, const char *key, double v)
 {
     json_object_set_new(o, key, json_integer((json_int_t)llround(v)));
+}
+
+/* A ratio NeuSim sets to the integer 0 when its denominator is empty. */
+static void put_num_or_0(json_t *o, const char *key, double v, bool empty)
+{
+    if (empty)
+        json_object_set_new(o, key, json_integer(0));
+    else
+        put_num(o, key, v);
 }
 
 json_t *npu_energy_stats_json(const npu_energy_stats_t *s)
@@ -546,19 +555,20 @@ json_t *npu_energy_stats_json(const npu_energy_stats_t *s)
     put_num(cs, "vmem_temp_util", s->comp.vmem_temp_util);
     put_num(cs, "hbm_temp_util", s->comp.hbm_temp_util);
     put_num(cs, "ici_temp_util", s->comp.ici_temp_util);
-    put_num(cs, "sa_spatial_util", s->comp.sa_spatial_util);
+    bool no_sa = s->comp.sa_time_ns <= 0; /* NeuSim writes an integer 0 then */
+    put_num_or_0(cs, "sa_spatial_util", s->comp.sa_spatial_util, no_sa);
     put_int(cs, "flop_count", s->comp.flop_count);
     put_int(cs, "hbm_bytes_accessed", s->comp.hbm_bytes_accessed);
     put_int(cs, "ici_bytes_accessed", s->comp.ici_bytes_accessed);
     put_num(cs, "tflops_per_sec", s->comp.tflops_per_sec);
     put_num(cs, "flop_per_byte_hbm", s->comp.flop_per_byte_hbm);
-    put_num(cs, "flop_per_byte_ici", s->comp.flop_per_byte_ici);
+    put_num_or_0(cs, "flop_per_byte_ici", s->comp.flop_per_byte_ici, s->comp.ici_bytes_accessed <= 0);
     put_num(cs, "model_flops_util", s->comp.model_flops_util);
     put_num(cs, "hbm_bw_util", s->comp.hbm_bw_util);
-    put_num(cs, "avg_einsum_B", s->comp.avg_einsum_B);
-    put_num(cs, "avg_einsum_K", s->comp.avg_einsum_K);
-    put_num(cs, "avg_einsum_N", s->comp.avg_einsum_N);
-    put_num(cs, "avg_einsum_M", s->comp.avg_einsum_M);
+    put_num_or_0(cs, "avg_einsum_B", s->comp.avg_einsum_B, no_sa);
+    put_num_or_0(cs, "avg_einsum_K", s->comp.avg_einsum_K, no_sa);
+    put_num_or_0(cs, "avg_einsum_N", s->comp.avg_einsum_N, no_sa);
+    put_num_or_0(cs, "avg_einsum_M", s->comp.avg_einsum_M, no_sa);
     put_num(cs, "avg_vmem_demand_MB", s->comp.avg_vmem_demand_MB);
     for (int j = 0; j < NPU_X__COUNT; j++) {
         snprintf(key, sizeof key, "dvfs_extra_%s_time_ns", npu_dvfs_extra_names[j]);

@@ -98,8 +98,9 @@ void npu_energy_set_slowdown(npu_energy_stats_t *s, const npu_energy_stats_t *no
  * integers, "component_stats" nested).  New reference. */
 json_t *npu_energy_stats_json(const npu_energy_stats_t *s);
 
-/* Energy per generated token, J: the phase's total energy (one chip) x
- * chips / tokens.  0 when tokens <= 0. */
-double npu_energy_per_token_J(const npu_energy_stats_t *s, int num_chips, double tokens);
+/* Energy per generated token, J: the phase's average power of one chip x
+ * chips / tokens per second, the throughput slowed down by the strategy
+ * (the carbon model's goodput).  0 when no tokens are produced. */
+double npu_energy_per_token_J(const npu_energy_stats_t *s, int num_chips, double tokens_per_s);
 
 #endif

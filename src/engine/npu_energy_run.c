@@ -1,0 +1,127 @@
+/*
+ * npu_energy_run.c -- the energy and carbon stages of hwsweep npu (see
+ * npu_energy_run.h): NeuSim's inline NoPG pass and its batch pipeline
+ * (energy_operator_analysis_main + carbon_analysis_main) on one run.
+ */
+#include "engine/npu_energy_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void npu_phase_energy_op(const npu_phase_t *ph, size_t i, npu_energy_op_t *o)
+{
+    const op_t *op = op_graph_get(ph->ops.g, i);
+    const npu_op_detail_t *d = &ph->detail[i];
+    memset(o, 0, sizeof *o);
+    o->perf = ph->perf[i];
+    o->count = (double)op->count;
+    o->mxu_stats = d->has_einsum_sizes;
+    o->einsum_B = (double)d->einsum_B;
+    o->einsum_M = (double)d->einsum_M;
+    o->einsum_N = (double)d->einsum_N;
+    o->einsum_K = (double)d->einsum_K;
+}
+
+int npu_run_energy_inline(npu_run_t *r, char *err, size_t errlen)
+{
+    npu_pg_t pg;
+    if (npu_pg_get(r->chip.pg_config, &pg, err, errlen) < 0)
+        return -1;
+    npu_energy_opts_t o = {.compat = r->compat, .from_csv = false};
+    for (int k = 0; k < r->nphase; k++) {
+        npu_phase_t *ph = &r->phase[k];
+        for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+            npu_energy_op(&ph->perf[i], &r->chip, &pg, &o);
+    }
+    return 0;
+}
+
+/* Tokens per second of a phase: NeuSim's goodput for LLM inference. */
+static double phase_goodput(const npu_phase_t *ph)
+{
+    return ph->stats.throughput_tokens_per_sec;
+}
+
+/* One phase under one strategy: a fresh copy of the performance records. */
+static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, const npu_pg_t *pg,
+                                   npu_energy_stats_t *st)
+{
+    size_t n = ns_oplist_len(&ph->ops);
+    npu_energy_op_t *ops = calloc(n ? n : 1, sizeof *ops);
+    if (!ops)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        npu_phase_energy_op(ph, i, &ops[i]);
+    npu_energy_opts_t o = {.compat = r->compat, .from_csv = true};
+    npu_energy_ops(ops, n, &r->chip, pg, &o);
+    npu_energy_aggregate(ops, n, &r->chip, r->compat, st);
+    return ops;
+}
+
+int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
+                   npu_energy_run_t *e, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof *e);
+    if (npg > NPU_ENERGY_MAX_PG) {
+        snprintf(err, errlen, "--power-gating: at most %d strategies", NPU_ENERGY_MAX_PG);
+        return -1;
+    }
+    for (int k = 0; k < npg; k++) {
+        if (npu_pg_get(pg_names[k], &e->pg[k], err, errlen) < 0)
+            return -1;
+        snprintf(e->pg_name[k], sizeof e->pg_name[k], "%s", pg_names[k]);
+    }
+    e->npg = npg;
+    e->nphase = r->nphase;
+    e->has_carbon = co && co->enabled;
+    npu_pg_t nopg;
+    npu_pg_get("NoPG", &nopg, err, errlen);
+    for (int p = 0; p < r->nphase; p++) {
+        const npu_phase_t *ph = &r->phase[p];
+        npu_phase_energy_t *pe = &e->phase[p];
+        pe->n = ns_oplist_len(&ph->ops);
+        npu_energy_stats_t base;
+        npu_energy_op_t *tmp = phase_pass(r, ph, &nopg, &base);
+        if (!tmp)
+            goto oom;
+        free(tmp);
+        for (int k = 0; k < npg; k++) {
+            pe->ops[k] = phase_pass(r, ph, &e->pg[k], &pe->stats[k]);
+            if (!pe->ops[k])
+                goto oom;
+            npu_energy_set_slowdown(&pe->stats[k], &base);
+            if (e->has_carbon) {
+                double ci = co->ci_kg_per_kWh < 0 ? npu_config_num(&r->cfg, "carbon_intensity_kgCO2_per_kWh")
+                                                  : co->ci_kg_per_kWh;
+                npu_carbon_in_t in = {
+                    .pg_name = pg_names[k],
+                    .carbon_intensity_kg_per_kWh = ci,
+                    .utilization = co->utilization,
+                    .lifetime_years = co->lifetime_years,
+                    .pue = npu_config_num(&r->cfg, "PUE"),
+                    .num_chips = (int)npu_config_int(&r->cfg, "num_chips"),
+                    .goodput_per_s = phase_goodput(ph),
+                    .unit = "tkn",
+                    .chip_idle_power_W = co->chip_idle_power_W,
+                    .compat = r->compat,
+                };
+                npu_carbon(&r->chip, &pe->stats[k], &in, &pe->carbon[k]);
+            }
+        }
+    }
+    return 0;
+oom:
+    npu_energy_run_free(e);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+void npu_energy_run_free(npu_energy_run_t *e)
+{
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < NPU_ENERGY_MAX_PG; k++) {
+            free(e->phase[p].ops[k]);
+            e->phase[p].ops[k] = NULL;
+        }
+}
