@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "npu/npu_carbon.h"
 #include "npu/npu_energy.h"
@@ -605,6 +607,192 @@ START_TEST(hbm_without_traffic)
 }
 END_TEST
 
+
+/* ---- hwsweep npu: the wired command ------------------------------------------------ */
+
+static const char *const CASE_SETS[N_CASES] = {
+    "",
+    "",
+    "--set global_batch_size=8 --set num_chips=4 --set tensor_parallelism_degree=2 "
+    "--set pipeline_parallelism_degree=2 --set num_tensor_parallel_axes=1 --set num_pipeline_parallel_axes=1 "
+    "--set microbatch_size_dcn=8 --set microbatch_size_ici=4",
+};
+
+static int run_cmd(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int same = f && g;
+    while (same) {
+        int x = fgetc(f), y = fgetc(g);
+        if (x != y)
+            same = 0;
+        if (x == EOF || y == EOF)
+            break;
+    }
+    if (f)
+        fclose(f);
+    if (g)
+        fclose(g);
+    return same;
+}
+
+static void make_tmpdir(char *dir, size_t len)
+{
+    snprintf(dir, len, "/tmp/test_npu_energy_XXXXXX");
+    ck_assert(mkdtemp(dir) != NULL);
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+}
+
+/* Loop index: the reference case.  --compat neusim with every strategy and
+ * carbon writes NeuSim's files byte for byte (README-style CSVs with the
+ * inline pass, strategy CSVs) and its energy_stats and carbon numbers. */
+START_TEST(cli_compat_equals_neusim)
+{
+    const gcase_t *gc = &CASES[_i];
+    char dir[64], cmd[2048], a[512], b[512];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep npu --chip tpuv%s --model llama3-8b --compat neusim %s --power-gating NoPG,Base,HW,Full,Ideal "
+             "--carbon 0.5,0.6,1 -q -o %s/run.csv",
+             gc->ver, CASE_SETS[_i], dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    size_t files = 0;
+    tally_t t = {0, 0};
+    for (int p = 0; p < 2; p++) {
+        const char *ph = PHASES[p];
+        if (_i < N_README) {
+            snprintf(a, sizeof a, "%s/run_%s.csv", dir, ph);
+            snprintf(b, sizeof b, "%s/readme_generate/llama3-8b-inference-v%s_%s.csv", gc->dir, gc->ver, ph);
+            ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+            files++;
+        }
+        for (int k = 0; k < N_PG; k++) {
+            snprintf(a, sizeof a, "%s/run_%s_%s.csv", dir, ph, PGS[k]);
+            snprintf(b, sizeof b, "%s/pipeline/raw_None/llama3-8b/%s/inference-v%s_%s_%s.csv", gc->dir, gc->pstr,
+                     gc->ver, ph, PGS[k]);
+            ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+            files++;
+        }
+        json_error_t je;
+        snprintf(a, sizeof a, "%s/run_%s.json", dir, ph);
+        json_t *mine = json_load_file(a, 0, &je);
+        ck_assert_msg(mine != NULL, "%s: %s", a, je.text);
+        snprintf(b, sizeof b, "%s/pipeline/raw_None/llama3-8b/%s/inference-v%s_%s.json", gc->dir, gc->pstr, gc->ver,
+                 ph);
+        json_t *gold = json_load_file(b, 0, &je);
+        ck_assert_msg(gold != NULL, "%s: %s", b, je.text);
+        cmp_json(&t, "energy_stats", json_object_get(gold, "energy_stats"), json_object_get(mine, "energy_stats"));
+        for (int k = 0; k < N_PG; k += 3) { /* NoPG, Full */
+            snprintf(b, sizeof b, "%s/pipeline/carbon_%s/dvfs_None/CI0.5/UTIL0.6/llama3-8b/%s/inference-v%s_%s.json",
+                     gc->dir, PGS[k], gc->pstr, gc->ver, ph);
+            json_t *cg = json_load_file(b, 0, &je);
+            ck_assert_msg(cg != NULL, "%s: %s", b, je.text);
+            json_t *cm = json_object_get(json_object_get(mine, "carbon_stats"), PGS[k]);
+            for (size_t i = 0; i < sizeof CARBON_KEYS / sizeof CARBON_KEYS[0]; i++)
+                cmp_json(&t, CARBON_KEYS[i], json_object_get(cg, CARBON_KEYS[i]), json_object_get(cm, CARBON_KEYS[i]));
+            json_decref(cg);
+        }
+        json_decref(gold);
+        json_decref(mine);
+    }
+    printf("hwsweep npu --compat neusim v%s %s: %zu files byte-identical, %zu JSON numbers, worst %.3g\n", gc->ver,
+           gc->pstr, files, t.cells, t.worst);
+    remove_dir(dir);
+}
+END_TEST
+
+/* --no-energy is NeuSim's run_sim: the performance-only CSVs. */
+START_TEST(cli_no_energy_is_perf_only)
+{
+    const gcase_t *gc = &CASES[2];
+    char dir[64], cmd[2048], a[512], b[512];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv6e --model llama3-8b --compat neusim %s --no-energy -o %s/run.csv > %s/out.txt",
+             CASE_SETS[2], dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    for (int p = 0; p < 2; p++) {
+        snprintf(a, sizeof a, "%s/run_%s.csv", dir, PHASES[p]);
+        snprintf(b, sizeof b, "%s/pipeline/raw/llama3-8b/%s/inference-v6e_%s.csv", gc->dir, gc->pstr, PHASES[p]);
+        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    }
+    snprintf(cmd, sizeof cmd, "grep -q 'energy per token: not computed (--no-energy)' %s/out.txt", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    remove_dir(dir);
+}
+END_TEST
+
+/* The default mode through the command: the fixed numbers (Q2 on v5p). */
+START_TEST(cli_default_mode)
+{
+    char dir[64], cmd[2048], a[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG,Full -o %s/run.csv > %s/out.txt",
+             dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(cmd, sizeof cmd, "grep -q 'energy per token (NoPG): prefill' %s/out.txt", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run_prefill.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(a, 0, &je);
+    ck_assert_msg(j != NULL, "%s: %s", a, je.text);
+    json_t *es = json_object_get(j, "energy_stats");
+    double nopg = json_number_value(json_object_get(json_object_get(es, "NoPG"), "total_energy_J"));
+    double full = json_number_value(json_object_get(json_object_get(es, "Full"), "total_energy_J"));
+    /* with the performance fixes too (RMSNorm costing, flash-attention FLOPs...):
+     * compat 341.98 J and 327.95 J */
+    ck_assert_msg(fabs(nopg - 59.64) < 0.01 && fabs(full - 50.25) < 0.01, "NoPG %.4f J, Full %.4f J", nopg, full);
+    ck_assert(json_object_get(j, "carbon_stats") == NULL);
+    json_decref(j);
+    remove_dir(dir);
+}
+END_TEST
+
+/* Refused options: exit 2, a message naming the valid choices, nothing
+ * written and earlier outputs untouched. */
+START_TEST(cli_bad_input)
+{
+    char dir[64], cmd[2048], a[256], b[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b -q -o %s/run.csv", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run_prefill.csv", dir);
+    snprintf(b, sizeof b, "%s/keep.csv", dir);
+    snprintf(cmd, sizeof cmd, "cp %s %s", a, b);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    const char *bad[][2] = {
+        {"--power-gating NoPG,full", "unknown power-gating strategy .full. \\(valid: NoPG, disabled, .*Full"},
+        {"--power-gating Full_vary_Vth_x_1", "vary_Vth"},
+        {"--power-gating NoPG,NoPG", "given twice"},
+        {"--carbon 0.5,0.6", "expected CI,UTIL,YEARS"},
+        {"--carbon 0.5,1.5,1", "0 < UTIL <= 1"},
+        {"--carbon 0.5,0.6,abc", "expected CI,UTIL,YEARS"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b %s -q -o %s/run.csv 2> %s/err.txt",
+                 bad[i][0], dir, dir);
+        ck_assert_msg(run_cmd(cmd) == 2, "%s: not refused", bad[i][0]);
+        snprintf(cmd, sizeof cmd, "grep -Eq '%s' %s/err.txt", bad[i][1], dir);
+        ck_assert_msg(run_cmd(cmd) == 0, "%s: message lacks '%s'", bad[i][0], bad[i][1]);
+        ck_assert_msg(same_bytes(a, b), "%s: earlier output changed", bad[i][0]);
+        snprintf(cmd, sizeof cmd, "test ! -e %s/run_prefill_NoPG.csv", dir);
+        ck_assert_int_eq(run_cmd(cmd), 0);
+    }
+    remove_dir(dir);
+}
+END_TEST
+
 static Suite *npu_energy_suite(void)
 {
     Suite *s = suite_create("npu_energy");
@@ -620,6 +808,14 @@ static Suite *npu_energy_suite(void)
     tcase_add_test(tc, pg_table);
     tcase_add_test(tc, regulator_table);
     tcase_add_test(tc, hbm_without_traffic);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("cli");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, cli_compat_equals_neusim, 0, N_CASES);
+    tcase_add_test(tc, cli_no_energy_is_perf_only);
+    tcase_add_test(tc, cli_default_mode);
+    tcase_add_test(tc, cli_bad_input);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("default_fixes");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/named.h"
+#include "config/node.h"
 
 /* NeuSim's PowerGatingConfig defaults: nothing gated. */
 static void pg_defaults(npu_pg_t *p)
@@ -189,9 +190,15 @@ int npu_pg_get(const char *name, npu_pg_t *pg, char *err, size_t errlen)
         if (PG_TABLE[i].prefix && strncmp(name, PG_TABLE[i].name, strlen(PG_TABLE[i].name)) == 0)
             hit = &PG_TABLE[i];
     if (!hit) {
-        /* named_find writes the "unknown ... (valid: ...)" message. */
-        if (named_find(PG_TABLE, PG_COUNT, sizeof PG_TABLE[0], name, "power-gating strategy", err, errlen) < 0)
-            return -1;
+        /* named_find writes the "unknown ... (valid: ...)" message */
+        named_find(PG_TABLE, PG_COUNT, sizeof PG_TABLE[0], name, "power-gating strategy", err, errlen);
+        const char *names[PG_COUNT];
+        for (size_t i = 0; i < PG_COUNT; i++)
+            names[i] = PG_TABLE[i].name;
+        const char *near = cfg_nearest(name, names, PG_COUNT);
+        size_t len = strlen(err);
+        if (near && len < errlen)
+            snprintf(err + len, errlen - len, "; did you mean '%s'?", near);
         return -1;
     }
     pg_defaults(pg);
