@@ -738,7 +738,7 @@ START_TEST(cli_default_mode)
 {
     char dir[64], cmd[2048], a[256];
     make_tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG,Full -o %s/run.csv > %s/out.txt",
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG,Full --carbon -1,0.6,1 -o %s/run.csv > %s/out.txt",
              dir, dir);
     ck_assert_int_eq(run_cmd(cmd), 0);
     snprintf(cmd, sizeof cmd, "grep -q 'energy per token (NoPG): prefill' %s/out.txt", dir);
@@ -753,7 +753,14 @@ START_TEST(cli_default_mode)
     /* with the performance fixes too (RMSNorm costing, flash-attention FLOPs...):
      * compat 341.98 J and 327.95 J */
     ck_assert_msg(fabs(nopg - 59.64) < 0.01 && fabs(full - 50.25) < 0.01, "NoPG %.4f J, Full %.4f J", nopg, full);
-    ck_assert(json_object_get(j, "carbon_stats") == NULL);
+    /* Q23: the chip file's idle_power_W (90 W in inputs/npu/chips/tpuv5p.yaml);
+     * CI -1 takes the system file's 0.5 kg/kWh */
+    json_t *cs = json_object_get(json_object_get(j, "carbon_stats"), "NoPG");
+    ck_assert(json_number_value(json_object_get(cs, "idle_power_W")) == 90);
+    json_t *life = json_object_get(json_object_get(cs, "carbon_and_energy_stats"), "1");
+    double kwh = json_number_value(json_object_get(life, "avg_total_energy_consumption_kWh"));
+    double kg = json_number_value(json_object_get(life, "avg_total_carbon_kgCO2e"));
+    ck_assert(rel_close(kg, kwh * 0.5 + 585, 1e-12));
     json_decref(j);
     remove_dir(dir);
 }
