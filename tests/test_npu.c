@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "cli/npu_out.h"
 #include "engine/npu_run.h"
+#include "engine/npu_sweep.h"
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
@@ -355,7 +357,7 @@ START_TEST(test_golden_compat)
         npu_run_t r;
         char err[256];
         npu_tile_cache_t *cache = npu_tile_cache_new();
-        ck_assert_int_eq(npu_run(&c, true, false, cache, &r, err, sizeof err), 0);
+        ck_assert_int_eq(npu_run(&c, true, 0, false, cache, &r, err, sizeof err), 0);
         npu_tile_cache_free(cache);
         char stem[64];
         snprintf(stem, sizeof stem, "/tmp/test_npu_%d_%d", (int)getpid(), s);
@@ -395,6 +397,65 @@ START_TEST(test_golden_compat)
 }
 END_TEST
 
+START_TEST(test_golden_extra)
+{
+    /* NeuSim run on this machine: tensor parallelism on 1 and 2 axes, pipeline over ICI and DCN,
+     * non-flash attention, KV swap, three chips (tests/golden/neusim/README.md) */
+    const char *cases[] = {"B_70b_v6e_tp8", "C_70b_v6e_tp4pp2", "D_8b_v5p_noflash_tp2", "E_13b_v4_pp2dcn2",
+                           "F_70b_v5p_swap"};
+    double worst = 0;
+    size_t cells = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char p[512], stem[128], w[512];
+        snprintf(p, sizeof p, "tests/golden/neusim/extra/%s_config.json", cases[k]);
+        npu_config_t c;
+        cfg_err_t e;
+        npu_config_defaults(&c);
+        ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+        npu_run_t r;
+        char err[256];
+        ck_assert_msg(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err) == 0, "%s: %s", cases[k], err);
+        snprintf(stem, sizeof stem, "/tmp/test_npu_x%d", (int)getpid());
+        write_run(&r, stem);
+        const char *suf[3] = {"", "_prefill", "_decode"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "%s%s.csv", stem, suf[i]);
+            snprintf(w, sizeof w, "tests/golden/neusim/extra/%s%s.csv", cases[k], suf[i]);
+            cells += compare_csv(p, w, false, &worst);
+            unlink(p);
+        }
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "%s%s.json", stem, suf[i + 1]);
+            unlink(p);
+        }
+        npu_run_free(&r);
+    }
+    /* training: one CSV of forward, backward and weight update */
+    const char *train[] = {"G_8b_v5p_train", "H_70b_v6e_train_dp2tp2pp2"};
+    for (size_t k = 0; k < 2; k++) {
+        char p[512], w[512];
+        snprintf(p, sizeof p, "tests/golden/neusim/extra/%s_config.json", train[k]);
+        npu_config_t c;
+        cfg_err_t e;
+        npu_config_defaults(&c);
+        ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+        npu_run_t r;
+        char err[256];
+        ck_assert_msg(npu_run(&c, true, 0, true, NULL, &r, err, sizeof err) == 0, "%s: %s", train[k], err);
+        snprintf(p, sizeof p, "/tmp/test_npu_t%d.csv", (int)getpid());
+        FILE *f = fopen(p, "wb");
+        const npu_phase_t *one[1] = {&r.phase[0]};
+        ck_assert(f && npu_csv_write(f, one, 1));
+        fclose(f);
+        snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.csv", train[k]);
+        cells += compare_csv(p, w, false, &worst);
+        unlink(p);
+        npu_run_free(&r);
+    }
+    printf("golden neusim extra: %zu cells, worst relative difference %g\n", cells, worst);
+}
+END_TEST
+
 /* ---- default-mode fixes (docs/npu-model.md) -------------------------------------- */
 
 static void run_8b(bool compat, const char *const *sets, int nsets, npu_run_t *r)
@@ -405,7 +466,7 @@ static void run_8b(bool compat, const char *const *sets, int nsets, npu_run_t *r
     for (int i = 0; i < nsets; i++)
         ck_assert_msg(npu_config_set(&c, sets[i], &e), "%s", e.msg);
     char err[256];
-    ck_assert_msg(npu_run(&c, compat, false, NULL, r, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(npu_run(&c, compat, 0, false, NULL, r, err, sizeof err) == 0, "%s", err);
 }
 
 static long find_op(const npu_phase_t *ph, const char *name_part)
@@ -508,16 +569,111 @@ START_TEST(test_fix_q24_kvswap)
     ck_assert(npu_config_set(&c, "enable_swap_kv_cache=true", &e));
     npu_run_t a, b;
     char err[256];
-    ck_assert_int_eq(npu_run(&c, true, false, NULL, &a, err, sizeof err), 0);
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &b, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &b, err, sizeof err), 0);
     long ia = find_op(&a.phase[0], "PCIeMemSwapIn"), ib = find_op(&b.phase[0], "PCIeMemSwapIn");
     ck_assert(ia >= 0 && ib >= 0);
-    double need = nsl_inference_mem_bytes(&a.model, false), cap = 95.0 * 1024 * 1024 * 1024;
-    double swap = ceil((need - cap) / 2);
-    close_to(a.phase[0].perf[ia].ici_in_bytes, 2 * swap);
-    close_to(b.phase[0].perf[ib].ici_in_bytes, swap);
+    double cap = 95.0 * 1024 * 1024 * 1024;
+    double swap_a = ceil((nsl_inference_mem_bytes(&a.model, false) - cap) / 2);
+    double swap_b = ceil((nsl_inference_mem_bytes(&b.model, false) - cap) / 2);
+    close_to(a.phase[0].perf[ia].ici_in_bytes, 2 * swap_a);
+    close_to(b.phase[0].perf[ib].ici_in_bytes, swap_b);
     npu_run_free(&a);
     npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_keep_all_quirks_is_compat)
+{
+    /* the default mode with every quirk kept is NeuSim */
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-8b");
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, NSL_QALL, false, NULL, &b, err, sizeof err), 0);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(a.phase[i].stats.total_execution_time_chip_ns, b.phase[i].stats.total_execution_time_chip_ns);
+        ck_assert_uint_eq(ns_oplist_len(&a.phase[i].ops), ns_oplist_len(&b.phase[i].ops));
+    }
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q28_footprint)
+{
+    /* inference footprint: NeuSim keeps the Q and FFN activations of all 32 layers (21.5 GiB);
+     * only the KV cache is per layer: 13 GiB weights + 0.5 GiB KV + 0.25 GiB transient = 13.75 GiB */
+    npu_run_t a, b;
+    run_8b(true, NULL, 0, &a);
+    run_8b(false, NULL, 0, &b);
+    close_to(a.phase[0].stats.mem_footprint_GB, 21.5);
+    close_to(b.phase[0].stats.mem_footprint_GB, 13.75);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+/* ---- sweeps ------------------------------------------------------------------------ */
+
+static char *dump_table(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            fprintf(m, "%s|", t ? (const char *)t : "NULL");
+        }
+        fputc('\n', m);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    fclose(m);
+    return buf;
+}
+
+START_TEST(test_sweep_threads)
+{
+    /* the same rows with 1 and 2 threads; skips and per-op rows are stored */
+    char out1[128], out2[128], db1[256], db2[256];
+    snprintf(out1, sizeof out1, "/tmp/test_npu_sw1_%d", (int)getpid());
+    snprintf(out2, sizeof out2, "/tmp/test_npu_sw2_%d", (int)getpid());
+    sweep_opts_t o = {.sweep_path = "tests/sweeps/npu_small.yaml", .outdir = out1, .command = "test", .threads = 1,
+                      .shard_i = 1, .shard_n = 1, .quiet = true};
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    o.outdir = out2;
+    o.threads = 2;
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    snprintf(db1, sizeof db1, "%s/sweeps/npu_small.db", out1);
+    snprintf(db2, sizeof db2, "%s/sweeps/npu_small.db", out2);
+    const char *q[2] = {"SELECT * FROM npu_points ORDER BY point_id, phase",
+                        "SELECT * FROM npu_ops ORDER BY point_id, phase, op_index"};
+    for (int i = 0; i < 2; i++) {
+        char *a = dump_table(db1, q[i]), *b = dump_table(db2, q[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "-j1 and -j2 differ: %s", q[i]);
+        free(a);
+        free(b);
+    }
+    /* 2 chips x (1 + 2 + 3 parallelisms) x 2 batches x 2 seqlens x 2 widths = 96 configurations */
+    char *n = dump_table(db1, "SELECT count(DISTINCT point_id), sum(status = 'skipped') > 0 FROM npu_points");
+    ck_assert_str_eq(n, "96|1|\n");
+    free(n);
+    /* the compat-free headline point equals a single run */
+    char *t = dump_table(db1, "SELECT TTFT_sec FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
+                              "global_batch_size = 1 AND input_seqlen = 4096 AND set_values = 'decode_width=1' "
+                              "AND phase = 'prefill'");
+    ck_assert_str_eq(t, "0.154368928|\n"); /* = hwsweep npu --chip tpuv5p --model llama3-8b */
+    free(t);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
+    ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -546,12 +702,12 @@ START_TEST(test_bad_input)
     char err[256];
     load(&c, "tpuv5p", "llama3-8b");
     ck_assert(npu_config_set(&c, "tensor_parallelism_degree=4", &e));
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "num_chips"), "%s", err);
     npu_run_free(&r);
     load(&c, "tpuv5p", "llama3-8b");
     ck_assert(npu_config_set(&c, "num_chips=3", &e) && npu_config_set(&c, "pipeline_parallelism_degree=3", &e));
-    ck_assert_int_eq(npu_run(&c, false, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "divisible"), "%s", err);
     npu_run_free(&r);
 }
@@ -568,12 +724,16 @@ int main(void)
     tcase_add_test(t, test_collectives);
     tcase_add_test(t, test_memory_footprint);
     tcase_add_test(t, test_golden_compat);
+    tcase_add_test(t, test_golden_extra);
     tcase_add_test(t, test_fix_q4_gqa);
     tcase_add_test(t, test_fix_q5_flash_flops);
     tcase_add_test(t, test_fix_q6_decode_context);
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_fix_q28_footprint);
+    tcase_add_test(t, test_keep_all_quirks_is_compat);
+    tcase_add_test(t, test_sweep_threads);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

@@ -21,7 +21,8 @@ static void npu_usage(FILE *f)
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
             "                   [--training] [--no-energy] [--power-gating PG[,PG...]]\n"
-            "                   [--carbon CI,UTIL,YEARS] [--compat neusim] [-q] -o OUT.csv\n\n"
+            "                   [--carbon CI,UTIL,YEARS] [--compat neusim | --keep-quirk Q,...]\n"
+            "                   [--allow-oom] [-q] -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
             "TPOT, throughput and memory footprint.\n\n"
@@ -32,7 +33,12 @@ static void npu_usage(FILE *f)
             "  --set KEY=VALUE    override any key of the merged configuration (value: a YAML\n"
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
-            "  --training         training pass (not implemented yet: refused)\n"
+            "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
+            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "  --allow-oom        write the results of a configuration whose memory footprint\n"
+            "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
+            "  --training         training (forward, backward, weight update; flash attention off):\n"
+            "                     writes OUT.csv and OUT_training.json\n"
             "  --no-energy        no inline energy pass (energy columns 0, as NeuSim's run_sim)\n"
             "  --power-gating PG[,PG...]  energy per strategy (NoPG, Base, HW, Full, Ideal, ...):\n"
             "                     OUT_<phase>_<PG>.csv and energy_stats in OUT_<phase>.json\n"
@@ -70,10 +76,13 @@ int cmd_npu(int argc, char **argv)
         {"training", no_argument, NULL, 'T'},    {"no-energy", no_argument, NULL, 'E'},
         {"power-gating", required_argument, NULL, 'P'}, {"carbon", required_argument, NULL, 'c'},
         {"compat", required_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        {"keep-quirk", required_argument, NULL, 'K'}, {"allow-oom", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
+    unsigned keep = 0;
+    int allow_oom = 0;
     const char *pg = NULL, *carbon = NULL;
     int no_energy = 0;
     optind = 1;
@@ -97,6 +106,21 @@ int cmd_npu(int argc, char **argv)
             }
             compat = 1;
             break;
+        case 'K': {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+                unsigned q = nsl_quirk_parse(t);
+                if (!q) {
+                    fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
+                                    "Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
+                    return EXIT_BADINPUT;
+                }
+                keep |= q;
+            }
+            break;
+        }
+        case 'A': allow_oom = 1; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': npu_usage(stdout); return EXIT_OK;
@@ -153,12 +177,24 @@ int cmd_npu(int argc, char **argv)
     npu_tile_cache_t *cache = npu_tile_cache_new();
     npu_run_t r;
     char why[512];
-    int rc = npu_run(&cfg, compat, training, cache, &r, why, sizeof why);
+    int rc = npu_run(&cfg, compat, keep, training, cache, &r, why, sizeof why);
     npu_tile_cache_free(cache);
     if (rc != 0) {
         fprintf(stderr, "hwsweep npu: %s\n", rc == 2 ? why : "out of memory");
         npu_run_free(&r);
         return rc == 2 ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    for (int i = 0; i < r.nphase && !allow_oom; i++) {
+        const npu_stats_t *s = &r.phase[i].stats;
+        if (s->out_of_memory) {
+            fprintf(stderr,
+                    "hwsweep npu: %s does not fit: %s memory footprint %.6g GiB per chip > %.6g GiB HBM%s "
+                    "(--allow-oom writes the results anyway)\n",
+                    npu_config_str(&cfg, "model_name"), npu_phase_name(r.phase[i].kind), s->mem_footprint_GB,
+                    r.model.hbm_size_GB, training ? " x num_chips" : "");
+            npu_run_free(&r);
+            return EXIT_BADINPUT;
+        }
     }
     npu_energy_run_t er;
     if (npu_energy_cli_run(&ea, &r, &er, eerr, sizeof eerr) < 0) {
@@ -175,20 +211,35 @@ int cmd_npu(int argc, char **argv)
     int nf = 0;
     bool ok = true;
     char path[4096];
-    const npu_phase_t *all[2] = {&r.phase[0], &r.phase[1]};
-    FILE *f = open_tmp(&files[nf++], out);
-    ok = f && npu_csv_write(f, all, r.nphase);
+    /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
+    char *rows[2] = {NULL, NULL};
+    size_t rlen[2] = {0, 0};
+    for (int i = 0; i < r.nphase; i++)
+        if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
+            ok = false;
+    FILE *f = ok ? open_tmp(&files[nf++], out) : NULL;
+    if (f) {
+        npu_csv_header(f);
+        for (int i = 0; i < r.nphase; i++)
+            fwrite(rows[i], 1, rlen[i], f);
+        ok = !ferror(f);
+    }
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[128];
-        snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
-        derive(path, sizeof path, out, suf);
-        f = open_tmp(&files[nf++], path);
-        const npu_phase_t *one[1] = {&r.phase[i]};
-        ok = f && npu_csv_write(f, one, 1);
-        ok = (f && fclose(f) == 0) && ok;
-        if (!ok)
-            break;
+        if (!training) {
+            snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
+            derive(path, sizeof path, out, suf);
+            f = open_tmp(&files[nf++], path);
+            if (f) {
+                npu_csv_header(f);
+                fwrite(rows[i], 1, rlen[i], f);
+                ok = !ferror(f);
+            }
+            ok = (f && fclose(f) == 0) && ok;
+            if (!ok)
+                break;
+        }
         snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
@@ -202,6 +253,8 @@ int cmd_npu(int argc, char **argv)
             ok = (f && fclose(f) == 0) && ok;
         }
     }
+    free(rows[0]);
+    free(rows[1]);
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
             fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));
@@ -216,10 +269,23 @@ int cmd_npu(int argc, char **argv)
         npu_run_free(&r);
         return EXIT_FAIL;
     }
-    if (!quiet) {
+    if (!quiet && training) {
+        const npu_stats_t *ts = &r.phase[0].stats;
+        printf("%s training on tpuv%s, %lld chip(s), global batch %lld, %lld tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
+               (long long)r.model.num_chips, (long long)r.model.global_batch_size,
+               (long long)r.model.input_seqlen, compat ? " [compat neusim]" : "");
+        printf("  iteration %.6g s (%lld ns per pipeline stage)\n", (double)ts->total_execution_time_ns / 1e9,
+               (long long)ts->total_execution_time_chip_ns);
+        printf("  memory %.6g GiB of %.6g GiB HBM x %lld chips: %s\n", ts->mem_footprint_GB, r.model.hbm_size_GB,
+               (long long)r.model.num_chips, ts->out_of_memory ? "OUT OF MEMORY" : "fits");
+        npu_energy_summary(stdout, &ea, &r, &er);
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ _training.json%s)\n", out, er.npg ? ", _training_<PG>.csv" : "");
+    } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
-        printf("%s on %s (tpuv%s), %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
-               npu_config_str(&cfg, "model_name"), chip, npu_config_str(&cfg, "name"),
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
                (long long)r.model.num_chips, (long long)r.model.microbatch_size_ici,
                (long long)r.model.input_seqlen, (long long)r.model.output_seqlen, compat ? " [compat neusim]" : "");
         printf("  TTFT %.6g s, prefill %.6g tokens/s\n", ps->TTFT_sec, ps->throughput_tokens_per_sec);
@@ -228,8 +294,8 @@ int cmd_npu(int argc, char **argv)
                ds->mem_footprint_GB, r.model.hbm_size_GB,
                ds->out_of_memory || ps->out_of_memory ? "OUT OF MEMORY" : "fits");
         npu_energy_summary(stdout, &ea, &r, &er);
-        printf("  %zu prefill + %zu decode ops in %.3f s\n", ns_oplist_len(&r.phase[0].ops),
-               ns_oplist_len(&r.phase[1].ops), secs);
+        printf("  %zu prefill + %zu decode ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops),
+               ns_oplist_len(&r.phase[1].ops), secs * 1e3);
         printf("wrote %s (+ _prefill/_decode .csv and .json%s)\n", out, er.npg ? ", _<phase>_<PG>.csv" : "");
     }
     npu_energy_run_free(&er);

@@ -268,18 +268,23 @@ bool npu_energy_csv_write(FILE *f, const npu_run_t *r, int phase, const npu_ener
     return ok && !ferror(f);
 }
 
-/* Energy per token of one chip's phase stats: NeuSim's carbon goodput. */
-static double per_token_J(const npu_run_t *r, int phase, const npu_energy_stats_t *s)
+/* Energy per token (per iteration in training) of a phase's stats. */
+static double per_unit_J(const npu_run_t *r, int phase, const npu_energy_stats_t *s)
 {
     return npu_energy_per_token_J(s, (int)npu_config_int(&r->cfg, "num_chips"),
-                                  r->phase[phase].stats.throughput_tokens_per_sec);
+                                  npu_phase_goodput(&r->phase[phase], NULL));
+}
+
+static const char *unit_name(const npu_run_t *r)
+{
+    return r->nphase > 0 && r->phase[0].kind == NPU_PHASE_TRAINING ? "iteration" : "token";
 }
 
 void npu_energy_summary(FILE *f, const npu_energy_cli_t *a, const npu_run_t *r, const npu_energy_run_t *e)
 {
     if (!a->no_energy) {
         /* the inline pass (the chip's pg_config) over the ops as written */
-        fprintf(f, "  energy per token (%s):", r->chip.pg_config);
+        fprintf(f, "  energy per %s (%s):", unit_name(r), r->chip.pg_config);
         for (int p = 0; p < r->nphase; p++) {
             const npu_phase_t *ph = &r->phase[p];
             size_t n = ns_oplist_len(&ph->ops);
@@ -291,19 +296,19 @@ void npu_energy_summary(FILE *f, const npu_energy_cli_t *a, const npu_run_t *r, 
             npu_energy_stats_t s;
             npu_energy_aggregate(ops, n, &r->chip, r->compat, &s);
             fprintf(f, "%s %s %.4g J (%.4g J, %.4g W per chip)", p ? "," : "", npu_phase_name(ph->kind),
-                    per_token_J(r, p, &s), s.total_energy_J, s.avg_power_W);
+                    per_unit_J(r, p, &s), s.total_energy_J, s.avg_power_W);
             free(ops);
         }
         fputc('\n', f);
     } else if (e->npg == 0) {
-        fprintf(f, "  energy per token: not computed (--no-energy)\n");
+        fprintf(f, "  energy per %s: not computed (--no-energy)\n", unit_name(r));
     }
     for (int k = 0; k < e->npg; k++) {
         fprintf(f, "  %-6s", e->pg_name[k]);
         for (int p = 0; p < e->nphase; p++) {
             const npu_energy_stats_t *s = &e->phase[p].stats[k];
-            fprintf(f, "%s %s %.4g J/token, slowdown %.4g", p ? ";" : "", npu_phase_name(r->phase[p].kind),
-                    per_token_J(r, p, s), s->comp.slowdown);
+            fprintf(f, "%s %s %.4g J/%s, slowdown %.4g", p ? ";" : "", npu_phase_name(r->phase[p].kind),
+                    per_unit_J(r, p, s), unit_name(r), s->comp.slowdown);
             if (e->has_carbon) {
                 const npu_carbon_t *c = &e->phase[p].carbon[k];
                 fprintf(f, ", %.4g kgCO2e over %g y (%.4g%% embodied)", c->with_embodied.total_carbon_kgCO2e,

@@ -5,6 +5,7 @@
 #include "cli/npu_out.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -190,11 +191,31 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i)
     fputs("\r\n", f);
 }
 
-bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
+void npu_csv_header(FILE *f)
 {
     for (int c = 0; c < npu_csv_ncolumns; c++)
         field(f, npu_csv_columns[c], c == 0);
     fputs("\r\n", f);
+}
+
+char *npu_csv_rows(const npu_phase_t *ph, size_t *len)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, len);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+        row(m, ph, i);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
+{
+    npu_csv_header(f);
     for (int k = 0; k < nphase; k++)
         for (size_t i = 0; i < ns_oplist_len(&phases[k]->ops); i++)
             row(f, phases[k], i);
@@ -235,6 +256,14 @@ bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
         jnum(f, "TPOT_ms_request", s->TPOT_ms_request);
         jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
         jnum(f, "throughput_tokens_per_sec_request", s->throughput_tokens_per_sec_request);
+    }
+    if (ph->kind == NPU_PHASE_TRAINING) {
+        jint(f, "total_execution_time_pod_ns", s->total_execution_time_pod_ns);
+        jint(f, "compute_only_time_pod_ns", s->compute_only_time_pod_ns);
+        jint(f, "memory_only_time_pod_ns", s->memory_only_time_pod_ns);
+        jint(f, "ici_bound_time_pod_ns", s->ici_bound_time_pod_ns);
+        jbool(f, "bounded_by_pp_dcn", s->bounded_by_pp_dcn);
+        jint(f, "total_execution_time_ns", s->total_execution_time_ns);
     }
     jnum(f, "mem_footprint_GB", s->mem_footprint_GB);
     jbool(f, "out_of_memory", s->out_of_memory);

@@ -15,6 +15,10 @@
 extern const char *const npu_csv_columns[];
 extern const int npu_csv_ncolumns;
 
+/* The header line; the rows of one phase as text (malloc'd, *len bytes),
+ * so files that repeat rows format them once. */
+void npu_csv_header(FILE *f);
+char *npu_csv_rows(const npu_phase_t *ph, size_t *len);
 /* Write the header and the rows of the given phases to f. */
 bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase);
 /* The phase's statistics JSON, with sim_config. */

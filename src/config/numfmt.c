@@ -34,13 +34,29 @@ void num_repr(char *buf, size_t len, double v)
                                  : (signbit(v) ? "-0.0" : "0.0"));
         return;
     }
-    char e[40];
-    int p;
-    for (p = 1; p < 17; p++) {
-        snprintf(e, sizeof e, "%.*e", p - 1, v);
-        if (strtod(e, NULL) == v)
-            break;
+    if (fabs(v) < 1e15 && v == (double)(long long)v) { /* integral: "100.0" */
+        snprintf(buf, len, "%lld.0", (long long)v);
+        return;
     }
+    /* the fewest significant digits p (1..17) that read back to v: if p
+     * digits round-trip so do p + 1, so binary search */
+    char e[40];
+    /* most values of a computation need 16 or 17 digits: try 15 first */
+    int lo = 1, hi = 17;
+    snprintf(e, sizeof e, "%.*e", 14, v);
+    if (strtod(e, NULL) == v)
+        hi = 15;
+    else
+        lo = 16;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(e, sizeof e, "%.*e", mid - 1, v);
+        if (strtod(e, NULL) == v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    int p = lo;
     snprintf(e, sizeof e, "%.*e", p - 1, v);
     char digits[24];
     int nd = 0, neg = e[0] == '-';

@@ -37,9 +37,15 @@ int npu_run_energy_inline(npu_run_t *r, char *err, size_t errlen)
     return 0;
 }
 
-/* Tokens per second of a phase: NeuSim's goodput for LLM inference. */
-static double phase_goodput(const npu_phase_t *ph)
+double npu_phase_goodput(const npu_phase_t *ph, const char **unit)
 {
+    if (ph->kind == NPU_PHASE_TRAINING) {
+        if (unit)
+            *unit = "iteration";
+        return ph->stats.total_execution_time_ns > 0 ? 1 / (ph->stats.total_execution_time_ns / 1e9) : 0;
+    }
+    if (unit)
+        *unit = "tkn";
     return ph->stats.throughput_tokens_per_sec;
 }
 
@@ -92,6 +98,7 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
                 goto oom;
             npu_energy_set_slowdown(&pe->stats[k], &base);
             if (e->has_carbon) {
+                const char *unit;
                 double ci = co->ci_kg_per_kWh < 0 ? npu_config_num(&r->cfg, "carbon_intensity_kgCO2_per_kWh")
                                                   : co->ci_kg_per_kWh;
                 npu_carbon_in_t in = {
@@ -101,8 +108,8 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
                     .lifetime_years = co->lifetime_years,
                     .pue = npu_config_num(&r->cfg, "PUE"),
                     .num_chips = (int)npu_config_int(&r->cfg, "num_chips"),
-                    .goodput_per_s = phase_goodput(ph),
-                    .unit = "tkn",
+                    .goodput_per_s = npu_phase_goodput(ph, &unit),
+                    .unit = unit,
                     .chip_idle_power_W = co->chip_idle_power_W,
                     .compat = r->compat,
                 };

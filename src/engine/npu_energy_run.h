@@ -56,6 +56,11 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
                    npu_energy_run_t *e, char *err, size_t errlen);
 void npu_energy_run_free(npu_energy_run_t *e);
 
+/* Work per second of a phase, NeuSim's carbon goodput: tokens per second
+ * for inference (unit "tkn"), iterations per second for training
+ * ("iteration"). */
+double npu_phase_goodput(const npu_phase_t *ph, const char **unit);
+
 /* The energy model's view of op i of a phase. */
 void npu_phase_energy_op(const npu_phase_t *ph, size_t i, npu_energy_op_t *o);
 

@@ -76,7 +76,7 @@ static bool time_phase(npu_run_t *r, npu_phase_t *ph, npu_tile_cache_t *cache)
     ph->detail = calloc(n ? n : 1, sizeof *ph->detail);
     if (!ph->perf || !ph->detail)
         return false;
-    npu_perf_opts_t opts = {.compat = r->compat};
+    npu_perf_opts_t opts = {.compat = (r->model.quirks & NSL_Q5) != 0};
     for (size_t i = 0; i < n; i++) {
         const ns_label_t *lab = &ph->ops.lab[i];
         npu_op_comm_t comm = {comm_type(lab->op_type), (double)lab->ici_out_bytes, (double)lab->ici_in_bytes,
@@ -129,7 +129,7 @@ static void trace_stats(const npu_phase_t *ph, npu_stats_t *s)
     }
 }
 
-int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
+int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
             size_t errlen)
 {
     memset(r, 0, sizeof *r);
@@ -157,16 +157,43 @@ int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_
         return 2;
     }
     npu_run_model(&r->cfg, compat, &r->model);
+    r->model.quirks = compat ? NSL_QALL : keep_quirks;
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);
         return 2;
     }
-    if (training) {
-        snprintf(err, errlen, "--training: the training backward pass is not implemented yet");
-        return 2;
-    }
     const nsl_model_t *m = &r->model;
+    if (training) {
+        if (!m->llama_ffn) {
+            snprintf(err, errlen, "training: ffn_type 'default' has no backward pass (NeuSim's neither); use llama");
+            return 2;
+        }
+        npu_phase_t *ph = &r->phase[0];
+        r->nphase = 1;
+        ph->kind = NPU_PHASE_TRAINING;
+        if (!nsl_training(m, &ph->ops) || !time_phase(r, ph, cache))
+            return 1;
+        npu_stats_t *s = &ph->stats;
+        trace_stats(ph, s);
+        r->num_pods = m->dp_dcn * m->pp_dcn;
+        r->batch_size_per_pod = (m->global_batch_size + r->num_pods - 1) / r->num_pods;
+        r->layers_per_pp_stage = (int64_t)ceil((double)m->num_layers / (double)(m->pp * m->pp_dcn));
+        s->total_execution_time_pod_ns = s->total_execution_time_chip_ns * m->pp;
+        s->compute_only_time_pod_ns = s->compute_only_time_chip_ns * m->pp;
+        s->memory_only_time_pod_ns = s->memory_only_time_chip_ns * m->pp;
+        s->ici_bound_time_pod_ns = s->ici_bound_time_chip_ns * m->pp;
+        s->bounded_by_pp_dcn = s->total_pp_dcn_time_ns > s->total_execution_time_pod_ns;
+        s->total_execution_time_ns =
+            (s->bounded_by_pp_dcn ? s->total_pp_dcn_time_ns : s->total_execution_time_pod_ns) * m->pp_dcn;
+        s->mem_footprint_GB = nsl_training_mem_bytes(m) / 1024 / 1024 / 1024;
+        s->out_of_memory = (double)m->num_chips * m->hbm_size_GB < s->mem_footprint_GB;
+        if (s->total_execution_time_ns <= 0) {
+            snprintf(err, errlen, "the configuration has no work (execution time 0)");
+            return 2;
+        }
+        return 0;
+    }
     r->nphase = 2;
     r->phase[0].kind = NPU_PHASE_PREFILL;
     r->phase[1].kind = NPU_PHASE_DECODE;

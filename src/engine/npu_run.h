@@ -29,6 +29,10 @@ typedef struct {
     double throughput_tokens_per_sec;            /* prefill and decode */
     double TTFT_sec;                             /* prefill */
     double TPOT_ms_request, throughput_tokens_per_sec_request; /* decode */
+    /* training (run_sim.py's training statistics) */
+    int64_t total_execution_time_pod_ns, compute_only_time_pod_ns, memory_only_time_pod_ns;
+    int64_t ici_bound_time_pod_ns, total_execution_time_ns;
+    bool bounded_by_pp_dcn;
     double mem_footprint_GB;
     bool out_of_memory;
 } npu_stats_t;
@@ -56,10 +60,11 @@ typedef struct {
 /* The model record of a configuration. */
 void npu_run_model(const npu_config_t *cfg, bool compat, nsl_model_t *m);
 
-/* Run one simulation.  cache may be NULL.  Returns 0, or 2 with err set
+/* Run one simulation.  compat keeps every NeuSim quirk; otherwise the
+ * quirks in keep_quirks (NSL_Q*) are kept and the others fixed.  cache may be NULL.  Returns 0, or 2 with err set
  * when the configuration is invalid (parallelism, shapes), 1 when out of
  * memory.  npu_run_free releases the result in every case. */
-int npu_run(const npu_config_t *cfg, bool compat, bool training, npu_tile_cache_t *cache, npu_run_t *r,
+int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r,
             char *err, size_t errlen);
 void npu_run_free(npu_run_t *r);
 

@@ -362,7 +362,13 @@ bool npu_config_resolve(const char *kind, const char *name, char *out, size_t le
         size_t l = strlen(list);
         snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
     }
-    const char *near = cfg_nearest(name, (const char *const *)names, n);
+    /* a name that starts with what was typed is the likeliest meaning (tpuv5 -> tpuv5e) */
+    const char *near = NULL;
+    for (size_t i = 0; i < n && !near; i++)
+        if (strncmp(names[i], name, strlen(name)) == 0)
+            near = names[i];
+    if (!near)
+        near = cfg_nearest(name, (const char *const *)names, n);
     char sing[32];
     snprintf(sing, sizeof sing, "%s", kind);
     size_t sl = strlen(sing);
