@@ -139,13 +139,16 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     /* NeuSim's LLMConfig: num_kv_heads = -1 means multi-head */
     if (npu_config_int(&r->cfg, "num_kv_heads") == -1)
         npu_config_set_int(&r->cfg, "num_kv_heads", npu_config_int(&r->cfg, "num_heads"));
-    if (strcmp(npu_config_str(&r->cfg, "model_type"), "llm") != 0) {
+    r->family = npu_family_of(&r->cfg);
+    if (r->family == NPU_FAM_DIT) /* DiT is an LLM prefill (spec §5.6) */
+        snprintf(r->cfg.v[npu_config_index("ffn_type")].s, NPU_CFG_STR_MAX, "default");
+    if (r->family == NPU_FAM_LLM && strcmp(npu_config_str(&r->cfg, "model_type"), "llm") != 0) {
         snprintf(err, errlen, "model_type '%s' is not supported yet (supported: llm)",
                  npu_config_str(&r->cfg, "model_type"));
         return 2;
     }
     const char *ffn = npu_config_str(&r->cfg, "ffn_type");
-    if (strcmp(ffn, "llama") != 0 && strcmp(ffn, "default") != 0) {
+    if (r->family == NPU_FAM_LLM && strcmp(ffn, "llama") != 0 && strcmp(ffn, "default") != 0) {
         snprintf(err, errlen, "ffn_type '%s' is not supported (valid: llama, default)", ffn);
         return 2;
     }
@@ -158,9 +161,26 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     }
     npu_run_model(&r->cfg, compat, &r->model);
     r->model.quirks = compat ? NSL_QALL : keep_quirks;
+    if (r->family == NPU_FAM_DIT)
+        npu_family_dit_model(&r->cfg, compat || (keep_quirks & NSL_DIT_Q13), &r->model);
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);
+        return 2;
+    }
+    if (r->family == NPU_FAM_MOE) {
+        npu_family_moe_model(&r->cfg, &r->model, keep_quirks >> NSL_MOE_SHIFT, r->chip.ici_axes, &r->moe);
+        if (nsd_check(&r->moe, why, sizeof why)) {
+            snprintf(err, errlen, "%s", why);
+            return 2;
+        }
+        if (training) {
+            snprintf(err, errlen, "training: DeepSeek has no training op list (NeuSim's neither)");
+            return 2;
+        }
+    }
+    if (r->family == NPU_FAM_DIT && training) {
+        snprintf(err, errlen, "training: DiT has no training op list (NeuSim's neither)");
         return 2;
     }
     const nsl_model_t *m = &r->model;
@@ -197,8 +217,38 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     r->nphase = 2;
     r->phase[0].kind = NPU_PHASE_PREFILL;
     r->phase[1].kind = NPU_PHASE_DECODE;
-    if (!nsl_inference(m, &r->phase[0].ops, &r->phase[1].ops))
+    if (r->family == NPU_FAM_MOE ? !nsd_inference(&r->moe, &r->phase[0].ops, &r->phase[1].ops)
+                                 : !nsl_inference(m, &r->phase[0].ops, &r->phase[1].ops))
         return 1;
+    if (r->family == NPU_FAM_MOE && (r->moe.quirks & NSD_Q1))
+        npu_family_name_lookup(&r->phase[0].ops, &r->phase[1].ops);
+    if (r->family == NPU_FAM_DIT) {
+        /* one phase: the prefill list, every op once per diffusion step */
+        int64_t steps = npu_config_int(&r->cfg, "num_diffusion_steps");
+        for (size_t i = 0; i < ns_oplist_len(&r->phase[0].ops); i++)
+            op_graph_at(r->phase[0].ops.g, i)->count *= steps;
+        ns_oplist_free(&r->phase[1].ops);
+        memset(&r->phase[1].ops, 0, sizeof r->phase[1].ops);
+        r->nphase = 1;
+        if (!time_phase(r, &r->phase[0], cache))
+            return 1;
+        npu_stats_t *s = &r->phase[0].stats;
+        trace_stats(&r->phase[0], s);
+        if (s->total_execution_time_chip_ns <= 0) {
+            snprintf(err, errlen, "the configuration has no work (execution time 0)");
+            return 2;
+        }
+        r->num_pods = m->dp_dcn * m->pp_dcn;
+        r->batch_size_per_pod = (m->global_batch_size + r->num_pods - 1) / r->num_pods;
+        r->layers_per_pp_stage = (int64_t)ceil((double)m->num_layers / (double)(m->pp * m->pp_dcn));
+        double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
+        r->throughput_requests_per_sec = (double)m->global_batch_size / chip_s;
+        r->latency_sec = chip_s;
+        r->throughput_step_per_sec_per_request = (double)steps / chip_s;
+        s->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
+        s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
+        return 0;
+    }
     for (int i = 0; i < r->nphase; i++)
         if (!time_phase(r, &r->phase[i], cache))
             return 1;
@@ -223,8 +273,8 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     ds->TPOT_ms_request = dtot / 1e6;
     ds->throughput_tokens_per_sec = (double)mb * 1e9 / stage;
     ds->throughput_tokens_per_sec_request = 1e3 / ds->TPOT_ms_request;
-    ps->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
-    ds->mem_footprint_GB = nsl_inference_mem_bytes(m, true) / 1024 / 1024 / 1024;
+    ps->mem_footprint_GB = (r->family == NPU_FAM_MOE ? nsd_mem_bytes(&r->moe, false) : nsl_inference_mem_bytes(m, false)) / 1024 / 1024 / 1024;
+    ds->mem_footprint_GB = (r->family == NPU_FAM_MOE ? nsd_mem_bytes(&r->moe, true) : nsl_inference_mem_bytes(m, true)) / 1024 / 1024 / 1024;
     ps->out_of_memory = m->hbm_size_GB < ps->mem_footprint_GB;
     ds->out_of_memory = m->hbm_size_GB < ds->mem_footprint_GB;
     return 0;

@@ -17,6 +17,7 @@
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
+#include "engine/npu_family.h"
 
 /* get_statistics_from_trace_file + dump_stats_llm (spec §9) */
 typedef struct {
@@ -55,6 +56,11 @@ typedef struct {
     int nphase;
     npu_phase_t phase[2];
     int64_t num_pods, batch_size_per_pod, layers_per_pp_stage;
+    /* part 2 (npu_family.h): the family and, for MoE, its record */
+    npu_family_t family;
+    nsd_model_t moe;
+    /* DiT: requests per second and seconds per image (spec §9) */
+    double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_run_t;
 
 /* The model record of a configuration. */

@@ -90,6 +90,27 @@ const npu_cfg_key_t npu_cfg_keys[] = {
     {"enable_swap_kv_cache", NCT_BOOL, "false"},
     {"max_swap_kv_cache_times_prefill", NCT_INT, "2"},
     {"max_swap_kv_cache_times_decode", NCT_INT, "16"},
+    /* MoELLMConfig + DeepSeekConfig (spec §1.4); moe_d_ff -1 means d_ff */
+    {"router_type", NCT_STR, "topk"},
+    {"num_shared_experts", NCT_INT, "1"},
+    {"num_routed_experts", NCT_INT, "256"},
+    {"num_activated_routed_experts_per_token", NCT_INT, "8"},
+    {"num_limited_groups", NCT_INT, "4"},
+    {"moe_d_ff", NCT_INT, "-1"},
+    {"expert_parallelism_degree", NCT_INT, "1"},
+    {"num_expert_parallel_axes", NCT_INT, "1"},
+    {"expert_parallel_degree_dcn", NCT_INT, "1"},
+    {"num_dense_layers", NCT_INT, "1"},
+    {"kv_lora_rank", NCT_INT, "512"},
+    {"q_lora_rank", NCT_INT, "1536"},
+    {"qk_rope_head_dim", NCT_INT, "64"},
+    {"qk_nope_head_dim", NCT_INT, "128"},
+    {"v_head_dim", NCT_INT, "128"},
+    /* DiTConfig (spec §1.4) */
+    {"image_width", NCT_INT, "512"},
+    {"num_channels", NCT_INT, "3"},
+    {"patch_size", NCT_INT, "2"},
+    {"num_diffusion_steps", NCT_INT, "1"},
 };
 const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 
@@ -478,7 +499,12 @@ void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char
                           const int64_t *extra_vals, size_t n_extra)
 {
     char num[64];
+    size_t fam = (size_t)npu_config_index("router_type"), last = npu_cfg_nkeys;
+    while (last > fam && !c->v[last - 1].set)
+        last--;
     for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        if (i >= fam && !c->v[i].set)
+            continue;
         fprintf(f, "%*s", indent, "");
         json_str(f, npu_cfg_keys[i].key);
         fputs(": ", f);
@@ -489,7 +515,7 @@ void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char
         case NCT_STR: json_str(f, v->s); break;
         case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
         }
-        fputs(i + 1 < npu_cfg_nkeys || n_extra ? ",\n" : "\n", f);
+        fputs(i + 1 < last || n_extra ? ",\n" : "\n", f);
     }
     for (size_t i = 0; i < n_extra; i++) {
         fprintf(f, "%*s", indent, "");

@@ -40,12 +40,14 @@ typedef struct {
     bool set;              /* given by a file or --set (not the default) */
 } npu_cfg_val_t;
 
-/* The schema: every key in sim_config order. */
+/* The schema: every key in sim_config order.  The keys from
+ * "router_type" on belong to one model family (MoE, diffusion) and are
+ * dumped only when a file or --set gave them. */
 extern const npu_cfg_key_t npu_cfg_keys[];
 extern const size_t npu_cfg_nkeys;
 
 typedef struct {
-    npu_cfg_val_t v[96];
+    npu_cfg_val_t v[160];
 } npu_config_t;
 
 /* All keys at NeuSim's defaults. */

@@ -50,6 +50,14 @@ void ns_format_name(char *out, size_t len, const char *name, const char *descrip
     out[o] = 0;
 }
 
+const char *ns_dtype_name(const ns_oplist_t *L) { return L->dt_name ? L->dt_name : DT_STR; }
+
+void ns_set_dtype(ns_oplist_t *L, op_dtype_t dt, const char *name)
+{
+    L->dt = dt;
+    L->dt_name = name;
+}
+
 static const char *intern(ns_oplist_t *L, const char *s)
 {
     const char *r = op_graph_strdup(L->g, s);
@@ -132,22 +140,23 @@ static void dims_list(char *buf, size_t len, const int64_t *d, int r, const char
         snprintf(buf + o, len - o, "%s", close);
 }
 
-static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n)
+static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n,
+                          const char *dt)
 {
     size_t o = 0;
     buf[0] = 0;
     for (int i = 0; i < n && o < len; i++) {
         char d[256];
         dims_list(d, sizeof d, shapes[i], ranks[i], ",", "[", "]", "");
-        o += (size_t)snprintf(buf + o, len - o, "%s" DT_STR ":%s", i ? "," : "", d);
+        o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", i ? "," : "", dt, d);
     }
 }
 
-static void out_shape_str(char *buf, size_t len, const int64_t *d, int r)
+static void out_shape_str(char *buf, size_t len, const int64_t *d, int r, const char *dt)
 {
     char s[256];
     dims_list(s, sizeof s, d, r, ",", "(", ")", "");
-    snprintf(buf, len, "[" DT_STR ":%s]", s);
+    snprintf(buf, len, "[%s:%s]", dt, s);
 }
 
 static int64_t prod(const int64_t *d, int r)
@@ -162,9 +171,9 @@ static void set_label_shapes(ns_oplist_t *L, ns_label_t *lab, const int64_t *con
                              const int64_t *out, int ro)
 {
     char buf[1024];
-    in_shapes_str(buf, sizeof buf, ins, ranks, n);
+    in_shapes_str(buf, sizeof buf, ins, ranks, n, lab->dt_name ? lab->dt_name : DT_STR);
     lab->in_shapes = intern(L, buf);
-    out_shape_str(buf, sizeof buf, out, ro);
+    out_shape_str(buf, sizeof buf, out, ro, lab->dt_name ? lab->dt_name : DT_STR);
     lab->out_shapes = intern(L, buf);
 }
 
@@ -177,8 +186,8 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     op.einsum = expr;
     op.kind = OPK_MATMUL;
     op.n_in = 2;
-    op.in[0] = op_tensor(DT_BF16, ra, a);
-    op.in[1] = op_tensor(DT_BF16, rb, b);
+    op.in[0] = op_tensor(L->dt, ra, a);
+    op.in[1] = op_tensor(L->dt, rb, b);
     /* output: each output letter takes its size from A, else B */
     const char *semi = strchr(expr, ';'), *arrow = strstr(expr, "->");
     int64_t out[OP_MAX_RANK];
@@ -192,20 +201,21 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
             out[ro++] = p ? b[p - semi - 1] : 1;
         }
     }
-    op.out = op_tensor(DT_BF16, ro, out);
+    op.out = op_tensor(L->dt, ro, out);
     op.flops = op_einsum_flops(expr, &op.in[0], &op.in[1]);
     op.weight_bytes = weight_bytes >= 0 ? weight_bytes : 2.0 * (double)prod(b, rb);
     op.count = count;
 
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_MXU;
     lab.parsed_type = "Einsum";
     char as[128], bs[128], cfg[512];
     dims_x(as, sizeof as, a, ra);
     dims_x(bs, sizeof bs, b, rb);
-    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=" DT_STR ")", as, bs, expr,
-             placement);
+    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=%s)", as, bs, expr,
+             placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {a, b};
     int ranks[2] = {ra, rb};
@@ -231,17 +241,18 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     op.opcode = opname;
     op.kind = !strcmp(opname, "Softmax") ? OPK_SOFTMAX : strstr(opname, "Norm") ? OPK_NORM : OPK_ELEMENTWISE;
     op.n_in = 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.in[0] = op_tensor(L->dt, rx, x);
     op.out = op.in[0];
     op.flops = unary_factor(opname) * (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_VPU;
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, placement);
+    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=%s)", opname, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -256,18 +267,19 @@ long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, con
     op.opcode = opname;
     op.kind = OPK_ELEMENTWISE;
     op.n_in = two_inputs ? 2 : 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.in[0] = op_tensor(L->dt, rx, x);
     op.in[1] = two_inputs ? op.in[0] : (op_tensor_t){0};
     op.out = op.in[0];
     op.flops = (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_VPU;
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, xs, placement);
+    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=%s)", opname, xs, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {x, x};
     int ranks[2] = {rx, rx};
@@ -326,7 +338,7 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
                    int fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
-    int64_t traffic = 2 * rs_elems(prod(x, rx) * p, axes, naxes);
+    int64_t traffic = (int64_t)op_dtype_bytes(L->dt) * rs_elems(prod(x, rx) * p, axes, naxes);
     double agg = naxes * L->ici_bw_GBps;
     int64_t out[OP_MAX_RANK];
     memcpy(out, x, (size_t)rx * sizeof *x);
@@ -560,4 +572,65 @@ int ns_split_parallelism(int64_t p, int n, int64_t *axes)
         axes[m] *= f[i];
     }
     return na;
+}
+
+/* ---- part 2: all-to-all (MoE dispatch/combine, DLRM) ------------------------- */
+
+double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes, int64_t *topo, int *ntopo)
+{
+    int64_t t[64];
+    int n = ns_split_parallelism(num_chips, ici_axes, t);
+    /* ns_split_parallelism(1, n) gives [] like NeuSim's (no prime factors) */
+    if (num_chips == 1)
+        n = 0;
+    if (topo && ntopo) {
+        memcpy(topo, t, (size_t)n * sizeof *t);
+        *ntopo = n;
+    }
+    if (n == 1)
+        return ici_bw_GBps / (double)num_chips;
+    /* sorted(topo)[:-1]: every axis but one largest */
+    int64_t p = 1, mx = 0;
+    for (int i = 0; i < n; i++) {
+        p *= t[i];
+        if (t[i] > mx)
+            mx = t[i];
+    }
+    if (n > 0)
+        p /= mx;
+    /* n == 0 (one chip): ici_bw * 1 / 1 * (0 - 1) = -ici_bw (NeuSim's, Q12) */
+    return ici_bw_GBps * (double)p / (double)num_chips * (double)(n - 1);
+}
+
+long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw_GBps, int64_t n, int fid,
+                   const char *desc, const char *name, int64_t count)
+{
+    int64_t size = (int64_t)(op_dtype_bytes(L->dt) * (double)prod(x, rx));
+    op_t op = {0};
+    op.opcode = "AllToAll";
+    op.kind = OPK_COLLECTIVE;
+    op.coll = COLL_ALL_TO_ALL;
+    op.coll_bytes = (double)size;
+    op.coll_group = (int)n;
+    op.n_in = 1;
+    op.in[0] = op_tensor(L->dt, rx, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_ICI;
+    lab.parsed_type = "AllToAll";
+    lab.ici_in_bytes = lab.ici_out_bytes = size;
+    double t = ceil((double)size / bisection_bw_GBps);
+    double lat = L->ici_latency_ns * (double)(n - 1);
+    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.preset_bytes = 2 * size;
+    char xs[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "AllToAll(%s->%s)", xs, xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name, desc);
 }

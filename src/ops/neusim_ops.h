@@ -34,6 +34,7 @@ typedef struct {
     /* communication fixed at construction (bytes per chip, ns) */
     int64_t ici_out_bytes, ici_in_bytes, ici_time_ns, pcie_time_ns;
     int64_t preset_bytes;      /* HBM traffic fixed by the constructor (0: from tensor sizes) */
+    const char *dt_name;       /* NeuSim's dtype name in the shape strings (NULL: DT_BFLOAT16) */
 } ns_label_t;
 
 typedef struct {
@@ -43,12 +44,21 @@ typedef struct {
     /* the chip's communication parameters used by the constructors */
     double ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns;
     int failed;                /* out of memory */
+    /* element type of the tensors the next einsum / unary / binary /
+     * all-gather constructors make (zero: BF16), and its NeuSim name
+     * ("DT_FLOAT32"; NULL: "DT_BFLOAT16"); set with ns_set_dtype */
+    op_dtype_t dt;
+    const char *dt_name;
 } ns_oplist_t;
 
 bool ns_oplist_init(ns_oplist_t *L, double ici_bw_GBps, double ici_latency_ns, double pcie_bw_GBps,
                     double pcie_latency_ns);
 void ns_oplist_free(ns_oplist_t *L);
 size_t ns_oplist_len(const ns_oplist_t *L);
+/* Element type of the next ops (name: NeuSim's string, NULL = DT_BFLOAT16;
+ * a string literal, not copied).  ns_set_dtype(L, DT_BF16, NULL) resets. */
+void ns_set_dtype(ns_oplist_t *L, op_dtype_t dt, const char *name);
+const char *ns_dtype_name(const ns_oplist_t *L);
 /* Append all ops of src (its labels and records) to dst. */
 bool ns_oplist_append(ns_oplist_t *dst, const ns_oplist_t *src);
 
@@ -85,6 +95,16 @@ long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *
 /* Input / Output ops (training's optimizer-state load and weight write). */
 long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int fid, const char *desc,
            const char *name, int64_t count);
+
+/* All-to-all of tensor x (the list's dtype) among n participants over the
+ * bisection bandwidth: traffic s*|x| each way, ICI time
+ * max(ceil(traffic / bw), latency * (n - 1)) (spec §3.3). */
+long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw_GBps, int64_t n, int fid,
+                   const char *desc, const char *name, int64_t count);
+/* Bisection bandwidth per chip (spec §2): the torus of num_chips split
+ * over ici_axes axes; topo/ntopo (may be NULL) receive it.  One chip gives
+ * -ici_bw, NeuSim's value (Q12). */
+double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes, int64_t *topo, int *ntopo);
 
 /* NeuSim's split_parallelism_degree(p, n); returns the number of axes. */
 int ns_split_parallelism(int64_t p, int n, int64_t *axes);
