@@ -34,7 +34,8 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; DeepSeek Q1 Q9 Q18; DiT Q13;\n"
+            "                     docs/npu-model.md)\n"
             "  --allow-oom        write the results of a configuration whose memory footprint\n"
             "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
@@ -111,9 +112,11 @@ int cmd_npu(int argc, char **argv)
             snprintf(buf, sizeof buf, "%s", optarg);
             for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
                 unsigned q = nsl_quirk_parse(t);
+                if (!q)
+                    q = npu_family_quirk_parse(t);
                 if (!q) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28; DeepSeek Q1, Q9, Q18; DiT Q13)\n", t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
@@ -227,7 +230,8 @@ int cmd_npu(int argc, char **argv)
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[128];
-        if (!training) {
+        bool one_csv = training || r.family == NPU_FAM_DIT; /* NeuSim writes one CSV for these */
+        if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
             f = open_tmp(&files[nf++], path);
@@ -240,7 +244,10 @@ int cmd_npu(int argc, char **argv)
             if (!ok)
                 break;
         }
-        snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
+        if (r.family == NPU_FAM_DIT)
+            snprintf(suf, sizeof suf, ".json");
+        else
+            snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
         ok = f && npu_energy_json_write(f, &r, i, &er);
@@ -282,6 +289,17 @@ int cmd_npu(int argc, char **argv)
         npu_energy_summary(stdout, &ea, &r, &er);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ _training.json%s)\n", out, er.npg ? ", _training_<PG>.csv" : "");
+    } else if (!quiet && r.family == NPU_FAM_DIT) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld tokens x %lld steps%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
+               (long long)r.model.microbatch_size_ici, (long long)r.model.input_seqlen,
+               (long long)npu_config_int(&cfg, "num_diffusion_steps"), compat ? " [compat neusim]" : "");
+        printf("  latency %.6g s per image, %.6g images/s\n", r.latency_sec, r.throughput_requests_per_sec);
+        printf("  memory %.6g GiB of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
+               ps->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json)\n", out);
     } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",

@@ -7,6 +7,19 @@
 #include <math.h>
 #include <string.h>
 
+unsigned npu_family_quirk_parse(const char *name)
+{
+    if (!strcmp(name, "Q1"))
+        return NSD_Q1 << NSL_MOE_SHIFT;
+    if (!strcmp(name, "Q9"))
+        return NSD_Q9 << NSL_MOE_SHIFT;
+    if (!strcmp(name, "Q18"))
+        return NSD_Q18 << NSL_MOE_SHIFT;
+    if (!strcmp(name, "Q13"))
+        return NSL_DIT_Q13;
+    return 0;
+}
+
 npu_family_t npu_family_of(const npu_config_t *c)
 {
     const char *t = npu_config_str(c, "model_type");

@@ -19,6 +19,9 @@
 
 typedef enum { NPU_FAM_LLM = 0, NPU_FAM_MOE, NPU_FAM_DIT } npu_family_t;
 
+/* "Q1", "Q9", "Q18" (DeepSeek), "Q13" (DiT) -> their keep_quirks bit; 0 when unknown. */
+unsigned npu_family_quirk_parse(const char *name);
+
 /* llm + ffn_type deepseek_moe -> MOE; model_type dit -> DIT; else LLM. */
 npu_family_t npu_family_of(const npu_config_t *c);
 /* The DeepSeek record: base is the LLM record already read. */
