@@ -1,0 +1,385 @@
+/*
+ * test_npu2.c -- NPU simulator part 2 (DeepSeek MLA + MoE, DiT): op counts
+ * and op-type histograms against the spec, NeuSim reference runs made on
+ * this machine (tests/golden/neusim/npu2, cell by cell within 1e-9 in
+ * compat), one test per default-mode fix with the number it changes, and
+ * bad input.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/npu_out.h"
+#include "engine/npu_family.h"
+#include "engine/npu_run.h"
+#include "npu/npu_config.h"
+#pragma GCC diagnostic ignored "-Wunused-function" /* npu_golden.h: only its CSV reader is used */
+#include "npu_golden.h"
+
+#define G2 "tests/golden/neusim/npu2/"
+
+static void load(npu_config_t *c, const char *chip, const char *model)
+{
+    npu_config_defaults(c);
+    cfg_err_t err;
+    char p[512];
+    const char *k[3] = {"systems", "chips", "models"}, *n[3] = {"system_config", chip, model};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(npu_config_resolve(k[i], n[i], p, sizeof p, &err), "%s", err.msg);
+        ck_assert_msg(npu_config_merge_file(c, p, &err), "%s", err.msg);
+    }
+}
+
+static void set(npu_config_t *c, const char *kv)
+{
+    cfg_err_t e;
+    ck_assert_msg(npu_config_set(c, kv, &e), "%s", e.msg);
+}
+
+/* tp 8 on 3 axes and ep 8 on 3 axes, 8 chips (the tp8/ep8 reference) */
+static void tp8ep8(npu_config_t *c)
+{
+    set(c, "num_chips=8");
+    set(c, "tensor_parallelism_degree=8");
+    set(c, "num_tensor_parallel_axes=3");
+    set(c, "num_data_parallel_axes=0");
+    set(c, "expert_parallelism_degree=8");
+    set(c, "num_expert_parallel_axes=3");
+}
+
+/* every cell of got against want: numbers within 1e-9 relative, strings equal */
+static size_t compare_csv(const char *got, const char *want, double *worst)
+{
+    ncsv_t a, b;
+    ck_assert_msg(ncsv_read(got, &a) == 0, "%s", got);
+    ck_assert_msg(ncsv_read(want, &b) == 0, "%s", want);
+    ck_assert_uint_eq(a.rows, b.rows);
+    ck_assert_uint_eq(a.cols, b.cols);
+    size_t cells = 0;
+    for (size_t j = 0; j < b.cols; j++)
+        ck_assert_str_eq(a.head[j], b.head[j]);
+    for (size_t i = 0; i < b.rows; i++)
+        for (size_t j = 0; j < b.cols; j++, cells++) {
+            const char *x = a.cell[i][j], *y = b.cell[i][j];
+            char *ex, *ey;
+            double dx = strtod(x, &ex), dy = strtod(y, &ey);
+            if (*x && *y && !*ex && !*ey) {
+                double rel = dy == 0 ? fabs(dx) : fabs(dx - dy) / fabs(dy);
+                if (rel > *worst)
+                    *worst = rel;
+                ck_assert_msg(rel <= 1e-9, "%s row %zu col %s: %s vs %s", got, i, b.head[j], x, y);
+            } else {
+                ck_assert_msg(strcmp(x, y) == 0, "%s row %zu col %s: '%s' vs '%s'", got, i, b.head[j], x, y);
+            }
+        }
+    ncsv_free(&a);
+    ncsv_free(&b);
+    return cells;
+}
+
+static void write_phases(const npu_run_t *r, const char *stem, bool split)
+{
+    char path[512];
+    const npu_phase_t *all[2] = {&r->phase[0], &r->phase[1]};
+    snprintf(path, sizeof path, "%s.csv", stem);
+    FILE *f = fopen(path, "wb");
+    ck_assert(f && npu_csv_write(f, all, r->nphase));
+    fclose(f);
+    for (int i = 0; split && i < r->nphase; i++) {
+        const npu_phase_t *one[1] = {&r->phase[i]};
+        snprintf(path, sizeof path, "%s_%s.csv", stem, npu_phase_name(r->phase[i].kind));
+        f = fopen(path, "wb");
+        ck_assert(f && npu_csv_write(f, one, 1));
+        fclose(f);
+    }
+}
+
+/* run NeuSim's merged JSON in compat and compare every CSV of the case */
+static size_t golden_case(const char *name, bool split, double *worst)
+{
+    char p[512], stem[128], w[512];
+    snprintf(p, sizeof p, G2 "%s_config.json", name);
+    npu_config_t c;
+    cfg_err_t e;
+    npu_config_defaults(&c);
+    ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+    npu_run_t r;
+    char err[256];
+    ck_assert_msg(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err) == 0, "%s: %s", name, err);
+    snprintf(stem, sizeof stem, "/tmp/test_npu2_%d", (int)getpid());
+    write_phases(&r, stem, split);
+    size_t cells = 0;
+    const char *suf[3] = {"", "_prefill", "_decode"};
+    for (int i = 0; i < (split ? 3 : 1); i++) {
+        snprintf(p, sizeof p, "%s%s.csv", stem, suf[i]);
+        snprintf(w, sizeof w, G2 "%s%s.csv", name, suf[i]);
+        cells += compare_csv(p, w, worst);
+        unlink(p);
+    }
+    npu_run_free(&r);
+    return cells;
+}
+
+START_TEST(test_golden_deepseek_dit)
+{
+    double worst = 0;
+    size_t cells = golden_case("I_dsv3_v5p", true, &worst);
+    cells += golden_case("J_dsv3_v5p_tp8ep8", true, &worst);
+    cells += golden_case("M_ditxl_v5p", false, &worst);
+    /* 11413 + 12827 (combined) + per-phase files + 1111 for DiT */
+    ck_assert_uint_eq(cells, 49086); /* 56 + 56 + 112 + 63 + 63 + 126 + 10 rows x 101 columns */
+    ck_assert(worst <= 1e-9);
+}
+END_TEST
+
+/* our YAML model files give NeuSim's run (the same merged configuration) */
+START_TEST(test_yaml_equals_json)
+{
+    npu_config_t c;
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    npu_run_t r;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    char stem[128], p[256];
+    double worst = 0;
+    snprintf(stem, sizeof stem, "/tmp/test_npu2_y%d", (int)getpid());
+    write_phases(&r, stem, false);
+    snprintf(p, sizeof p, "%s.csv", stem);
+    compare_csv(p, G2 "I_dsv3_v5p.csv", &worst);
+    unlink(p);
+    ck_assert(fabs(r.phase[0].stats.TTFT_sec - 1.392466764) < 1e-9);
+    ck_assert(fabs(r.phase[1].stats.TPOT_ms_request - 38.981196) < 1e-6);
+    /* spec §5.4 footprint: 692.41 GiB prefill on one chip -> out of memory on 95 GiB */
+    ck_assert(fabs(r.phase[0].stats.mem_footprint_GB - 692.411) < 1e-3);
+    ck_assert(r.phase[0].stats.out_of_memory);
+    npu_run_free(&r);
+}
+END_TEST
+
+static int count_type(const npu_phase_t *ph, const char *type)
+{
+    int n = 0;
+    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+        n += strcmp(ph->ops.lab[i].parsed_type, type) == 0;
+    return n;
+}
+
+START_TEST(test_op_histograms)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    /* DiT-XL (spec §5.6): 10 ops, each Count 28 layers x 20 steps = 560 */
+    load(&c, "tpuv5p", "dit-xl");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.nphase, 1);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 10);
+    for (size_t i = 0; i < 10; i++)
+        ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, i)->count, 560);
+    ck_assert_int_eq(count_type(&r.phase[0], "Einsum"), 6);
+    ck_assert_int_eq(count_type(&r.phase[0], "FlashAttention"), 1);
+    ck_assert_int_eq(count_type(&r.phase[0], "LayerNorm"), 2);
+    ck_assert_int_eq(count_type(&r.phase[0], "Add"), 1);
+    ck_assert(fabs(r.latency_sec - 47.0) < 0.01); /* spec: 47.0 s per image */
+    npu_run_free(&r);
+    /* DeepSeek-V3 one chip (spec §5.4): RMSNorm + 15 MLA ops + MoE (gate, softmax,
+     * 8 routed + 1 shared expert x 4, combine x 2) + residual = 56 per phase */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    for (int p = 0; p < 2; p++) {
+        ck_assert_uint_eq(ns_oplist_len(&r.phase[p].ops), 56);
+        ck_assert_int_eq(count_type(&r.phase[p], "Einsum"), 9 + 1 + 27 + 1);
+        ck_assert_int_eq(count_type(&r.phase[p], "RMSNorm"), 4);
+        ck_assert_int_eq(count_type(&r.phase[p], "Mul"), 2 + 9);
+        ck_assert_int_eq(count_type(&r.phase[p], "Softmax"), 1);
+        ck_assert_int_eq(count_type(&r.phase[p], "Add"), 2);
+        ck_assert_int_eq(count_type(&r.phase[p], "AllToAll"), 0);
+    }
+    npu_run_free(&r);
+    /* with tp8/ep8: + 2 MHA all-gathers, KV and K_PE all-gathers, 1 reduce-scatter,
+     * 2 all-to-alls (dispatch, combine) = 63 */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    tp8ep8(&c);
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 63);
+    ck_assert_int_eq(count_type(&r.phase[0], "AllGather"), 4);
+    ck_assert_int_eq(count_type(&r.phase[0], "ReduceScatter"), 1);
+    ck_assert_int_eq(count_type(&r.phase[0], "AllToAll"), 2);
+    npu_run_free(&r);
+}
+END_TEST
+
+/* the op of phase p whose description is desc */
+static long find(const npu_run_t *r, int p, const char *desc)
+{
+    for (size_t i = 0; i < ns_oplist_len(&r->phase[p].ops); i++)
+        if (strcmp(r->phase[p].ops.lab[i].description, desc) == 0)
+            return (long)i;
+    return -1;
+}
+
+#define KEEP_LLM 0x7ffu /* every Llama-frontend quirk (NSL_QALL) */
+
+static void run_keep(npu_config_t *c, unsigned keep, npu_run_t *r)
+{
+    char err[256];
+    ck_assert_msg(npu_run(c, false, keep, false, NULL, r, err, sizeof err) == 0, "%s", err);
+}
+
+START_TEST(test_fix_q1_name_lookup)
+{
+    /* NeuSim times the decode gate einsum with the prefill shapes (4096 tokens):
+     * MXU 33,751 ns, 64,487,424 bytes; its own 1-token shape takes 1,073 ns */
+    npu_config_t c;
+    npu_run_t r;
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    unsigned all = KEEP_LLM | (NSD_QALL << NSL_MOE_SHIFT);
+    run_keep(&c, all, &r);
+    long i = find(&r, 1, "FFN_MoE_gate-scores");
+    ck_assert(i >= 0);
+    ck_assert_int_eq((int64_t)r.phase[1].perf[i].mxu_time_ns, 33751);
+    ck_assert_int_eq((int64_t)r.phase[1].perf[i].bytes, 64487424);
+    ck_assert(fabs(r.phase[1].stats.TPOT_ms_request - 38.981196) < 1e-6);
+    npu_run_free(&r);
+    run_keep(&c, all & ~(NSD_Q1 << NSL_MOE_SHIFT), &r);
+    i = find(&r, 1, "FFN_MoE_gate-scores");
+    ck_assert_int_eq((int64_t)r.phase[1].perf[i].mxu_time_ns, 1073);
+    ck_assert_int_eq((int64_t)r.phase[1].perf[i].bytes, 3684864);
+    ck_assert(fabs(r.phase[1].stats.TPOT_ms_request - 24.936768) < 1e-3);
+    npu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_fix_q9_mla_collectives)
+{
+    /* tp8: NeuSim gathers [1,4096,7168] -> 57344 wide (1,370,140 ns) and normalises
+     * 57344 columns; the fix gathers the 896-wide shard into 7168 (171,268 ns) */
+    npu_config_t c;
+    npu_run_t r;
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    tp8ep8(&c);
+    unsigned all = KEEP_LLM | (NSD_QALL << NSL_MOE_SHIFT);
+    run_keep(&c, all, &r);
+    long i = find(&r, 0, "AllGatherMHA-3");
+    ck_assert_int_eq((int64_t)r.phase[0].perf[i].ici_time_ns, 1370140);
+    ck_assert(fabs(r.phase[0].stats.TTFT_sec - 0.873362681) < 1e-9);
+    npu_run_free(&r);
+    run_keep(&c, all & ~(NSD_Q9 << NSL_MOE_SHIFT), &r);
+    i = find(&r, 0, "AllGatherMHA-3");
+    ck_assert_int_eq((int64_t)r.phase[0].perf[i].ici_time_ns, 171268);
+    long n = find(&r, 0, "Fwd-Attention-encoder-Attention-serving-prefill-Attention_RMSNorm");
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, n)->in[0].dim[2], 896);
+    ck_assert(fabs(r.phase[0].stats.TTFT_sec - 0.699073) < 1e-6);
+    npu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_fix_q18_routing)
+{
+    /* NeuSim: each of the 8 routed experts takes all 4096 tokens, 61 MoE layers;
+     * fixed: 3 dense layers (d_ff 18432) and 58 MoE layers whose 256 local experts
+     * take 4096 x 8 / 256 = 128 tokens each */
+    npu_config_t c;
+    npu_run_t r;
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    unsigned all = KEEP_LLM | (NSD_QALL << NSL_MOE_SHIFT);
+    run_keep(&c, all & ~(NSD_Q18 << NSL_MOE_SHIFT), &r);
+    long d = find(&r, 0, "FFN_dense-Fwd-FFN-encoder-FFgate");
+    ck_assert(d >= 0);
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, d)->count, 3);
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, d)->in[1].dim[1], 18432);
+    long e = find(&r, 0, "FFN_routed_experts_x256-Fwd-FFN-encoder-FFgate");
+    ck_assert(e >= 0);
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, e)->count, 58 * 256);
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, e)->in[0].dim[1], 128);
+    /* routed FLOPs of a layer are those of 8 experts x 4096 tokens either way */
+    double f = op_graph_get(r.phase[0].ops.g, e)->flops * 256;
+    ck_assert(fabs(f - 8 * 2.0 * 4096 * 7168 * 2048) < 1);
+    ck_assert(fabs(r.phase[0].stats.TTFT_sec - 1.49413) < 1e-5);
+    ck_assert(fabs(r.phase[1].stats.TPOT_ms_request - 38.2699) < 1e-4);
+    npu_run_free(&r);
+    /* expert parallelism divides the work: 8 chips hold 32 experts each */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    tp8ep8(&c);
+    run_keep(&c, all & ~(NSD_Q18 << NSL_MOE_SHIFT), &r);
+    e = find(&r, 0, "FFN_routed_experts_x32-Fwd-FFN-encoder-FFgate");
+    ck_assert(e >= 0);
+    ck_assert_int_eq(op_graph_get(r.phase[0].ops.g, e)->in[0].dim[1], 128);
+    ck_assert(fabs(r.phase[0].stats.TTFT_sec - 0.528224) < 1e-6);
+    npu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_fix_q13_dit_latent)
+{
+    /* DiT-XL/2 at 512 px: NeuSim 65,536 tokens (pixels), 47.0069 s per image;
+     * the latent (64 x 64, patch 2) has 1,024 tokens */
+    npu_config_t c;
+    npu_run_t r;
+    load(&c, "tpuv5p", "dit-xl");
+    run_keep(&c, KEEP_LLM | NSL_DIT_Q13, &r);
+    ck_assert_int_eq(r.model.input_seqlen, 65536);
+    ck_assert(fabs(r.latency_sec - 47.00688) < 1e-4);
+    npu_run_free(&r);
+    run_keep(&c, KEEP_LLM, &r);
+    ck_assert_int_eq(r.model.input_seqlen, 1024);
+    ck_assert(r.latency_sec < 0.1);
+    npu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    /* ep 6 divides dp x tp = 6 but not the 256 experts */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    set(&c, "num_chips=6");
+    set(&c, "tensor_parallelism_degree=6");
+    set(&c, "expert_parallelism_degree=6");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "does not divide num_routed_experts 256"), "%s", err);
+    npu_run_free(&r);
+    /* ep above dp x tp */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    set(&c, "expert_parallelism_degree=8");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "exceeds"), "%s", err);
+    npu_run_free(&r);
+    /* MLA has no flash path */
+    load(&c, "tpuv5p", "deepseekv3-671b");
+    set(&c, "use_flash_attention=true");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "flash"), "%s", err);
+    npu_run_free(&r);
+    /* DiT / DeepSeek training */
+    load(&c, "tpuv5p", "dit-xl");
+    ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &r, err, sizeof err), 2);
+    npu_run_free(&r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("npu2");
+    TCase *t = tcase_create("core");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_golden_deepseek_dit);
+    tcase_add_test(t, test_yaml_equals_json);
+    tcase_add_test(t, test_op_histograms);
+    tcase_add_test(t, test_fix_q1_name_lookup);
+    tcase_add_test(t, test_fix_q9_mla_collectives);
+    tcase_add_test(t, test_fix_q18_routing);
+    tcase_add_test(t, test_fix_q13_dit_latent);
+    tcase_add_test(t, test_bad_input);
+    suite_add_tcase(s, t);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
