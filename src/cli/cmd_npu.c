@@ -210,9 +210,10 @@ int cmd_npu(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
     /* write every file to a temporary, then rename them all */
-    outfile_t files[5 + 2 * NPU_ENERGY_MAX_PG];
+    size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + (size_t)r.nchip_phase;
+    outfile_t *files = malloc(nfiles * sizeof *files);
     int nf = 0;
-    bool ok = true;
+    bool ok = files != NULL;
     char path[4096];
     /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
     char *rows[2] = {NULL, NULL};
@@ -230,7 +231,7 @@ int cmd_npu(int argc, char **argv)
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[128];
-        bool one_csv = training || r.family == NPU_FAM_DIT; /* NeuSim writes one CSV for these */
+        bool one_csv = training || r.family == NPU_FAM_DIT || r.family == NPU_FAM_DLRM; /* one CSV for these */
         if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
@@ -244,7 +245,7 @@ int cmd_npu(int argc, char **argv)
             if (!ok)
                 break;
         }
-        if (r.family == NPU_FAM_DIT)
+        if (r.family == NPU_FAM_DIT || r.family == NPU_FAM_DLRM)
             snprintf(suf, sizeof suf, ".json");
         else
             snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
@@ -260,6 +261,22 @@ int cmd_npu(int argc, char **argv)
             ok = (f && fclose(f) == 0) && ok;
         }
     }
+    /* DLRM: each chip's CSV (OUT_chip<i>.csv) and the table placement */
+    for (int64_t c = 0; ok && r.family == NPU_FAM_DLRM && c < r.nchip_phase; c++) {
+        char suf[64];
+        snprintf(suf, sizeof suf, "_chip%lld.csv", (long long)c);
+        derive(path, sizeof path, out, suf);
+        const npu_phase_t *one[1] = {c == r.straggler ? &r.phase[0] : &r.chip_phase[c]};
+        f = open_tmp(&files[nf++], path);
+        ok = f && npu_csv_write(f, one, 1);
+        ok = (f && fclose(f) == 0) && ok;
+        if (ok && c + 1 == r.nchip_phase) {
+            derive(path, sizeof path, out, "_config_stats.json");
+            f = open_tmp(&files[nf++], path);
+            ok = f && nsr_config_stats_write(f, r.dlrm);
+            ok = (f && fclose(f) == 0) && ok;
+        }
+    }
     free(rows[0]);
     free(rows[1]);
     for (int i = 0; i < nf; i++) {
@@ -270,6 +287,7 @@ int cmd_npu(int argc, char **argv)
         if (!ok)
             unlink(files[i].tmp);
     }
+    free(files);
     if (!ok) {
         fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
         npu_energy_run_free(&er);
@@ -289,6 +307,17 @@ int cmd_npu(int argc, char **argv)
         npu_energy_summary(stdout, &ea, &r, &er);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ _training.json%s)\n", out, er.npg ? ", _training_<PG>.csv" : "");
+    } else if (!quiet && r.family == NPU_FAM_DLRM) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), global batch %lld, %lld tables%s\n", npu_config_str(&cfg, "model_name"),
+               npu_config_str(&cfg, "name"), (long long)r.dlrm->num_chips, (long long)r.dlrm->global_batch_size,
+               (long long)r.dlrm->ntables, compat ? " [compat neusim]" : "");
+        printf("  latency %.6g ms (straggler chip %lld), %.6g requests/s\n", r.latency_sec * 1e3,
+               (long long)r.straggler, r.throughput_requests_per_sec);
+        printf("  memory %.6g GiB per chip of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
+               ps->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops on the straggler, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json, _chip<i>.csv, _config_stats.json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_DIT) {
         const npu_stats_t *ps = &r.phase[0].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld tokens x %lld steps%s\n",

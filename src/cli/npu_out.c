@@ -249,7 +249,10 @@ bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
     jint(f, "memory_only_time_chip_ns", s->memory_only_time_chip_ns);
     jint(f, "ici_bound_time_chip_ns", s->ici_bound_time_chip_ns);
     jbool(f, "bounded_by_pp_chip", s->bounded_by_pp_chip);
-    if (r->family == NPU_FAM_DIT) {
+    if (r->family == NPU_FAM_DLRM) {
+        jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
+        jint(f, "latency_ns", s->total_execution_time_chip_ns);
+    } else if (r->family == NPU_FAM_DIT) {
         jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
         jnum(f, "latency_sec", r->latency_sec);
         jnum(f, "throughput_step_per_sec_per_request", r->throughput_step_per_sec_per_request);

@@ -17,6 +17,10 @@ unsigned npu_family_quirk_parse(const char *name)
         return NSD_Q18 << NSL_MOE_SHIFT;
     if (!strcmp(name, "Q13"))
         return NSL_DIT_Q13;
+    if (!strcmp(name, "Q11"))
+        return (unsigned)NSR_Q11 << NSL_DLRM_SHIFT;
+    if (!strcmp(name, "Q12"))
+        return (unsigned)NSR_Q12 << NSL_DLRM_SHIFT;
     return 0;
 }
 
@@ -25,6 +29,8 @@ npu_family_t npu_family_of(const npu_config_t *c)
     const char *t = npu_config_str(c, "model_type");
     if (strcmp(t, "dit") == 0)
         return NPU_FAM_DIT;
+    if (strcmp(t, "dlrm") == 0)
+        return NPU_FAM_DLRM;
     if (strcmp(t, "llm") == 0 && strcmp(npu_config_str(c, "ffn_type"), "deepseek_moe") == 0)
         return NPU_FAM_MOE;
     return NPU_FAM_LLM;
@@ -99,4 +105,29 @@ void npu_family_dit_model(const npu_config_t *c, bool keep_q13, nsl_model_t *m)
     }
     m->output_seqlen = 1;
     m->llama_ffn = false;
+}
+
+const char *npu_family_dlrm_model(const npu_config_t *c, bool compat, unsigned keep_quirks, int ici_axes,
+                                  nsr_model_t *m, char *buf, size_t len)
+{
+    memset(m, 0, sizeof *m);
+    m->dim = npu_config_int(c, "embedding_dim");
+    m->global_batch_size = npu_config_int(c, "global_batch_size");
+    m->num_chips = npu_config_int(c, "num_chips");
+    m->dp = npu_config_int(c, "data_parallelism_degree");
+    m->tp = npu_config_int(c, "tensor_parallelism_degree");
+    m->pp = npu_config_int(c, "pipeline_parallelism_degree");
+    m->ici_bw_GBps = npu_config_num(c, "ici_bw_GBps");
+    m->ici_latency_ns = npu_config_num(c, "ici_latency_ns");
+    m->hbm_size_GB = npu_config_num(c, "hbm_size_GB");
+    m->ici_axes = ici_axes;
+    m->quirks = compat ? NSR_QALL : (keep_quirks >> NSL_DLRM_SHIFT) & NSR_QALL;
+    if (m->num_chips < 1 || m->dp < 1 || m->tp < 1) {
+        snprintf(buf, len, "num_chips and the parallelism degrees must be >= 1");
+        return buf;
+    }
+    const char *why = nsr_model_read(m, npu_config_str(c, "embedding_table_sizes"),
+                                     npu_config_str(c, "num_indices_per_lookup"), npu_config_str(c, "bottom_mlp_config"),
+                                     npu_config_str(c, "top_mlp_config"), buf, len);
+    return why ? why : nsr_check(m, buf, len);
 }

@@ -11,15 +11,21 @@
 
 #include "npu/npu_config.h"
 #include "ops/neusim_deepseek.h"
+#include "ops/neusim_dlrm.h"
 
 /* keep_quirks bits of npu_run beyond the LLM frontend's NSL_* ones: the
  * DeepSeek NSD_* bits shifted by NSL_MOE_SHIFT, and DiT's Q13 */
 #define NSL_MOE_SHIFT 16
 #define NSL_DIT_Q13 (1u << 24)
+#define NSL_DLRM_SHIFT 25 /* NSR_* bits */
 
-typedef enum { NPU_FAM_LLM = 0, NPU_FAM_MOE, NPU_FAM_DIT } npu_family_t;
+typedef enum { NPU_FAM_LLM = 0, NPU_FAM_MOE, NPU_FAM_DIT, NPU_FAM_DLRM } npu_family_t;
 
-/* "Q1", "Q9", "Q18" (DeepSeek), "Q13" (DiT) -> their keep_quirks bit; 0 when unknown. */
+/* The DLRM record (tables placed); NULL when fine, else why. */
+const char *npu_family_dlrm_model(const npu_config_t *c, bool compat, unsigned keep_quirks, int ici_axes,
+                                  nsr_model_t *m, char *buf, size_t len);
+
+/* "Q1", "Q9", "Q18" (DeepSeek), "Q13" (DiT), "Q11", "Q12" (DLRM) -> their keep_quirks bit; 0 when unknown. */
 unsigned npu_family_quirk_parse(const char *name);
 
 /* llm + ffn_type deepseek_moe -> MOE; model_type dit -> DIT; else LLM. */

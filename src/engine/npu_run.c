@@ -129,6 +129,83 @@ static void trace_stats(const npu_phase_t *ph, npu_stats_t *s)
     }
 }
 
+/* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
+static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache, char *err, size_t errlen)
+{
+    if (r->training) {
+        snprintf(err, errlen, "training: DLRM has no training op list (NeuSim's neither)");
+        return 2;
+    }
+    /* DLRMConfig's default is use_vu_for_small_matmul = false */
+    int vi = npu_config_index("use_vu_for_small_matmul");
+    if (!r->cfg.v[vi].set) {
+        r->cfg.v[vi].b = false;
+        r->chip.use_vu_for_small_matmul = false;
+    }
+    r->dlrm = malloc(sizeof *r->dlrm);
+    if (!r->dlrm)
+        return 1;
+    if (npu_family_dlrm_model(&r->cfg, r->compat, keep_quirks, r->chip.ici_axes, r->dlrm, err, errlen))
+        return 2;
+    const nsr_model_t *d = r->dlrm;
+    r->nchip_phase = d->num_chips;
+    r->chip_phase = calloc((size_t)d->num_chips, sizeof *r->chip_phase);
+    if (!r->chip_phase)
+        return 1;
+    int64_t worst = -1;
+    for (int64_t c = 0; c < d->num_chips; c++) {
+        npu_phase_t *ph = &r->chip_phase[c];
+        ph->kind = NPU_PHASE_PREFILL;
+        if (!nsr_chip_ops(d, c, &ph->ops) || !time_phase(r, ph, cache))
+            return 1;
+        trace_stats(ph, &ph->stats);
+        /* NeuSim picks the first chip with the largest sum of execution times */
+        int64_t sum = 0;
+        for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+            sum += (int64_t)ph->perf[i].exe_time_ns;
+        if (sum > worst) {
+            worst = sum;
+            r->straggler = c;
+        }
+    }
+    r->phase[0] = r->chip_phase[r->straggler];
+    memset(&r->chip_phase[r->straggler], 0, sizeof r->chip_phase[0]);
+    r->nphase = 1;
+    npu_stats_t *s = &r->phase[0].stats;
+    if (s->total_execution_time_chip_ns <= 0) {
+        snprintf(err, errlen, "the configuration has no work (execution time 0)");
+        return 2;
+    }
+    r->num_pods = 1;
+    r->batch_size_per_pod = d->global_batch_size;
+    r->throughput_requests_per_sec = (double)d->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
+    r->latency_sec = (double)s->total_execution_time_chip_ns / 1e9;
+    if (d->quirks & NSR_Q11) {
+        /* NeuSim's placeholder: eight chips' HBM, checked against all chips */
+        s->mem_footprint_GB = (8 * d->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
+        s->out_of_memory = (double)d->num_chips * d->hbm_size_GB < s->mem_footprint_GB;
+    } else {
+        /* the fullest chip: its FP32 tables (shards) and the BF16 MLP weights */
+        double w = 0, most = 0;
+        for (int64_t i = 0; i < d->nbottom; i++)
+            w += 2.0 * (double)(d->bottom[i][0] * d->bottom[i][1]);
+        for (int64_t i = 0; i < d->ntop; i++)
+            w += 2.0 * (double)(d->top[i][0] * d->top[i][1]);
+        for (int64_t c = 0; c < d->num_chips; c++) {
+            double b = w;
+            for (int64_t i = 0; i < d->ntables; i++)
+                if (d->table[i].chip < 0 || d->table[i].chip == c)
+                    b += 4.0 * (double)((d->table[i].rows + d->table[i].row_shards - 1) / d->table[i].row_shards) *
+                         (double)d->dim;
+            if (b > most)
+                most = b;
+        }
+        s->mem_footprint_GB = most / 1024 / 1024 / 1024;
+        s->out_of_memory = d->hbm_size_GB < s->mem_footprint_GB;
+    }
+    return 0;
+}
+
 int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
             size_t errlen)
 {
@@ -163,6 +240,8 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     r->model.quirks = compat ? NSL_QALL : keep_quirks;
     if (r->family == NPU_FAM_DIT)
         npu_family_dit_model(&r->cfg, compat || (keep_quirks & NSL_DIT_Q13), &r->model);
+    if (r->family == NPU_FAM_DLRM)
+        return run_dlrm(r, keep_quirks, cache, err, errlen);
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);
@@ -282,6 +361,16 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
 
 void npu_run_free(npu_run_t *r)
 {
+    for (int64_t c = 0; r->chip_phase && c < r->nchip_phase; c++) {
+        if (r->chip_phase[c].ops.g)
+            ns_oplist_free(&r->chip_phase[c].ops);
+        free(r->chip_phase[c].perf);
+        free(r->chip_phase[c].detail);
+    }
+    free(r->chip_phase);
+    free(r->dlrm);
+    r->chip_phase = NULL;
+    r->dlrm = NULL;
     for (int i = 0; i < 2; i++) {
         if (r->phase[i].ops.g)
             ns_oplist_free(&r->phase[i].ops);

@@ -59,7 +59,11 @@ typedef struct {
     /* part 2 (npu_family.h): the family and, for MoE, its record */
     npu_family_t family;
     nsd_model_t moe;
-    /* DiT: requests per second and seconds per image (spec §9) */
+    /* DLRM: every chip's list (chip_phase[straggler] lives in phase[0]) */
+    nsr_model_t *dlrm;
+    npu_phase_t *chip_phase;
+    int64_t nchip_phase, straggler;
+    /* DiT, DLRM: requests per second and seconds per image / batch (spec §9) */
     double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_run_t;
 

@@ -22,7 +22,9 @@
 #include "config/node.h"
 #include "npu/npu.h"
 
-typedef enum { NCT_INT = 0, NCT_FLOAT, NCT_STR, NCT_BOOL } npu_cfg_type_t;
+/* NCT_LIST: a list (of numbers, or of {key: value} records), kept as its
+ * compact JSON text in .s (DLRM's table sizes and MLP layers) */
+typedef enum { NCT_INT = 0, NCT_FLOAT, NCT_STR, NCT_BOOL, NCT_LIST } npu_cfg_type_t;
 
 typedef struct {
     const char *key;
@@ -30,7 +32,7 @@ typedef struct {
     const char *dflt;      /* default as text (parsed like a YAML scalar) */
 } npu_cfg_key_t;
 
-#define NPU_CFG_STR_MAX 96
+#define NPU_CFG_STR_MAX 640
 
 typedef struct {
     int64_t i;

@@ -634,3 +634,42 @@ long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw
     set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
     return push(L, &op, &lab, name, desc);
 }
+
+/* ---- part 2: DLRM embedding-bag lookup (spec §3.2, §5.5) --------------------------- */
+
+long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int fid,
+                      const char *desc, const char *name, int64_t count)
+{
+    int64_t entries = batch * num_indices;
+    op_t op = {0};
+    op.opcode = "EmbeddingBag";
+    op.kind = OPK_EMBEDDING;
+    op.n_in = 2;
+    op.in[0] = op_tensor(DT_INT64, 3, (int64_t[]){batch, 1, num_indices});
+    op.in[1] = op_tensor(DT_FP32, 2, (int64_t[]){table_rows, dim});
+    op.out = op_tensor(DT_FP32, 3, (int64_t[]){batch, 1, dim});
+    op.flops = (double)(entries * dim * 2);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "EmbeddingBag";
+    /* indices (INT64), the gathered FP32 rows, the FP32 output */
+    lab.preset_bytes = entries * 8 + entries * dim * 4 + batch * dim * 4;
+    char buf[512];
+    snprintf(buf, sizeof buf,
+             "EmbeddingBag(batch=%lld,table_sizes=[%lld],num_indices=[%lld],embedding_dim=%lld,reduction=sum,"
+             "memory_placements=[0, 0],type=DT_FLOAT)",
+             (long long)batch, (long long)table_rows, (long long)num_indices, (long long)dim);
+    lab.config = intern(L, buf);
+    snprintf(buf, sizeof buf, "DT_INT64:[%lld,1,%lld],DT_FLOAT:[%lld,%lld]", (long long)batch, (long long)num_indices,
+             (long long)table_rows, (long long)dim);
+    lab.in_shapes = intern(L, buf);
+    snprintf(buf, sizeof buf, "[DT_FLOAT:(%lld,1,%lld)]", (long long)batch, (long long)dim);
+    lab.out_shapes = intern(L, buf);
+    long i = push(L, &op, &lab, name, desc);
+    /* NeuSim keeps this op's name as given (not description + name) */
+    if (i >= 0)
+        op_graph_at(L->g, (size_t)i)->name = intern(L, name);
+    return i;
+}

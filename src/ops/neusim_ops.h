@@ -106,6 +106,13 @@ long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw
  * -ici_bw, NeuSim's value (Q12). */
 double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes, int64_t *topo, int *ntopo);
 
+/* Embedding-bag lookup of one table: batch x num_indices rows of an FP32
+ * table [table_rows, dim] summed into [batch, 1, dim]; HBM bytes
+ * 8 per index + 4 x dim per row read + 4 x dim per output, FLOPs 2 per
+ * element summed (spec §3.2). */
+long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int fid,
+                      const char *desc, const char *name, int64_t count);
+
 /* NeuSim's split_parallelism_degree(p, n); returns the number of axes. */
 int ns_split_parallelism(int64_t p, int n, int64_t *axes);
 
