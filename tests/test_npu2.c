@@ -331,6 +331,121 @@ START_TEST(test_fix_q13_dit_latent)
 }
 END_TEST
 
+/* DLRM: the straggler's CSV, each chip's CSV and the placement JSON */
+static size_t golden_dlrm(const char *name, int64_t chips, double *worst)
+{
+    char p[512], w[512];
+    snprintf(p, sizeof p, G2 "%s_config.json", name);
+    npu_config_t c;
+    cfg_err_t e;
+    npu_config_defaults(&c);
+    ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+    npu_run_t r;
+    char err[256];
+    ck_assert_msg(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err) == 0, "%s: %s", name, err);
+    ck_assert_int_eq(r.nchip_phase, chips);
+    size_t cells = 0;
+    snprintf(p, sizeof p, "/tmp/test_npu2_d%d.csv", (int)getpid());
+    for (int64_t k = -1; k < chips; k++) {
+        const npu_phase_t *one[1] = {k < 0 || k == r.straggler ? &r.phase[0] : &r.chip_phase[k]};
+        FILE *f = fopen(p, "wb");
+        ck_assert(f && npu_csv_write(f, one, 1));
+        fclose(f);
+        if (k < 0)
+            snprintf(w, sizeof w, G2 "%s.csv", name);
+        else
+            snprintf(w, sizeof w, G2 "%s_chip%lld.csv", name, (long long)k);
+        cells += compare_csv(p, w, worst);
+    }
+    /* OUT_config_stats.json byte for byte */
+    FILE *f = fopen(p, "wb");
+    ck_assert(f && nsr_config_stats_write(f, r.dlrm));
+    fclose(f);
+    snprintf(w, sizeof w, G2 "%s_config_stats.json", name);
+    FILE *a = fopen(p, "rb"), *b = fopen(w, "rb");
+    ck_assert(a && b);
+    int x, y;
+    do {
+        x = fgetc(a);
+        y = fgetc(b);
+        ck_assert_int_eq(x, y);
+    } while (x != EOF);
+    fclose(a);
+    fclose(b);
+    unlink(p);
+    npu_run_free(&r);
+    return cells;
+}
+
+START_TEST(test_golden_dlrm)
+{
+    double worst = 0;
+    size_t cells = golden_dlrm("K_dlrms_v5p", 1, &worst);
+    cells += golden_dlrm("L_dlrms_v5p_4", 4, &worst);
+    ck_assert_uint_eq(cells, 2 * 17 * 101 + 5 * 11 * 101);
+    ck_assert(worst <= 1e-9);
+}
+END_TEST
+
+START_TEST(test_dlrm_histogram)
+{
+    /* dlrm-m: 26 tables; 5 of them >= 6 GiB are row-sharded (on every chip), the
+     * rest <= 2 GiB replicated: every chip has 2 + 1 + 26 + 1 + 1 + 5 = 36 ops */
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "dlrm-m");
+    set(&c, "num_chips=8");
+    set(&c, "data_parallelism_degree=8");
+    set(&c, "tensor_parallelism_degree=8");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 36);
+    ck_assert_int_eq(count_type(&r.phase[0], "EmbeddingBag"), 26);
+    ck_assert_int_eq(count_type(&r.phase[0], "AllToAll"), 2);
+    ck_assert_int_eq(count_type(&r.phase[0], "Einsum"), 2 + 1 + 5);
+    int shards = 0;
+    for (int64_t i = 0; i < r.dlrm->ntables; i++)
+        shards += r.dlrm->table[i].row_shards == 8;
+    ck_assert_int_eq(shards, 5);
+    npu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_fix_q11_q12_dlrm)
+{
+    /* dlrm-s on one chip: NeuSim's two all-to-alls cost 7 x 3,330 ns each (latency
+     * only, negative bisection bandwidth, Q12) -> 54,536 ns per batch; without them
+     * 7,916 ns.  The dot interaction: NeuSim 2*B*N*E = 1,152 FLOPs, fixed 2*B*N*N*E = 10,368 */
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "dlrm-s");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 54536);
+    long a = find(&r, 0, "EmbeddingIndicesAllToAll-6");
+    ck_assert_int_eq((int64_t)r.phase[0].perf[a].ici_time_ns, 7 * 3330);
+    ck_assert(r.phase[0].stats.out_of_memory); /* NeuSim's placeholder: 8 x 95 GiB on one chip */
+    npu_run_free(&r);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 7916);
+    ck_assert_int_eq(find(&r, 0, "EmbeddingIndicesAllToAll-6"), -1);
+    long d = find(&r, 0, "DotInteraction_einsum");
+    ck_assert(op_graph_get(r.phase[0].ops.g, d)->flops == 10368);
+    ck_assert(!r.phase[0].stats.out_of_memory); /* 8 x 2.38 GiB tables + MLPs = 19.08 GiB */
+    ck_assert(fabs(r.phase[0].stats.mem_footprint_GB - 19.0777) < 1e-3);
+    npu_run_free(&r);
+    /* 4 chips: the all-to-all latency term counts the 4 chips, not the 8 tables: 3 x 3,330 */
+    set(&c, "num_chips=4");
+    set(&c, "data_parallelism_degree=4");
+    set(&c, "tensor_parallelism_degree=4");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    a = find(&r, 0, "EmbeddingIndicesAllToAll-6");
+    ck_assert_int_eq((int64_t)r.phase[0].perf[a].ici_time_ns, 3 * 3330);
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 24896);
+    npu_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
     npu_config_t c;
@@ -356,6 +471,27 @@ START_TEST(test_bad_input)
     ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "flash"), "%s", err);
     npu_run_free(&r);
+    /* DLRM: dp = tp = chips, and a table larger than all HBM */
+    load(&c, "tpuv5p", "dlrm-s");
+    set(&c, "num_chips=4");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "must both equal num_chips"), "%s", err);
+    npu_run_free(&r);
+    load(&c, "tpuv5p", "dlrm-s");
+    set(&c, "embedding_table_sizes=[10000000, 10000000, 10000000, 10000000, 10000000, 10000000, 10000000, 900000000]");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "embedding table 7") && strstr(err, "more than the HBM of all 1 chips"), "%s", err);
+    npu_run_free(&r);
+    load(&c, "tpuv5p", "dlrm-s");
+    set(&c, "num_indices_per_lookup=[100, 100]");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "one per table"), "%s", err);
+    npu_run_free(&r);
+    {
+        cfg_err_t e;
+        ck_assert(!npu_config_set(&c, "embedding_table_sizes=many", &e));
+        ck_assert_msg(strstr(e.msg, "expected a list"), "%s", e.msg);
+    }
     /* DiT / DeepSeek training */
     load(&c, "tpuv5p", "dit-xl");
     ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &r, err, sizeof err), 2);
@@ -375,6 +511,9 @@ int main(void)
     tcase_add_test(t, test_fix_q9_mla_collectives);
     tcase_add_test(t, test_fix_q18_routing);
     tcase_add_test(t, test_fix_q13_dit_latent);
+    tcase_add_test(t, test_golden_dlrm);
+    tcase_add_test(t, test_dlrm_histogram);
+    tcase_add_test(t, test_fix_q11_q12_dlrm);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

@@ -400,6 +400,21 @@ bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err)
     cfg_err_t e2;
     cfg_doc_t *doc = cfg_load_buffer("--set", text, strlen(text), &e2);
     const node_t *v = doc ? cfg_get(cfg_doc_root(doc), "v") : NULL;
+    if (v && v->kind == NODE_SEQ && npu_cfg_keys[i].type == NCT_LIST) {
+        char js[NPU_CFG_STR_MAX], why[768];
+        size_t o = 0;
+        npu_cfg_val_t nv = c->v[i];
+        bool ok = yaml_to_json(v, js, sizeof js, &o) && parse_text(&npu_cfg_keys[i], js, false, &nv, why, sizeof why);
+        cfg_doc_free(doc);
+        if (!ok) {
+            snprintf(err->msg, sizeof err->msg, "--set %s: expected a list of numbers or of {key: value} records",
+                     assignment);
+            return false;
+        }
+        nv.set = true;
+        c->v[i] = nv;
+        return true;
+    }
     if (!v || v->kind != NODE_SCALAR) {
         snprintf(err->msg, sizeof err->msg, "--set %s: expected a single value", assignment);
         cfg_doc_free(doc);
