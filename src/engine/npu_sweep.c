@@ -18,6 +18,7 @@
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/npu_family.h"
 #include "engine/npu_run.h"
 #include "ops/neusim_llm.h"
 #include "store/npu_store.h"
@@ -48,6 +49,8 @@ typedef struct {
     bool par_auto;
     int64_t par[MAXN][3]; /* dp, tp, pp */
     int npar;
+    int64_t ep[MAXN];     /* expert parallelism values (MoE); none: every valid one */
+    int nep;
     char set_key[MAXSET][64];
     char set_val[MAXSET][MAXN][256];
     int set_n[MAXSET], nset;
@@ -57,6 +60,8 @@ typedef struct {
     int mi, ci;
     int64_t nchips, batch, in, out, dp, tp, pp;
     int combo;
+    int64_t ep;       /* MoE expert parallelism (1 elsewhere) */
+    int fam;          /* npu_family_t of the model */
 } point_t;
 
 int npu_sweep_is_npu_file(const char *path, cfg_err_t *err)
@@ -136,7 +141,7 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
     }
     static const char *const keys[] = {"models",      "chips",    "system",   "workload", "num_chips",
                                        "batch",       "seqlen",   "parallelism", "compat", "keep_quirks",
-                                       "set",         "save_ops", "power_gating", "carbon"};
+                                       "set",         "save_ops", "power_gating", "carbon", "ep"};
     const size_t nkeys = sizeof keys / sizeof keys[0];
     bool have_models = false, have_chips = false;
     s->num_chips.v[0] = 1;
@@ -176,6 +181,12 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
             ok = int_list(v, k, &s->num_chips, 1, err);
         else if (!strcmp(k, "batch"))
             ok = int_list(v, k, &s->batch, 1, err);
+        else if (!strcmp(k, "ep")) {
+            ilist_t e;
+            ok = int_list(v, k, &e, 1, err);
+            for (int q = 0; ok && q < e.n; q++)
+                s->ep[s->nep++] = e.v[q];
+        }
         else if (!strcmp(k, "seqlen")) {
             /* [in, out] or a list of them */
             const node_t *items[MAXN];
@@ -241,9 +252,11 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
             for (size_t q = 0; q < n && ok; q++) {
                 const node_t *x = v->kind == NODE_SEQ ? v->items[q] : v;
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
+                if (!b && x->kind == NODE_SCALAR)
+                    b = npu_family_quirk_parse(x->scalar);
                 if (!b) {
                     cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28)");
+                                            "Q21, Q24, Q27, Q28, Q1, Q9, Q18, Q13, Q11, Q12)");
                     ok = false;
                 }
                 s->keep |= b;
@@ -384,7 +397,7 @@ typedef struct {
     bool ran;
     char status[16], reason[256], set_values[4096];
     int64_t mb;
-    int ax[3];
+    int ax[3], ep_axes;
 } result_t;
 
 static void set_int(npu_config_t *c, const char *k, int64_t v) { npu_config_set_int(c, k, v); }
@@ -416,6 +429,8 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
         set_int(&c, "output_seqlen", p->out);
     }
     set_int(&c, "num_chips", p->nchips);
+    if (p->fam == NPU_FAM_MOE)
+        set_int(&c, "expert_parallelism_degree", p->ep);
     set_int(&c, "data_parallelism_degree", p->dp);
     set_int(&c, "tensor_parallelism_degree", p->tp);
     set_int(&c, "pipeline_parallelism_degree", p->pp);
@@ -423,6 +438,32 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     set_int(&c, "pipeline_parallel_degree_dcn", 1);
     set_int(&c, "tensor_parallel_degree_dcn", 1);
     ici_axes(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, res->ax);
+    int nphys = (!strcmp(npu_config_str(&c, "name"), "2") || !strcmp(npu_config_str(&c, "name"), "3")) ? 2 : 3;
+    if (p->fam == NPU_FAM_DLRM) { /* run_sim: dp and tp axes 2 for v2/v3, else 3 */
+        res->ax[0] = res->ax[1] = nphys;
+        res->ax[2] = 0;
+    } else if (p->fam == NPU_FAM_DIT) { /* run_sim: every axis to dp, none to tp */
+        res->ax[0] = (!strcmp(npu_config_str(&c, "name"), "5e") || !strcmp(npu_config_str(&c, "name"), "6e")) ? 2 : nphys;
+        res->ax[1] = 0;
+    }
+    const char *moe_why = NULL;
+    if (p->fam == NPU_FAM_MOE) {
+        /* run_sim: ep and etp share the dp + tp axes */
+        int e_axes = res->ax[0] + res->ax[1], ep_axes = 0;
+        int64_t dt = p->dp * p->tp;
+        if (p->ep > 1 && e_axes <= 1) {
+            ep_axes = 1;
+            if (p->ep != dt)
+                moe_why = "ep must span the one dp/tp axis (ep = dp x tp)";
+        } else if (p->ep > 1)
+            ep_axes = p->ep == dt ? e_axes : 1;
+        set_int(&c, "num_expert_parallel_axes", ep_axes);
+        res->ep_axes = ep_axes;
+        if (p->ep > dt)
+            moe_why = "ep > dp x tp";
+        else if (npu_config_int(&c, "num_routed_experts") < p->ep)
+            moe_why = "fewer routed experts than ep";
+    }
     set_int(&c, "num_data_parallel_axes", res->ax[0]);
     set_int(&c, "num_tensor_parallel_axes", res->ax[1]);
     set_int(&c, "num_pipeline_parallel_axes", res->ax[2]);
@@ -434,8 +475,13 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
         int fi = npu_config_index("use_flash_attention");
         c.v[fi].b = false;
     }
-    const char *why = validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, npu_config_int(&c, "num_layers"),
-                               p->batch, res->reason, sizeof res->reason);
+    /* DLRM: dp = tp = chips over one batch; only the pod size applies */
+    const char *why = p->fam == NPU_FAM_DLRM
+                          ? validate(npu_config_str(&c, "name"), 1, p->tp, 1, 1, p->batch, res->reason, sizeof res->reason)
+                          : validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, npu_config_int(&c, "num_layers"),
+                                     p->batch, res->reason, sizeof res->reason);
+    if (!why && moe_why)
+        why = snprintf(res->reason, sizeof res->reason, "%s", moe_why) > 0 ? res->reason : NULL;
     if (why) {
         snprintf(res->status, sizeof res->status, "skipped");
         return;
@@ -483,10 +529,13 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     row.pp_axes = r->ax[2];
     row.status = r->status;
     row.reason = r->reason[0] ? r->reason : NULL;
+    bool one_phase = p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_DLRM;
+    row.ep = p->fam == NPU_FAM_MOE ? p->ep : 0;
+    row.etp = p->fam == NPU_FAM_MOE ? p->dp * p->tp / p->ep : 0;
     if (!r->ran) {
         const char *phases[2] = {"prefill", "decode"};
-        for (int i = 0; i < (s->training ? 1 : 2); i++) {
-            row.phase = s->training ? "training" : phases[i];
+        for (int i = 0; i < (s->training || one_phase ? 1 : 2); i++) {
+            row.phase = s->training ? "training" : one_phase ? "inference" : phases[i];
             row.input_seqlen = p->in;
             row.output_seqlen = p->out;
             if (!npu_store_point(st, &row, err, errlen))
@@ -499,8 +548,12 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     for (int i = 0; i < r->run.nphase; i++) {
         const npu_phase_t *ph = &r->run.phase[i];
         const npu_stats_t *x = &ph->stats;
-        row.phase = npu_phase_name(ph->kind);
+        row.phase = one_phase ? "inference" : npu_phase_name(ph->kind);
         row.has_stats = true;
+        row.has_request_stats = one_phase;
+        row.throughput_requests_per_sec = r->run.throughput_requests_per_sec;
+        row.latency_sec = r->run.latency_sec;
+        row.throughput_step_per_sec_per_request = r->run.throughput_step_per_sec_per_request;
         row.total_execution_time_chip_ns = x->total_execution_time_chip_ns;
         row.total_execution_time_non_pp_ns = x->total_execution_time_non_pp_ns;
         row.total_pp_time_ns = x->total_pp_time_ns;
@@ -567,13 +620,17 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
         for (int ci = 0; ci < s->chips.n; ci++)
             for (int q = 0; q < s->num_chips.n; q++) {
                 int64_t nc = s->num_chips.v[q];
-                int64_t par[4096][3];
+                int64_t par[4096][4];
                 int np = 0;
-                if (s->par_auto) {
+                int fam = (int)npu_family_of(&base[mi * s->chips.n + ci]);
+                if (fam == NPU_FAM_DLRM) { /* run_sim: dp = tp = num_chips */
+                    par[np][0] = par[np][1] = nc;
+                    par[np++][2] = 1;
+                } else if (s->par_auto) {
                     for (int64_t dp = 1; dp <= nc; dp++)
                         for (int64_t tp = 1; tp <= nc; tp++)
                             for (int64_t pp = 1; pp <= nc && np < 4096; pp++)
-                                if (dp * tp * pp == nc && (s->training || dp == 1)) {
+                                if (dp * tp * pp == nc && (s->training || dp == 1 || fam == NPU_FAM_DIT)) {
                                     par[np][0] = dp;
                                     par[np][1] = tp;
                                     par[np++][2] = pp;
@@ -581,8 +638,31 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                 } else {
                     for (int w = 0; w < s->npar; w++)
                         if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc)
-                            memcpy(par[np++], s->par[w], sizeof par[0]);
+                            memcpy(par[np++], s->par[w], sizeof s->par[0]);
                 }
+                /* MoE: each split with every ep dividing dp x tp whose etp = dp x tp / ep <= 8
+                 * (run_sim), or the ep values the sweep lists */
+                int64_t pe[4096][4];
+                int npe = 0;
+                for (int w = 0; w < np; w++) {
+                    int64_t dt = par[w][0] * par[w][1];
+                    if (fam != NPU_FAM_MOE) {
+                        memcpy(pe[npe], par[w], sizeof pe[0]);
+                        pe[npe++][3] = 1;
+                        continue;
+                    }
+                    for (int64_t ep = 1; ep <= dt && npe < 4096; ep++) {
+                        bool listed = s->nep == 0 ? dt % ep == 0 && dt / ep <= 8 : false;
+                        for (int e = 0; e < s->nep; e++)
+                            listed |= s->ep[e] == ep;
+                        if (!listed)
+                            continue;
+                        memcpy(pe[npe], par[w], sizeof pe[0]);
+                        pe[npe++][3] = ep;
+                    }
+                }
+                memcpy(par, pe, (size_t)npe * sizeof pe[0]);
+                np = npe;
                 for (int b = 0; b < s->batch.n; b++)
                     for (int sq = 0; sq < nseq; sq++)
                         for (size_t cb = 0; cb < combos; cb++)
@@ -606,6 +686,8 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                 p->dp = par[w][0];
                                 p->tp = par[w][1];
                                 p->pp = par[w][2];
+                                p->ep = par[w][3];
+                                p->fam = fam;
                                 p->combo = (int)cb;
                             }
             }

@@ -36,6 +36,8 @@ static const char *schema =
     " bounded_by_pp_chip INTEGER, TTFT_sec REAL, TPOT_ms_request REAL, throughput_tokens_per_sec REAL,"
     " throughput_tokens_per_sec_request REAL, total_execution_time_ns INTEGER, mem_footprint_GB REAL,"
     " out_of_memory INTEGER, energy_per_token_J REAL, avg_power_W REAL,"
+    " ep INTEGER, etp INTEGER, throughput_requests_per_sec REAL, latency_sec REAL,"
+    " throughput_step_per_sec_per_request REAL,"
     " PRIMARY KEY(point_id, phase));"
     "CREATE TABLE npu_ops(point_id INTEGER NOT NULL, phase TEXT NOT NULL, op_index INTEGER NOT NULL,"
     " fusion_id INTEGER, description TEXT, name TEXT, op_code TEXT, op_type TEXT, count INTEGER, bounded_by TEXT,"
@@ -112,9 +114,10 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
         " status, reason, total_execution_time_chip_ns, total_execution_time_non_pp_ns, total_pp_time_ns,"
         " compute_only_time_chip_ns, memory_only_time_chip_ns, ici_bound_time_chip_ns, bounded_by_pp_chip,"
         " TTFT_sec, TPOT_ms_request, throughput_tokens_per_sec, throughput_tokens_per_sec_request,"
-        " total_execution_time_ns, mem_footprint_GB, out_of_memory)"
+        " total_execution_time_ns, mem_footprint_GB, out_of_memory, ep, etp, throughput_requests_per_sec,"
+        " latency_sec, throughput_step_per_sec_per_request)"
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-        "?27,?28,?29,?30,?31,?32,?33,?34,?35)";
+        "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39,?40)";
     const char *ins_op =
         "INSERT INTO npu_ops VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)";
     if (sqlite3_prepare_v2(s->db, ins_point, -1, &s->point, NULL) != SQLITE_OK ||
@@ -209,6 +212,15 @@ bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t
         k++;
         sqlite3_bind_double(st, k++, r->mem_footprint_GB);
         sqlite3_bind_int(st, k++, r->out_of_memory);
+    }
+    k = 36;
+    sqlite3_bind_int64(st, k++, r->ep);
+    sqlite3_bind_int64(st, k++, r->etp);
+    if (r->has_stats && r->has_request_stats) {
+        sqlite3_bind_double(st, k, r->throughput_requests_per_sec);
+        sqlite3_bind_double(st, k + 1, r->latency_sec);
+        if (r->throughput_step_per_sec_per_request > 0)
+            sqlite3_bind_double(st, k + 2, r->throughput_step_per_sec_per_request);
     }
     if (sqlite3_step(st) != SQLITE_DONE)
         return fail(s->db, err, errlen, "npu_points");

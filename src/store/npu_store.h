@@ -1,7 +1,8 @@
 /*
  * npu_store.h -- the SQLite database of an NPU sweep (hwsweep run with an
  * `npu:` section): tables npu_points (one row per configuration and phase:
- * the batch driver's statistics as columns, or why the configuration was
+ * the batch driver's statistics as columns, for DiT and DLRM one phase
+ * "inference" with requests per second and latency, or why the configuration was
  * skipped), npu_ops (per-op rows, when the sweep asks), npu_runs and
  * npu_inputs (provenance), and the views npu_inference (prefill and decode
  * of a configuration side by side) and npu_best_throughput.
@@ -35,6 +36,11 @@ typedef struct {
     int64_t total_execution_time_ns;   /* training */
     double mem_footprint_GB;
     bool out_of_memory;
+    /* part 2: expert parallelism (MoE; 0 elsewhere), and per request for the
+     * one-phase families (phase "inference": DiT, DLRM; has_request_stats) */
+    int64_t ep, etp;
+    bool has_request_stats;
+    double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_point_row_t;
 
 /* One row of npu_ops. */
