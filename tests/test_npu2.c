@@ -6,6 +6,7 @@
  * bad input.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "cli/npu_out.h"
 #include "engine/npu_family.h"
 #include "engine/npu_run.h"
+#include "engine/npu_sweep.h"
 #include "npu/npu_config.h"
 #pragma GCC diagnostic ignored "-Wunused-function" /* npu_golden.h: only its CSV reader is used */
 #include "npu_golden.h"
@@ -347,7 +349,7 @@ static size_t golden_dlrm(const char *name, int64_t chips, double *worst)
     size_t cells = 0;
     snprintf(p, sizeof p, "/tmp/test_npu2_d%d.csv", (int)getpid());
     for (int64_t k = -1; k < chips; k++) {
-        const npu_phase_t *one[1] = {k < 0 || k == r.straggler ? &r.phase[0] : &r.chip_phase[k]};
+        const npu_phase_t *one[1] = {k < 0 ? &r.phase[0] : npu_run_chip_phase(&r, k)};
         FILE *f = fopen(p, "wb");
         ck_assert(f && npu_csv_write(f, one, 1));
         fclose(f);
@@ -499,6 +501,78 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+static char *dump_table(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    out[0] = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *t = (const char *)sqlite3_column_text(st, i);
+            size_t need = strlen(t ? t : "") + 2;
+            while (n + need + 1 > cap)
+                out = realloc(out, cap *= 2);
+            n += (size_t)sprintf(out + n, "%s%c", t ? t : "", i + 1 == sqlite3_column_count(st) ? '\n' : '|');
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+START_TEST(test_sweep_families)
+{
+    char out1[128], out2[128], db1[256], db2[256];
+    snprintf(out1, sizeof out1, "/tmp/test_npu2_sw1_%d", (int)getpid());
+    snprintf(out2, sizeof out2, "/tmp/test_npu2_sw2_%d", (int)getpid());
+    sweep_opts_t o = {.sweep_path = "tests/sweeps/npu2_small.yaml", .outdir = out1, .command = "test", .threads = 1,
+                      .shard_i = 1, .shard_n = 1, .quiet = true};
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    o.outdir = out2;
+    o.threads = 2;
+    ck_assert_int_eq(npu_sweep_run(&o), 0);
+    snprintf(db1, sizeof db1, "%s/sweeps/npu2_small.db", out1);
+    snprintf(db2, sizeof db2, "%s/sweeps/npu2_small.db", out2);
+    const char *q[2] = {"SELECT * FROM npu_points ORDER BY point_id, phase",
+                        "SELECT * FROM npu_ops ORDER BY point_id, phase, op_index"};
+    for (int i = 0; i < 2; i++) {
+        char *a = dump_table(db1, q[i]), *b = dump_table(db2, q[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "-j1 and -j2 differ: %s", q[i]);
+        free(a);
+        free(b);
+    }
+    /* DLRM: dp = tp = chips, one inference row; 1 chip batch 1 = the single run (7,916 ns) */
+    char *t = dump_table(db1, "SELECT dp, tp, pp, latency_sec, throughput_requests_per_sec FROM npu_points WHERE "
+                              "model = 'dlrm-s' AND num_chips = 1 AND global_batch_size = 1");
+    ck_assert_str_eq(t, "1|1|1|7.916e-06|126326.427488631\n");
+    free(t);
+    t = dump_table(db1, "SELECT count(*), sum(dp = 8 AND tp = 8) FROM npu_points WHERE model = 'dlrm-s' AND "
+                        "num_chips = 8 AND phase = 'inference'");
+    ck_assert_str_eq(t, "2|2\n");
+    free(t);
+    /* DeepSeek on 8 chips: tp 8 with ep 1, 2, 4, 8 (etp 8, 4, 2, 1), and pp splits skipped with their reason */
+    t = dump_table(db1, "SELECT group_concat(ep || ':' || etp, ' ') FROM (SELECT DISTINCT ep, etp FROM npu_points "
+                        "WHERE model = 'deepseekv3-671b' AND num_chips = 8 AND tp = 8 ORDER BY ep)");
+    ck_assert_str_eq(t, "1:8 2:4 4:2 8:1\n");
+    free(t);
+    t = dump_table(db1, "SELECT count(*) FROM npu_points WHERE model = 'deepseekv3-671b' AND status = 'out_of_memory' "
+                        "AND reason LIKE 'prefill memory footprint%'");
+    ck_assert(atoi(t) > 0);
+    free(t);
+    /* DiT: latency per image, every dp x tp x pp split of the chips */
+    t = dump_table(db1, "SELECT count(DISTINCT dp || tp || pp), min(latency_sec) > 0 FROM npu_points WHERE "
+                        "model = 'dit-xl' AND num_chips = 8 AND status = 'ok'");
+    ck_assert_msg(atoi(t) >= 3, "%s", t);
+    free(t);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("npu2");
@@ -514,6 +588,7 @@ int main(void)
     tcase_add_test(t, test_golden_dlrm);
     tcase_add_test(t, test_dlrm_histogram);
     tcase_add_test(t, test_fix_q11_q12_dlrm);
+    tcase_add_test(t, test_sweep_families);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

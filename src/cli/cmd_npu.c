@@ -266,7 +266,7 @@ int cmd_npu(int argc, char **argv)
         char suf[64];
         snprintf(suf, sizeof suf, "_chip%lld.csv", (long long)c);
         derive(path, sizeof path, out, suf);
-        const npu_phase_t *one[1] = {c == r.straggler ? &r.phase[0] : &r.chip_phase[c]};
+        const npu_phase_t *one[1] = {npu_run_chip_phase(&r, c)};
         f = open_tmp(&files[nf++], path);
         ok = f && npu_csv_write(f, one, 1);
         ok = (f && fclose(f) == 0) && ok;

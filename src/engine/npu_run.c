@@ -129,6 +129,12 @@ static void trace_stats(const npu_phase_t *ph, npu_stats_t *s)
     }
 }
 
+const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c)
+{
+    int64_t k = r->chip_rep[c];
+    return k == r->straggler ? &r->phase[0] : &r->chip_phase[k];
+}
+
 /* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
 static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache, char *err, size_t errlen)
 {
@@ -150,10 +156,26 @@ static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache,
     const nsr_model_t *d = r->dlrm;
     r->nchip_phase = d->num_chips;
     r->chip_phase = calloc((size_t)d->num_chips, sizeof *r->chip_phase);
-    if (!r->chip_phase)
+    r->chip_rep = calloc((size_t)d->num_chips, sizeof *r->chip_rep);
+    if (!r->chip_phase || !r->chip_rep)
         return 1;
+    /* chips that hold no whole table have the same list: time the first of them */
+    int64_t bare = -1;
+    for (int64_t c = 0; c < d->num_chips; c++) {
+        bool whole = false;
+        for (int64_t i = 0; i < d->ntables && !whole; i++)
+            whole = d->table[i].chip == c;
+        r->chip_rep[c] = c;
+        if (!whole) {
+            if (bare < 0)
+                bare = c;
+            r->chip_rep[c] = bare;
+        }
+    }
     int64_t worst = -1;
     for (int64_t c = 0; c < d->num_chips; c++) {
+        if (r->chip_rep[c] != c)
+            continue;
         npu_phase_t *ph = &r->chip_phase[c];
         ph->kind = NPU_PHASE_PREFILL;
         if (!nsr_chip_ops(d, c, &ph->ops) || !time_phase(r, ph, cache))
@@ -368,7 +390,9 @@ void npu_run_free(npu_run_t *r)
         free(r->chip_phase[c].detail);
     }
     free(r->chip_phase);
+    free(r->chip_rep);
     free(r->dlrm);
+    r->chip_rep = NULL;
     r->chip_phase = NULL;
     r->dlrm = NULL;
     for (int i = 0; i < 2; i++) {

@@ -63,9 +63,13 @@ typedef struct {
     nsr_model_t *dlrm;
     npu_phase_t *chip_phase;
     int64_t nchip_phase, straggler;
+    int64_t *chip_rep;   /* chip c has the list of chip chip_rep[c] (chips without whole tables are alike) */
     /* DiT, DLRM: requests per second and seconds per image / batch (spec §9) */
     double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_run_t;
+
+/* DLRM: chip c's timed list (its representative's; the straggler's is phase 0). */
+const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c);
 
 /* The model record of a configuration. */
 void npu_run_model(const npu_config_t *cfg, bool compat, nsl_model_t *m);

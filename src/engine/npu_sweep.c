@@ -663,8 +663,10 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                 }
                 memcpy(par, pe, (size_t)npe * sizeof pe[0]);
                 np = npe;
+                /* DLRM and DiT have no token sequence: one point per batch */
+                int nsq = fam == NPU_FAM_DLRM || fam == NPU_FAM_DIT ? 1 : nseq;
                 for (int b = 0; b < s->batch.n; b++)
-                    for (int sq = 0; sq < nseq; sq++)
+                    for (int sq = 0; sq < nsq; sq++)
                         for (size_t cb = 0; cb < combos; cb++)
                             for (int w = 0; w < np; w++) {
                                 if (n == cap) {
@@ -681,8 +683,8 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                 p->ci = ci;
                                 p->nchips = nc;
                                 p->batch = s->batch.v[b];
-                                p->in = s->nseq ? s->seq[sq][0] : 0;
-                                p->out = s->nseq ? s->seq[sq][1] : 0;
+                                p->in = s->nseq && nsq > 1 ? s->seq[sq][0] : s->nseq && nsq == nseq ? s->seq[0][0] : 0;
+                                p->out = s->nseq && nsq > 1 ? s->seq[sq][1] : s->nseq && nsq == nseq ? s->seq[0][1] : 0;
                                 p->dp = par[w][0];
                                 p->tp = par[w][1];
                                 p->pp = par[w][2];
