@@ -719,6 +719,53 @@ START_TEST(cli_compat_equals_neusim)
 }
 END_TEST
 
+/* Training (one phase, goodput in iterations per second): NeuSim's energy
+ * CSVs byte for byte, energy_stats and carbon numbers. */
+START_TEST(cli_training_equals_neusim)
+{
+    const char *gd = "tests/golden/neusim/E_llama3-8b_tpuv5p_training/pipeline";
+    const char *ps = "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1";
+    char dir[64], cmd[2048], a[256], b[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep npu --chip tpuv5p --model llama3-8b --training --compat neusim --no-energy "
+             "--power-gating NoPG,Base,HW,Full,Ideal --carbon 0.5,0.6,1 -q -o %s/run.csv",
+             dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run.csv", dir);
+    snprintf(b, sizeof b, "%s/raw/llama3-8b/%s/training-v5p.csv", gd, ps);
+    ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    for (int k = 0; k < N_PG; k++) {
+        snprintf(a, sizeof a, "%s/run_training_%s.csv", dir, PGS[k]);
+        snprintf(b, sizeof b, "%s/raw_None/llama3-8b/%s/training-v5p_%s.csv", gd, ps, PGS[k]);
+        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    }
+    json_error_t je;
+    snprintf(a, sizeof a, "%s/run_training.json", dir);
+    json_t *mine = json_load_file(a, 0, &je);
+    ck_assert_msg(mine != NULL, "%s: %s", a, je.text);
+    snprintf(b, sizeof b, "%s/raw_None/llama3-8b/%s/training-v5p.json", gd, ps);
+    json_t *gold = json_load_file(b, 0, &je);
+    ck_assert_msg(gold != NULL, "%s: %s", b, je.text);
+    tally_t t = {0, 0};
+    cmp_json(&t, "energy_stats", json_object_get(gold, "energy_stats"), json_object_get(mine, "energy_stats"));
+    for (int k = 0; k < N_PG; k += 3) {
+        snprintf(b, sizeof b, "%s/carbon_%s/dvfs_None/CI0.5/UTIL0.6/llama3-8b/%s/training-v5p.json", gd, PGS[k], ps);
+        json_t *cg = json_load_file(b, 0, &je);
+        ck_assert_msg(cg != NULL, "%s: %s", b, je.text);
+        json_t *cm = json_object_get(json_object_get(mine, "carbon_stats"), PGS[k]);
+        for (size_t i = 0; i < sizeof CARBON_KEYS / sizeof CARBON_KEYS[0]; i++)
+            cmp_json(&t, CARBON_KEYS[i], json_object_get(cg, CARBON_KEYS[i]), json_object_get(cm, CARBON_KEYS[i]));
+        json_decref(cg);
+    }
+    json_decref(gold);
+    json_decref(mine);
+    printf("hwsweep npu --training --compat neusim v5p: 6 files byte-identical, %zu JSON numbers, worst %.3g\n",
+           t.cells, t.worst);
+    remove_dir(dir);
+}
+END_TEST
+
 /* --no-energy is NeuSim's run_sim: the performance-only CSVs. */
 START_TEST(cli_no_energy_is_perf_only)
 {
@@ -826,6 +873,7 @@ static Suite *npu_energy_suite(void)
     tc = tcase_create("cli");
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, cli_compat_equals_neusim, 0, N_CASES);
+    tcase_add_test(tc, cli_training_equals_neusim);
     tcase_add_test(tc, cli_no_energy_is_perf_only);
     tcase_add_test(tc, cli_default_mode);
     tcase_add_test(tc, cli_bad_input);
