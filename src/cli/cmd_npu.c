@@ -34,7 +34,8 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; energy: Q2 Q3 Q20 Q23 Q26\n"
+            "                     einsum-avg; docs/npu-model.md)\n"
             "  --allow-oom        write the results of a configuration whose memory footprint\n"
             "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
@@ -81,7 +82,7 @@ int cmd_npu(int argc, char **argv)
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
-    unsigned keep = 0;
+    unsigned keep = 0, keep_energy = 0;
     int allow_oom = 0;
     const char *pg = NULL, *carbon = NULL;
     int no_energy = 0;
@@ -110,13 +111,14 @@ int cmd_npu(int argc, char **argv)
             char buf[256];
             snprintf(buf, sizeof buf, "%s", optarg);
             for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-                unsigned q = nsl_quirk_parse(t);
-                if (!q) {
+                unsigned q = nsl_quirk_parse(t), eq = q ? 0 : npu_energy_quirk_parse(t);
+                if (!q && !eq) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n", t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
+                keep_energy |= eq;
             }
             break;
         }
@@ -146,6 +148,7 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: %s\n", eerr);
         return EXIT_BADINPUT;
     }
+    ea.keep_quirks = keep_energy;
 
     /* merge system, chip, model (later wins), then --set */
     npu_config_t cfg;

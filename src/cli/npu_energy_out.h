@@ -20,6 +20,7 @@ typedef struct {
     const char *pg[NPU_ENERGY_MAX_PG];   /* point into buf */
     char buf[1024];
     npu_carbon_opts_t carbon;
+    unsigned keep_quirks;                /* NPU_EQ_* kept without --compat (--keep-quirk) */
 } npu_energy_cli_t;
 
 /* Parse the options (pg and carbon may be NULL).  --carbon without

@@ -23,12 +23,12 @@ void npu_phase_energy_op(const npu_phase_t *ph, size_t i, npu_energy_op_t *o)
     o->einsum_K = (double)d->einsum_K;
 }
 
-int npu_run_energy_inline(npu_run_t *r, char *err, size_t errlen)
+int npu_run_energy_inline(npu_run_t *r, unsigned keep_quirks, char *err, size_t errlen)
 {
     npu_pg_t pg;
     if (npu_pg_get(r->chip.pg_config, &pg, err, errlen) < 0)
         return -1;
-    npu_energy_opts_t o = {.compat = r->compat, .from_csv = false};
+    npu_energy_opts_t o = {.compat = r->compat, .from_csv = false, .keep_quirks = keep_quirks};
     for (int k = 0; k < r->nphase; k++) {
         npu_phase_t *ph = &r->phase[k];
         for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
@@ -51,7 +51,7 @@ double npu_phase_goodput(const npu_phase_t *ph, const char **unit)
 
 /* One phase under one strategy: a fresh copy of the performance records. */
 static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, const npu_pg_t *pg,
-                                   npu_energy_stats_t *st)
+                                   unsigned keep_quirks, npu_energy_stats_t *st)
 {
     size_t n = ns_oplist_len(&ph->ops);
     npu_energy_op_t *ops = calloc(n ? n : 1, sizeof *ops);
@@ -59,15 +59,17 @@ static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, co
         return NULL;
     for (size_t i = 0; i < n; i++)
         npu_phase_energy_op(ph, i, &ops[i]);
-    npu_energy_opts_t o = {.compat = r->compat, .from_csv = true};
+    npu_energy_opts_t o = {.compat = r->compat, .from_csv = true, .keep_quirks = keep_quirks};
     npu_energy_ops(ops, n, &r->chip, pg, &o);
-    npu_energy_aggregate(ops, n, &r->chip, r->compat, st);
+    npu_energy_aggregate_q(ops, n, &r->chip, npu_energy_kept(&o), st);
     return ops;
 }
 
 int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
-                   npu_energy_run_t *e, char *err, size_t errlen)
+                   unsigned keep_quirks, npu_energy_run_t *e, char *err, size_t errlen)
 {
+    npu_energy_opts_t eo = {.compat = r->compat, .keep_quirks = keep_quirks};
+    unsigned kept = npu_energy_kept(&eo);
     memset(e, 0, sizeof *e);
     if (npg > NPU_ENERGY_MAX_PG) {
         snprintf(err, errlen, "--power-gating: at most %d strategies", NPU_ENERGY_MAX_PG);
@@ -88,12 +90,12 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
         npu_phase_energy_t *pe = &e->phase[p];
         pe->n = ns_oplist_len(&ph->ops);
         npu_energy_stats_t base;
-        npu_energy_op_t *tmp = phase_pass(r, ph, &nopg, &base);
+        npu_energy_op_t *tmp = phase_pass(r, ph, &nopg, keep_quirks, &base);
         if (!tmp)
             goto oom;
         free(tmp);
         for (int k = 0; k < npg; k++) {
-            pe->ops[k] = phase_pass(r, ph, &e->pg[k], &pe->stats[k]);
+            pe->ops[k] = phase_pass(r, ph, &e->pg[k], keep_quirks, &pe->stats[k]);
             if (!pe->ops[k])
                 goto oom;
             npu_energy_set_slowdown(&pe->stats[k], &base);
@@ -111,7 +113,7 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
                     .goodput_per_s = npu_phase_goodput(ph, &unit),
                     .unit = unit,
                     .chip_idle_power_W = co->chip_idle_power_W,
-                    .compat = r->compat,
+                    .compat = (kept & NPU_EQ_Q23) != 0, /* NeuSim's idle power (and whole years) */
                 };
                 npu_carbon(&r->chip, &pe->stats[k], &in, &pe->carbon[k]);
             }

@@ -44,8 +44,9 @@ typedef struct {
 } npu_energy_run_t;
 
 /* NeuSim's generate(analyze_energy=True): the chip's default strategy
- * (pg_config, NoPG) on every op of every phase, in place. */
-int npu_run_energy_inline(npu_run_t *r, char *err, size_t errlen);
+ * (pg_config, NoPG) on every op of every phase, in place.  keep_quirks:
+ * the NPU_EQ_* quirks kept without compat. */
+int npu_run_energy_inline(npu_run_t *r, unsigned keep_quirks, char *err, size_t errlen);
 
 /* The energy pipeline on r's performance-only records (call it before
  * npu_run_energy_inline): every phase under each strategy, slowdown
@@ -53,7 +54,7 @@ int npu_run_energy_inline(npu_run_t *r, char *err, size_t errlen);
  * and the carbon stage when co->enabled.  Returns 0, or -1 with err
  * (unknown strategy, too many). */
 int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
-                   npu_energy_run_t *e, char *err, size_t errlen);
+                   unsigned keep_quirks, npu_energy_run_t *e, char *err, size_t errlen);
 void npu_energy_run_free(npu_energy_run_t *e);
 
 /* Work per second of a phase, NeuSim's carbon goodput: tokens per second
