@@ -819,6 +819,35 @@ START_TEST(cli_default_mode)
 }
 END_TEST
 
+/* --keep-quirk takes the energy quirks: one fix undone at a time. */
+START_TEST(cli_keep_energy_quirk)
+{
+    char dir[64], cmd[2048], a[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q2,Q23 --power-gating NoPG --carbon -1,0.6,1 "
+             "-q -o %s/run.csv",
+             dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run_prefill.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(a, 0, &je);
+    ck_assert_msg(j != NULL, "%s: %s", a, je.text);
+    json_t *nopg = json_object_get(json_object_get(j, "energy_stats"), "NoPG");
+    double e = json_number_value(json_object_get(nopg, "total_energy_J"));
+    ck_assert_msg(fabs(e - 337.71) < 0.01, "prefill NoPG with Q2 kept: %.4f J", e); /* 59.64 J fixed */
+    json_t *cs = json_object_get(json_object_get(j, "carbon_stats"), "NoPG");
+    ck_assert(rel_close(json_number_value(json_object_get(cs, "idle_power_W")), 114.535834421, 1e-9));
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q99 -q -o %s/x.csv 2> %s/err.txt",
+             dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 2);
+    snprintf(cmd, sizeof cmd, "grep -q 'energy: Q2, Q3, Q20, Q23, Q26, einsum-avg' %s/err.txt", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    remove_dir(dir);
+}
+END_TEST
+
 /* Refused options: exit 2, a message naming the valid choices, nothing
  * written and earlier outputs untouched. */
 START_TEST(cli_bad_input)
@@ -876,6 +905,7 @@ static Suite *npu_energy_suite(void)
     tcase_add_test(tc, cli_training_equals_neusim);
     tcase_add_test(tc, cli_no_energy_is_perf_only);
     tcase_add_test(tc, cli_default_mode);
+    tcase_add_test(tc, cli_keep_energy_quirk);
     tcase_add_test(tc, cli_bad_input);
     suite_add_tcase(s, tc);
 
