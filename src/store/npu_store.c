@@ -272,3 +272,64 @@ bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen)
     free(s);
     return ok;
 }
+
+const char *npu_store_query_sql(const char *what, int with_model)
+{
+    static const char *const q[3][2] = {
+        {"SELECT model, chip, workload, count(*) AS configurations, sum(status = 'ok') AS ok,"
+         " sum(status = 'out_of_memory') AS out_of_memory, sum(status = 'skipped') AS skipped"
+         " FROM npu_points WHERE phase IN ('prefill', 'training') GROUP BY model, chip, workload"
+         " ORDER BY model, chip, workload",
+         "SELECT model, chip, workload, count(*) AS configurations, sum(status = 'ok') AS ok,"
+         " sum(status = 'out_of_memory') AS out_of_memory, sum(status = 'skipped') AS skipped"
+         " FROM npu_points WHERE phase IN ('prefill', 'training') AND model = ?1 GROUP BY model, chip, workload"
+         " ORDER BY model, chip, workload"},
+        {"SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, TTFT_sec,"
+         " TPOT_ms_request, decode_tokens_per_sec, decode_tokens_per_sec_per_chip FROM npu_best_throughput"
+         " ORDER BY model, chip, input_seqlen, output_seqlen",
+         "SELECT model, chip, input_seqlen, output_seqlen, point_id, num_chips, batch, tp, pp, TTFT_sec,"
+         " TPOT_ms_request, decode_tokens_per_sec, decode_tokens_per_sec_per_chip FROM npu_best_throughput"
+         " WHERE model = ?1 ORDER BY model, chip, input_seqlen, output_seqlen"},
+        {"SELECT a.model, a.chip, a.input_seqlen, a.output_seqlen, a.point_id, a.num_chips, a.batch, a.tp, a.pp,"
+         " a.TTFT_sec, a.TPOT_ms_request, a.decode_tokens_per_sec_per_chip FROM npu_inference a WHERE %s NOT EXISTS"
+         " (SELECT 1 FROM npu_inference b WHERE b.model = a.model AND b.chip = a.chip AND"
+         " b.input_seqlen = a.input_seqlen AND b.output_seqlen = a.output_seqlen AND b.TTFT_sec <= a.TTFT_sec AND"
+         " b.TPOT_ms_request <= a.TPOT_ms_request AND (b.TTFT_sec < a.TTFT_sec OR"
+         " b.TPOT_ms_request < a.TPOT_ms_request)) ORDER BY a.model, a.chip, a.input_seqlen, a.output_seqlen,"
+         " a.TTFT_sec, a.point_id",
+         NULL}};
+    static char pareto_model[2048];
+    int i = !strcmp(what, "summary") ? 0 : !strcmp(what, "best") ? 1 : !strcmp(what, "pareto") ? 2 : -1;
+    if (i < 0)
+        return NULL;
+    if (i == 2) {
+        /* one string, built once; the same for every call */
+        if (with_model) {
+            if (!pareto_model[0])
+                snprintf(pareto_model, sizeof pareto_model, q[2][0], "a.model = ?1 AND");
+            return pareto_model;
+        }
+        static char pareto_all[2048];
+        if (!pareto_all[0])
+            snprintf(pareto_all, sizeof pareto_all, q[2][0], "");
+        return pareto_all;
+    }
+    return q[i][with_model ? 1 : 0];
+}
+
+int npu_store_is_npu_db(const char *path)
+{
+    sqlite3 *db = NULL;
+    int yes = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'npu_points'",
+                               -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                yes = sqlite3_column_int(st, 0) > 0;
+            sqlite3_finalize(st);
+        }
+    }
+    sqlite3_close(db);
+    return yes;
+}

@@ -58,4 +58,12 @@ bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errle
  * discards PATH.tmp instead.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
 
+/* Queries of `hwsweep query` on an NPU sweep database: what = summary, best
+ * (npu_best_throughput) or pareto (TTFT x TPOT frontier per model, chip and
+ * sequence lengths, which answers "lowest TPOT under a TTFT bound").  The
+ * SQL takes the model filter as ?1 when with_model.  NULL when unknown. */
+const char *npu_store_query_sql(const char *what, int with_model);
+/* 1 when path is an NPU sweep database (has npu_points), else 0. */
+int npu_store_is_npu_db(const char *path);
+
 #endif
