@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "cli/npu_out.h"
-#include "config/json.h"
-#include "config/node.h"
 #include "config/numfmt.h"
 
 /* A finite number from the whole of s. */
@@ -81,31 +79,6 @@ bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbo
             a->pg[a->npg++] = "NoPG";
     }
     return true;
-}
-
-double npu_chip_file_idle_power_W(const char *path)
-{
-    size_t n = strlen(path);
-    cfg_err_t err;
-    double v = 0;
-    if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
-        json_t *root = json_load_located(path, &err);
-        if (root) {
-            json_t *x = json_object_get(root, "idle_power_W");
-            if (json_is_number(x))
-                v = json_number_value(x);
-            json_decref(root);
-        }
-        return v;
-    }
-    cfg_doc_t *doc = cfg_load_file(path, &err);
-    if (!doc)
-        return 0;
-    const node_t *x = cfg_get(cfg_doc_root(doc), "idle_power_W");
-    if (x && x->kind == NODE_SCALAR && !parse_num(x->scalar, &v))
-        v = 0;
-    cfg_doc_free(doc);
-    return v;
 }
 
 int npu_energy_cli_run(const npu_energy_cli_t *a, npu_run_t *r, npu_energy_run_t *e, char *err, size_t errlen)

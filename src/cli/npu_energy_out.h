@@ -28,9 +28,6 @@ typedef struct {
 bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbon, bool no_energy, char *err,
                           size_t errlen);
 
-/* idle_power_W of a chip file (NeuSim JSON or our YAML), or 0. */
-double npu_chip_file_idle_power_W(const char *path);
-
 /* The energy pipeline when strategies were asked for, then the inline
  * pass unless --no-energy.  0, or -1 with err. */
 int npu_energy_cli_run(const npu_energy_cli_t *a, npu_run_t *r, npu_energy_run_t *e, char *err, size_t errlen);

@@ -18,6 +18,7 @@
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/npu_energy_run.h"
 #include "engine/npu_run.h"
 #include "ops/neusim_llm.h"
 #include "store/npu_store.h"
@@ -51,6 +52,8 @@ typedef struct {
     char set_key[MAXSET][64];
     char set_val[MAXSET][MAXN][256];
     int set_n[MAXSET], nset;
+    npu_energy_sweep_t energy;   /* power_gating, carbon (npu_energy_run.h) */
+    double chip_idle_W[MAXN];    /* each chip file's idle_power_W (Q23) */
 } spec_t;
 
 typedef struct {
@@ -298,9 +301,7 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 s->set_n[s->nset++] = (int)n;
             }
         } else if (!strcmp(k, "power_gating") || !strcmp(k, "carbon")) {
-            cfg_errorf(err, npu->file, npu->key_line[i], npu->key_col[i],
-                       "npu.%s: the energy and carbon model is not part of this build yet", k);
-            ok = false;
+            ok = npu_energy_sweep_parse(v, k, &s->energy, err);
         }
         if (!ok)
             return false;
@@ -385,6 +386,7 @@ typedef struct {
     char status[16], reason[256], set_values[4096];
     int64_t mb;
     int ax[3];
+    npu_energy_point_t energy[2];
 } result_t;
 
 static void set_int(npu_config_t *c, const char *k, int64_t v) { npu_config_set_int(c, k, v); }
@@ -450,6 +452,11 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     }
     res->ran = true;
     snprintf(res->status, sizeof res->status, "ok");
+    if (npu_energy_point(&res->run, &s->energy, 0, s->chip_idle_W[p->ci], res->energy, err, sizeof err) < 0) {
+        snprintf(res->status, sizeof res->status, "skipped");
+        snprintf(res->reason, sizeof res->reason, "energy: %.200s", err);
+        return;
+    }
     for (int i = 0; i < res->run.nphase; i++) {
         const npu_stats_t *st = &res->run.phase[i].stats;
         if (st->out_of_memory) {
@@ -515,8 +522,21 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
         row.total_execution_time_ns = x->total_execution_time_ns;
         row.mem_footprint_GB = x->mem_footprint_GB;
         row.out_of_memory = x->out_of_memory;
+        const npu_energy_point_t *ep = &r->energy[i < 2 ? i : 0];
+        row.has_energy = ep->done;
+        row.energy_per_token_J = ep->energy_per_unit_J;
+        row.avg_power_W = ep->avg_power_W;
         if (!npu_store_point(st, &row, err, errlen))
             return false;
+        for (int k = 0; ep->done && k < s->energy.npg; k++) {
+            const npu_energy_pg_row_t *g = &ep->pg[k];
+            npu_energy_row_t er = {id, row.phase, s->energy.pg[k], g->total_energy_J, g->avg_power_W,
+                                   g->peak_power_W, g->energy_per_unit_J, g->slowdown, g->has_carbon,
+                                   g->idle_power_W, g->fleet_avg_power_W, g->total_energy_kWh, g->carbon_kgCO2e,
+                                   g->carbon_zero_embodied_kgCO2e, g->work_per_kgCO2e};
+            if (!npu_store_energy(st, &er, err, errlen))
+                return false;
+        }
         if (!s->save_ops)
             continue;
         for (size_t k = 0; k < ns_oplist_len(&ph->ops); k++) {
@@ -664,6 +684,8 @@ int npu_sweep_run(const sweep_opts_t *o)
         return EXIT_BADINPUT;
     }
     cfg_doc_free(doc);
+    for (int ci = 0; ci < s->chips.n; ci++)
+        s->chip_idle_W[ci] = npu_chip_file_idle_power_W(s->chips.path[ci]);
     /* the merged base configuration of every (model, chip) */
     npu_config_t *base = malloc((size_t)s->models.n * (size_t)s->chips.n * sizeof *base);
     for (int mi = 0; base && mi < s->models.n; mi++)

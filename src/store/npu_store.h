@@ -35,7 +35,19 @@ typedef struct {
     int64_t total_execution_time_ns;   /* training */
     double mem_footprint_GB;
     bool out_of_memory;
+    bool has_energy;                   /* the chip's default strategy (NoPG) */
+    double energy_per_token_J, avg_power_W;   /* J per token (per iteration in training), W per chip */
 } npu_point_row_t;
+
+/* One row of npu_energy: a phase of a point under one power-gating strategy. */
+typedef struct {
+    int64_t point_id;
+    const char *phase, *strategy;
+    double total_energy_J, avg_power_W, peak_power_W, energy_per_token_J, slowdown;
+    bool has_carbon;
+    double idle_power_W, fleet_avg_power_W, total_energy_kWh, carbon_kgCO2e, carbon_zero_embodied_kgCO2e,
+        tokens_per_kgCO2e;
+} npu_energy_row_t;
 
 /* One row of npu_ops. */
 typedef struct {
@@ -54,6 +66,7 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
 bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *err, size_t errlen);
 bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
 bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errlen);
+bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size_t errlen);
 /* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
  * discards PATH.tmp instead.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
