@@ -848,6 +848,59 @@ START_TEST(cli_keep_energy_quirk)
 }
 END_TEST
 
+static double sql_num(const char *db, const char *sql)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"%s\"", db, sql);
+    FILE *f = popen(cmd, "r");
+    ck_assert(f != NULL);
+    double v = NAN;
+    if (fscanf(f, "%lf", &v) != 1)
+        v = NAN;
+    pclose(f);
+    return v;
+}
+
+/* An NPU sweep with power_gating and carbon: the same numbers as the
+ * command, one npu_energy row per point, phase and strategy, -j1 = -j2,
+ * and a located error for a bad strategy. */
+START_TEST(sweep_energy)
+{
+    char dir[64], cmd[2048], db1[256], db2[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep run -q -j 1 -o %s/j1 tests/sweeps/npu_energy.yaml && "
+                              "bin/hwsweep run -q -j 2 -o %s/j2 tests/sweeps/npu_energy.yaml", dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(db1, sizeof db1, "%s/j1/sweeps/npu_energy.db", dir);
+    snprintf(db2, sizeof db2, "%s/j2/sweeps/npu_energy.db", dir);
+    for (int t = 0; t < 2; t++) {
+        const char *q = t ? "SELECT * FROM npu_energy ORDER BY 1, 2, 3" : "SELECT * FROM npu_points ORDER BY 1, 2";
+        snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s '%s')\" = \"$(sqlite3 %s '%s')\"", db1, q, db2, q);
+        ck_assert_msg(run_cmd(cmd) == 0, "-j1 and -j2 differ on %s", t ? "npu_energy" : "npu_points");
+    }
+    /* one chip, batch 1: the quick start of the README section */
+    const char *pt = "(SELECT point_id FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
+                     "global_batch_size = 1 AND phase = 'decode')";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT energy_per_token_J FROM npu_points WHERE phase = 'decode' AND point_id = %s", pt);
+    ck_assert(fabs(sql_num(db1, sql) - 0.9027) < 1e-4);
+    snprintf(sql, sizeof sql,
+             "SELECT carbon_kgCO2e FROM npu_energy WHERE phase = 'decode' AND strategy = 'Full' AND point_id = %s", pt);
+    ck_assert(fabs(sql_num(db1, sql) - 1048.0) < 0.05);
+    ck_assert(sql_num(db1, "SELECT count(*) FROM npu_energy") ==
+              2 * sql_num(db1, "SELECT count(*) FROM npu_points WHERE status != 'skipped'"));
+    ck_assert(sql_num(db1, "SELECT count(*) FROM npu_best_efficiency") == 2);
+    /* a bad strategy: file:line:col, exit 2 */
+    snprintf(cmd, sizeof cmd,
+             "sed 's/\\[NoPG, Full\\]/[NoPG, full]/' tests/sweeps/npu_energy.yaml > %s/bad.yaml && "
+             "bin/hwsweep run -q -o %s/bad %s/bad.yaml 2> %s/err.txt; test $? = 2 && "
+             "grep -q 'bad.yaml:8:.*npu.power_gating: unknown power-gating strategy' %s/err.txt",
+             dir, dir, dir, dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    remove_dir(dir);
+}
+END_TEST
+
 /* Refused options: exit 2, a message naming the valid choices, nothing
  * written and earlier outputs untouched. */
 START_TEST(cli_bad_input)
@@ -907,6 +960,7 @@ static Suite *npu_energy_suite(void)
     tcase_add_test(tc, cli_default_mode);
     tcase_add_test(tc, cli_keep_energy_quirk);
     tcase_add_test(tc, cli_bad_input);
+    tcase_add_test(tc, sweep_energy);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("default_fixes");
