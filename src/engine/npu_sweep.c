@@ -53,6 +53,7 @@ typedef struct {
     char set_val[MAXSET][MAXN][256];
     int set_n[MAXSET], nset;
     npu_energy_sweep_t energy;   /* power_gating, carbon (npu_energy_run.h) */
+    unsigned keep_energy;        /* energy quirks (NPU_EQ_*) in keep_quirks */
     double chip_idle_W[MAXN];    /* each chip file's idle_power_W (Q23) */
 } spec_t;
 
@@ -244,12 +245,14 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
             for (size_t q = 0; q < n && ok; q++) {
                 const node_t *x = v->kind == NODE_SEQ ? v->items[q] : v;
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
-                if (!b) {
+                unsigned eb = !b && x->kind == NODE_SCALAR ? npu_energy_quirk_parse(x->scalar) : 0;
+                if (!b && !eb) {
                     cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28)");
+                                            "Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)");
                     ok = false;
                 }
                 s->keep |= b;
+                s->keep_energy |= eb;
             }
         } else if (!strcmp(k, "set")) {
             if (v->kind != NODE_MAP || v->n > MAXSET) {
@@ -452,7 +455,8 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     }
     res->ran = true;
     snprintf(res->status, sizeof res->status, "ok");
-    if (npu_energy_point(&res->run, &s->energy, 0, s->chip_idle_W[p->ci], res->energy, err, sizeof err) < 0) {
+    if (npu_energy_point(&res->run, &s->energy, s->keep_energy, s->chip_idle_W[p->ci], res->energy, err,
+                         sizeof err) < 0) {
         snprintf(res->status, sizeof res->status, "skipped");
         snprintf(res->reason, sizeof res->reason, "energy: %.200s", err);
         return;
