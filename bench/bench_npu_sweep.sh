@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench_npu_sweep.sh BIN -- the 10,080-configuration NPU sweep bench/npu_10k.yaml,
+# bench_npu_sweep.sh BIN -- the 11,520-configuration NPU sweep bench/npu_10k.yaml,
 # stored and --dry-run, with 1 and 2 threads: wall-clock and CPU seconds.
 bin=${1:-bin/hwsweep}
 tmp=$(mktemp -d)

@@ -34,8 +34,8 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; energy: Q2 Q3 Q20 Q23 Q26\n"
-            "                     einsum-avg; docs/npu-model.md)\n"
+            "                     Q8 Q10 Q15 Q16 Q21 Q24 Q27 Q28; energy: Q2 Q3 Q20 Q23\n"
+            "                     Q26 einsum-avg; docs/npu-model.md)\n"
             "  --allow-oom        write the results of a configuration whose memory footprint\n"
             "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
@@ -114,7 +114,8 @@ int cmd_npu(int argc, char **argv)
                 unsigned q = nsl_quirk_parse(t), eq = q ? 0 : npu_energy_quirk_parse(t);
                 if (!q && !eq) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28, Q10; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n",
+                            t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;

@@ -59,7 +59,7 @@ typedef struct {
 
 typedef struct {
     int mi, ci;
-    int64_t nchips, batch, in, out, dp, tp, pp;
+    int64_t nchips, batch, in, out, dp, tp, pp, dp_dcn, pp_dcn;
     int combo;
 } point_t;
 
@@ -248,7 +248,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 unsigned eb = !b && x->kind == NODE_SCALAR ? npu_energy_quirk_parse(x->scalar) : 0;
                 if (!b && !eb) {
                     cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)");
+                                            "Q21, Q24, Q27, Q28, Q10; energy: Q2, Q3, Q20, Q23, Q26, "
+                                            "einsum-avg)");
                     ok = false;
                 }
                 s->keep |= b;
@@ -295,7 +296,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                              y->quoted ? "'" : "");
                     cfg_err_t e2;
                     if (!npu_config_set(&probe, a, &e2)) {
-                        cfg_node_errorf(err, y, "npu.set.%s", e2.msg);
+                        const char *why = strstr(e2.msg, ": "); /* after "--set KEY=VALUE" */
+                        cfg_node_errorf(err, y, "npu.set.%s: %s", v->keys[q], why ? why + 2 : e2.msg);
                         ok = false;
                         break;
                     }
@@ -348,9 +350,10 @@ static void ici_axes(const char *version, int64_t dp, int64_t tp, int64_t pp, in
 }
 
 /* NeuSim's validate_parallelism_config_llm, apart from memory; NULL = fine */
-static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, int64_t layers, int64_t batch,
-                            char *buf, size_t len)
+static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, int64_t dcn, int64_t layers,
+                            int64_t batch, char *buf, size_t len)
 {
+    /* dcn = dp_dcn x pp_dcn (pods); pp here is ICI stages x DCN stages for the layer test */
     if (pp > layers) {
         snprintf(buf, len, "pipeline stages %lld > num_layers %lld", (long long)pp, (long long)layers);
         return buf;
@@ -374,8 +377,9 @@ static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, i
         snprintf(buf, len, "%lld chips exceed a TPUv%s pod (%lld)", (long long)pod, v, (long long)lim);
         return buf;
     }
-    if (dp * pp > batch) {
-        snprintf(buf, len, "dp %lld x pp %lld > global batch %lld", (long long)dp, (long long)pp, (long long)batch);
+    if (dp * pp * dcn > batch) {
+        snprintf(buf, len, "dp x pp x DCN pods = %lld > global batch %lld", (long long)(dp * pp * dcn),
+                 (long long)batch);
         return buf;
     }
     return NULL;
@@ -424,23 +428,23 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     set_int(&c, "data_parallelism_degree", p->dp);
     set_int(&c, "tensor_parallelism_degree", p->tp);
     set_int(&c, "pipeline_parallelism_degree", p->pp);
-    set_int(&c, "data_parallel_degree_dcn", 1);
-    set_int(&c, "pipeline_parallel_degree_dcn", 1);
+    set_int(&c, "data_parallel_degree_dcn", p->dp_dcn);
+    set_int(&c, "pipeline_parallel_degree_dcn", p->pp_dcn);
     set_int(&c, "tensor_parallel_degree_dcn", 1);
     ici_axes(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, res->ax);
     set_int(&c, "num_data_parallel_axes", res->ax[0]);
     set_int(&c, "num_tensor_parallel_axes", res->ax[1]);
     set_int(&c, "num_pipeline_parallel_axes", res->ax[2]);
     set_int(&c, "global_batch_size", p->batch);
-    res->mb = (p->batch + p->pp - 1) / p->pp; /* ceil(batch / dp_dcn / pp / pp_dcn) */
+    res->mb = (int64_t)ceil((double)p->batch / (double)p->dp_dcn / (double)p->pp / (double)p->pp_dcn);
     set_int(&c, "microbatch_size_ici", res->mb);
-    set_int(&c, "microbatch_size_dcn", p->batch);
+    set_int(&c, "microbatch_size_dcn", (p->batch + p->pp_dcn - 1) / p->pp_dcn);
     if (s->training) {
         int fi = npu_config_index("use_flash_attention");
         c.v[fi].b = false;
     }
-    const char *why = validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, npu_config_int(&c, "num_layers"),
-                               p->batch, res->reason, sizeof res->reason);
+    const char *why = validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
+                               npu_config_int(&c, "num_layers"), p->batch, res->reason, sizeof res->reason);
     if (why) {
         snprintf(res->status, sizeof res->status, "skipped");
         return;
@@ -488,7 +492,8 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     row.dp = p->dp;
     row.tp = p->tp;
     row.pp = p->pp;
-    row.dp_dcn = row.pp_dcn = 1;
+    row.dp_dcn = p->dp_dcn;
+    row.pp_dcn = p->pp_dcn;
     row.dp_axes = r->ax[0];
     row.tp_axes = r->ax[1];
     row.pp_axes = r->ax[2];
@@ -591,21 +596,34 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
         for (int ci = 0; ci < s->chips.n; ci++)
             for (int q = 0; q < s->num_chips.n; q++) {
                 int64_t nc = s->num_chips.v[q];
-                int64_t par[4096][3];
+                /* NeuSim's generate_parallelism_configs_llm: dp x tp x pp x dp_dcn x pp_dcn = chips, with at
+                 * most 16 pods; inference uses dp = dp_dcn = 1 (validate_parallelism_config_llm skips the rest) */
+                static const int MAXPAR = 8192;
+                int64_t(*par)[5] = malloc((size_t)MAXPAR * sizeof *par);
                 int np = 0;
+                if (!par) {
+                    free(pts);
+                    return (size_t)-1;
+                }
                 if (s->par_auto) {
                     for (int64_t dp = 1; dp <= nc; dp++)
                         for (int64_t tp = 1; tp <= nc; tp++)
-                            for (int64_t pp = 1; pp <= nc && np < 4096; pp++)
-                                if (dp * tp * pp == nc && (s->training || dp == 1)) {
-                                    par[np][0] = dp;
-                                    par[np][1] = tp;
-                                    par[np++][2] = pp;
-                                }
+                            for (int64_t pp = 1; pp <= nc; pp++)
+                                for (int64_t dd = 1; dd <= 16 && dd <= nc; dd++)
+                                    for (int64_t pd = 1; pd <= 16 && pd <= nc && np < MAXPAR; pd++) {
+                                        if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
+                                            continue;
+                                        if (!s->training && (dp > 1 || dd > 1))
+                                            continue;
+                                        int64_t v[5] = {dp, tp, pp, dd, pd};
+                                        memcpy(par[np++], v, sizeof v);
+                                    }
                 } else {
                     for (int w = 0; w < s->npar; w++)
-                        if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc)
-                            memcpy(par[np++], s->par[w], sizeof par[0]);
+                        if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc) {
+                            int64_t v[5] = {s->par[w][0], s->par[w][1], s->par[w][2], 1, 1};
+                            memcpy(par[np++], v, sizeof v);
+                        }
                 }
                 for (int b = 0; b < s->batch.n; b++)
                     for (int sq = 0; sq < nseq; sq++)
@@ -615,6 +633,7 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                     cap *= 2;
                                     point_t *np2 = realloc(pts, cap * sizeof *pts);
                                     if (!np2) {
+                                        free(par);
                                         free(pts);
                                         return (size_t)-1;
                                     }
@@ -630,8 +649,11 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                 p->dp = par[w][0];
                                 p->tp = par[w][1];
                                 p->pp = par[w][2];
+                                p->dp_dcn = par[w][3];
+                                p->pp_dcn = par[w][4];
                                 p->combo = (int)cb;
                             }
+                free(par);
             }
     (void)base;
     *out = pts;
@@ -732,7 +754,9 @@ int npu_sweep_run(const sweep_opts_t *o)
             free(s);
             return EXIT_FAIL;
         }
-        st = npu_store_create(dbpath, o->command, name, o->threads, e2, sizeof e2);
+        char shard[64];
+        snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
+        st = npu_store_create(dbpath, o->command, name, shard, o->threads, e2, sizeof e2);
         bool ok = st && npu_store_input(st, "sweep", o->sweep_path, e2, sizeof e2);
         for (int i = 0; ok && i < s->models.n; i++)
             ok = npu_store_input(st, "model", s->models.path[i], e2, sizeof e2);

@@ -59,9 +59,10 @@ typedef struct {
         vmem_time_ns, flops, bytes_accessed, weight_bytes, tflops_per_sec, flops_util, hbm_bw_util;
 } npu_op_row_t;
 
-/* Create PATH.tmp with the schema and a running npu_runs row. */
-npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, int threads,
-                              char *err, size_t errlen);
+/* Create PATH.tmp with the schema and a running npu_runs row; shard is
+ * "I/N" ("1/1" for a whole sweep). */
+npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, const char *shard,
+                              int threads, char *err, size_t errlen);
 /* Keep a copy of an input file. */
 bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *err, size_t errlen);
 bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
@@ -70,6 +71,12 @@ bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size
 /* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
  * discards PATH.tmp instead.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
+
+/* Merge the shard databases of one NPU sweep into out (written as out.tmp,
+ * renamed when complete).  Returns 0, 2 when the shards do not make one
+ * whole sweep (different sweep files, duplicates, missing or unfinished
+ * shards; err says which), 1 on failure. */
+int npu_store_merge(const char *out, char *const *shards, int n, const char *command, char *err, size_t errlen);
 
 /* Queries of `hwsweep query` on an NPU sweep database: what = summary, best
  * (npu_best_throughput) or pareto (TTFT x TPOT frontier per model, chip and
