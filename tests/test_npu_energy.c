@@ -878,6 +878,16 @@ START_TEST(sweep_energy)
         snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s '%s')\" = \"$(sqlite3 %s '%s')\"", db1, q, db2, q);
         ck_assert_msg(run_cmd(cmd) == 0, "-j1 and -j2 differ on %s", t ? "npu_energy" : "npu_points");
     }
+    /* two shards merged: the same rows */
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep run -q --shard 1/2 -o %s/sh tests/sweeps/npu_energy.yaml && "
+             "bin/hwsweep run -q --shard 2/2 -o %s/sh tests/sweeps/npu_energy.yaml && "
+             "bin/hwsweep merge -q %s/merged.db %s/sh/sweeps/npu_energy.shard-1-of-2.db "
+             "%s/sh/sweeps/npu_energy.shard-2-of-2.db && "
+             "test \"$(sqlite3 %s 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\" = "
+             "\"$(sqlite3 %s/merged.db 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\"",
+             dir, dir, dir, dir, dir, db1, dir);
+    ck_assert_msg(run_cmd(cmd) == 0, "merged shards differ on npu_energy");
     /* one chip, batch 1: the quick start of the README section */
     const char *pt = "(SELECT point_id FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
                      "global_batch_size = 1 AND phase = 'decode')";
