@@ -80,6 +80,7 @@ bench: bin/hwsweep $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
+	@sh bench/bench_npu_sweep.sh bin/hwsweep
 	@sh bench/bench_npu_families.sh bin/hwsweep
 
 $(HW_CONFIGS:%=%.hw): %.hw: bin/hwsweep

@@ -13,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/npu_out.h"
 #include "engine/npu_run.h"
 #include "engine/npu_sweep.h"
+#include "store/npu_store.h"
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
@@ -401,8 +403,9 @@ START_TEST(test_golden_extra)
 {
     /* NeuSim run on this machine: tensor parallelism on 1 and 2 axes, pipeline over ICI and DCN,
      * non-flash attention, KV swap, three chips (tests/golden/neusim/README.md) */
-    const char *cases[] = {"B_70b_v6e_tp8", "C_70b_v6e_tp4pp2", "D_8b_v5p_noflash_tp2", "E_13b_v4_pp2dcn2",
-                           "F_70b_v5p_swap"};
+    const char *cases[] = {"B_70b_v6e_tp8",      "C_70b_v6e_tp4pp2",         "D_8b_v5p_noflash_tp2",
+                           "E_13b_v4_pp2dcn2",   "F_70b_v5p_swap",           "I_405b_v6p_tp16_w2",
+                           "J_8b_v2_default_ffn_tp4pp2", "K_13b_v3_dp2tp2"};
     double worst = 0;
     size_t cells = 0;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -425,7 +428,20 @@ START_TEST(test_golden_extra)
             unlink(p);
         }
         for (int i = 0; i < 2; i++) {
+            /* the batch driver's statistics, where NeuSim's run_sim made them (sim_config aside: NeuSim
+             * stores the raw merged dict there) */
             snprintf(p, sizeof p, "%s%s.json", stem, suf[i + 1]);
+            snprintf(w, sizeof w, "tests/golden/neusim/extra/%s%s.json", cases[k], suf[i + 1]);
+            if (access(w, F_OK) == 0) {
+                json_error_t je;
+                json_t *a = json_load_file(p, 0, &je), *b = json_load_file(w, 0, &je);
+                ck_assert(a && b);
+                json_object_del(a, "sim_config");
+                json_object_del(b, "sim_config");
+                compare_json(a, b, w, &worst, &cells);
+                json_decref(a);
+                json_decref(b);
+            }
             unlink(p);
         }
         npu_run_free(&r);
@@ -450,6 +466,22 @@ START_TEST(test_golden_extra)
         snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.csv", train[k]);
         cells += compare_csv(p, w, false, &worst);
         unlink(p);
+        snprintf(w, sizeof w, "tests/golden/neusim/extra/%s.json", train[k]);
+        if (access(w, F_OK) == 0) {
+            snprintf(p, sizeof p, "/tmp/test_npu_t%d.json", (int)getpid());
+            f = fopen(p, "wb");
+            ck_assert(f && npu_json_write(f, &r, &r.phase[0]));
+            fclose(f);
+            json_error_t je;
+            json_t *a = json_load_file(p, 0, &je), *b = json_load_file(w, 0, &je);
+            ck_assert(a && b);
+            json_object_del(a, "sim_config");
+            json_object_del(b, "sim_config");
+            compare_json(a, b, w, &worst, &cells);
+            json_decref(a);
+            json_decref(b);
+            unlink(p);
+        }
         npu_run_free(&r);
     }
     printf("golden neusim extra: %zu cells, worst relative difference %g\n", cells, worst);
@@ -601,6 +633,32 @@ START_TEST(test_keep_all_quirks_is_compat)
 }
 END_TEST
 
+START_TEST(test_fix_q10_dcn)
+{
+    /* llama2-13b on 4 TPUv4, 2 ICI stages x 2 DCN pods: 83,886,080 bytes between pods take
+     * ceil(83886080 / 112) = 748,983 ns at ICI speed (NeuSim) and ceil(83886080 / 12.5) = 6,710,887 ns
+     * over the 12.5 GB/s DCN */
+    npu_config_t c;
+    load(&c, "tpuv4", "llama2-13b");
+    cfg_err_t e;
+    const char *sets[] = {"num_chips=4", "pipeline_parallelism_degree=2", "pipeline_parallel_degree_dcn=2",
+                          "microbatch_size_ici=2", "global_batch_size=8"};
+    for (int i = 0; i < 5; i++)
+        ck_assert(npu_config_set(&c, sets[i], &e));
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &b, err, sizeof err), 0);
+    long ia = find_op(&a.phase[0], "PrefillReceiveInputFromPipelineDCN"),
+         ib = find_op(&b.phase[0], "PrefillReceiveInputFromPipelineDCN");
+    ck_assert(ia >= 0 && ib >= 0);
+    close_to(a.phase[0].perf[ia].ici_time_ns, 748983);
+    close_to(b.phase[0].perf[ib].ici_time_ns, 6710887);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
 START_TEST(test_fix_q28_footprint)
 {
     /* inference footprint: NeuSim keeps the Q and FFN activations of all 32 layers (21.5 GiB);
@@ -661,9 +719,9 @@ START_TEST(test_sweep_threads)
         free(a);
         free(b);
     }
-    /* 2 chips x (1 + 2 + 3 parallelisms) x 2 batches x 2 seqlens x 2 widths = 96 configurations */
+    /* 2 chips x (1 + 3 + 6 tp x pp x pp_dcn splits of 1, 2, 4 chips) x 2 batches x 2 seqlens x 2 widths */
     char *n = dump_table(db1, "SELECT count(DISTINCT point_id), sum(status = 'skipped') > 0 FROM npu_points");
-    ck_assert_str_eq(n, "96|1|\n");
+    ck_assert_str_eq(n, "160|1|\n");
     free(n);
     /* the compat-free headline point equals a single run */
     char *t = dump_table(db1, "SELECT TTFT_sec FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
@@ -671,6 +729,27 @@ START_TEST(test_sweep_threads)
                               "AND phase = 'prefill'");
     ck_assert_str_eq(t, "0.154368928|\n"); /* = hwsweep npu --chip tpuv5p --model llama3-8b */
     free(t);
+    /* two shards merged equal the whole sweep; a missing shard is refused */
+    char sh1[256], sh2[256], merged[256], e[1024];
+    o.outdir = out2;
+    o.shard_n = 2;
+    for (int i = 1; i <= 2; i++) {
+        o.shard_i = i;
+        ck_assert_int_eq(npu_sweep_run(&o), 0);
+    }
+    snprintf(sh1, sizeof sh1, "%s/sweeps/npu_small.shard-1-of-2.db", out2);
+    snprintf(sh2, sizeof sh2, "%s/sweeps/npu_small.shard-2-of-2.db", out2);
+    snprintf(merged, sizeof merged, "%s/merged.db", out2);
+    char *shards[2] = {sh2, sh1};
+    ck_assert_int_eq(npu_store_merge(merged, shards, 1, "test", e, sizeof e), 2);
+    ck_assert_msg(strstr(e, "missing"), "%s", e);
+    ck_assert_int_eq(npu_store_merge(merged, shards, 2, "test", e, sizeof e), 0);
+    for (int i = 0; i < 2; i++) {
+        char *a = dump_table(db1, q[i]), *b = dump_table(merged, q[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "merged shards differ: %s", q[i]);
+        free(a);
+        free(b);
+    }
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
     ck_assert_int_eq(system(cmd), 0);
@@ -713,6 +792,40 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+START_TEST(test_cli_refusals)
+{
+    /* refused runs exit 2 and write nothing; earlier outputs stay */
+    char dir[128], cmd[1024], f[256];
+    snprintf(dir, sizeof dir, "/tmp/test_npu_cli_%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    const char *bad[] = {
+        "--chip tpuv5 --model llama3-8b",                                       /* unknown chip */
+        "--chip tpuv5p --model llama3-8b --set num_chip=2",                    /* unknown key */
+        "--chip tpuv5p --model llama3-8b --set tensor_parallelism_degree=4",   /* more chips than num_chips */
+        "--chip tpuv5p --model llama3-8b --set num_chips=3 --set pipeline_parallelism_degree=3", /* layers */
+        "--chip tpuv6e --model llama3-70b",                                     /* does not fit in HBM */
+        "--chip tpuv5p --model llama3-8b --compat nesim",                      /* unknown compat */
+        "--chip tpuv5p --model llama3-8b --power-gating Fu",                   /* unknown strategy */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd, "bin/hwsweep npu -q %s -o %s/x.csv 2>/dev/null", bad[i], dir);
+        int rc = system(cmd);
+        ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "%s: status %d", bad[i], rc);
+        snprintf(f, sizeof f, "%s/x.csv", dir);
+        ck_assert_msg(access(f, F_OK) != 0, "%s wrote %s", bad[i], f);
+    }
+    /* a good run, then a refused one leaves its files as they were */
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu -q --chip tpuv5p --model llama3-8b -o %s/x.csv", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "cp %s/x_prefill.json %s/keep.json && bin/hwsweep npu -q --chip tpuv5p --model llama3-8b "
+             "--set d_head=-1 -o %s/x.csv 2>/dev/null; cmp -s %s/x_prefill.json %s/keep.json", dir, dir, dir, dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("npu");
@@ -731,10 +844,12 @@ int main(void)
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_fix_q10_dcn);
     tcase_add_test(t, test_fix_q28_footprint);
     tcase_add_test(t, test_keep_all_quirks_is_compat);
     tcase_add_test(t, test_sweep_threads);
     tcase_add_test(t, test_bad_input);
+    tcase_add_test(t, test_cli_refusals);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -223,7 +223,7 @@ static long find(const npu_run_t *r, int p, const char *desc)
     return -1;
 }
 
-#define KEEP_LLM 0x7ffu /* every Llama-frontend quirk (NSL_QALL) */
+#define KEEP_LLM NSL_QALL /* every Llama-frontend quirk */
 
 static void run_keep(npu_config_t *c, unsigned keep, npu_run_t *r)
 {

@@ -719,6 +719,53 @@ START_TEST(cli_compat_equals_neusim)
 }
 END_TEST
 
+/* Training (one phase, goodput in iterations per second): NeuSim's energy
+ * CSVs byte for byte, energy_stats and carbon numbers. */
+START_TEST(cli_training_equals_neusim)
+{
+    const char *gd = "tests/golden/neusim/E_llama3-8b_tpuv5p_training/pipeline";
+    const char *ps = "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1";
+    char dir[64], cmd[2048], a[256], b[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep npu --chip tpuv5p --model llama3-8b --training --compat neusim --no-energy "
+             "--power-gating NoPG,Base,HW,Full,Ideal --carbon 0.5,0.6,1 -q -o %s/run.csv",
+             dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run.csv", dir);
+    snprintf(b, sizeof b, "%s/raw/llama3-8b/%s/training-v5p.csv", gd, ps);
+    ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    for (int k = 0; k < N_PG; k++) {
+        snprintf(a, sizeof a, "%s/run_training_%s.csv", dir, PGS[k]);
+        snprintf(b, sizeof b, "%s/raw_None/llama3-8b/%s/training-v5p_%s.csv", gd, ps, PGS[k]);
+        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    }
+    json_error_t je;
+    snprintf(a, sizeof a, "%s/run_training.json", dir);
+    json_t *mine = json_load_file(a, 0, &je);
+    ck_assert_msg(mine != NULL, "%s: %s", a, je.text);
+    snprintf(b, sizeof b, "%s/raw_None/llama3-8b/%s/training-v5p.json", gd, ps);
+    json_t *gold = json_load_file(b, 0, &je);
+    ck_assert_msg(gold != NULL, "%s: %s", b, je.text);
+    tally_t t = {0, 0};
+    cmp_json(&t, "energy_stats", json_object_get(gold, "energy_stats"), json_object_get(mine, "energy_stats"));
+    for (int k = 0; k < N_PG; k += 3) {
+        snprintf(b, sizeof b, "%s/carbon_%s/dvfs_None/CI0.5/UTIL0.6/llama3-8b/%s/training-v5p.json", gd, PGS[k], ps);
+        json_t *cg = json_load_file(b, 0, &je);
+        ck_assert_msg(cg != NULL, "%s: %s", b, je.text);
+        json_t *cm = json_object_get(json_object_get(mine, "carbon_stats"), PGS[k]);
+        for (size_t i = 0; i < sizeof CARBON_KEYS / sizeof CARBON_KEYS[0]; i++)
+            cmp_json(&t, CARBON_KEYS[i], json_object_get(cg, CARBON_KEYS[i]), json_object_get(cm, CARBON_KEYS[i]));
+        json_decref(cg);
+    }
+    json_decref(gold);
+    json_decref(mine);
+    printf("hwsweep npu --training --compat neusim v5p: 6 files byte-identical, %zu JSON numbers, worst %.3g\n",
+           t.cells, t.worst);
+    remove_dir(dir);
+}
+END_TEST
+
 /* --no-energy is NeuSim's run_sim: the performance-only CSVs. */
 START_TEST(cli_no_energy_is_perf_only)
 {
@@ -768,6 +815,98 @@ START_TEST(cli_default_mode)
     double kg = json_number_value(json_object_get(life, "avg_total_carbon_kgCO2e"));
     ck_assert(rel_close(kg, kwh * 0.5 + 585, 1e-12));
     json_decref(j);
+    remove_dir(dir);
+}
+END_TEST
+
+/* --keep-quirk takes the energy quirks: one fix undone at a time. */
+START_TEST(cli_keep_energy_quirk)
+{
+    char dir[64], cmd[2048], a[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q2,Q23 --power-gating NoPG --carbon -1,0.6,1 "
+             "-q -o %s/run.csv",
+             dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(a, sizeof a, "%s/run_prefill.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(a, 0, &je);
+    ck_assert_msg(j != NULL, "%s: %s", a, je.text);
+    json_t *nopg = json_object_get(json_object_get(j, "energy_stats"), "NoPG");
+    double e = json_number_value(json_object_get(nopg, "total_energy_J"));
+    ck_assert_msg(fabs(e - 337.71) < 0.01, "prefill NoPG with Q2 kept: %.4f J", e); /* 59.64 J fixed */
+    json_t *cs = json_object_get(json_object_get(j, "carbon_stats"), "NoPG");
+    ck_assert(rel_close(json_number_value(json_object_get(cs, "idle_power_W")), 114.535834421, 1e-9));
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q99 -q -o %s/x.csv 2> %s/err.txt",
+             dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 2);
+    snprintf(cmd, sizeof cmd, "grep -q 'energy: Q2, Q3, Q20, Q23, Q26, einsum-avg' %s/err.txt", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    remove_dir(dir);
+}
+END_TEST
+
+static double sql_num(const char *db, const char *sql)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"%s\"", db, sql);
+    FILE *f = popen(cmd, "r");
+    ck_assert(f != NULL);
+    double v = NAN;
+    if (fscanf(f, "%lf", &v) != 1)
+        v = NAN;
+    pclose(f);
+    return v;
+}
+
+/* An NPU sweep with power_gating and carbon: the same numbers as the
+ * command, one npu_energy row per point, phase and strategy, -j1 = -j2,
+ * and a located error for a bad strategy. */
+START_TEST(sweep_energy)
+{
+    char dir[64], cmd[2048], db1[256], db2[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep run -q -j 1 -o %s/j1 tests/sweeps/npu_energy.yaml && "
+                              "bin/hwsweep run -q -j 2 -o %s/j2 tests/sweeps/npu_energy.yaml", dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+    snprintf(db1, sizeof db1, "%s/j1/sweeps/npu_energy.db", dir);
+    snprintf(db2, sizeof db2, "%s/j2/sweeps/npu_energy.db", dir);
+    for (int t = 0; t < 2; t++) {
+        const char *q = t ? "SELECT * FROM npu_energy ORDER BY 1, 2, 3" : "SELECT * FROM npu_points ORDER BY 1, 2";
+        snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s '%s')\" = \"$(sqlite3 %s '%s')\"", db1, q, db2, q);
+        ck_assert_msg(run_cmd(cmd) == 0, "-j1 and -j2 differ on %s", t ? "npu_energy" : "npu_points");
+    }
+    /* two shards merged: the same rows */
+    snprintf(cmd, sizeof cmd,
+             "bin/hwsweep run -q --shard 1/2 -o %s/sh tests/sweeps/npu_energy.yaml && "
+             "bin/hwsweep run -q --shard 2/2 -o %s/sh tests/sweeps/npu_energy.yaml && "
+             "bin/hwsweep merge -q %s/merged.db %s/sh/sweeps/npu_energy.shard-1-of-2.db "
+             "%s/sh/sweeps/npu_energy.shard-2-of-2.db && "
+             "test \"$(sqlite3 %s 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\" = "
+             "\"$(sqlite3 %s/merged.db 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\"",
+             dir, dir, dir, dir, dir, db1, dir);
+    ck_assert_msg(run_cmd(cmd) == 0, "merged shards differ on npu_energy");
+    /* one chip, batch 1: the quick start of the README section */
+    const char *pt = "(SELECT point_id FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
+                     "global_batch_size = 1 AND phase = 'decode')";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT energy_per_token_J FROM npu_points WHERE phase = 'decode' AND point_id = %s", pt);
+    ck_assert(fabs(sql_num(db1, sql) - 0.9027) < 1e-4);
+    snprintf(sql, sizeof sql,
+             "SELECT carbon_kgCO2e FROM npu_energy WHERE phase = 'decode' AND strategy = 'Full' AND point_id = %s", pt);
+    ck_assert(fabs(sql_num(db1, sql) - 1048.0) < 0.05);
+    ck_assert(sql_num(db1, "SELECT count(*) FROM npu_energy") ==
+              2 * sql_num(db1, "SELECT count(*) FROM npu_points WHERE status != 'skipped'"));
+    ck_assert(sql_num(db1, "SELECT count(*) FROM npu_best_efficiency") == 2);
+    /* a bad strategy: file:line:col, exit 2 */
+    snprintf(cmd, sizeof cmd,
+             "sed 's/\\[NoPG, Full\\]/[NoPG, full]/' tests/sweeps/npu_energy.yaml > %s/bad.yaml && "
+             "bin/hwsweep run -q -o %s/bad %s/bad.yaml 2> %s/err.txt; test $? = 2 && "
+             "grep -q 'bad.yaml:8:.*npu.power_gating: unknown power-gating strategy' %s/err.txt",
+             dir, dir, dir, dir, dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
     remove_dir(dir);
 }
 END_TEST
@@ -826,9 +965,12 @@ static Suite *npu_energy_suite(void)
     tc = tcase_create("cli");
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, cli_compat_equals_neusim, 0, N_CASES);
+    tcase_add_test(tc, cli_training_equals_neusim);
     tcase_add_test(tc, cli_no_energy_is_perf_only);
     tcase_add_test(tc, cli_default_mode);
+    tcase_add_test(tc, cli_keep_energy_quirk);
     tcase_add_test(tc, cli_bad_input);
+    tcase_add_test(tc, sweep_energy);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("default_fixes");

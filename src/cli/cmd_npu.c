@@ -34,7 +34,8 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q15 Q16 Q21 Q24 Q27 Q28; DeepSeek Q1 Q9 Q18; DiT Q13;\n"
+            "                     Q8 Q10 Q15 Q16 Q21 Q24 Q27 Q28; DeepSeek Q1 Q9 Q18; DiT Q13;\n"
+            "                     DLRM Q11 Q12; energy: Q2 Q3 Q20 Q23 Q26 einsum-avg;\n"
             "                     docs/npu-model.md)\n"
             "  --allow-oom        write the results of a configuration whose memory footprint\n"
             "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
@@ -82,7 +83,7 @@ int cmd_npu(int argc, char **argv)
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
-    unsigned keep = 0;
+    unsigned keep = 0, keep_energy = 0;
     int allow_oom = 0;
     const char *pg = NULL, *carbon = NULL;
     int no_energy = 0;
@@ -114,12 +115,16 @@ int cmd_npu(int argc, char **argv)
                 unsigned q = nsl_quirk_parse(t);
                 if (!q)
                     q = npu_family_quirk_parse(t);
-                if (!q) {
+                unsigned eq = q ? 0 : npu_energy_quirk_parse(t);
+                if (!q && !eq) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28; DeepSeek Q1, Q9, Q18; DiT Q13)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28, Q10; DeepSeek Q1, Q9, Q18; DiT Q13; DLRM Q11, "
+                                    "Q12; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n",
+                            t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
+                keep_energy |= eq;
             }
             break;
         }
@@ -149,6 +154,7 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: %s\n", eerr);
         return EXIT_BADINPUT;
     }
+    ea.keep_quirks = keep_energy;
 
     /* merge system, chip, model (later wins), then --set */
     npu_config_t cfg;

@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "cli/npu_out.h"
-#include "config/json.h"
-#include "config/node.h"
 #include "config/numfmt.h"
 
 /* A finite number from the whole of s. */
@@ -83,37 +81,12 @@ bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbo
     return true;
 }
 
-double npu_chip_file_idle_power_W(const char *path)
-{
-    size_t n = strlen(path);
-    cfg_err_t err;
-    double v = 0;
-    if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
-        json_t *root = json_load_located(path, &err);
-        if (root) {
-            json_t *x = json_object_get(root, "idle_power_W");
-            if (json_is_number(x))
-                v = json_number_value(x);
-            json_decref(root);
-        }
-        return v;
-    }
-    cfg_doc_t *doc = cfg_load_file(path, &err);
-    if (!doc)
-        return 0;
-    const node_t *x = cfg_get(cfg_doc_root(doc), "idle_power_W");
-    if (x && x->kind == NODE_SCALAR && !parse_num(x->scalar, &v))
-        v = 0;
-    cfg_doc_free(doc);
-    return v;
-}
-
 int npu_energy_cli_run(const npu_energy_cli_t *a, npu_run_t *r, npu_energy_run_t *e, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
-    if (a->npg > 0 && npu_run_energy(r, a->pg, a->npg, &a->carbon, e, err, errlen) < 0)
+    if (a->npg > 0 && npu_run_energy(r, a->pg, a->npg, &a->carbon, a->keep_quirks, e, err, errlen) < 0)
         return -1;
-    if (!a->no_energy && npu_run_energy_inline(r, err, errlen) < 0)
+    if (!a->no_energy && npu_run_energy_inline(r, a->keep_quirks, err, errlen) < 0)
         return -1;
     return 0;
 }
@@ -294,7 +267,7 @@ void npu_energy_summary(FILE *f, const npu_energy_cli_t *a, const npu_run_t *r, 
             for (size_t i = 0; i < n; i++)
                 npu_phase_energy_op(ph, i, &ops[i]);
             npu_energy_stats_t s;
-            npu_energy_aggregate(ops, n, &r->chip, r->compat, &s);
+            npu_energy_aggregate_q(ops, n, &r->chip, r->compat ? NPU_EQ_ALL : a->keep_quirks, &s);
             fprintf(f, "%s %s %.4g J (%.4g J, %.4g W per chip)", p ? "," : "", npu_phase_name(ph->kind),
                     per_unit_J(r, p, &s), s.total_energy_J, s.avg_power_W);
             free(ops);

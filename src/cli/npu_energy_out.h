@@ -20,15 +20,13 @@ typedef struct {
     const char *pg[NPU_ENERGY_MAX_PG];   /* point into buf */
     char buf[1024];
     npu_carbon_opts_t carbon;
+    unsigned keep_quirks;                /* NPU_EQ_* kept without --compat (--keep-quirk) */
 } npu_energy_cli_t;
 
 /* Parse the options (pg and carbon may be NULL).  --carbon without
  * --power-gating analyses NoPG.  false with err on bad values. */
 bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbon, bool no_energy, char *err,
                           size_t errlen);
-
-/* idle_power_W of a chip file (NeuSim JSON or our YAML), or 0. */
-double npu_chip_file_idle_power_W(const char *path);
 
 /* The energy pipeline when strategies were asked for, then the inline
  * pass unless --no-energy.  0, or -1 with err. */

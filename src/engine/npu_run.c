@@ -56,6 +56,7 @@ void npu_run_model(const npu_config_t *c, bool compat, nsl_model_t *m)
     m->pcie_bw_GBps = npu_config_num(c, "pcie_bw_GBps");
     m->pcie_latency_ns = npu_config_num(c, "pcie_latency_ns");
     m->dcn_bw_GBps = npu_config_num(c, "dcn_bw_GBps");
+    m->dcn_latency_ns = npu_config_num(c, "dcn_latency_ns");
     m->compat = compat;
 }
 

@@ -18,6 +18,7 @@
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/npu_energy_run.h"
 #include "engine/npu_family.h"
 #include "engine/npu_run.h"
 #include "ops/neusim_llm.h"
@@ -54,11 +55,14 @@ typedef struct {
     char set_key[MAXSET][64];
     char set_val[MAXSET][MAXN][256];
     int set_n[MAXSET], nset;
+    npu_energy_sweep_t energy;   /* power_gating, carbon (npu_energy_run.h) */
+    unsigned keep_energy;        /* energy quirks (NPU_EQ_*) in keep_quirks */
+    double chip_idle_W[MAXN];    /* each chip file's idle_power_W (Q23) */
 } spec_t;
 
 typedef struct {
     int mi, ci;
-    int64_t nchips, batch, in, out, dp, tp, pp;
+    int64_t nchips, batch, in, out, dp, tp, pp, dp_dcn, pp_dcn;
     int combo;
     int64_t ep;       /* MoE expert parallelism (1 elsewhere) */
     int fam;          /* npu_family_t of the model */
@@ -254,12 +258,15 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
                 if (!b && x->kind == NODE_SCALAR)
                     b = npu_family_quirk_parse(x->scalar);
-                if (!b) {
+                unsigned eb = !b && x->kind == NODE_SCALAR ? npu_energy_quirk_parse(x->scalar) : 0;
+                if (!b && !eb) {
                     cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28, Q1, Q9, Q18, Q13, Q11, Q12)");
+                                            "Q21, Q24, Q27, Q28, Q10; DeepSeek Q1, Q9, Q18; DiT Q13; DLRM Q11, Q12; "
+                                            "energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)");
                     ok = false;
                 }
                 s->keep |= b;
+                s->keep_energy |= eb;
             }
         } else if (!strcmp(k, "set")) {
             if (v->kind != NODE_MAP || v->n > MAXSET) {
@@ -302,7 +309,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                              y->quoted ? "'" : "");
                     cfg_err_t e2;
                     if (!npu_config_set(&probe, a, &e2)) {
-                        cfg_node_errorf(err, y, "npu.set.%s", e2.msg);
+                        const char *why = strstr(e2.msg, ": "); /* after "--set KEY=VALUE" */
+                        cfg_node_errorf(err, y, "npu.set.%s: %s", v->keys[q], why ? why + 2 : e2.msg);
                         ok = false;
                         break;
                     }
@@ -311,9 +319,7 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 s->set_n[s->nset++] = (int)n;
             }
         } else if (!strcmp(k, "power_gating") || !strcmp(k, "carbon")) {
-            cfg_errorf(err, npu->file, npu->key_line[i], npu->key_col[i],
-                       "npu.%s: the energy and carbon model is not part of this build yet", k);
-            ok = false;
+            ok = npu_energy_sweep_parse(v, k, &s->energy, err);
         }
         if (!ok)
             return false;
@@ -357,9 +363,10 @@ static void ici_axes(const char *version, int64_t dp, int64_t tp, int64_t pp, in
 }
 
 /* NeuSim's validate_parallelism_config_llm, apart from memory; NULL = fine */
-static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, int64_t layers, int64_t batch,
-                            char *buf, size_t len)
+static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, int64_t dcn, int64_t layers,
+                            int64_t batch, char *buf, size_t len)
 {
+    /* dcn = dp_dcn x pp_dcn (pods); pp here is ICI stages x DCN stages for the layer test */
     if (pp > layers) {
         snprintf(buf, len, "pipeline stages %lld > num_layers %lld", (long long)pp, (long long)layers);
         return buf;
@@ -383,8 +390,9 @@ static const char *validate(const char *v, int64_t dp, int64_t tp, int64_t pp, i
         snprintf(buf, len, "%lld chips exceed a TPUv%s pod (%lld)", (long long)pod, v, (long long)lim);
         return buf;
     }
-    if (dp * pp > batch) {
-        snprintf(buf, len, "dp %lld x pp %lld > global batch %lld", (long long)dp, (long long)pp, (long long)batch);
+    if (dp * pp * dcn > batch) {
+        snprintf(buf, len, "dp x pp x DCN pods = %lld > global batch %lld", (long long)(dp * pp * dcn),
+                 (long long)batch);
         return buf;
     }
     return NULL;
@@ -398,6 +406,7 @@ typedef struct {
     char status[16], reason[256], set_values[4096];
     int64_t mb;
     int ax[3], ep_axes;
+    npu_energy_point_t energy[2];
 } result_t;
 
 static void set_int(npu_config_t *c, const char *k, int64_t v) { npu_config_set_int(c, k, v); }
@@ -434,8 +443,8 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     set_int(&c, "data_parallelism_degree", p->dp);
     set_int(&c, "tensor_parallelism_degree", p->tp);
     set_int(&c, "pipeline_parallelism_degree", p->pp);
-    set_int(&c, "data_parallel_degree_dcn", 1);
-    set_int(&c, "pipeline_parallel_degree_dcn", 1);
+    set_int(&c, "data_parallel_degree_dcn", p->dp_dcn);
+    set_int(&c, "pipeline_parallel_degree_dcn", p->pp_dcn);
     set_int(&c, "tensor_parallel_degree_dcn", 1);
     ici_axes(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, res->ax);
     int nphys = (!strcmp(npu_config_str(&c, "name"), "2") || !strcmp(npu_config_str(&c, "name"), "3")) ? 2 : 3;
@@ -468,18 +477,19 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     set_int(&c, "num_tensor_parallel_axes", res->ax[1]);
     set_int(&c, "num_pipeline_parallel_axes", res->ax[2]);
     set_int(&c, "global_batch_size", p->batch);
-    res->mb = (p->batch + p->pp - 1) / p->pp; /* ceil(batch / dp_dcn / pp / pp_dcn) */
+    res->mb = (int64_t)ceil((double)p->batch / (double)p->dp_dcn / (double)p->pp / (double)p->pp_dcn);
     set_int(&c, "microbatch_size_ici", res->mb);
-    set_int(&c, "microbatch_size_dcn", p->batch);
+    set_int(&c, "microbatch_size_dcn", (p->batch + p->pp_dcn - 1) / p->pp_dcn);
     if (s->training) {
         int fi = npu_config_index("use_flash_attention");
         c.v[fi].b = false;
     }
     /* DLRM: dp = tp = chips over one batch; only the pod size applies */
     const char *why = p->fam == NPU_FAM_DLRM
-                          ? validate(npu_config_str(&c, "name"), 1, p->tp, 1, 1, p->batch, res->reason, sizeof res->reason)
-                          : validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, npu_config_int(&c, "num_layers"),
-                                     p->batch, res->reason, sizeof res->reason);
+                          ? validate(npu_config_str(&c, "name"), 1, p->tp, 1, 1, 1, p->batch, res->reason,
+                                     sizeof res->reason)
+                          : validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
+                                     npu_config_int(&c, "num_layers"), p->batch, res->reason, sizeof res->reason);
     if (!why && moe_why)
         why = snprintf(res->reason, sizeof res->reason, "%s", moe_why) > 0 ? res->reason : NULL;
     if (why) {
@@ -496,6 +506,12 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     }
     res->ran = true;
     snprintf(res->status, sizeof res->status, "ok");
+    if (npu_energy_point(&res->run, &s->energy, s->keep_energy, s->chip_idle_W[p->ci], res->energy, err,
+                         sizeof err) < 0) {
+        snprintf(res->status, sizeof res->status, "skipped");
+        snprintf(res->reason, sizeof res->reason, "energy: %.200s", err);
+        return;
+    }
     for (int i = 0; i < res->run.nphase; i++) {
         const npu_stats_t *st = &res->run.phase[i].stats;
         if (st->out_of_memory) {
@@ -523,7 +539,8 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     row.dp = p->dp;
     row.tp = p->tp;
     row.pp = p->pp;
-    row.dp_dcn = row.pp_dcn = 1;
+    row.dp_dcn = p->dp_dcn;
+    row.pp_dcn = p->pp_dcn;
     row.dp_axes = r->ax[0];
     row.tp_axes = r->ax[1];
     row.pp_axes = r->ax[2];
@@ -568,8 +585,21 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
         row.total_execution_time_ns = x->total_execution_time_ns;
         row.mem_footprint_GB = x->mem_footprint_GB;
         row.out_of_memory = x->out_of_memory;
+        const npu_energy_point_t *ep = &r->energy[i < 2 ? i : 0];
+        row.has_energy = ep->done;
+        row.energy_per_token_J = ep->energy_per_unit_J;
+        row.avg_power_W = ep->avg_power_W;
         if (!npu_store_point(st, &row, err, errlen))
             return false;
+        for (int k = 0; ep->done && k < s->energy.npg; k++) {
+            const npu_energy_pg_row_t *g = &ep->pg[k];
+            npu_energy_row_t er = {id, row.phase, s->energy.pg[k], g->total_energy_J, g->avg_power_W,
+                                   g->peak_power_W, g->energy_per_unit_J, g->slowdown, g->has_carbon,
+                                   g->idle_power_W, g->fleet_avg_power_W, g->total_energy_kWh, g->carbon_kgCO2e,
+                                   g->carbon_zero_embodied_kgCO2e, g->work_per_kgCO2e};
+            if (!npu_store_energy(st, &er, err, errlen))
+                return false;
+        }
         if (!s->save_ops)
             continue;
         for (size_t k = 0; k < ns_oplist_len(&ph->ops); k++) {
@@ -620,49 +650,66 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
         for (int ci = 0; ci < s->chips.n; ci++)
             for (int q = 0; q < s->num_chips.n; q++) {
                 int64_t nc = s->num_chips.v[q];
-                int64_t par[4096][4];
+                /* NeuSim's generate_parallelism_configs_llm: dp x tp x pp x dp_dcn x pp_dcn = chips, with at
+                 * most 16 pods; inference uses dp = dp_dcn = 1 (validate_parallelism_config_llm skips the rest).
+                 * DLRM: dp = tp = chips; DiT: dp x tp x pp = chips (one pod); MoE adds ep (column 5). */
+                static const int MAXPAR = 8192;
+                int64_t(*par)[6] = malloc((size_t)MAXPAR * sizeof *par);
                 int np = 0;
+                if (!par) {
+                    free(pts);
+                    return (size_t)-1;
+                }
                 int fam = (int)npu_family_of(&base[mi * s->chips.n + ci]);
-                if (fam == NPU_FAM_DLRM) { /* run_sim: dp = tp = num_chips */
-                    par[np][0] = par[np][1] = nc;
-                    par[np++][2] = 1;
+                if (fam == NPU_FAM_DLRM) {
+                    int64_t v[6] = {nc, nc, 1, 1, 1, 1};
+                    memcpy(par[np++], v, sizeof v);
                 } else if (s->par_auto) {
                     for (int64_t dp = 1; dp <= nc; dp++)
                         for (int64_t tp = 1; tp <= nc; tp++)
-                            for (int64_t pp = 1; pp <= nc && np < 4096; pp++)
-                                if (dp * tp * pp == nc && (s->training || dp == 1 || fam == NPU_FAM_DIT)) {
-                                    par[np][0] = dp;
-                                    par[np][1] = tp;
-                                    par[np++][2] = pp;
-                                }
+                            for (int64_t pp = 1; pp <= nc; pp++)
+                                for (int64_t dd = 1; dd <= 16 && dd <= nc; dd++)
+                                    for (int64_t pd = 1; pd <= 16 && pd <= nc && np < MAXPAR; pd++) {
+                                        if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
+                                            continue;
+                                        if (fam == NPU_FAM_DIT ? dd > 1 || pd > 1
+                                                               : !s->training && (dp > 1 || dd > 1))
+                                            continue;
+                                        int64_t v[6] = {dp, tp, pp, dd, pd, 1};
+                                        memcpy(par[np++], v, sizeof v);
+                                    }
                 } else {
                     for (int w = 0; w < s->npar; w++)
-                        if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc)
-                            memcpy(par[np++], s->par[w], sizeof s->par[0]);
+                        if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc) {
+                            int64_t v[6] = {s->par[w][0], s->par[w][1], s->par[w][2], 1, 1, 1};
+                            memcpy(par[np++], v, sizeof v);
+                        }
                 }
                 /* MoE: each split with every ep dividing dp x tp whose etp = dp x tp / ep <= 8
                  * (run_sim), or the ep values the sweep lists */
-                int64_t pe[4096][4];
-                int npe = 0;
-                for (int w = 0; w < np; w++) {
-                    int64_t dt = par[w][0] * par[w][1];
-                    if (fam != NPU_FAM_MOE) {
-                        memcpy(pe[npe], par[w], sizeof pe[0]);
-                        pe[npe++][3] = 1;
-                        continue;
+                if (fam == NPU_FAM_MOE) {
+                    int64_t(*pe)[6] = malloc((size_t)MAXPAR * sizeof *pe);
+                    int npe = 0;
+                    for (int w = 0; pe && w < np; w++) {
+                        int64_t dt = par[w][0] * par[w][1];
+                        for (int64_t ep = 1; ep <= dt && npe < MAXPAR; ep++) {
+                            bool listed = s->nep == 0 ? dt % ep == 0 && dt / ep <= 8 : false;
+                            for (int e = 0; e < s->nep; e++)
+                                listed |= s->ep[e] == ep;
+                            if (!listed)
+                                continue;
+                            memcpy(pe[npe], par[w], sizeof pe[0]);
+                            pe[npe++][5] = ep;
+                        }
                     }
-                    for (int64_t ep = 1; ep <= dt && npe < 4096; ep++) {
-                        bool listed = s->nep == 0 ? dt % ep == 0 && dt / ep <= 8 : false;
-                        for (int e = 0; e < s->nep; e++)
-                            listed |= s->ep[e] == ep;
-                        if (!listed)
-                            continue;
-                        memcpy(pe[npe], par[w], sizeof pe[0]);
-                        pe[npe++][3] = ep;
+                    free(par);
+                    if (!pe) {
+                        free(pts);
+                        return (size_t)-1;
                     }
+                    par = pe;
+                    np = npe;
                 }
-                memcpy(par, pe, (size_t)npe * sizeof pe[0]);
-                np = npe;
                 /* DLRM and DiT have no token sequence: one point per batch */
                 int nsq = fam == NPU_FAM_DLRM || fam == NPU_FAM_DIT ? 1 : nseq;
                 for (int b = 0; b < s->batch.n; b++)
@@ -673,6 +720,7 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                     cap *= 2;
                                     point_t *np2 = realloc(pts, cap * sizeof *pts);
                                     if (!np2) {
+                                        free(par);
                                         free(pts);
                                         return (size_t)-1;
                                     }
@@ -688,10 +736,13 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                 p->dp = par[w][0];
                                 p->tp = par[w][1];
                                 p->pp = par[w][2];
-                                p->ep = par[w][3];
+                                p->dp_dcn = par[w][3];
+                                p->pp_dcn = par[w][4];
+                                p->ep = par[w][5];
                                 p->fam = fam;
                                 p->combo = (int)cb;
                             }
+                free(par);
             }
     (void)base;
     *out = pts;
@@ -748,6 +799,8 @@ int npu_sweep_run(const sweep_opts_t *o)
         return EXIT_BADINPUT;
     }
     cfg_doc_free(doc);
+    for (int ci = 0; ci < s->chips.n; ci++)
+        s->chip_idle_W[ci] = npu_chip_file_idle_power_W(s->chips.path[ci]);
     /* the merged base configuration of every (model, chip) */
     npu_config_t *base = malloc((size_t)s->models.n * (size_t)s->chips.n * sizeof *base);
     for (int mi = 0; base && mi < s->models.n; mi++)
@@ -790,7 +843,9 @@ int npu_sweep_run(const sweep_opts_t *o)
             free(s);
             return EXIT_FAIL;
         }
-        st = npu_store_create(dbpath, o->command, name, o->threads, e2, sizeof e2);
+        char shard[64];
+        snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
+        st = npu_store_create(dbpath, o->command, name, shard, o->threads, e2, sizeof e2);
         bool ok = st && npu_store_input(st, "sweep", o->sweep_path, e2, sizeof e2);
         for (int i = 0; ok && i < s->models.n; i++)
             ok = npu_store_input(st, "model", s->models.path[i], e2, sizeof e2);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/json.h"
+#include "config/node.h"
+
 #define HBM_IDLE_GATED_FRACTION 0.0897  /* NeuSim: gated HBM keeps refresh and PHY leakage */
 
 /* Energy drawn at power_W for years, kWh at the wall (x PUE). */
@@ -134,4 +137,29 @@ void npu_carbon_json_add(json_t *obj, const npu_carbon_t *r)
     json_object_set_new(b, years, life_json(&r->zero_embodied, r->unit));
     json_object_set_new(obj, "carbon_and_energy_stats", a);
     json_object_set_new(obj, "carbon_and_energy_stats_zero_embodied", b);
+}
+
+double npu_chip_file_idle_power_W(const char *path)
+{
+    size_t n = strlen(path);
+    cfg_err_t err;
+    double v = 0;
+    if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+        json_t *root = json_load_located(path, &err);
+        if (root) {
+            json_t *x = json_object_get(root, "idle_power_W");
+            if (json_is_number(x))
+                v = json_number_value(x);
+            json_decref(root);
+        }
+        return v;
+    }
+    cfg_doc_t *doc = cfg_load_file(path, &err);
+    if (!doc)
+        return 0;
+    const node_t *x = cfg_get(cfg_doc_root(doc), "idle_power_W");
+    if (x && x->kind == NODE_SCALAR && !cfg_scalar_double(x, &v))
+        v = 0;
+    cfg_doc_free(doc);
+    return v;
 }

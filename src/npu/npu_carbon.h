@@ -55,6 +55,10 @@ typedef struct {
  * draws the chip file's idle_power_W when it gives one (Q23). */
 double npu_carbon_idle_power_W(const npu_chip_t *c, const npu_carbon_in_t *in);
 
+/* The idle_power_W a chip file states (NeuSim's JSON or our YAML; not a
+ * ChipConfig field), or 0 when it has none or cannot be read. */
+double npu_chip_file_idle_power_W(const char *path);
+
 void npu_carbon(const npu_chip_t *c, const npu_energy_stats_t *e, const npu_carbon_in_t *in, npu_carbon_t *out);
 
 /* Add NeuSim's carbon keys (idle_power_W ... carbon_and_energy_stats,

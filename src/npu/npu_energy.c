@@ -3,8 +3,9 @@
  * (NeuSim power_analysis_lib.analyze_operator_energy without DVFS, spec
  * neusim.md 8.2), the regulator efficiency table, the DVFS slack columns
  * and the per-phase aggregation energy_stats[PG] (spec 8.3).  The compat
- * and default modes differ only where docs/npu-model.md ("Energy fixes")
- * says so; each difference is marked "compat:" here.
+ * and default modes differ only in the quirks of docs/npu-model.md
+ * ("Energy fixes"), each marked with its NPU_EQ_* name here; compat keeps
+ * them all, the default those of --keep-quirk.
  */
 #include "npu/npu_energy.h"
 
@@ -21,9 +22,29 @@
 const char *const npu_dvfs_extra_names[NPU_X__COUNT] = {"sa", "vu", "hbm", "ici", "vmem"};
 const char *const npu_energy_comp_names[NPU_E__COUNT] = {"sa", "vu", "sram", "ici", "hbm", "other"};
 
-double npu_energy_clock_GHz(const npu_chip_t *c, bool compat)
+double npu_energy_clock_GHz(const npu_chip_t *c, bool q3)
 {
-    return compat ? NEUSIM_DVFS_BASE_GHZ : c->freq_GHz;
+    return q3 ? NEUSIM_DVFS_BASE_GHZ : c->freq_GHz;
+}
+
+unsigned npu_energy_kept(const npu_energy_opts_t *o)
+{
+    return o->compat ? NPU_EQ_ALL : o->keep_quirks;
+}
+
+/* {name, quirk} */
+static const struct {
+    const char *name;
+    unsigned bit;
+} EQ_NAMES[] = {{"Q2", NPU_EQ_Q2},   {"Q3", NPU_EQ_Q3},   {"Q20", NPU_EQ_Q20},
+                {"Q23", NPU_EQ_Q23}, {"Q26", NPU_EQ_Q26}, {"einsum-avg", NPU_EQ_EINSUM_AVG}};
+
+unsigned npu_energy_quirk_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof EQ_NAMES / sizeof EQ_NAMES[0]; i++)
+        if (strcmp(EQ_NAMES[i].name, name) == 0)
+            return EQ_NAMES[i].bit;
+    return 0;
 }
 
 /* NeuSim's FIXED_VOLTAGE_REGULATOR_OVERHEAD_TABLE (scaling time 0, 0.7 V). */
@@ -90,9 +111,9 @@ static double rescale_time(double t_ns, double chip_GHz, double comp_GHz)
 }
 
 static double sa_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg,
-                          double fc, bool compat)
+                          double fc, bool q2)
 {
-    double P = compat ? c->static_power_sa_W * c->num_sa : c->static_power_sa_W; /* compat: num_sa^2 (Q2) */
+    double P = q2 ? c->static_power_sa_W * c->num_sa : c->static_power_sa_W; /* Q2: num_sa^2 */
     double Pg = P * pg->sa.gated_factor;
     double exe = op->exe_time_ns, f = c->freq_GHz;
     if (!pg->sa.enabled)
@@ -132,9 +153,9 @@ static double sa_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_
 }
 
 static double vu_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg,
-                          double fc, bool compat)
+                          double fc, bool q2, bool q20)
 {
-    double P = compat ? c->static_power_vu_W * c->num_vu : c->static_power_vu_W; /* compat: num_vu^2 (Q2) */
+    double P = q2 ? c->static_power_vu_W * c->num_vu : c->static_power_vu_W; /* Q2: num_vu^2 */
     double Pg = P * pg->vu.gated_factor;
     double exe = op->exe_time_ns, f = c->freq_GHz;
     if (!pg->vu.enabled)
@@ -154,8 +175,8 @@ static double vu_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_
     double exe2 = fmax(exe, t);
     if (instr && pg->vu.spatial == NPU_PG_COMPONENT) {
         double E = Pg * (exe2 - t) / 1e9 + P * t / 1e9;
-        /* compat: a VU with no work is never gated under idle detection (Q20). */
-        if (hw && idle < 2 * d && (compat || t > 0))
+        /* Q20: a VU with no work is never gated under idle detection */
+        if (hw && idle < 2 * d && (q20 || t > 0))
             E = P * exe2 / 1e9;
         if (pg->vu.policy == NPU_PG_SW) {
             if (exe2 == t)
@@ -243,25 +264,26 @@ static double hbm_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_
 
 void npu_energy_op(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, const npu_energy_opts_t *o)
 {
-    bool compat = o->compat;
-    double fc = npu_energy_clock_GHz(c, compat);
+    unsigned q = npu_energy_kept(o);
+    bool q3 = q & NPU_EQ_Q3, q26 = q & NPU_EQ_Q26;
+    double fc = npu_energy_clock_GHz(c, q3);
 
     /* Which unit the op is charged to.  compat: the generator's OpType
      * inline, re-derived from the times in the pipeline (Q26); default:
      * always the unit that ran it. */
     npu_op_type_t type = op->op_type;
-    if (!compat || o->from_csv) {
+    if (!q26 || o->from_csv) {
         if (op->mxu_time_ns > 0)
             type = NPU_OP_MXU;
         else if (op->vpu_time_ns > 0)
             type = NPU_OP_VPU;
-        if (compat)
+        if (q26)
             op->op_type = type;
     }
     op->num_setpm_sa = op->num_setpm_vu = op->num_setpm_sram = op->num_setpm_hbm = op->num_setpm_ici = 0;
 
-    /* Step 3: component clocks (compat: x freq/1.7, Q3). */
-    if (compat) {
+    /* Step 3: component clocks (Q3: x freq/1.7). */
+    if (q3) {
         op->mxu_time_ns = rescale_time(op->mxu_time_ns, c->freq_GHz, fc);
         op->vpu_time_ns = rescale_time(op->vpu_time_ns, c->freq_GHz, fc);
         op->vmem_time_ns = rescale_time(op->vmem_time_ns, c->freq_GHz, fc);
@@ -287,7 +309,8 @@ void npu_energy_op(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, c
 
     /* Step 5: dynamic energy. */
     double exe = op->exe_time_ns;
-    double n_sa = compat ? c->num_sa : 1, n_vu = compat ? c->num_vu : 1; /* compat: num_sa^2, num_vu^2 (Q2) */
+    bool q2 = q & NPU_EQ_Q2;
+    double n_sa = q2 ? c->num_sa : 1, n_vu = q2 ? c->num_vu : 1; /* Q2: num_sa^2, num_vu^2 */
     op->dynamic_energy_sa_J = c->dynamic_power_sa_W * op->mxu_time_ns * n_sa / 1e9 * sa_flops_util(op, c, fc);
     op->dynamic_energy_vu_J = c->dynamic_power_vu_W * op->vpu_time_ns * n_vu / 1e9 * vu_flops_util(op, type, c, fc);
     op->dynamic_energy_sram_J = c->dynamic_power_vmem_W * op->vmem_time_ns / 1e9;
@@ -296,8 +319,8 @@ void npu_energy_op(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, c
     op->dynamic_energy_other_J = c->dynamic_power_other_W * exe / 1e9;
 
     /* Step 6: static energy with power gating (may lengthen component times). */
-    op->static_energy_sa_J = sa_static_J(op, type, c, pg, fc, compat);
-    op->static_energy_vu_J = vu_static_J(op, type, c, pg, fc, compat);
+    op->static_energy_sa_J = sa_static_J(op, type, c, pg, fc, q2);
+    op->static_energy_vu_J = vu_static_J(op, type, c, pg, fc, q2, q & NPU_EQ_Q20);
     op->static_energy_sram_J = vmem_static_J(op, type, c, pg);
     op->static_energy_ici_J = ici_static_J(op, c, pg);
     op->static_energy_hbm_J = hbm_static_J(op, c, pg);
@@ -385,8 +408,14 @@ static double safe_div(double a, double b)
 void npu_energy_aggregate(const npu_energy_op_t *ops, size_t n, const npu_chip_t *c, bool compat,
                           npu_energy_stats_t *s)
 {
+    npu_energy_aggregate_q(ops, n, c, compat ? NPU_EQ_ALL : 0, s);
+}
+
+void npu_energy_aggregate_q(const npu_energy_op_t *ops, size_t n, const npu_chip_t *c, unsigned quirks,
+                            npu_energy_stats_t *s)
+{
     memset(s, 0, sizeof *s);
-    double fc = npu_energy_clock_GHz(c, compat);
+    double fc = npu_energy_clock_GHz(c, quirks & NPU_EQ_Q3);
     double total_ns = 0, peak_flops = 0, sa_flops = 0, peak_power = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         const npu_op_perf_t *p = &ops[i].perf;
@@ -465,9 +494,10 @@ void npu_energy_aggregate(const npu_energy_op_t *ops, size_t n, const npu_chip_t
         }
     }
     double sa_ns = s->comp.sa_time_ns;
-    /* compat: M, K and N are the mean over einsum records of size x time,
-     * divided by the total SA time: too small by the record count. */
-    double kmn_div = compat && n_mxu ? (double)n_mxu : 1;
+    /* einsum-avg quirk: M, K and N are the mean over einsum records of
+     * size x time, divided by the total SA time: too small by the record
+     * count. */
+    double kmn_div = (quirks & NPU_EQ_EINSUM_AVG) && n_mxu ? (double)n_mxu : 1;
     s->comp.avg_einsum_B = sa_ns > 0 ? sumB / sa_ns : 0;
     s->comp.avg_einsum_K = sa_ns > 0 ? sumK / kmn_div / sa_ns : 0;
     s->comp.avg_einsum_N = sa_ns > 0 ? sumN / kmn_div / sa_ns : 0;

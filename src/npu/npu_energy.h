@@ -24,15 +24,32 @@
 #include "npu/npu.h"
 #include "npu/npu_pg.h"
 
+/* NeuSim's energy quirks the default mode fixes (docs/npu-model.md). */
+enum {
+    NPU_EQ_Q2 = 1u << 0,         /* SA and VU powers multiplied by num_sa / num_vu twice */
+    NPU_EQ_Q3 = 1u << 1,         /* times rescaled by freq/1.7, utilisations at 1.7 GHz */
+    NPU_EQ_Q20 = 1u << 2,        /* a VU without work is never gated by idle detection */
+    NPU_EQ_Q23 = 1u << 3,        /* ungated idle power = sum of static powers (carbon) */
+    NPU_EQ_Q26 = 1u << 4,        /* OpType: generator's inline, re-derived in the pipeline */
+    NPU_EQ_EINSUM_AVG = 1u << 5, /* avg_einsum_M/N/K divided by the einsum record count */
+    NPU_EQ_ALL = (1u << 6) - 1
+};
+/* "Q2", "Q3", "Q20", "Q23", "Q26", "einsum-avg" -> its bit; 0 when unknown. */
+unsigned npu_energy_quirk_parse(const char *name);
+
 typedef struct {
-    bool compat;    /* --compat neusim */
-    bool from_csv;  /* the batch pipeline's path (energy from the perf CSV): in compat
-                       OpType is re-derived from the times there, not inline (Q26) */
+    bool compat;           /* --compat neusim: every NPU_EQ_* quirk */
+    bool from_csv;         /* the batch pipeline's path (energy from the perf CSV): with Q26
+                              OpType is re-derived from the times there, not inline */
+    unsigned keep_quirks;  /* without compat: the NPU_EQ_* quirks kept anyway */
 } npu_energy_opts_t;
 
+/* The quirks in force: all with compat, else keep_quirks. */
+unsigned npu_energy_kept(const npu_energy_opts_t *o);
+
 /* The component clock of the energy pass: NeuSim's no-DVFS plan runs every
- * component at 1.7 GHz (compat), the default at the chip's clock. */
-double npu_energy_clock_GHz(const npu_chip_t *c, bool compat);
+ * component at 1.7 GHz (Q3), the default at the chip's clock. */
+double npu_energy_clock_GHz(const npu_chip_t *c, bool q3);
 
 /* Voltage-regulator conversion efficiency (%) at a fixed 0.7 V for an
  * activity in [0, 1]: the row with the smallest activity >= a. */
@@ -92,6 +109,9 @@ typedef struct {
  * is left at 1; npu_energy_set_slowdown sets it from NoPG's stats. */
 void npu_energy_aggregate(const npu_energy_op_t *ops, size_t n, const npu_chip_t *c, bool compat,
                           npu_energy_stats_t *s);
+/* The same with the NPU_EQ_* quirks in force (compat = NPU_EQ_ALL). */
+void npu_energy_aggregate_q(const npu_energy_op_t *ops, size_t n, const npu_chip_t *c, unsigned quirks,
+                            npu_energy_stats_t *s);
 void npu_energy_set_slowdown(npu_energy_stats_t *s, const npu_energy_stats_t *nopg);
 
 /* The stats as NeuSim's JSON object (keys in NeuSim's order, counters as

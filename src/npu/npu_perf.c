@@ -595,17 +595,6 @@ static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *op
     snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)Bc, (long long)Br);
 }
 
-static double elementwise_factor(const char *opcode)
-{
-    if (!strcmp(opcode, "LayerNorm") || !strcmp(opcode, "GroupNorm"))
-        return 8;
-    if (!strcmp(opcode, "RMSNorm"))
-        return 6;
-    if (!strcmp(opcode, "Softmax"))
-        return 4;
-    return 1;
-}
-
 static double tensor_bytes(const op_t *op)
 {
     double b = 0;
@@ -651,7 +640,7 @@ void npu_perf_op(const npu_chip_t *c, const op_t *op, const npu_op_comm_t *comm,
     case OPK_ELEMENTWISE:
     case OPK_MEMORY: {
         double nin = (double)op_tensor_elems(&op->in[0]);
-        p->vpu_time_ns = ceil(ceil(elementwise_factor(op->opcode) * nin / vu_speed) / c->freq_GHz);
+        p->vpu_time_ns = ceil(ceil(op_flops_per_element(op->opcode) * nin / vu_speed) / c->freq_GHz);
         break;
     }
     default:

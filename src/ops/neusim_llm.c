@@ -15,7 +15,7 @@ unsigned nsl_quirk_parse(const char *name)
         unsigned bit;
     } q[] = {{"Q4", NSL_Q4},   {"Q5", NSL_Q5},   {"Q6", NSL_Q6},   {"Q7", NSL_Q7},   {"Q8", NSL_Q8},
              {"Q15", NSL_Q15}, {"Q16", NSL_Q16}, {"Q21", NSL_Q21}, {"Q24", NSL_Q24}, {"Q27", NSL_Q27},
-             {"Q28", NSL_Q28}};
+             {"Q28", NSL_Q28}, {"Q10", NSL_Q10}};
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
         if (strcmp(q[i].name, name) == 0)
             return q[i].bit;
@@ -295,6 +295,17 @@ static int ffn(gen_t *g, int fid, bool decode, int64_t *last_fid)
     return fid;
 }
 
+/* A pipeline transfer between pods: NeuSim sends it over ICI (Q10); the
+ * fix uses the DCN's bandwidth and latency. */
+static void dcn_transfer(gen_t *g, const int64_t *sh, bool output, int fid, const char *desc, const char *name,
+                         int64_t count)
+{
+    if (KEEP(g, NSL_Q10))
+        ns_transfer(g->L, sh, 3, output, fid, desc, name, count);
+    else
+        ns_transfer_over(g->L, sh, 3, output, fid, desc, name, count, g->m->dcn_bw_GBps, g->m->dcn_latency_ns);
+}
+
 /* ---- phases ------------------------------------------------------------------ */
 
 static int kv_swap(gen_t *g, int fid, bool decode)
@@ -332,7 +343,7 @@ static int phase(gen_t *g, int fid, bool decode, const char *tag_in, const char 
     if (m->pp_dcn > 1) {
         snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(g->B * S * Dtp));
         snprintf(d, sizeof d, "%sReceiveInputFromPipelineDCN", tag_in);
-        ns_transfer(g->L, sh, 3, false, fid, d, nm, xcount);
+        dcn_transfer(g, sh, false, fid, d, nm, xcount);
         fid++;
     }
     if (m->pp > 1) {
@@ -370,7 +381,7 @@ static int phase(gen_t *g, int fid, bool decode, const char *tag_in, const char 
         snprintf(nm, sizeof nm, "%s_DCNTTransfer[%lld]", decode ? "sendOutput" : "SendOutput",
                  (long long)(g->B * S * Dtp));
         snprintf(d, sizeof d, "%sPipelineDCN", tag_out);
-        ns_transfer(g->L, sh, 3, true, fid, d, nm, xcount);
+        dcn_transfer(g, sh, true, fid, d, nm, xcount);
         fid++;
     }
     return fid;
@@ -449,7 +460,7 @@ static void training_bwd(gen_t *g, int fid)
     char nm[96], d[96];
     if (m->pp_dcn > 1) {
         snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
-        ns_transfer(L, sh, 3, false, fid, "Bwd-ReceiveInputFromPipelineDCN", nm, 1);
+        dcn_transfer(g, sh, false, fid, "Bwd-ReceiveInputFromPipelineDCN", nm, 1);
         fid++;
     }
     if (m->pp > 1) {
@@ -525,7 +536,7 @@ static void training_bwd(gen_t *g, int fid)
     }
     if (m->pp_dcn > 1) {
         snprintf(nm, sizeof nm, "SendOutput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
-        ns_transfer(L, sh, 3, true, fid, "Bwd-SendOutputToPipelineDCN", nm, 1);
+        dcn_transfer(g, sh, true, fid, "Bwd-SendOutputToPipelineDCN", nm, 1);
         fid++;
     }
     /* weight update: parameters = weight bytes x count of the backward ops / 2 */

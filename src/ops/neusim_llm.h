@@ -8,8 +8,11 @@
  * With compat set the lists are NeuSim's, quirks included; otherwise the
  * perf-side quirks of spec §10 are fixed (docs/npu-model.md):
  * Q4 GQA in the K/V shapes, Q5 flash-attention FLOPs, Q6 decode at the
- * mean context, Q7 parallelism degrees without axes, Q15 two-operand
- * binary ops, Q21 RMSNorm, Q24 KV-swap bytes.
+ * mean context, Q7 parallelism degrees without axes, Q8 the FFN gather,
+ * Q10 DCN transfers, Q15 two-operand binary ops, Q16 training's backward
+ * norms and weight counts, Q21 RMSNorm, Q24 KV-swap bytes, Q27 the norm
+ * width after a reduce-scatter, Q28 the inference footprint; each can be
+ * kept with the NSL_Q* flags.
  */
 #ifndef OPS_NEUSIM_LLM_H
 #define OPS_NEUSIM_LLM_H
@@ -34,7 +37,8 @@ enum {
     NSL_Q24 = 1u << 8,  /* KV swap moves twice the excess bytes */
     NSL_Q27 = 1u << 9,  /* post-attention norm at full width after the reduce-scatter (non-flash, decode) */
     NSL_Q28 = 1u << 10, /* inference memory footprint keeps every layer's transient activations */
-    NSL_QALL = (1u << 11) - 1
+    NSL_Q10 = 1u << 11, /* pipeline transfers over DCN at ICI bandwidth and latency */
+    NSL_QALL = (1u << 12) - 1
 };
 
 /* "Q4" -> NSL_Q4; 0 when unknown. */
@@ -53,7 +57,7 @@ typedef struct {
     int64_t dp, tp, pp, dp_dcn, tp_dcn, pp_dcn;
     int num_dp_axes, num_tp_axes, num_pp_axes;
     /* chip */
-    double hbm_size_GB, ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns, dcn_bw_GBps;
+    double hbm_size_GB, ici_bw_GBps, ici_latency_ns, pcie_bw_GBps, pcie_latency_ns, dcn_bw_GBps, dcn_latency_ns;
     bool compat;                    /* NeuSim's lists, every quirk kept */
     unsigned quirks;                /* without compat: the NSL_Q* quirks kept anyway */
 } nsl_model_t;

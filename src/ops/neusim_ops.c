@@ -223,17 +223,6 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     return push(L, &op, &lab, name, desc);
 }
 
-static double unary_factor(const char *opname)
-{
-    if (!strcmp(opname, "Softmax"))
-        return 4;
-    if (!strcmp(opname, "LayerNorm") || !strcmp(opname, "GroupNorm"))
-        return 8;
-    if (!strcmp(opname, "RMSNorm"))
-        return 6;
-    return 1;
-}
-
 long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
               const char *desc, const char *name, int64_t count)
 {
@@ -243,7 +232,7 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     op.n_in = 1;
     op.in[0] = op_tensor(L->dt, rx, x);
     op.out = op.in[0];
-    op.flops = unary_factor(opname) * (double)prod(x, rx);
+    op.flops = op_flops_per_element(opname) * (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
@@ -452,6 +441,12 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
 long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
                  const char *name, int64_t count)
 {
+    return ns_transfer_over(L, x, rx, output, fid, desc, name, count, L->ici_bw_GBps, L->ici_latency_ns);
+}
+
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+                      const char *name, int64_t count, double bw_GBps, double latency_ns)
+{
     int64_t size = 2 * prod(x, rx);
     op_t op = {0};
     op.opcode = output ? "InterChipXferOutput" : "InterChipXferInput";
@@ -471,8 +466,8 @@ long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid,
         lab.ici_out_bytes = size;
     else
         lab.ici_in_bytes = size;
-    double t = (double)ceil_div_f((double)size, L->ici_bw_GBps);
-    lab.ici_time_ns = (int64_t)(t > L->ici_latency_ns ? t : L->ici_latency_ns);
+    double t = (double)ceil_div_f((double)size, bw_GBps);
+    lab.ici_time_ns = (int64_t)(t > latency_ns ? t : latency_ns);
     lab.preset_bytes = size;
     char xs[256], cfg[512];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "");

@@ -86,9 +86,12 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
 /* agg_bw_GBps <= 0: len(axes) x ici_bw. */
 long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, double agg_bw_GBps,
                    int fid, const char *desc, const char *name, int64_t count);
-/* Pipeline transfer: output = 0 receive ("Input"), 1 send ("Output"). */
+/* Pipeline transfer: output = 0 receive ("Input"), 1 send ("Output"), over
+ * ICI; ns_transfer_over uses the given link bandwidth and latency. */
 long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
                  const char *name, int64_t count);
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+                      const char *name, int64_t count, double bw_GBps, double latency_ns);
 /* KV-cache swap over PCIe of `bytes`; neusim_bytes doubles them (Q24). */
 long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *desc, const char *name,
                int64_t count, bool neusim_bytes);

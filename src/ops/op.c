@@ -346,3 +346,14 @@ double op_einsum_flops(const char *expr, const op_tensor_t *a, const op_tensor_t
         f *= (double)sizes[k];
     return f;
 }
+
+double op_flops_per_element(const char *opcode)
+{
+    if (!strcmp(opcode, "LayerNorm") || !strcmp(opcode, "GroupNorm"))
+        return 8;
+    if (!strcmp(opcode, "RMSNorm"))
+        return 6;
+    if (!strcmp(opcode, "Softmax"))
+        return 4;
+    return 1;
+}

@@ -137,4 +137,9 @@ uint32_t *op_graph_topo_order(const op_graph_t *g);
  * Returns -1 when the expression does not match the ranks. */
 double op_einsum_flops(const char *expr, const op_tensor_t *a, const op_tensor_t *b);
 
+/* FLOPs per element of an elementwise operator by opcode (NeuSim's
+ * costs): LayerNorm and GroupNorm 8, RMSNorm 6, Softmax 4, anything else
+ * (Add, Mul, Pointwise Mul., copies) 1. */
+double op_flops_per_element(const char *opcode);
+
 #endif

@@ -36,12 +36,24 @@ typedef struct {
     int64_t total_execution_time_ns;   /* training */
     double mem_footprint_GB;
     bool out_of_memory;
+    bool has_energy;                   /* the chip's default strategy (NoPG) */
+    double energy_per_token_J, avg_power_W;   /* J per token (per iteration in training), W per chip */
     /* part 2: expert parallelism (MoE; 0 elsewhere), and per request for the
      * one-phase families (phase "inference": DiT, DLRM; has_request_stats) */
     int64_t ep, etp;
     bool has_request_stats;
     double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_point_row_t;
+
+/* One row of npu_energy: a phase of a point under one power-gating strategy. */
+typedef struct {
+    int64_t point_id;
+    const char *phase, *strategy;
+    double total_energy_J, avg_power_W, peak_power_W, energy_per_token_J, slowdown;
+    bool has_carbon;
+    double idle_power_W, fleet_avg_power_W, total_energy_kWh, carbon_kgCO2e, carbon_zero_embodied_kgCO2e,
+        tokens_per_kgCO2e;
+} npu_energy_row_t;
 
 /* One row of npu_ops. */
 typedef struct {
@@ -53,15 +65,31 @@ typedef struct {
         vmem_time_ns, flops, bytes_accessed, weight_bytes, tflops_per_sec, flops_util, hbm_bw_util;
 } npu_op_row_t;
 
-/* Create PATH.tmp with the schema and a running npu_runs row. */
-npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, int threads,
-                              char *err, size_t errlen);
+/* Create PATH.tmp with the schema and a running npu_runs row; shard is
+ * "I/N" ("1/1" for a whole sweep). */
+npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, const char *shard,
+                              int threads, char *err, size_t errlen);
 /* Keep a copy of an input file. */
 bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *err, size_t errlen);
 bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
 bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errlen);
+bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size_t errlen);
 /* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
  * discards PATH.tmp instead.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
+
+/* Merge the shard databases of one NPU sweep into out (written as out.tmp,
+ * renamed when complete).  Returns 0, 2 when the shards do not make one
+ * whole sweep (different sweep files, duplicates, missing or unfinished
+ * shards; err says which), 1 on failure. */
+int npu_store_merge(const char *out, char *const *shards, int n, const char *command, char *err, size_t errlen);
+
+/* Queries of `hwsweep query` on an NPU sweep database: what = summary, best
+ * (npu_best_throughput) or pareto (TTFT x TPOT frontier per model, chip and
+ * sequence lengths, which answers "lowest TPOT under a TTFT bound").  The
+ * SQL takes the model filter as ?1 when with_model.  NULL when unknown. */
+const char *npu_store_query_sql(const char *what, int with_model);
+/* 1 when path is an NPU sweep database (has npu_points), else 0. */
+int npu_store_is_npu_db(const char *path);
 
 #endif
