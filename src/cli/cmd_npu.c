@@ -94,8 +94,11 @@ int cmd_npu(int argc, char **argv)
         case 'M': model = optarg; break;
         case 'S': system = optarg; break;
         case 's':
-            if (nsets < 256)
-                sets[nsets++] = optarg;
+            if (nsets == 256) {
+                fprintf(stderr, "hwsweep npu: more than 256 --set options\n");
+                return EXIT_BADINPUT;
+            }
+            sets[nsets++] = optarg;
             break;
         case 'T': training = 1; break;
         case 'E': no_energy = 1; break;
@@ -223,6 +226,7 @@ int cmd_npu(int argc, char **argv)
     char path[4096];
     /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
     char *rows[2] = {NULL, NULL};
+    char *cfg_text = npu_json_config_text(&r); /* sim_config, the same in every JSON */
     size_t rlen[2] = {0, 0};
     for (int i = 0; i < r.nphase; i++)
         if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
@@ -285,6 +289,7 @@ int cmd_npu(int argc, char **argv)
     }
     free(rows[0]);
     free(rows[1]);
+    free(cfg_text);
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
             fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));
