@@ -131,8 +131,11 @@ START_TEST(test_golden_deepseek_dit)
     size_t cells = golden_case("I_dsv3_v5p", true, &worst);
     cells += golden_case("J_dsv3_v5p_tp8ep8", true, &worst);
     cells += golden_case("M_ditxl_v5p", false, &worst);
-    /* 11413 + 12827 (combined) + per-phase files + 1111 for DiT */
-    ck_assert_uint_eq(cells, 49086); /* 56 + 56 + 112 + 63 + 63 + 126 + 10 rows x 101 columns */
+    /* 56 + 56 + 112 + 63 + 63 + 126 + 10 rows x 101 columns */
+    ck_assert_uint_eq(cells, 49086);
+    /* deepseekv2-236b on 4 TPUv6e: tp 4 on 2 axes, ep 2 on 1 axis (etp 2), batch 4, 2048/256 tokens */
+    cells += golden_case("O_dsv2_v6e_tp4ep2", true, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
@@ -385,6 +388,10 @@ START_TEST(test_golden_dlrm)
     size_t cells = golden_dlrm("K_dlrms_v5p", 1, &worst);
     cells += golden_dlrm("L_dlrms_v5p_4", 4, &worst);
     ck_assert_uint_eq(cells, 2 * 17 * 101 + 5 * 11 * 101);
+    /* row-sharded and replicated tables: dlrm-m on 4 v5p (batch 64), dlrm-l on 8 v6e (batch 256) */
+    cells += golden_dlrm("P_dlrmm_v5p_4", 4, &worst);
+    cells += golden_dlrm("Q_dlrml_v6e_8", 8, &worst);
+    ck_assert_uint_eq(cells, 2 * 17 * 101 + 5 * 11 * 101 + (5 + 9) * 36 * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST

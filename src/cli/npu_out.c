@@ -101,7 +101,7 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
     const npu_op_perf_t *p = &ph->perf[i];
     const npu_op_detail_t *d = &ph->detail[i];
     char b[64];
-    snprintf(b, sizeof b, "%d", lab->fusion_id);
+    snprintf(b, sizeof b, "%lld", (long long)lab->fusion_id);
     field(f, b, true);
     fstr(f, lab->description);
     fstr(f, lab->config);

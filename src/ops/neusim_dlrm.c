@@ -136,10 +136,10 @@ const char *nsr_check(const nsr_model_t *m, char *buf, size_t len)
     return NULL;
 }
 
-static int last_fid(const ns_oplist_t *L) { return L->lab[ns_oplist_len(L) - 1].fusion_id; }
+static int64_t last_fid(const ns_oplist_t *L) { return L->lab[ns_oplist_len(L) - 1].fusion_id; }
 
 static void mlp(ns_oplist_t *L, const int64_t (*layers)[2], int64_t n, int64_t first_in, int64_t B, const char *desc,
-                const char *name, int fid)
+                const char *name, int64_t fid)
 {
     /* each layer's id grows by the previous layer's (NeuSim's labels) */
     for (int64_t i = 0; i < n; i++) {
@@ -172,18 +172,18 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
      * table; the fix moves this chip's share among the chips */
     int64_t a2a_b = q11 ? m->global_batch_size : cdiv(m->global_batch_size, m->num_chips);
     int64_t a2a_n = q11 ? T : m->num_chips;
-    int fid = 2;
+    int64_t fid = 2;
     mlp(L, m->bottom, m->nbottom, 0, Bm, "BottomMLP", "bottom_mlp", fid);
     fid += last_fid(L);
     char d[64], nm[64];
     if (a2a) {
         ns_set_dtype(L, DT_INT32, NULL);
-        snprintf(d, sizeof d, "EmbeddingIndicesAllToAll-%d", fid);
+        snprintf(d, sizeof d, "EmbeddingIndicesAllToAll-%lld", (long long)fid);
         ns_all_to_all(L, (int64_t[]){a2a_b, T, imax}, 3, bis, a2a_n, fid, d, "EmbeddingIndicesAllToAll", 1);
         ns_set_dtype(L, DT_BF16, NULL);
     }
     fid++;
-    int efid = fid;
+    int64_t efid = fid;
     size_t before = ns_oplist_len(L);
     for (int64_t i = 0; i < T; i++) {
         const nsr_table_t *t = &m->table[i];
@@ -193,8 +193,8 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
         /* row sharding: NeuSim looks every index up on every shard (Q11) */
         if (!q11 && t->row_shards > 1)
             batch = cdiv(batch, t->row_shards);
-        snprintf(d, sizeof d, "EmbeddingBag%d", efid);
-        snprintf(nm, sizeof nm, "embedding_bag_%d", efid);
+        snprintf(d, sizeof d, "EmbeddingBag%lld", (long long)efid);
+        snprintf(nm, sizeof nm, "embedding_bag_%lld", (long long)efid);
         ns_embedding_bag(L, batch, t->indices, cdiv(t->rows, t->row_shards), m->dim, efid, d, nm, 1);
         efid += efid;
     }
@@ -202,7 +202,7 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
     fid += last_fid(L);
     if (a2a) {
         ns_set_dtype(L, DT_FP32, NULL);
-        snprintf(d, sizeof d, "EmbeddingAllToAll-%d", fid);
+        snprintf(d, sizeof d, "EmbeddingAllToAll-%lld", (long long)fid);
         ns_all_to_all(L, (int64_t[]){a2a_b, T, imax, m->dim}, 4, bis, a2a_n, fid, d, "EmbeddingAllToAll", 1);
         ns_set_dtype(L, DT_BF16, NULL);
     }

@@ -178,7 +178,7 @@ static void set_label_shapes(ns_oplist_t *L, ns_label_t *lab, const int64_t *con
 }
 
 long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int rb, const char *expr,
-               const char *placement, int fid, const char *desc, const char *name, int64_t count,
+               const char *placement, int64_t fid, const char *desc, const char *name, int64_t count,
                double weight_bytes)
 {
     op_t op = {0};
@@ -223,7 +223,7 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int64_t fid,
               const char *desc, const char *name, int64_t count)
 {
     op_t op = {0};
@@ -249,7 +249,7 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
 }
 
-long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int64_t fid,
                const char *desc, const char *name, int64_t count, bool two_inputs)
 {
     op_t op = {0};
@@ -276,7 +276,7 @@ long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, con
     return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
 }
 
-long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int fid, const char *desc, const char *name,
+long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int64_t fid, const char *desc, const char *name,
               int64_t count, bool neusim_flops)
 {
     op_t op = {0};
@@ -324,7 +324,7 @@ static int64_t rs_elems(int64_t x, const int64_t *axes, int n)
 static int64_t ceil_div_f(double a, double b) { return (int64_t)ceil(a / b); }
 
 long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int gather_dim,
-                   int fid, const char *desc, const char *name, int64_t count)
+                   int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
     int64_t traffic = (int64_t)op_dtype_bytes(L->dt) * rs_elems(prod(x, rx) * p, axes, naxes);
@@ -363,7 +363,7 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
 }
 
 long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int dim,
-                       int fid, const char *desc, const char *name, int64_t count)
+                       int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
     int64_t per_chip = rs_elems(ceil_div_f((double)prod(x, rx), (double)p), axes, naxes);
@@ -404,7 +404,7 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
 }
 
 long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, double agg_bw_GBps,
-                   int fid, const char *desc, const char *name, int64_t count)
+                   int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
     int64_t traffic = 2 * 2 * rs_elems(prod(x, rx), axes, naxes);
@@ -438,13 +438,13 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     return push(L, &op, &lab, name ? name : "AllReduce", desc ? desc : "AllReduce");
 }
 
-long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int64_t fid, const char *desc,
                  const char *name, int64_t count)
 {
     return ns_transfer_over(L, x, rx, output, fid, desc, name, count, L->ici_bw_GBps, L->ici_latency_ns);
 }
 
-long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int64_t fid, const char *desc,
                       const char *name, int64_t count, double bw_GBps, double latency_ns)
 {
     int64_t size = 2 * prod(x, rx);
@@ -479,7 +479,7 @@ long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *desc, const char *name,
+long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int64_t fid, const char *desc, const char *name,
                int64_t count, bool neusim_bytes)
 {
     int64_t size = neusim_bytes ? 2 * bytes : bytes; /* NeuSim treats the byte count as BF16 elements (Q24) */
@@ -515,7 +515,7 @@ long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int fid, const char *desc,
+long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int64_t fid, const char *desc,
            const char *name, int64_t count)
 {
     op_t op = {0};
@@ -597,7 +597,7 @@ double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes,
     return ici_bw_GBps * (double)p / (double)num_chips * (double)(n - 1);
 }
 
-long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw_GBps, int64_t n, int fid,
+long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw_GBps, int64_t n, int64_t fid,
                    const char *desc, const char *name, int64_t count)
 {
     int64_t size = (int64_t)(op_dtype_bytes(L->dt) * (double)prod(x, rx));
@@ -632,7 +632,7 @@ long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw
 
 /* ---- part 2: DLRM embedding-bag lookup (spec §3.2, §5.5) --------------------------- */
 
-long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int fid,
+long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int64_t fid,
                       const char *desc, const char *name, int64_t count)
 {
     int64_t entries = batch * num_indices;
