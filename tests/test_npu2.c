@@ -136,6 +136,9 @@ START_TEST(test_golden_deepseek_dit)
     /* deepseekv2-236b on 4 TPUv6e: tp 4 on 2 axes, ep 2 on 1 axis (etp 2), batch 4, 2048/256 tokens */
     cells += golden_case("O_dsv2_v6e_tp4ep2", true, &worst);
     ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101);
+    /* GLIGEN on one TPUv5p: 634 ops (Conv2D, GroupNorm, Upsample, flash cross-attention) */
+    cells += golden_case("N_gligen_v5p", false, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + 634 * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
@@ -189,6 +192,21 @@ START_TEST(test_op_histograms)
     ck_assert_int_eq(count_type(&r.phase[0], "LayerNorm"), 2);
     ck_assert_int_eq(count_type(&r.phase[0], "Add"), 1);
     ck_assert(fabs(r.latency_sec - 47.0) < 0.01); /* spec: 47.0 s per image */
+    npu_run_free(&r);
+    /* GLIGEN (spec §5.7): 634 ops, Einsum 342, LayerNorm 96, GroupNorm 61, Conv2D 52,
+     * FlashAttention 48, Add 32, Upsample 3; 4.10 ms per UNet pass on v5p */
+    load(&c, "tpuv5p", "gligen");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 634);
+    ck_assert_int_eq(count_type(&r.phase[0], "Einsum"), 342);
+    ck_assert_int_eq(count_type(&r.phase[0], "LayerNorm"), 96);
+    ck_assert_int_eq(count_type(&r.phase[0], "GroupNorm"), 61);
+    ck_assert_int_eq(count_type(&r.phase[0], "Conv2D"), 52);
+    ck_assert_int_eq(count_type(&r.phase[0], "FlashAttention"), 48);
+    ck_assert_int_eq(count_type(&r.phase[0], "Add"), 32);
+    ck_assert_int_eq(count_type(&r.phase[0], "Upsample"), 3);
+    ck_assert(fabs((double)r.phase[0].stats.total_execution_time_chip_ns / 1e6 - 4.10) < 0.005);
+    ck_assert(fabs(r.latency_sec - 40 * (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9) < 1e-12);
     npu_run_free(&r);
     /* DeepSeek-V3 one chip (spec §5.4): RMSNorm + 15 MLA ops + MoE (gate, softmax,
      * 8 routed + 1 shared expert x 4, combine x 2) + residual = 56 per phase */
@@ -501,6 +519,13 @@ START_TEST(test_bad_input)
         ck_assert(!npu_config_set(&c, "embedding_table_sizes=many", &e));
         ck_assert_msg(strstr(e.msg, "expected a list"), "%s", e.msg);
     }
+    /* GLIGEN: no pipeline parallelism */
+    load(&c, "tpuv5p", "gligen");
+    set(&c, "num_chips=2");
+    set(&c, "pipeline_parallelism_degree=2");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "GLIGEN supports no pipeline parallelism"), "%s", err);
+    npu_run_free(&r);
     /* DiT / DeepSeek training */
     load(&c, "tpuv5p", "dit-xl");
     ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &r, err, sizeof err), 2);
@@ -573,6 +598,11 @@ START_TEST(test_sweep_families)
     t = dump_table(db1, "SELECT count(DISTINCT dp || tp || pp), min(latency_sec) > 0 FROM npu_points WHERE "
                         "model = 'dit-xl' AND num_chips = 8 AND status = 'ok'");
     ck_assert_msg(atoi(t) >= 3, "%s", t);
+    free(t);
+    /* GLIGEN: pp = 1 only, data parallelism over the chips; one inference row with its latency per image */
+    t = dump_table(db1, "SELECT count(*), max(pp), min(latency_sec) > 0 FROM npu_points WHERE model = 'gligen' AND "
+                        "status = 'ok'");
+    ck_assert_msg(strncmp(t, "0|", 2) != 0 && strstr(t, "|1|1"), "%s", t);
     free(t);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);

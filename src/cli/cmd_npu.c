@@ -241,7 +241,7 @@ int cmd_npu(int argc, char **argv)
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
         char suf[128];
-        bool one_csv = training || r.family == NPU_FAM_DIT || r.family == NPU_FAM_DLRM; /* one CSV for these */
+        bool one_csv = training || r.family == NPU_FAM_DIT || r.family == NPU_FAM_GLIGEN || r.family == NPU_FAM_DLRM; /* one CSV for these */
         if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
@@ -255,7 +255,7 @@ int cmd_npu(int argc, char **argv)
             if (!ok)
                 break;
         }
-        if (r.family == NPU_FAM_DIT || r.family == NPU_FAM_DLRM)
+        if (r.family == NPU_FAM_DIT || r.family == NPU_FAM_GLIGEN || r.family == NPU_FAM_DLRM)
             snprintf(suf, sizeof suf, ".json");
         else
             snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
@@ -329,6 +329,16 @@ int cmd_npu(int argc, char **argv)
                ps->out_of_memory ? "OUT OF MEMORY" : "fits");
         printf("  %zu ops on the straggler, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ .json, _chip<i>.csv, _config_stats.json)\n", out);
+    } else if (!quiet && r.family == NPU_FAM_GLIGEN) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld UNet step(s) simulated of %lld%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
+               (long long)r.model.global_batch_size, (long long)npu_config_int(&cfg, "num_diffusion_steps"),
+               (long long)npu_config_int(&cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
+        printf("  %.6g ms per simulated pass, latency %.6g s per image, %.6g images/s\n",
+               (double)ps->total_execution_time_chip_ns / 1e6, r.latency_sec, r.throughput_requests_per_sec);
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_DIT) {
         const npu_stats_t *ps = &r.phase[0].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld tokens x %lld steps%s\n",

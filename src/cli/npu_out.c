@@ -140,6 +140,8 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
         char *semi = strchr(dl, ';');
         if (semi)
             *semi = ',';
+    } else if (op->kind == OPK_CONV && op->einsum) {
+        snprintf(dl, sizeof dl, "%s", op->einsum); /* NeuSim keeps the ';' for convolutions */
     }
     fstr(f, dl);
     fstr(f, d->tile_shapes);
@@ -312,7 +314,7 @@ bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, con
     if (r->family == NPU_FAM_DLRM) {
         jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
         jint(f, "latency_ns", s->total_execution_time_chip_ns);
-    } else if (r->family == NPU_FAM_DIT) {
+    } else if (r->family == NPU_FAM_DIT || r->family == NPU_FAM_GLIGEN) {
         jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
         jnum(f, "latency_sec", r->latency_sec);
         jnum(f, "throughput_step_per_sec_per_request", r->throughput_step_per_sec_per_request);

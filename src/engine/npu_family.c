@@ -31,6 +31,8 @@ npu_family_t npu_family_of(const npu_config_t *c)
         return NPU_FAM_DIT;
     if (strcmp(t, "dlrm") == 0)
         return NPU_FAM_DLRM;
+    if (strcmp(t, "gligen") == 0)
+        return NPU_FAM_GLIGEN;
     if (strcmp(t, "llm") == 0 && strcmp(npu_config_str(c, "ffn_type"), "deepseek_moe") == 0)
         return NPU_FAM_MOE;
     return NPU_FAM_LLM;

@@ -12,6 +12,7 @@
 #include "npu/npu_config.h"
 #include "ops/neusim_deepseek.h"
 #include "ops/neusim_dlrm.h"
+#include "ops/neusim_gligen.h"
 
 /* keep_quirks bits of npu_run beyond the LLM frontend's NSL_* ones: the
  * DeepSeek NSD_* bits shifted by NSL_MOE_SHIFT, and DiT's Q13 */
@@ -19,7 +20,7 @@
 #define NSL_DIT_Q13 (1u << 24)
 #define NSL_DLRM_SHIFT 25 /* NSR_* bits */
 
-typedef enum { NPU_FAM_LLM = 0, NPU_FAM_MOE, NPU_FAM_DIT, NPU_FAM_DLRM } npu_family_t;
+typedef enum { NPU_FAM_LLM = 0, NPU_FAM_MOE, NPU_FAM_DIT, NPU_FAM_DLRM, NPU_FAM_GLIGEN } npu_family_t;
 
 /* The DLRM record (tables placed); NULL when fine, else why. */
 const char *npu_family_dlrm_model(const npu_config_t *c, bool compat, unsigned keep_quirks, int ici_axes,

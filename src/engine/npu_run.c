@@ -136,6 +136,71 @@ const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c)
     return k == r->straggler ? &r->phase[0] : &r->chip_phase[k];
 }
 
+/* GLIGEN (spec §5.7, §9): one list, the UNet once per diffusion step */
+static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t errlen)
+{
+    const nsl_model_t *m = &r->model;
+    if (r->training) {
+        snprintf(err, errlen, "training: GLIGEN has no training op list (NeuSim's neither)");
+        return 2;
+    }
+    if (m->pp != 1 || m->pp_dcn != 1) {
+        snprintf(err, errlen, "GLIGEN supports no pipeline parallelism (pipeline_parallelism_degree %lld; NeuSim "
+                              "neither)", (long long)(m->pp * m->pp_dcn));
+        return 2;
+    }
+    if (m->tp != 1) {
+        snprintf(err, errlen, "GLIGEN: tensor parallelism is not modelled (tensor_parallelism_degree %lld)",
+                 (long long)m->tp);
+        return 2;
+    }
+    if (m->num_chips < m->dp || m->dp < 1) {
+        snprintf(err, errlen, "data_parallelism_degree %lld does not fit num_chips %lld", (long long)m->dp,
+                 (long long)m->num_chips);
+        return 2;
+    }
+    if (!m->use_flash_attention) {
+        snprintf(err, errlen, "GLIGEN: only the flash-attention path is modelled (use_flash_attention true)");
+        return 2;
+    }
+    nsg_model_t g = {0};
+    if (nsg_model_read(&g, npu_config_str(&r->cfg, "unet_config"), npu_config_str(&r->cfg, "grounding_input_config"),
+                       err, errlen))
+        return 2;
+    g.batch = (m->global_batch_size + m->dp - 1) / m->dp;
+    g.image_num_channels = npu_config_int(&r->cfg, "image_num_channels");
+    g.num_diffusion_steps = npu_config_int(&r->cfg, "num_diffusion_steps");
+    g.q5 = (m->quirks & NSL_Q5) != 0;
+    g.q15 = (m->quirks & NSL_Q15) != 0;
+    if (g.batch < 1 || g.image_num_channels < 1 || g.num_diffusion_steps < 1) {
+        snprintf(err, errlen, "global_batch_size, image_num_channels and num_diffusion_steps must be >= 1");
+        return 2;
+    }
+    npu_phase_t *ph = &r->phase[0];
+    r->nphase = 1;
+    ph->kind = NPU_PHASE_PREFILL;
+    if (!nsg_ops(&g, m->ici_bw_GBps, m->ici_latency_ns, &ph->ops) || !time_phase(r, ph, cache))
+        return 1;
+    npu_stats_t *s = &ph->stats;
+    trace_stats(ph, s);
+    if (s->total_execution_time_chip_ns <= 0) {
+        snprintf(err, errlen, "the configuration has no work (execution time 0)");
+        return 2;
+    }
+    r->num_pods = 1;
+    r->batch_size_per_pod = m->global_batch_size;
+    /* run_sim: latency over all total_num_diffusion_steps */
+    double steps = (double)npu_config_int(&r->cfg, "total_num_diffusion_steps");
+    double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
+    r->throughput_requests_per_sec = (double)m->global_batch_size / (chip_s * steps);
+    r->latency_sec = chip_s * steps;
+    r->throughput_step_per_sec_per_request = (double)g.num_diffusion_steps / chip_s;
+    /* NeuSim's placeholder footprint: the HBM less 1 KiB */
+    s->mem_footprint_GB = (m->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
+    s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
+    return 0;
+}
+
 /* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
 static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache, char *err, size_t errlen)
 {
@@ -265,6 +330,8 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
         npu_family_dit_model(&r->cfg, compat || (keep_quirks & NSL_DIT_Q13), &r->model);
     if (r->family == NPU_FAM_DLRM)
         return run_dlrm(r, keep_quirks, cache, err, errlen);
+    if (r->family == NPU_FAM_GLIGEN)
+        return run_gligen(r, cache, err, errlen);
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);

@@ -451,7 +451,7 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     if (p->fam == NPU_FAM_DLRM) { /* run_sim: dp and tp axes 2 for v2/v3, else 3 */
         res->ax[0] = res->ax[1] = nphys;
         res->ax[2] = 0;
-    } else if (p->fam == NPU_FAM_DIT) { /* run_sim: every axis to dp, none to tp */
+    } else if (p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_GLIGEN) { /* run_sim: every axis to dp, none to tp */
         res->ax[0] = (!strcmp(npu_config_str(&c, "name"), "5e") || !strcmp(npu_config_str(&c, "name"), "6e")) ? 2 : nphys;
         res->ax[1] = 0;
     }
@@ -546,7 +546,7 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     row.pp_axes = r->ax[2];
     row.status = r->status;
     row.reason = r->reason[0] ? r->reason : NULL;
-    bool one_phase = p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_DLRM;
+    bool one_phase = p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_DLRM || p->fam == NPU_FAM_GLIGEN;
     row.ep = p->fam == NPU_FAM_MOE ? p->ep : 0;
     row.etp = p->fam == NPU_FAM_MOE ? p->dp * p->tp / p->ep : 0;
     if (!r->ran) {
@@ -672,7 +672,7 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                     for (int64_t pd = 1; pd <= 16 && pd <= nc && np < MAXPAR; pd++) {
                                         if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
                                             continue;
-                                        if (fam == NPU_FAM_DIT ? dd > 1 || pd > 1
+                                        if (fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? dd > 1 || pd > 1 || (fam == NPU_FAM_GLIGEN && pp > 1)
                                                                : !s->training && (dp > 1 || dd > 1))
                                             continue;
                                         int64_t v[6] = {dp, tp, pp, dd, pd, 1};
@@ -711,7 +711,7 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                     np = npe;
                 }
                 /* DLRM and DiT have no token sequence: one point per batch */
-                int nsq = fam == NPU_FAM_DLRM || fam == NPU_FAM_DIT ? 1 : nseq;
+                int nsq = fam == NPU_FAM_DLRM || fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? 1 : nseq;
                 for (int b = 0; b < s->batch.n; b++)
                     for (int sq = 0; sq < nsq; sq++)
                         for (size_t cb = 0; cb < combos; cb++)

@@ -119,6 +119,11 @@ const npu_cfg_key_t npu_cfg_keys[] = {
     {"bottom_mlp_config", NCT_LIST, "[]"},
     {"top_mlp_config", NCT_LIST, "[]"},
     {"interaction", NCT_STR, "dot"},
+    /* GLIGENConfig (spec §1.4): the nested records as JSON text, {} = NeuSim's defaults */
+    {"total_num_diffusion_steps", NCT_INT, "40"},
+    {"image_num_channels", NCT_INT, "3"},
+    {"unet_config", NCT_LIST, "{}"},
+    {"grounding_input_config", NCT_LIST, "{}"},
 };
 const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 
@@ -153,7 +158,7 @@ static bool parse_text(const npu_cfg_key_t *k, const char *text, bool quoted, np
     case NCT_LIST: {
         json_error_t je;
         json_t *j = json_loads(text, 0, &je);
-        char *t = j && json_is_array(j) ? json_dumps(j, JSON_COMPACT) : NULL;
+        char *t = j && (json_is_array(j) || json_is_object(j)) ? json_dumps(j, JSON_COMPACT) : NULL;
         json_decref(j);
         bool ok = t && strlen(t) < NPU_CFG_STR_MAX;
         if (ok)
@@ -234,7 +239,7 @@ static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
         bool good = false;
         switch (k->type) {
         case NCT_LIST: {
-            char *t = json_is_array(val) ? json_dumps(val, JSON_COMPACT) : NULL;
+            char *t = json_is_array(val) || json_is_object(val) ? json_dumps(val, JSON_COMPACT) : NULL;
             good = t && strlen(t) < NPU_CFG_STR_MAX;
             if (good)
                 snprintf(v.s, sizeof v.s, "%s", t);
@@ -329,7 +334,7 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
             ok = false;
             break;
         }
-        if (npu_cfg_keys[i].type == NCT_LIST && val->kind == NODE_SEQ) {
+        if (npu_cfg_keys[i].type == NCT_LIST && val->kind != NODE_SCALAR) {
             char text[NPU_CFG_STR_MAX];
             size_t o = 0;
             if (!yaml_to_json(val, text, sizeof text, &o)) {

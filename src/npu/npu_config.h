@@ -22,8 +22,9 @@
 #include "config/node.h"
 #include "npu/npu.h"
 
-/* NCT_LIST: a list (of numbers, or of {key: value} records), kept as its
- * compact JSON text in .s (DLRM's table sizes and MLP layers) */
+/* NCT_LIST: a list (of numbers, or of {key: value} records) or a record,
+ * kept as its compact JSON text in .s (DLRM's table sizes and MLP layers,
+ * GLIGEN's unet_config) */
 typedef enum { NCT_INT = 0, NCT_FLOAT, NCT_STR, NCT_BOOL, NCT_LIST } npu_cfg_type_t;
 
 typedef struct {

@@ -668,3 +668,74 @@ long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_
         op_graph_at(L->g, (size_t)i)->name = intern(L, name);
     return i;
 }
+
+/* ---- part 2: Conv2D and Upsample (GLIGEN's UNet; spec §3.2) ------------------------- */
+
+long ns_conv2d(ns_oplist_t *L, const int64_t *in, const int64_t *kernel, int stride, int pad, int64_t fid,
+               const char *desc, const char *name, int64_t count)
+{
+    /* output size floor((in + 2p - (k - 1) - 1) / s + 1) */
+    int64_t out[4] = {in[0], kernel[1], (in[2] + 2 * pad - (kernel[2] - 1) - 1) / stride + 1,
+                      (in[3] + 2 * pad - (kernel[3] - 1) - 1) / stride + 1};
+    op_t op = {0};
+    op.opcode = "Conv2D";
+    op.einsum = "bf01;io01->bf01";
+    op.kind = OPK_CONV;
+    op.n_in = 2;
+    op.in[0] = op_tensor(L->dt, 4, in);
+    op.in[1] = op_tensor(L->dt, 4, kernel);
+    op.out = op_tensor(L->dt, 4, out);
+    op.conv_stride = stride;
+    op.conv_pad = pad;
+    op.gemm_batch = 1;
+    op.gemm_m = kernel[1];
+    op.gemm_n = in[0] * out[2] * out[3];
+    op.gemm_k = kernel[0] * kernel[2] * kernel[3];
+    op.flops = (double)(in[0] * out[2] * out[3] * prod(kernel, 4) * 2);
+    op.weight_bytes = op_dtype_bytes(L->dt) * (double)prod(kernel, 4);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_MXU;
+    lab.parsed_type = "Conv2D";
+    lab.dt_name = L->dt_name;
+    char a[64], b[64], o[64], cfg[512];
+    dims_x(a, sizeof a, in, 4);
+    dims_x(b, sizeof b, kernel, 4);
+    dims_x(o, sizeof o, out, 4);
+    snprintf(cfg, sizeof cfg,
+             "Conv2D(a=%s,b=%s,c=%s,eq=bf01;io01->bf01,window={size=%lldx%lld stride=%dx%d pad=0_%dx0_%d},"
+             "memory_placements=0_0_0,type=%s)",
+             a, b, o, (long long)kernel[2], (long long)kernel[3], stride, stride, pad, pad, ns_dtype_name(L));
+    lab.config = intern(L, cfg);
+    const int64_t *ins[2] = {in, kernel};
+    int ranks[2] = {4, 4};
+    set_label_shapes(L, &lab, ins, ranks, 2, out, 4);
+    return push(L, &op, &lab, name, desc);
+}
+
+long ns_upsample(ns_oplist_t *L, const int64_t *in, int scale, int64_t fid, const char *desc, int64_t count)
+{
+    int64_t out[4] = {in[0], in[1], in[2] * scale, in[3] * scale};
+    op_t op = {0};
+    op.opcode = "Upsample";
+    op.kind = OPK_OTHER; /* no FLOPs: VPU time 0, bytes from the tensors */
+    op.n_in = 1;
+    op.in[0] = op_tensor(L->dt, 4, in);
+    op.out = op_tensor(L->dt, 4, out);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "Upsample";
+    lab.dt_name = L->dt_name;
+    char a[64], cfg[256];
+    dims_x(a, sizeof a, in, 4);
+    snprintf(cfg, sizeof cfg, "Upsample(a=%s,scale_factor=%d,memory_placements=0_0_0,type=%s)", a, scale,
+             ns_dtype_name(L));
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {in};
+    int ranks[1] = {4};
+    set_label_shapes(L, &lab, ins, ranks, 1, out, 4);
+    return push(L, &op, &lab, "Upsample", desc);
+}

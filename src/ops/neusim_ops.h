@@ -116,6 +116,13 @@ double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes,
 long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int64_t fid,
                       const char *desc, const char *name, int64_t count);
 
+/* Conv2D of in [b, ic, h, w] with kernel [ic, oc, kh, kw], stride and padding
+ * (output floor((in + 2p - k) / s + 1)); FLOPs b*oh*ow*|kernel|*2. */
+long ns_conv2d(ns_oplist_t *L, const int64_t *in, const int64_t *kernel, int stride, int pad, int64_t fid,
+               const char *desc, const char *name, int64_t count);
+/* Upsample [b, c, h, w] -> [b, c, h*scale, w*scale] (no FLOPs). */
+long ns_upsample(ns_oplist_t *L, const int64_t *in, int scale, int64_t fid, const char *desc, int64_t count);
+
 /* NeuSim's split_parallelism_degree(p, n); returns the number of axes. */
 int ns_split_parallelism(int64_t p, int n, int64_t *axes);
 
