@@ -139,6 +139,9 @@ START_TEST(test_golden_deepseek_dit)
     /* GLIGEN on one TPUv5p: 634 ops (Conv2D, GroupNorm, Upsample, flash cross-attention) */
     cells += golden_case("N_gligen_v5p", false, &worst);
     ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + 634 * 101);
+    /* GLIGEN on TPUv6e, batch 8, two UNet passes */
+    cells += golden_case("R_gligen_v6e_b8s2", false, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + 634 * 101 + 1266 * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
