@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench_npu_families.sh -- speed of the NPU part-2 families (DeepSeek, DLRM, DiT):
-# one hwsweep npu run of each (whole command, best of 5), and the mixed sweep
-# bench/npu_mixed_10k.yaml (10,980 configurations) evaluated with -j 1 and -j 2
+# one hwsweep npu run of each, GLIGEN too (whole command, best of 5), and the mixed sweep
+# bench/npu_mixed.yaml (25,460 configurations) evaluated with -j 1 and -j 2
 # (--dry-run) and stored with -j 2.
 # usage: sh bench/bench_npu_families.sh bin/hwsweep
 set -eu
@@ -26,13 +26,15 @@ best "npu dlrm-s, 1 v5p (files, no energy)" -- "$bin" npu -q --no-energy --chip 
     -o "$out/dlrm.csv"
 best "npu dit-xl, 1 v5p (files, no energy)" -- "$bin" npu -q --no-energy --chip tpuv5p --model dit-xl \
     -o "$out/dit.csv"
+best "npu gligen, 1 v5p (files, no energy)" -- "$bin" npu -q --no-energy --chip tpuv5p --model gligen \
+    -o "$out/gligen.csv"
 for j in 1 2; do
     t0=$(date +%s.%N)
-    "$bin" run --dry-run -j "$j" -o "$out" bench/npu_mixed_10k.yaml | sed 's/^/  /'
+    "$bin" run --dry-run -j "$j" -o "$out" bench/npu_mixed.yaml | sed 's/^/  /'
     t1=$(date +%s.%N)
     awk "BEGIN { printf \"  mixed sweep, evaluation only, -j $j: %.2f s wall\n\", $t1 - $t0 }"
 done
 t0=$(date +%s.%N)
-"$bin" run -q -j 2 -o "$out" bench/npu_mixed_10k.yaml
+"$bin" run -q -j 2 -o "$out" bench/npu_mixed.yaml
 t1=$(date +%s.%N)
 awk "BEGIN { printf \"  mixed sweep, stored, -j 2: %.2f s wall\n\", $t1 - $t0 }"
