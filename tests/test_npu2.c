@@ -142,6 +142,9 @@ START_TEST(test_golden_deepseek_dit)
     /* GLIGEN on TPUv6e, batch 8, two UNet passes */
     cells += golden_case("R_gligen_v6e_b8s2", false, &worst);
     ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + 634 * 101 + 1266 * 101);
+    /* GLIGEN with 16 MiB of VMEM, batch 4: 14 convolutions go through the Conv2D tile search */
+    cells += golden_case("T_gligen_v5p_vmem16", false, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + (634 + 1266 + 634) * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
