@@ -15,6 +15,7 @@
 
 #include "cli/npu_out.h"
 #include "engine/npu_family.h"
+#include "engine/npu_hwchip_map.h"
 #include "engine/npu_run.h"
 #include "engine/npu_sweep.h"
 #include "npu/npu_config.h"
@@ -616,6 +617,59 @@ START_TEST(test_sweep_families)
 }
 END_TEST
 
+/* --chip DB.db:CHIP_ID: a hardware-exploration chip mapped onto TPUv5p's fields */
+START_TEST(test_hwchip)
+{
+    char db[128];
+    snprintf(db, sizeof db, "/tmp/test_npu2_hw_%d.db", (int)getpid());
+    unlink(db);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    /* the columns of hwsweep hw's chips and packages tables that the mapping reads */
+    ck_assert_int_eq(sqlite3_exec(h,
+                                  "CREATE TABLE chips(chip_row INTEGER PRIMARY KEY, chip_id TEXT, valid INTEGER, "
+                                  "perf_flops REAL, freq_hz REAL, sram_bytes REAL, sram_bw_bytes_per_s REAL, "
+                                  "pkg2pkg_io_bandwidth_per_io REAL, chip2chip_io_bandwidth_per_io REAL, tdp_w REAL);"
+                                  "CREATE TABLE packages(package_row INTEGER PRIMARY KEY, chip_row INTEGER, valid "
+                                  "INTEGER, num_chips REAL, hbm_bandwidth REAL, mem_3d_bandwidth REAL, hbm_cap_bytes "
+                                  "REAL, mem_3d_cap_bytes REAL);"
+                                  "INSERT INTO chips VALUES(1, 'big', 1, 917.5e12, 1.75e9, 128.0 * 1048576, 2e12, "
+                                  "200e9, 0, 300);"
+                                  "INSERT INTO packages VALUES(1, 1, 1, 1, 2765.0 * 1073741824, 0, 95.0 * 1073741824, 0);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    char spec[256], path[256], id[64], err[512];
+    snprintf(spec, sizeof spec, "%s:big", db);
+    ck_assert(npu_hwchip_spec(spec, path, sizeof path, id, sizeof id));
+    ck_assert_str_eq(id, "big");
+    npu_hwchip_t hc;
+    ck_assert(!npu_hwchip_load(path, "bgi", &hc, err, sizeof err));
+    ck_assert_msg(strstr(err, "did you mean 'big'"), "%s", err);
+    ck_assert_msg(npu_hwchip_load(path, "big", &hc, err, sizeof err), "%s", err);
+    npu_config_t c;
+    load(&c, NPU_HWCHIP_BASE, "llama3-8b");
+    ck_assert_msg(npu_hwchip_apply(&c, &hc, err, sizeof err), "%s", err);
+    /* 917.5 TFLOP/s at 1.75 GHz on 128 x 128 arrays = 16 MXUs (TPUv5p has 8: twice its peak) */
+    ck_assert_int_eq(npu_config_int(&c, "num_sa"), 16);
+    ck_assert_int_eq(npu_config_int(&c, "vmem_size_MB"), 128);
+    ck_assert(fabs(npu_config_num(&c, "hbm_bw_GBps") - 2765) < 1e-9);
+    ck_assert_int_eq(npu_config_int(&c, "hbm_size_GB"), 95);
+    ck_assert(fabs(npu_config_num(&c, "ici_bw_GBps") - 200) < 1e-9);
+    /* the prefill Q projection is compute bound: twice the MXUs, about half the time of TPUv5p */
+    npu_run_t r, r5;
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    load(&c, "tpuv5p", "llama3-8b");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r5, err, sizeof err), 0);
+    ck_assert_str_eq(r.phase[0].ops.lab[1].parsed_type, "Einsum"); /* op 1: the Q projection */
+    double ratio = r.phase[0].perf[1].mxu_time_ns / r5.phase[0].perf[1].mxu_time_ns;
+    ck_assert_msg(ratio > 0.45 && ratio < 0.55, "MXU time ratio %g", ratio);
+    npu_run_free(&r);
+    npu_run_free(&r5);
+    unlink(db);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("npu2");
@@ -632,6 +686,7 @@ int main(void)
     tcase_add_test(t, test_dlrm_histogram);
     tcase_add_test(t, test_fix_q11_q12_dlrm);
     tcase_add_test(t, test_sweep_families);
+    tcase_add_test(t, test_hwchip);
     tcase_add_test(t, test_bad_input);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

@@ -14,6 +14,7 @@
 #include "cli/npu_energy_out.h"
 #include "cli/npu_out.h"
 #include "engine/jobs.h"
+#include "engine/npu_hwchip_map.h"
 #include "engine/npu_run.h"
 
 static void npu_usage(FILE *f)
@@ -26,7 +27,9 @@ static void npu_usage(FILE *f)
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
             "TPOT, throughput and memory footprint.\n\n"
-            "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...)\n"
+            "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...), or\n"
+            "                     DB.db:CHIP_ID, a chip of a hardware exploration (hwsweep hw) mapped\n"
+            "                     onto TPUv5p's other fields (docs/npu-model.md)\n"
             "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...)\n"
             "  --system SYSTEM    a file, or a name in inputs/npu/systems/ (default system_config)\n"
             "                     Files may be this project's YAML or NeuSim's own JSON.\n"
@@ -163,7 +166,16 @@ int cmd_npu(int argc, char **argv)
     npu_config_t cfg;
     npu_config_defaults(&cfg);
     cfg_err_t err;
-    const char *kinds[3] = {"systems", "chips", "models"}, *names[3] = {system, chip, model};
+    /* --chip DB.db:CHIP_ID: a chip of a hardware exploration, mapped onto the base chip */
+    char hw_db[4096], hw_id[128];
+    bool hw_chip = npu_hwchip_spec(chip, hw_db, sizeof hw_db, hw_id, sizeof hw_id);
+    npu_hwchip_t hwc;
+    if (hw_chip && !npu_hwchip_load(hw_db, hw_id, &hwc, err.msg, sizeof err.msg)) {
+        fprintf(stderr, "hwsweep npu: --chip %s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    const char *kinds[3] = {"systems", "chips", "models"},
+               *names[3] = {system, hw_chip ? NPU_HWCHIP_BASE : chip, model};
     for (int i = 0; i < 3; i++) {
         char path[4096];
         if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
@@ -177,6 +189,13 @@ int cmd_npu(int argc, char **argv)
     {
         int oi = npu_config_index("output_file_path");
         snprintf(cfg.v[oi].s, sizeof cfg.v[oi].s, "%s", out);
+    }
+    if (hw_chip) {
+        char herr[512];
+        if (!npu_hwchip_apply(&cfg, &hwc, herr, sizeof herr)) {
+            fprintf(stderr, "hwsweep npu: %s\n", herr);
+            return EXIT_BADINPUT;
+        }
     }
     for (int i = 0; i < nsets; i++)
         if (!npu_config_set(&cfg, sets[i], &err)) {
