@@ -88,8 +88,10 @@ int main(void)
         fwrite(r0, 1, l0, f);
         npu_csv_header(f);
         fwrite(r1, 1, l1, f);
-        npu_json_write(f, &r, &r.phase[0]);
-        npu_json_write(f, &r, &r.phase[1]);
+        char *cfg = npu_json_config_text(&r);
+        npu_json_write_with(f, &r, &r.phase[0], cfg);
+        npu_json_write_with(f, &r, &r.phase[1], cfg);
+        free(cfg);
         fflush(f);
         double t = now() - t0;
         free(r0);

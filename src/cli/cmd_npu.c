@@ -93,8 +93,11 @@ int cmd_npu(int argc, char **argv)
         case 'M': model = optarg; break;
         case 'S': system = optarg; break;
         case 's':
-            if (nsets < 256)
-                sets[nsets++] = optarg;
+            if (nsets == 256) {
+                fprintf(stderr, "hwsweep npu: more than 256 --set options\n");
+                return EXIT_BADINPUT;
+            }
+            sets[nsets++] = optarg;
             break;
         case 'T': training = 1; break;
         case 'E': no_energy = 1; break;
@@ -114,7 +117,7 @@ int cmd_npu(int argc, char **argv)
                 unsigned q = nsl_quirk_parse(t), eq = q ? 0 : npu_energy_quirk_parse(t);
                 if (!q && !eq) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q15, Q16, Q21, Q24, Q27, Q28, Q10; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n",
+                                    "Q10, Q15, Q16, Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n",
                             t);
                     return EXIT_BADINPUT;
                 }
@@ -217,6 +220,7 @@ int cmd_npu(int argc, char **argv)
     char path[4096];
     /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
     char *rows[2] = {NULL, NULL};
+    char *cfg_text = npu_json_config_text(&r); /* sim_config, the same in every JSON */
     size_t rlen[2] = {0, 0};
     for (int i = 0; i < r.nphase; i++)
         if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
@@ -247,7 +251,7 @@ int cmd_npu(int argc, char **argv)
         snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
-        ok = f && npu_energy_json_write(f, &r, i, &er);
+        ok = f && cfg_text && npu_energy_json_write(f, &r, i, &er, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         for (int k = 0; ok && k < er.npg; k++) {
             snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);
@@ -259,6 +263,7 @@ int cmd_npu(int argc, char **argv)
     }
     free(rows[0]);
     free(rows[1]);
+    free(cfg_text);
     for (int i = 0; i < nf; i++) {
         if (ok && rename(files[i].tmp, files[i].final) != 0) {
             fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));

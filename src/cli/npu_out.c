@@ -54,23 +54,47 @@ static void field(FILE *f, const char *s, bool first)
     }
 }
 
+/* an integer field (most of a row): digits by hand, no quoting needed */
 static void fint(FILE *f, double v)
 {
-    char b[32];
-    snprintf(b, sizeof b, "%lld", (long long)v);
-    field(f, b, false);
+    char b[32], *e = b + sizeof b - 1;
+    long long x = (long long)v;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    *e = 0;
+    do {
+        *--e = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (x < 0)
+        *--e = '-';
+    fputc(',', f);
+    fputs(e, f);
 }
 
-static void ffloat(FILE *f, double v)
+/* The rows of a phase repeat numbers (equal ops, the DVFS defaults): each
+ * is formatted once per writer call. */
+typedef struct {
+    uint64_t bits[64];
+    char text[64][32];
+    bool used[64];
+} memo_t;
+
+static void ffloat(FILE *f, double v, memo_t *m)
 {
-    char b[40];
-    num_repr(b, sizeof b, v);
-    field(f, b, false);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ULL) >> 58);
+    if (!m->used[h] || m->bits[h] != bits) {
+        num_repr(m->text[h], sizeof m->text[h], v);
+        m->bits[h] = bits;
+        m->used[h] = true;
+    }
+    field(f, m->text[h], false);
 }
 
 static void fstr(FILE *f, const char *s) { field(f, s ? s : "", false); }
 
-static void row(FILE *f, const npu_phase_t *ph, size_t i)
+static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
 {
     const op_t *op = op_graph_get(ph->ops.g, i);
     const ns_label_t *lab = &ph->ops.lab[i];
@@ -142,8 +166,8 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i)
     fint(f, p->bytes);
     for (int c = 0; c < 5; c++) {
         fstr(f, "None");
-        ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0);
-        ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0);
+        ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0, m);
+        ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0, m);
     }
     fint(f, p->vmem_time_ns);
     const double en[] = {p->static_energy_sa_J,  p->static_energy_vu_J,  p->static_energy_sram_J,
@@ -153,7 +177,7 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i)
                          p->static_energy_J,     p->dynamic_energy_J,    p->total_energy_J};
     for (size_t k = 0; k < sizeof en / sizeof en[0]; k++) {
         if (p->energy_done)
-            ffloat(f, en[k]);
+            ffloat(f, en[k], m);
         else
             fint(f, 0); /* perf-only: NeuSim's integer defaults */
     }
@@ -162,13 +186,13 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i)
         fint(f, -1);
         fint(f, -1);
     } else if (p->energy_done) {
-        ffloat(f, p->static_power_W);
-        ffloat(f, p->dynamic_power_W);
-        ffloat(f, p->total_power_W);
+        ffloat(f, p->static_power_W, m);
+        ffloat(f, p->dynamic_power_W, m);
+        ffloat(f, p->total_power_W, m);
     } else {
-        ffloat(f, 0.0);
-        ffloat(f, 0.0);
-        ffloat(f, 0.0);
+        ffloat(f, 0.0, m);
+        ffloat(f, 0.0, m);
+        ffloat(f, 0.0, m);
     }
     const double pm[] = {p->num_setpm_sa, p->num_setpm_vu, p->num_setpm_sram, p->num_setpm_hbm, p->num_setpm_ici};
     for (int k = 0; k < 5; k++)
@@ -177,17 +201,17 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i)
         fint(f, 0);
         fint(f, 0);
     } else {
-        ffloat(f, p->tflops_per_sec);
-        ffloat(f, p->hbm_bw_GBps);
+        ffloat(f, p->tflops_per_sec, m);
+        ffloat(f, p->hbm_bw_GBps, m);
     }
-    ffloat(f, p->flops_util);
-    ffloat(f, p->hbm_bw_util);
+    ffloat(f, p->flops_util, m);
+    ffloat(f, p->hbm_bw_util, m);
     for (int c = 0; c < 5; c++) {
         fint(f, p->energy_done ? p->dvfs_scaling_time_ns[c] : 20);
-        ffloat(f, p->energy_done ? p->dvfs_efficiency_pct[c] : 100.0);
+        ffloat(f, p->energy_done ? p->dvfs_efficiency_pct[c] : 100.0, m);
     }
     for (int c = 0; c < 5; c++)
-        ffloat(f, 1.0);
+        ffloat(f, 1.0, m);
     fputs("\r\n", f);
 }
 
@@ -204,8 +228,15 @@ char *npu_csv_rows(const npu_phase_t *ph, size_t *len)
     FILE *m = open_memstream(&buf, len);
     if (!m)
         return NULL;
+    memo_t *memo = calloc(1, sizeof *memo);
+    if (!memo) {
+        fclose(m);
+        free(buf);
+        return NULL;
+    }
     for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
-        row(m, ph, i);
+        row(m, ph, i, memo);
+    free(memo);
     if (fclose(m) != 0) {
         free(buf);
         return NULL;
@@ -216,9 +247,13 @@ char *npu_csv_rows(const npu_phase_t *ph, size_t *len)
 bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
 {
     npu_csv_header(f);
+    memo_t *memo = calloc(1, sizeof *memo);
+    if (!memo)
+        return false;
     for (int k = 0; k < nphase; k++)
         for (size_t i = 0; i < ns_oplist_len(&phases[k]->ops); i++)
-            row(f, phases[k], i);
+            row(f, phases[k], i, memo);
+    free(memo);
     return !ferror(f);
 }
 
@@ -231,7 +266,32 @@ static void jnum(FILE *f, const char *k, double v)
 }
 static void jbool(FILE *f, const char *k, bool v) { fprintf(f, "    \"%s\": %s,\n", k, v ? "true" : "false"); }
 
+char *npu_json_config_text(const npu_run_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    const char *const ek[] = {"num_pods", "batch_size_per_pod", "layers_per_pp_stage"};
+    const int64_t ev[] = {r->num_pods, r->batch_size_per_pod, r->layers_per_pp_stage};
+    npu_config_dump_json(&r->cfg, m, 8, ek, ev, 3);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
+{
+    char *cfg = npu_json_config_text(r);
+    bool ok = cfg && npu_json_write_with(f, r, ph, cfg);
+    free(cfg);
+    return ok;
+}
+
+bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text)
 {
     const npu_stats_t *s = &ph->stats;
     fputs("{\n", f);
@@ -267,10 +327,9 @@ bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
     }
     jnum(f, "mem_footprint_GB", s->mem_footprint_GB);
     jbool(f, "out_of_memory", s->out_of_memory);
+    (void)r;
     fputs("    \"sim_config\": {\n", f);
-    const char *const ek[] = {"num_pods", "batch_size_per_pod", "layers_per_pp_stage"};
-    const int64_t ev[] = {r->num_pods, r->batch_size_per_pod, r->layers_per_pp_stage};
-    npu_config_dump_json(&r->cfg, f, 8, ek, ev, 3);
+    fputs(config_text, f);
     fputs("    }\n}", f);
     return !ferror(f);
 }

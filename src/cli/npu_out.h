@@ -23,5 +23,9 @@ char *npu_csv_rows(const npu_phase_t *ph, size_t *len);
 bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase);
 /* The phase's statistics JSON, with sim_config. */
 bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph);
+/* The same with sim_config's body rendered once (npu_json_config_text,
+ * malloc'd) for all phases of a run. */
+char *npu_json_config_text(const npu_run_t *r);
+bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text);
 
 #endif

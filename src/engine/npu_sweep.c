@@ -247,9 +247,8 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
                 unsigned eb = !b && x->kind == NODE_SCALAR ? npu_energy_quirk_parse(x->scalar) : 0;
                 if (!b && !eb) {
-                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
-                                            "Q21, Q24, Q27, Q28, Q10; energy: Q2, Q3, Q20, Q23, Q26, "
-                                            "einsum-avg)");
+                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q10, Q15, "
+                                            "Q16, Q21, Q24, Q27, Q28; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)");
                     ok = false;
                 }
                 s->keep |= b;
