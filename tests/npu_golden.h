@@ -1,6 +1,6 @@
 /*
  * npu_golden.h -- helpers for the NPU tests: read NeuSim's CSVs (quoted
- * cells, header row) and look cells up by column name, fill the TPUv5p and
+ * cells, header row) and look cells up by column name, fill the TPUv2, TPUv5p and
  * TPUv6e chips from spec neusim.md 1.2 (with the derived values of 1.1),
  * and turn a perf-only CSV row into the energy model's operator record.
  */
@@ -211,6 +211,27 @@ static void test_chip_tpuv6e(npu_chip_t *c)
     c->dynamic_power_W_per_SA = 31.57742933, c->dynamic_power_W_per_VU = 0.7426048;
     c->dynamic_power_vmem_W = 28.1028608;
     c->dynamic_power_ici_W_per_GBps = 0.01262060716, c->dynamic_power_hbm_W_per_GBps = 0.008830769231;
+    test_chip_derive(c);
+}
+
+static void test_chip_tpuv2(npu_chip_t *c)
+{
+    test_chip_common(c);
+    snprintf(c->name, sizeof c->name, "2");
+    c->num_sa = 2, c->num_vu = 4, c->num_vu_ports = 2, c->sa_dim = 128;
+    c->hbm_bw_GBps = 600, c->vmem_size_MB = 32, c->freq_GHz = 0.7, c->hbm_size_GB = 16;
+    c->ici_bw_GBps = 125, c->dcn_bw_GBps = 12.5;
+    snprintf(c->ici_topology, sizeof c->ici_topology, "TORUS_2D");
+    c->ici_axes = 2;
+    c->TDP_W = 280, c->avg_power_W = 229, c->max_power_W = 280, c->HBM_GBps_per_W = 65, c->ICI_GBps_per_W = 28.869;
+    c->embodied_carbon_kgCO2 = 296.2083333;
+    c->static_power_W_per_sa = 2.12, c->static_power_W_per_vu = 0.74127482825;
+    c->static_power_vmem_W = 12.93490069, c->static_power_ici_W = 6.36;
+    c->static_power_hbm_mc_W = 1.908, c->static_power_hbm_phy_W = 2.862;
+    c->static_power_other_W = 21.73;
+    c->dynamic_power_W_per_SA = 22.55530667, c->dynamic_power_W_per_VU = 2.121728;
+    c->dynamic_power_vmem_W = 22.2144;
+    c->dynamic_power_ici_W_per_GBps = 0.0247047779, c->dynamic_power_hbm_W_per_GBps = 0.01538461538;
     test_chip_derive(c);
 }
 

@@ -633,6 +633,55 @@ START_TEST(test_keep_all_quirks_is_compat)
 }
 END_TEST
 
+START_TEST(test_fix_q8_q27_tp_shapes)
+{
+    /* llama3-8b on 2 chips with TP 2 on one axis, decode (self-attention path):
+     * Q8: the FFN all-gather moves [B, D] = [1, 4096] in NeuSim, [1, 1, 2048] -> [1, 1, 4096] fixed;
+     * Q27: the post-attention norm after the reduce-scatter runs on 4096 (NeuSim) vs 2048 columns */
+    const char *sets[] = {"num_chips=2", "tensor_parallelism_degree=2", "num_tensor_parallel_axes=1"};
+    npu_run_t a, b;
+    run_8b(true, sets, 3, &a);
+    run_8b(false, sets, 3, &b);
+    long ia = find_op(&a.phase[1], "AllGatherMLP"), ib = find_op(&b.phase[1], "AllGatherMLP");
+    ck_assert(ia >= 0 && ib >= 0);
+    const op_t *oa = op_graph_get(a.phase[1].ops.g, ia), *ob = op_graph_get(b.phase[1].ops.g, ib);
+    ck_assert_int_eq(oa->in[0].rank, 2);
+    ck_assert_int_eq(oa->in[0].dim[1], 4096);
+    ck_assert_int_eq(ob->in[0].rank, 3);
+    ck_assert_int_eq(ob->in[0].dim[2], 2048);
+    long la = find_op(&a.phase[1], "AttentionlayernormYnorm"), lb = find_op(&b.phase[1], "AttentionlayernormYnorm");
+    ck_assert_int_eq(op_graph_get(a.phase[1].ops.g, la)->in[0].dim[2], 4096);
+    ck_assert_int_eq(op_graph_get(b.phase[1].ops.g, lb)->in[0].dim[2], 2048);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fix_q16_training)
+{
+    /* llama3-8b training on one chip: NeuSim's LayerNorm-backward group runs once per stage and both
+     * gradients count the weights (weight update over P = 15,669,919,744 "parameters"); the fix runs
+     * the group per layer (Count 32) and counts each weight once: P = 6,979,321,856, the 32 layers'
+     * attention and FFN weights (no embeddings, which NeuSim does not model) */
+    npu_config_t c;
+    load(&c, "tpuv5p", "llama3-8b");
+    npu_run_t a, b;
+    char err[256];
+    ck_assert_int_eq(npu_run(&c, true, 0, true, NULL, &a, err, sizeof err), 0);
+    ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &b, err, sizeof err), 0);
+    long ia = find_op(&a.phase[0], "softmaxbwddldy"), ib = find_op(&b.phase[0], "softmaxbwddldy");
+    ck_assert(ia >= 0 && ib >= 0);
+    ck_assert_int_eq(op_graph_get(a.phase[0].ops.g, ia)->count, 1);
+    ck_assert_int_eq(op_graph_get(b.phase[0].ops.g, ib)->count, 32);
+    long wa = find_op(&a.phase[0], "WeightUpdateWriteHBM"), wb = find_op(&b.phase[0], "WeightUpdateWriteHBM");
+    ck_assert_int_eq(op_graph_get(a.phase[0].ops.g, wa)->in[0].dim[0], 15669919744LL);
+    /* 32 x (q 4096x4096 + k, v 4096x1024 each + o 4096x4096 + 3 x 4096x14336) = 6,979,321,856 */
+    ck_assert_int_eq(op_graph_get(b.phase[0].ops.g, wb)->in[0].dim[0], 6979321856LL);
+    npu_run_free(&a);
+    npu_run_free(&b);
+}
+END_TEST
+
 START_TEST(test_fix_q10_dcn)
 {
     /* llama2-13b on 4 TPUv4, 2 ICI stages x 2 DCN pods: 83,886,080 bytes between pods take
@@ -844,6 +893,8 @@ int main(void)
     tcase_add_test(t, test_fix_q7_axes);
     tcase_add_test(t, test_fix_q15_q21_binary_norm);
     tcase_add_test(t, test_fix_q24_kvswap);
+    tcase_add_test(t, test_fix_q8_q27_tp_shapes);
+    tcase_add_test(t, test_fix_q16_training);
     tcase_add_test(t, test_fix_q10_dcn);
     tcase_add_test(t, test_fix_q28_footprint);
     tcase_add_test(t, test_keep_all_quirks_is_compat);

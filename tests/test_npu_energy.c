@@ -28,7 +28,8 @@
 /* Reference cases: the shipped llama3-8b/v5p goldens, and NeuSim run
  * locally on a TPUv6e (1.75 GHz: Q3; decode QK/AV einsums on the VPU:
  * Q26) alone and on 4 chips with TP 2 x PP 2 (collectives and pipeline
- * transfers: ICI gating, VPU-less ops of Q20). */
+ * transfers: ICI gating, VPU-less ops of Q20), and 4 TPUv2 with TP 2 x PP 2
+ * (0.7 GHz: every time x 0.41 in NeuSim's energy pass). */
 typedef struct {
     const char *dir, *ver, *pstr;
     void (*chip)(npu_chip_t *);
@@ -37,8 +38,9 @@ static const gcase_t CASES[] = {
     {"tests/golden/neusim/A_llama3-8b_tpuv5p", "5p", "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1", test_chip_tpuv5p},
     {"tests/golden/neusim/E_llama3-8b_tpuv6e", "6e", "dp1-tp1-pp1-dpdcn1-tpdcn1-ppdcn1-bs1", test_chip_tpuv6e},
     {"tests/golden/neusim/E_llama3-8b_tpuv6e", "6e", "dp1-tp2-pp2-dpdcn1-tpdcn1-ppdcn1-bs8", test_chip_tpuv6e},
+    {"tests/golden/neusim/E_llama3-8b_tpuv2", "2", "dp1-tp2-pp2-dpdcn1-tpdcn1-ppdcn1-bs8", test_chip_tpuv2},
 };
-#define N_CASES 3
+#define N_CASES 4
 #define N_README 2 /* the first two cases have README-style generate() outputs */
 
 static const char *const PHASES[] = {"prefill", "decode"};
@@ -613,6 +615,9 @@ END_TEST
 static const char *const CASE_SETS[N_CASES] = {
     "",
     "",
+    "--set global_batch_size=8 --set num_chips=4 --set tensor_parallelism_degree=2 "
+    "--set pipeline_parallelism_degree=2 --set num_tensor_parallel_axes=1 --set num_pipeline_parallel_axes=1 "
+    "--set microbatch_size_dcn=8 --set microbatch_size_ici=4",
     "--set global_batch_size=8 --set num_chips=4 --set tensor_parallelism_degree=2 "
     "--set pipeline_parallelism_degree=2 --set num_tensor_parallel_axes=1 --set num_pipeline_parallel_axes=1 "
     "--set microbatch_size_dcn=8 --set microbatch_size_ici=4",

@@ -280,7 +280,7 @@ int cmd_npu(int argc, char **argv)
             snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
-        ok = f && npu_energy_json_write(f, &r, i, &er);
+        ok = f && cfg_text && npu_energy_json_write(f, &r, i, &er, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         for (int k = 0; ok && k < er.npg; k++) {
             snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);

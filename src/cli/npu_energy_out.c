@@ -130,16 +130,17 @@ static void py_dump(FILE *f, const json_t *v, int depth)
 
 /* json_object_foreach visits keys in insertion order (jansson >= 2.8),
  * which is NeuSim's key order. */
-bool npu_energy_json_write(FILE *f, const npu_run_t *r, int phase, const npu_energy_run_t *e)
+bool npu_energy_json_write(FILE *f, const npu_run_t *r, int phase, const npu_energy_run_t *e,
+                           const char *config_text)
 {
     if (!e || e->npg == 0)
-        return npu_json_write(f, r, &r->phase[phase]);
+        return npu_json_write_with(f, r, &r->phase[phase], config_text);
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
     if (!m)
         return false;
-    bool ok = npu_json_write(m, r, &r->phase[phase]);
+    bool ok = npu_json_write_with(m, r, &r->phase[phase], config_text);
     ok = fclose(m) == 0 && ok;
     /* the statistics object ends with "\n}": continue it */
     if (!ok || len < 2 || strcmp(text + len - 2, "\n}") != 0) {

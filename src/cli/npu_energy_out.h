@@ -32,9 +32,11 @@ bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbo
  * pass unless --no-energy.  0, or -1 with err. */
 int npu_energy_cli_run(const npu_energy_cli_t *a, npu_run_t *r, npu_energy_run_t *e, char *err, size_t errlen);
 
-/* OUT_<phase>.json: the statistics JSON plus energy_stats (and
- * carbon_stats) when strategies were analysed. */
-bool npu_energy_json_write(FILE *f, const npu_run_t *r, int phase, const npu_energy_run_t *e);
+/* OUT_<phase>.json: the statistics JSON (sim_config as config_text, from
+ * npu_json_config_text) plus energy_stats (and carbon_stats) when
+ * strategies were analysed. */
+bool npu_energy_json_write(FILE *f, const npu_run_t *r, int phase, const npu_energy_run_t *e,
+                           const char *config_text);
 /* OUT_<phase>_<PG>.csv for strategy k. */
 bool npu_energy_csv_write(FILE *f, const npu_run_t *r, int phase, const npu_energy_run_t *e, int k);
 /* The summary's energy lines. */

@@ -443,7 +443,8 @@ static void layernorm_bwd(gen_t *g, const int64_t *x, int fid, int64_t count)
         char nm[64];
         snprintf(d, sizeof d, "softmax-bwd-%s-%d", tag[k], fid);
         snprintf(nm, sizeof nm, "MatMul: %s", tag[k]);
-        ns_einsum(g->L, x, 3, x, 3, ex[k], "0_0_1", fid, d, nm, c, -1);
+        /* these einsums multiply activations; NeuSim counts their B operand as weights (Q16) */
+        ns_einsum(g->L, x, 3, x, 3, ex[k], "0_0_1", fid, d, nm, c, KEEP(g, NSL_Q16) ? -1 : 0);
     }
 }
 
