@@ -100,6 +100,7 @@ bench: bin/hwsweep $(BENCH_BIN)
 	@sh bench/bench_query.sh bin/hwsweep
 	@sh bench/bench_astra.sh bin/hwsweep
 	@sh bench/bench_npu_sweep.sh bin/hwsweep
+	@sh bench/bench_npu_families.sh bin/hwsweep
 
 $(HW_CONFIGS:%=%.hw): %.hw: bin/hwsweep
 	bin/hwsweep hw -o $(OUTDIR) -j $(JOBS) inputs/hardware/config/$*.yaml

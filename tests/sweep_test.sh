@@ -46,7 +46,11 @@ done
 # Ctrl-C: exit 130, a resume hint, then resume equals
 out="$tmp/int"
 "$bin" run -o "$out" "$sweep" 2>"$tmp/int.err" & pid=$!
-sleep 0.4; kill -INT "$pid"; wait "$pid"; rc=$?
+# the handler is installed after the hardware phase and a background job of a
+# non-interactive shell starts with SIGINT ignored: repeat Ctrl-C until handled
+sleep 0.4
+while kill -0 "$pid" 2>/dev/null; do kill -INT "$pid" 2>/dev/null; sleep 0.1; done
+wait "$pid"; rc=$?
 if [ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume" "$tmp/int.err"; then ok; else ko "SIGINT: status $rc"; fi
 [ "$(sqlite3 "$out/sweeps/medium.db" "SELECT status FROM runs ORDER BY run_id DESC LIMIT 1")" = interrupted ] && ok \
     || ko "SIGINT: run not marked interrupted"
