@@ -117,6 +117,31 @@ START_TEST(test_cli_same_csvs)
 }
 END_TEST
 
+/* A sweep file's models: list takes the config too; its rows equal llama3-8b's. */
+START_TEST(test_sweep_model)
+{
+    ck_assert_int_eq(run_cmd("bin/hwsweep run -q -o %s tests/sweeps/npu_hf.yaml", tmpdir), 0);
+    char db[512];
+    snprintf(db, sizeof db, "%s/sweeps/npu_hf.db", tmpdir);
+    table_t t;
+    ck_assert_int_eq(table_from_query(db, "SELECT count(*), sum(a.status = 'ok'), sum(a.status = b.status AND "
+                                          "a.TTFT_sec IS b.TTFT_sec AND a.TPOT_ms_request IS b.TPOT_ms_request AND "
+                                          "a.energy_per_token_J IS b.energy_per_token_J AND a.mem_footprint_GB IS "
+                                          "b.mem_footprint_GB) FROM npu_points a JOIN npu_points b ON "
+                                          "a.model = 'meta-llama/Llama-3.1-8B' AND b.model = 'llama3-8b' AND "
+                                          "a.phase = b.phase AND a.num_chips = b.num_chips AND a.global_batch_size "
+                                          "= b.global_batch_size AND a.dp = b.dp AND a.tp = b.tp AND a.pp = b.pp",
+                                      &t), 0);
+    ck_assert_int_eq(t.rows, 2);   /* the header and one row */
+    double rows = atof(t.cell[1][0]), ok = atof(t.cell[1][1]), same = atof(t.cell[1][2]);
+    table_free(&t);
+    ck_assert_double_gt(ok, 0);
+    ck_assert_double_eq(rows, same);
+    ck_assert_double_eq(rows, 16);   /* 8 configurations per model (parallelism: auto) x 2 phases */
+    ck_assert_double_eq(ok, 12);     /* batch 1 on 2 chips: two splits skipped */
+}
+END_TEST
+
 /* Refusals: exit 2, the reason, nothing written. */
 START_TEST(test_refused)
 {
@@ -148,6 +173,7 @@ static Suite *npu_hf_suite(void)
     tcase_add_test(tc, test_deepseek_config_keys);
     tcase_add_test(tc, test_dense_mapping);
     tcase_add_test(tc, test_cli_same_csvs);
+    tcase_add_test(tc, test_sweep_model);
     tcase_add_test(tc, test_refused);
     suite_add_tcase(s, tc);
     return s;
@@ -155,10 +181,8 @@ static Suite *npu_hf_suite(void)
 
 int main(void)
 {
-    (void)table_from_query;
     (void)table_compare;
     (void)table_read_csv;
-    (void)table_free;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/hwsweep_npu_hf_XXXXXX");
     if (!mkdtemp(tmpdir))
         return 1;
