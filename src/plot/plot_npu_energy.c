@@ -81,12 +81,14 @@ int plot_npu_energy(plot_ctx_t *ctx)
         }
         gp_printf(gp, ")\n");
     }
+    /* symbols shrink as configurations crowd the axis (a whole sweep: thousands) */
+    double symbol_size = n_labels <= 60 ? 1.8 : n_labels <= 400 ? 1.0 : 0.5;
     gp_printf(gp, "plot ");
     for (size_t s = 0; s < n_strat; s++) {
         /* categories side by side around each row's tic */
         double dx = 0.5 * ((double)s - (double)(n_strat - 1) / 2) / (double)n_strat;
-        gp_printf(gp, "%s$G%zu using ($1%+.6f):2 with points pt %zu ps 1.8 title ", s ? ", \\\n     " : "", s, dx,
-                  5 + 2 * (s % 4));
+        gp_printf(gp, "%s$G%zu using ($1%+.6f):2 with points pt %zu ps %.1f title ", s ? ", \\\n     " : "", s, dx,
+                  5 + 2 * (s % 4), symbol_size);
         gp_string(gp, strategies[s]);
         plot_series(ctx, strategies[s], counts[s]);
     }
