@@ -5,8 +5,9 @@
  * renders a real PNG (signature, 1200x800, size) and a well-formed SVG whose
  * series and points match the SQL counts computed here independently; the
  * frontier's ends equal the reference's golden points; the TCO parts add up;
- * npu-energy reads synthetic npu_points tables (long and wide forms) and
- * refuses a database without one; bad input exits 2 and writes nothing; the
+ * npu-energy and the report read real NPU sweep databases built with
+ * bin/hwsweep run (tests/sweeps/npu_energy.yaml, plot_npu_nopg.yaml) and
+ * refuse the wrong kind of database; bad input exits 2 and writes nothing; the
  * report is one self-contained page.  Runs bin/hwsweep from the repository
  * root.
  */
@@ -20,7 +21,7 @@
 #include "store/plot_queries.h"
 
 static char tmpdir[256];
-static char small_db[512], sweep_db[512];
+static char small_db[512], sweep_db[512], npu_db[512], npu_nopg_db[512];
 
 #define IN "tests/golden/inputs/"
 #define EVAL "s.model = 'gpt3' AND s.prefill_len = 256 AND s.generate_len = 64"
@@ -61,19 +62,6 @@ static double q1(const char *db_path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
-}
-
-static void exec_rw(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    char *msg = NULL;
-    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "sqlite: %s\n", msg ? msg : "?");
-    sqlite3_free(msg);
-    sqlite3_close(db);
-    ck_assert_int_eq(rc, SQLITE_OK);
 }
 
 /* ---- what the command printed: "series N: TITLE: K points" ---------- */
@@ -490,77 +478,106 @@ START_TEST(test_area_power_and_invalid)
 }
 END_TEST
 
-/* npu_points in two layouts, in copies of the small database. */
+/* The npu-energy picture and the report of real NPU sweep databases
+ * (tests/sweeps/npu_energy.yaml: NoPG and Full in npu_energy;
+ * tests/sweeps/plot_npu_nopg.yaml: no strategies, npu_points' own energy). */
+#define NPU_OK_E(strategy)                                                                                     \
+    "SELECT count(*) FROM npu_points n JOIN npu_energy e ON e.point_id = n.point_id AND e.phase = n.phase " \
+    "WHERE n.status = 'ok' AND e.energy_per_token_J > 0 AND e.strategy = '" strategy "'"
 START_TEST(test_npu_energy)
 {
-    char db[512], cmd_db[600];
+    char db[512];
     printed_t p;
-    path_in(db, sizeof db, "npu_long.db");
-    ck_assert_int_eq(run_cmd("cp %s %s", small_db, db), 0);
-    exec_rw(db, "CREATE TABLE npu_points(model TEXT, chip TEXT, batch INTEGER, power_gating TEXT, "
-                "energy_per_token_j REAL);"
-                "INSERT INTO npu_points VALUES('llama3-8b', 'tpuv5p', 1, 'NoPG', 0.52), ('llama3-8b', 'tpuv5p', 1, "
-                "'Base', 0.41), ('llama3-8b', 'tpuv5p', 1, 'Ideal', 0.30), ('llama3-8b', 'tpuv5p', 8, 'NoPG', 0.09),"
-                "('llama3-8b', 'tpuv5p', 8, 'Base', 0.07), ('llama3-8b', 'tpuv5p', 8, 'Ideal', 0.05),"
-                "('llama3-8b', 'tpuv6e', 8, 'NoPG', 0.06), ('llama3-8b', 'tpuv6e', 8, 'Base', NULL)");
-    snprintf(cmd_db, sizeof cmd_db, "%s", db);
-    ck_assert_int_eq(plot(cmd_db, "npu-energy", "", "npu.png", &p), 0);
+    double n_nopg = q1(npu_db, NPU_OK_E("NoPG")), n_full = q1(npu_db, NPU_OK_E("Full"));
+    ck_assert_double_eq(n_nopg, 36);   /* 18 evaluated configurations x 2 phases */
+    ck_assert_double_eq(n_full, n_nopg);
+    ck_assert_int_eq(plot(npu_db, "npu-energy", "", "npu.png", &p), 0);
     path_in(db, sizeof db, "npu.png");
     check_png(db);
-    ck_assert_uint_eq(p.n, 3);
+    ck_assert_uint_eq(p.n, 2);
     ck_assert_str_eq(p.title[0], "NoPG");
-    ck_assert_uint_eq(p.points[0], 3);
-    ck_assert_str_eq(p.title[1], "Base");
-    ck_assert_uint_eq(p.points[1], 2);   /* the NULL is not drawn */
-    ck_assert_str_eq(p.title[2], "Ideal");
-    ck_assert_uint_eq(p.points[2], 2);
-    ck_assert_int_eq(plot(cmd_db, "npu-energy", "--where \"n.chip = 'tpuv5p'\"", "npu.svg", &p), 0);
-    ck_assert_uint_eq(p.points[0], 2);
+    ck_assert_uint_eq(p.points[0], (size_t)n_nopg);
+    ck_assert_str_eq(p.title[1], "Full");
+    ck_assert_uint_eq(p.points[1], (size_t)n_full);
+
+    /* --where over n (npu_points) and e (npu_energy), --model */
+    ck_assert_int_eq(plot(npu_db, "npu-energy", "--model llama3-8b --where \"n.chip = 'tpuv5p' AND n.phase = "
+                          "'decode'\"", "npu.svg", &p), 0);
+    double v5p = q1(npu_db, NPU_OK_E("NoPG") " AND n.chip = 'tpuv5p' AND n.phase = 'decode'");
+    ck_assert_double_eq(v5p, 9);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_uint_eq(p.points[0], (size_t)v5p);
+    ck_assert_uint_eq(p.points[1], (size_t)v5p);
     path_in(db, sizeof db, "npu.svg");
     char *svg = slurp(db, NULL);
     ck_assert_int_gt(xml_elements(svg), 10);
-    ck_assert_uint_eq(svg_series(svg), 3);
-    ck_assert_uint_eq(svg_uses(svg, 1), 3);
+    ck_assert_uint_eq(svg_series(svg), 2);
+    ck_assert_uint_eq(svg_uses(svg, 1), (size_t)v5p + 1);   /* the points and the key's symbol */
     free(svg);
+    ck_assert_int_eq(plot(npu_db, "npu-energy", "--where \"e.strategy = 'Full'\"", "npu.svg", &p), 0);
+    ck_assert_uint_eq(p.n, 1);
+    ck_assert_str_eq(p.title[0], "Full");
+    ck_assert_uint_eq(p.points[0], (size_t)n_full);
 
-    /* the report shows it too */
+    /* without npu_energy: npu_points' own energy per token */
+    double own = q1(npu_nopg_db, "SELECT count(*) FROM npu_points WHERE status = 'ok' AND energy_per_token_J > 0");
+    ck_assert_double_eq(own, 4);   /* batch 1 and 8, prefill and decode */
+    ck_assert_int_eq(plot(npu_nopg_db, "npu-energy", "", "npun.png", &p), 0);
+    ck_assert_uint_eq(p.n, 1);
+    ck_assert_str_eq(p.title[0], "default");
+    ck_assert_uint_eq(p.points[0], (size_t)own);
+
+    /* the report of an NPU sweep: counts per status and reason, the picture, the best tables */
     path_in(db, sizeof db, "npu_report.html");
-    ck_assert_int_eq(run_cmd("bin/hwsweep report %s -o %s > /dev/null", cmd_db, db), 0);
+    ck_assert_int_eq(run_cmd("bin/hwsweep report %s -o %s > /dev/null", npu_db, db), 0);
     char *page = slurp(db, NULL);
     ck_assert_ptr_nonnull(strstr(page, "<h2 id=\"npu\">NPU energy</h2>\n<figure>"));
+    char row[256];
+    snprintf(row, sizeof row, "<tr><td class=\"t\">ok</td><td class=\"t\"></td><td>%.0f</td><td>%.0f</td></tr>",
+             q1(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE status = 'ok'"),
+             q1(npu_db, "SELECT count(*) FROM npu_points WHERE status = 'ok'"));
+    ck_assert_ptr_nonnull(strstr(page, row));
+    snprintf(row, sizeof row, "<tr><td class=\"t\">skipped</td><td class=\"t\">dp x pp x DCN pods = # &gt; global "
+             "batch #</td><td>%.0f</td>", q1(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE "
+                                             "status = 'skipped'"));
+    ck_assert_ptr_nonnull(strstr(page, row));
+    const char *best = strstr(page, "<h3>By throughput per chip</h3>");
+    ck_assert_ptr_nonnull(best);
+    snprintf(row, sizeof row, "<tr><td>%.0f</td><td class=\"t\">prefill</td>",
+             q1(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' ORDER BY "
+                        "throughput_tokens_per_sec / num_chips DESC, point_id LIMIT 1"));
+    ck_assert_ptr_eq(strstr(best, "<tr><td>"), strstr(best, row));
+    best = strstr(page, "<h3>By energy per token</h3>");
+    ck_assert_ptr_nonnull(best);
+    snprintf(row, sizeof row, "<tr><td>%.0f</td><td class=\"t\">prefill</td>",
+             q1(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' AND "
+                        "energy_per_token_J > 0 ORDER BY energy_per_token_J, point_id LIMIT 1"));
+    ck_assert_ptr_eq(strstr(best, "<tr><td>"), strstr(best, row));
+    ck_assert_ptr_null(strstr(page, "id=\"model-0\""));   /* no ReaLLM sections */
     free(page);
 
-    path_in(db, sizeof db, "npu_wide.db");
-    ck_assert_int_eq(run_cmd("cp %s %s", small_db, db), 0);
-    exec_rw(db, "CREATE TABLE npu_points(chip TEXT, phase TEXT, energy_per_token_NoPG_j REAL, "
-                "energy_per_token_Ideal_j REAL, latency_s REAL);"
-                "INSERT INTO npu_points VALUES('tpuv5p', 'prefill', 0.02, 0.015, 1), ('tpuv5p', 'decode', 0.4, "
-                "0.3, 2), ('tpuv6e', 'decode', 0.35, 0.2, 3)");
-    snprintf(cmd_db, sizeof cmd_db, "%s", db);
-    ck_assert_int_eq(plot(cmd_db, "npu-energy", "", "npuw.png", &p), 0);
-    ck_assert_uint_eq(p.n, 2);
-    ck_assert_str_eq(p.title[0], "NoPG");
-    ck_assert_str_eq(p.title[1], "Ideal");
-    ck_assert_uint_eq(p.points[0], 3);
-    ck_assert_uint_eq(p.points[1], 3);
-
-    /* absent, or without an energy column: exit 2, a clear message, nothing written */
+    /* the wrong kind of database for the picture: exit 2, a clear message, nothing written */
     char out[512], err_txt[600];
     path_in(out, sizeof out, "none.png");
     path_in(err_txt, sizeof err_txt, "printed.txt.err");
     ck_assert_int_eq(plot(small_db, "npu-energy", "", "none.png", NULL), 2);
     char *msg = slurp(err_txt, NULL);
-    ck_assert_ptr_nonnull(strstr(msg, "no npu_points table"));
+    ck_assert_ptr_nonnull(strstr(msg, "no npu_points table: this is a hardware/software sweep database"));
+    free(msg);
+    ck_assert_int_eq(plot(npu_db, "pareto", "", "none.png", NULL), 2);
+    msg = slurp(err_txt, NULL);
+    ck_assert_ptr_nonnull(strstr(msg, "this is an NPU sweep database (npu_points): the pareto plot needs a "
+                                      "hardware/software sweep"));
+    free(msg);
+    ck_assert_int_eq(plot(npu_db, "npu-energy", "--model llama3-70b", "none.png", NULL), 2);
+    msg = slurp(err_txt, NULL);
+    ck_assert_ptr_nonnull(strstr(msg, "unknown model 'llama3-70b'; models present: llama3-8b"));
+    free(msg);
+    ck_assert_int_eq(plot(npu_db, "npu-energy", "--where \"n.chipp = 'tpuv5p'\"", "none.png", NULL), 2);
+    msg = slurp(err_txt, NULL);
+    ck_assert_ptr_nonnull(strstr(msg, "--where: no such column: n.chipp (did you mean n.chip?)"));
     free(msg);
     ck_assert_int_ne(access(out, F_OK), 0);
-    path_in(db, sizeof db, "npu_bad.db");
-    ck_assert_int_eq(run_cmd("cp %s %s", small_db, db), 0);
-    exec_rw(db, "CREATE TABLE npu_points(chip TEXT, energy_j REAL)");
-    snprintf(cmd_db, sizeof cmd_db, "%s", db);
-    ck_assert_int_eq(plot(cmd_db, "npu-energy", "", "none.png", NULL), 2);
-    msg = slurp(err_txt, NULL);
-    ck_assert_ptr_nonnull(strstr(msg, "its columns: chip, energy_j"));
-    free(msg);
 }
 END_TEST
 
@@ -756,12 +773,16 @@ int main(void)
     }
     snprintf(small_db, sizeof small_db, "%s/cc_sweep_small/cc_sweep_small.db", tmpdir);
     snprintf(sweep_db, sizeof sweep_db, "%s/cc_sweep/cc_sweep.db", tmpdir);
+    snprintf(npu_db, sizeof npu_db, "%s/sweeps/npu_energy.db", tmpdir);
+    snprintf(npu_nopg_db, sizeof npu_nopg_db, "%s/sweeps/plot_npu_nopg.db", tmpdir);
     if (run_cmd("bin/hwsweep hw -q -o %s " IN "hardware/config/cc_sweep_small.yaml", tmpdir) ||
         run_cmd("bin/hwsweep sw -q -o %s -m " IN "software/model/gpt3.yaml -s " IN
                 "software/system/cc_sweep_small.yaml cc_sweep_small", tmpdir) ||
         run_cmd("bin/hwsweep sw -q -o %s -m " IN "software/model/llama3-70B.yaml -s " IN
                 "software/system/cc_sweep_small.yaml cc_sweep_small", tmpdir) ||
-        run_cmd("bin/hwsweep hw -q -o %s " IN "hardware/config/cc_sweep.yaml", tmpdir)) {
+        run_cmd("bin/hwsweep hw -q -o %s " IN "hardware/config/cc_sweep.yaml", tmpdir) ||
+        run_cmd("bin/hwsweep run -q -o %s tests/sweeps/npu_energy.yaml", tmpdir) ||
+        run_cmd("bin/hwsweep run -q -o %s tests/sweeps/plot_npu_nopg.yaml", tmpdir)) {
         fprintf(stderr, "test_plot: building the databases failed\n");
         return 1;
     }

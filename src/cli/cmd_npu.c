@@ -15,6 +15,7 @@
 #include "cli/npu_out.h"
 #include "engine/jobs.h"
 #include "engine/npu_hwchip_map.h"
+#include "engine/npu_hf_model.h"
 #include "engine/npu_run.h"
 
 static void npu_usage(FILE *f)
@@ -31,7 +32,9 @@ static void npu_usage(FILE *f)
             "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...), or\n"
             "                     DB.db:CHIP_ID, a chip of a hardware exploration (hwsweep hw) mapped\n"
             "                     onto TPUv5p's other fields (docs/npu-model.md)\n"
-            "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...)\n"
+            "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...), or a\n"
+            "                     HuggingFace config.json or id under inputs/hf/ (llama, mistral,\n"
+            "                     qwen2, qwen3, deepseek_v3; docs/npu-model.md)\n"
             "  --system SYSTEM    a file, or a name in inputs/npu/systems/ (default system_config)\n"
             "                     Files may be this project's YAML or NeuSim's own JSON.\n"
             "  --set KEY=VALUE    override any key of the merged configuration (value: a YAML\n"
@@ -179,6 +182,19 @@ int cmd_npu(int argc, char **argv)
                *names[3] = {system, hw_chip ? NPU_HWCHIP_BASE : chip, model};
     for (int i = 0; i < 3; i++) {
         char path[4096];
+        int hf = i == 2 ? npu_hf_model_path(model, path, sizeof path, &err) : 0;
+        if (hf != 0) {
+            /* a HuggingFace config.json (or id under inputs/hf/) as the model */
+            char note[1024];
+            if (hf < 0 || !npu_hf_model_apply(&cfg, path, note, sizeof note, &err)) {
+                fprintf(stderr, "hwsweep npu: %s\n", err.msg);
+                return EXIT_BADINPUT;
+            }
+            fprintf(stderr, "hwsweep npu: %s as %s (%s): %s\n", path, npu_config_str(&cfg, "model_name"),
+                    strcmp(npu_config_str(&cfg, "ffn_type"), "llama") ? "DeepSeek generator" : "Llama generator",
+                    note);
+            continue;
+        }
         if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
             !npu_config_merge_file(&cfg, path, &err)) {
             fprintf(stderr, "%s\n", err.msg);

@@ -19,7 +19,10 @@ static void report_usage(FILE *f)
                "Write one self-contained HTML page (inline SVG pictures drawn by gnuplot, no\n"
                "script, no network) with the database's inputs and runs, its point counts and\n"
                "invalid reasons, and per model and eval length the Pareto frontier, the best\n"
-               "designs with their parameters, their TCO breakdown and latency against batch.\n\n"
+               "designs with their parameters, their TCO breakdown and latency against batch;\n"
+               "of an NPU sweep database (npu_points) its configurations per status and\n"
+               "reason, the npu-energy picture and the best configurations by throughput per\n"
+               "chip and by energy per token.\n\n"
                "  -o FILE     the page (written atomically)\n"
                "  -h, --help  this help\n\n"
                "Exit status: 0 done, 2 bad usage or not a hwsweep database, 1 other failure.\n");

@@ -19,12 +19,16 @@
 static void run_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [--yes] [-q] SWEEP.yaml\n"
+            "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [--dry-run] [--max-memory MIB] [--yes] [-q]\n"
+            "                   SWEEP.yaml\n"
             "       hwsweep run [-c CONSTANTS.yaml] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] HW.yaml\n\n"
             "With a sweep file (top-level keys hardware, constants, models, systems, overrides):\n"
             "evaluate every hardware point and every system point of the sweep into\n"
             "OUTDIR/sweeps/NAME.db (NAME: the file name without .yaml) and write the hardware\n"
-            "summaries OUTDIR/sweeps/NAME.HARDWARE.csv.  Progress goes to stderr.\n\n"
+            "summaries OUTDIR/sweeps/NAME.HARDWARE.csv.  Progress goes to stderr.  A sweep\n"
+            "file with an npu: section (models, chips, num_chips, batch, parallelism,\n"
+            "power_gating, carbon, set, ...; README \"NPU sweeps\") runs the NPU simulator\n"
+            "into the tables npu_points, npu_energy and npu_ops of OUTDIR/sweeps/NAME.db.\n\n"
             "  --resume              continue an interrupted run of the same sweep (refused\n"
             "                        when an input file changed)\n"
             "  --shard I/N           evaluate shard I of N (1 <= I <= N) into\n"
@@ -34,7 +38,7 @@ static void run_usage(FILE *f)
             "  --yes                 run it anyway\n\n"
             "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
             "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
-            "  -m, --model FILE      model YAML\n"
+            "  -m, --model FILE      model YAML or HuggingFace config.json / model id\n"
             "  -s, --system FILE     system YAML\n"
             "  -o, --outdir DIR      output folder (default " DEFAULT_OUTDIR ")\n"
             "  -j, --threads N       worker threads (default: all cores)\n"

@@ -10,12 +10,13 @@
 static void sw_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep sw -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] [-q] NAME\n\n"
+            "usage: hwsweep sw -m MODEL.yaml|CONFIG.json|ORG/NAME [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] [-q] NAME\n\n"
             "Evaluate MODEL on every (valid server x system configuration) point of the\n"
             "hardware NAME explored before (OUTDIR/NAME/NAME.db): sizing, mapping search,\n"
             "latency, power and TCO per token.  Adds the systems and perf tables (and the\n"
             "points view) to OUTDIR/NAME/NAME.db and writes OUTDIR/NAME/MODEL.csv.\n\n"
-            "  -m, --model FILE      model YAML (required)\n"
+            "  -m, --model FILE      model YAML, or a HuggingFace config.json or model id of\n"
+            "                        inputs/hf/ (meta-llama/Llama-3.1-8B; required)\n"
             "  -s, --system FILE     system YAML (default: inputs/software/system/NAME.yaml\n"
             "                        when it exists, else inputs/software/system/sys_default.yaml)\n"
             "  -o, --outdir DIR      output folder (default " DEFAULT_OUTDIR ")\n"

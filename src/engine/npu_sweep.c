@@ -20,6 +20,7 @@
 #include "engine/jobs.h"
 #include "engine/npu_energy_run.h"
 #include "engine/npu_family.h"
+#include "engine/npu_hf_model.h"
 #include "engine/npu_run.h"
 #include "ops/neusim_llm.h"
 #include "store/npu_store.h"
@@ -36,6 +37,7 @@ typedef struct {
 typedef struct {
     char name[MAXN][256];
     char path[MAXN][4096];
+    bool hf[MAXN];    /* models: a HuggingFace config.json (npu_hf_model.c) */
     int n;
 } flist_t;
 
@@ -115,7 +117,10 @@ static bool file_list(const node_t *v, const char *key, const char *kind, flist_
             return false;
         }
         cfg_err_t e2;
-        if (!npu_config_resolve(kind, x->scalar, out->path[out->n], sizeof out->path[0], &e2)) {
+        int hf = strcmp(kind, "models") == 0
+                     ? npu_hf_model_path(x->scalar, out->path[out->n], sizeof out->path[0], &e2) : 0;
+        out->hf[out->n] = hf > 0;
+        if (hf < 0 || (hf == 0 && !npu_config_resolve(kind, x->scalar, out->path[out->n], sizeof out->path[0], &e2))) {
             cfg_node_errorf(err, x, "%s", e2.msg);
             return false;
         }
@@ -806,9 +811,11 @@ int npu_sweep_run(const sweep_opts_t *o)
     for (int mi = 0; base && mi < s->models.n; mi++)
         for (int ci = 0; ci < s->chips.n; ci++) {
             npu_config_t *c = &base[mi * s->chips.n + ci];
+            char note[1024];
             npu_config_defaults(c);
             if (!npu_config_merge_file(c, s->system, &err) || !npu_config_merge_file(c, s->chips.path[ci], &err) ||
-                !npu_config_merge_file(c, s->models.path[mi], &err)) {
+                !(s->models.hf[mi] ? npu_hf_model_apply(c, s->models.path[mi], note, sizeof note, &err)
+                                    : npu_config_merge_file(c, s->models.path[mi], &err))) {
                 fprintf(stderr, "%s\n", err.msg);
                 free(base);
                 free(s);

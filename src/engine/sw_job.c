@@ -201,6 +201,12 @@ static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, si
     if (announce && !o->quiet && notes[0]) { /* a config.json the reference model cannot hold exactly */
         fflush(stdout);
         fprintf(stderr, "%s as a ReaLLM model:\n%s", o->model_path, notes);
+        int v2 = 0;
+        for (size_t i = 0; i < in->n_cfgs; i++)
+            v2 |= strcmp(in->cfgs[i].perf_model, "v2") == 0;
+        if (v2)
+            fprintf(stderr, "perf_model v2 reads the config's experts, MLA ranks and vocabulary exactly "
+                            "(the notes above are the reference model's)\n");
     }
     return EXIT_OK;
 }

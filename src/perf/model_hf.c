@@ -1,7 +1,8 @@
 /*
  * model_hf.c -- HuggingFace config -> ReaLLM model record (see
  * model_hf.h).  The rules, one per field the reference cannot hold, are
- * listed in docs/hf-models.md ("config.json as a ReaLLM model").
+ * listed in docs/hf-models.md ("config.json as a ReaLLM model"); the
+ * perf_model v2 keys (MoE, MLA, vocabulary) come from v2_hf.c.
  */
 #include "perf/model_hf.h"
 
@@ -13,6 +14,7 @@
 
 #include "ops/hf_params.h"
 #include "perf/sw_config.h"
+#include "perf/v2_model.h"
 
 static void note(char *notes, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void note(char *notes, size_t len, const char *fmt, ...)
@@ -98,6 +100,9 @@ int model_from_hf(const hf_config_t *c, const char *name, model_cfg_t *out, char
     if (c->sliding_window)
         note(notes, len, "sliding_window %lld is ignored (attention over the whole context)",
              (long long)c->sliding_window);
+    /* perf_model v2's keys (experts, MLA ranks, vocabulary): v2 holds them
+     * exactly; the reference model never reads them */
+    v2_model_cfg_from_hf(c, out);
     return 0;
 }
 

@@ -21,7 +21,7 @@ const plot_kind_t plot_kinds[] = {
     {"area-power", plot_area_power, "die area against power of every hardware point, by validity and reason", 0,
      PQ_HW},
     {"invalid", plot_invalid, "invalid points by level and reason", 0, PQ_HW},
-    {"npu-energy", plot_npu_energy, "NPU energy per token by power-gating strategy (table npu_points)", 0, PQ_NPU},
+    {"npu-energy", plot_npu_energy, "energy per token by power-gating strategy (an NPU sweep database)", 0, PQ_NPU},
 };
 const size_t plot_n_kinds = sizeof plot_kinds / sizeof plot_kinds[0];
 
@@ -108,8 +108,35 @@ int plot_select(sqlite3 *db, const plot_kind_t *kind, const char *model, const c
     }
     sel->has_eval = eval_len != NULL;
     if (kind->family == PQ_NPU) {
+        if (!pq_is_npu(db)) {
+            snprintf(err, errlen, "no npu_points table: this is a hardware/software sweep database; the %s plot "
+                     "needs an NPU sweep (hwsweep run on a sweep file with an npu: section)", kind->name);
+            return 2;
+        }
         sel->model = model;
-        return 0;
+        if (!model)
+            return 0;
+        pq_names_t m = {0};
+        char list[2048];
+        if (pq_npu_models(db, &m, err, errlen))
+            return 1;
+        list_names(&m, list, sizeof list);
+        size_t i = 0;
+        while (i < m.n && strcmp(m.name[i], model) != 0)
+            i++;
+        int status = 0;
+        if (i == m.n) {
+            snprintf(err, errlen, "unknown model '%s'; models present: %s", model, m.n ? list : "none");
+            status = 2;
+        }
+        pq_names_free(&m);
+        return status;
+    }
+    if (!pq_is_reallm(db)) {
+        snprintf(err, errlen, "this is an NPU sweep database (npu_points): the %s plot needs a hardware/software "
+                 "sweep (tables chips, packages, servers, systems, perf); npu-energy draws an NPU sweep",
+                 kind->name);
+        return 2;
     }
     int status = select_model(db, kind, model, sel, note, notelen, err, errlen);
     if (status || (!kind->per_eval && !eval_len))

@@ -1,8 +1,8 @@
 /*
  * plot_npu_energy.c -- `plot npu-energy`: the energy per token of each
- * npu_points row (the NPU simulator's results) under each power-gating
- * strategy: one symbol per row and strategy, the strategies side by side
- * at each row.
+ * evaluated configuration and phase of an NPU sweep (npu_points) under each
+ * power-gating strategy (npu_energy): one symbol per row and strategy, the
+ * strategies side by side at each row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,11 +68,12 @@ int plot_npu_energy(plot_ctx_t *ctx)
         gp_printf(gp, "EOD\n");
     }
     plot_header(ctx, "NPU energy per token by power-gating strategy");
-    gp_printf(gp, "set xlabel 'NPU configuration (npu_points row)'\nset ylabel 'energy per token (J)'\n"
+    gp_printf(gp, "set xlabel 'NPU configuration and phase (npu_points)'\nset ylabel 'energy per token (J)'\n"
                   "set xrange [-0.5:%g]\nset offsets 0, 0, graph 0.05, graph 0.05\n", n_labels - 0.5);
     plot_axis_scale(ctx, "y", emin, emax);
-    if (n_labels <= 40) {
-        gp_printf(gp, "set xtics rotate by -30 left font 'sans,11' (");
+    if (n_labels <= 60) {
+        /* labels ("llama3-8b tpuv5p x4 b8 dp1 tp4 pp1 decode") read upwards */
+        gp_printf(gp, "set bmargin 21\nset xtics rotate by 90 right font 'sans,9' (");
         for (size_t i = 0; i < n_labels; i++) {
             gp_printf(gp, "%s", i ? ", " : "");
             gp_string(gp, labels[i]);
@@ -80,12 +81,14 @@ int plot_npu_energy(plot_ctx_t *ctx)
         }
         gp_printf(gp, ")\n");
     }
+    /* symbols shrink as configurations crowd the axis (a whole sweep: thousands) */
+    double symbol_size = n_labels <= 60 ? 1.8 : n_labels <= 400 ? 1.0 : 0.5;
     gp_printf(gp, "plot ");
     for (size_t s = 0; s < n_strat; s++) {
         /* categories side by side around each row's tic */
         double dx = 0.5 * ((double)s - (double)(n_strat - 1) / 2) / (double)n_strat;
-        gp_printf(gp, "%s$G%zu using ($1%+.6f):2 with points pt %zu ps 1.8 title ", s ? ", \\\n     " : "", s, dx,
-                  5 + 2 * (s % 4));
+        gp_printf(gp, "%s$G%zu using ($1%+.6f):2 with points pt %zu ps %.1f title ", s ? ", \\\n     " : "", s, dx,
+                  5 + 2 * (s % 4), symbol_size);
         gp_string(gp, strategies[s]);
         plot_series(ctx, strategies[s], counts[s]);
     }

@@ -2,7 +2,10 @@
  * report.c -- the HTML report of a database: the run's inputs and
  * commands, the point counts, the invalid reasons, then per model and eval
  * length the Pareto picture and frontier table, the best designs with
- * their parameters, their TCO breakdown and their latency against batch.
+ * their parameters, their TCO breakdown and their latency against batch;
+ * for an NPU sweep (npu_points) its configurations per status and reason,
+ * the energy per token per power-gating strategy and the best
+ * configurations by throughput per chip and by energy per token.
  * Pictures are gnuplot SVG inlined (ids prefixed so that several coexist);
  * the page needs no script and no network.
  */
@@ -345,6 +348,86 @@ static int model_sections(report_t *r)
     return rc;
 }
 
+/* ---- an NPU sweep (npu_points, npu_energy) ---------------------------- */
+
+static void npu_opt_num(gp_buf_t *h, double v)
+{
+    if (v < 0)
+        gp_printf(h, "<td></td>");
+    else
+        cell_num(h, v);
+}
+
+static int npu_best_table(report_t *r, int by_energy, const char *title)
+{
+    pq_npu_best_t *b = NULL;
+    size_t n = 0;
+    if (pq_npu_best(r->db, by_energy, 10, &b, &n, r->err, r->errlen))
+        return -1;
+    gp_buf_t *h = r->h;
+    gp_printf(h, "<h3>");
+    esc(h, title);
+    gp_printf(h, "</h3>\n");
+    if (n == 0) {
+        gp_printf(h, "<p class=\"none\">No evaluated configuration.</p>\n");
+        free(b);
+        return 0;
+    }
+    static const char *const cols[] = {"point", "phase", "model", "chip", "chips", "batch", "dp", "tp", "pp",
+                                       "input / output tokens", "tokens/s", "tokens/s per chip", "TTFT (s)",
+                                       "TPOT (ms)", "energy per token (J)", "avg power per chip (W)"};
+    head_row(h, cols, sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < n; i++) {
+        gp_printf(h, "<tr><td>%lld</td>", b[i].point_id);
+        cell_text(h, b[i].phase);
+        cell_text(h, b[i].model);
+        cell_text(h, b[i].chip);
+        gp_printf(h, "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d / %d</td>", b[i].num_chips,
+                  b[i].global_batch_size, b[i].dp, b[i].tp, b[i].pp, b[i].input_seqlen, b[i].output_seqlen);
+        npu_opt_num(h, b[i].throughput_tokens_per_sec);
+        npu_opt_num(h, b[i].throughput_tokens_per_sec_per_chip);
+        npu_opt_num(h, b[i].TTFT_sec);
+        npu_opt_num(h, b[i].TPOT_ms_request);
+        npu_opt_num(h, b[i].energy_per_token_J);
+        npu_opt_num(h, b[i].avg_power_W);
+        gp_printf(h, "</tr>\n");
+    }
+    gp_printf(h, "</tbody></table>\n");
+    free(b);
+    return 0;
+}
+
+/* Counts per status and reason, the energy picture, the best
+ * configurations by throughput per chip and by energy per token. */
+static int npu_sections(report_t *r)
+{
+    gp_buf_t *h = r->h;
+    pq_npu_status_t *c = NULL;
+    size_t n = 0;
+    if (pq_npu_status_counts(r->db, &c, &n, r->err, r->errlen))
+        return -1;
+    gp_printf(h, "<h2 id=\"npu-counts\">NPU configurations</h2>\n");
+    static const char *const cols[] = {"status", "reason (numbers as #)", "configurations", "phase rows"};
+    head_row(h, cols, 4);
+    for (size_t i = 0; i < n; i++) {
+        gp_printf(h, "<tr>");
+        cell_text(h, c[i].status);
+        cell_text(h, c[i].reason);
+        gp_printf(h, "<td>%lld</td><td>%lld</td></tr>\n", c[i].points, c[i].rows);
+    }
+    gp_printf(h, "</tbody></table>\n");
+    free(c);
+    pq_sel_t all;
+    memset(&all, 0, sizeof all);
+    gp_printf(h, "<h2 id=\"npu\">NPU energy</h2>\n");
+    if (figure(r, "npu-energy", &all, "NPU energy per token of each evaluated configuration and phase by "
+               "power-gating strategy (npu_energy; npu_points' own strategy when the sweep evaluated none)."))
+        return -1;
+    gp_printf(h, "<h2 id=\"npu-best\">Best NPU configurations</h2>\n<p>The ten best evaluated rows of each "
+                 "phase; energy per token and power under the chip's default strategy (npu_points).</p>\n");
+    return npu_best_table(r, 0, "By throughput per chip") || npu_best_table(r, 1, "By energy per token") ? -1 : 0;
+}
+
 static const char *style =
     "body{font-family:sans-serif;margin:1.5em auto;max-width:1300px;padding:0 1em;color:#1a1a1a;line-height:1.4}"
     "h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #c0392b;padding-bottom:.2em;margin-top:2em}"
@@ -369,17 +452,21 @@ int report_html(sqlite3 *db, const char *db_path, gp_buf_t *html, char *err, siz
     esc(html, base);
     gp_printf(html, "</h1>\n<p>Database <code>");
     esc(html, db_path);
-    gp_printf(html, "</code>, written by hwsweep %s. Costs in USD, times in seconds, TCO per million output "
-                    "tokens.</p>\n<nav><a href=\"#inputs\">inputs</a><a href=\"#counts\">points</a>"
-                    "<a href=\"#invalid\">invalid reasons</a><a href=\"#model-0\">models</a></nav>\n",
-              HWSWEEP_VERSION);
-    int rc = inputs_section(&r) || counts_section(&r) || model_sections(&r) ? -1 : 0;
-    if (rc == 0 && pq_has_table(db, "npu_points")) {
-        pq_sel_t all;
-        memset(&all, 0, sizeof all);
-        gp_printf(html, "<h2 id=\"npu\">NPU energy</h2>\n");
-        rc = figure(&r, "npu-energy", &all, "NPU energy per token by power-gating strategy (npu_points).");
-    }
+    int reallm = pq_is_reallm(db), npu = pq_is_npu(db), rc = 0;
+    gp_printf(html, "</code>, written by hwsweep %s.", HWSWEEP_VERSION);
+    if (reallm)
+        gp_printf(html, " Costs in USD, times in seconds, TCO per million output tokens.</p>\n<nav>"
+                        "<a href=\"#inputs\">inputs</a><a href=\"#counts\">points</a>"
+                        "<a href=\"#invalid\">invalid reasons</a><a href=\"#model-0\">models</a>%s</nav>\n",
+                  npu ? "<a href=\"#npu-counts\">NPU</a>" : "");
+    else
+        gp_printf(html, " An NPU sweep: energies in joules, powers in watts per chip.</p>\n<nav>"
+                        "<a href=\"#npu-counts\">configurations</a><a href=\"#npu\">energy</a>"
+                        "<a href=\"#npu-best\">best configurations</a></nav>\n");
+    if (reallm)
+        rc = inputs_section(&r) || counts_section(&r) || model_sections(&r) ? -1 : 0;
+    if (rc == 0 && npu)
+        rc = npu_sections(&r);
     gp_printf(html, "</body>\n</html>\n");
     if (rc == 0 && html->oom) {
         snprintf(err, errlen, "out of memory");

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/node.h"
 #include "store/plot_queries.h"
@@ -217,11 +216,12 @@ sqlite3 *pq_open(const char *path, int *bad_input, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(db, 10000);
-    if (!pq_has_table(db, "servers") || !pq_has_table(db, "systems") || !pq_has_table(db, "perf") ||
-        !pq_has_table(db, "chips") || !pq_has_table(db, "packages")) {
+    int reallm = pq_is_reallm(db);
+    if (!reallm && !pq_is_npu(db)) {
         int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
         snprintf(err, errlen, "%s: not a hwsweep database%s%s", path, notadb ? ": " : "",
-                 notadb ? sqlite3_errmsg(db) : "");
+                 notadb ? sqlite3_errmsg(db) : " (neither a hardware/software sweep's tables chips, packages, "
+                 "servers, systems, perf nor an NPU sweep's npu_points)");
         sqlite3_close(db);
         return NULL;
     }
@@ -231,7 +231,7 @@ sqlite3 *pq_open(const char *path, int *bad_input, char *err, size_t errlen)
     /* the views (temp, join form) when absent or unindexed (a sweep under way) */
     int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
     int own = pq_has_table(db, "best_per_batch") && pq_has_table(db, "pareto");
-    if (!(own && (indexed || !keyed)) && views_create_in(db, 1, keyed && indexed, err, errlen)) {
+    if (reallm && !(own && (indexed || !keyed)) && views_create_in(db, 1, keyed && indexed, err, errlen)) {
         sqlite3_close(db);
         return NULL;
     }
@@ -565,38 +565,55 @@ int pq_invalid_counts(sqlite3 *db, const pq_sel_t *sel, pq_reason_count_t **out,
     return rc;
 }
 
-/* ---- npu_points ------------------------------------------------------- */
+/* ---- npu_points and npu_energy (an NPU sweep) ------------------------- */
 
-static int has_word(const char *name, const char *word)
+/* The rows of an NPU sweep (aliases n = npu_points, e = npu_energy when the
+ * sweep evaluated power-gating strategies); ?1 model (NULL: any). */
+#define NPU_FROM_E " FROM npu_points n JOIN npu_energy e ON e.point_id = n.point_id AND e.phase = n.phase"
+#define NPU_FROM_N " FROM npu_points n"
+#define NPU_SEL "(?1 IS NULL OR n.model = ?1) AND @W"
+/* one configuration and phase: "llama3-8b tpuv5p x4 b8 dp1 tp4 pp1 decode" */
+#define NPU_LABEL                                                                                          \
+    "n.model || ' ' || n.chip || ' x' || n.num_chips || ' b' || n.global_batch_size || ' dp' || n.dp || " \
+    "' tp' || n.tp || ' pp' || n.pp || ' ' || n.phase"
+/* prefill before decode, the strategies in NeuSim's order */
+#define NPU_PHASE_ORDER "(n.phase = 'decode')"
+#define NPU_STRATEGY_ORDER                                                                                    \
+    "CASE e.strategy WHEN 'NoPG' THEN 0 WHEN 'Base' THEN 1 WHEN 'HW' THEN 2 WHEN 'Full' THEN 3 WHEN 'Ideal' " \
+    "THEN 4 ELSE 5 END, e.strategy"
+
+int pq_is_reallm(sqlite3 *db)
 {
-    size_t wl = strlen(word);
-    for (const char *p = name; *p; p++)
-        if (strncasecmp(p, word, wl) == 0)
-            return 1;
-    return 0;
+    return pq_has_table(db, "servers") && pq_has_table(db, "systems") && pq_has_table(db, "perf") &&
+           pq_has_table(db, "chips") && pq_has_table(db, "packages");
 }
 
-/* The strategy a wide column names: "energy_per_token_NoPG_j",
- * "NoPG_energy_per_token_j" -> "NoPG". */
-static void wide_strategy(const char *col, char *out, size_t len)
+int pq_is_npu(sqlite3 *db)
 {
-    char buf[PQ_NAME_MAX];
-    snprintf(buf, sizeof buf, "%s", col);
-    for (char *p = buf; *p; p++)
-        if (strncasecmp(p, "energy_per_token", 16) == 0) {
-            memmove(p, p + 16, strlen(p + 16) + 1);
-            break;
-        }
-    size_t l = strlen(buf);
-    if (l >= 2 && (strcmp(buf + l - 2, "_j") == 0 || strcmp(buf + l - 2, "_J") == 0))
-        buf[l -= 2] = '\0';
-    char *s = buf;
-    while (*s == '_')
-        s++;
-    l = strlen(s);
-    while (l && s[l - 1] == '_')
-        s[--l] = '\0';
-    snprintf(out, len, "%s", *s ? s : col);
+    return pq_has_table(db, "npu_points");
+}
+
+/* 1 when the sweep evaluated power-gating strategies (npu_energy has rows). */
+static int npu_has_strategies(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+    if (pq_has_table(db, "npu_energy") &&
+        sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM npu_energy)", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        yes = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return yes;
+}
+
+int pq_npu_models(sqlite3 *db, pq_names_t *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prep(db, "SELECT DISTINCT model FROM npu_points WHERE model IS NOT NULL ORDER BY model",
+                            NULL, err, errlen);
+    void *arr = NULL;
+    int rc = st ? collect(db, st, name_row, PQ_NAME_MAX, &arr, &out->n, err, errlen) : -1;
+    out->name = arr;
+    return rc;
 }
 
 static void npu_row(sqlite3_stmt *st, void *rec)
@@ -607,86 +624,90 @@ static void npu_row(sqlite3_stmt *st, void *rec)
     e->energy_per_token_j = sqlite3_column_double(st, 2);
 }
 
-/* "SELECT label, strategy, energy FROM npu_points n WHERE ..." for the
- * columns found; long form (a strategy column, one energy column) or wide
- * form (one energy_per_token column per strategy, UNION ALL). */
+/* Energy per token of every evaluated (status ok) configuration and phase
+ * under each strategy of npu_energy; without rows there (a sweep without
+ * power_gating), npu_points' own energy per token as strategy "default". */
 int pq_npu_energy(sqlite3 *db, const pq_sel_t *sel, pq_npu_energy_t **out, size_t *n, char *err, size_t errlen)
 {
-    static const char *const strategy_names[] = {"power_gating", "pg_strategy", "pg_config", "strategy", "pg"};
-    static const char *const label_names[] = {"label", "name", "model", "chip", "npu", "config", "phase",
-                                              "parallelism", "batch"};
     *out = NULL;
     *n = 0;
-    if (!pq_has_table(db, "npu_points")) {
-        snprintf(err, errlen, "no npu_points table: this database holds no NPU simulator results "
-                 "(the npu-energy plot needs them)");
+    if (!pq_is_npu(db)) {
+        snprintf(err, errlen, "no npu_points table: this database holds no NPU sweep (the npu-energy plot needs "
+                 "one: hwsweep run on a sweep file with an npu: section)");
         return 1;
     }
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('npu_points') ORDER BY cid", -1, &st, NULL) !=
-        SQLITE_OK) {
-        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    char cols[64][PQ_NAME_MAX], all[2048] = "";
-    int ncols = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && ncols < 64) {
-        text_at(st, 0, cols[ncols], PQ_NAME_MAX);
-        size_t u = strlen(all);
-        snprintf(all + u, sizeof all - u, "%s%.127s", ncols ? ", " : "", cols[ncols]);
-        ncols++;
-    }
-    sqlite3_finalize(st);
-    int strategy = -1, energy[64], n_energy = 0, has_model = 0;
-    char label[16384] = "";
-    for (size_t w = 0; w < sizeof strategy_names / sizeof strategy_names[0] && strategy < 0; w++)
-        for (int i = 0; i < ncols; i++)
-            if (strcasecmp(cols[i], strategy_names[w]) == 0)
-                strategy = i;
-    for (int i = 0; i < ncols; i++) {
-        if (has_word(cols[i], "energy_per_token"))
-            energy[n_energy++] = i;
-        has_model |= strcasecmp(cols[i], "model") == 0;
-    }
-    for (size_t w = 0; w < sizeof label_names / sizeof label_names[0]; w++)
-        for (int i = 0; i < ncols; i++)
-            if (strcasecmp(cols[i], label_names[w]) == 0) {
-                size_t u = strlen(label);
-                snprintf(label + u, sizeof label - u, "%sCAST(n.\"%.127s\" AS TEXT)", *label ? " || ' ' || " : "",
-                         cols[i]);
-            }
-    if (!*label)
-        snprintf(label, sizeof label, "'row ' || n.rowid");
-    if (n_energy == 0) {
-        snprintf(err, errlen, "npu_points has no energy per token column (a name containing "
-                 "'energy_per_token'); its columns: %s", all);
-        return 1;
-    }
-    char *sql = malloc(SQL_MAX);
-    if (!sql) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    const char *model_cond = has_model ? "(?1 IS NULL OR n.model = ?1)" : "1";
-    size_t u = 0;
-    int parts = strategy >= 0 ? 1 : n_energy;
-    for (int j = 0; j < parts && u < SQL_MAX; j++) {
-        char strat[PQ_NAME_MAX * 2 + 8];
-        if (strategy >= 0) {
-            snprintf(strat, sizeof strat, "CAST(n.\"%s\" AS TEXT)", cols[strategy]);
-        } else {
-            char s[PQ_NAME_MAX];
-            wide_strategy(cols[energy[j]], s, sizeof s);
-            snprintf(strat, sizeof strat, "'%s'", s);
-        }
-        u += (size_t)snprintf(sql + u, SQL_MAX - u, "%sSELECT %s, %s, n.\"%s\" FROM npu_points n WHERE "
-                              "n.\"%s\" IS NOT NULL AND %s AND @W", j ? " UNION ALL " : "", label, strat,
-                              cols[energy[j]], cols[energy[j]], model_cond);
-    }
-    st = u < SQL_MAX ? prep(db, sql, sel, err, errlen) : NULL;
-    free(sql);
+    const char *sql = npu_has_strategies(db)
+        ? "SELECT " NPU_LABEL ", e.strategy, e.energy_per_token_J" NPU_FROM_E " WHERE n.status = 'ok' AND "
+          "e.energy_per_token_J > 0 AND " NPU_SEL " ORDER BY n.point_id, " NPU_PHASE_ORDER ", " NPU_STRATEGY_ORDER
+        : "SELECT " NPU_LABEL ", 'default', n.energy_per_token_J" NPU_FROM_N " WHERE n.status = 'ok' AND "
+          "n.energy_per_token_J > 0 AND " NPU_SEL " ORDER BY n.point_id, " NPU_PHASE_ORDER;
+    sqlite3_stmt *st = prep(db, sql, sel, err, errlen);
     void *arr = NULL;
     int rc = st ? collect(db, st, npu_row, sizeof(pq_npu_energy_t), &arr, n, err, errlen) : -1;
+    *out = arr;
+    return rc;
+}
+
+static void npu_status_row(sqlite3_stmt *st, void *rec)
+{
+    pq_npu_status_t *r = rec;
+    text_at(st, 0, r->status, sizeof r->status);
+    text_at(st, 1, r->reason, sizeof r->reason);
+    r->points = sqlite3_column_int64(st, 2);
+    r->rows = sqlite3_column_int64(st, 3);
+}
+
+int pq_npu_status_counts(sqlite3 *db, pq_npu_status_t **out, size_t *n, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prep(db, "SELECT status, reason_class(coalesce(reason, '')) AS r, count(DISTINCT point_id), "
+                            "count(*) FROM npu_points GROUP BY status, r ORDER BY status != 'ok', 3 DESC, r",
+                            NULL, err, errlen);
+    void *arr = NULL;
+    int rc = st ? collect(db, st, npu_status_row, sizeof(pq_npu_status_t), &arr, n, err, errlen) : -1;
+    *out = arr;
+    return rc;
+}
+
+static void npu_best_row(sqlite3_stmt *st, void *rec)
+{
+    pq_npu_best_t *b = rec;
+    int i = 0;
+    b->point_id = sqlite3_column_int64(st, i++);
+    text_at(st, i++, b->phase, sizeof b->phase);
+    text_at(st, i++, b->model, sizeof b->model);
+    text_at(st, i++, b->chip, sizeof b->chip);
+    b->num_chips = sqlite3_column_int(st, i++);
+    b->global_batch_size = sqlite3_column_int(st, i++);
+    b->dp = sqlite3_column_int(st, i++);
+    b->tp = sqlite3_column_int(st, i++);
+    b->pp = sqlite3_column_int(st, i++);
+    b->input_seqlen = sqlite3_column_int(st, i++);
+    b->output_seqlen = sqlite3_column_int(st, i++);
+    double *const dst[] = {&b->throughput_tokens_per_sec, &b->throughput_tokens_per_sec_per_chip, &b->TTFT_sec,
+                           &b->TPOT_ms_request, &b->energy_per_token_J, &b->avg_power_W};
+    for (size_t k = 0; k < sizeof dst / sizeof dst[0]; k++, i++)
+        *dst[k] = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
+}
+
+int pq_npu_best(sqlite3 *db, int by_energy, int per_phase, pq_npu_best_t **out, size_t *n, char *err,
+                size_t errlen)
+{
+    static const char *const sql[2] = {
+        "SELECT point_id, phase, model, chip, num_chips, global_batch_size, dp, tp, pp, input_seqlen, "
+        "output_seqlen, throughput_tokens_per_sec, throughput_tokens_per_sec / num_chips, TTFT_sec, "
+        "TPOT_ms_request, energy_per_token_J, avg_power_W FROM (SELECT *, row_number() OVER (PARTITION BY phase "
+        "ORDER BY throughput_tokens_per_sec / num_chips DESC, point_id) AS r FROM npu_points WHERE status = 'ok' "
+        "AND throughput_tokens_per_sec > 0 AND num_chips > 0) WHERE r <= ?4 ORDER BY phase = 'decode', phase, r",
+        "SELECT point_id, phase, model, chip, num_chips, global_batch_size, dp, tp, pp, input_seqlen, "
+        "output_seqlen, throughput_tokens_per_sec, throughput_tokens_per_sec / num_chips, TTFT_sec, "
+        "TPOT_ms_request, energy_per_token_J, avg_power_W FROM (SELECT *, row_number() OVER (PARTITION BY phase "
+        "ORDER BY energy_per_token_J, point_id) AS r FROM npu_points WHERE status = 'ok' AND "
+        "energy_per_token_J > 0 AND num_chips > 0) WHERE r <= ?4 ORDER BY phase = 'decode', phase, r"};
+    sqlite3_stmt *st = prep(db, sql[by_energy != 0], NULL, err, errlen);
+    void *arr = NULL;
+    if (st)
+        sqlite3_bind_int(st, 4, per_phase);
+    int rc = st ? collect(db, st, npu_best_row, sizeof(pq_npu_best_t), &arr, n, err, errlen) : -1;
     *out = arr;
     return rc;
 }
@@ -777,11 +798,12 @@ int pq_check_where(sqlite3 *db, int family, const char *where, char *err, size_t
         "SELECT 1" PERF_FROM " LIMIT 0",
         "SELECT 1 FROM (" HW_CHIPS " UNION ALL " HW_PACKAGES " UNION ALL " HW_SERVERS " UNION ALL " HW_SYSTEMS
         ") LIMIT 0",
-        "SELECT 1 FROM npu_points n WHERE @W LIMIT 0"};
-    if (!where || (family == PQ_NPU && !pq_has_table(db, "npu_points")))
+        "SELECT 1" NPU_FROM_E " WHERE @W LIMIT 0", "SELECT 1" NPU_FROM_N " WHERE @W LIMIT 0"};
+    if (!where || (family == PQ_NPU && !pq_is_npu(db)))
         return 0;
     pq_sel_t sel = {.where = where};
-    sqlite3_stmt *st = prep(db, sql[family], &sel, err, errlen);
+    int q = family == PQ_NPU && !npu_has_strategies(db) ? 3 : family;
+    sqlite3_stmt *st = prep(db, sql[q], &sel, err, errlen);
     if (!st) {
         suggest_column(db, family, err, errlen);
         return -1;
@@ -801,7 +823,7 @@ static void suggest_column(sqlite3 *db, int family, char *err, size_t errlen)
     static const char *const tables[3][4][2] = {
         {{"f", "perf"}, {"s", "systems"}, {"v", "servers"}, {NULL, NULL}},
         {{"c", "chips"}, {"k", "packages"}, {"v", "servers"}, {"s", "systems"}},
-        {{"n", "npu_points"}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}}};
+        {{"n", "npu_points"}, {"e", "npu_energy"}, {NULL, NULL}, {NULL, NULL}}};
     const char *prefix = "no such column: ";
     if (strncmp(err, prefix, strlen(prefix)) != 0)
         return;

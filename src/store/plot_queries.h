@@ -12,7 +12,8 @@
  *   hardware pictures (area-power, invalid):
  *     c = chips, k = packages, v = servers, s = systems (each NULL where the
  *     point stops before that level);
- *   npu-energy: n = npu_points.
+ *   npu-energy (an NPU sweep database): n = npu_points, e = npu_energy
+ *     (when the sweep evaluated power-gating strategies).
  */
 #ifndef STORE_PLOT_QUERIES_H
 #define STORE_PLOT_QUERIES_H
@@ -108,6 +109,23 @@ typedef struct {
     double energy_per_token_j;
 } pq_npu_energy_t;
 
+/* NPU sweep configurations (points) and their phase rows per status and
+ * reason class. */
+typedef struct {
+    char status[32];
+    char reason[PQ_REASON_MAX];
+    long long points, rows;
+} pq_npu_status_t;
+
+/* One npu_points row of a best-configuration table (-1: NULL). */
+typedef struct {
+    long long point_id;
+    char phase[16], model[PQ_NAME_MAX], chip[PQ_NAME_MAX];
+    int num_chips, global_batch_size, dp, tp, pp, input_seqlen, output_seqlen;
+    double throughput_tokens_per_sec, throughput_tokens_per_sec_per_chip, TTFT_sec, TPOT_ms_request,
+        energy_per_token_J, avg_power_W;
+} pq_npu_best_t;
+
 /* Counts for the report. */
 typedef struct {
     long long chips, valid_chips, packages, valid_packages, servers, valid_servers, systems, valid_systems,
@@ -152,8 +170,25 @@ int pq_hw_points(sqlite3 *db, const pq_sel_t *sel, pq_hw_point_t **out, size_t *
 /* Invalid points per level and reason class, by level then count. */
 int pq_invalid_counts(sqlite3 *db, const pq_sel_t *sel, pq_reason_count_t **out, size_t *n, char *err,
                       size_t errlen);
-/* npu_points: 1 when absent (err says so), -1 on other errors. */
+/* 1 when db holds a hardware/software sweep (chips, packages, servers,
+ * systems, perf); pq_is_npu: 1 when it holds an NPU sweep (npu_points).
+ * pq_open accepts either. */
+int pq_is_reallm(sqlite3 *db);
+int pq_is_npu(sqlite3 *db);
+/* The models of npu_points. */
+int pq_npu_models(sqlite3 *db, pq_names_t *out, char *err, size_t errlen);
+/* Energy per token of each evaluated configuration and phase per
+ * power-gating strategy (npu_energy; npu_points' own value as "default"
+ * without it), labelled "model chip xN bB dpD tpT ppP phase", by point,
+ * prefill first, strategies in NeuSim's order.  1 when npu_points is absent
+ * (err says so), -1 on other errors. */
 int pq_npu_energy(sqlite3 *db, const pq_sel_t *sel, pq_npu_energy_t **out, size_t *n, char *err, size_t errlen);
+/* npu_points per status and reason class, ok first. */
+int pq_npu_status_counts(sqlite3 *db, pq_npu_status_t **out, size_t *n, char *err, size_t errlen);
+/* The per_phase best evaluated rows of each phase: by throughput per chip
+ * (by_energy 0) or by lowest energy per token (npu_points' strategy). */
+int pq_npu_best(sqlite3 *db, int by_energy, int per_phase, pq_npu_best_t **out, size_t *n, char *err,
+                size_t errlen);
 
 int pq_counts(sqlite3 *db, pq_counts_t *out, char *err, size_t errlen);
 int pq_runs(sqlite3 *db, pq_run_t **out, size_t *n, char *err, size_t errlen);
