@@ -161,7 +161,11 @@ test-asan:
 # loading, the schemas, sweep expansion) for N seconds, after replaying its
 # seed corpus (tests/fuzz/corpus/TARGET) and the past findings
 # (tests/fuzz/regress/).  clang with libFuzzer: scripts/install-deps.sh --fuzz.
+# FUZZ_RUNS=N runs N inputs per target instead of a time limit; with the fixed
+# FUZZ_SEED the inputs tried are the same on every machine (CI uses this, so a
+# red fuzz step is a finding, never luck).
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 1
 FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -std=c11 -fopenmp -D_POSIX_C_SOURCE=200809L -Isrc -I$(GEN_DIR) -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
@@ -189,10 +193,10 @@ fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
 	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus-$$name build/fuzz/crash-$$name; \
-	    echo "== $$t: replay tests/fuzz/corpus/$$name and tests/fuzz/regress, then $(FUZZ_SECONDS) s"; \
+	    echo "== $$t: replay tests/fuzz/corpus/$$name and tests/fuzz/regress, then $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
 	    build/fuzz/$$t -runs=0 tests/fuzz/corpus/$$name tests/fuzz/regress >/dev/null 2>build/fuzz/$$t.log \
 	        || { tail -40 build/fuzz/$$t.log; exit 1; }; \
-	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    build/fuzz/$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -seed=$(FUZZ_SEED) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	        -artifact_prefix=build/fuzz/crash-$$name/ build/fuzz/corpus-$$name tests/fuzz/corpus/$$name \
 	        >build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; \
 	        echo "finding in build/fuzz/crash-$$name/: copy it to tests/fuzz/regress/ with the fix"; exit 1; }; \

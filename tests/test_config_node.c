@@ -266,6 +266,10 @@ START_TEST(test_empty_collections)
     ck_assert_uint_eq(cfg_get(r, "b")->n, 0);
     ck_assert_str_eq(cfg_get(r, "c")->scalar, "");
     cfg_doc_free(doc);
+    /* fuzz finding (tests/fuzz/regress/yaml-empty-flow-map-key): an empty
+     * flow map closing before any slot existed did pointer arithmetic on
+     * NULL (UBSan); it must be a plain located error */
+    expect_load_error("flowroot.yaml", " {}\na: {}\n", "2:1: did not find expected <document start>");
 }
 END_TEST
 

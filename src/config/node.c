@@ -921,7 +921,8 @@ static bool close_frame(builder_t *b, const frame_t *f, yaml_mark_t m)
 {
     node_t *n = f->node;
     size_t k = b->nslots - f->start;
-    const slot_t *s = b->slots + f->start;
+    /* an empty collection may close before any slot exists (slots NULL) */
+    const slot_t *s = k ? b->slots + f->start : NULL;
     bool oom = false;
     n->n = k;
     n->items = arena_array(b->doc, k, sizeof *n->items, &oom);
