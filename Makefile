@@ -71,11 +71,7 @@ build/bench/%: bench/%.c build/libhwsweep.a
 
 # Tests run from the repository root (they read inputs/ and tests/golden/).
 test: bin/hwsweep $(TEST_BIN)
-	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
-	sh tests/cli_errors.sh bin/hwsweep || fail=1; \
-	sh tests/sweep_test.sh bin/hwsweep || fail=1; \
-	sh tests/safety_test.sh bin/hwsweep || fail=1; \
-	if [ $$fail = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; exit 1; fi
+	@sh tests/run_suites.sh bin/hwsweep $(TEST_BIN)
 
 bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query
 	@for b in $(BENCH_BIN); do $$b; done
