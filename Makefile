@@ -1,6 +1,7 @@
 # hwsweep -- design-space exploration of LLM inference hardware.
 #
-#   make                  build bin/hwsweep (installs missing Debian packages when root)
+#   make                  build bin/hwsweep (installs missing packages when root: apt-get or dnf)
+#   make install          bin, inputs, man page and bash completion under PREFIX (/usr/local)
 #   make NAME.hw          explore inputs/hardware/config/NAME.yaml
 #   make NAME.sw.MODEL    evaluate inputs/software/model/MODEL.yaml on NAME (after NAME.hw)
 #   make NAME.sw          every model on NAME
@@ -11,22 +12,26 @@
 #   make bench            benchmarks (see BENCHMARKS.md)
 #   make clean            remove build products
 
-CC      ?= gcc
 CFLAGS  ?= -O2
 CFLAGS  += -std=c11 -fopenmp -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isrc
 PKGS     = yaml-0.1 sqlite3 jansson
 OUTDIR  ?= outputs
 JOBS    ?= 0
+PREFIX  ?= /usr/local
 
-DEPS_OK := $(shell scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh >&2; \
-                   scripts/install-deps.sh --check >/dev/null 2>&1 && echo yes)
-ifneq ($(DEPS_OK),yes)
-$(error missing build dependencies; see the message above)
-endif
+# Dependencies: each target checks the group it needs (deps-build for the
+# binary, deps-test for the tests) and names what is missing; as root the
+# missing packages are installed (scripts/install-deps.sh, apt-get or dnf).
+# CC=clang works (clang's OpenMP: libomp-dev).  The pkg-config flags are
+# read when used, after the check.
+DEPS_GROUPS = build test fuzz chakra plot browser
+.PHONY: $(DEPS_GROUPS:%=deps-%)
+$(DEPS_GROUPS:%=deps-%): deps-%:
+	@CC="$(CC)" scripts/install-deps.sh $*
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
-CHECK_LIBS := $(shell pkg-config --libs check)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
@@ -45,7 +50,7 @@ SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
 all: bin/hwsweep
 
-build/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h
+build/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h | deps-build
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
@@ -59,7 +64,7 @@ bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
 
-build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h)
+build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h) | deps-test
 	@mkdir -p build/tests
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) $(CHECK_LIBS) -o $@
@@ -70,10 +75,10 @@ build/bench/%: bench/%.c build/libhwsweep.a
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) -o $@
 
 # Tests run from the repository root (they read inputs/ and tests/golden/).
-test: bin/hwsweep $(TEST_BIN)
+test: bin/hwsweep $(TEST_BIN) | deps-test
 	@sh tests/run_suites.sh bin/hwsweep $(TEST_BIN)
 
-bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query
+bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
@@ -147,8 +152,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	@echo "LD $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_OBJ) $(PKG_LIBS) -o $@
 
-fuzz-deps:
-	@scripts/install-deps.sh --fuzz
+fuzz-deps: deps-fuzz
 
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)

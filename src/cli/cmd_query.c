@@ -277,8 +277,8 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
 {
     static const char *const titles[] = {
         "hardware", "systems per model and system file",
-        "per model and eval length: best TCO per million output tokens and best generate latency at batch 8 "
-        "(else the largest batch)"};
+        ("per model and eval length: best TCO per million output tokens and best generate latency at batch 8 "
+         "(else the largest batch)")};
     const char *const sql[] = {summary_hw_sql, summary_sys_sql, summary_best_sql};
     const char *const filter[] = {" WHERE hardware IN (SELECT hardware FROM systems WHERE model = ?1)",
                                   " WHERE model = ?1", " WHERE model = ?1"};
