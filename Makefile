@@ -45,7 +45,7 @@ MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
 SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
-.PHONY: all test test-slurm test-asan fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+.PHONY: all install uninstall test test-slurm test-asan fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
@@ -167,6 +167,22 @@ fuzz: fuzz-deps
 	        echo "finding in build/fuzz/crash-$$name/: copy it to tests/fuzz/regress/ with the fix"; exit 1; }; \
 	    grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$t.log | tail -1; \
 	done
+
+# make install PREFIX=DIR [DESTDIR=STAGE]: the binary, the shipped inputs and
+# example sweeps (PREFIX/share/hwsweep, found by the installed binary from
+# any directory), the man page and the bash completion.
+install: bin/hwsweep
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hwsweep \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 bin/hwsweep $(DESTDIR)$(PREFIX)/bin/hwsweep
+	rm -rf $(DESTDIR)$(PREFIX)/share/hwsweep/inputs $(DESTDIR)$(PREFIX)/share/hwsweep/sweeps
+	cp -R inputs sweeps $(DESTDIR)$(PREFIX)/share/hwsweep/
+	install -m 644 docs/hwsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/hwsweep.1
+	install -m 644 scripts/hwsweep-completion.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hwsweep
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/hwsweep $(DESTDIR)$(PREFIX)/share/hwsweep \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/hwsweep.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hwsweep
 
 clean:
 	rm -rf build bin
