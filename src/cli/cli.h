@@ -14,6 +14,13 @@ int cmd_query(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_inputs(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_astra(int argc, char **argv);
+int cmd_hf(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_npu(int argc, char **argv);
 
 /* Defaults shared by the subcommands. */
 #define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"

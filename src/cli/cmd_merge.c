@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "engine/jobs.h"
 #include "engine/merge.h"
+#include "store/npu_store.h"
 
 static void merge_usage(FILE *f)
 {
@@ -39,6 +40,15 @@ int cmd_merge(int argc, char **argv)
     if (argc - optind < 2) {
         merge_usage(stderr);
         return EXIT_BADINPUT;
+    }
+    if (npu_store_is_npu_db(argv[optind + 1])) { /* shards of an NPU sweep (store/npu_store.c) */
+        char err[1024];
+        int rc = npu_store_merge(argv[optind], argv + optind + 1, argc - optind - 1, command, err, sizeof err);
+        if (rc)
+            fprintf(stderr, "hwsweep merge: %s\n", err);
+        else if (!quiet)
+            printf("wrote %s\n", argv[optind]);
+        return rc;
     }
     return merge_run(argv[optind], argv + optind + 1, argc - optind - 1, command, quiet);
 }

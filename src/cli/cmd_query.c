@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/npu_query.h"
 #include "store/db.h"
 #include "config/numfmt.h"
 #include "engine/jobs.h"
 #include "store/csv.h"
+#include "store/npu_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -399,6 +401,8 @@ int cmd_query(int argc, char **argv)
     int done = 0, status = parse(argc, argv, &o, &done);
     if (status || done)
         return status;
+    if (npu_store_is_npu_db(o.db_path)) /* an NPU sweep (cli/npu_query.c) */
+        return npu_query(o.db_path, o.what, o.model, o.csv);
     sqlite3 *db = open_db(o.db_path, &status);
     if (!db)
         return status;

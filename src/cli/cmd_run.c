@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "config/paths.h"
 #include "engine/jobs.h"
+#include "engine/npu_sweep.h"
 #include "engine/sweep.h"
 #include "engine/sweep_config.h"
 #include "hw/hw_config.h"
@@ -148,6 +149,11 @@ int cmd_run(int argc, char **argv)
         return EXIT_BADINPUT;
     }
     cfg_err_t err;
+    if (npu_sweep_is_npu_file(argv[optind], &err) > 0) { /* an `npu:` sweep (engine/npu_sweep.c) */
+        so.sweep_path = argv[optind];
+        so.threads = o.threads;
+        return npu_sweep_run(&so);
+    }
     int is_sweep = sweep_is_sweep_file(argv[optind], &err);
     if (is_sweep < 0) {
         fprintf(stderr, "%s\n", err.msg);

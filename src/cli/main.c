@@ -22,16 +22,24 @@ static const command_t commands[] = {
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
     {"inputs", cmd_inputs, "the input files a database keeps (list, or --extract DIR)"},
     {"schema", cmd_schema, "every table and view of a database: each column's type, unit and meaning"},
+    {"kernels", cmd_kernels, "roofline and tiled time of a decoder's kernels (BenchRoofline model)"},
+    {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
+    {"astra", cmd_astra, "ASTRA-sim workloads (1.0 text, 2.x Chakra) from GEMM lists, models or sweep points"},
+    {"hf", cmd_hf, "operators, dependencies and costs of a HuggingFace model from its config.json"},
+    {"plot", cmd_plot, "a picture of a database (gnuplot): pareto, latency-batch, tco-breakdown, ..."},
+    {"report", cmd_report, "a one-page HTML report of a database, its pictures inline"},
+    {"npu", cmd_npu, "simulate an LLM on an NPU operator by operator (NeuSim's model)"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: hwsweep <command> [options]\n\n"
-               "hwsweep evaluates LLM inference hardware design spaces (ReaLLM v1's model):\n"
-               "validity, cost and TCO of every chip/package/server point, then latency,\n"
-               "power and TCO per token of every system built from them.\n\ncommands:\n");
+               "hwsweep evaluates LLM and DNN hardware design spaces: validity, cost and TCO\n"
+               "of every chip/package/server point, latency, power and TCO per token of every\n"
+               "system built from them (ReaLLM v1's model, or perf_model: v2), and per-operator\n"
+               "views of a model (NPU simulator, kernel roofline, ASTRA-sim workloads).\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'hwsweep <command> --help' describes a command's options.\n"
                "Exit status: 0 done, 2 bad input, 1 other failure.\n");
 }

@@ -1,7 +1,8 @@
 /*
  * numfmt.h -- numbers as text: the shortest form that reads back to the
  * same double (%.15g, else %.16g, else %.17g), and Python's repr of a
- * float for messages ("40.0").
+ * float (float.__repr__: "40.0", "1e-05", "1e+16") for messages and
+ * Python-compatible outputs.
  */
 #ifndef CONFIG_NUMFMT_H
 #define CONFIG_NUMFMT_H

@@ -16,6 +16,7 @@
 #include "engine/lock.h"
 #include "hw/hw_config.h"
 #include "perf/report.h"
+#include "perf/model_hf.h"
 #include "perf/sw_config.h"
 #include "config/paths.h"
 #include "perf/system.h"
@@ -181,7 +182,8 @@ static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, si
     named_file_stem(in->sys_path, in->sys_name, sizeof in->sys_name);
     if (announce && !o->system_path && !o->quiet)
         printf("system configuration: %s\n", in->sys_path);
-    if (sw_model_load(o->model_path, &in->model, &err)) {
+    char notes[2048];
+    if (model_load_any(o->model_path, &in->model, &err, notes, sizeof notes)) {
         fprintf(stderr, "%s\n", err.msg);
         if (access(o->model_path, F_OK) != 0)
             list_yaml_files(o->model_path, "models");
@@ -198,6 +200,10 @@ static int read_model_system(const job_opts_t *o, sw_inputs_t *in, char *buf, si
         free(in->cfgs);
         in->cfgs = NULL;
         return EXIT_BADINPUT;
+    }
+    if (announce && !o->quiet && notes[0]) { /* a config.json the reference model cannot hold exactly */
+        fflush(stdout);
+        fprintf(stderr, "%s as a ReaLLM model:\n%s", o->model_path, notes);
     }
     return EXIT_OK;
 }

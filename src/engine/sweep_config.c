@@ -10,6 +10,7 @@
 #include "config/named.h"
 #include "config/paths.h"
 #include "engine/sweep_config.h"
+#include "perf/model_hf.h"
 #include "perf/sw_config.h"
 #include "store/sha256.h"
 
@@ -218,6 +219,31 @@ static cfg_doc_t *load_at(const char *path, const node_t *at, cfg_err_t *err)
     return doc;
 }
 
+/* A HuggingFace config.json in the model list (perf/model_hf.c): its
+ * conversion notes go to stderr; model overrides apply to YAML models only. */
+static int sweep_hf_model(loader_t *L, const char *path, const node_t *at, model_cfg_t *m)
+{
+    char notes[2048];
+    for (size_t i = 0; i < L->n_ov; i++)
+        if (L->ov[i].target == T_MODEL) {
+            cfg_node_errorf(L->err, at, "%s: model overrides apply to YAML models, not to a config.json", path);
+            return -1;
+        }
+    if (model_load_any(path, m, L->err, notes, sizeof notes)) {
+        char inner[CFG_ERR_MAX];
+        snprintf(inner, sizeof inner, "%s", L->err->msg);
+        cfg_node_errorf(L->err, at, "%.900s", inner);
+        return -1;
+    }
+    for (char *line = notes, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        fprintf(stderr, "note: %s: %.*s\n", m->name, (int)(nl - line), line);
+    }
+    return 0;
+}
+
 static int load_models(loader_t *L, sweep_t *s, const node_t *root)
 {
     const node_t *v = cfg_get(root, "models");
@@ -230,10 +256,15 @@ static int load_models(loader_t *L, sweep_t *s, const node_t *root)
         return -1;
     s->models = calloc(fl.n, sizeof *s->models);
     for (size_t i = 0; s->models && i < fl.n; i++) {
-        cfg_doc_t *doc = load_at(fl.files[i], fl.at[i], L->err);
-        const node_t *r = doc ? apply_overrides(L, doc, T_MODEL) : NULL;
-        int rc = r ? sw_model_bind(r, &s->models[i], L->err) : -1;
-        cfg_doc_free(doc);
+        int rc;
+        if (hf_is_config_path(fl.files[i])) {
+            rc = sweep_hf_model(L, fl.files[i], fl.at[i], &s->models[i]);
+        } else {
+            cfg_doc_t *doc = load_at(fl.files[i], fl.at[i], L->err);
+            const node_t *r = doc ? apply_overrides(L, doc, T_MODEL) : NULL;
+            rc = r ? sw_model_bind(r, &s->models[i], L->err) : -1;
+            cfg_doc_free(doc);
+        }
         if (rc || add_input(s, "model", fl.files[i], fl.at[i], L->err))
             return -1;
         for (size_t k = 0; k < i; k++)

@@ -40,7 +40,7 @@ static bool srv_check_thermal(server_t *s, const server_constants_t *c)
         return false;
     }
     if (s->hs.max_power * s->package_max_power_factor < p->tdp)
-        return srv_fail(s, "heat sink %s W cannot cool package TDP %s W", s->hs.max_power, p->tdp);
+        return srv_fail(s, "Heat sink %s W cannot cool package TDP %s W", s->hs.max_power, p->tdp);
     /* quirk: the limit applies to the core TDP before DC-DC/PSU losses */
     double limit = s->custom_max_power != 0 ? s->custom_max_power : c->SrvMaxPower;
     if (limit < s->core_tdp)

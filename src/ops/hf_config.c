@@ -4,8 +4,11 @@
  */
 #include "ops/hf_config.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/json.h"
 
@@ -85,7 +88,7 @@ static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err
         REQ("n_layer", c->layers);
         REQ("n_head", c->heads);
         REQ("vocab_size", c->vocab);
-        OPT("n_positions", 0, c->max_positions);
+        REQ("n_positions", c->max_positions);
         OPT("n_inner", 4 * c->hidden, c->ffn);
         c->kv_heads = c->heads;
         c->tie_embeddings = true;
@@ -101,7 +104,10 @@ static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err
         REQ("n_heads", c->heads);
         REQ("hidden_dim", c->ffn);
         REQ("vocab_size", c->vocab);
-        OPT("max_position_embeddings", 512, c->max_positions);
+        REQ("max_position_embeddings", c->max_positions);
+        if (!json_opt_bool(file, root, "sinusoidal_pos_embds", false, &b, err))
+            return false;
+        c->sinusoidal_pos = b;
         c->kv_heads = c->heads;
         c->attention_bias = c->mlp_bias = true;
         c->tie_embeddings = true;
@@ -117,7 +123,9 @@ static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err
         REQ("vocab_size", c->vocab);
         OPT("max_position_embeddings", 0, c->max_positions);
         if (c->arch == HF_BERT) {
+            REQ("max_position_embeddings", c->max_positions);
             REQ("type_vocab_size", c->type_vocab);
+            c->has_pooler = !c->has_lm_head;
             c->kv_heads = c->heads;
             c->attention_bias = c->mlp_bias = true;
             c->tie_embeddings = true;
@@ -189,6 +197,51 @@ static bool parse(const char *file, json_t *root, hf_config_t *c, cfg_err_t *err
         REQ("v_head_dim", c->v_head_dim);
         c->head_dim = c->qk_nope_head_dim + c->qk_rope_head_dim;
     }
+    /* bounds that keep every product of dimensions inside 64 bits */
+    const struct {
+        const char *what;
+        int64_t v;
+    } dims[] = {{"hidden size", c->hidden}, {"layers", c->layers}, {"attention heads", c->heads},
+                {"head_dim", c->head_dim}, {"intermediate size", c->ffn}, {"vocab_size", c->vocab},
+                {"max positions", c->max_positions}, {"type_vocab_size", c->type_vocab}, {"experts", c->experts},
+                {"expert intermediate size", c->moe_ffn}, {"q_lora_rank", c->q_lora_rank},
+                {"kv_lora_rank", c->kv_lora_rank}, {"qk_nope_head_dim", c->qk_nope_head_dim},
+                {"qk_rope_head_dim", c->qk_rope_head_dim}, {"v_head_dim", c->v_head_dim},
+                {"n_shared_experts", c->shared_experts}, {"sliding_window", c->sliding_window}};
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+        if (dims[i].v < 0 || dims[i].v > (1LL << 24) * (i == 6 || i == 16 ? 256 : 1)) {
+            snprintf(err->msg, sizeof err->msg, "%s: %s %lld is out of range (0 .. %lld)", file, dims[i].what,
+                     (long long)dims[i].v, (1LL << 24) * (i == 6 || i == 16 ? 256 : 1));
+            return false;
+        }
+    double widest = (double)(c->ffn > c->moe_ffn ? c->ffn : c->moe_ffn), h = (double)c->hidden;
+    double width = (double)c->heads * (double)(c->head_dim > c->v_head_dim ? c->head_dim : c->v_head_dim) +
+                   (double)c->kv_lora_rank + (double)c->q_lora_rank;
+    double estimate = (double)c->layers * ((double)(c->experts + c->shared_experts + 1) * 3 * h * widest + 4 * h * width) +
+                      2 * (double)(c->vocab + c->max_positions) * h;
+    if (estimate > 1e18) {
+        snprintf(err->msg, sizeof err->msg, "%s: about %.3g parameters: too large a model (at most 1e18)", file,
+                 estimate);
+        return false;
+    }
+    c->weight_dtype = c->dtype;
+    const json_t *q = json_object_get(root, "quantization_config");
+    if (json_is_object(q)) {
+        const char *method = NULL, *fmt = NULL;
+        if (!json_opt_str(file, q, "quant_method", "", &method, err) || !json_opt_str(file, q, "fmt", "", &fmt, err))
+            return false;
+        if (strcmp(method, "fp8") == 0) {
+            c->weight_dtype = DT_FP8;
+            const json_t *blk = json_object_get(q, "weight_block_size");
+            if (json_is_array(blk) && json_array_size(blk) == 2 && json_is_integer(json_array_get(blk, 0)) &&
+                json_is_integer(json_array_get(blk, 1))) {
+                c->quant_block_out = json_integer_value(json_array_get(blk, 0));
+                c->quant_block_in = json_integer_value(json_array_get(blk, 1));
+            }
+            if (c->quant_block_out <= 0 || c->quant_block_in <= 0)
+                c->quant_block_out = c->quant_block_in = 0;
+        }
+    }
     if (c->experts && (c->experts_per_tok <= 0 || c->experts_per_tok > c->experts)) {
         snprintf(err->msg, sizeof err->msg, "%s: num_experts_per_tok %lld must be between 1 and %lld experts",
                  file, (long long)c->experts_per_tok, (long long)c->experts);
@@ -215,4 +268,120 @@ bool hf_config_load_text(const char *name, const char *text, size_t len, hf_conf
     bool ok = parse(name, root, c, err);
     json_decref(root);
     return ok;
+}
+
+/* ---- model ids under HF_MODELS_DIR ------------------------------------ */
+
+static bool is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The known ids ("org/name"), sorted; *n of them.  Free with free_ids. */
+static char **known_ids(size_t *n)
+{
+    char **ids = NULL;
+    size_t cnt = 0, cap = 0;
+    DIR *top = opendir(HF_MODELS_DIR);
+    struct dirent *e, *f;
+    while (top && (e = readdir(top)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[1024];
+        snprintf(sub, sizeof sub, "%s/%s", HF_MODELS_DIR, e->d_name);
+        DIR *org = opendir(sub);
+        while (org && (f = readdir(org)) != NULL) {
+            char cfg[2048];
+            snprintf(cfg, sizeof cfg, "%s/%s/config.json", sub, f->d_name);
+            if (f->d_name[0] == '.' || !is_file(cfg))
+                continue;
+            if (cnt == cap) {
+                cap = cap ? 2 * cap : 16;
+                char **p = realloc(ids, cap * sizeof *p);
+                if (!p)
+                    break;
+                ids = p;
+            }
+            char id[600];
+            snprintf(id, sizeof id, "%s/%s", e->d_name, f->d_name);
+            ids[cnt++] = strdup(id);
+        }
+        if (org)
+            closedir(org);
+    }
+    if (top)
+        closedir(top);
+    for (size_t i = 1; i < cnt; i++)
+        for (size_t j = i; j > 0 && strcmp(ids[j - 1], ids[j]) > 0; j--) {
+            char *t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    *n = cnt;
+    return ids;
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+bool hf_resolve(const char *arg, char *path, size_t len, cfg_err_t *err)
+{
+    struct stat st;
+    if (stat(arg, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            snprintf(path, len, "%s/config.json", arg);
+        else
+            snprintf(path, len, "%s", arg);
+        return true;
+    }
+    if (hf_is_config_path(arg)) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot open (no such file)", arg);
+        return false;
+    }
+    size_t n;
+    char **ids = known_ids(&n);
+    const char *hit = NULL;
+    for (size_t i = 0; i < n && !hit; i++) {
+        const char *slash = strchr(ids[i], '/');
+        if (strcmp(ids[i], arg) == 0 || (!strchr(arg, '/') && slash && strcmp(slash + 1, arg) == 0))
+            hit = ids[i];
+    }
+    if (hit) {
+        snprintf(path, len, "%s/%s/config.json", HF_MODELS_DIR, hit);
+        free_ids(ids, n);
+        return true;
+    }
+    const char *near = n ? cfg_nearest(arg, (const char *const *)ids, n) : NULL;
+    int o = snprintf(err->msg, sizeof err->msg, "unknown model id \"%s\"", arg);
+    if (near)
+        o += snprintf(err->msg + o, sizeof err->msg - (size_t)o, " (did you mean \"%s\"?)", near);
+    o += snprintf(err->msg + o, sizeof err->msg - (size_t)o, "; known ids (in %s/):", HF_MODELS_DIR);
+    for (size_t i = 0; i < n && o < (int)sizeof err->msg; i++)
+        o += snprintf(err->msg + o, sizeof err->msg - (size_t)o, "%s %s", i ? "," : "", ids[i]);
+    if (n == 0)
+        snprintf(err->msg + o, sizeof err->msg - (size_t)o, " none (run from the repository root)");
+    free_ids(ids, n);
+    return false;
+}
+
+void hf_model_name(const char *path, char *out, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strcmp(base, "config.json") == 0 && base > path + 1) {
+        const char *end = base - 1, *start = end;
+        while (start > path && start[-1] != '/')
+            start--;
+        snprintf(out, len, "%.*s", (int)(end - start), start);
+        return;
+    }
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    snprintf(out, len, "%.*s", (int)n, base);
 }

@@ -56,6 +56,13 @@ typedef struct {
     int64_t qk_nope_head_dim;
     int64_t qk_rope_head_dim;
     int64_t v_head_dim;
+
+    /* heads, position tables and weight storage (added for hf_ops) */
+    bool has_pooler;            /* BERT: BertModel's pooler (not in *ForMaskedLM) */
+    bool sinusoidal_pos;        /* DistilBERT sinusoidal_pos_embds: a frozen position table */
+    op_dtype_t weight_dtype;    /* Linear weights: fp8 with quantization_config fp8, else dtype */
+    int64_t quant_block_out;    /* weight_block_size [out, in]: one fp32 scale per block; 0 = none */
+    int64_t quant_block_in;
 } hf_config_t;
 
 /* Read path into *c.  Returns false and fills err ("file:line:col: ..." for
@@ -70,5 +77,18 @@ const char *hf_supported_types(void);
 
 /* True when path looks like a HuggingFace config (ends in .json). */
 bool hf_is_config_path(const char *path);
+
+/* The folder that holds the shipped configs as ORG/NAME/config.json. */
+#define HF_MODELS_DIR "inputs/hf"
+
+/* A config path from what a user typed: an existing file, a folder holding
+ * config.json, or a model id ("meta-llama/Llama-3.1-8B", or just
+ * "Llama-3.1-8B" when one organisation has it) under HF_MODELS_DIR.
+ * False with "unknown model id \"x\" (did you mean ...?) (known: ...)" in err. */
+bool hf_resolve(const char *arg, char *path, size_t len, cfg_err_t *err);
+
+/* A short name for the model of a config path: the folder of a
+ * ".../NAME/config.json", else the file name without ".json". */
+void hf_model_name(const char *path, char *out, size_t len);
 
 #endif

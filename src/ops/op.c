@@ -2,19 +2,91 @@
  * op.c -- the operator record and graph (see op.h): number formats,
  * tensor helpers, the graph's storage, topological order, einsum FLOPs.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "ops/op.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+
+/* Strings and dependency lists live in an arena of chunks: one graph
+ * makes hundreds of thousands of them (DeepSeek-V3's experts), and
+ * op_graph_clear reuses the chunks instead of freeing each. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    _Alignas(8) char data[];
+} chunk_t;
+
+#define RECENT 16         /* interned strings compared before copying */
 
 struct op_graph {
     op_t *ops;
     size_t n, cap;
-    char **strs;          /* interned strings */
-    size_t nstr, capstr;
+    chunk_t *chunks, *cur;
+    const char *recent[RECENT];
+    unsigned nrecent;
 };
+
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/* malloc, or for 2 MiB and more huge-page-aligned memory marked for
+ * transparent huge pages: first-touch page faults, not the copying,
+ * dominate building graphs of hundreds of thousands of records. */
+static void *big_alloc(size_t bytes)
+{
+    if (bytes < HUGE_BYTES)
+        return malloc(bytes);
+    bytes = (bytes + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
+    void *p = aligned_alloc(HUGE_BYTES, bytes);
+    if (p)
+        madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
+}
+
+/* Append a chunk of at least cap bytes to the arena and make it current. */
+static chunk_t *chunk_add(op_graph_t *g, size_t cap)
+{
+    chunk_t *c = big_alloc(sizeof *c + cap);
+    if (!c)
+        return NULL;
+    c->used = 0;
+    c->cap = cap;
+    c->next = NULL;
+    chunk_t **tail = &g->chunks;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+    return c;
+}
+
+static void *arena_alloc(op_graph_t *g, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    while (g->cur && g->cur->used + size > g->cur->cap)
+        g->cur = g->cur->next;
+    if (!g->cur) {
+        size_t cap = 1u << 20;
+        while (cap < size)
+            cap *= 2;
+        if (!(g->cur = chunk_add(g, cap)))
+            return NULL;
+    }
+    void *p = g->cur->data + g->cur->used;
+    g->cur->used += size;
+    return p;
+}
+
+static char *arena_strdup(op_graph_t *g, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(g, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
 
 static const struct {
     const char *name;
@@ -128,13 +200,21 @@ void op_graph_free(op_graph_t *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->n; i++)
-        free(g->ops[i].deps);
-    for (size_t i = 0; i < g->nstr; i++)
-        free(g->strs[i]);
-    free(g->strs);
+    for (chunk_t *c = g->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     free(g->ops);
     free(g);
+}
+
+void op_graph_clear(op_graph_t *g)
+{
+    for (chunk_t *c = g->chunks; c; c = c->next)
+        c->used = 0;
+    g->cur = g->chunks;
+    g->n = 0;
+    g->nrecent = 0;
 }
 
 const char *op_graph_strdup(op_graph_t *g, const char *s)
@@ -143,45 +223,78 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
      * generators repeat opcodes and einsum expressions op after op */
-    for (size_t i = g->nstr, seen = 0; i > 0 && seen < 8; i--, seen++)
-        if (g->strs[i - 1] == s || strcmp(g->strs[i - 1], s) == 0)
-            return g->strs[i - 1];
-    if (g->nstr == g->capstr) {
-        size_t cap = g->capstr ? 2 * g->capstr : 64;
-        char **p = realloc(g->strs, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        g->strs = p;
-        g->capstr = cap;
-    }
-    char *d = strdup(s);
-    if (!d)
-        return NULL;
-    g->strs[g->nstr++] = d;
+    unsigned n = g->nrecent < RECENT ? g->nrecent : RECENT;
+    for (unsigned i = 0; i < n; i++)
+        if (g->recent[i] == s)
+            return s;
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(g->recent[i], s) == 0)
+            return g->recent[i];
+    char *d = arena_strdup(g, s);
+    if (d)
+        g->recent[g->nrecent++ % RECENT] = d;
     return d;
+}
+
+/* Room for n records, and about 64 bytes of names and dependency lists
+ * each in the arena. */
+int op_graph_reserve(op_graph_t *g, size_t n)
+{
+    size_t free_bytes = 0;
+    for (chunk_t *c = g->cur; c; c = c->next)
+        free_bytes += c->cap - c->used;
+    if (n > g->n && (n - g->n) * 64 > free_bytes) {
+        chunk_t *c = chunk_add(g, (n - g->n) * 64);
+        if (!c)
+            return -1;
+        if (!g->cur)
+            g->cur = c;
+    }
+    if (n <= g->cap)
+        return 0;
+    op_t *p = big_alloc(n * sizeof *p);
+    if (!p)
+        return -1;
+    if (g->n)
+        memcpy(p, g->ops, g->n * sizeof *p);
+    free(g->ops);
+    g->ops = p;
+    g->cap = n;
+    return 0;
+}
+
+/* *dst = *src in 64-byte pieces: the plain struct copy compiles to rep
+ * movs, whose start-up cost dominated building graphs of hundreds of
+ * thousands of records; the pieces become vector moves.  Copies every
+ * field, present and future. */
+static void copy_record(op_t *dst, const op_t *src)
+{
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i = 0;
+    for (; i + 64 <= sizeof *dst; i += 64)
+        memcpy(d + i, s + i, 64);
+    memcpy(d + i, s + i, sizeof *dst - i);
 }
 
 long op_graph_add(op_graph_t *g, const op_t *op)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 64;
-        op_t *p = realloc(g->ops, cap * sizeof *p);
-        if (!p)
-            return -1;
-        g->ops = p;
-        g->cap = cap;
-    }
+    if (g->n == g->cap && op_graph_reserve(g, g->cap ? 2 * g->cap : 64))
+        return -1;
     op_t *o = &g->ops[g->n];
-    *o = *op;
-    o->name = op_graph_strdup(g, op->name ? op->name : "");
+    copy_record(o, op);
+    /* names are unique: copied without the search op_graph_strdup does */
+    o->name = arena_strdup(g, op->name ? op->name : "");
     o->opcode = op_graph_strdup(g, op->opcode ? op->opcode : "");
     o->einsum = op->einsum ? op_graph_strdup(g, op->einsum) : NULL;
+    if (!o->name || !o->opcode || (op->einsum && !o->einsum))
+        return -1;
     if (o->count < 1)
         o->count = 1;
     o->deps = NULL;
     o->n_deps = 0;
     if (op->n_deps) {
-        o->deps = malloc(op->n_deps * sizeof *o->deps);
+        o->deps = arena_alloc(g, op->n_deps * sizeof *o->deps);
         if (!o->deps)
             return -1;
         memcpy(o->deps, op->deps, op->n_deps * sizeof *o->deps);
@@ -198,9 +311,11 @@ int op_graph_dep(op_graph_t *g, size_t to, size_t from)
     for (size_t i = 0; i < o->n_deps; i++)
         if (o->deps[i] == from)
             return 0;
-    uint32_t *p = realloc(o->deps, (o->n_deps + 1) * sizeof *p);
+    uint32_t *p = arena_alloc(g, (o->n_deps + 1) * sizeof *p);
     if (!p)
         return -1;
+    if (o->n_deps)
+        memcpy(p, o->deps, o->n_deps * sizeof *p);
     p[o->n_deps++] = (uint32_t)from;
     o->deps = p;
     return 0;
@@ -345,4 +460,15 @@ double op_einsum_flops(const char *expr, const op_tensor_t *a, const op_tensor_t
     for (int k = 0; k < npairs; k++)
         f *= (double)sizes[k];
     return f;
+}
+
+double op_flops_per_element(const char *opcode)
+{
+    if (!strcmp(opcode, "LayerNorm") || !strcmp(opcode, "GroupNorm"))
+        return 8;
+    if (!strcmp(opcode, "RMSNorm"))
+        return 6;
+    if (!strcmp(opcode, "Softmax"))
+        return 4;
+    return 1;
 }

@@ -114,6 +114,11 @@ typedef struct op_graph op_graph_t;
 
 op_graph_t *op_graph_new(void);
 void op_graph_free(op_graph_t *g);
+/* Remove every operator (and interned string) but keep the storage, so a
+ * generator that rebuilds graphs in a loop allocates once. */
+void op_graph_clear(op_graph_t *g);
+/* Room for n operators without reallocating; 0, or -1 when out of memory. */
+int op_graph_reserve(op_graph_t *g, size_t n);
 /* Append a copy of *op (strings are interned, deps copied); returns its
  * index, or -1 when out of memory. */
 long op_graph_add(op_graph_t *g, const op_t *op);
@@ -136,5 +141,10 @@ uint32_t *op_graph_topo_order(const op_graph_t *g);
  * prod(reduction axes) x prod(other axes), each letter counted once.
  * Returns -1 when the expression does not match the ranks. */
 double op_einsum_flops(const char *expr, const op_tensor_t *a, const op_tensor_t *b);
+
+/* FLOPs per element of an elementwise operator by opcode (NeuSim's
+ * costs): LayerNorm and GroupNorm 8, RMSNorm 6, Softmax 4, anything else
+ * (Add, Mul, Pointwise Mul., copies) 1. */
+double op_flops_per_element(const char *opcode);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "hw/tco.h"
 #include "perf/perf.h"
+#include "perf/perf_model.h"
 #include "perf/system.h"
 
 static double py_max(double a, double b)
@@ -22,15 +23,7 @@ static double py_max(double a, double b)
 
 /* ---- micro-batch pass --------------------------------------------------- */
 
-/* Links of the tensor-parallel collectives and the stage-to-stage
- * bandwidth, by servers per pipeline stage. */
-typedef struct {
-    const io_link_t *links[2];
-    int nlinks;
-    double stage2stage_bw;
-} stage_links_t;
-
-static stage_links_t stage_links(const system_t *sys, double p)
+stage_links_t perf_stage_links(const system_t *sys, double p)
 {
     const server_t *srv = sys->srv;
     stage_links_t l;
@@ -102,7 +95,7 @@ static void micro_batch_comms(const system_t *sys, perf_stage_t stage, double t,
     double data_bytes = m->bytes_per_number;
     double eff = sys->io_bandwidth_efficiency;
     double activation_size = activation_row * m->d;
-    stage_links_t l = stage_links(sys, p);
+    stage_links_t l = perf_stage_links(sys, p);
     const allreduce_algo_t *ar = sys->allreduce;
 
     o->stage2stage = activation_size * data_bytes / (l.stage2stage_bw * eff) +
@@ -143,7 +136,7 @@ static const matmul_lat_t *micro_batch_op(const micro_batch_t *o, int i)
 }
 
 /* Compute, Memory or Interconnect when one strictly dominates, else "". */
-static const char *micro_batch_bottleneck(const system_t *sys, const micro_batch_t *o)
+const char *perf_micro_batch_bottleneck(const system_t *sys, const micro_batch_t *o)
 {
     double t_io = o->communication, t_mem = 0, t_comp = 0;
     for (int i = 0; i < 6; i++) {
@@ -163,7 +156,7 @@ static const char *micro_batch_bottleneck(const system_t *sys, const micro_batch
 }
 
 /* Shares of interconnect, compute and memory time (get_latency_breakdown). */
-static void micro_batch_breakdown(micro_batch_t *o)
+void perf_micro_batch_breakdown(micro_batch_t *o)
 {
     double layer_compute = 0, layer_mem = 0;
     for (int i = 0; i < 6; i++) {
@@ -199,7 +192,7 @@ static double link_pj_per_byte(const system_t *sys)
 
 /* Core energy (pJ) of one micro-batch pass: weights, KV cache and
  * activations read once, every FMA, two all-reduces per layer. */
-static void micro_batch_energy(const system_t *sys, perf_stage_t stage, double t,
+void perf_micro_batch_energy(const system_t *sys, perf_stage_t stage, double t,
                                double micro_batch, micro_batch_t *o)
 {
     const energy_constants_t *k = &sys->hc->energy;
@@ -230,14 +223,26 @@ static void micro_batch_energy(const system_t *sys, perf_stage_t stage, double t
 void perf_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                       double micro_batch, micro_batch_t *out)
 {
+    const perf_model_t *pm = sys->perf_model ? sys->perf_model : &perf_models[0];
+    pm->micro_batch(sys, stage, t, p, micro_batch, out);
+}
+
+void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double t, double p,
+                                double micro_batch, micro_batch_t *out)
+{
+    out->nonmatmul = 0;
+    out->overhead = 0;
+    out->lm_head = 0;
+    out->layout = 0;
+    out->kv_batch_sharded = 0;
     double activation_row =
         stage == STAGE_PREFILL ? sys->prefill_len * micro_batch : micro_batch;
     micro_batch_matmuls(sys, stage, t, micro_batch, activation_row, out);
     micro_batch_comms(sys, stage, t, p, activation_row, out);
     micro_batch_totals(sys, p, out);
-    out->bottleneck = micro_batch_bottleneck(sys, out);
-    micro_batch_breakdown(out);
-    micro_batch_energy(sys, stage, t, micro_batch, out);
+    out->bottleneck = perf_micro_batch_bottleneck(sys, out);
+    perf_micro_batch_breakdown(out);
+    perf_micro_batch_energy(sys, stage, t, micro_batch, out);
 }
 
 /* ---- stages ------------------------------------------------------------- */

@@ -38,6 +38,12 @@ typedef struct {
     double io_ratio, compute_ratio, mem_ratio;
     /* energy of one pass over all layers, in pJ */
     double fma_pj, mem_pj, comm_pj;
+    /* perf_model v2 only (0 otherwise), per layer (s) */
+    double nonmatmul;             /* memory-bound operators: norms, adds, activation, RoPE */
+    double overhead;              /* fixed per-layer overhead (kernel launches) */
+    double lm_head;               /* per pass, in the last stage (s) */
+    int layout;                   /* index in v2_layouts the pass chose */
+    int kv_batch_sharded;         /* K/V sharded over the batch (MQA/GQA, few K/V heads) */
 } micro_batch_t;
 
 typedef struct {
@@ -68,9 +74,30 @@ typedef struct {
 } perf_t;
 
 /* The micro-batch pass of `stage` for tensor size t, pipeline size p and
- * micro_batch sequences per micro-batch. */
+ * micro_batch sequences per micro-batch, by the system's perf_model. */
 void perf_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                       double micro_batch, micro_batch_t *out);
+
+/* The reference model's pass (perf_model: reference). */
+void perf_micro_batch_reference(const struct system_s *sys, perf_stage_t stage, double t,
+                                double p, double micro_batch, micro_batch_t *out);
+
+/* Links of the tensor-parallel collectives and the stage-to-stage
+ * bandwidth, by servers per pipeline stage. */
+typedef struct {
+    const io_link_t *links[2];
+    int nlinks;
+    double stage2stage_bw;
+} stage_links_t;
+
+stage_links_t perf_stage_links(const struct system_s *sys, double p);
+
+/* Helpers of a pass that other models reuse: the bottleneck and breakdown
+ * of its six matmuls, and the reference's core energy of a pass. */
+const char *perf_micro_batch_bottleneck(const struct system_s *sys, const micro_batch_t *o);
+void perf_micro_batch_breakdown(micro_batch_t *o);
+void perf_micro_batch_energy(const struct system_s *sys, perf_stage_t stage, double t,
+                             double micro_batch, micro_batch_t *o);
 
 /* Evaluate `map` at `batch` from its prefill pass (prefill_micro_batch) and
  * generate pass (micro_batch). */

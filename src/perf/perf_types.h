@@ -30,6 +30,14 @@ typedef struct {
     double heads_per_kv_cache;   /* default 1 */
     double bytes_per_number;     /* default 2 */
     attn_comm_t attn_comm;
+    /* perf_model v2 only (see perf/v2_model.h); 0 / "" = not given */
+    char weight_format[8], act_format[8], kv_format[8]; /* bf16 fp16 fp8 int8 fp4 */
+    char lm_head_format[8];         /* "" = weight_format (quantizers often keep it bf16) */
+    double num_experts, experts_per_token, num_shared_experts, moe_d_ff;
+    double first_dense_layers;      /* leading layers with a dense FFN */
+    double kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim; /* MLA */
+    double vocab_size;              /* embedding + LM head, 0 = not counted */
+    bool tied_embeddings;           /* the LM head reuses the embedding table */
 } model_cfg_t;
 
 typedef struct {
@@ -52,6 +60,14 @@ typedef struct {
     double weight_bandwidth_efficiency; /* default 1 */
     bool has_default_mapping;
     mapping_cfg_t default_mapping;
+    /* performance model (perf/perf_model.h): "" = reference */
+    char perf_model[16];
+    /* perf_model v2 only: per-hardware constants (see docs/perf-model-v2.md) */
+    double layer_overhead_s;        /* fixed time per layer and pass (kernel launches) */
+    double op_latency_s;            /* fixed start-up time of every operator (kernel) */
+    bool fused_attention;           /* softmax fused into the attention matmuls (default) */
+    unsigned v2_off;                /* corrections turned off (V2_OFF_* bits), for ablations */
+    double matmul_tile;             /* tile edge of the matmul units, default 128 */
 } system_cfg_t;
 
 #endif

@@ -11,7 +11,9 @@
 #include "config/named.h"
 #include "config/schema.h"
 #include "perf/allreduce.h"
+#include "perf/perf_model.h"
 #include "perf/sw_config.h"
+#include "perf/v2_model.h"
 
 #define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
 #define NUMD(s, k, fl, d) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl), .def = (d), .has_def = 1}
@@ -35,6 +37,20 @@ static int bind_attn_comm(const field_t *f, const node_t *v, void *obj, cfg_err_
     return -1;
 }
 
+/* weight_format, act_format, kv_format: a name of v2_formats */
+static int bind_format(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    char msg[200];
+    if (v->kind != NODE_SCALAR || !v2_format_find(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "Model.%s: %s", f->key, v->kind == NODE_SCALAR ? msg : "expected a name");
+        return -1;
+    }
+    snprintf((char *)obj + f->off, 8, "%s", v->scalar);
+    return 0;
+}
+
+#define FMT(k) {.key = #k, .type = F_CUSTOM, .off = offsetof(model_cfg_t, k), .bind = bind_format}
+
 static const field_t model_fields[] = {
     {.key = "name", .type = F_STR, .off = offsetof(model_cfg_t, name), .size = PERF_NAME_MAX, .flags = R},
     NUM(model_cfg_t, num_layers, R | P | I), NUM(model_cfg_t, d, R | P | I), NUM(model_cfg_t, num_heads, R | P | I),
@@ -42,6 +58,15 @@ static const field_t model_fields[] = {
     {.key = "act", .type = F_STR, .off = offsetof(model_cfg_t, act), .size = 32},
     NUMD(model_cfg_t, heads_per_kv_cache, P | I, 1), NUMD(model_cfg_t, bytes_per_number, P, 2),
     {.key = "attn_comm", .type = F_CUSTOM, .bind = bind_attn_comm},
+    /* perf_model v2 only */
+    FMT(weight_format), FMT(act_format), FMT(kv_format), FMT(lm_head_format),
+    NUM(model_cfg_t, num_experts, P | I), NUM(model_cfg_t, experts_per_token, P | I),
+    NUM(model_cfg_t, num_shared_experts, N | I), NUM(model_cfg_t, moe_d_ff, P | I),
+    NUM(model_cfg_t, first_dense_layers, N | I), NUM(model_cfg_t, kv_lora_rank, P | I),
+    NUM(model_cfg_t, q_lora_rank, P | I), NUM(model_cfg_t, qk_rope_head_dim, P | I),
+    NUM(model_cfg_t, qk_nope_head_dim, P | I), NUM(model_cfg_t, v_head_dim, P | I),
+    NUM(model_cfg_t, vocab_size, P | I),
+    {.key = "tied_embeddings", .type = F_BOOL, .off = offsetof(model_cfg_t, tied_embeddings)},
 };
 static const schema_t model_schema = {"Model", model_fields, NCOLS(model_fields), -1};
 
@@ -80,6 +105,29 @@ static int model_check(const node_t *m, const model_cfg_t *c, cfg_err_t *err)
     return 0;
 }
 
+/* The v2 keys that only make sense together (MoE, MLA). */
+static int sw_model_check_v2(const node_t *m, const model_cfg_t *c, cfg_err_t *err)
+{
+    if (c->num_experts > 0 && !(c->experts_per_token >= 1 && c->experts_per_token <= c->num_experts)) {
+        const node_t *at = cfg_get(m, "experts_per_token");
+        cfg_node_errorf(err, at ? at : cfg_get(m, "num_experts"),
+                        "Model.experts_per_token: give 1..num_experts (%g) with num_experts", c->num_experts);
+        return -1;
+    }
+    if (c->num_experts == 0 && (c->experts_per_token > 0 || c->num_shared_experts > 0 || c->moe_d_ff > 0)) {
+        const node_t *at = cfg_get(m, "experts_per_token");
+        at = at ? at : cfg_get(m, "num_shared_experts");
+        cfg_node_errorf(err, at ? at : cfg_get(m, "moe_d_ff"), "Model: MoE keys need num_experts");
+        return -1;
+    }
+    if (c->kv_lora_rank > 0 && !(c->qk_rope_head_dim > 0 && c->qk_nope_head_dim > 0 && c->v_head_dim > 0)) {
+        cfg_node_errorf(err, cfg_get(m, "kv_lora_rank"),
+                        "Model.kv_lora_rank (MLA) needs qk_rope_head_dim, qk_nope_head_dim and v_head_dim");
+        return -1;
+    }
+    return 0;
+}
+
 int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -102,7 +150,9 @@ int sw_model_bind(const node_t *root, model_cfg_t *out, cfg_err_t *err)
     }
     if (out->act[0] == '\0')
         snprintf(out->act, sizeof out->act, "gelu");
-    return model_check(m, out, err);
+    if (model_check(m, out, err))
+        return -1;
+    return sw_model_check_v2(m, out, err);
 }
 
 int sw_model_load(const char *path, model_cfg_t *out, cfg_err_t *err)
@@ -141,6 +191,32 @@ static int refuse_true(const field_t *f, const node_t *v, void *obj, cfg_err_t *
     return -1;
 }
 
+static int bind_perf_model(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !perf_model_find(v->scalar, msg, sizeof msg) || !v->scalar[0]) {
+        cfg_node_errorf(err, v, "perf_model: %s", v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(s->perf_model, sizeof s->perf_model, "%s", v->scalar);
+    return 0;
+}
+
+/* v2_off: "layouts, nonmatmul" (a comma-separated string, not a sweep list) */
+static int bind_v2_off(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !v2_off_parse(v->scalar, &s->v2_off, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "v2_off: %s", v->kind == NODE_SCALAR ? msg : "expected a comma-separated list of names");
+        return -1;
+    }
+    return 0;
+}
+
 static const field_t mapping_fields[] = {
     NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
     NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
@@ -159,6 +235,12 @@ static const field_t system_fields[] = {
     NUMD(system_cfg_t, weight_bandwidth_efficiency, FF_UNIT, 1.0),
     {.key = "default_mapping", .type = F_SUB, .off = offsetof(system_cfg_t, default_mapping), .sub = &mapping_schema},
     {.key = "asplos_version", .type = F_CUSTOM, .bind = refuse_true},
+    {.key = "perf_model", .type = F_CUSTOM, .bind = bind_perf_model},
+    /* perf_model v2 only: per-hardware constants */
+    NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, op_latency_s, N),
+    NUMD(system_cfg_t, matmul_tile, P | I, 128),
+    {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
+    {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},
 };
 static const schema_t system_schema = {"system", system_fields, NCOLS(system_fields), -1};
 
@@ -236,6 +318,7 @@ int sw_system_bind(cfg_doc_t *doc, const node_t *root, system_cfg_t **out, size_
     for (size_t i = 0; rc == 0 && i < pts.n; i++) {
         system_cfg_t *s = &arr[i];
         snprintf(s->allreduce_algo, sizeof s->allreduce_algo, "ring");
+        snprintf(s->perf_model, sizeof s->perf_model, "reference");
         s->prefill_len = 128;   /* eval_len default [128, 129] */
         s->generate_len = 129;
         rc = schema_bind(&system_schema, pts.points[i], s, err);

@@ -271,6 +271,8 @@ static bool system_init(system_t *sys, const server_t *srv, const hw_constants_t
         return false;
     if (!(sys->dataflow = matmul_find(srv->package->chip->dataflow, err, errlen)))
         return false;
+    if (!(sys->perf_model = perf_model_find(cfg->perf_model, err, errlen)))
+        return false;
     sys->max_batch = or_default(cfg->max_batch, 1024);
     sys->prefill_len = or_default(cfg->prefill_len, 128);
     sys->generate_len = or_default(cfg->generate_len, 129);
@@ -283,6 +285,8 @@ static bool system_init(system_t *sys, const server_t *srv, const hw_constants_t
     sys->kv_cache_ratio = cfg->kv_cache_ratio;
     sys->max_ctx_len_batch_1 = cfg->max_ctx_len_batch_1;
     sys->max_tco = cfg->max_tco;
+    if (sys->perf_model->derive && !sys->perf_model->derive(sys, mcfg, cfg, err, errlen))
+        return false;
     sys->prefill_flops = model_prefill_flops(&sys->model, sys->prefill_len);
     sys->generate_flops =
         model_generate_flops(&sys->model, sys->prefill_len + sys->generate_len / 2);

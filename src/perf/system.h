@@ -17,7 +17,9 @@
 #include "perf/matmul.h"
 #include "perf/model.h"
 #include "perf/perf.h"
+#include "perf/perf_model.h"
 #include "perf/perf_types.h"
+#include "perf/v2_model.h"
 
 #define SYSTEM_REASON_MAX 256
 
@@ -29,6 +31,8 @@ typedef struct system_s {
     model_t model;
     const allreduce_algo_t *allreduce;
     const matmul_dataflow_t *dataflow;
+    const perf_model_t *perf_model;      /* reference or v2 */
+    v2_t v2;                             /* perf_model v2's sizes and constants */
     /* configuration, defaults resolved */
     double max_batch, prefill_len, generate_len;
     bool energy_model;

@@ -1,46 +1,16 @@
 /*
  * invalid.c -- invalid points by level and reason (see invalid.h).  The
- * grouping of reasons is an SQL function, hwsweep_reason_pattern(text),
- * registered on the connection, so that SQLite groups millions of rows.
+ * grouping of reasons is pq_reason_class (the plots' and the report's),
+ * registered as the SQL function hwsweep_reason_pattern(text) so that
+ * SQLite groups millions of rows.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/invalid.h"
+#include "store/plot_queries.h"
 
 const char *const invalid_levels[LEVEL_N] = {"chip", "package", "server", "system"};
-
-void invalid_pattern(const char *s, char *out, size_t len)
-{
-    size_t o = 0;
-    if (!len)
-        return;
-    while (*s && o + 1 < len) {
-        int starts = isdigit((unsigned char)s[0]) || (s[0] == '.' && isdigit((unsigned char)s[1])) ||
-                     (s[0] == '-' && (isdigit((unsigned char)s[1]) || (s[1] == '.' && isdigit((unsigned char)s[2]))));
-        /* a number starts here unless it continues a word (e.g. "pkg2pkg", "fc1") */
-        if (starts && (o == 0 || !isalpha((unsigned char)out[o - 1]))) {
-            if (*s == '-')
-                s++;
-            while (isdigit((unsigned char)*s))
-                s++;
-            if (*s == '.' && isdigit((unsigned char)s[1]))
-                for (s++; isdigit((unsigned char)*s); s++)
-                    ;
-            if ((*s == 'e' || *s == 'E') && (isdigit((unsigned char)s[1]) ||
-                                              ((s[1] == '+' || s[1] == '-') && isdigit((unsigned char)s[2])))) {
-                s += 2;
-                while (isdigit((unsigned char)*s))
-                    s++;
-            }
-            out[o++] = '#';
-            continue;
-        }
-        out[o++] = *s++;
-    }
-    out[o] = '\0';
-}
 
 static void pattern_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -51,7 +21,7 @@ static void pattern_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     char buf[INVALID_TEXT_MAX];
-    invalid_pattern(t, buf, sizeof buf);
+    pq_reason_class(t, buf, sizeof buf);   /* the plots' grouping, numbers as # */
     sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 

@@ -33,7 +33,4 @@ int invalid_top(sqlite3 *db, invalid_count_t *out, size_t max, size_t *n, char *
 /* Points and valid points per level (LEVEL_*). */
 int invalid_point_counts(sqlite3 *db, long total[LEVEL_N], long valid[LEVEL_N], char *err, size_t errlen);
 
-/* text with each number replaced by '#', into out */
-void invalid_pattern(const char *text, char *out, size_t len);
-
 #endif

@@ -44,6 +44,7 @@ static const col_t cfg_cols[] = {
     R(system_cfg_t, "default_t", default_mapping.t), R(system_cfg_t, "default_p", default_mapping.p),
     R(system_cfg_t, "default_micro_batch", default_mapping.micro_batch),
     R(system_cfg_t, "default_prefill_micro_batch", default_mapping.prefill_micro_batch),
+    T(system_cfg_t, "perf_model", perf_model),
 };
 
 static const col_t perf_cols[] = {

@@ -1,0 +1,282 @@
+/*
+ * cmd_npu.c -- `hwsweep npu`: one NPU per-operator simulation of an LLM
+ * (NeuSim's model): per-op CSVs, statistics JSON, a short summary.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/npu_out.h"
+#include "engine/jobs.h"
+#include "engine/npu_run.h"
+
+static void npu_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
+            "                   [--training] [--no-energy] [--compat neusim | --keep-quirk Q,...]\n"
+            "                   [--allow-oom] [-q] -o OUT.csv\n\n"
+            "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
+            "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
+            "TPOT, throughput and memory footprint.\n\n"
+            "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...)\n"
+            "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...)\n"
+            "  --system SYSTEM    a file, or a name in inputs/npu/systems/ (default system_config)\n"
+            "                     Files may be this project's YAML or NeuSim's own JSON.\n"
+            "  --set KEY=VALUE    override any key of the merged configuration (value: a YAML\n"
+            "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
+            "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
+            "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
+            "                     Q8 Q10 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "  --allow-oom        write the results of a configuration whose memory footprint\n"
+            "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
+            "  --training         training (forward, backward, weight update; flash attention off):\n"
+            "                     writes OUT.csv and OUT_training.json\n"
+            "  --no-energy        performance only (the energy model is not in this build)\n"
+            "  -o OUT.csv         writes OUT.csv (prefill then decode), OUT_prefill.csv,\n"
+            "                     OUT_decode.csv, OUT_prefill.json, OUT_decode.json\n"
+            "  -q, --quiet        no summary\n\n"
+            "Exit status: 0 done, 2 bad input (nothing written), 1 other failure.\n");
+}
+
+/* OUT.csv -> OUT<suffix> (NeuSim: replace ".csv") */
+static void derive(char *out, size_t len, const char *csv, const char *suffix)
+{
+    size_t n = strlen(csv) - 4;
+    snprintf(out, len, "%.*s%s", (int)n, csv, suffix);
+}
+
+typedef struct {
+    char final[4096], tmp[4200];
+} outfile_t;
+
+static FILE *open_tmp(outfile_t *o, const char *path)
+{
+    snprintf(o->final, sizeof o->final, "%s", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
+    return fopen(o->tmp, "wb");
+}
+
+int cmd_npu(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"chip", required_argument, NULL, 'C'},  {"model", required_argument, NULL, 'M'},
+        {"system", required_argument, NULL, 'S'}, {"set", required_argument, NULL, 's'},
+        {"training", no_argument, NULL, 'T'},    {"no-energy", no_argument, NULL, 'E'},
+        {"power-gating", required_argument, NULL, 'P'}, {"carbon", required_argument, NULL, 'c'},
+        {"compat", required_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
+        {"keep-quirk", required_argument, NULL, 'K'}, {"allow-oom", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
+    const char *sets[256];
+    int nsets = 0, training = 0, quiet = 0, compat = 0, c;
+    unsigned keep = 0;
+    int allow_oom = 0;
+    const char *pg = NULL, *carbon = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'C': chip = optarg; break;
+        case 'M': model = optarg; break;
+        case 'S': system = optarg; break;
+        case 's':
+            if (nsets == 256) {
+                fprintf(stderr, "hwsweep npu: more than 256 --set options\n");
+                return EXIT_BADINPUT;
+            }
+            sets[nsets++] = optarg;
+            break;
+        case 'T': training = 1; break;
+        case 'E': break;
+        case 'P': pg = optarg; break;
+        case 'c': carbon = optarg; break;
+        case 'k':
+            if (strcmp(optarg, "neusim") != 0) {
+                fprintf(stderr, "hwsweep npu: --compat: unknown value '%s' (valid: neusim)\n", optarg);
+                return EXIT_BADINPUT;
+            }
+            compat = 1;
+            break;
+        case 'K': {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+                unsigned q = nsl_quirk_parse(t);
+                if (!q) {
+                    fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
+                                    "Q10, Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
+                    return EXIT_BADINPUT;
+                }
+                keep |= q;
+            }
+            break;
+        }
+        case 'A': allow_oom = 1; break;
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': npu_usage(stdout); return EXIT_OK;
+        default: npu_usage(stderr); return EXIT_BADINPUT;
+        }
+    }
+    if (optind < argc || !chip || !model || !out) {
+        if (optind < argc)
+            fprintf(stderr, "hwsweep npu: unexpected argument '%s'\n", argv[optind]);
+        else
+            fprintf(stderr, "hwsweep npu: --chip, --model and -o are required\n");
+        npu_usage(stderr);
+        return EXIT_BADINPUT;
+    }
+    size_t ol = strlen(out);
+    if (ol < 5 || strcmp(out + ol - 4, ".csv") != 0) {
+        fprintf(stderr, "hwsweep npu: -o %s: the output must end in .csv\n", out);
+        return EXIT_BADINPUT;
+    }
+    if (pg || carbon) { /* the energy model (power gating, carbon; branch npu-energy) plugs in here */
+        fprintf(stderr, "hwsweep npu: %s: the energy and carbon model is not part of this build yet\n",
+                pg ? "--power-gating" : "--carbon");
+        return EXIT_BADINPUT;
+    }
+
+    /* merge system, chip, model (later wins), then --set */
+    npu_config_t cfg;
+    npu_config_defaults(&cfg);
+    cfg_err_t err;
+    const char *kinds[3] = {"systems", "chips", "models"}, *names[3] = {system, chip, model};
+    for (int i = 0; i < 3; i++) {
+        char path[4096];
+        if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
+            !npu_config_merge_file(&cfg, path, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            return EXIT_BADINPUT;
+        }
+    }
+    {
+        int oi = npu_config_index("output_file_path");
+        snprintf(cfg.v[oi].s, sizeof cfg.v[oi].s, "%s", out);
+    }
+    for (int i = 0; i < nsets; i++)
+        if (!npu_config_set(&cfg, sets[i], &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            return EXIT_BADINPUT;
+        }
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    npu_tile_cache_t *cache = npu_tile_cache_new();
+    npu_run_t r;
+    char why[512];
+    int rc = npu_run(&cfg, compat, keep, training, cache, &r, why, sizeof why);
+    npu_tile_cache_free(cache);
+    if (rc != 0) {
+        fprintf(stderr, "hwsweep npu: %s\n", rc == 2 ? why : "out of memory");
+        npu_run_free(&r);
+        return rc == 2 ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    for (int i = 0; i < r.nphase && !allow_oom; i++) {
+        const npu_stats_t *s = &r.phase[i].stats;
+        if (s->out_of_memory) {
+            fprintf(stderr,
+                    "hwsweep npu: %s does not fit: %s memory footprint %.6g GiB per chip > %.6g GiB HBM%s "
+                    "(--allow-oom writes the results anyway)\n",
+                    npu_config_str(&cfg, "model_name"), npu_phase_name(r.phase[i].kind), s->mem_footprint_GB,
+                    r.model.hbm_size_GB, training ? " x num_chips" : "");
+            npu_run_free(&r);
+            return EXIT_BADINPUT;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+    /* write every file to a temporary, then rename them all */
+    outfile_t files[5];
+    int nf = 0;
+    bool ok = true;
+    char path[4096];
+    /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
+    char *rows[2] = {NULL, NULL};
+    char *cfg_text = npu_json_config_text(&r); /* sim_config, the same in every JSON */
+    size_t rlen[2] = {0, 0};
+    for (int i = 0; i < r.nphase; i++)
+        if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
+            ok = false;
+    FILE *f = ok ? open_tmp(&files[nf++], out) : NULL;
+    if (f) {
+        npu_csv_header(f);
+        for (int i = 0; i < r.nphase; i++)
+            fwrite(rows[i], 1, rlen[i], f);
+        ok = !ferror(f);
+    }
+    ok = (f && fclose(f) == 0) && ok;
+    for (int i = 0; ok && i < r.nphase; i++) {
+        char suf[32];
+        if (!training) {
+            snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
+            derive(path, sizeof path, out, suf);
+            f = open_tmp(&files[nf++], path);
+            if (f) {
+                npu_csv_header(f);
+                fwrite(rows[i], 1, rlen[i], f);
+                ok = !ferror(f);
+            }
+            ok = (f && fclose(f) == 0) && ok;
+            if (!ok)
+                break;
+        }
+        snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
+        derive(path, sizeof path, out, suf);
+        f = open_tmp(&files[nf++], path);
+        ok = f && cfg_text && npu_json_write_with(f, &r, &r.phase[i], cfg_text);
+        ok = (f && fclose(f) == 0) && ok;
+    }
+    free(rows[0]);
+    free(rows[1]);
+    free(cfg_text);
+    for (int i = 0; i < nf; i++) {
+        if (ok && rename(files[i].tmp, files[i].final) != 0) {
+            fprintf(stderr, "hwsweep npu: %s: %s\n", files[i].final, strerror(errno));
+            ok = false;
+        }
+        if (!ok)
+            unlink(files[i].tmp);
+    }
+    if (!ok) {
+        fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
+        npu_run_free(&r);
+        return EXIT_FAIL;
+    }
+    if (!quiet && training) {
+        const npu_stats_t *ts = &r.phase[0].stats;
+        printf("%s training on tpuv%s, %lld chip(s), global batch %lld, %lld tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
+               (long long)r.model.num_chips, (long long)r.model.global_batch_size,
+               (long long)r.model.input_seqlen, compat ? " [compat neusim]" : "");
+        printf("  iteration %.6g s (%lld ns per pipeline stage)\n", (double)ts->total_execution_time_ns / 1e9,
+               (long long)ts->total_execution_time_chip_ns);
+        printf("  memory %.6g GiB of %.6g GiB HBM x %lld chips: %s\n", ts->mem_footprint_GB, r.model.hbm_size_GB,
+               (long long)r.model.num_chips, ts->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ _training.json)\n", out);
+    } else if (!quiet) {
+        const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
+               (long long)r.model.num_chips, (long long)r.model.microbatch_size_ici,
+               (long long)r.model.input_seqlen, (long long)r.model.output_seqlen, compat ? " [compat neusim]" : "");
+        printf("  TTFT %.6g s, prefill %.6g tokens/s\n", ps->TTFT_sec, ps->throughput_tokens_per_sec);
+        printf("  TPOT %.6g ms, decode %.6g tokens/s\n", ds->TPOT_ms_request, ds->throughput_tokens_per_sec);
+        printf("  memory %.6g GiB prefill, %.6g GiB decode of %.6g GiB HBM: %s\n", ps->mem_footprint_GB,
+               ds->mem_footprint_GB, r.model.hbm_size_GB,
+               ds->out_of_memory || ps->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  energy per token: not computed (no energy model in this build)\n");
+        printf("  %zu prefill + %zu decode ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops),
+               ns_oplist_len(&r.phase[1].ops), secs * 1e3);
+        printf("wrote %s (+ _prefill/_decode .csv and .json)\n", out);
+    }
+    npu_run_free(&r);
+    return EXIT_OK;
+}

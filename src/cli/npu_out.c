@@ -1,0 +1,335 @@
+/*
+ * npu_out.c -- NeuSim-compatible per-op CSV and statistics JSON of
+ * `hwsweep npu` (see npu_out.h; spec §7, §9).
+ */
+#include "cli/npu_out.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "config/numfmt.h"
+
+const char *const npu_csv_columns[] = {
+    "Fusion index", "Description", "Config", "Name", "OpType", "Count", "Bounded-by", "Execution time",
+    "Compute time", "Memory time", "ICI/NVLink time", "ICI/NVLink outbound traffic", "ICI/NVLink inbound traffic",
+    "Aggregated DCN time", "DCN 0 time", "PCIe time", "Temporary memory size", "Persistent memory size",
+    "MXU time", "VPU time", "Transpose time", "Permute time", "Bytes accessed", "Input Tensor Shapes",
+    "Output Tensor Shapes", "FLOP Count", "Op Name", "Op Code", "Weight Size", "Output Shape", "parsed_op_type",
+    "dim_labels", "tile_shapes", "num_tiles", "max_vmem_demand_bytes", "num_mxu_ops", "einsum_B_size",
+    "einsum_M_size", "einsum_N_size", "einsum_K_size", "vu_softmax_time_ns", "Compute Time (ns)",
+    "Bytes Accessed", "DVFS SA Policy", "DVFS SA Voltage (V)", "DVFS SA Frequency (GHz)", "DVFS VU Policy",
+    "DVFS VU Voltage (V)", "DVFS VU Frequency (GHz)", "DVFS SRAM Policy", "DVFS SRAM Voltage (V)",
+    "DVFS SRAM Frequency (GHz)", "DVFS HBM Policy", "DVFS HBM Voltage (V)", "DVFS HBM Frequency (GHz)",
+    "DVFS ICI Policy", "DVFS ICI Voltage (V)", "DVFS ICI Frequency (GHz)", "Vmem time", "static_energy_sa_J",
+    "static_energy_vu_J", "static_energy_sram_J", "static_energy_hbm_J", "static_energy_ici_J",
+    "static_energy_other_J", "dynamic_energy_sa_J", "dynamic_energy_vu_J", "dynamic_energy_sram_J",
+    "dynamic_energy_hbm_J", "dynamic_energy_ici_J", "dynamic_energy_other_J", "static_energy_J",
+    "dynamic_energy_J", "total_energy_J", "static_power_W", "dynamic_power_W", "total_power_W", "num_setpm_sa",
+    "num_setpm_vu", "num_setpm_sram", "num_setpm_hbm", "num_setpm_ici", "tflops_per_sec", "hbm_bw_GBps",
+    "flops_util", "hbm_bw_util", "DVFS SA Scaling Time (ns)", "DVFS SA Power Efficiency (%)",
+    "DVFS VU Scaling Time (ns)", "DVFS VU Power Efficiency (%)", "DVFS SRAM Scaling Time (ns)",
+    "DVFS SRAM Power Efficiency (%)", "DVFS HBM Scaling Time (ns)", "DVFS HBM Power Efficiency (%)",
+    "DVFS ICI Scaling Time (ns)", "DVFS ICI Power Efficiency (%)", "DVFS SA Activity Factor",
+    "DVFS VU Activity Factor", "DVFS SRAM Activity Factor", "DVFS HBM Activity Factor", "DVFS ICI Activity Factor",
+};
+const int npu_csv_ncolumns = (int)(sizeof npu_csv_columns / sizeof npu_csv_columns[0]);
+
+/* one field, csv.QUOTE_MINIMAL */
+static void field(FILE *f, const char *s, bool first)
+{
+    if (!first)
+        fputc(',', f);
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* an integer field (most of a row): digits by hand, no quoting needed */
+static void fint(FILE *f, double v)
+{
+    char b[32], *e = b + sizeof b - 1;
+    long long x = (long long)v;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    *e = 0;
+    do {
+        *--e = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (x < 0)
+        *--e = '-';
+    fputc(',', f);
+    fputs(e, f);
+}
+
+/* The rows of a phase repeat numbers (equal ops, the DVFS defaults): each
+ * is formatted once per writer call. */
+typedef struct {
+    uint64_t bits[64];
+    char text[64][32];
+    bool used[64];
+} memo_t;
+
+static void ffloat(FILE *f, double v, memo_t *m)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ULL) >> 58);
+    if (!m->used[h] || m->bits[h] != bits) {
+        num_repr(m->text[h], sizeof m->text[h], v);
+        m->bits[h] = bits;
+        m->used[h] = true;
+    }
+    field(f, m->text[h], false);
+}
+
+static void fstr(FILE *f, const char *s) { field(f, s ? s : "", false); }
+
+static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
+{
+    const op_t *op = op_graph_get(ph->ops.g, i);
+    const ns_label_t *lab = &ph->ops.lab[i];
+    const npu_op_perf_t *p = &ph->perf[i];
+    const npu_op_detail_t *d = &ph->detail[i];
+    char b[64];
+    snprintf(b, sizeof b, "%d", lab->fusion_id);
+    field(f, b, true);
+    fstr(f, lab->description);
+    fstr(f, lab->config);
+    fstr(f, op->name);
+    fstr(f, ns_optype_name(lab->op_type));
+    fint(f, (double)op->count);
+    fstr(f, npu_bound_name(p->bound));
+    fint(f, p->exe_time_ns);
+    fint(f, p->compute_time_ns);
+    fint(f, p->memory_time_ns);
+    fint(f, p->ici_time_ns);
+    fint(f, p->ici_out_bytes);
+    fint(f, p->ici_in_bytes);
+    fint(f, 0);
+    fint(f, 0);
+    fint(f, p->pcie_time_ns);
+    fint(f, 0);
+    fint(f, 0);
+    fint(f, p->mxu_time_ns);
+    fint(f, p->vpu_time_ns);
+    fint(f, 0);
+    fint(f, 0);
+    fint(f, p->bytes);
+    fstr(f, lab->in_shapes);
+    fstr(f, lab->out_shapes);
+    fint(f, op->flops);
+    fstr(f, op->name);
+    fstr(f, op->opcode);
+    fint(f, op->weight_bytes);
+    fstr(f, "[]");
+    fstr(f, lab->parsed_type);
+    /* dim_labels: the einsum with ',' between the operands */
+    char dl[64] = "";
+    if (op->kind == OPK_MATMUL && op->einsum) {
+        snprintf(dl, sizeof dl, "%s", op->einsum);
+        char *semi = strchr(dl, ';');
+        if (semi)
+            *semi = ',';
+    }
+    fstr(f, dl);
+    fstr(f, d->tile_shapes);
+    if (d->num_tiles >= 0)
+        fint(f, (double)d->num_tiles);
+    else
+        fstr(f, "");
+    if (d->has_vmem_demand)
+        fint(f, p->max_vmem_demand_bytes);
+    else
+        fstr(f, "");
+    fint(f, p->num_mxu_ops);
+    if (d->has_einsum_sizes) {
+        fint(f, (double)d->einsum_B);
+        fint(f, (double)d->einsum_M);
+        fint(f, (double)d->einsum_N);
+        fint(f, (double)d->einsum_K);
+    } else {
+        for (int k = 0; k < 4; k++)
+            fstr(f, "");
+    }
+    fint(f, d->vu_softmax_time_ns);
+    fint(f, p->compute_time_ns);
+    fint(f, p->bytes);
+    for (int c = 0; c < 5; c++) {
+        fstr(f, "None");
+        ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0, m);
+        ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0, m);
+    }
+    fint(f, p->vmem_time_ns);
+    const double en[] = {p->static_energy_sa_J,  p->static_energy_vu_J,  p->static_energy_sram_J,
+                         p->static_energy_hbm_J, p->static_energy_ici_J, p->static_energy_other_J,
+                         p->dynamic_energy_sa_J, p->dynamic_energy_vu_J, p->dynamic_energy_sram_J,
+                         p->dynamic_energy_hbm_J, p->dynamic_energy_ici_J, p->dynamic_energy_other_J,
+                         p->static_energy_J,     p->dynamic_energy_J,    p->total_energy_J};
+    for (size_t k = 0; k < sizeof en / sizeof en[0]; k++) {
+        if (p->energy_done)
+            ffloat(f, en[k], m);
+        else
+            fint(f, 0); /* perf-only: NeuSim's integer defaults */
+    }
+    if (p->exe_time_ns == 0) {
+        fint(f, -1);
+        fint(f, -1);
+        fint(f, -1);
+    } else if (p->energy_done) {
+        ffloat(f, p->static_power_W, m);
+        ffloat(f, p->dynamic_power_W, m);
+        ffloat(f, p->total_power_W, m);
+    } else {
+        ffloat(f, 0.0, m);
+        ffloat(f, 0.0, m);
+        ffloat(f, 0.0, m);
+    }
+    const double pm[] = {p->num_setpm_sa, p->num_setpm_vu, p->num_setpm_sram, p->num_setpm_hbm, p->num_setpm_ici};
+    for (int k = 0; k < 5; k++)
+        fint(f, pm[k]);
+    if (p->exe_time_ns == 0) {
+        fint(f, 0);
+        fint(f, 0);
+    } else {
+        ffloat(f, p->tflops_per_sec, m);
+        ffloat(f, p->hbm_bw_GBps, m);
+    }
+    ffloat(f, p->flops_util, m);
+    ffloat(f, p->hbm_bw_util, m);
+    for (int c = 0; c < 5; c++) {
+        fint(f, p->energy_done ? p->dvfs_scaling_time_ns[c] : 20);
+        ffloat(f, p->energy_done ? p->dvfs_efficiency_pct[c] : 100.0, m);
+    }
+    for (int c = 0; c < 5; c++)
+        ffloat(f, 1.0, m);
+    fputs("\r\n", f);
+}
+
+void npu_csv_header(FILE *f)
+{
+    for (int c = 0; c < npu_csv_ncolumns; c++)
+        field(f, npu_csv_columns[c], c == 0);
+    fputs("\r\n", f);
+}
+
+char *npu_csv_rows(const npu_phase_t *ph, size_t *len)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, len);
+    if (!m)
+        return NULL;
+    memo_t *memo = calloc(1, sizeof *memo);
+    if (!memo) {
+        fclose(m);
+        free(buf);
+        return NULL;
+    }
+    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+        row(m, ph, i, memo);
+    free(memo);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
+{
+    npu_csv_header(f);
+    memo_t *memo = calloc(1, sizeof *memo);
+    if (!memo)
+        return false;
+    for (int k = 0; k < nphase; k++)
+        for (size_t i = 0; i < ns_oplist_len(&phases[k]->ops); i++)
+            row(f, phases[k], i, memo);
+    free(memo);
+    return !ferror(f);
+}
+
+static void jint(FILE *f, const char *k, int64_t v) { fprintf(f, "    \"%s\": %lld,\n", k, (long long)v); }
+static void jnum(FILE *f, const char *k, double v)
+{
+    char b[40];
+    num_repr(b, sizeof b, v);
+    fprintf(f, "    \"%s\": %s,\n", k, b);
+}
+static void jbool(FILE *f, const char *k, bool v) { fprintf(f, "    \"%s\": %s,\n", k, v ? "true" : "false"); }
+
+char *npu_json_config_text(const npu_run_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    const char *const ek[] = {"num_pods", "batch_size_per_pod", "layers_per_pp_stage"};
+    const int64_t ev[] = {r->num_pods, r->batch_size_per_pod, r->layers_per_pp_stage};
+    npu_config_dump_json(&r->cfg, m, 8, ek, ev, 3);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
+{
+    char *cfg = npu_json_config_text(r);
+    bool ok = cfg && npu_json_write_with(f, r, ph, cfg);
+    free(cfg);
+    return ok;
+}
+
+bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text)
+{
+    const npu_stats_t *s = &ph->stats;
+    fputs("{\n", f);
+    jint(f, "total_pp_time_ns", s->total_pp_time_ns);
+    jint(f, "total_pp_ici_time_ns", s->total_pp_ici_time_ns);
+    jint(f, "total_pp_dcn_time_ns", s->total_pp_dcn_time_ns);
+    jint(f, "total_execution_time_non_pp_ns", s->total_execution_time_non_pp_ns);
+    jint(f, "overlapped_compute_time_non_pp_ns", s->overlapped_compute_time_non_pp_ns);
+    jint(f, "compute_only_time_non_pp_ns", s->compute_only_time_non_pp_ns);
+    jint(f, "memory_only_time_non_pp_ns", s->memory_only_time_non_pp_ns);
+    jint(f, "ici_bound_time_non_pp_ns", s->ici_bound_time_non_pp_ns);
+    jint(f, "total_execution_time_chip_ns", s->total_execution_time_chip_ns);
+    jint(f, "overlapped_compute_time_chip_ns", s->overlapped_compute_time_chip_ns);
+    jint(f, "compute_only_time_chip_ns", s->compute_only_time_chip_ns);
+    jint(f, "memory_only_time_chip_ns", s->memory_only_time_chip_ns);
+    jint(f, "ici_bound_time_chip_ns", s->ici_bound_time_chip_ns);
+    jbool(f, "bounded_by_pp_chip", s->bounded_by_pp_chip);
+    if (ph->kind == NPU_PHASE_PREFILL) {
+        jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
+        jnum(f, "TTFT_sec", s->TTFT_sec);
+    } else if (ph->kind == NPU_PHASE_DECODE) {
+        jnum(f, "TPOT_ms_request", s->TPOT_ms_request);
+        jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
+        jnum(f, "throughput_tokens_per_sec_request", s->throughput_tokens_per_sec_request);
+    }
+    if (ph->kind == NPU_PHASE_TRAINING) {
+        jint(f, "total_execution_time_pod_ns", s->total_execution_time_pod_ns);
+        jint(f, "compute_only_time_pod_ns", s->compute_only_time_pod_ns);
+        jint(f, "memory_only_time_pod_ns", s->memory_only_time_pod_ns);
+        jint(f, "ici_bound_time_pod_ns", s->ici_bound_time_pod_ns);
+        jbool(f, "bounded_by_pp_dcn", s->bounded_by_pp_dcn);
+        jint(f, "total_execution_time_ns", s->total_execution_time_ns);
+    }
+    jnum(f, "mem_footprint_GB", s->mem_footprint_GB);
+    jbool(f, "out_of_memory", s->out_of_memory);
+    (void)r;
+    fputs("    \"sim_config\": {\n", f);
+    fputs(config_text, f);
+    fputs("    }\n}", f);
+    return !ferror(f);
+}

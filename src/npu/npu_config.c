@@ -1,0 +1,499 @@
+/*
+ * npu_config.c -- the merged NPU simulation configuration (see
+ * npu_config.h): NeuSim's keys with types and defaults, our YAML and
+ * NeuSim's JSON files, --set overrides, the chip record, the JSON dump.
+ */
+#include "npu/npu_config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/json.h"
+#include "config/numfmt.h"
+
+/* SystemConfig, ChipConfig, ModelConfig, LLMConfig: NeuSim's field order,
+ * types and defaults (sim_config of the golden runs). */
+const npu_cfg_key_t npu_cfg_keys[] = {
+    {"PUE", NCT_FLOAT, "1.1"},
+    {"carbon_intensity_kgCO2_per_kWh", NCT_FLOAT, "0.5"},
+    {"name", NCT_STR, "5p"},
+    {"num_sa", NCT_INT, "8"},
+    {"num_vu", NCT_INT, "6"},
+    {"num_vu_ports", NCT_INT, "6"},
+    {"hbm_bw_GBps", NCT_FLOAT, "2765"},
+    {"hbm_latency_ns", NCT_INT, "500"},
+    {"vmem_size_MB", NCT_INT, "128"},
+    {"freq_GHz", NCT_FLOAT, "1.75"},
+    {"sa_dim", NCT_INT, "128"},
+    {"hbm_size_GB", NCT_INT, "95"},
+    {"ici_bw_GBps", NCT_FLOAT, "200"},
+    {"dcn_bw_GBps", NCT_FLOAT, "25"},
+    {"pcie_bw_GBps", NCT_INT, "32"},
+    {"ici_latency_ns", NCT_INT, "3330"},
+    {"dcn_latency_ns", NCT_INT, "3700"},
+    {"pcie_latency_ns", NCT_INT, "400"},
+    {"TDP_W", NCT_FLOAT, "350"},
+    {"min_power_W", NCT_FLOAT, "1"},
+    {"avg_power_W", NCT_FLOAT, "1"},
+    {"max_power_W", NCT_FLOAT, "331"},
+    {"HBM_GBps_per_W", NCT_FLOAT, "123.5"},
+    {"ICI_GBps_per_W", NCT_FLOAT, "56.583"},
+    {"ICI_topology", NCT_STR, "TORUS_3D"},
+    {"embodied_carbon_kgCO2", NCT_FLOAT, "585"},
+    {"use_vu_for_small_matmul", NCT_BOOL, "true"},
+    {"static_power_W_per_sa", NCT_FLOAT, "1.35868996"},
+    {"static_power_W_per_vu", NCT_FLOAT, "0.475076728"},
+    {"static_power_vmem_W", NCT_FLOAT, "24.21353615"},
+    {"static_power_ici_W", NCT_FLOAT, "6.114104803"},
+    {"static_power_hbm_mc_W", NCT_FLOAT, "10.264041296"},
+    {"static_power_hbm_phy_W", NCT_FLOAT, "15.396061944"},
+    {"static_power_other_W", NCT_FLOAT, "44.82811018"},
+    {"dynamic_power_W_per_SA", NCT_FLOAT, "28.19413333"},
+    {"dynamic_power_W_per_VU", NCT_FLOAT, "2.65216"},
+    {"dynamic_power_vmem_W", NCT_FLOAT, "50.18368"},
+    {"dynamic_power_ici_W_per_GBps", NCT_FLOAT, "0.01767315271"},
+    {"dynamic_power_hbm_W_per_GBps", NCT_FLOAT, "0.01261538462"},
+    {"dynamic_power_other_W", NCT_FLOAT, "0"},
+    {"pg_config", NCT_STR, "NoPG"},
+    {"enable_dvfs", NCT_BOOL, "false"},
+    {"model_name", NCT_STR, "model"},
+    {"model_type", NCT_STR, "llm"},
+    {"global_batch_size", NCT_INT, "1"},
+    {"num_chips", NCT_INT, "1"},
+    {"data_parallelism_degree", NCT_INT, "1"},
+    {"tensor_parallelism_degree", NCT_INT, "1"},
+    {"pipeline_parallelism_degree", NCT_INT, "1"},
+    {"num_data_parallel_axes", NCT_INT, "1"},
+    {"num_tensor_parallel_axes", NCT_INT, "1"},
+    {"num_pipeline_parallel_axes", NCT_INT, "1"},
+    {"data_parallel_degree_dcn", NCT_INT, "1"},
+    {"tensor_parallel_degree_dcn", NCT_INT, "1"},
+    {"pipeline_parallel_degree_dcn", NCT_INT, "1"},
+    {"microbatch_size_dcn", NCT_INT, "1"},
+    {"microbatch_size_ici", NCT_INT, "1"},
+    {"output_file_path", NCT_STR, "./output.csv"},
+    {"input_seqlen", NCT_INT, "4096"},
+    {"output_seqlen", NCT_INT, "512"},
+    {"d_model", NCT_INT, "4096"},
+    {"num_heads", NCT_INT, "64"},
+    {"num_kv_heads", NCT_INT, "-1"},
+    {"d_head", NCT_INT, "64"},
+    {"d_ff", NCT_INT, "11008"},
+    {"num_layers", NCT_INT, "80"},
+    {"ffn_type", NCT_STR, "llama"},
+    {"decode_width", NCT_INT, "1"},
+    {"use_flash_attention", NCT_BOOL, "true"},
+    {"enable_swap_kv_cache", NCT_BOOL, "false"},
+    {"max_swap_kv_cache_times_prefill", NCT_INT, "2"},
+    {"max_swap_kv_cache_times_decode", NCT_INT, "16"},
+};
+const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
+
+/* Keys NeuSim's files carry that are not fields (the properties win). */
+static const char *const ignored_keys[] = {"idle_power_W", "static_power_hbm_W"};
+
+int npu_config_index(const char *key)
+{
+    for (size_t i = 0; i < npu_cfg_nkeys; i++)
+        if (strcmp(npu_cfg_keys[i].key, key) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool is_ignored(const char *key)
+{
+    for (size_t i = 0; i < sizeof ignored_keys / sizeof ignored_keys[0]; i++)
+        if (strcmp(ignored_keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* Parse text as a YAML scalar of the key's type into *v. */
+static bool parse_text(const npu_cfg_key_t *k, const char *text, bool quoted, npu_cfg_val_t *v, char *why,
+                       size_t wlen)
+{
+    node_t n = {0};
+    n.kind = NODE_SCALAR;
+    n.scalar = text;
+    n.quoted = quoted;
+    switch (k->type) {
+    case NCT_STR:
+        if (strlen(text) >= NPU_CFG_STR_MAX) {
+            snprintf(why, wlen, "'%s': string longer than %d characters", k->key, NPU_CFG_STR_MAX - 1);
+            return false;
+        }
+        snprintf(v->s, sizeof v->s, "%s", text);
+        return true;
+    case NCT_BOOL:
+        if (!cfg_scalar_bool(&n, &v->b)) {
+            snprintf(why, wlen, "'%s': expected true or false, got '%s'", k->key, text);
+            return false;
+        }
+        return true;
+    case NCT_INT: {
+        double d;
+        if (!cfg_scalar_double(&n, &d) || !isfinite(d) || d != floor(d) || fabs(d) > 9.0e15) {
+            snprintf(why, wlen, "'%s': expected an integer, got '%s'", k->key, text);
+            return false;
+        }
+        v->i = (int64_t)d;
+        return true;
+    }
+    case NCT_FLOAT:
+        if (!cfg_scalar_double(&n, &v->f) || !isfinite(v->f)) {
+            snprintf(why, wlen, "'%s': expected a number, got '%s'", k->key, text);
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+void npu_config_defaults(npu_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    char why[256];
+    for (size_t i = 0; i < npu_cfg_nkeys; i++)
+        parse_text(&npu_cfg_keys[i], npu_cfg_keys[i].dflt, false, &c->v[i], why, sizeof why);
+}
+
+static void unknown_key_msg(const char *key, char *buf, size_t len)
+{
+    const char *names[sizeof npu_cfg_keys / sizeof npu_cfg_keys[0]];
+    for (size_t i = 0; i < npu_cfg_nkeys; i++)
+        names[i] = npu_cfg_keys[i].key;
+    const char *near = cfg_nearest(key, names, npu_cfg_nkeys);
+    if (near)
+        snprintf(buf, len, "unknown key '%s' (did you mean '%s'?)", key, near);
+    else
+        snprintf(buf, len, "unknown key '%s'", key);
+}
+
+static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
+{
+    json_t *root = json_load_located(path, err);
+    if (!root)
+        return false;
+    const char *key;
+    json_t *val;
+    bool ok = true;
+    json_object_foreach(root, key, val)
+    {
+        int i = npu_config_index(key);
+        if (i < 0 || json_is_null(val))
+            continue; /* NeuSim (pydantic) ignores keys that are not fields */
+        const npu_cfg_key_t *k = &npu_cfg_keys[i];
+        npu_cfg_val_t v = c->v[i];
+        bool good = false;
+        switch (k->type) {
+        case NCT_STR:
+            good = json_is_string(val) && strlen(json_string_value(val)) < NPU_CFG_STR_MAX;
+            if (good)
+                snprintf(v.s, sizeof v.s, "%s", json_string_value(val));
+            break;
+        case NCT_BOOL:
+            good = json_is_boolean(val);
+            v.b = json_is_true(val);
+            break;
+        case NCT_INT:
+            if (json_is_integer(val)) {
+                v.i = (int64_t)json_integer_value(val);
+                good = true;
+            } else if (json_is_real(val) && json_real_value(val) == floor(json_real_value(val))) {
+                v.i = (int64_t)json_real_value(val);
+                good = true;
+            }
+            break;
+        case NCT_FLOAT:
+            good = json_is_number(val);
+            v.f = json_number_value(val);
+            break;
+        }
+        if (!good) {
+            static const char *const tn[] = {"an integer", "a number", "a string", "true or false"};
+            snprintf(err->msg, sizeof err->msg, "%s: key \"%s\": expected %s", path, key, tn[k->type]);
+            ok = false;
+            break;
+        }
+        v.set = true;
+        c->v[i] = v;
+    }
+    json_decref(root);
+    return ok;
+}
+
+static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
+{
+    cfg_doc_t *doc = cfg_load_file(path, err);
+    if (!doc)
+        return false;
+    const node_t *root = cfg_doc_root(doc);
+    npu_config_t tmp = *c;
+    bool ok = true;
+    for (size_t j = 0; j < root->n && ok; j++) {
+        const char *key = root->keys[j];
+        const node_t *val = root->items[j];
+        int i = npu_config_index(key);
+        if (i < 0) {
+            if (is_ignored(key))
+                continue;
+            char msg[512];
+            unknown_key_msg(key, msg, sizeof msg);
+            cfg_errorf(err, path, root->key_line[j], root->key_col[j], "%s", msg);
+            ok = false;
+            break;
+        }
+        if (val->kind != NODE_SCALAR) {
+            cfg_node_errorf(err, val, "'%s': expected a single value", key);
+            ok = false;
+            break;
+        }
+        char why[512];
+        if (!parse_text(&npu_cfg_keys[i], val->scalar, val->quoted, &tmp.v[i], why, sizeof why)) {
+            cfg_node_errorf(err, val, "%s", why);
+            ok = false;
+            break;
+        }
+        tmp.v[i].set = true;
+    }
+    cfg_doc_free(doc);
+    if (ok)
+        *c = tmp;
+    return ok;
+}
+
+bool npu_config_merge_file(npu_config_t *c, const char *path, cfg_err_t *err)
+{
+    size_t n = strlen(path);
+    if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+        return merge_json(c, path, err);
+    return merge_yaml(c, path, err);
+}
+
+bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        snprintf(err->msg, sizeof err->msg, "--set %s: expected KEY=VALUE", assignment);
+        return false;
+    }
+    char key[128];
+    size_t kl = (size_t)(eq - assignment);
+    if (kl >= sizeof key)
+        kl = sizeof key - 1;
+    memcpy(key, assignment, kl);
+    key[kl] = 0;
+    int i = npu_config_index(key);
+    if (i < 0) {
+        char msg[512];
+        unknown_key_msg(key, msg, sizeof msg);
+        snprintf(err->msg, sizeof err->msg, "--set %s: %s", assignment, msg);
+        return false;
+    }
+    /* the value is a YAML scalar: load "v: VALUE" so quoting and YAML
+     * spellings (1e9, True) mean what they mean in a file */
+    char text[512];
+    snprintf(text, sizeof text, "v: %s\n", eq + 1);
+    cfg_err_t e2;
+    cfg_doc_t *doc = cfg_load_buffer("--set", text, strlen(text), &e2);
+    const node_t *v = doc ? cfg_get(cfg_doc_root(doc), "v") : NULL;
+    if (!v || v->kind != NODE_SCALAR) {
+        snprintf(err->msg, sizeof err->msg, "--set %s: expected a single value", assignment);
+        cfg_doc_free(doc);
+        return false;
+    }
+    char why[512];
+    npu_cfg_val_t nv = c->v[i];
+    bool ok = parse_text(&npu_cfg_keys[i], v->scalar, v->quoted, &nv, why, sizeof why);
+    cfg_doc_free(doc);
+    if (!ok) {
+        snprintf(err->msg, sizeof err->msg, "--set %s: %s", assignment, why);
+        return false;
+    }
+    nv.set = true;
+    c->v[i] = nv;
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool npu_config_resolve(const char *kind, const char *name, char *out, size_t len, cfg_err_t *err)
+{
+    struct stat st;
+    if (strchr(name, '/') || (stat(name, &st) == 0 && S_ISREG(st.st_mode))) {
+        if (stat(name, &st) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(err->msg, sizeof err->msg, "%s: cannot open file: %s", name, strerror(errno));
+            return false;
+        }
+        snprintf(out, len, "%s", name);
+        return true;
+    }
+    char dir[256];
+    snprintf(dir, sizeof dir, "inputs/npu/%s", kind);
+    snprintf(out, len, "%s/%s.yaml", dir, name);
+    if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+        return true;
+    /* list what there is */
+    char *names[256];
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)) && n < 256) {
+            size_t l = strlen(de->d_name);
+            if (l > 5 && strcmp(de->d_name + l - 5, ".yaml") == 0) {
+                names[n] = strdup(de->d_name);
+                if (names[n])
+                    names[n++][l - 5] = 0;
+            }
+        }
+        closedir(d);
+    }
+    qsort(names, n, sizeof names[0], cmp_str);
+    char list[2048] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    /* a name that starts with what was typed is the likeliest meaning (tpuv5 -> tpuv5e) */
+    const char *near = NULL;
+    for (size_t i = 0; i < n && !near; i++)
+        if (strncmp(names[i], name, strlen(name)) == 0)
+            near = names[i];
+    if (!near)
+        near = cfg_nearest(name, (const char *const *)names, n);
+    char sing[32];
+    snprintf(sing, sizeof sing, "%s", kind);
+    size_t sl = strlen(sing);
+    if (sl > 1 && sing[sl - 1] == 's')
+        sing[sl - 1] = 0;
+    if (near)
+        snprintf(err->msg, sizeof err->msg, "unknown %s '%s' (did you mean '%s'?; available: %s)", sing, name, near,
+                 list);
+    else
+        snprintf(err->msg, sizeof err->msg, "unknown %s '%s' (available in %s: %s)", sing, name, dir,
+                 n ? list : "none");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    return false;
+}
+
+static const npu_cfg_val_t *val(const npu_config_t *c, const char *key)
+{
+    int i = npu_config_index(key);
+    if (i < 0) {
+        fprintf(stderr, "npu_config: internal error: no key %s\n", key);
+        abort();
+    }
+    return &c->v[i];
+}
+
+int64_t npu_config_int(const npu_config_t *c, const char *key) { return val(c, key)->i; }
+double npu_config_num(const npu_config_t *c, const char *key)
+{
+    int i = npu_config_index(key);
+    return npu_cfg_keys[i].type == NCT_INT ? (double)c->v[i].i : c->v[i].f;
+}
+const char *npu_config_str(const npu_config_t *c, const char *key) { return val(c, key)->s; }
+bool npu_config_bool(const npu_config_t *c, const char *key) { return val(c, key)->b; }
+void npu_config_set_int(npu_config_t *c, const char *key, int64_t v)
+{
+    int i = npu_config_index(key);
+    c->v[i].i = v;
+    c->v[i].set = true;
+}
+
+void npu_config_chip(const npu_config_t *c, npu_chip_t *ch)
+{
+    npu_chip_defaults(ch);
+    snprintf(ch->name, sizeof ch->name, "%s", npu_config_str(c, "name"));
+    ch->num_sa = (int)npu_config_int(c, "num_sa");
+    ch->num_vu = (int)npu_config_int(c, "num_vu");
+    ch->num_vu_ports = (int)npu_config_int(c, "num_vu_ports");
+    ch->sa_dim = (int)npu_config_int(c, "sa_dim");
+    ch->hbm_bw_GBps = npu_config_num(c, "hbm_bw_GBps");
+    ch->hbm_latency_ns = npu_config_num(c, "hbm_latency_ns");
+    ch->vmem_size_MB = npu_config_num(c, "vmem_size_MB");
+    ch->freq_GHz = npu_config_num(c, "freq_GHz");
+    ch->hbm_size_GB = npu_config_num(c, "hbm_size_GB");
+    ch->ici_bw_GBps = npu_config_num(c, "ici_bw_GBps");
+    ch->dcn_bw_GBps = npu_config_num(c, "dcn_bw_GBps");
+    ch->pcie_bw_GBps = npu_config_num(c, "pcie_bw_GBps");
+    ch->ici_latency_ns = npu_config_num(c, "ici_latency_ns");
+    ch->dcn_latency_ns = npu_config_num(c, "dcn_latency_ns");
+    ch->pcie_latency_ns = npu_config_num(c, "pcie_latency_ns");
+    ch->TDP_W = npu_config_num(c, "TDP_W");
+    ch->min_power_W = npu_config_num(c, "min_power_W");
+    ch->avg_power_W = npu_config_num(c, "avg_power_W");
+    ch->max_power_W = npu_config_num(c, "max_power_W");
+    ch->HBM_GBps_per_W = npu_config_num(c, "HBM_GBps_per_W");
+    ch->ICI_GBps_per_W = npu_config_num(c, "ICI_GBps_per_W");
+    snprintf(ch->ici_topology, sizeof ch->ici_topology, "%s", npu_config_str(c, "ICI_topology"));
+    ch->ici_axes = strstr(ch->ici_topology, "2D") ? 2 : 3;
+    ch->embodied_carbon_kgCO2 = npu_config_num(c, "embodied_carbon_kgCO2");
+    ch->use_vu_for_small_matmul = npu_config_bool(c, "use_vu_for_small_matmul");
+    ch->static_power_W_per_sa = npu_config_num(c, "static_power_W_per_sa");
+    ch->static_power_W_per_vu = npu_config_num(c, "static_power_W_per_vu");
+    ch->static_power_vmem_W = npu_config_num(c, "static_power_vmem_W");
+    ch->static_power_ici_W = npu_config_num(c, "static_power_ici_W");
+    ch->static_power_hbm_mc_W = npu_config_num(c, "static_power_hbm_mc_W");
+    ch->static_power_hbm_phy_W = npu_config_num(c, "static_power_hbm_phy_W");
+    ch->static_power_other_W = npu_config_num(c, "static_power_other_W");
+    ch->dynamic_power_W_per_SA = npu_config_num(c, "dynamic_power_W_per_SA");
+    ch->dynamic_power_W_per_VU = npu_config_num(c, "dynamic_power_W_per_VU");
+    ch->dynamic_power_vmem_W = npu_config_num(c, "dynamic_power_vmem_W");
+    ch->dynamic_power_ici_W_per_GBps = npu_config_num(c, "dynamic_power_ici_W_per_GBps");
+    ch->dynamic_power_hbm_W_per_GBps = npu_config_num(c, "dynamic_power_hbm_W_per_GBps");
+    ch->dynamic_power_other_W = npu_config_num(c, "dynamic_power_other_W");
+    snprintf(ch->pg_config, sizeof ch->pg_config, "%s", npu_config_str(c, "pg_config"));
+    ch->enable_dvfs = npu_config_bool(c, "enable_dvfs");
+    npu_chip_derive(ch);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else if (ch >= 0x80)
+            fprintf(f, "\\u%04x", ch); /* json.dump ensure_ascii; bytes above ASCII are rare */
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char *const *extra_keys,
+                          const int64_t *extra_vals, size_t n_extra)
+{
+    char num[64];
+    for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        fprintf(f, "%*s", indent, "");
+        json_str(f, npu_cfg_keys[i].key);
+        fputs(": ", f);
+        const npu_cfg_val_t *v = &c->v[i];
+        switch (npu_cfg_keys[i].type) {
+        case NCT_INT: fprintf(f, "%lld", (long long)v->i); break;
+        case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
+        case NCT_STR: json_str(f, v->s); break;
+        case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
+        }
+        fputs(i + 1 < npu_cfg_nkeys || n_extra ? ",\n" : "\n", f);
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        fprintf(f, "%*s", indent, "");
+        json_str(f, extra_keys[i]);
+        fprintf(f, ": %lld%s\n", (long long)extra_vals[i], i + 1 < n_extra ? "," : "");
+    }
+}

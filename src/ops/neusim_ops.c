@@ -1,0 +1,558 @@
+/*
+ * neusim_ops.c -- NeuSim-style operator lists and their primitive
+ * constructors (see neusim_ops.h; spec §3).
+ */
+#include "ops/neusim_ops.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DT_STR "DT_BFLOAT16"
+
+const char *ns_optype_name(ns_optype_t t)
+{
+    static const char *const names[] = {"MXU", "VPU", "ICINoCompute", "Other"};
+    return t <= NS_OTHER ? names[t] : "Other";
+}
+
+bool ns_oplist_init(ns_oplist_t *L, double ici_bw_GBps, double ici_latency_ns, double pcie_bw_GBps,
+                    double pcie_latency_ns)
+{
+    memset(L, 0, sizeof *L);
+    L->g = op_graph_new();
+    L->ici_bw_GBps = ici_bw_GBps;
+    L->ici_latency_ns = ici_latency_ns;
+    L->pcie_bw_GBps = pcie_bw_GBps;
+    L->pcie_latency_ns = pcie_latency_ns;
+    return L->g != NULL;
+}
+
+void ns_oplist_free(ns_oplist_t *L)
+{
+    op_graph_free(L->g);
+    free(L->lab);
+    memset(L, 0, sizeof *L);
+}
+
+size_t ns_oplist_len(const ns_oplist_t *L) { return L->g ? op_graph_len(L->g) : 0; }
+
+void ns_format_name(char *out, size_t len, const char *name, const char *description)
+{
+    size_t o = 0;
+    const char *parts[3] = {description, "_", name};
+    for (int p = 0; p < 3; p++)
+        for (const char *s = parts[p]; *s && o + 1 < len; s++)
+            if (isalnum((unsigned char)*s))
+                out[o++] = *s;
+    out[o] = 0;
+}
+
+static const char *intern(ns_oplist_t *L, const char *s)
+{
+    const char *r = op_graph_strdup(L->g, s);
+    if (!r)
+        L->failed = 1;
+    return r ? r : "";
+}
+
+/* Append op + label; fills the label's strings from the given texts. */
+static long push(ns_oplist_t *L, op_t *op, ns_label_t *lab, const char *name, const char *desc)
+{
+    char full[512];
+    ns_format_name(full, sizeof full, name, desc);
+    op->name = full;
+    lab->description = intern(L, desc);
+    long i = op_graph_add(L->g, op);
+    if (i < 0) {
+        L->failed = 1;
+        return -1;
+    }
+    if ((size_t)i >= L->cap) {
+        size_t nc = L->cap ? 2 * L->cap : 64;
+        ns_label_t *nl = realloc(L->lab, nc * sizeof *nl);
+        if (!nl) {
+            L->failed = 1;
+            return -1;
+        }
+        L->lab = nl;
+        L->cap = nc;
+    }
+    L->lab[i] = *lab;
+    return i;
+}
+
+bool ns_oplist_append(ns_oplist_t *dst, const ns_oplist_t *src)
+{
+    for (size_t i = 0; i < ns_oplist_len(src); i++) {
+        op_t op = *op_graph_get(src->g, i);
+        op.n_deps = 0;
+        op.deps = NULL;
+        ns_label_t lab = src->lab[i];
+        lab.config = intern(dst, lab.config);
+        lab.in_shapes = intern(dst, lab.in_shapes);
+        lab.out_shapes = intern(dst, lab.out_shapes);
+        lab.parsed_type = intern(dst, lab.parsed_type);
+        lab.description = intern(dst, lab.description);
+        long j = op_graph_add(dst->g, &op);
+        if (j < 0)
+            return false;
+        if ((size_t)j >= dst->cap) {
+            size_t nc = dst->cap ? 2 * dst->cap : 64;
+            ns_label_t *nl = realloc(dst->lab, nc * sizeof *nl);
+            if (!nl)
+                return false;
+            dst->lab = nl;
+            dst->cap = nc;
+        }
+        dst->lab[j] = lab;
+    }
+    return !dst->failed;
+}
+
+/* "1x4096x4096" */
+static void dims_x(char *buf, size_t len, const int64_t *d, int r)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < r && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? "x" : "", (long long)d[i]);
+}
+
+/* "[1,4096,4096]" with sep "," or "[1, 4096, 4096]" with sep ", " */
+static void dims_list(char *buf, size_t len, const int64_t *d, int r, const char *sep, const char *open,
+                      const char *close, const char *quote)
+{
+    size_t o = (size_t)snprintf(buf, len, "%s", open);
+    for (int i = 0; i < r && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s%lld%s", i ? sep : "", quote, (long long)d[i], quote);
+    if (o < len)
+        snprintf(buf + o, len - o, "%s", close);
+}
+
+static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && o < len; i++) {
+        char d[256];
+        dims_list(d, sizeof d, shapes[i], ranks[i], ",", "[", "]", "");
+        o += (size_t)snprintf(buf + o, len - o, "%s" DT_STR ":%s", i ? "," : "", d);
+    }
+}
+
+static void out_shape_str(char *buf, size_t len, const int64_t *d, int r)
+{
+    char s[256];
+    dims_list(s, sizeof s, d, r, ",", "(", ")", "");
+    snprintf(buf, len, "[" DT_STR ":%s]", s);
+}
+
+static int64_t prod(const int64_t *d, int r)
+{
+    int64_t p = 1;
+    for (int i = 0; i < r; i++)
+        p *= d[i];
+    return p;
+}
+
+static void set_label_shapes(ns_oplist_t *L, ns_label_t *lab, const int64_t *const *ins, const int *ranks, int n,
+                             const int64_t *out, int ro)
+{
+    char buf[1024];
+    in_shapes_str(buf, sizeof buf, ins, ranks, n);
+    lab->in_shapes = intern(L, buf);
+    out_shape_str(buf, sizeof buf, out, ro);
+    lab->out_shapes = intern(L, buf);
+}
+
+long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int rb, const char *expr,
+               const char *placement, int fid, const char *desc, const char *name, int64_t count,
+               double weight_bytes)
+{
+    op_t op = {0};
+    op.opcode = "Einsum";
+    op.einsum = expr;
+    op.kind = OPK_MATMUL;
+    op.n_in = 2;
+    op.in[0] = op_tensor(DT_BF16, ra, a);
+    op.in[1] = op_tensor(DT_BF16, rb, b);
+    /* output: each output letter takes its size from A, else B */
+    const char *semi = strchr(expr, ';'), *arrow = strstr(expr, "->");
+    int64_t out[OP_MAX_RANK];
+    int ro = 0;
+    for (const char *c = arrow + 2; *c && ro < OP_MAX_RANK; c++) {
+        const char *p = memchr(expr, *c, (size_t)(semi - expr));
+        if (p)
+            out[ro++] = a[p - expr];
+        else {
+            p = memchr(semi + 1, *c, (size_t)(arrow - semi - 1));
+            out[ro++] = p ? b[p - semi - 1] : 1;
+        }
+    }
+    op.out = op_tensor(DT_BF16, ro, out);
+    op.flops = op_einsum_flops(expr, &op.in[0], &op.in[1]);
+    op.weight_bytes = weight_bytes >= 0 ? weight_bytes : 2.0 * (double)prod(b, rb);
+    op.count = count;
+
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_MXU;
+    lab.parsed_type = "Einsum";
+    char as[128], bs[128], cfg[512];
+    dims_x(as, sizeof as, a, ra);
+    dims_x(bs, sizeof bs, b, rb);
+    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=" DT_STR ")", as, bs, expr,
+             placement);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[2] = {a, b};
+    int ranks[2] = {ra, rb};
+    set_label_shapes(L, &lab, ins, ranks, 2, out, ro);
+    return push(L, &op, &lab, name, desc);
+}
+
+long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+              const char *desc, const char *name, int64_t count)
+{
+    op_t op = {0};
+    op.opcode = opname;
+    op.kind = !strcmp(opname, "Softmax") ? OPK_SOFTMAX : strstr(opname, "Norm") ? OPK_NORM : OPK_ELEMENTWISE;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op.in[0];
+    op.flops = op_flops_per_element(opname) * (double)prod(x, rx);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = intern(L, opname);
+    char xs[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, placement);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
+}
+
+long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+               const char *desc, const char *name, int64_t count, bool two_inputs)
+{
+    op_t op = {0};
+    op.opcode = opname;
+    op.kind = OPK_ELEMENTWISE;
+    op.n_in = two_inputs ? 2 : 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.in[1] = two_inputs ? op.in[0] : (op_tensor_t){0};
+    op.out = op.in[0];
+    op.flops = (double)prod(x, rx);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = intern(L, opname);
+    char xs[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, xs, placement);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[2] = {x, x};
+    int ranks[2] = {rx, rx};
+    set_label_shapes(L, &lab, ins, ranks, two_inputs ? 2 : 1, x, rx);
+    return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
+}
+
+long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int fid, const char *desc, const char *name,
+              int64_t count, bool neusim_flops)
+{
+    op_t op = {0};
+    op.opcode = "FlashAttention";
+    op.kind = OPK_ATTENTION;
+    op.n_in = 3;
+    op.in[0] = op_tensor(DT_BF16, 4, q);
+    op.in[1] = op_tensor(DT_BF16, 4, k);
+    op.in[2] = op.in[1];
+    double B = (double)q[0], Lq = (double)q[1], H = (double)q[2], dh = (double)q[3], Lkv = (double)k[1];
+    int64_t out[4] = {q[0], q[1], q[2], neusim_flops ? q[2] : q[3]};
+    op.out = op_tensor(DT_BF16, 4, out);
+    double inner = neusim_flops ? H : dh; /* NeuSim uses num_heads where d_head belongs (Q5) */
+    op.flops = 2 * (H * B * Lq * inner * Lkv * 2) + 4 * (H * B * Lq * Lkv);
+    op.gemm_batch = q[0] * q[2];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_MXU;
+    lab.parsed_type = "FlashAttention";
+    char qs[128], ks[128], cfg[512];
+    dims_x(qs, sizeof qs, q, 4);
+    dims_x(ks, sizeof ks, k, 4);
+    snprintf(cfg, sizeof cfg, "FlashAttention(q=%s,k=%s,v=%s,memory_placements=[0, 0, 0],type=" DT_STR ")", qs, ks,
+             ks);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[3] = {q, k, k};
+    int ranks[3] = {4, 4, 4};
+    set_label_shapes(L, &lab, ins, ranks, 3, out, 4);
+    return push(L, &op, &lab, name, desc);
+}
+
+/* spec §3.3 traffic helpers */
+static int64_t rs_elems(int64_t x, const int64_t *axes, int n)
+{
+    int64_t tot = 0, cur = x;
+    for (int i = 0; i < n; i++) {
+        tot += cur;
+        cur = (cur + axes[i] - 1) / axes[i];
+    }
+    return tot;
+}
+
+/* Python's ceil(a / b) with float division */
+static int64_t ceil_div_f(double a, double b) { return (int64_t)ceil(a / b); }
+
+long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int gather_dim,
+                   int fid, const char *desc, const char *name, int64_t count)
+{
+    int64_t p = prod(axes, naxes);
+    int64_t traffic = 2 * rs_elems(prod(x, rx) * p, axes, naxes);
+    double agg = naxes * L->ici_bw_GBps;
+    int64_t out[OP_MAX_RANK];
+    memcpy(out, x, (size_t)rx * sizeof *x);
+    out[gather_dim] *= p;
+    op_t op = {0};
+    op.opcode = "AllGather";
+    op.kind = OPK_COLLECTIVE;
+    op.coll = COLL_ALL_GATHER;
+    op.coll_bytes = (double)traffic;
+    op.coll_group = (int)p;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op_tensor(DT_BF16, rx, out);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_ICI;
+    lab.parsed_type = "AllGather";
+    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
+    double lat = L->ici_latency_ns * (double)(p - 1);
+    double t = (double)ceil_div_f((double)traffic, agg);
+    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.preset_bytes = 2 * traffic;
+    char xs[128], os[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    dims_x(os, sizeof os, out, rx);
+    snprintf(cfg, sizeof cfg, "AllGather(%s->%s)", xs, os);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, out, rx);
+    return push(L, &op, &lab, name ? name : "AllGather", desc ? desc : "AllGather");
+}
+
+long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int dim,
+                       int fid, const char *desc, const char *name, int64_t count)
+{
+    int64_t p = prod(axes, naxes);
+    int64_t per_chip = rs_elems(ceil_div_f((double)prod(x, rx), (double)p), axes, naxes);
+    int64_t traffic = 2 * per_chip;
+    double agg = naxes * L->ici_bw_GBps;
+    int64_t out[OP_MAX_RANK];
+    memcpy(out, x, (size_t)rx * sizeof *x);
+    out[dim] = (out[dim] + p - 1) / p;
+    op_t op = {0};
+    op.opcode = "ReduceScatter";
+    op.kind = OPK_COLLECTIVE;
+    op.coll = COLL_REDUCE_SCATTER;
+    op.coll_bytes = (double)traffic;
+    op.coll_group = (int)p;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op_tensor(DT_BF16, rx, out);
+    op.flops = (double)(per_chip * (p - 1));
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "ReduceScatter";
+    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
+    double lat = L->ici_latency_ns * (double)(p - 1);
+    double t = (double)ceil_div_f((double)traffic, agg);
+    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.preset_bytes = 2 * traffic;
+    char xs[256], os[256], cfg[600];
+    dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "'");
+    dims_list(os, sizeof os, out, rx, ", ", "[", "]", "'");
+    snprintf(cfg, sizeof cfg, "ReduceScatter(%s->%s)", xs, os);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, out, rx);
+    return push(L, &op, &lab, name ? name : "ReduceScatter", desc ? desc : "ReduceScatter");
+}
+
+long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, double agg_bw_GBps,
+                   int fid, const char *desc, const char *name, int64_t count)
+{
+    int64_t p = prod(axes, naxes);
+    int64_t traffic = 2 * 2 * rs_elems(prod(x, rx), axes, naxes);
+    double agg = agg_bw_GBps > 0 ? agg_bw_GBps : naxes * L->ici_bw_GBps;
+    op_t op = {0};
+    op.opcode = "AllReduce";
+    op.kind = OPK_COLLECTIVE;
+    op.coll = COLL_ALL_REDUCE;
+    op.coll_bytes = (double)traffic;
+    op.coll_group = (int)p;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "AllReduce";
+    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
+    double lat = L->ici_latency_ns * (double)(p - 1) * 2;
+    double t = (double)ceil_div_f((double)traffic, agg);
+    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.preset_bytes = 2 * traffic;
+    char xs[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "AllReduce(%s->%s)", xs, xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name ? name : "AllReduce", desc ? desc : "AllReduce");
+}
+
+long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+                 const char *name, int64_t count)
+{
+    return ns_transfer_over(L, x, rx, output, fid, desc, name, count, L->ici_bw_GBps, L->ici_latency_ns);
+}
+
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+                      const char *name, int64_t count, double bw_GBps, double latency_ns)
+{
+    int64_t size = 2 * prod(x, rx);
+    op_t op = {0};
+    op.opcode = output ? "InterChipXferOutput" : "InterChipXferInput";
+    op.kind = OPK_TRANSFER;
+    op.coll = output ? COLL_SEND : COLL_RECV;
+    op.coll_bytes = (double)size;
+    op.coll_group = 2;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_ICI;
+    lab.parsed_type = output ? "InterChipCommOutput" : "InterChipCommInput";
+    if (output)
+        lab.ici_out_bytes = size;
+    else
+        lab.ici_in_bytes = size;
+    double t = (double)ceil_div_f((double)size, bw_GBps);
+    lab.ici_time_ns = (int64_t)(t > latency_ns ? t : latency_ns);
+    lab.preset_bytes = size;
+    char xs[256], cfg[512];
+    dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "");
+    snprintf(cfg, sizeof cfg, "InterChipComm%s(%s)", output ? "Output" : "Input", xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name, desc);
+}
+
+long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *desc, const char *name,
+               int64_t count, bool neusim_bytes)
+{
+    int64_t size = neusim_bytes ? 2 * bytes : bytes; /* NeuSim treats the byte count as BF16 elements (Q24) */
+    op_t op = {0};
+    op.opcode = output ? "KVSwapOutput" : "KVSwapInput";
+    op.kind = OPK_TRANSFER;
+    op.coll = output ? COLL_SEND : COLL_RECV;
+    op.coll_bytes = (double)size;
+    op.n_in = 1;
+    int64_t x[1] = {bytes};
+    op.in[0] = op_tensor(DT_BF16, 1, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_ICI;
+    lab.parsed_type = output ? "KVSwapOutput" : "KVSwapInput";
+    if (output)
+        lab.ici_out_bytes = size;
+    else
+        lab.ici_in_bytes = size;
+    double t = (double)(int64_t)ceil((double)size * 1e9 / 1024 / 1024 / 1024 / L->pcie_bw_GBps);
+    lab.ici_time_ns = (int64_t)(t > L->ici_latency_ns ? t : L->ici_latency_ns);
+    lab.pcie_time_ns = (int64_t)(t > L->pcie_latency_ns ? t : L->pcie_latency_ns);
+    lab.preset_bytes = size;
+    char xs[64], cfg[128];
+    snprintf(xs, sizeof xs, "[%lld]", (long long)bytes);
+    snprintf(cfg, sizeof cfg, "KVSwap%s(%s)", output ? "Output" : "Input", xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {1};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, 1);
+    return push(L, &op, &lab, name, desc);
+}
+
+long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int fid, const char *desc,
+           const char *name, int64_t count)
+{
+    op_t op = {0};
+    op.opcode = output ? "Output" : "Input";
+    op.kind = OPK_MEMORY;
+    op.n_in = 1;
+    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = type;
+    lab.parsed_type = "Abs";
+    char xs[128], cfg[256];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "Abs(x=%s,type=" DT_STR ")", xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name, desc);
+}
+
+int ns_split_parallelism(int64_t p, int n, int64_t *axes)
+{
+    if (n <= 0 || p <= 0)
+        return 0;
+    if (n == 1) {
+        axes[0] = p;
+        return 1;
+    }
+    int64_t f[64];
+    int nf = 0;
+    for (int64_t d = 2; d * d <= p && nf < 63; d++)
+        while (p % d == 0 && nf < 63) {
+            f[nf++] = d;
+            p /= d;
+        }
+    if (p > 1)
+        f[nf++] = p;
+    int na = nf < n ? nf : n;
+    for (int i = 0; i < na; i++)
+        axes[i] = f[i];
+    for (int i = na; i < nf; i++) {
+        int m = 0;
+        for (int j = 1; j < na; j++)
+            if (axes[j] < axes[m])
+                m = j;
+        axes[m] *= f[i];
+    }
+    return na;
+}

@@ -1,0 +1,39 @@
+/*
+ * v2_format.c -- number formats per tensor class and the chip's peak rate
+ * per format (perf_model v2).  Replaces the reference's single 2-byte word
+ * (MATMUL_DATA_BYTES, Model.bytes_per_number) and single chip->perf.
+ */
+#include "config/named.h"
+#include "perf/v2_model.h"
+
+const v2_format_t v2_formats[] = {
+    {"bf16", V2_FMT_BF16, 2}, {"fp16", V2_FMT_FP16, 2}, {"fp8", V2_FMT_FP8, 1},
+    {"int8", V2_FMT_INT8, 1}, {"fp4", V2_FMT_FP4, 0.5},
+};
+const size_t v2_format_count = sizeof v2_formats / sizeof v2_formats[0];
+
+const v2_format_t *v2_format_find(const char *name, char *err, size_t errlen)
+{
+    if (!name || !name[0])
+        return &v2_formats[0];
+    long i = named_find(v2_formats, v2_format_count, sizeof v2_formats[0], name, "number format",
+                        err, errlen);
+    return i < 0 ? NULL : &v2_formats[i];
+}
+
+double v2_peak_flops(const chip_t *chip, v2_format_id_t f)
+{
+    double rate = 0;
+    switch (f) {
+    case V2_FMT_FP8: rate = chip->perf_fp8; break;
+    case V2_FMT_INT8: rate = chip->perf_int8; break;
+    case V2_FMT_FP4: rate = chip->perf_fp4; break;
+    default: break;
+    }
+    return rate > 0 ? rate : chip->perf; /* no native rate: the bf16/fp16 units */
+}
+
+v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a)
+{
+    return w->bytes > a->bytes ? w->id : a->id;
+}

@@ -1,0 +1,79 @@
+/*
+ * v2_layout.c -- partitioning layouts of "Efficiently Scaling Transformer
+ * Inference" (Pope et al., MLSys 2023, section 3.2) for one block over t
+ * chips, and their communication (perf_model v2).  Replaces the single
+ * layout of perf.c's micro_batch_comms (a full-activation all-reduce).
+ *
+ * Layouts, per block of model width e and inner width f (heads x d_head or
+ * d_ff), n token rows:
+ *   1d_ws   weights split along f over all t chips; rows replicated
+ *   2d_ws   weights split along e over x and along f over yz = t / x, with
+ *           x the power of two nearest sqrt(t e / f) (minimizes traffic)
+ *   wg_xy   weights all-gathered over t / z chips (rows split over them),
+ *           1D weight-stationary over the z = cbrt(t) others
+ *   wg_xyz  weights all-gathered over all t chips, rows split over them
+ */
+#include <math.h>
+
+#include "perf/v2_model.h"
+
+const v2_layout_t v2_layouts[] = {
+    {"1d_ws", V2_LAYOUT_1D_WS},
+    {"2d_ws", V2_LAYOUT_2D_WS},
+    {"wg_xy", V2_LAYOUT_WG_XY},
+    {"wg_xyz", V2_LAYOUT_WG_XYZ},
+};
+
+/* The power of two nearest target in log scale (x <= target sqrt 2 < 2x),
+ * then halved until it divides t. */
+static double pow2_near(double target, double t)
+{
+    double x = 1;
+    while (2 * x <= target * 1.4142135623730951) /* sqrt 2 */
+        x *= 2;
+    while (x > 1 && (x > t || fmod(t, x) != 0))
+        x /= 2;
+    return x;
+}
+
+v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, double f)
+{
+    v2_split_t s = {n, 1 / t, 1, 1, t};
+    switch (id) {
+    case V2_LAYOUT_2D_WS:
+        s.x = pow2_near(sqrt(t * e / f), t);
+        s.yz = t / s.x;
+        break;
+    case V2_LAYOUT_WG_XY:
+        s.yz = pow2_near(cbrt(t), t);  /* the stationary z chips */
+        s.gather = t / s.yz;
+        s.rows = n / s.gather;
+        s.weight_share = 1 / s.yz;
+        break;
+    case V2_LAYOUT_WG_XYZ:
+        s.gather = t;
+        s.yz = 1;
+        s.rows = n / t;
+        s.weight_share = 1;
+        break;
+    default:
+        break;
+    }
+    return s;
+}
+
+double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
+                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx)
+{
+    switch (id) {
+    case V2_LAYOUT_1D_WS:
+        return ar(ctx, s->yz, n * e * act_bytes);
+    case V2_LAYOUT_2D_WS:
+        return ar(ctx, s->x, n * f / s->yz * act_bytes) + ar(ctx, s->yz, n * e / s->x * act_bytes);
+    default: {
+        /* all-gather of the weights one chip multiplies with (half an all-reduce) */
+        double gathered = block_weight_bytes * s->weight_share;
+        return ar(ctx, s->gather, gathered) / 2 + ar(ctx, s->yz, s->rows * e * act_bytes);
+    }
+    }
+}

@@ -1,0 +1,229 @@
+/*
+ * v2_model.h -- perf_model v2: the corrections to the reference model, each
+ * a small named function (docs/perf-model-v2.md lists them with their
+ * sources).  Every function says which reference formula it replaces.
+ *
+ *   v2_format.c  number formats per tensor class, peak FLOP/s per format
+ *   v2_sizes.c   GQA/MQA/MLA/MoE parameter counts and KV-cache width
+ *   v2_ops.c     matmul efficiency by shape, memory time by transfer size,
+ *                non-matmul (memory-bound) operators
+ *   v2_layout.c  partitioning layouts (Pope et al. 2022) and their
+ *                communication, MoE expert traffic
+ *   v2_pass.c    the micro-batch pass built from the above
+ *
+ * Units: bytes, FLOPs, seconds; "numbers" are tensor elements.
+ */
+#ifndef PERF_V2_MODEL_H
+#define PERF_V2_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hw/hw.h"
+#include "ops/hf_config.h"
+#include "perf/matmul.h"
+#include "perf/perf.h"
+#include "perf/perf_types.h"
+
+struct system_s;
+
+/* ---- corrections that can be turned off (system key v2_off) --------------- */
+
+enum {
+    V2_OFF_GQA = 1u << 0,          /* K/V sized per query head, as the reference */
+    V2_OFF_FORMATS = 1u << 1,      /* every tensor bf16 at the chip's perf */
+    V2_OFF_NONMATMUL = 1u << 2,    /* norms, adds, activation, RoPE, softmax take no time */
+    V2_OFF_SHAPE = 1u << 3,        /* no tile quantization */
+    V2_OFF_OP_LATENCY = 1u << 4,   /* no operator start-up time */
+    V2_OFF_LAYOUTS = 1u << 5,      /* 1D weight-stationary only */
+    V2_OFF_KV_BATCH = 1u << 6,     /* K/V never sharded over the batch */
+    V2_OFF_LM_HEAD = 1u << 7,      /* no embedding / LM head */
+    V2_OFF_GQA_ATTENTION = 1u << 8 /* the attention kernel reads K/V once per query head */
+};
+
+typedef struct {
+    const char *name;
+    unsigned bit;
+} v2_correction_t;
+
+extern const v2_correction_t v2_corrections[];
+extern const size_t v2_correction_count;
+
+/* Bits of a comma-separated list of correction names ("" = 0); false with
+ * the valid names in err for an unknown one. */
+bool v2_off_parse(const char *list, unsigned *bits, char *err, size_t errlen);
+
+/* ---- number formats (v2_format.c) ---------------------------------------- */
+
+typedef enum { V2_FMT_BF16, V2_FMT_FP16, V2_FMT_FP8, V2_FMT_INT8, V2_FMT_FP4 } v2_format_id_t;
+
+typedef struct {
+    const char *name;
+    v2_format_id_t id;
+    double bytes;            /* bytes per number */
+} v2_format_t;
+
+extern const v2_format_t v2_formats[];
+extern const size_t v2_format_count;
+
+/* The format called name ("" = bf16); NULL with the valid names in err. */
+const v2_format_t *v2_format_find(const char *name, char *err, size_t errlen);
+
+/* Peak FLOP/s of chip for a matmul in format f.  Replaces chip->perf in
+ * matmul_roofline.  A chip without a rate for f (perf_fp8, perf_int8,
+ * perf_fp4 = 0) runs it at its bf16/fp16 rate. */
+double v2_peak_flops(const chip_t *chip, v2_format_id_t f);
+
+/* The format a matmul of weights w and activations a computes in: the
+ * wider of the two (int8 weights with bf16 activations compute in bf16). */
+v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a);
+
+/* ---- sizes (v2_sizes.c) --------------------------------------------------- */
+
+typedef struct {
+    /* formats */
+    const v2_format_t *weight_fmt, *act_fmt, *kv_fmt;
+    double peak_flops;            /* chip FLOP/s at the compute format */
+    /* attention */
+    double kv_heads;              /* K/V heads (1 for MLA's latent) */
+    double kv_numbers_per_head;   /* K+V numbers per token and head: 2 d_head, MLA rank + rope */
+    double q_width;               /* query heads x query head width */
+    double qk_width, v_width;     /* per-head widths the attention matmuls use */
+    double attn_params;           /* per layer: Q, K, V, O projections */
+    double o_params;              /* per layer: the output projection alone */
+    bool mla;
+    double kv_lora_rank, qk_rope_head_dim;
+    /* feed-forward */
+    double ffn_matrices;          /* 3 gated, 2 otherwise */
+    double dense_ffn_params;      /* per dense layer */
+    bool moe;
+    double experts, top_k, shared_experts, moe_d_ff, dense_layers;
+    double expert_params;         /* one expert */
+    /* embedding and LM head */
+    double vocab;                 /* 0 = not counted */
+    const v2_format_t *lm_head_fmt;
+    double lm_head_peak_flops;    /* chip FLOP/s for the LM head's format */
+    /* totals */
+    double params, weight_bytes, kv_bytes_per_token;
+    /* per-hardware constants from the system file */
+    double layer_overhead_s, op_latency_s, matmul_tile;
+    bool fused_attention;
+    unsigned off;                 /* V2_OFF_* bits */
+} v2_t;
+
+/* K/V heads: num_heads / heads_per_kv_cache (the model file's group size).
+ * Replaces the reference's 3 d_atten / t QKV shape, which sizes K and V
+ * per query head. */
+double v2_kv_heads(double num_heads, double heads_per_kv_cache);
+
+/* K+V numbers one token stores per layer: kv_heads x 2 d_head, or MLA's
+ * kv_lora_rank + qk_rope_head_dim.  Replaces model.c's
+ * kv_cache_size_per_token (which is already GQA-aware in size, but whose
+ * traffic perf.c sizes per query head). */
+double v2_kv_numbers_per_layer(const v2_t *v, double d_head);
+
+/* Expected distinct experts n tokens routed top_k of `experts` touch,
+ * uniform routing: experts (1 - (1 - top_k/experts)^n). */
+double v2_experts_touched(double experts, double top_k, double n_tokens);
+
+/* Fill v from the model and system inputs (defaults resolved); false with
+ * a message for an unknown format or inconsistent MoE/MLA keys. */
+bool v2_sizes(v2_t *v, const model_cfg_t *m, double d, double num_heads, double d_head,
+              double d_ff, double heads_per_kv_cache, bool gated, double num_layers,
+              char *err, size_t errlen);
+
+/* perf_model hook: v2_sizes plus the system constants, and the model
+ * bytes and KV bytes per token the sizing and memory checks use. */
+bool v2_derive(struct system_s *sys, const model_cfg_t *m, const system_cfg_t *cfg, char *err,
+               size_t errlen);
+
+/* The v2 keys of m (experts, MLA ranks, vocabulary) from a HuggingFace
+ * config (v2_hf.c); the dense sizes are left to the model conversion. */
+void v2_model_cfg_from_hf(const hf_config_t *c, model_cfg_t *m);
+
+/* ---- operators (v2_ops.c) ------------------------------------------------- */
+
+/* Share of the peak a matmul of m x k by k x n reaches from tile
+ * quantization: each dimension padded to the tile edge.  Replaces the
+ * shape-independent compute_perf_efficiency of matmul_roofline. */
+double v2_matmul_shape_efficiency(double m, double n, double k, double tile);
+
+/* Time to move bytes at bw bytes/s with a fixed start-up latency: the
+ * effective bandwidth bytes / time grows with the transfer size.
+ * Replaces block_ldst_time = bytes / bw. */
+double v2_mem_time(double bytes, double bw, double latency_s);
+
+/* One matmul on one chip: stacks x (m x k) * (k x n); `bytes` the memory
+ * traffic (weights or KV cache plus activations in and out).  Time: the
+ * operator start-up time plus the slower of compute (at the shape's
+ * efficiency) and streaming. */
+matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
+                       double k, double n, double bytes, double bw);
+
+/* Bytes the memory-bound operators of one layer move on one chip for
+ * `tokens` token rows (activations of width d, d_ff_chip FFN columns and
+ * q_heads_chip / kv_heads_chip heads on the chip); scores = attention
+ * scores materialized when attention is not fused (0 otherwise). */
+typedef struct {
+    double norms, residuals, activation, rope, softmax;
+} v2_nonmatmul_t;
+
+v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
+                                  bool gated, double qk_cols_chip, double scores);
+
+/* Time of those operators: each one a memory-bound pass. */
+double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw);
+
+/* ---- layouts (v2_layout.c) ----------------------------------------------- */
+
+typedef enum { V2_LAYOUT_1D_WS, V2_LAYOUT_2D_WS, V2_LAYOUT_WG_XY, V2_LAYOUT_WG_XYZ,
+               V2_LAYOUT_COUNT } v2_layout_id_t;
+
+/* How one block (attention or FFN) of inner width f (heads x d_head or
+ * d_ff) and model width e is split over t chips, for n token rows. */
+typedef struct {
+    double rows;           /* token rows each chip multiplies */
+    double weight_share;   /* share of the block's weights each chip reads */
+    double gather;         /* chips the weights are all-gathered over (1 = none) */
+    double x, yz;          /* 2D weight-stationary split of t: e over x, f over yz */
+} v2_split_t;
+
+typedef struct {
+    const char *name;
+    v2_layout_id_t id;
+} v2_layout_t;
+
+extern const v2_layout_t v2_layouts[];
+
+/* The split of layout id over t chips for n rows (e, f as above). */
+v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, double f);
+
+/* An all-reduce of `bytes` over p chips (s); an all-gather of the same
+ * result size costs half of it. */
+typedef double (*v2_allreduce_fn)(void *ctx, double p, double bytes);
+
+/* Communication time of one block (Pope et al. 2022, section 3.2), with
+ * ar the all-reduce model of the system's links:
+ *   1D WS:  all-reduce of the n x e output over t chips;
+ *   2D WS:  reduce-scatter + all-gather (= one all-reduce) of n x f/yz over
+ *           x chips and of n x e/x over yz chips;
+ *   WG:     all-gather of the block's weights over `gather` chips, plus the
+ *           1D all-reduce of rows x e over the t/gather remaining chips.
+ * Replaces micro_batch_comms' all-reduce of the whole activation. */
+double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
+                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx);
+
+/* ---- the pass (v2_pass.c) ------------------------------------------------ */
+
+/* The LM head of one pass on one chip (untied: its own table in
+ * lm_head_format; tied: the embedding table): logits of `rows` tokens (one per
+ * sequence in prefill, every token in decode), vocabulary split over t
+ * chips.  The reference has no embedding or LM head at all. */
+matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
+                        double t, double bw);
+
+
+void v2_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
+                    double micro_batch, micro_batch_t *out);
+
+#endif

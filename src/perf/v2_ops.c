@@ -1,0 +1,68 @@
+/*
+ * v2_ops.c -- one chip's operators in perf_model v2: matmul efficiency by
+ * shape (tile quantization), memory time by transfer size (fixed start-up
+ * latency plus streaming), and the memory-bound non-matmul operators
+ * (norms, residual adds, activation, RoPE, unfused softmax).  Replaces
+ * matmul.c's matmul_roofline for v2 passes.
+ */
+#include <math.h>
+
+#include "perf/v2_model.h"
+
+static double v2_tile_fill(double x, double tile)
+{
+    if (!(x > 0) || !(tile > 0))
+        return 1;
+    return x / (ceil(x / tile) * tile);
+}
+
+double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
+{
+    return v2_tile_fill(m, tile) * v2_tile_fill(n, tile) * v2_tile_fill(k, tile);
+}
+
+double v2_mem_time(double bytes, double bw, double latency_s)
+{
+    if (!(bytes > 0))
+        return 0;
+    return latency_s + bytes / bw;
+}
+
+matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
+                       double k, double n, double bytes, double bw)
+{
+    matmul_lat_t r;
+    double flops = stacks * 2 * m * k * n;
+    double eff = compute_efficiency * v2_matmul_shape_efficiency(m, n, k, v->matmul_tile);
+    r.block_comp_time = flops > 0 ? flops / (v->peak_flops * eff) : 0;
+    r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
+    if (!(flops > 0) && !(bytes > 0)) {
+        r.time = 0;
+        return r;
+    }
+    /* a fixed start-up time, then the slower of compute and streaming */
+    r.time = v->op_latency_s +
+             (r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time);
+    return r;
+}
+
+v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
+                                  bool gated, double qk_cols_chip, double scores)
+{
+    double a = v->act_fmt->bytes;
+    v2_nonmatmul_t b;
+    b.norms = 2 * (2 * tokens * d * a);                 /* two norms: read + write */
+    b.residuals = 2 * (3 * tokens * d * a);             /* two adds: 2 reads + 1 write */
+    b.activation = ((gated ? 2 : 1) + 1) * tokens * d_ff_chip * a;
+    b.rope = 2 * tokens * qk_cols_chip * a;             /* Q and K rotated in place */
+    b.softmax = v->fused_attention ? 0 : 2 * scores * a;
+    return b;
+}
+
+double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
+{
+    double lat = v->op_latency_s;
+    return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
+           v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
+           v2_mem_time(b->softmax, bw, lat);
+}

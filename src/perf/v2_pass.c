@@ -1,0 +1,329 @@
+/*
+ * v2_pass.c -- the micro-batch pass of perf_model v2 (replaces perf.c's
+ * perf_micro_batch_reference for systems with `perf_model: v2`).
+ *
+ * One layer on one chip of a t-chip stage, for each partitioning layout
+ * (v2_layout.c); the pass keeps the fastest layout:
+ *   attention: QKV projection sized by K/V heads (GQA/MQA/MLA), the two
+ *     attention matmuls reading the KV cache in its format (sharded over
+ *     heads, or over the batch when K/V heads are fewer than chips), the
+ *     output projection;
+ *   FFN: dense, or MoE experts spread over the chips (expert parallelism)
+ *     plus shared experts;
+ *   memory-bound operators, the layout's communication, a fixed per-layer
+ *   overhead.
+ * Dense and MoE layers are averaged by their counts.  Energy, bottleneck
+ * and breakdown reuse the reference's helpers (perf.c).
+ */
+#include <math.h>
+
+#include "perf/system.h"
+#include "perf/v2_model.h"
+
+typedef struct {
+    const allreduce_algo_t *algo;
+    stage_links_t links;
+    double eff;
+} v2_links_t;
+
+static double v2_allreduce(void *ctx, double p, double bytes)
+{
+    const v2_links_t *l = ctx;
+    if (!(p > 1))
+        return 0;
+    return allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
+}
+
+/* All-to-all of `bytes` spread over p chips: each chip exchanges its
+ * (p-1)/p share, a 1/(2p) of an all-reduce of the same bytes. */
+static double v2_all_to_all(v2_links_t *l, double p, double bytes)
+{
+    return p > 1 ? v2_allreduce(l, p, bytes) / (2 * p) : 0;
+}
+
+typedef struct {
+    matmul_lat_t qkv, score, value, out, fc1, fc2;
+    double nonmatmul, attn_comm, kv_comm, ffn_comm;
+    int kv_batch_sharded;
+} v2_layer_t;
+
+static double v2_layer_time(const v2_layer_t *y, double overhead)
+{
+    return y->qkv.time + y->score.time + y->value.time + y->out.time + y->fc1.time +
+           y->fc2.time + y->nonmatmul + y->attn_comm + y->kv_comm + y->ffn_comm + overhead;
+}
+
+typedef struct {
+    const system_t *sys;
+    perf_stage_t stage;
+    double t, b, n, q_len, ctx;
+    v2_links_t links;
+} v2_ctx_t;
+
+/* Attention of one layer under layout id. */
+static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
+{
+    const system_t *sys = c->sys;
+    const v2_t *v = &sys->v2;
+    const model_t *m = &sys->model;
+    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, kb = v->kv_fmt->bytes;
+    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double t = c->t, n = c->n, d = m->d;
+    v2_split_t s = v2_layout_split(id, t, n, d, v->q_width);
+    double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
+    y->qkv = v2_matmul(v, eff, 1, s.rows, d, qkv_cols,
+                       (v->attn_params - v->o_params) * s.weight_share * wb +
+                           s.rows * (d + qkv_cols) * ab, bw);
+
+    /* K/V: split over heads; with fewer K/V heads than chips, over the
+     * batch instead when the batch allows it (Pope et al. section 3.3) */
+    double kv_share = v->kv_heads >= t ? 1 / t : 1 / v->kv_heads;
+    y->kv_batch_sharded = 0;
+    y->kv_comm = 0;
+    if (v->kv_heads < t && c->b * v->kv_heads >= t && !(v->off & V2_OFF_KV_BATCH)) {
+        kv_share = 1 / t;
+        y->kv_batch_sharded = 1;
+        /* queries in and attention outputs back: two all-to-alls */
+        y->kv_comm = 2 * v2_all_to_all((v2_links_t *)&c->links, t, n * v->q_width * ab);
+    }
+    double kv_bytes = c->b * c->ctx * v2_kv_numbers_per_layer(v, m->d_head) * kb * kv_share;
+    if (v->off & V2_OFF_GQA_ATTENTION)
+        kv_bytes *= m->num_heads / v->kv_heads;  /* a kernel without GQA support re-reads K/V per query head */
+    double q_bytes = n * v->q_width / t * ab;
+    double group = m->num_heads / v->kv_heads;          /* queries sharing a K/V head */
+    double stacks = c->b * v->kv_heads / t;
+    double causal = c->stage == STAGE_PREFILL ? 0.5 : 1; /* masked half skipped */
+    y->score = v2_matmul(v, eff, stacks, c->q_len * group, v->qk_width, c->ctx * causal,
+                         kv_bytes * v->qk_width / (v->qk_width + v->v_width) + q_bytes, bw);
+    y->value = v2_matmul(v, eff, stacks, c->q_len * group, c->ctx * causal, v->v_width,
+                         kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
+    double o_rows_k = v->o_params / d * s.weight_share;
+    y->out = v2_matmul(v, eff, 1, s.rows, o_rows_k, d,
+                       v->o_params * s.weight_share * wb + s.rows * (d + o_rows_k) * ab, bw);
+    y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ab, v->attn_params * wb,
+                                  v2_allreduce, (void *)&c->links);
+}
+
+/* Dense FFN of one layer under layout id; returns the FFN columns a chip holds. */
+static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
+{
+    const system_t *sys = c->sys;
+    const v2_t *v = &sys->v2;
+    const model_t *m = &sys->model;
+    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
+    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double d = m->d, f = m->d_ff;
+    v2_split_t s = v2_layout_split(id, c->t, c->n, d, f);
+    double cols = f * s.weight_share, up = v->ffn_matrices - 1;
+    y->fc1 = v2_matmul(v, eff, up, s.rows, d, cols,
+                       up * d * cols * wb + s.rows * (d + up * cols) * ab, bw);
+    y->fc2 = v2_matmul(v, eff, 1, s.rows, cols, d, cols * d * wb + s.rows * (cols + d) * ab, bw);
+    y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ab, v->dense_ffn_params * wb, v2_allreduce,
+                                 (void *)&c->links);
+    return cols;
+}
+
+/* MoE FFN of one layer: experts spread over the t chips (expert
+ * parallelism), tokens routed top_k; shared experts split like a dense FFN.
+ * fc1 holds the routed experts, fc2 the shared ones. */
+static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
+{
+    const system_t *sys = c->sys;
+    const v2_t *v = &sys->v2;
+    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
+    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double d = sys->model.d, t = c->t, n = c->n;
+    double expert_cols = v->ffn_matrices * v->moe_d_ff;
+    double touched = v2_experts_touched(v->experts, v->top_k, n);
+    double tokens_per_expert = touched > 0 ? n * v->top_k / touched : 0;
+    double experts_chip = touched / t;
+    y->fc1 = v2_matmul(v, eff, experts_chip, tokens_per_expert, d, expert_cols,
+                       experts_chip * (v->expert_params * wb +
+                                       tokens_per_expert * (d + expert_cols) * ab), bw);
+    double shared_cols = v->shared_experts * expert_cols / t;
+    y->fc2 = v2_matmul(v, eff, 1, n, d, shared_cols,
+                       v->shared_experts * v->expert_params / t * wb + n * (d + shared_cols) * ab,
+                       bw);
+    v2_links_t *l = (v2_links_t *)&c->links;
+    if (id == V2_LAYOUT_1D_WS || id == V2_LAYOUT_2D_WS)
+        y->ffn_comm = v2_allreduce(l, t, n * d * ab);      /* tokens replicated: combine */
+    else
+        y->ffn_comm = 2 * v2_all_to_all(l, t, n * v->top_k * d * ab); /* dispatch + combine */
+    return (v->top_k + v->shared_experts) * v->moe_d_ff / t;
+}
+
+/* Width of the activations norms and residual adds see on one chip: 1D
+ * weight-stationary (Megatron) all-reduces and keeps them whole on every
+ * chip; Pope et al.'s 2D and weight-gathered layouts keep them sharded. */
+static double v2_norm_width(v2_layout_id_t id, const v2_split_t *s, double d, double t)
+{
+    return id == V2_LAYOUT_1D_WS ? d : d * s->gather / t;
+}
+
+static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, bool moe, v2_layer_t *y)
+{
+    const v2_t *v = &c->sys->v2;
+    const model_t *m = &c->sys->model;
+    v2_attention(c, id, y);
+    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, y);
+    v2_split_t s = v2_layout_split(id, c->t, c->n, m->d, m->d_ff);
+    double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
+    double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
+    v2_nonmatmul_t nb = v2_nonmatmul_bytes(v, s.rows, v2_norm_width(id, &s, m->d, c->t), cols,
+                                           m->gated, rope_cols, scores);
+    y->nonmatmul = v->off & V2_OFF_NONMATMUL ? 0 : v2_nonmatmul_time(v, &nb, c->sys->weight_bw_per_chip);
+}
+
+static matmul_lat_t v2_mix(matmul_lat_t a, matmul_lat_t b, double wa)
+{
+    matmul_lat_t r = {a.block_comp_time * wa + b.block_comp_time * (1 - wa),
+                      a.block_ldst_time * wa + b.block_ldst_time * (1 - wa),
+                      a.time * wa + b.time * (1 - wa)};
+    return r;
+}
+
+/* The average layer of the model (dense and MoE layers by count). */
+static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *avg)
+{
+    const v2_t *v = &c->sys->v2;
+    double L = c->sys->model.num_layers;
+    double w_dense = v->moe ? v->dense_layers / L : 1;
+    v2_layer_t dense, moe;
+    v2_layer(c, id, false, &dense);
+    if (w_dense >= 1) {
+        *avg = dense;
+        return;
+    }
+    v2_layer(c, id, true, &moe);
+    *avg = moe;
+    if (w_dense <= 0)
+        return;
+    avg->fc1 = v2_mix(dense.fc1, moe.fc1, w_dense);
+    avg->fc2 = v2_mix(dense.fc2, moe.fc2, w_dense);
+    avg->nonmatmul = dense.nonmatmul * w_dense + moe.nonmatmul * (1 - w_dense);
+    avg->ffn_comm = dense.ffn_comm * w_dense + moe.ffn_comm * (1 - w_dense);
+}
+
+/* The 2D weight-stationary layer: the 1D layer's matmuls and operators
+ * (same rows, same weight share per chip) with the 2D communication. */
+static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t *y)
+{
+    const v2_t *v = &c->sys->v2;
+    const model_t *m = &c->sys->model;
+    double ab = v->act_fmt->bytes, wb = v->weight_fmt->bytes;
+    void *links = (void *)&c->links;
+    *y = *one_d;
+    if (!(v->off & V2_OFF_NONMATMUL)) {
+        /* norms and adds on a 1/t shard instead of the whole activation */
+        double whole = v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).norms +
+                       v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).residuals;
+        y->nonmatmul -= whole * (1 - 1 / c->t) / c->sys->weight_bw_per_chip;
+    }
+    v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
+    y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ab,
+                                  v->attn_params * wb, v2_allreduce, links);
+    v2_split_t sf = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, m->d_ff);
+    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, &sf, c->n, m->d, m->d_ff, ab,
+                                  v->dense_ffn_params * wb, v2_allreduce, links);
+    if (!v->moe) {
+        y->ffn_comm = dense;
+        return;
+    }
+    /* MoE layers combine like 1D; only the dense layers change */
+    double w = v->dense_layers / m->num_layers;
+    double dense_1d = v2_allreduce(links, c->t, c->n * m->d * ab);
+    y->ffn_comm = one_d->ffn_comm + w * (dense - dense_1d);
+}
+
+matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
+                        double t, double bw)
+{
+    matmul_lat_t none = {0, 0, 0};
+    if (!(v->vocab > 0))
+        return none;
+    double cols = v->vocab / t;
+    v2_t head = *v;   /* in its own format */
+    head.peak_flops = v->lm_head_peak_flops;
+    return v2_matmul(&head, compute_efficiency, 1, rows, d, cols,
+                     d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes, bw);
+}
+
+/* Time to read `share` of every layer's weights on one chip: a lower bound
+ * of a layout's layer time (prunes weight-gathered layouts in decode). */
+static double v2_weight_read_bound(const system_t *sys, double share)
+{
+    const v2_t *v = &sys->v2;
+    double L = sys->model.num_layers;
+    double per_layer = v->params / L * v->weight_fmt->bytes;
+    return per_layer * share / sys->weight_bw_per_chip;
+}
+
+void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
+                    double micro_batch, micro_batch_t *o)
+{
+    const v2_t *v = &sys->v2;
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0,
+                  {sys->allreduce, perf_stage_links(sys, p), sys->io_bandwidth_efficiency}};
+    c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
+    c.n = micro_batch * c.q_len;
+    c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
+
+    v2_layer_t best = {0}, layer_1d = {0};
+    bool have_1d = false;
+    double best_time = INFINITY;
+    int best_id = 0;
+    int n_layouts = v->off & V2_OFF_LAYOUTS ? 1 : V2_LAYOUT_COUNT;
+    for (int i = 0; i < n_layouts; i++) {
+        v2_split_t s = v2_layout_split(v2_layouts[i].id, t, c.n, sys->model.d, sys->model.d_ff);
+        if (i > 0 && (s.rows < 1 || s.x > t || s.yz < 1))
+            continue;                       /* fewer rows than chips to split them over */
+        if (s.gather > 1 && v2_weight_read_bound(sys, s.weight_share) >= best_time)
+            continue;                       /* reading its share of the weights alone is slower */
+        v2_layer_t y;
+        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && have_1d)
+            v2_2d_from_1d(&c, &layer_1d, &y);
+        else
+            v2_avg_layer(&c, v2_layouts[i].id, &y);
+        if (v2_layouts[i].id == V2_LAYOUT_1D_WS) {
+            layer_1d = y;
+            have_1d = true;
+        }
+        double time = v2_layer_time(&y, v->layer_overhead_s);
+        if (time < best_time) {
+            best_time = time;
+            best = y;
+            best_id = i;
+        }
+    }
+    o->atten_qkv = best.qkv;
+    o->atten_matmul1 = best.score;
+    o->atten_matmul2 = best.value;
+    o->atten_fc = best.out;
+    o->fc1 = best.fc1;
+    o->fc2 = best.fc2;
+    o->atten_communication1 = best.kv_comm;
+    o->atten_communication2 = best.attn_comm;
+    o->fc_communication = best.ffn_comm;
+    o->nonmatmul = best.nonmatmul;
+    o->overhead = v->layer_overhead_s;
+    o->layout = best_id;
+    o->kv_batch_sharded = best.kv_batch_sharded;
+
+    double activation_bytes = c.n * sys->model.d * v->act_fmt->bytes;
+    o->stage2stage = p > 1 ? activation_bytes / (c.links.links.stage2stage_bw * c.links.eff) +
+                                 sys->srv->io.init_time_s
+                           : 0;
+    double layer_compute = best.qkv.time + best.score.time + best.value.time + best.out.time +
+                           best.fc1.time + best.fc2.time + best.nonmatmul + o->overhead;
+    double layers_per_stage = ceil(sys->model.num_layers / p);
+    o->lm_head = v2_lm_head(v, sys->compute_perf_efficiency, micro_batch, sys->model.d, t,
+                            sys->weight_bw_per_chip).time;
+    /* the LM head sits in the last stage, which sets the pipeline's pace */
+    o->pipeline_stage = best_time * layers_per_stage + o->stage2stage + o->lm_head;
+    o->total = o->pipeline_stage * p;
+    o->compute = (layer_compute * layers_per_stage + o->lm_head) * p;
+    o->communication = o->total - o->compute;
+    o->bottleneck = perf_micro_batch_bottleneck(sys, o);
+    perf_micro_batch_breakdown(o);
+    perf_micro_batch_energy(sys, stage, t, micro_batch, o);
+}

@@ -1,0 +1,76 @@
+/*
+ * npu_store.h -- the SQLite database of an NPU sweep (hwsweep run with an
+ * `npu:` section): tables npu_points (one row per configuration and phase:
+ * the batch driver's statistics as columns, or why the configuration was
+ * skipped), npu_ops (per-op rows, when the sweep asks), npu_runs and
+ * npu_inputs (provenance), and the views npu_inference (prefill and decode
+ * of a configuration side by side) and npu_best_throughput.
+ *
+ * The database is written to PATH.tmp and renamed over PATH when complete,
+ * so an interrupted run leaves the previous database as it was.
+ */
+#ifndef STORE_NPU_STORE_H
+#define STORE_NPU_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct npu_store npu_store_t;
+
+/* One row of npu_points. */
+typedef struct {
+    int64_t point_id;
+    const char *phase;            /* prefill, decode, training */
+    const char *model, *chip, *workload, *set_values;
+    int64_t num_chips, global_batch_size, microbatch_size_ici, input_seqlen, output_seqlen;
+    int64_t dp, tp, pp, dp_dcn, pp_dcn, dp_axes, tp_axes, pp_axes;
+    const char *status;           /* ok, out_of_memory, skipped */
+    const char *reason;           /* NULL when ok */
+    bool has_stats;
+    int64_t total_execution_time_chip_ns, total_execution_time_non_pp_ns, total_pp_time_ns;
+    int64_t compute_only_time_chip_ns, memory_only_time_chip_ns, ici_bound_time_chip_ns;
+    bool bounded_by_pp_chip;
+    double TTFT_sec, TPOT_ms_request, throughput_tokens_per_sec, throughput_tokens_per_sec_request;
+    int64_t total_execution_time_ns;   /* training */
+    double mem_footprint_GB;
+    bool out_of_memory;
+} npu_point_row_t;
+
+/* One row of npu_ops. */
+typedef struct {
+    int64_t point_id;
+    const char *phase;
+    int64_t op_index, fusion_id, count;
+    const char *description, *name, *op_code, *op_type, *bounded_by;
+    double execution_time_ns, compute_time_ns, memory_time_ns, ici_time_ns, mxu_time_ns, vpu_time_ns,
+        vmem_time_ns, flops, bytes_accessed, weight_bytes, tflops_per_sec, flops_util, hbm_bw_util;
+} npu_op_row_t;
+
+/* Create PATH.tmp with the schema and a running npu_runs row; shard is
+ * "I/N" ("1/1" for a whole sweep). */
+npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, const char *shard,
+                              int threads, char *err, size_t errlen);
+/* Keep a copy of an input file. */
+bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *err, size_t errlen);
+bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
+bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errlen);
+/* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
+ * discards PATH.tmp instead.  Frees s. */
+bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
+
+/* Merge the shard databases of one NPU sweep into out (written as out.tmp,
+ * renamed when complete).  Returns 0, 2 when the shards do not make one
+ * whole sweep (different sweep files, duplicates, missing or unfinished
+ * shards; err says which), 1 on failure. */
+int npu_store_merge(const char *out, char *const *shards, int n, const char *command, char *err, size_t errlen);
+
+/* Queries of `hwsweep query` on an NPU sweep database: what = summary, best
+ * (npu_best_throughput) or pareto (TTFT x TPOT frontier per model, chip and
+ * sequence lengths, which answers "lowest TPOT under a TTFT bound").  The
+ * SQL takes the model filter as ?1 when with_model.  NULL when unknown. */
+const char *npu_store_query_sql(const char *what, int with_model);
+/* 1 when path is an NPU sweep database (has npu_points), else 0. */
+int npu_store_is_npu_db(const char *path);
+
+#endif

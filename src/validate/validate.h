@@ -1,0 +1,63 @@
+/*
+ * validate.h -- the validation table: published measurements (one CSV row
+ * each, with the hardware, model and system files that reproduce its
+ * setting), what a performance model predicts for each, and the summary of
+ * the errors (`hwsweep validate`, `make validate`).
+ *
+ * Metrics (the `metric` column), each a named function:
+ *   layer_prefill_s   one prefill pass of `batch` sequences of input_len
+ *                     tokens (the model file may hold one layer)
+ *   decode_step_s     one decode step of `batch` sequences with
+ *                     input_len + output_len cached tokens
+ *   prefill_s         time to first token of `batch` sequences
+ *   decode_s_per_token  one decode step, context input_len + output_len / 2
+ *   throughput_tok_s  offline output tokens/s: as many sequences as the KV
+ *                     cache holds (VAL_KV_MEM_FRACTION of the memory left by
+ *                     the weights, at most VAL_MAX_BATCH), each prefilled in
+ *                     chunks of VAL_MAX_NUM_TOKENS tokens, then decoded
+ *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
+ *                     then output_len decode steps (context input_len +
+ *                     output_len / 2): output tokens/s per chip
+ */
+#ifndef VALIDATE_VALIDATE_H
+#define VALIDATE_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/node.h"
+#include "hw/hw.h"
+
+/* TensorRT-LLM's defaults (docs/source/performance: perf-overview.md,
+ * tuning-max-batch-size-and-max-num-tokens.md) */
+#define VAL_KV_MEM_FRACTION 0.90
+#define VAL_MAX_BATCH 2048
+#define VAL_MAX_NUM_TOKENS 8192
+
+typedef struct {
+    int line;                         /* in the CSV file */
+    char id[48], source[512], hardware[64], model[64], precision[32], parallelism[32];
+    double tp, pp, batch, input_len, output_len, value;
+    char metric[32];
+    char hw_file[256], model_file[256], system_file[256];   /* resolved paths */
+} val_row_t;
+
+/* Read the table; rows' file paths are relative to the table's folder.
+ * -1 with `file:line:col: what` in err on a bad table. */
+int val_table_load(const char *path, val_row_t **rows, size_t *n, cfg_err_t *err);
+
+/* Predicted value of row under perf_model ("reference" or "v2", with the
+ * v2 corrections of v2_off turned off) with the hardware constants hc.  False with the reason in err (a file that does
+ * not load, a setting that does not fit in memory). */
+bool val_predict(const val_row_t *row, const char *perf_model, unsigned v2_off,
+                 const hw_constants_t *hc, double *out, char *err, size_t errlen);
+
+typedef struct {
+    size_t n;
+    double median, mean, max, within_25;   /* |relative error| in %, rows */
+} val_summary_t;
+
+/* Summary of n relative errors (fractions, signed). */
+val_summary_t val_summarize(const double *rel_err, size_t n);
+
+#endif
