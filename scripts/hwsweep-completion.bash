@@ -17,7 +17,7 @@ _hwsweep()
         sw) opts="-m --model -s --system -o --outdir -j --threads -q --quiet -h --help" ;;
         run) opts="-c --constants -m --model -s --system -o --outdir -j --threads -q --quiet --resume --shard --dry-run --max-memory --yes -h --help" ;;
         merge) opts="-q --quiet -h --help" ;;
-        query) opts="summary best pareto invalid -m --model --csv -h --help" ;;
+        query) opts="summary best pareto points invalid -m --model -b --batch -O --objective -w --where -s --sort -n --limit --csv --json -h --help" ;;
         schema) opts="--csv -h --help" ;;
         inputs) opts="-x --extract -q --quiet -h --help" ;;
         kernels) opts="-m --hw --input-len --output-len --batch --prefill-batch --chunk --compat --fixes --csv -h --help" ;;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run_suites.sh -- what `make test` runs: the Check binaries with the CLI
-# error, install and hf tests, the sweep test and the safety test, as three groups that run
+# error, install, hf and query tests, the sweep test and the safety test, as three groups that run
 # side by side (two cores finish the suite in about half the time); each
 # group's output is printed whole, in order, when all have finished.
 # usage: sh tests/run_suites.sh bin/hwsweep build/tests/test_...
@@ -14,6 +14,7 @@ trap 'rm -rf "$log"' EXIT
     sh tests/cli_errors.sh "$bin" || fail=1
     sh tests/install_test.sh "$bin" || fail=1
     sh tests/hf_cli.sh "$bin" || fail=1
+    sh tests/query_test.sh "$bin" || fail=1
     exit $fail
 ) >"$log/unit" 2>&1 & unit=$!
 sh tests/sweep_test.sh "$bin" >"$log/sweep" 2>&1 & sweep=$!
