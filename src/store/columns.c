@@ -165,6 +165,7 @@ static const doc_t docs[] = {
     {NULL, "cost_system_usd", "USD", "cost of the server (all parts)"},
     /* systems */
     {NULL, "allreduce_algo", "", "all-reduce algorithm"},
+    {NULL, "perf_model", "", "performance model: reference (ReaLLM v1) or v2"},
     {NULL, "cfg_num_servers", "", "servers per system, as given (0: sized)"},
     {NULL, "cfg_kv_cache_ratio", "", "KV-cache share of memory, as given"},
     {NULL, "cfg_max_ctx_len_batch_1", "tokens", "context length at batch 1 to size for, as given"},
