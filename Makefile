@@ -104,6 +104,7 @@ bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
 	@sh bench/bench_live.sh bin/hwsweep
 	@sh bench/bench_astra.sh bin/hwsweep
 	@sh bench/bench_npu_sweep.sh bin/hwsweep
+	@sh bench/bench_npu_families.sh bin/hwsweep
 
 # NAME.hw is the database OUTDIR/NAME/NAME.db: explored again only when the
 # hardware file or the constants change (not when bin/hwsweep is rebuilt), so

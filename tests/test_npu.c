@@ -855,7 +855,7 @@ START_TEST(test_cli_refusals)
         "--chip tpuv5p --model llama3-8b --set num_chips=3 --set pipeline_parallelism_degree=3", /* layers */
         "--chip tpuv6e --model llama3-70b",                                     /* does not fit in HBM */
         "--chip tpuv5p --model llama3-8b --compat nesim",                      /* unknown compat */
-        "--chip tpuv5p --model llama3-8b --power-gating Full",                 /* no energy model yet */
+        "--chip tpuv5p --model llama3-8b --power-gating Fu",                   /* unknown strategy */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(cmd, sizeof cmd, "bin/hwsweep npu -q %s -o %s/x.csv 2>/dev/null", bad[i], dir);

@@ -11,20 +11,26 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/npu_energy_out.h"
 #include "cli/npu_out.h"
 #include "engine/jobs.h"
+#include "engine/npu_hwchip_map.h"
 #include "engine/npu_run.h"
 
 static void npu_usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
-            "                   [--training] [--no-energy] [--compat neusim | --keep-quirk Q,...]\n"
+            "                   [--training] [--no-energy] [--power-gating PG[,PG...]]\n"
+            "                   [--carbon CI,UTIL,YEARS] [--compat neusim | --keep-quirk Q,...]\n"
             "                   [--allow-oom] [-q] -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
-            "TPOT, throughput and memory footprint.\n\n"
-            "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...)\n"
+            "TPOT, throughput and memory footprint.  The model file also picks DeepSeek (MLA + MoE,\n"
+            "expert parallelism), DLRM (one CSV per chip), DiT and GLIGEN (latency per image).\n\n"
+            "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...), or\n"
+            "                     DB.db:CHIP_ID, a chip of a hardware exploration (hwsweep hw) mapped\n"
+            "                     onto TPUv5p's other fields (docs/npu-model.md)\n"
             "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...)\n"
             "  --system SYSTEM    a file, or a name in inputs/npu/systems/ (default system_config)\n"
             "                     Files may be this project's YAML or NeuSim's own JSON.\n"
@@ -32,12 +38,18 @@ static void npu_usage(FILE *f)
             "                     scalar), e.g. --set microbatch_size_ici=8 --set num_chips=4\n"
             "  --compat neusim    reproduce NeuSim's numbers, quirks included (default: fixed)\n"
             "  --keep-quirk Q[,Q] keep some of NeuSim's quirks in the default mode (Q4 Q5 Q6 Q7\n"
-            "                     Q8 Q10 Q15 Q16 Q21 Q24 Q27 Q28; docs/npu-model.md)\n"
+            "                     Q8 Q10 Q15 Q16 Q21 Q24 Q27 Q28; DeepSeek Q1 Q9 Q18; DiT Q13;\n"
+            "                     DLRM Q11 Q12; energy: Q2 Q3 Q20 Q23 Q26 einsum-avg;\n"
+            "                     docs/npu-model.md)\n"
             "  --allow-oom        write the results of a configuration whose memory footprint\n"
             "                     exceeds HBM (refused otherwise, exit 2; out_of_memory in the JSON)\n"
             "  --training         training (forward, backward, weight update; flash attention off):\n"
             "                     writes OUT.csv and OUT_training.json\n"
-            "  --no-energy        performance only (the energy model is not in this build)\n"
+            "  --no-energy        no inline energy pass (energy columns 0, as NeuSim's run_sim)\n"
+            "  --power-gating PG[,PG...]  energy per strategy (NoPG, Base, HW, Full, Ideal, ...):\n"
+            "                     OUT_<phase>_<PG>.csv and energy_stats in OUT_<phase>.json\n"
+            "  --carbon CI,UTIL,YEARS  fleet energy and carbon (kgCO2e/kWh or -1 for the system's,\n"
+            "                     duty cycle, lifetime): carbon_stats in OUT_<phase>.json\n"
             "  -o OUT.csv         writes OUT.csv (prefill then decode), OUT_prefill.csv,\n"
             "                     OUT_decode.csv, OUT_prefill.json, OUT_decode.json\n"
             "  -q, --quiet        no summary\n\n"
@@ -75,9 +87,10 @@ int cmd_npu(int argc, char **argv)
     const char *chip = NULL, *model = NULL, *system = "system_config", *out = NULL;
     const char *sets[256];
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
-    unsigned keep = 0;
+    unsigned keep = 0, keep_energy = 0;
     int allow_oom = 0;
     const char *pg = NULL, *carbon = NULL;
+    int no_energy = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -92,7 +105,7 @@ int cmd_npu(int argc, char **argv)
             sets[nsets++] = optarg;
             break;
         case 'T': training = 1; break;
-        case 'E': break;
+        case 'E': no_energy = 1; break;
         case 'P': pg = optarg; break;
         case 'c': carbon = optarg; break;
         case 'k':
@@ -107,12 +120,18 @@ int cmd_npu(int argc, char **argv)
             snprintf(buf, sizeof buf, "%s", optarg);
             for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
                 unsigned q = nsl_quirk_parse(t);
-                if (!q) {
+                if (!q)
+                    q = npu_family_quirk_parse(t);
+                unsigned eq = q ? 0 : npu_energy_quirk_parse(t);
+                if (!q && !eq) {
                     fprintf(stderr, "hwsweep npu: --keep-quirk: unknown quirk '%s' (valid: Q4, Q5, Q6, Q7, Q8, "
-                                    "Q10, Q15, Q16, Q21, Q24, Q27, Q28)\n", t);
+                                    "Q15, Q16, Q21, Q24, Q27, Q28, Q10; DeepSeek Q1, Q9, Q18; DiT Q13; DLRM Q11, "
+                                    "Q12; energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)\n",
+                            t);
                     return EXIT_BADINPUT;
                 }
                 keep |= q;
+                keep_energy |= eq;
             }
             break;
         }
@@ -136,17 +155,28 @@ int cmd_npu(int argc, char **argv)
         fprintf(stderr, "hwsweep npu: -o %s: the output must end in .csv\n", out);
         return EXIT_BADINPUT;
     }
-    if (pg || carbon) { /* the energy model (power gating, carbon; branch npu-energy) plugs in here */
-        fprintf(stderr, "hwsweep npu: %s: the energy and carbon model is not part of this build yet\n",
-                pg ? "--power-gating" : "--carbon");
+    npu_energy_cli_t ea;
+    char eerr[600];
+    if (!npu_energy_cli_parse(&ea, pg, carbon, no_energy, eerr, sizeof eerr)) {
+        fprintf(stderr, "hwsweep npu: %s\n", eerr);
         return EXIT_BADINPUT;
     }
+    ea.keep_quirks = keep_energy;
 
     /* merge system, chip, model (later wins), then --set */
     npu_config_t cfg;
     npu_config_defaults(&cfg);
     cfg_err_t err;
-    const char *kinds[3] = {"systems", "chips", "models"}, *names[3] = {system, chip, model};
+    /* --chip DB.db:CHIP_ID: a chip of a hardware exploration, mapped onto the base chip */
+    char hw_db[4096], hw_id[128];
+    bool hw_chip = npu_hwchip_spec(chip, hw_db, sizeof hw_db, hw_id, sizeof hw_id);
+    npu_hwchip_t hwc;
+    if (hw_chip && !npu_hwchip_load(hw_db, hw_id, &hwc, err.msg, sizeof err.msg)) {
+        fprintf(stderr, "hwsweep npu: --chip %s\n", err.msg);
+        return EXIT_BADINPUT;
+    }
+    const char *kinds[3] = {"systems", "chips", "models"},
+               *names[3] = {system, hw_chip ? NPU_HWCHIP_BASE : chip, model};
     for (int i = 0; i < 3; i++) {
         char path[4096];
         if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
@@ -154,10 +184,19 @@ int cmd_npu(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             return EXIT_BADINPUT;
         }
+        if (i == 1)
+            ea.carbon.chip_idle_power_W = npu_chip_file_idle_power_W(path);
     }
     {
         int oi = npu_config_index("output_file_path");
         snprintf(cfg.v[oi].s, sizeof cfg.v[oi].s, "%s", out);
+    }
+    if (hw_chip) {
+        char herr[512];
+        if (!npu_hwchip_apply(&cfg, &hwc, herr, sizeof herr)) {
+            fprintf(stderr, "hwsweep npu: %s\n", herr);
+            return EXIT_BADINPUT;
+        }
     }
     for (int i = 0; i < nsets; i++)
         if (!npu_config_set(&cfg, sets[i], &err)) {
@@ -189,13 +228,21 @@ int cmd_npu(int argc, char **argv)
             return EXIT_BADINPUT;
         }
     }
+    npu_energy_run_t er;
+    if (npu_energy_cli_run(&ea, &r, &er, eerr, sizeof eerr) < 0) {
+        fprintf(stderr, "hwsweep npu: %s\n", eerr);
+        npu_energy_run_free(&er);
+        npu_run_free(&r);
+        return EXIT_FAIL;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
     /* write every file to a temporary, then rename them all */
-    outfile_t files[5];
+    size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + (size_t)r.nchip_phase;
+    outfile_t *files = malloc(nfiles * sizeof *files);
     int nf = 0;
-    bool ok = true;
+    bool ok = files != NULL;
     char path[4096];
     /* each phase's rows are formatted once and written to OUT.csv and OUT_<phase>.csv */
     char *rows[2] = {NULL, NULL};
@@ -213,8 +260,9 @@ int cmd_npu(int argc, char **argv)
     }
     ok = (f && fclose(f) == 0) && ok;
     for (int i = 0; ok && i < r.nphase; i++) {
-        char suf[32];
-        if (!training) {
+        char suf[128];
+        bool one_csv = training || r.family == NPU_FAM_DIT || r.family == NPU_FAM_GLIGEN || r.family == NPU_FAM_DLRM; /* one CSV for these */
+        if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
             f = open_tmp(&files[nf++], path);
@@ -227,11 +275,37 @@ int cmd_npu(int argc, char **argv)
             if (!ok)
                 break;
         }
-        snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
+        if (r.family == NPU_FAM_DIT || r.family == NPU_FAM_GLIGEN || r.family == NPU_FAM_DLRM)
+            snprintf(suf, sizeof suf, ".json");
+        else
+            snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
         f = open_tmp(&files[nf++], path);
-        ok = f && cfg_text && npu_json_write_with(f, &r, &r.phase[i], cfg_text);
+        ok = f && cfg_text && npu_energy_json_write(f, &r, i, &er, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
+        for (int k = 0; ok && k < er.npg; k++) {
+            snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);
+            derive(path, sizeof path, out, suf);
+            f = open_tmp(&files[nf++], path);
+            ok = f && npu_energy_csv_write(f, &r, i, &er, k);
+            ok = (f && fclose(f) == 0) && ok;
+        }
+    }
+    /* DLRM: each chip's CSV (OUT_chip<i>.csv) and the table placement */
+    for (int64_t c = 0; ok && r.family == NPU_FAM_DLRM && c < r.nchip_phase; c++) {
+        char suf[64];
+        snprintf(suf, sizeof suf, "_chip%lld.csv", (long long)c);
+        derive(path, sizeof path, out, suf);
+        const npu_phase_t *one[1] = {npu_run_chip_phase(&r, c)};
+        f = open_tmp(&files[nf++], path);
+        ok = f && npu_csv_write(f, one, 1);
+        ok = (f && fclose(f) == 0) && ok;
+        if (ok && c + 1 == r.nchip_phase) {
+            derive(path, sizeof path, out, "_config_stats.json");
+            f = open_tmp(&files[nf++], path);
+            ok = f && nsr_config_stats_write(f, r.dlrm);
+            ok = (f && fclose(f) == 0) && ok;
+        }
     }
     free(rows[0]);
     free(rows[1]);
@@ -244,8 +318,10 @@ int cmd_npu(int argc, char **argv)
         if (!ok)
             unlink(files[i].tmp);
     }
+    free(files);
     if (!ok) {
         fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
+        npu_energy_run_free(&er);
         npu_run_free(&r);
         return EXIT_FAIL;
     }
@@ -259,8 +335,41 @@ int cmd_npu(int argc, char **argv)
                (long long)ts->total_execution_time_chip_ns);
         printf("  memory %.6g GiB of %.6g GiB HBM x %lld chips: %s\n", ts->mem_footprint_GB, r.model.hbm_size_GB,
                (long long)r.model.num_chips, ts->out_of_memory ? "OUT OF MEMORY" : "fits");
+        npu_energy_summary(stdout, &ea, &r, &er);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
-        printf("wrote %s (+ _training.json)\n", out);
+        printf("wrote %s (+ _training.json%s)\n", out, er.npg ? ", _training_<PG>.csv" : "");
+    } else if (!quiet && r.family == NPU_FAM_DLRM) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), global batch %lld, %lld tables%s\n", npu_config_str(&cfg, "model_name"),
+               npu_config_str(&cfg, "name"), (long long)r.dlrm->num_chips, (long long)r.dlrm->global_batch_size,
+               (long long)r.dlrm->ntables, compat ? " [compat neusim]" : "");
+        printf("  latency %.6g ms (straggler chip %lld), %.6g requests/s\n", r.latency_sec * 1e3,
+               (long long)r.straggler, r.throughput_requests_per_sec);
+        printf("  memory %.6g GiB per chip of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
+               ps->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops on the straggler, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json, _chip<i>.csv, _config_stats.json)\n", out);
+    } else if (!quiet && r.family == NPU_FAM_GLIGEN) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld UNet step(s) simulated of %lld%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
+               (long long)r.model.global_batch_size, (long long)npu_config_int(&cfg, "num_diffusion_steps"),
+               (long long)npu_config_int(&cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
+        printf("  %.6g ms per simulated pass, latency %.6g s per image, %.6g images/s\n",
+               (double)ps->total_execution_time_chip_ns / 1e6, r.latency_sec, r.throughput_requests_per_sec);
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json)\n", out);
+    } else if (!quiet && r.family == NPU_FAM_DIT) {
+        const npu_stats_t *ps = &r.phase[0].stats;
+        printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld tokens x %lld steps%s\n",
+               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
+               (long long)r.model.microbatch_size_ici, (long long)r.model.input_seqlen,
+               (long long)npu_config_int(&cfg, "num_diffusion_steps"), compat ? " [compat neusim]" : "");
+        printf("  latency %.6g s per image, %.6g images/s\n", r.latency_sec, r.throughput_requests_per_sec);
+        printf("  memory %.6g GiB of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
+               ps->out_of_memory ? "OUT OF MEMORY" : "fits");
+        printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
+        printf("wrote %s (+ .json)\n", out);
     } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
@@ -272,11 +381,12 @@ int cmd_npu(int argc, char **argv)
         printf("  memory %.6g GiB prefill, %.6g GiB decode of %.6g GiB HBM: %s\n", ps->mem_footprint_GB,
                ds->mem_footprint_GB, r.model.hbm_size_GB,
                ds->out_of_memory || ps->out_of_memory ? "OUT OF MEMORY" : "fits");
-        printf("  energy per token: not computed (no energy model in this build)\n");
+        npu_energy_summary(stdout, &ea, &r, &er);
         printf("  %zu prefill + %zu decode ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops),
                ns_oplist_len(&r.phase[1].ops), secs * 1e3);
-        printf("wrote %s (+ _prefill/_decode .csv and .json)\n", out);
+        printf("wrote %s (+ _prefill/_decode .csv and .json%s)\n", out, er.npg ? ", _<phase>_<PG>.csv" : "");
     }
+    npu_energy_run_free(&er);
     npu_run_free(&r);
     return EXIT_OK;
 }

@@ -101,7 +101,7 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
     const npu_op_perf_t *p = &ph->perf[i];
     const npu_op_detail_t *d = &ph->detail[i];
     char b[64];
-    snprintf(b, sizeof b, "%d", lab->fusion_id);
+    snprintf(b, sizeof b, "%lld", (long long)lab->fusion_id);
     field(f, b, true);
     fstr(f, lab->description);
     fstr(f, lab->config);
@@ -140,6 +140,8 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
         char *semi = strchr(dl, ';');
         if (semi)
             *semi = ',';
+    } else if (op->kind == OPK_CONV && op->einsum) {
+        snprintf(dl, sizeof dl, "%s", op->einsum); /* NeuSim keeps the ';' for convolutions */
     }
     fstr(f, dl);
     fstr(f, d->tile_shapes);
@@ -309,7 +311,14 @@ bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, con
     jint(f, "memory_only_time_chip_ns", s->memory_only_time_chip_ns);
     jint(f, "ici_bound_time_chip_ns", s->ici_bound_time_chip_ns);
     jbool(f, "bounded_by_pp_chip", s->bounded_by_pp_chip);
-    if (ph->kind == NPU_PHASE_PREFILL) {
+    if (r->family == NPU_FAM_DLRM) {
+        jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
+        jint(f, "latency_ns", s->total_execution_time_chip_ns);
+    } else if (r->family == NPU_FAM_DIT || r->family == NPU_FAM_GLIGEN) {
+        jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
+        jnum(f, "latency_sec", r->latency_sec);
+        jnum(f, "throughput_step_per_sec_per_request", r->throughput_step_per_sec_per_request);
+    } else if (ph->kind == NPU_PHASE_PREFILL) {
         jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
         jnum(f, "TTFT_sec", s->TTFT_sec);
     } else if (ph->kind == NPU_PHASE_DECODE) {

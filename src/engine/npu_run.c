@@ -130,6 +130,170 @@ static void trace_stats(const npu_phase_t *ph, npu_stats_t *s)
     }
 }
 
+const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c)
+{
+    int64_t k = r->chip_rep[c];
+    return k == r->straggler ? &r->phase[0] : &r->chip_phase[k];
+}
+
+/* GLIGEN (spec §5.7, §9): one list, the UNet once per diffusion step */
+static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t errlen)
+{
+    const nsl_model_t *m = &r->model;
+    if (r->training) {
+        snprintf(err, errlen, "training: GLIGEN has no training op list (NeuSim's neither)");
+        return 2;
+    }
+    if (m->pp != 1 || m->pp_dcn != 1) {
+        snprintf(err, errlen, "GLIGEN supports no pipeline parallelism (pipeline_parallelism_degree %lld; NeuSim "
+                              "neither)", (long long)(m->pp * m->pp_dcn));
+        return 2;
+    }
+    if (m->tp != 1) {
+        snprintf(err, errlen, "GLIGEN: tensor parallelism is not modelled (tensor_parallelism_degree %lld)",
+                 (long long)m->tp);
+        return 2;
+    }
+    if (m->num_chips < m->dp || m->dp < 1) {
+        snprintf(err, errlen, "data_parallelism_degree %lld does not fit num_chips %lld", (long long)m->dp,
+                 (long long)m->num_chips);
+        return 2;
+    }
+    if (!m->use_flash_attention) {
+        snprintf(err, errlen, "GLIGEN: only the flash-attention path is modelled (use_flash_attention true)");
+        return 2;
+    }
+    nsg_model_t g = {0};
+    if (nsg_model_read(&g, npu_config_str(&r->cfg, "unet_config"), npu_config_str(&r->cfg, "grounding_input_config"),
+                       err, errlen))
+        return 2;
+    g.batch = (m->global_batch_size + m->dp - 1) / m->dp;
+    g.image_num_channels = npu_config_int(&r->cfg, "image_num_channels");
+    g.num_diffusion_steps = npu_config_int(&r->cfg, "num_diffusion_steps");
+    g.q5 = (m->quirks & NSL_Q5) != 0;
+    g.q15 = (m->quirks & NSL_Q15) != 0;
+    if (g.batch < 1 || g.image_num_channels < 1 || g.num_diffusion_steps < 1) {
+        snprintf(err, errlen, "global_batch_size, image_num_channels and num_diffusion_steps must be >= 1");
+        return 2;
+    }
+    npu_phase_t *ph = &r->phase[0];
+    r->nphase = 1;
+    ph->kind = NPU_PHASE_PREFILL;
+    if (!nsg_ops(&g, m->ici_bw_GBps, m->ici_latency_ns, &ph->ops) || !time_phase(r, ph, cache))
+        return 1;
+    npu_stats_t *s = &ph->stats;
+    trace_stats(ph, s);
+    if (s->total_execution_time_chip_ns <= 0) {
+        snprintf(err, errlen, "the configuration has no work (execution time 0)");
+        return 2;
+    }
+    r->num_pods = 1;
+    r->batch_size_per_pod = m->global_batch_size;
+    /* run_sim: latency over all total_num_diffusion_steps */
+    double steps = (double)npu_config_int(&r->cfg, "total_num_diffusion_steps");
+    double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
+    r->throughput_requests_per_sec = (double)m->global_batch_size / (chip_s * steps);
+    r->latency_sec = chip_s * steps;
+    r->throughput_step_per_sec_per_request = (double)g.num_diffusion_steps / chip_s;
+    /* NeuSim's placeholder footprint: the HBM less 1 KiB */
+    s->mem_footprint_GB = (m->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
+    s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
+    return 0;
+}
+
+/* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
+static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache, char *err, size_t errlen)
+{
+    if (r->training) {
+        snprintf(err, errlen, "training: DLRM has no training op list (NeuSim's neither)");
+        return 2;
+    }
+    /* DLRMConfig's default is use_vu_for_small_matmul = false */
+    int vi = npu_config_index("use_vu_for_small_matmul");
+    if (!r->cfg.v[vi].set) {
+        r->cfg.v[vi].b = false;
+        r->chip.use_vu_for_small_matmul = false;
+    }
+    r->dlrm = malloc(sizeof *r->dlrm);
+    if (!r->dlrm)
+        return 1;
+    if (npu_family_dlrm_model(&r->cfg, r->compat, keep_quirks, r->chip.ici_axes, r->dlrm, err, errlen))
+        return 2;
+    const nsr_model_t *d = r->dlrm;
+    r->nchip_phase = d->num_chips;
+    r->chip_phase = calloc((size_t)d->num_chips, sizeof *r->chip_phase);
+    r->chip_rep = calloc((size_t)d->num_chips, sizeof *r->chip_rep);
+    if (!r->chip_phase || !r->chip_rep)
+        return 1;
+    /* chips that hold no whole table have the same list: time the first of them */
+    int64_t bare = -1;
+    for (int64_t c = 0; c < d->num_chips; c++) {
+        bool whole = false;
+        for (int64_t i = 0; i < d->ntables && !whole; i++)
+            whole = d->table[i].chip == c;
+        r->chip_rep[c] = c;
+        if (!whole) {
+            if (bare < 0)
+                bare = c;
+            r->chip_rep[c] = bare;
+        }
+    }
+    int64_t worst = -1;
+    for (int64_t c = 0; c < d->num_chips; c++) {
+        if (r->chip_rep[c] != c)
+            continue;
+        npu_phase_t *ph = &r->chip_phase[c];
+        ph->kind = NPU_PHASE_PREFILL;
+        if (!nsr_chip_ops(d, c, &ph->ops) || !time_phase(r, ph, cache))
+            return 1;
+        trace_stats(ph, &ph->stats);
+        /* NeuSim picks the first chip with the largest sum of execution times */
+        int64_t sum = 0;
+        for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+            sum += (int64_t)ph->perf[i].exe_time_ns;
+        if (sum > worst) {
+            worst = sum;
+            r->straggler = c;
+        }
+    }
+    r->phase[0] = r->chip_phase[r->straggler];
+    memset(&r->chip_phase[r->straggler], 0, sizeof r->chip_phase[0]);
+    r->nphase = 1;
+    npu_stats_t *s = &r->phase[0].stats;
+    if (s->total_execution_time_chip_ns <= 0) {
+        snprintf(err, errlen, "the configuration has no work (execution time 0)");
+        return 2;
+    }
+    r->num_pods = 1;
+    r->batch_size_per_pod = d->global_batch_size;
+    r->throughput_requests_per_sec = (double)d->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
+    r->latency_sec = (double)s->total_execution_time_chip_ns / 1e9;
+    if (d->quirks & NSR_Q11) {
+        /* NeuSim's placeholder: eight chips' HBM, checked against all chips */
+        s->mem_footprint_GB = (8 * d->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
+        s->out_of_memory = (double)d->num_chips * d->hbm_size_GB < s->mem_footprint_GB;
+    } else {
+        /* the fullest chip: its FP32 tables (shards) and the BF16 MLP weights */
+        double w = 0, most = 0;
+        for (int64_t i = 0; i < d->nbottom; i++)
+            w += 2.0 * (double)(d->bottom[i][0] * d->bottom[i][1]);
+        for (int64_t i = 0; i < d->ntop; i++)
+            w += 2.0 * (double)(d->top[i][0] * d->top[i][1]);
+        for (int64_t c = 0; c < d->num_chips; c++) {
+            double b = w;
+            for (int64_t i = 0; i < d->ntables; i++)
+                if (d->table[i].chip < 0 || d->table[i].chip == c)
+                    b += 4.0 * (double)((d->table[i].rows + d->table[i].row_shards - 1) / d->table[i].row_shards) *
+                         (double)d->dim;
+            if (b > most)
+                most = b;
+        }
+        s->mem_footprint_GB = most / 1024 / 1024 / 1024;
+        s->out_of_memory = d->hbm_size_GB < s->mem_footprint_GB;
+    }
+    return 0;
+}
+
 int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
             size_t errlen)
 {
@@ -140,13 +304,16 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     /* NeuSim's LLMConfig: num_kv_heads = -1 means multi-head */
     if (npu_config_int(&r->cfg, "num_kv_heads") == -1)
         npu_config_set_int(&r->cfg, "num_kv_heads", npu_config_int(&r->cfg, "num_heads"));
-    if (strcmp(npu_config_str(&r->cfg, "model_type"), "llm") != 0) {
+    r->family = npu_family_of(&r->cfg);
+    if (r->family == NPU_FAM_DIT) /* DiT is an LLM prefill (spec §5.6) */
+        snprintf(r->cfg.v[npu_config_index("ffn_type")].s, NPU_CFG_STR_MAX, "default");
+    if (r->family == NPU_FAM_LLM && strcmp(npu_config_str(&r->cfg, "model_type"), "llm") != 0) {
         snprintf(err, errlen, "model_type '%s' is not supported yet (supported: llm)",
                  npu_config_str(&r->cfg, "model_type"));
         return 2;
     }
     const char *ffn = npu_config_str(&r->cfg, "ffn_type");
-    if (strcmp(ffn, "llama") != 0 && strcmp(ffn, "default") != 0) {
+    if (r->family == NPU_FAM_LLM && strcmp(ffn, "llama") != 0 && strcmp(ffn, "default") != 0) {
         snprintf(err, errlen, "ffn_type '%s' is not supported (valid: llama, default)", ffn);
         return 2;
     }
@@ -159,9 +326,30 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     }
     npu_run_model(&r->cfg, compat, &r->model);
     r->model.quirks = compat ? NSL_QALL : keep_quirks;
+    if (r->family == NPU_FAM_DIT)
+        npu_family_dit_model(&r->cfg, compat || (keep_quirks & NSL_DIT_Q13), &r->model);
+    if (r->family == NPU_FAM_DLRM)
+        return run_dlrm(r, keep_quirks, cache, err, errlen);
+    if (r->family == NPU_FAM_GLIGEN)
+        return run_gligen(r, cache, err, errlen);
     char why[256];
     if (nsl_check(&r->model, why, sizeof why)) {
         snprintf(err, errlen, "%s", why);
+        return 2;
+    }
+    if (r->family == NPU_FAM_MOE) {
+        npu_family_moe_model(&r->cfg, &r->model, keep_quirks >> NSL_MOE_SHIFT, r->chip.ici_axes, &r->moe);
+        if (nsd_check(&r->moe, why, sizeof why)) {
+            snprintf(err, errlen, "%s", why);
+            return 2;
+        }
+        if (training) {
+            snprintf(err, errlen, "training: DeepSeek has no training op list (NeuSim's neither)");
+            return 2;
+        }
+    }
+    if (r->family == NPU_FAM_DIT && training) {
+        snprintf(err, errlen, "training: DiT has no training op list (NeuSim's neither)");
         return 2;
     }
     const nsl_model_t *m = &r->model;
@@ -198,8 +386,38 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     r->nphase = 2;
     r->phase[0].kind = NPU_PHASE_PREFILL;
     r->phase[1].kind = NPU_PHASE_DECODE;
-    if (!nsl_inference(m, &r->phase[0].ops, &r->phase[1].ops))
+    if (r->family == NPU_FAM_MOE ? !nsd_inference(&r->moe, &r->phase[0].ops, &r->phase[1].ops)
+                                 : !nsl_inference(m, &r->phase[0].ops, &r->phase[1].ops))
         return 1;
+    if (r->family == NPU_FAM_MOE && (r->moe.quirks & NSD_Q1))
+        npu_family_name_lookup(&r->phase[0].ops, &r->phase[1].ops);
+    if (r->family == NPU_FAM_DIT) {
+        /* one phase: the prefill list, every op once per diffusion step */
+        int64_t steps = npu_config_int(&r->cfg, "num_diffusion_steps");
+        for (size_t i = 0; i < ns_oplist_len(&r->phase[0].ops); i++)
+            op_graph_at(r->phase[0].ops.g, i)->count *= steps;
+        ns_oplist_free(&r->phase[1].ops);
+        memset(&r->phase[1].ops, 0, sizeof r->phase[1].ops);
+        r->nphase = 1;
+        if (!time_phase(r, &r->phase[0], cache))
+            return 1;
+        npu_stats_t *s = &r->phase[0].stats;
+        trace_stats(&r->phase[0], s);
+        if (s->total_execution_time_chip_ns <= 0) {
+            snprintf(err, errlen, "the configuration has no work (execution time 0)");
+            return 2;
+        }
+        r->num_pods = m->dp_dcn * m->pp_dcn;
+        r->batch_size_per_pod = (m->global_batch_size + r->num_pods - 1) / r->num_pods;
+        r->layers_per_pp_stage = (int64_t)ceil((double)m->num_layers / (double)(m->pp * m->pp_dcn));
+        double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
+        r->throughput_requests_per_sec = (double)m->global_batch_size / chip_s;
+        r->latency_sec = chip_s;
+        r->throughput_step_per_sec_per_request = (double)steps / chip_s;
+        s->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
+        s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
+        return 0;
+    }
     for (int i = 0; i < r->nphase; i++)
         if (!time_phase(r, &r->phase[i], cache))
             return 1;
@@ -224,8 +442,8 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
     ds->TPOT_ms_request = dtot / 1e6;
     ds->throughput_tokens_per_sec = (double)mb * 1e9 / stage;
     ds->throughput_tokens_per_sec_request = 1e3 / ds->TPOT_ms_request;
-    ps->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
-    ds->mem_footprint_GB = nsl_inference_mem_bytes(m, true) / 1024 / 1024 / 1024;
+    ps->mem_footprint_GB = (r->family == NPU_FAM_MOE ? nsd_mem_bytes(&r->moe, false) : nsl_inference_mem_bytes(m, false)) / 1024 / 1024 / 1024;
+    ds->mem_footprint_GB = (r->family == NPU_FAM_MOE ? nsd_mem_bytes(&r->moe, true) : nsl_inference_mem_bytes(m, true)) / 1024 / 1024 / 1024;
     ps->out_of_memory = m->hbm_size_GB < ps->mem_footprint_GB;
     ds->out_of_memory = m->hbm_size_GB < ds->mem_footprint_GB;
     return 0;
@@ -233,6 +451,18 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
 
 void npu_run_free(npu_run_t *r)
 {
+    for (int64_t c = 0; r->chip_phase && c < r->nchip_phase; c++) {
+        if (r->chip_phase[c].ops.g)
+            ns_oplist_free(&r->chip_phase[c].ops);
+        free(r->chip_phase[c].perf);
+        free(r->chip_phase[c].detail);
+    }
+    free(r->chip_phase);
+    free(r->chip_rep);
+    free(r->dlrm);
+    r->chip_rep = NULL;
+    r->chip_phase = NULL;
+    r->dlrm = NULL;
     for (int i = 0; i < 2; i++) {
         if (r->phase[i].ops.g)
             ns_oplist_free(&r->phase[i].ops);

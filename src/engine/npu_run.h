@@ -17,6 +17,7 @@
 #include "npu/npu_config.h"
 #include "npu/npu_perf.h"
 #include "ops/neusim_llm.h"
+#include "engine/npu_family.h"
 
 /* get_statistics_from_trace_file + dump_stats_llm (spec §9) */
 typedef struct {
@@ -55,7 +56,20 @@ typedef struct {
     int nphase;
     npu_phase_t phase[2];
     int64_t num_pods, batch_size_per_pod, layers_per_pp_stage;
+    /* part 2 (npu_family.h): the family and, for MoE, its record */
+    npu_family_t family;
+    nsd_model_t moe;
+    /* DLRM: every chip's list (chip_phase[straggler] lives in phase[0]) */
+    nsr_model_t *dlrm;
+    npu_phase_t *chip_phase;
+    int64_t nchip_phase, straggler;
+    int64_t *chip_rep;   /* chip c has the list of chip chip_rep[c] (chips without whole tables are alike) */
+    /* DiT, DLRM: requests per second and seconds per image / batch (spec §9) */
+    double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_run_t;
+
+/* DLRM: chip c's timed list (its representative's; the straggler's is phase 0). */
+const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c);
 
 /* The model record of a configuration. */
 void npu_run_model(const npu_config_t *cfg, bool compat, nsl_model_t *m);

@@ -18,6 +18,8 @@
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/npu_energy_run.h"
+#include "engine/npu_family.h"
 #include "engine/npu_run.h"
 #include "ops/neusim_llm.h"
 #include "store/npu_store.h"
@@ -48,15 +50,22 @@ typedef struct {
     bool par_auto;
     int64_t par[MAXN][3]; /* dp, tp, pp */
     int npar;
+    int64_t ep[MAXN];     /* expert parallelism values (MoE); none: every valid one */
+    int nep;
     char set_key[MAXSET][64];
     char set_val[MAXSET][MAXN][256];
     int set_n[MAXSET], nset;
+    npu_energy_sweep_t energy;   /* power_gating, carbon (npu_energy_run.h) */
+    unsigned keep_energy;        /* energy quirks (NPU_EQ_*) in keep_quirks */
+    double chip_idle_W[MAXN];    /* each chip file's idle_power_W (Q23) */
 } spec_t;
 
 typedef struct {
     int mi, ci;
     int64_t nchips, batch, in, out, dp, tp, pp, dp_dcn, pp_dcn;
     int combo;
+    int64_t ep;       /* MoE expert parallelism (1 elsewhere) */
+    int fam;          /* npu_family_t of the model */
 } point_t;
 
 int npu_sweep_is_npu_file(const char *path, cfg_err_t *err)
@@ -136,7 +145,7 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
     }
     static const char *const keys[] = {"models",      "chips",    "system",   "workload", "num_chips",
                                        "batch",       "seqlen",   "parallelism", "compat", "keep_quirks",
-                                       "set",         "save_ops", "power_gating", "carbon"};
+                                       "set",         "save_ops", "power_gating", "carbon", "ep"};
     const size_t nkeys = sizeof keys / sizeof keys[0];
     bool have_models = false, have_chips = false;
     s->num_chips.v[0] = 1;
@@ -176,6 +185,12 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
             ok = int_list(v, k, &s->num_chips, 1, err);
         else if (!strcmp(k, "batch"))
             ok = int_list(v, k, &s->batch, 1, err);
+        else if (!strcmp(k, "ep")) {
+            ilist_t e;
+            ok = int_list(v, k, &e, 1, err);
+            for (int q = 0; ok && q < e.n; q++)
+                s->ep[s->nep++] = e.v[q];
+        }
         else if (!strcmp(k, "seqlen")) {
             /* [in, out] or a list of them */
             const node_t *items[MAXN];
@@ -241,12 +256,17 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
             for (size_t q = 0; q < n && ok; q++) {
                 const node_t *x = v->kind == NODE_SEQ ? v->items[q] : v;
                 unsigned b = x->kind == NODE_SCALAR ? nsl_quirk_parse(x->scalar) : 0;
-                if (!b) {
-                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q10, Q15, "
-                                            "Q16, Q21, Q24, Q27, Q28)");
+                if (!b && x->kind == NODE_SCALAR)
+                    b = npu_family_quirk_parse(x->scalar);
+                unsigned eb = !b && x->kind == NODE_SCALAR ? npu_energy_quirk_parse(x->scalar) : 0;
+                if (!b && !eb) {
+                    cfg_node_errorf(err, x, "npu.keep_quirks: unknown quirk (valid: Q4, Q5, Q6, Q7, Q8, Q15, Q16, "
+                                            "Q21, Q24, Q27, Q28, Q10; DeepSeek Q1, Q9, Q18; DiT Q13; DLRM Q11, Q12; "
+                                            "energy: Q2, Q3, Q20, Q23, Q26, einsum-avg)");
                     ok = false;
                 }
                 s->keep |= b;
+                s->keep_energy |= eb;
             }
         } else if (!strcmp(k, "set")) {
             if (v->kind != NODE_MAP || v->n > MAXSET) {
@@ -299,9 +319,7 @@ static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
                 s->set_n[s->nset++] = (int)n;
             }
         } else if (!strcmp(k, "power_gating") || !strcmp(k, "carbon")) {
-            cfg_errorf(err, npu->file, npu->key_line[i], npu->key_col[i],
-                       "npu.%s: the energy and carbon model is not part of this build yet", k);
-            ok = false;
+            ok = npu_energy_sweep_parse(v, k, &s->energy, err);
         }
         if (!ok)
             return false;
@@ -387,7 +405,8 @@ typedef struct {
     bool ran;
     char status[16], reason[256], set_values[4096];
     int64_t mb;
-    int ax[3];
+    int ax[3], ep_axes;
+    npu_energy_point_t energy[2];
 } result_t;
 
 static void set_int(npu_config_t *c, const char *k, int64_t v) { npu_config_set_int(c, k, v); }
@@ -419,6 +438,8 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
         set_int(&c, "output_seqlen", p->out);
     }
     set_int(&c, "num_chips", p->nchips);
+    if (p->fam == NPU_FAM_MOE)
+        set_int(&c, "expert_parallelism_degree", p->ep);
     set_int(&c, "data_parallelism_degree", p->dp);
     set_int(&c, "tensor_parallelism_degree", p->tp);
     set_int(&c, "pipeline_parallelism_degree", p->pp);
@@ -426,6 +447,32 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     set_int(&c, "pipeline_parallel_degree_dcn", p->pp_dcn);
     set_int(&c, "tensor_parallel_degree_dcn", 1);
     ici_axes(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, res->ax);
+    int nphys = (!strcmp(npu_config_str(&c, "name"), "2") || !strcmp(npu_config_str(&c, "name"), "3")) ? 2 : 3;
+    if (p->fam == NPU_FAM_DLRM) { /* run_sim: dp and tp axes 2 for v2/v3, else 3 */
+        res->ax[0] = res->ax[1] = nphys;
+        res->ax[2] = 0;
+    } else if (p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_GLIGEN) { /* run_sim: every axis to dp, none to tp */
+        res->ax[0] = (!strcmp(npu_config_str(&c, "name"), "5e") || !strcmp(npu_config_str(&c, "name"), "6e")) ? 2 : nphys;
+        res->ax[1] = 0;
+    }
+    const char *moe_why = NULL;
+    if (p->fam == NPU_FAM_MOE) {
+        /* run_sim: ep and etp share the dp + tp axes */
+        int e_axes = res->ax[0] + res->ax[1], ep_axes = 0;
+        int64_t dt = p->dp * p->tp;
+        if (p->ep > 1 && e_axes <= 1) {
+            ep_axes = 1;
+            if (p->ep != dt)
+                moe_why = "ep must span the one dp/tp axis (ep = dp x tp)";
+        } else if (p->ep > 1)
+            ep_axes = p->ep == dt ? e_axes : 1;
+        set_int(&c, "num_expert_parallel_axes", ep_axes);
+        res->ep_axes = ep_axes;
+        if (p->ep > dt)
+            moe_why = "ep > dp x tp";
+        else if (npu_config_int(&c, "num_routed_experts") < p->ep)
+            moe_why = "fewer routed experts than ep";
+    }
     set_int(&c, "num_data_parallel_axes", res->ax[0]);
     set_int(&c, "num_tensor_parallel_axes", res->ax[1]);
     set_int(&c, "num_pipeline_parallel_axes", res->ax[2]);
@@ -437,8 +484,14 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
         int fi = npu_config_index("use_flash_attention");
         c.v[fi].b = false;
     }
-    const char *why = validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
-                               npu_config_int(&c, "num_layers"), p->batch, res->reason, sizeof res->reason);
+    /* DLRM: dp = tp = chips over one batch; only the pod size applies */
+    const char *why = p->fam == NPU_FAM_DLRM
+                          ? validate(npu_config_str(&c, "name"), 1, p->tp, 1, 1, 1, p->batch, res->reason,
+                                     sizeof res->reason)
+                          : validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
+                                     npu_config_int(&c, "num_layers"), p->batch, res->reason, sizeof res->reason);
+    if (!why && moe_why)
+        why = snprintf(res->reason, sizeof res->reason, "%s", moe_why) > 0 ? res->reason : NULL;
     if (why) {
         snprintf(res->status, sizeof res->status, "skipped");
         return;
@@ -453,6 +506,12 @@ static void evaluate(const spec_t *s, const npu_config_t *base, const point_t *p
     }
     res->ran = true;
     snprintf(res->status, sizeof res->status, "ok");
+    if (npu_energy_point(&res->run, &s->energy, s->keep_energy, s->chip_idle_W[p->ci], res->energy, err,
+                         sizeof err) < 0) {
+        snprintf(res->status, sizeof res->status, "skipped");
+        snprintf(res->reason, sizeof res->reason, "energy: %.200s", err);
+        return;
+    }
     for (int i = 0; i < res->run.nphase; i++) {
         const npu_stats_t *st = &res->run.phase[i].stats;
         if (st->out_of_memory) {
@@ -487,10 +546,13 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     row.pp_axes = r->ax[2];
     row.status = r->status;
     row.reason = r->reason[0] ? r->reason : NULL;
+    bool one_phase = p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_DLRM || p->fam == NPU_FAM_GLIGEN;
+    row.ep = p->fam == NPU_FAM_MOE ? p->ep : 0;
+    row.etp = p->fam == NPU_FAM_MOE ? p->dp * p->tp / p->ep : 0;
     if (!r->ran) {
         const char *phases[2] = {"prefill", "decode"};
-        for (int i = 0; i < (s->training ? 1 : 2); i++) {
-            row.phase = s->training ? "training" : phases[i];
+        for (int i = 0; i < (s->training || one_phase ? 1 : 2); i++) {
+            row.phase = s->training ? "training" : one_phase ? "inference" : phases[i];
             row.input_seqlen = p->in;
             row.output_seqlen = p->out;
             if (!npu_store_point(st, &row, err, errlen))
@@ -503,8 +565,12 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
     for (int i = 0; i < r->run.nphase; i++) {
         const npu_phase_t *ph = &r->run.phase[i];
         const npu_stats_t *x = &ph->stats;
-        row.phase = npu_phase_name(ph->kind);
+        row.phase = one_phase ? "inference" : npu_phase_name(ph->kind);
         row.has_stats = true;
+        row.has_request_stats = one_phase;
+        row.throughput_requests_per_sec = r->run.throughput_requests_per_sec;
+        row.latency_sec = r->run.latency_sec;
+        row.throughput_step_per_sec_per_request = r->run.throughput_step_per_sec_per_request;
         row.total_execution_time_chip_ns = x->total_execution_time_chip_ns;
         row.total_execution_time_non_pp_ns = x->total_execution_time_non_pp_ns;
         row.total_pp_time_ns = x->total_pp_time_ns;
@@ -519,8 +585,21 @@ static bool store_result(npu_store_t *st, const spec_t *s, const point_t *p, int
         row.total_execution_time_ns = x->total_execution_time_ns;
         row.mem_footprint_GB = x->mem_footprint_GB;
         row.out_of_memory = x->out_of_memory;
+        const npu_energy_point_t *ep = &r->energy[i < 2 ? i : 0];
+        row.has_energy = ep->done;
+        row.energy_per_token_J = ep->energy_per_unit_J;
+        row.avg_power_W = ep->avg_power_W;
         if (!npu_store_point(st, &row, err, errlen))
             return false;
+        for (int k = 0; ep->done && k < s->energy.npg; k++) {
+            const npu_energy_pg_row_t *g = &ep->pg[k];
+            npu_energy_row_t er = {id, row.phase, s->energy.pg[k], g->total_energy_J, g->avg_power_W,
+                                   g->peak_power_W, g->energy_per_unit_J, g->slowdown, g->has_carbon,
+                                   g->idle_power_W, g->fleet_avg_power_W, g->total_energy_kWh, g->carbon_kgCO2e,
+                                   g->carbon_zero_embodied_kgCO2e, g->work_per_kgCO2e};
+            if (!npu_store_energy(st, &er, err, errlen))
+                return false;
+        }
         if (!s->save_ops)
             continue;
         for (size_t k = 0; k < ns_oplist_len(&ph->ops); k++) {
@@ -572,15 +651,20 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
             for (int q = 0; q < s->num_chips.n; q++) {
                 int64_t nc = s->num_chips.v[q];
                 /* NeuSim's generate_parallelism_configs_llm: dp x tp x pp x dp_dcn x pp_dcn = chips, with at
-                 * most 16 pods; inference uses dp = dp_dcn = 1 (validate_parallelism_config_llm skips the rest) */
+                 * most 16 pods; inference uses dp = dp_dcn = 1 (validate_parallelism_config_llm skips the rest).
+                 * DLRM: dp = tp = chips; DiT: dp x tp x pp = chips (one pod); MoE adds ep (column 5). */
                 static const int MAXPAR = 8192;
-                int64_t(*par)[5] = malloc((size_t)MAXPAR * sizeof *par);
+                int64_t(*par)[6] = malloc((size_t)MAXPAR * sizeof *par);
                 int np = 0;
                 if (!par) {
                     free(pts);
                     return (size_t)-1;
                 }
-                if (s->par_auto) {
+                int fam = (int)npu_family_of(&base[mi * s->chips.n + ci]);
+                if (fam == NPU_FAM_DLRM) {
+                    int64_t v[6] = {nc, nc, 1, 1, 1, 1};
+                    memcpy(par[np++], v, sizeof v);
+                } else if (s->par_auto) {
                     for (int64_t dp = 1; dp <= nc; dp++)
                         for (int64_t tp = 1; tp <= nc; tp++)
                             for (int64_t pp = 1; pp <= nc; pp++)
@@ -588,20 +672,48 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                     for (int64_t pd = 1; pd <= 16 && pd <= nc && np < MAXPAR; pd++) {
                                         if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
                                             continue;
-                                        if (!s->training && (dp > 1 || dd > 1))
+                                        if (fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? dd > 1 || pd > 1 || (fam == NPU_FAM_GLIGEN && pp > 1)
+                                                               : !s->training && (dp > 1 || dd > 1))
                                             continue;
-                                        int64_t v[5] = {dp, tp, pp, dd, pd};
+                                        int64_t v[6] = {dp, tp, pp, dd, pd, 1};
                                         memcpy(par[np++], v, sizeof v);
                                     }
                 } else {
                     for (int w = 0; w < s->npar; w++)
                         if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc) {
-                            int64_t v[5] = {s->par[w][0], s->par[w][1], s->par[w][2], 1, 1};
+                            int64_t v[6] = {s->par[w][0], s->par[w][1], s->par[w][2], 1, 1, 1};
                             memcpy(par[np++], v, sizeof v);
                         }
                 }
+                /* MoE: each split with every ep dividing dp x tp whose etp = dp x tp / ep <= 8
+                 * (run_sim), or the ep values the sweep lists */
+                if (fam == NPU_FAM_MOE) {
+                    int64_t(*pe)[6] = malloc((size_t)MAXPAR * sizeof *pe);
+                    int npe = 0;
+                    for (int w = 0; pe && w < np; w++) {
+                        int64_t dt = par[w][0] * par[w][1];
+                        for (int64_t ep = 1; ep <= dt && npe < MAXPAR; ep++) {
+                            bool listed = s->nep == 0 ? dt % ep == 0 && dt / ep <= 8 : false;
+                            for (int e = 0; e < s->nep; e++)
+                                listed |= s->ep[e] == ep;
+                            if (!listed)
+                                continue;
+                            memcpy(pe[npe], par[w], sizeof pe[0]);
+                            pe[npe++][5] = ep;
+                        }
+                    }
+                    free(par);
+                    if (!pe) {
+                        free(pts);
+                        return (size_t)-1;
+                    }
+                    par = pe;
+                    np = npe;
+                }
+                /* DLRM and DiT have no token sequence: one point per batch */
+                int nsq = fam == NPU_FAM_DLRM || fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? 1 : nseq;
                 for (int b = 0; b < s->batch.n; b++)
-                    for (int sq = 0; sq < nseq; sq++)
+                    for (int sq = 0; sq < nsq; sq++)
                         for (size_t cb = 0; cb < combos; cb++)
                             for (int w = 0; w < np; w++) {
                                 if (n == cap) {
@@ -619,13 +731,15 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                                 p->ci = ci;
                                 p->nchips = nc;
                                 p->batch = s->batch.v[b];
-                                p->in = s->nseq ? s->seq[sq][0] : 0;
-                                p->out = s->nseq ? s->seq[sq][1] : 0;
+                                p->in = s->nseq && nsq > 1 ? s->seq[sq][0] : s->nseq && nsq == nseq ? s->seq[0][0] : 0;
+                                p->out = s->nseq && nsq > 1 ? s->seq[sq][1] : s->nseq && nsq == nseq ? s->seq[0][1] : 0;
                                 p->dp = par[w][0];
                                 p->tp = par[w][1];
                                 p->pp = par[w][2];
                                 p->dp_dcn = par[w][3];
                                 p->pp_dcn = par[w][4];
+                                p->ep = par[w][5];
+                                p->fam = fam;
                                 p->combo = (int)cb;
                             }
                 free(par);
@@ -685,6 +799,8 @@ int npu_sweep_run(const sweep_opts_t *o)
         return EXIT_BADINPUT;
     }
     cfg_doc_free(doc);
+    for (int ci = 0; ci < s->chips.n; ci++)
+        s->chip_idle_W[ci] = npu_chip_file_idle_power_W(s->chips.path[ci]);
     /* the merged base configuration of every (model, chip) */
     npu_config_t *base = malloc((size_t)s->models.n * (size_t)s->chips.n * sizeof *base);
     for (int mi = 0; base && mi < s->models.n; mi++)

@@ -90,6 +90,40 @@ const npu_cfg_key_t npu_cfg_keys[] = {
     {"enable_swap_kv_cache", NCT_BOOL, "false"},
     {"max_swap_kv_cache_times_prefill", NCT_INT, "2"},
     {"max_swap_kv_cache_times_decode", NCT_INT, "16"},
+    /* MoELLMConfig + DeepSeekConfig (spec §1.4); moe_d_ff -1 means d_ff */
+    {"router_type", NCT_STR, "topk"},
+    {"num_shared_experts", NCT_INT, "1"},
+    {"num_routed_experts", NCT_INT, "256"},
+    {"num_activated_routed_experts_per_token", NCT_INT, "8"},
+    {"num_limited_groups", NCT_INT, "4"},
+    {"moe_d_ff", NCT_INT, "-1"},
+    {"expert_parallelism_degree", NCT_INT, "1"},
+    {"num_expert_parallel_axes", NCT_INT, "1"},
+    {"expert_parallel_degree_dcn", NCT_INT, "1"},
+    {"num_dense_layers", NCT_INT, "1"},
+    {"kv_lora_rank", NCT_INT, "512"},
+    {"q_lora_rank", NCT_INT, "1536"},
+    {"qk_rope_head_dim", NCT_INT, "64"},
+    {"qk_nope_head_dim", NCT_INT, "128"},
+    {"v_head_dim", NCT_INT, "128"},
+    /* DiTConfig (spec §1.4) */
+    {"image_width", NCT_INT, "512"},
+    {"num_channels", NCT_INT, "3"},
+    {"patch_size", NCT_INT, "2"},
+    {"num_diffusion_steps", NCT_INT, "1"},
+    /* DLRMConfig (spec §1.4); MLP layers are {in_features, out_features, bias, activation} */
+    {"embedding_dim", NCT_INT, "64"},
+    {"num_indices_per_lookup", NCT_LIST, "[]"},
+    {"embedding_table_sizes", NCT_LIST, "[]"},
+    {"num_dense_features", NCT_INT, "1"},
+    {"bottom_mlp_config", NCT_LIST, "[]"},
+    {"top_mlp_config", NCT_LIST, "[]"},
+    {"interaction", NCT_STR, "dot"},
+    /* GLIGENConfig (spec §1.4): the nested records as JSON text, {} = NeuSim's defaults */
+    {"total_num_diffusion_steps", NCT_INT, "40"},
+    {"image_num_channels", NCT_INT, "3"},
+    {"unet_config", NCT_LIST, "{}"},
+    {"grounding_input_config", NCT_LIST, "{}"},
 };
 const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 
@@ -121,6 +155,20 @@ static bool parse_text(const npu_cfg_key_t *k, const char *text, bool quoted, np
     n.scalar = text;
     n.quoted = quoted;
     switch (k->type) {
+    case NCT_LIST: {
+        json_error_t je;
+        json_t *j = json_loads(text, 0, &je);
+        char *t = j && (json_is_array(j) || json_is_object(j)) ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        bool ok = t && strlen(t) < NPU_CFG_STR_MAX;
+        if (ok)
+            snprintf(v->s, sizeof v->s, "%s", t);
+        else
+            snprintf(why, wlen, "'%s': expected a list like [1, 2] of at most %d characters, got '%s'", k->key,
+                     NPU_CFG_STR_MAX - 1, text);
+        free(t);
+        return ok;
+    }
     case NCT_STR:
         if (strlen(text) >= NPU_CFG_STR_MAX) {
             snprintf(why, wlen, "'%s': string longer than %d characters", k->key, NPU_CFG_STR_MAX - 1);
@@ -190,6 +238,14 @@ static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
         npu_cfg_val_t v = c->v[i];
         bool good = false;
         switch (k->type) {
+        case NCT_LIST: {
+            char *t = json_is_array(val) || json_is_object(val) ? json_dumps(val, JSON_COMPACT) : NULL;
+            good = t && strlen(t) < NPU_CFG_STR_MAX;
+            if (good)
+                snprintf(v.s, sizeof v.s, "%s", t);
+            free(t);
+            break;
+        }
         case NCT_STR:
             good = json_is_string(val) && strlen(json_string_value(val)) < NPU_CFG_STR_MAX;
             if (good)
@@ -214,7 +270,7 @@ static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
             break;
         }
         if (!good) {
-            static const char *const tn[] = {"an integer", "a number", "a string", "true or false"};
+            static const char *const tn[] = {"an integer", "a number", "a string", "true or false", "a list"};
             snprintf(err->msg, sizeof err->msg, "%s: key \"%s\": expected %s", path, key, tn[k->type]);
             ok = false;
             break;
@@ -224,6 +280,37 @@ static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
     }
     json_decref(root);
     return ok;
+}
+
+/* A YAML list of scalars or of flat mappings as JSON text (numbers and
+ * true/false as they are, other scalars quoted). */
+static bool yaml_to_json(const node_t *n, char *buf, size_t len, size_t *o)
+{
+#define PUT(...) (*o += (size_t)snprintf(buf + *o, *o < len ? len - *o : 0, __VA_ARGS__), *o < len)
+    if (n->kind == NODE_SCALAR) {
+        double d;
+        bool b;
+        if (!n->quoted && cfg_scalar_double(n, &d))
+            return PUT("%s", n->scalar);
+        if (!n->quoted && cfg_scalar_bool(n, &b))
+            return PUT("%s", b ? "true" : "false");
+        for (const char *p = n->scalar; *p; p++)
+            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                return false;
+        return PUT("\"%s\"", n->scalar);
+    }
+    if (!PUT("%s", n->kind == NODE_SEQ ? "[" : "{"))
+        return false;
+    for (size_t i = 0; i < n->n; i++) {
+        if (i && !PUT(","))
+            return false;
+        if (n->kind == NODE_MAP && !PUT("\"%s\":", n->keys[i]))
+            return false;
+        if (!yaml_to_json(n->items[i], buf, len, o))
+            return false;
+    }
+    return PUT("%s", n->kind == NODE_SEQ ? "]" : "}");
+#undef PUT
 }
 
 static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
@@ -246,6 +333,23 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
             cfg_errorf(err, path, root->key_line[j], root->key_col[j], "%s", msg);
             ok = false;
             break;
+        }
+        if (npu_cfg_keys[i].type == NCT_LIST && val->kind != NODE_SCALAR) {
+            char text[NPU_CFG_STR_MAX];
+            size_t o = 0;
+            if (!yaml_to_json(val, text, sizeof text, &o)) {
+                cfg_node_errorf(err, val, "'%s': expected a list of numbers or of {key: value} records of at most %d characters", key, NPU_CFG_STR_MAX - 1);
+                ok = false;
+                break;
+            }
+            char why[768];
+            if (!parse_text(&npu_cfg_keys[i], text, false, &tmp.v[i], why, sizeof why)) {
+                cfg_node_errorf(err, val, "%s", why);
+                ok = false;
+                break;
+            }
+            tmp.v[i].set = true;
+            continue;
         }
         if (val->kind != NODE_SCALAR) {
             cfg_node_errorf(err, val, "'%s': expected a single value", key);
@@ -301,6 +405,21 @@ bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err)
     cfg_err_t e2;
     cfg_doc_t *doc = cfg_load_buffer("--set", text, strlen(text), &e2);
     const node_t *v = doc ? cfg_get(cfg_doc_root(doc), "v") : NULL;
+    if (v && v->kind == NODE_SEQ && npu_cfg_keys[i].type == NCT_LIST) {
+        char js[NPU_CFG_STR_MAX], why[768];
+        size_t o = 0;
+        npu_cfg_val_t nv = c->v[i];
+        bool ok = yaml_to_json(v, js, sizeof js, &o) && parse_text(&npu_cfg_keys[i], js, false, &nv, why, sizeof why);
+        cfg_doc_free(doc);
+        if (!ok) {
+            snprintf(err->msg, sizeof err->msg, "--set %s: expected a list of numbers or of {key: value} records",
+                     assignment);
+            return false;
+        }
+        nv.set = true;
+        c->v[i] = nv;
+        return true;
+    }
     if (!v || v->kind != NODE_SCALAR) {
         snprintf(err->msg, sizeof err->msg, "--set %s: expected a single value", assignment);
         cfg_doc_free(doc);
@@ -478,7 +597,12 @@ void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char
                           const int64_t *extra_vals, size_t n_extra)
 {
     char num[64];
+    size_t fam = (size_t)npu_config_index("router_type"), last = npu_cfg_nkeys;
+    while (last > fam && !c->v[last - 1].set)
+        last--;
     for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        if (i >= fam && !c->v[i].set)
+            continue;
         fprintf(f, "%*s", indent, "");
         json_str(f, npu_cfg_keys[i].key);
         fputs(": ", f);
@@ -488,8 +612,9 @@ void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char
         case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
         case NCT_STR: json_str(f, v->s); break;
         case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
+        case NCT_LIST: fputs(v->s, f); break;
         }
-        fputs(i + 1 < npu_cfg_nkeys || n_extra ? ",\n" : "\n", f);
+        fputs(i + 1 < last || n_extra ? ",\n" : "\n", f);
     }
     for (size_t i = 0; i < n_extra; i++) {
         fprintf(f, "%*s", indent, "");

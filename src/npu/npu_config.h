@@ -22,7 +22,10 @@
 #include "config/node.h"
 #include "npu/npu.h"
 
-typedef enum { NCT_INT = 0, NCT_FLOAT, NCT_STR, NCT_BOOL } npu_cfg_type_t;
+/* NCT_LIST: a list (of numbers, or of {key: value} records) or a record,
+ * kept as its compact JSON text in .s (DLRM's table sizes and MLP layers,
+ * GLIGEN's unet_config) */
+typedef enum { NCT_INT = 0, NCT_FLOAT, NCT_STR, NCT_BOOL, NCT_LIST } npu_cfg_type_t;
 
 typedef struct {
     const char *key;
@@ -30,7 +33,7 @@ typedef struct {
     const char *dflt;      /* default as text (parsed like a YAML scalar) */
 } npu_cfg_key_t;
 
-#define NPU_CFG_STR_MAX 96
+#define NPU_CFG_STR_MAX 640
 
 typedef struct {
     int64_t i;
@@ -40,12 +43,14 @@ typedef struct {
     bool set;              /* given by a file or --set (not the default) */
 } npu_cfg_val_t;
 
-/* The schema: every key in sim_config order. */
+/* The schema: every key in sim_config order.  The keys from
+ * "router_type" on belong to one model family (MoE, diffusion) and are
+ * dumped only when a file or --set gave them. */
 extern const npu_cfg_key_t npu_cfg_keys[];
 extern const size_t npu_cfg_nkeys;
 
 typedef struct {
-    npu_cfg_val_t v[96];
+    npu_cfg_val_t v[160];
 } npu_config_t;
 
 /* All keys at NeuSim's defaults. */

@@ -630,6 +630,10 @@ void npu_perf_op(const npu_chip_t *c, const op_t *op, const npu_op_comm_t *comm,
         flash(c, op, opts, p, d);
         mxu_kind = true;
         break;
+    case OPK_CONV: /* npu_perf_conv.c */
+        npu_perf_conv(c, op, p, d);
+        mxu_kind = true;
+        break;
     case OPK_COLLECTIVE:
     case OPK_TRANSFER:
         if (op->coll == COLL_REDUCE_SCATTER || op->coll == COLL_ALL_REDUCE)
@@ -690,3 +694,8 @@ void npu_perf_op(const npu_chip_t *c, const op_t *op, const npu_op_comm_t *comm,
     p->flops_util = p->tflops_per_sec / (p->op_type == NPU_OP_MXU ? c->peak_tflops : c->peak_VU_tflops);
     p->hbm_bw_util = p->hbm_bw_GBps / c->hbm_bw_GBps;
 }
+
+/* for npu_perf_conv.c: the MXU and VPU time rules above */
+double npu_perf_mxu_time_ns(const npu_chip_t *c, double n) { return mxu_time_ns(c, n); }
+double npu_perf_vpu_time_ns(const npu_chip_t *c, double n) { return vpu_time_ns(c, n); }
+double npu_perf_vu_ops_per_mxu_op(const npu_chip_t *c) { return vu_ops_per_mxu_op(c); }

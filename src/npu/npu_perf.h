@@ -60,4 +60,13 @@ bool npu_best_matmul_tile(const npu_chip_t *chip, int64_t b, int64_t m, int64_t 
 bool npu_best_matmul_tile_bruteforce(const npu_chip_t *chip, int64_t b, int64_t m, int64_t n, int64_t k, int l,
                                      int r, int o, int64_t *M, int64_t *N, int64_t *K);
 
+/* Conv2D (npu_perf_conv.c, spec §6.2-6.3): the convolution unrolled into a
+ * matmul (m = oc, n = b*oh*ow, k = ic*kh*kw) on the MXU, and NeuSim's VMEM
+ * tile search over divisors of b, oh, ow, oc, ic for the HBM bytes. */
+void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_op_perf_t *p, npu_op_detail_t *d);
+/* The MXU / VPU time of n ops and the VPU ops per MXU op (npu_perf.c). */
+double npu_perf_mxu_time_ns(const npu_chip_t *c, double n);
+double npu_perf_vpu_time_ns(const npu_chip_t *c, double n);
+double npu_perf_vu_ops_per_mxu_op(const npu_chip_t *c);
+
 #endif

@@ -50,6 +50,14 @@ void ns_format_name(char *out, size_t len, const char *name, const char *descrip
     out[o] = 0;
 }
 
+const char *ns_dtype_name(const ns_oplist_t *L) { return L->dt_name ? L->dt_name : DT_STR; }
+
+void ns_set_dtype(ns_oplist_t *L, op_dtype_t dt, const char *name)
+{
+    L->dt = dt;
+    L->dt_name = name;
+}
+
 static const char *intern(ns_oplist_t *L, const char *s)
 {
     const char *r = op_graph_strdup(L->g, s);
@@ -132,22 +140,23 @@ static void dims_list(char *buf, size_t len, const int64_t *d, int r, const char
         snprintf(buf + o, len - o, "%s", close);
 }
 
-static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n)
+static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n,
+                          const char *dt)
 {
     size_t o = 0;
     buf[0] = 0;
     for (int i = 0; i < n && o < len; i++) {
         char d[256];
         dims_list(d, sizeof d, shapes[i], ranks[i], ",", "[", "]", "");
-        o += (size_t)snprintf(buf + o, len - o, "%s" DT_STR ":%s", i ? "," : "", d);
+        o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", i ? "," : "", dt, d);
     }
 }
 
-static void out_shape_str(char *buf, size_t len, const int64_t *d, int r)
+static void out_shape_str(char *buf, size_t len, const int64_t *d, int r, const char *dt)
 {
     char s[256];
     dims_list(s, sizeof s, d, r, ",", "(", ")", "");
-    snprintf(buf, len, "[" DT_STR ":%s]", s);
+    snprintf(buf, len, "[%s:%s]", dt, s);
 }
 
 static int64_t prod(const int64_t *d, int r)
@@ -162,14 +171,14 @@ static void set_label_shapes(ns_oplist_t *L, ns_label_t *lab, const int64_t *con
                              const int64_t *out, int ro)
 {
     char buf[1024];
-    in_shapes_str(buf, sizeof buf, ins, ranks, n);
+    in_shapes_str(buf, sizeof buf, ins, ranks, n, lab->dt_name ? lab->dt_name : DT_STR);
     lab->in_shapes = intern(L, buf);
-    out_shape_str(buf, sizeof buf, out, ro);
+    out_shape_str(buf, sizeof buf, out, ro, lab->dt_name ? lab->dt_name : DT_STR);
     lab->out_shapes = intern(L, buf);
 }
 
 long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int rb, const char *expr,
-               const char *placement, int fid, const char *desc, const char *name, int64_t count,
+               const char *placement, int64_t fid, const char *desc, const char *name, int64_t count,
                double weight_bytes)
 {
     op_t op = {0};
@@ -177,8 +186,8 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     op.einsum = expr;
     op.kind = OPK_MATMUL;
     op.n_in = 2;
-    op.in[0] = op_tensor(DT_BF16, ra, a);
-    op.in[1] = op_tensor(DT_BF16, rb, b);
+    op.in[0] = op_tensor(L->dt, ra, a);
+    op.in[1] = op_tensor(L->dt, rb, b);
     /* output: each output letter takes its size from A, else B */
     const char *semi = strchr(expr, ';'), *arrow = strstr(expr, "->");
     int64_t out[OP_MAX_RANK];
@@ -192,20 +201,21 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
             out[ro++] = p ? b[p - semi - 1] : 1;
         }
     }
-    op.out = op_tensor(DT_BF16, ro, out);
+    op.out = op_tensor(L->dt, ro, out);
     op.flops = op_einsum_flops(expr, &op.in[0], &op.in[1]);
     op.weight_bytes = weight_bytes >= 0 ? weight_bytes : 2.0 * (double)prod(b, rb);
     op.count = count;
 
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_MXU;
     lab.parsed_type = "Einsum";
     char as[128], bs[128], cfg[512];
     dims_x(as, sizeof as, a, ra);
     dims_x(bs, sizeof bs, b, rb);
-    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=" DT_STR ")", as, bs, expr,
-             placement);
+    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=%s)", as, bs, expr,
+             placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {a, b};
     int ranks[2] = {ra, rb};
@@ -213,24 +223,25 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int64_t fid,
               const char *desc, const char *name, int64_t count)
 {
     op_t op = {0};
     op.opcode = opname;
     op.kind = !strcmp(opname, "Softmax") ? OPK_SOFTMAX : strstr(opname, "Norm") ? OPK_NORM : OPK_ELEMENTWISE;
     op.n_in = 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.in[0] = op_tensor(L->dt, rx, x);
     op.out = op.in[0];
     op.flops = op_flops_per_element(opname) * (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_VPU;
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, placement);
+    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=%s)", opname, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -238,25 +249,26 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
 }
 
-long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int fid,
+long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, const char *placement, int64_t fid,
                const char *desc, const char *name, int64_t count, bool two_inputs)
 {
     op_t op = {0};
     op.opcode = opname;
     op.kind = OPK_ELEMENTWISE;
     op.n_in = two_inputs ? 2 : 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
+    op.in[0] = op_tensor(L->dt, rx, x);
     op.in[1] = two_inputs ? op.in[0] : (op_tensor_t){0};
     op.out = op.in[0];
     op.flops = (double)prod(x, rx);
     op.count = count;
     ns_label_t lab = {0};
     lab.fusion_id = fid;
+    lab.dt_name = L->dt_name;
     lab.op_type = NS_VPU;
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=" DT_STR ")", opname, xs, xs, placement);
+    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=%s)", opname, xs, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {x, x};
     int ranks[2] = {rx, rx};
@@ -264,7 +276,7 @@ long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, con
     return push(L, &op, &lab, name ? name : opname, desc ? desc : opname);
 }
 
-long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int fid, const char *desc, const char *name,
+long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int64_t fid, const char *desc, const char *name,
               int64_t count, bool neusim_flops)
 {
     op_t op = {0};
@@ -312,10 +324,10 @@ static int64_t rs_elems(int64_t x, const int64_t *axes, int n)
 static int64_t ceil_div_f(double a, double b) { return (int64_t)ceil(a / b); }
 
 long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int gather_dim,
-                   int fid, const char *desc, const char *name, int64_t count)
+                   int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
-    int64_t traffic = 2 * rs_elems(prod(x, rx) * p, axes, naxes);
+    int64_t traffic = (int64_t)op_dtype_bytes(L->dt) * rs_elems(prod(x, rx) * p, axes, naxes);
     double agg = naxes * L->ici_bw_GBps;
     int64_t out[OP_MAX_RANK];
     memcpy(out, x, (size_t)rx * sizeof *x);
@@ -351,7 +363,7 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
 }
 
 long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int dim,
-                       int fid, const char *desc, const char *name, int64_t count)
+                       int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
     int64_t per_chip = rs_elems(ceil_div_f((double)prod(x, rx), (double)p), axes, naxes);
@@ -392,7 +404,7 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
 }
 
 long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, double agg_bw_GBps,
-                   int fid, const char *desc, const char *name, int64_t count)
+                   int64_t fid, const char *desc, const char *name, int64_t count)
 {
     int64_t p = prod(axes, naxes);
     int64_t traffic = 2 * 2 * rs_elems(prod(x, rx), axes, naxes);
@@ -426,13 +438,13 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     return push(L, &op, &lab, name ? name : "AllReduce", desc ? desc : "AllReduce");
 }
 
-long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+long ns_transfer(ns_oplist_t *L, const int64_t *x, int rx, bool output, int64_t fid, const char *desc,
                  const char *name, int64_t count)
 {
     return ns_transfer_over(L, x, rx, output, fid, desc, name, count, L->ici_bw_GBps, L->ici_latency_ns);
 }
 
-long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int fid, const char *desc,
+long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int64_t fid, const char *desc,
                       const char *name, int64_t count, double bw_GBps, double latency_ns)
 {
     int64_t size = 2 * prod(x, rx);
@@ -467,7 +479,7 @@ long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *desc, const char *name,
+long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int64_t fid, const char *desc, const char *name,
                int64_t count, bool neusim_bytes)
 {
     int64_t size = neusim_bytes ? 2 * bytes : bytes; /* NeuSim treats the byte count as BF16 elements (Q24) */
@@ -503,7 +515,7 @@ long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int fid, const char *
     return push(L, &op, &lab, name, desc);
 }
 
-long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int fid, const char *desc,
+long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t type, int64_t fid, const char *desc,
            const char *name, int64_t count)
 {
     op_t op = {0};
@@ -555,4 +567,175 @@ int ns_split_parallelism(int64_t p, int n, int64_t *axes)
         axes[m] *= f[i];
     }
     return na;
+}
+
+/* ---- part 2: all-to-all (MoE dispatch/combine, DLRM) ------------------------- */
+
+double ns_bisection_bw_GBps(double ici_bw_GBps, int64_t num_chips, int ici_axes, int64_t *topo, int *ntopo)
+{
+    int64_t t[64];
+    int n = ns_split_parallelism(num_chips, ici_axes, t);
+    /* ns_split_parallelism(1, n) gives [] like NeuSim's (no prime factors) */
+    if (num_chips == 1)
+        n = 0;
+    if (topo && ntopo) {
+        memcpy(topo, t, (size_t)n * sizeof *t);
+        *ntopo = n;
+    }
+    if (n == 1)
+        return ici_bw_GBps / (double)num_chips;
+    /* sorted(topo)[:-1]: every axis but one largest */
+    int64_t p = 1, mx = 0;
+    for (int i = 0; i < n; i++) {
+        p *= t[i];
+        if (t[i] > mx)
+            mx = t[i];
+    }
+    if (n > 0)
+        p /= mx;
+    /* n == 0 (one chip): ici_bw * 1 / 1 * (0 - 1) = -ici_bw (NeuSim's, Q12) */
+    return ici_bw_GBps * (double)p / (double)num_chips * (double)(n - 1);
+}
+
+long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw_GBps, int64_t n, int64_t fid,
+                   const char *desc, const char *name, int64_t count)
+{
+    int64_t size = (int64_t)(op_dtype_bytes(L->dt) * (double)prod(x, rx));
+    op_t op = {0};
+    op.opcode = "AllToAll";
+    op.kind = OPK_COLLECTIVE;
+    op.coll = COLL_ALL_TO_ALL;
+    op.coll_bytes = (double)size;
+    op.coll_group = (int)n;
+    op.n_in = 1;
+    op.in[0] = op_tensor(L->dt, rx, x);
+    op.out = op.in[0];
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_ICI;
+    lab.parsed_type = "AllToAll";
+    lab.ici_in_bytes = lab.ici_out_bytes = size;
+    double t = ceil((double)size / bisection_bw_GBps);
+    double lat = L->ici_latency_ns * (double)(n - 1);
+    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.preset_bytes = 2 * size;
+    char xs[128], cfg[512];
+    dims_x(xs, sizeof xs, x, rx);
+    snprintf(cfg, sizeof cfg, "AllToAll(%s->%s)", xs, xs);
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {x};
+    int ranks[1] = {rx};
+    set_label_shapes(L, &lab, ins, ranks, 1, x, rx);
+    return push(L, &op, &lab, name, desc);
+}
+
+/* ---- part 2: DLRM embedding-bag lookup (spec §3.2, §5.5) --------------------------- */
+
+long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_t table_rows, int64_t dim, int64_t fid,
+                      const char *desc, const char *name, int64_t count)
+{
+    int64_t entries = batch * num_indices;
+    op_t op = {0};
+    op.opcode = "EmbeddingBag";
+    op.kind = OPK_EMBEDDING;
+    op.n_in = 2;
+    op.in[0] = op_tensor(DT_INT64, 3, (int64_t[]){batch, 1, num_indices});
+    op.in[1] = op_tensor(DT_FP32, 2, (int64_t[]){table_rows, dim});
+    op.out = op_tensor(DT_FP32, 3, (int64_t[]){batch, 1, dim});
+    op.flops = (double)(entries * dim * 2);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "EmbeddingBag";
+    /* indices (INT64), the gathered FP32 rows, the FP32 output */
+    lab.preset_bytes = entries * 8 + entries * dim * 4 + batch * dim * 4;
+    char buf[512];
+    snprintf(buf, sizeof buf,
+             "EmbeddingBag(batch=%lld,table_sizes=[%lld],num_indices=[%lld],embedding_dim=%lld,reduction=sum,"
+             "memory_placements=[0, 0],type=DT_FLOAT)",
+             (long long)batch, (long long)table_rows, (long long)num_indices, (long long)dim);
+    lab.config = intern(L, buf);
+    snprintf(buf, sizeof buf, "DT_INT64:[%lld,1,%lld],DT_FLOAT:[%lld,%lld]", (long long)batch, (long long)num_indices,
+             (long long)table_rows, (long long)dim);
+    lab.in_shapes = intern(L, buf);
+    snprintf(buf, sizeof buf, "[DT_FLOAT:(%lld,1,%lld)]", (long long)batch, (long long)dim);
+    lab.out_shapes = intern(L, buf);
+    long i = push(L, &op, &lab, name, desc);
+    /* NeuSim keeps this op's name as given (not description + name) */
+    if (i >= 0)
+        op_graph_at(L->g, (size_t)i)->name = intern(L, name);
+    return i;
+}
+
+/* ---- part 2: Conv2D and Upsample (GLIGEN's UNet; spec §3.2) ------------------------- */
+
+long ns_conv2d(ns_oplist_t *L, const int64_t *in, const int64_t *kernel, int stride, int pad, int64_t fid,
+               const char *desc, const char *name, int64_t count)
+{
+    /* output size floor((in + 2p - (k - 1) - 1) / s + 1) */
+    int64_t out[4] = {in[0], kernel[1], (in[2] + 2 * pad - (kernel[2] - 1) - 1) / stride + 1,
+                      (in[3] + 2 * pad - (kernel[3] - 1) - 1) / stride + 1};
+    op_t op = {0};
+    op.opcode = "Conv2D";
+    op.einsum = "bf01;io01->bf01";
+    op.kind = OPK_CONV;
+    op.n_in = 2;
+    op.in[0] = op_tensor(L->dt, 4, in);
+    op.in[1] = op_tensor(L->dt, 4, kernel);
+    op.out = op_tensor(L->dt, 4, out);
+    op.conv_stride = stride;
+    op.conv_pad = pad;
+    op.gemm_batch = 1;
+    op.gemm_m = kernel[1];
+    op.gemm_n = in[0] * out[2] * out[3];
+    op.gemm_k = kernel[0] * kernel[2] * kernel[3];
+    op.flops = (double)(in[0] * out[2] * out[3] * prod(kernel, 4) * 2);
+    op.weight_bytes = op_dtype_bytes(L->dt) * (double)prod(kernel, 4);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_MXU;
+    lab.parsed_type = "Conv2D";
+    lab.dt_name = L->dt_name;
+    char a[64], b[64], o[64], cfg[512];
+    dims_x(a, sizeof a, in, 4);
+    dims_x(b, sizeof b, kernel, 4);
+    dims_x(o, sizeof o, out, 4);
+    snprintf(cfg, sizeof cfg,
+             "Conv2D(a=%s,b=%s,c=%s,eq=bf01;io01->bf01,window={size=%lldx%lld stride=%dx%d pad=0_%dx0_%d},"
+             "memory_placements=0_0_0,type=%s)",
+             a, b, o, (long long)kernel[2], (long long)kernel[3], stride, stride, pad, pad, ns_dtype_name(L));
+    lab.config = intern(L, cfg);
+    const int64_t *ins[2] = {in, kernel};
+    int ranks[2] = {4, 4};
+    set_label_shapes(L, &lab, ins, ranks, 2, out, 4);
+    return push(L, &op, &lab, name, desc);
+}
+
+long ns_upsample(ns_oplist_t *L, const int64_t *in, int scale, int64_t fid, const char *desc, int64_t count)
+{
+    int64_t out[4] = {in[0], in[1], in[2] * scale, in[3] * scale};
+    op_t op = {0};
+    op.opcode = "Upsample";
+    op.kind = OPK_OTHER; /* no FLOPs: VPU time 0, bytes from the tensors */
+    op.n_in = 1;
+    op.in[0] = op_tensor(L->dt, 4, in);
+    op.out = op_tensor(L->dt, 4, out);
+    op.count = count;
+    ns_label_t lab = {0};
+    lab.fusion_id = fid;
+    lab.op_type = NS_VPU;
+    lab.parsed_type = "Upsample";
+    lab.dt_name = L->dt_name;
+    char a[64], cfg[256];
+    dims_x(a, sizeof a, in, 4);
+    snprintf(cfg, sizeof cfg, "Upsample(a=%s,scale_factor=%d,memory_placements=0_0_0,type=%s)", a, scale,
+             ns_dtype_name(L));
+    lab.config = intern(L, cfg);
+    const int64_t *ins[1] = {in};
+    int ranks[1] = {4};
+    set_label_shapes(L, &lab, ins, ranks, 1, out, 4);
+    return push(L, &op, &lab, "Upsample", desc);
 }

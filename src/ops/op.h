@@ -106,6 +106,10 @@ typedef struct op {
 
     int64_t count;           /* executions (e.g. layers x decode steps); >= 1 */
 
+    /* OPK_CONV: in[0] [b, ic, ih, iw], in[1] the kernel [ic, oc, kh, kw], out
+     * [b, oc, oh, ow]; the window's stride and padding (0 elsewhere) */
+    int conv_stride, conv_pad;
+
     size_t n_deps;
     uint32_t *deps;          /* indices of the operators whose outputs this one reads */
 } op_t;

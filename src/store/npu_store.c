@@ -16,7 +16,7 @@
 
 struct npu_store {
     sqlite3 *db;
-    sqlite3_stmt *point, *op;
+    sqlite3_stmt *point, *op, *energy;
     char path[4096], tmp[4200];
     long long run_id;
 };
@@ -36,7 +36,14 @@ static const char *schema =
     " bounded_by_pp_chip INTEGER, TTFT_sec REAL, TPOT_ms_request REAL, throughput_tokens_per_sec REAL,"
     " throughput_tokens_per_sec_request REAL, total_execution_time_ns INTEGER, mem_footprint_GB REAL,"
     " out_of_memory INTEGER, energy_per_token_J REAL, avg_power_W REAL,"
+    " ep INTEGER, etp INTEGER, throughput_requests_per_sec REAL, latency_sec REAL,"
+    " throughput_step_per_sec_per_request REAL,"
     " PRIMARY KEY(point_id, phase));"
+    /* energy and carbon per power-gating strategy (sweep keys power_gating, carbon) */
+    "CREATE TABLE npu_energy(point_id INTEGER NOT NULL, phase TEXT NOT NULL, strategy TEXT NOT NULL,"
+    " total_energy_J REAL, avg_power_W REAL, peak_power_W REAL, energy_per_token_J REAL, slowdown REAL,"
+    " idle_power_W REAL, fleet_avg_power_W REAL, total_energy_kWh REAL, carbon_kgCO2e REAL,"
+    " carbon_zero_embodied_kgCO2e REAL, tokens_per_kgCO2e REAL, PRIMARY KEY(point_id, phase, strategy));"
     "CREATE TABLE npu_ops(point_id INTEGER NOT NULL, phase TEXT NOT NULL, op_index INTEGER NOT NULL,"
     " fusion_id INTEGER, description TEXT, name TEXT, op_code TEXT, op_type TEXT, count INTEGER, bounded_by TEXT,"
     " execution_time_ns REAL, compute_time_ns REAL, memory_time_ns REAL, ici_time_ns REAL, mxu_time_ns REAL,"
@@ -56,7 +63,15 @@ static const char *schema =
     /* per model, chip, sequence lengths: the configuration with the most decode tokens/s per chip */
     "CREATE VIEW npu_best_throughput AS SELECT * FROM (SELECT i.*, row_number() OVER (PARTITION BY model, chip,"
     " input_seqlen, output_seqlen ORDER BY decode_tokens_per_sec_per_chip DESC, point_id) AS rank"
-    " FROM npu_inference i) WHERE rank = 1;";
+    " FROM npu_inference i) WHERE rank = 1;"
+    /* per model, chip, sequence lengths: the configuration with the least decode energy per token
+     * (the chip's default strategy; the most tokens per joule, i.e. throughput per watt) */
+    "CREATE VIEW npu_best_efficiency AS SELECT * FROM (SELECT i.*, d.energy_per_token_J AS decode_J_per_token,"
+    " 1.0 / d.energy_per_token_J AS decode_tokens_per_J, d.avg_power_W AS decode_avg_power_W_per_chip,"
+    " row_number() OVER (PARTITION BY i.model, i.chip, i.input_seqlen, i.output_seqlen"
+    " ORDER BY d.energy_per_token_J, i.point_id) AS rank"
+    " FROM npu_inference i JOIN npu_points d ON d.point_id = i.point_id AND d.phase = 'decode'"
+    " WHERE d.energy_per_token_J > 0) WHERE rank = 1;";
 
 static bool fail(sqlite3 *db, char *err, size_t errlen, const char *what)
 {
@@ -114,13 +129,16 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
         " status, reason, total_execution_time_chip_ns, total_execution_time_non_pp_ns, total_pp_time_ns,"
         " compute_only_time_chip_ns, memory_only_time_chip_ns, ici_bound_time_chip_ns, bounded_by_pp_chip,"
         " TTFT_sec, TPOT_ms_request, throughput_tokens_per_sec, throughput_tokens_per_sec_request,"
-        " total_execution_time_ns, mem_footprint_GB, out_of_memory)"
+        " total_execution_time_ns, mem_footprint_GB, out_of_memory, energy_per_token_J, avg_power_W, ep, etp,"
+        " throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request)"
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-        "?27,?28,?29,?30,?31,?32,?33,?34,?35)";
+        "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42)";
+    const char *ins_energy = "INSERT INTO npu_energy VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
     const char *ins_op =
         "INSERT INTO npu_ops VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)";
     if (sqlite3_prepare_v2(s->db, ins_point, -1, &s->point, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, ins_op, -1, &s->op, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(s->db, ins_op, -1, &s->op, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, ins_energy, -1, &s->energy, NULL) != SQLITE_OK) {
         fail(s->db, err, errlen, "prepare");
         npu_store_finish(s, false, err, errlen);
         return NULL;
@@ -211,6 +229,19 @@ bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t
         k++;
         sqlite3_bind_double(st, k++, r->mem_footprint_GB);
         sqlite3_bind_int(st, k++, r->out_of_memory);
+        if (r->has_energy) {
+            sqlite3_bind_double(st, k++, r->energy_per_token_J);
+            sqlite3_bind_double(st, k++, r->avg_power_W);
+        }
+    }
+    k = 38; /* after energy_per_token_J, avg_power_W */
+    sqlite3_bind_int64(st, k++, r->ep);
+    sqlite3_bind_int64(st, k++, r->etp);
+    if (r->has_stats && r->has_request_stats) {
+        sqlite3_bind_double(st, k, r->throughput_requests_per_sec);
+        sqlite3_bind_double(st, k + 1, r->latency_sec);
+        if (r->throughput_step_per_sec_per_request > 0)
+            sqlite3_bind_double(st, k + 2, r->throughput_step_per_sec_per_request);
     }
     if (sqlite3_step(st) != SQLITE_DONE)
         return fail(s->db, err, errlen, "npu_points");
@@ -247,6 +278,7 @@ bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen)
 {
     sqlite3_finalize(s->point);
     sqlite3_finalize(s->op);
+    sqlite3_finalize(s->energy);
     if (ok) {
         sqlite3_stmt *st;
         ok = sqlite3_prepare_v2(s->db, "UPDATE npu_runs SET finished_at = ?, status = 'done' WHERE run_id = ?", -1,
@@ -321,6 +353,29 @@ int npu_store_is_npu_db(const char *path)
     }
     sqlite3_close(db);
     return yes;
+}
+
+bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->energy;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    int k = 1;
+    sqlite3_bind_int64(st, k++, r->point_id);
+    sqlite3_bind_text(st, k++, r->phase, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, r->strategy, -1, SQLITE_STATIC);
+    const double e[] = {r->total_energy_J, r->avg_power_W, r->peak_power_W, r->energy_per_token_J, r->slowdown};
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        sqlite3_bind_double(st, k++, e[i]);
+    if (r->has_carbon) {
+        const double c[] = {r->idle_power_W,  r->fleet_avg_power_W,         r->total_energy_kWh,
+                            r->carbon_kgCO2e, r->carbon_zero_embodied_kgCO2e, r->tokens_per_kgCO2e};
+        for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+            sqlite3_bind_double(st, k++, c[i]);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(s->db, err, errlen, "npu_energy");
+    return true;
 }
 
 /* The text of the first column of the first row of sql on db, or "". */
@@ -405,6 +460,7 @@ int npu_store_merge(const char *out, char *const *shards, int n, const char *com
         }
         ok = ok && sqlite3_exec(s->db,
                                 "INSERT INTO npu_points SELECT * FROM shard.npu_points;"
+                                "INSERT INTO npu_energy SELECT * FROM shard.npu_energy;"
                                 "INSERT INTO npu_ops SELECT * FROM shard.npu_ops;",
                                 NULL, NULL, NULL) == SQLITE_OK;
         if (ok && i == 0)

@@ -1,7 +1,8 @@
 /*
  * npu_store.h -- the SQLite database of an NPU sweep (hwsweep run with an
  * `npu:` section): tables npu_points (one row per configuration and phase:
- * the batch driver's statistics as columns, or why the configuration was
+ * the batch driver's statistics as columns, for DiT and DLRM one phase
+ * "inference" with requests per second and latency, or why the configuration was
  * skipped), npu_ops (per-op rows, when the sweep asks), npu_runs and
  * npu_inputs (provenance), and the views npu_inference (prefill and decode
  * of a configuration side by side) and npu_best_throughput.
@@ -35,7 +36,24 @@ typedef struct {
     int64_t total_execution_time_ns;   /* training */
     double mem_footprint_GB;
     bool out_of_memory;
+    bool has_energy;                   /* the chip's default strategy (NoPG) */
+    double energy_per_token_J, avg_power_W;   /* J per token (per iteration in training), W per chip */
+    /* part 2: expert parallelism (MoE; 0 elsewhere), and per request for the
+     * one-phase families (phase "inference": DiT, DLRM; has_request_stats) */
+    int64_t ep, etp;
+    bool has_request_stats;
+    double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
 } npu_point_row_t;
+
+/* One row of npu_energy: a phase of a point under one power-gating strategy. */
+typedef struct {
+    int64_t point_id;
+    const char *phase, *strategy;
+    double total_energy_J, avg_power_W, peak_power_W, energy_per_token_J, slowdown;
+    bool has_carbon;
+    double idle_power_W, fleet_avg_power_W, total_energy_kWh, carbon_kgCO2e, carbon_zero_embodied_kgCO2e,
+        tokens_per_kgCO2e;
+} npu_energy_row_t;
 
 /* One row of npu_ops. */
 typedef struct {
@@ -55,6 +73,7 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
 bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *err, size_t errlen);
 bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
 bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errlen);
+bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size_t errlen);
 /* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
  * discards PATH.tmp instead.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
