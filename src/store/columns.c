@@ -398,21 +398,31 @@ static int insert_row(void *ctx, const char *table, const char *column, const ch
 
 int columns_create(sqlite3 *db, char *err, size_t errlen)
 {
-    if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS columns(table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+    /* one savepoint: one write of the ~450 rows, inside a caller's transaction or not */
+    if (sqlite3_exec(db, "SAVEPOINT columns_fill; "
+                         "CREATE TABLE IF NOT EXISTS columns(table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
                          "type TEXT, unit TEXT, meaning TEXT, PRIMARY KEY(table_name, column_name)); "
                          "DELETE FROM columns", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK TO columns_fill; RELEASE columns_fill", NULL, NULL, NULL);
         snprintf(err, errlen, "sqlite: creating columns: %s", sqlite3_errmsg(db));
         return -1;
     }
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO columns VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: filling columns: %s", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK TO columns_fill; RELEASE columns_fill", NULL, NULL, NULL);
         return -1;
     }
     int rc = columns_each(db, insert_row, st, err, errlen);
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: filling columns: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
+    if (rc == 0 && sqlite3_exec(db, "RELEASE columns_fill", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: filling columns: %s", sqlite3_errmsg(db));
+        rc = -1;
+    }
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK TO columns_fill; RELEASE columns_fill", NULL, NULL, NULL);
     return rc;
 }
 
