@@ -14,6 +14,7 @@
 #include "engine/lock.h"
 #include "hw/hw_config.h"
 #include "store/finalize.h"
+#include "store/hw_store.h"
 #include "store/db.h"
 #include "store/schema_sql.h"
 

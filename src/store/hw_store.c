@@ -378,11 +378,3 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
     free(sql);
     return rc;
 }
-
-void hw_points_free(hw_points_t *pts)
-{
-    free(pts->chips);
-    free(pts->packages);
-    free(pts->servers);
-    memset(pts, 0, sizeof *pts);
-}
