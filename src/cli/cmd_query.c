@@ -352,24 +352,9 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
     return 0;
 }
 
-static int has_object(sqlite3 *db, const char *type, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
-    return n > 0;
-}
-
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (has_object(db, "table", "servers") && has_object(db, "table", "systems") && has_object(db, "table", "perf"))
+    if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
     fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
@@ -384,7 +369,7 @@ static int temp_views(sqlite3 *db, const char *path)
 {
     char err[512] = "";
     int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
-    int own = has_object(db, "view", "best_per_batch") && has_object(db, "view", "pareto");
+    int own = query_has_object(db, "view", "best_per_batch") && query_has_object(db, "view", "pareto");
     if (own && (indexed || !keyed))
         return 0;
     if (keyed && !indexed)
@@ -402,7 +387,7 @@ static int prepare_reads(sqlite3 *db, const char *path)
 {
     if (temp_views(db, path))
         return -1;
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    if (query_read_begin(db)) {
         fprintf(stderr, "hwsweep query: %s: %s\n", path, sqlite3_errmsg(db));
         return -1;
     }
@@ -432,20 +417,12 @@ static sqlite3 *open_db(const char *path, int *status)
  * models present are printed). */
 static int check_model(sqlite3 *db, const char *model)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
+    char list[2048] = "", err[512] = "";
+    int found = 0, n = query_models(db, model, list, sizeof list, &found, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "hwsweep query: %s\n", err);
         return EXIT_FAIL;
     }
-    char list[2048] = "";
-    int found = 0, n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(st, 0);
-        found |= m && strcmp(m, model) == 0;
-        size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s", n++ ? ", " : "", m ? m : "NULL");
-    }
-    sqlite3_finalize(st);
     if (!found)
         fprintf(stderr, "hwsweep query: unknown model '%s'; models present: %s\n", model,
                 n ? list : "none (no sw run yet)");
@@ -482,7 +459,7 @@ int cmd_query(int argc, char **argv)
         }
         rc = print_stmt(db, st, &o);
     }
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    query_read_end(db);
     sqlite3_close(db);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "hwsweep query: cannot write the output\n");

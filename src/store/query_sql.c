@@ -170,3 +170,51 @@ sqlite3_stmt *query_summary_prepare(sqlite3 *db, int i, const char *model, const
         sqlite3_bind_text(st, 1, model, -1, SQLITE_TRANSIENT);
     return st;
 }
+
+int query_has_object(sqlite3 *db, const char *type, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n > 0;
+}
+
+int query_models(sqlite3 *db, const char *model, char *list, size_t len, int *found, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    *found = 0;
+    if (len)
+        list[0] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        *found |= m && model && strcmp(m, model) == 0;
+        size_t used = strlen(list);
+        if (used < len)
+            snprintf(list + used, len - used, "%s%s", n ? ", " : "", m ? m : "NULL");
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+int query_read_begin(sqlite3 *db)
+{
+    return sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+void query_read_end(sqlite3 *db)
+{
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}

@@ -34,4 +34,16 @@ sqlite3_stmt *query_summary_prepare(sqlite3 *db, int i, const char *model, const
  * chip, package and server parameters. */
 int query_views_create(sqlite3 *db, char *err, size_t errlen);
 
+/* 1 when db holds an object of that type ("table", "view") and name. */
+int query_has_object(sqlite3 *db, const char *type, const char *name);
+
+/* The models of the systems table, comma-separated into list; *found: model
+ * is one of them.  Their number, -1 and err on failure. */
+int query_models(sqlite3 *db, const char *model, char *list, size_t len, int *found, char *err, size_t errlen);
+
+/* One read transaction around the statements of a query (one snapshot);
+ * query_read_begin: 0 when begun. */
+int query_read_begin(sqlite3 *db);
+void query_read_end(sqlite3 *db);
+
 #endif
