@@ -1,6 +1,7 @@
 # hwsweep -- design-space exploration of LLM inference hardware.
 #
-#   make                  build bin/hwsweep (installs missing Debian packages when root)
+#   make                  build bin/hwsweep (installs missing packages when root: apt-get or dnf)
+#   make install          bin, inputs, man page and bash completion under PREFIX (/usr/local)
 #   make NAME.hw          explore inputs/hardware/config/NAME.yaml
 #   make NAME.sw.MODEL    evaluate inputs/software/model/MODEL.yaml on NAME (after NAME.hw)
 #   make NAME.sw          every model on NAME
@@ -12,22 +13,27 @@
 #   make bench            benchmarks (see BENCHMARKS.md)
 #   make clean            remove build products
 
-CC      ?= gcc
 CFLAGS  ?= -O2
 CFLAGS  += -std=c11 -fopenmp -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isrc
 PKGS     = yaml-0.1 sqlite3 jansson libprotobuf-c
 OUTDIR  ?= outputs
 JOBS    ?= 0
+PREFIX  ?= /usr/local
 
-DEPS_OK := $(shell scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh >&2; \
-                   scripts/install-deps.sh --check >/dev/null 2>&1 && echo yes)
-ifneq ($(DEPS_OK),yes)
-$(error missing build dependencies; see the message above)
-endif
+# Dependencies: each target checks the groups it needs (deps-build and
+# deps-chakra for the binary, deps-test and deps-plot for the tests,
+# deps-browser, deps-fuzz) and names what is missing; as root the
+# missing packages are installed (scripts/install-deps.sh, apt-get or dnf).
+# CC=clang works (clang's OpenMP: libomp-dev).  The pkg-config flags are
+# read when used, after the check.
+DEPS_GROUPS = build test fuzz chakra plot browser
+.PHONY: $(DEPS_GROUPS:%=deps-%)
+$(DEPS_GROUPS:%=deps-%): deps-%:
+	@CC="$(CC)" scripts/install-deps.sh $*
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
-CHECK_LIBS := $(shell pkg-config --libs check)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
@@ -45,17 +51,17 @@ MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
 SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
-.PHONY: all test test-slurm test-asan test-browser fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+.PHONY: all install uninstall test test-slurm test-asan test-browser fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
 
-build/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h
+build/obj/%.o: src/%.c $(wildcard src/*/*.h) src/version.h | deps-build deps-chakra
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(GEN_DIR)/chakra_et.pb-c.c $(GEN_DIR)/chakra_et.pb-c.h &: src/astra/chakra_et.proto
+$(GEN_DIR)/chakra_et.pb-c.c $(GEN_DIR)/chakra_et.pb-c.h &: src/astra/chakra_et.proto | deps-chakra
 	@mkdir -p $(GEN_DIR)
 	@echo "PROTOC-C $<"
 	@protoc-c --c_out=$(GEN_DIR) --proto_path=src/astra $<
@@ -76,7 +82,7 @@ bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
 
-build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h)
+build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h) | deps-test
 	@mkdir -p build/tests
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) $(CHECK_LIBS) -o $@
@@ -87,15 +93,10 @@ build/bench/%: bench/%.c build/libhwsweep.a
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $< build/libhwsweep.a $(PKG_LIBS) -o $@
 
 # Tests run from the repository root (they read inputs/ and tests/golden/).
-test: bin/hwsweep $(TEST_BIN)
-	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
-	sh tests/cli_errors.sh bin/hwsweep || fail=1; \
-	sh tests/sweep_test.sh bin/hwsweep || fail=1; \
-	sh tests/safety_test.sh bin/hwsweep || fail=1; \
-	sh tests/hf_cli.sh bin/hwsweep || fail=1; \
-	if [ $$fail = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; exit 1; fi
+test: bin/hwsweep $(TEST_BIN) | deps-test deps-plot
+	@sh tests/run_suites.sh bin/hwsweep $(TEST_BIN)
 
-bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query
+bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
@@ -140,8 +141,7 @@ $(SWEEPS:%=sweep.%): sweep.%: bin/hwsweep
 test-slurm: bin/hwsweep
 	bash scripts/slurm/test-slurm.sh
 
-test-browser: bin/hwsweep
-	@scripts/install-deps.sh --browser --check >/dev/null 2>&1 || scripts/install-deps.sh --browser
+test-browser: bin/hwsweep | deps-browser
 	sh tests/test_browser.sh bin/hwsweep
 
 $(HW_CONFIGS:%=%.clean): %.clean:
@@ -186,8 +186,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libhwsweep.a
 	@echo "LD $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< build/fuzz/libhwsweep.a $(PKG_LIBS) -o $@
 
-fuzz-deps:
-	@scripts/install-deps.sh --fuzz
+fuzz-deps: deps-fuzz
 
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)
@@ -202,6 +201,22 @@ fuzz: fuzz-deps
 	        echo "finding in build/fuzz/crash-$$name/: copy it to tests/fuzz/regress/ with the fix"; exit 1; }; \
 	    grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$t.log | tail -1; \
 	done
+
+# make install PREFIX=DIR [DESTDIR=STAGE]: the binary, the shipped inputs and
+# example sweeps (PREFIX/share/hwsweep, found by the installed binary from
+# any directory), the man page and the bash completion.
+install: bin/hwsweep
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hwsweep \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 bin/hwsweep $(DESTDIR)$(PREFIX)/bin/hwsweep
+	rm -rf $(DESTDIR)$(PREFIX)/share/hwsweep/inputs $(DESTDIR)$(PREFIX)/share/hwsweep/sweeps
+	cp -R inputs sweeps $(DESTDIR)$(PREFIX)/share/hwsweep/
+	install -m 644 docs/hwsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/hwsweep.1
+	install -m 644 scripts/hwsweep-completion.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hwsweep
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/hwsweep $(DESTDIR)$(PREFIX)/share/hwsweep \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/hwsweep.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hwsweep
 
 clean:
 	rm -rf build bin

@@ -670,8 +670,8 @@ START_TEST(test_report)
     /* inputs and runs, counts, reasons */
     ck_assert_ptr_nonnull(strstr(html, "inputs/hardware/config/cc_sweep_small.yaml"));
     ck_assert_ptr_nonnull(strstr(html, "<td class=\"t\">servers</td><td>16</td><td>4</td><td>12</td>"));
-    ck_assert_ptr_nonnull(strstr(html, "<td class=\"t\">server</td><td class=\"t\">Heatsink # can't cool the "
-                                       "package tdp #</td><td>11</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "<td class=\"t\">server</td><td class=\"t\">Heat sink # W cannot cool "
+                                       "package TDP # W</td><td>11</td>"));
     /* pictures: invalid, area-power, then pareto, tco-breakdown, latency-batch for each model */
     size_t svgs = 0;
     for (const char *p = html; (p = strstr(p, "<svg")) != NULL; p++) {

@@ -13,6 +13,7 @@ int cmd_run(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_inputs(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_astra(int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/paths.h"
 #include "engine/jobs.h"
 
 static void hw_usage(FILE *f)
@@ -31,7 +32,9 @@ int cmd_hw(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
-    job_opts_t o = {.constants_path = DEFAULT_CONSTANTS, .outdir = DEFAULT_OUTDIR,
+    char constants[4096];
+    job_opts_t o = {.constants_path = paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants),
+                    .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
     int c;
     optind = 1;

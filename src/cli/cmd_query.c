@@ -1,7 +1,10 @@
 /*
- * cmd_query.c -- `hwsweep query DB.db {summary|best|pareto} [--model M] [--csv]`:
- * the summary of a database and its best_per_batch and pareto views, as
- * aligned text tables or RFC 4180 CSV.  The database is opened read-only.
+ * cmd_query.c -- `hwsweep query DB.db {summary|best|pareto|points|invalid}
+ * [--model M] [--batch B] [--objective O] [--where SQL] [--sort COLS]
+ * [--limit N] [--csv|--json]`: the summary of a database, its best_per_batch,
+ * pareto and points_hw views and its invalid points by reason, as aligned
+ * text tables, RFC 4180 CSV or JSON.  The statements live in the store
+ * (store/query_sql.c, store/invalid.c); the database is opened read-only.
  */
 #include <getopt.h>
 #include <sqlite3.h>
@@ -12,15 +15,19 @@
 #include "cli/cli.h"
 #include "cli/npu_query.h"
 #include "store/db.h"
+#include "config/node.h"
 #include "config/numfmt.h"
 #include "engine/jobs.h"
 #include "store/csv.h"
 #include "store/npu_store.h"
+#include "store/invalid.h"
+#include "store/query_sql.h"
 #include "store/views.h"
 
 typedef struct {
     const char *db_path, *what, *model;
-    int csv;
+    int csv, json;
+    query_spec_t q;   /* best, pareto, points: filters, order, limit */
 } query_opts_t;
 
 /* A result held for alignment: head[ncols], cell[rows * ncols]. */
@@ -31,51 +38,11 @@ typedef struct {
     unsigned char *text;   /* per column: a text cell was seen (left-aligned) */
 } grid_t;
 
-#define SQL_MAX 4096
-
-static const char *best_sql =
-    "SELECT model, prefill_len, generate_len, batch, objective, hardware, system_id, server_id, num_servers, "
-    "num_chips, t, p, micro_batch, prefill_micro_batch, prefill_latency, generate_latency, prefill_tco_per_token, "
-    "generate_tco_per_token, tco_per_Mtoken, generate_throughput FROM best_per_batch%s "
-    "ORDER BY model, prefill_len, generate_len, batch, objective_index";
-
-static const char *pareto_sql =
-    "SELECT model, prefill_len, generate_len, batch, hardware, system_id, server_id, t, p, micro_batch, "
-    "prefill_micro_batch, generate_latency, generate_tco_per_token, tco_per_Mtoken, generate_throughput "
-    "FROM pareto%s ORDER BY model, prefill_len, generate_len, batch, generate_latency, generate_tco_per_token";
-
-static const char *summary_hw_sql =
-    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM servers%s "
-    "GROUP BY hardware ORDER BY hardware";
-
-static const char *summary_sys_sql =
-    "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
-    "sum(valid) AS valid_systems, group_concat(DISTINCT printf('%%g/%%g', prefill_len, generate_len)) "
-    "AS eval_lengths FROM systems%s GROUP BY model, system ORDER BY model, system";
-
-/* Per model and eval length: its batches, then at batch 8 (else the largest)
- * the best TCO per million output tokens and the best generate latency. */
-static const char *summary_best_sql =
-    "WITH b AS MATERIALIZED (SELECT model, prefill_len, generate_len, batch, objective, hardware, system_id, "
-    "generate_latency, tco_per_Mtoken FROM best_per_batch%s), "
-    "g AS (SELECT model, prefill_len, generate_len, CASE WHEN max(batch = 8) THEN 8 ELSE max(batch) END AS at "
-    "FROM b GROUP BY model, prefill_len, generate_len) "
-    "SELECT g.model AS model, g.prefill_len AS prefill_len, g.generate_len AS generate_len, "
-    "(SELECT group_concat(batch, ' ') FROM (SELECT DISTINCT batch FROM b WHERE b.model = g.model AND "
-    "b.prefill_len = g.prefill_len AND b.generate_len = g.generate_len ORDER BY batch)) AS batches, "
-    "g.at AS batch, c.tco_per_Mtoken AS best_tco_per_Mtoken, c.hardware AS tco_hardware, "
-    "c.system_id AS tco_system_id, l.generate_latency AS best_generate_latency, "
-    "l.hardware AS latency_hardware, l.system_id AS latency_system_id FROM g "
-    "LEFT JOIN b c ON c.model = g.model AND c.prefill_len = g.prefill_len AND c.generate_len = g.generate_len "
-    "AND c.batch = g.at AND c.objective = 'generate_tco' "
-    "LEFT JOIN b l ON l.model = g.model AND l.prefill_len = g.prefill_len AND l.generate_len = g.generate_len "
-    "AND l.batch = g.at AND l.objective = 'generate_latency' "
-    "ORDER BY g.model, g.prefill_len, g.generate_len";
-
 static void query_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwsweep query DB.db {summary|best|pareto} [--model M] [--csv]\n\n"
+            "usage: hwsweep query DB.db {summary|best|pareto|points|invalid} [--model M] [--batch B]\n"
+            "                     [--objective O] [--where SQL] [--sort COLS] [--limit N] [--csv|--json]\n\n"
             "Print what a database written by hw/sw (or a sweep) holds.  DB.db is opened\n"
             "read-only, so a query works while a run is still writing it.\n\n"
             "  summary  per hardware: servers and valid servers; per model and system file:\n"
@@ -88,40 +55,101 @@ static void query_usage(FILE *f)
             "           (prefill_latency, prefill_tco, generate_latency, generate_tco) the\n"
             "           system and mapping that minimize it (ties: smallest system_id)\n"
             "  pareto   the pareto view: per model, eval length and batch, the systems on\n"
-            "           the frontier of generate latency vs TCO per output token, by latency\n\n"
-            "  -m, --model M  only model M (summary: and the hardware it was evaluated on)\n"
-            "      --csv      RFC 4180 CSV (a header row, then rows; summary: its three tables\n"
-            "                 separated by an empty line) instead of aligned text\n"
-            "  -h, --help     this help\n\n"
-            "Text tables print numbers with %%.6g, CSV in their shortest exact form.\n"
-            "Exit status: 0 done, 2 bad usage, not a hwsweep database or unknown model,\n"
-            "1 other failure.\n");
+            "           the frontier of generate latency vs TCO per output token, by latency\n"
+            "  points   the points_hw view: every valid point with its mapping, metrics and\n"
+            "           its chip, package and server parameters (hwsweep schema: units)\n"
+            "  invalid  invalid points counted by level (chip, package, server, system) and\n"
+            "           reason (numbers as #), with one example each, most frequent first\n\n"
+            "  -m, --model M      only model M (summary, invalid: and the hardware it ran on)\n"
+            "  -b, --batch B      only batch B (best, pareto, points)\n"
+            "  -O, --objective O  only objective O: prefill_latency, prefill_tco,\n"
+            "                     generate_latency or generate_tco (best, points)\n"
+            "  -w, --where SQL    an SQL condition on the result's columns (best, pareto,\n"
+            "                     points), e.g. --where 'chip_area <= 200 AND p = 1'\n"
+            "  -s, --sort COLS    order by these columns (comma-separated; -COL descending),\n"
+            "                     e.g. --sort tco_per_Mtoken,-generate_throughput\n"
+            "  -n, --limit N      at most N rows (best, pareto, points, invalid)\n"
+            "      --csv          RFC 4180 CSV (a header row, then rows; summary: its three tables\n"
+            "                     separated by an empty line) instead of aligned text\n"
+            "      --json         a JSON array of objects, one per row (summary: an array of three)\n"
+            "  -h, --help         this help\n\n"
+            "Text tables print numbers with %%.6g, CSV and JSON in their shortest exact form.\n"
+            "Exit status: 0 done, 2 bad usage, a bad --where/--sort, not a hwsweep database\n"
+            "or unknown model, 1 other failure.\n");
+}
+
+/* a whole number > 0 from text, else -1 */
+static long positive(const char *text)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    return *text && !*end && v > 0 ? v : -1;
 }
 
 /* 0 parsed, else the exit status (help: EXIT_OK + done). */
 static int parse(int argc, char **argv, query_opts_t *o, int *done)
 {
+    enum { OPT_CSV = 256, OPT_JSON };
     static const struct option longopts[] = {
-        {"model", required_argument, NULL, 'm'}, {"csv", no_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        {"model", required_argument, NULL, 'm'},     {"batch", required_argument, NULL, 'b'},
+        {"objective", required_argument, NULL, 'O'}, {"where", required_argument, NULL, 'w'},
+        {"sort", required_argument, NULL, 's'},      {"limit", required_argument, NULL, 'n'},
+        {"csv", no_argument, NULL, OPT_CSV},         {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    static const char *const objectives[] = {"prefill_latency", "prefill_tco", "generate_latency", "generate_tco"};
+    static const char *const kinds[] = {"summary", "best", "pareto", "points", "invalid"};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:b:O:w:s:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'm': o->model = optarg; break;
-        case 'C': o->csv = 1; break;
+        case 'm': o->model = o->q.model = optarg; break;
+        case 'b':
+            if ((o->q.batch = positive(optarg)) < 0) {
+                fprintf(stderr, "hwsweep query: --batch takes a whole number > 0, not '%s'\n", optarg);
+                return EXIT_BADINPUT;
+            }
+            break;
+        case 'O': {
+            size_t k = 0;
+            while (k < 4 && strcmp(optarg, objectives[k]))
+                k++;
+            if (k == 4) {
+                const char *near = cfg_nearest(optarg, objectives, 4);
+                fprintf(stderr, "hwsweep query: unknown objective '%s'%s%s%s (prefill_latency, prefill_tco, "
+                        "generate_latency, generate_tco)\n", optarg, near ? " (did you mean '" : "",
+                        near ? near : "", near ? "'?)" : "");
+                return EXIT_BADINPUT;
+            }
+            o->q.objective = optarg;
+            break;
+        }
+        case 'w': o->q.where = optarg; break;
+        case 's': o->q.sort = optarg; break;
+        case 'n':
+            if ((o->q.limit = positive(optarg)) < 0) {
+                fprintf(stderr, "hwsweep query: --limit takes a whole number > 0, not '%s'\n", optarg);
+                return EXIT_BADINPUT;
+            }
+            break;
+        case OPT_CSV: o->csv = 1; break;
+        case OPT_JSON: o->json = 1; break;
         case 'h': query_usage(stdout); *done = 1; return EXIT_OK;
         default: query_usage(stderr); return EXIT_BADINPUT;
         }
     }
-    if (optind != argc - 2) {
+    if (optind != argc - 2 || (o->csv && o->json)) {
         query_usage(stderr);
         return EXIT_BADINPUT;
     }
     o->db_path = argv[optind];
-    o->what = argv[optind + 1];
-    if (strcmp(o->what, "summary") && strcmp(o->what, "best") && strcmp(o->what, "pareto")) {
-        fprintf(stderr, "hwsweep query: unknown query '%s' (summary, best or pareto)\n", o->what);
+    o->what = o->q.what = argv[optind + 1];
+    size_t k = 0;
+    while (k < 5 && strcmp(o->what, kinds[k]))
+        k++;
+    if (k == 5) {
+        const char *near = cfg_nearest(o->what, kinds, 5);
+        fprintf(stderr, "hwsweep query: unknown query '%s'%s%s%s (summary, best, pareto, points or invalid)\n",
+                o->what, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         return EXIT_BADINPUT;
     }
     return 0;
@@ -258,61 +286,75 @@ static int print_text(sqlite3 *db, sqlite3_stmt *st, FILE *out)
     return rc;
 }
 
-/* Run fmt (its %s: the model filter) and print the result. */
-static int print_query(sqlite3 *db, const char *fmt, const char *filter, const query_opts_t *o)
+static int print_json(sqlite3 *db, sqlite3_stmt *st, FILE *out)
 {
-    char sql[SQL_MAX];
-    snprintf(sql, sizeof sql, fmt, o->model ? filter : "");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
-        return -1;
+    int n = sqlite3_column_count(st), rc, rows = 0;
+    char buf[1024];
+    fputc('[', out);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fputs(rows++ ? ",\n {" : "\n {", out);
+        for (int i = 0; i < n; i++) {
+            fprintf(out, "%s\"%s\": ", i ? ", " : "", sqlite3_column_name(st, i));
+            int type = sqlite3_column_type(st, i);
+            if (type == SQLITE_NULL) {
+                fputs("null", out);
+            } else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+                double v = sqlite3_column_double(st, i);
+                cell_text(st, i, 1, buf, sizeof buf);
+                fputs(v == v && v - v == 0 ? buf : "null", out);   /* JSON has no inf or nan */
+            } else {
+                fputc('"', out);
+                for (const unsigned char *t = sqlite3_column_text(st, i); t && *t; t++) {
+                    if (*t == '"' || *t == '\\')
+                        fprintf(out, "\\%c", *t);
+                    else if (*t < 0x20)
+                        fprintf(out, "\\u%04x", *t);
+                    else
+                        fputc(*t, out);
+                }
+                fputc('"', out);
+            }
+        }
+        fputc('}', out);
     }
-    if (o->model)
-        sqlite3_bind_text(st, 1, o->model, -1, SQLITE_STATIC);
-    int rc = o->csv ? print_csv(db, st, stdout) : print_text(db, st, stdout);
+    fputs(rows ? "\n]\n" : "]\n", out);
+    return step_error(db, rc);
+}
+
+static int print_stmt(sqlite3 *db, sqlite3_stmt *st, const query_opts_t *o)
+{
+    int rc = o->json ? print_json(db, st, stdout) : o->csv ? print_csv(db, st, stdout) : print_text(db, st, stdout);
     sqlite3_finalize(st);
     return rc;
 }
 
 static int print_summary(sqlite3 *db, const query_opts_t *o)
 {
-    static const char *const titles[] = {
-        "hardware", "systems per model and system file",
-        "per model and eval length: best TCO per million output tokens and best generate latency at batch 8 "
-        "(else the largest batch)"};
-    const char *const sql[] = {summary_hw_sql, summary_sys_sql, summary_best_sql};
-    const char *const filter[] = {" WHERE hardware IN (SELECT hardware FROM systems WHERE model = ?1)",
-                                  " WHERE model = ?1", " WHERE model = ?1"};
-    for (int i = 0; i < 3; i++) {
+    char err[512] = "";
+    if (o->json)
+        fputs("[", stdout);
+    for (int i = 0; i < QUERY_SUMMARY_PARTS; i++) {
+        const char *title;
+        sqlite3_stmt *st = query_summary_prepare(db, i, o->model, &title, err, sizeof err);
+        if (!st) {
+            fprintf(stderr, "hwsweep query: %s\n", err);
+            return -1;
+        }
         if (i)
-            fputs(o->csv ? "\r\n" : "\n", stdout);
-        if (!o->csv)
-            printf("%s\n\n", titles[i]);
-        if (print_query(db, sql[i], filter[i], o))
+            fputs(o->json ? "," : o->csv ? "\r\n" : "\n", stdout);
+        if (!o->csv && !o->json)
+            printf("%s\n\n", title);
+        if (print_stmt(db, st, o))
             return -1;
     }
+    if (o->json)
+        fputs("]\n", stdout);
     return 0;
-}
-
-static int has_object(sqlite3 *db, const char *type, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
-    return n > 0;
 }
 
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (has_object(db, "table", "servers") && has_object(db, "table", "systems") && has_object(db, "table", "perf"))
+    if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
     fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
@@ -327,7 +369,7 @@ static int temp_views(sqlite3 *db, const char *path)
 {
     char err[512] = "";
     int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
-    int own = has_object(db, "view", "best_per_batch") && has_object(db, "view", "pareto");
+    int own = query_has_object(db, "view", "best_per_batch") && query_has_object(db, "view", "pareto");
     if (own && (indexed || !keyed))
         return 0;
     if (keyed && !indexed)
@@ -345,7 +387,7 @@ static int prepare_reads(sqlite3 *db, const char *path)
 {
     if (temp_views(db, path))
         return -1;
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    if (query_read_begin(db)) {
         fprintf(stderr, "hwsweep query: %s: %s\n", path, sqlite3_errmsg(db));
         return -1;
     }
@@ -375,20 +417,12 @@ static sqlite3 *open_db(const char *path, int *status)
  * models present are printed). */
 static int check_model(sqlite3 *db, const char *model)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM systems ORDER BY model", -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hwsweep query: sqlite: %s\n", sqlite3_errmsg(db));
+    char list[2048] = "", err[512] = "";
+    int found = 0, n = query_models(db, model, list, sizeof list, &found, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "hwsweep query: %s\n", err);
         return EXIT_FAIL;
     }
-    char list[2048] = "";
-    int found = 0, n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(st, 0);
-        found |= m && strcmp(m, model) == 0;
-        size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s", n++ ? ", " : "", m ? m : "NULL");
-    }
-    sqlite3_finalize(st);
     if (!found)
         fprintf(stderr, "hwsweep query: unknown model '%s'; models present: %s\n", model,
                 n ? list : "none (no sw run yet)");
@@ -411,11 +445,21 @@ int cmd_query(int argc, char **argv)
         return status;
     }
     int rc;
-    if (strcmp(o.what, "summary") == 0)
+    char err[DB_ERR_MAX] = "";
+    if (strcmp(o.what, "summary") == 0) {
         rc = print_summary(db, &o);
-    else
-        rc = print_query(db, strcmp(o.what, "best") == 0 ? best_sql : pareto_sql, " WHERE model = ?1", &o);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    } else {
+        sqlite3_stmt *st = strcmp(o.what, "invalid") == 0
+                               ? invalid_prepare(db, o.model, (int)o.q.limit, err, sizeof err)
+                               : query_prepare(db, &o.q, err, sizeof err);
+        if (!st) {
+            fprintf(stderr, "hwsweep query: %s\n", err);
+            sqlite3_close(db);
+            return EXIT_BADINPUT;
+        }
+        rc = print_stmt(db, st, &o);
+    }
+    query_read_end(db);
     sqlite3_close(db);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "hwsweep query: cannot write the output\n");

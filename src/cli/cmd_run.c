@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "config/paths.h"
 #include "engine/jobs.h"
 #include "engine/npu_sweep.h"
 #include "engine/sweep.h"
@@ -100,7 +101,9 @@ int cmd_run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
-    job_opts_t o = {.constants_path = DEFAULT_CONSTANTS, .outdir = DEFAULT_OUTDIR,
+    char constants[4096];
+    job_opts_t o = {.constants_path = paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants),
+                    .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
     sweep_opts_t so = {.outdir = DEFAULT_OUTDIR, .command = command, .shard_i = 1, .shard_n = 1};
     bool sweep_only = false;

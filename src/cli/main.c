@@ -21,6 +21,7 @@ static const command_t commands[] = {
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
     {"inputs", cmd_inputs, "the input files a database keeps (list, or --extract DIR)"},
+    {"schema", cmd_schema, "every table and view of a database: each column's type, unit and meaning"},
     {"kernels", cmd_kernels, "roofline and tiled time of a decoder's kernels (BenchRoofline model)"},
     {"validate", cmd_validate, "predict published measurements with the reference and v2 models"},
     {"astra", cmd_astra, "ASTRA-sim workloads (1.0 text, 2.x Chakra) from GEMM lists, models or sweep points"},

@@ -1,5 +1,8 @@
 /*
- * node.c -- the generic YAML part of the config layer (contract: node.h).
+ * node.c -- the generic YAML part of the config layer (contract: node.h):
+ * reading a file and building the tree from libyaml events.  The arena is
+ * in node_arena.c, diagnostics and lookups in node_diag.c, the YAML 1.1
+ * scalars in node_scalar.c (shared declarations: node_internal.h).
  *
  * Owns:
  *  - the doc arena (every node and string of a loaded or derived document);
@@ -24,6 +27,7 @@
 #define _POSIX_C_SOURCE 200809L        /* strerror_r */
 #endif
 #include "config/node.h"
+#include "config/node_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,502 +40,10 @@
 #include <string.h>
 #include <yaml.h>
 
+
 #define CFG_MAX_DEPTH 64
 #define CFG_MAX_NODES 1000000u
 #define CFG_MAX_FILE ((size_t)16 << 20)
-#define ARENA_BLOCK ((size_t)64 << 10)
-
-/* ---- arena ------------------------------------------------------------ */
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    max_align_t data[];
-} arena_block_t;
-
-struct cfg_doc {
-    arena_block_t *blocks;
-    const node_t *root;
-    const char *file;
-};
-
-static cfg_doc_t *doc_new(void)
-{
-    return calloc(1, sizeof(cfg_doc_t));
-}
-
-static arena_block_t *arena_block_new(size_t cap)
-{
-    if (cap > SIZE_MAX - sizeof(arena_block_t))
-        return NULL;
-    arena_block_t *b = malloc(sizeof(arena_block_t) + cap);
-    if (b) {
-        b->next = NULL;
-        b->used = 0;
-        b->cap = cap;
-    }
-    return b;
-}
-
-/* Zeroed, max-aligned memory that lives as long as the doc; NULL when out
- * of memory. */
-static void *arena_alloc(cfg_doc_t *doc, size_t size)
-{
-    const size_t align = _Alignof(max_align_t);
-    if (size > SIZE_MAX - align)
-        return NULL;
-    size = size == 0 ? align : (size + align - 1) / align * align;
-    arena_block_t *head = doc->blocks;
-    if (!head || head->cap - head->used < size) {
-        bool big = size > ARENA_BLOCK / 4;
-        arena_block_t *b = arena_block_new(big ? size : ARENA_BLOCK);
-        if (!b)
-            return NULL;
-        if (big && head) {          /* keep the head's free space in use */
-            b->next = head->next;
-            head->next = b;
-        } else {
-            b->next = head;
-            doc->blocks = b;
-        }
-        head = b;
-    }
-    void *p = (char *)head->data + head->used;
-    head->used += size;
-    memset(p, 0, size);
-    return p;
-}
-
-/* Array of n elements of size sz in the arena (NULL for n == 0 or OOM). */
-static void *arena_array(cfg_doc_t *doc, size_t n, size_t sz, bool *oom)
-{
-    if (n == 0)
-        return NULL;
-    void *p = n > SIZE_MAX / sz ? NULL : arena_alloc(doc, n * sz);
-    if (!p)
-        *oom = true;
-    return p;
-}
-
-static char *arena_strndup(cfg_doc_t *doc, const char *s, size_t len)
-{
-    if (len == SIZE_MAX)
-        return NULL;
-    char *p = arena_alloc(doc, len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
-
-char *cfg_strdup(cfg_doc_t *doc, const char *s)
-{
-    if (!doc || !s)
-        return NULL;
-    return arena_strndup(doc, s, strlen(s));
-}
-
-void cfg_doc_free(cfg_doc_t *doc)
-{
-    if (!doc)
-        return;
-    arena_block_t *b = doc->blocks;
-    while (b) {
-        arena_block_t *next = b->next;
-        free(b);
-        b = next;
-    }
-    free(doc);
-}
-
-const node_t *cfg_doc_root(const cfg_doc_t *doc)
-{
-    return doc ? doc->root : NULL;
-}
-
-node_t *cfg_new_map(cfg_doc_t *doc, const node_t *pos_from, size_t n)
-{
-    if (!doc)
-        return NULL;
-    node_t *m = arena_alloc(doc, sizeof *m);
-    if (!m)
-        return NULL;
-    bool oom = false;
-    m->kind = NODE_MAP;
-    m->n = n;
-    m->items = arena_array(doc, n, sizeof *m->items, &oom);
-    m->keys = arena_array(doc, n, sizeof *m->keys, &oom);
-    m->key_line = arena_array(doc, n, sizeof *m->key_line, &oom);
-    m->key_col = arena_array(doc, n, sizeof *m->key_col, &oom);
-    if (oom)
-        return NULL;
-    if (pos_from) {
-        m->file = pos_from->file;
-        m->line = pos_from->line;
-        m->col = pos_from->col;
-    } else {
-        m->file = doc->file;
-    }
-    return m;
-}
-
-/* ---- diagnostics ------------------------------------------------------ */
-
-static void err_vformat(cfg_err_t *err, const char *file, int line, int col,
-                        const char *fmt, va_list ap)
-{
-    int k = snprintf(err->msg, sizeof err->msg, "%s:%d:%d: ",
-                     file ? file : "<input>", line, col);
-    if (k < 0)
-        k = 0;
-    if ((size_t)k < sizeof err->msg)
-        vsnprintf(err->msg + k, sizeof err->msg - (size_t)k, fmt, ap);
-}
-
-void cfg_errorf(cfg_err_t *err, const char *file, int line, int col,
-                const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    err_vformat(err, file, line, col, fmt, ap);
-    va_end(ap);
-}
-
-void cfg_node_errorf(cfg_err_t *err, const node_t *at, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    err_vformat(err, at ? at->file : NULL, at ? at->line : 0,
-                at ? at->col : 0, fmt, ap);
-    va_end(ap);
-}
-
-/* ---- lookups ---------------------------------------------------------- */
-
-int cfg_key_index(const node_t *map, const char *key)
-{
-    if (!map || map->kind != NODE_MAP || !key)
-        return -1;
-    for (size_t i = 0; i < map->n && i < (size_t)INT_MAX; i++)
-        if (map->keys[i] && strcmp(map->keys[i], key) == 0)
-            return (int)i;
-    return -1;
-}
-
-const node_t *cfg_get(const node_t *map, const char *key)
-{
-    int i = cfg_key_index(map, key);
-    return i < 0 ? NULL : map->items[i];
-}
-
-/* ---- nearest key ------------------------------------------------------ */
-
-/* Case-insensitive Levenshtein distance; row has strlen(b) + 1 slots. */
-static size_t edit_distance(const char *a, const char *b, size_t *row)
-{
-    size_t lb = strlen(b);
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 0; a[i]; i++) {
-        size_t diag = row[0];
-        row[0] = i + 1;
-        int ca = tolower((unsigned char)a[i]);
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = ca == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-const char *cfg_nearest(const char *word, const char *const *valid, size_t n)
-{
-    if (!word || !valid)
-        return NULL;
-    size_t limit = strlen(word) / 2;
-    if (limit < 2)
-        limit = 2;
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        if (!valid[i])
-            continue;
-        size_t lb = strlen(valid[i]);
-        size_t *row = lb < SIZE_MAX / sizeof *row - 1
-                          ? malloc((lb + 1) * sizeof *row) : NULL;
-        if (!row)
-            return best;
-        size_t d = edit_distance(word, valid[i], row);
-        free(row);
-        if (d < best_d) {
-            best_d = d;
-            best = valid[i];
-        }
-    }
-    return best_d <= limit ? best : NULL;
-}
-
-/* ---- scalar conversions ----------------------------------------------- */
-
-static bool is_bin(int c) { return c == '0' || c == '1'; }
-static bool is_oct(int c) { return c >= '0' && c <= '7'; }
-static bool is_dec(int c) { return c >= '0' && c <= '9'; }
-static bool is_hex(int c) { return isxdigit((unsigned char)c) != 0; }
-
-/* s[0..) is one or more chars each digit-or-underscore, with at least one
- * digit; true when the whole string matches. */
-static bool all_digits(const char *s, bool (*digit)(int), bool need_digit)
-{
-    bool any = false;
-    for (; *s; s++) {
-        if (*s == '_')
-            continue;
-        if (!digit((unsigned char)*s))
-            return false;
-        any = true;
-    }
-    return any || !need_digit;
-}
-
-/* Copy s without underscores into buf (capacity cap); false if too long. */
-static bool strip_underscores(const char *s, char *buf, size_t cap)
-{
-    size_t k = 0;
-    for (; *s; s++) {
-        if (*s == '_')
-            continue;
-        if (k + 1 >= cap)
-            return false;
-        buf[k++] = *s;
-    }
-    buf[k] = '\0';
-    return true;
-}
-
-/* Integer in base 2 or 8 (underscores allowed); exact up to 2^64, then
- * accumulated in double. */
-static double parse_radix(const char *s, unsigned base)
-{
-    uint64_t u = 0;
-    double d = 0.0;
-    bool wide = false;
-    for (; *s; s++) {
-        if (*s == '_')
-            continue;
-        unsigned v = (unsigned)(*s - '0');
-        if (!wide && u > (UINT64_MAX - v) / base) {
-            wide = true;
-            d = (double)u;
-        }
-        if (wide)
-            d = d * base + v;
-        else
-            u = u * base + v;
-    }
-    return wide ? d : (double)u;
-}
-
-/* strtod over the whole of text (already validated); false on leftovers. */
-static bool full_strtod(const char *text, double *out)
-{
-    char buf[512];
-    if (!strip_underscores(text, buf, sizeof buf))
-        return false;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end == buf || *end != '\0' || isnan(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Decimal float: [0-9][0-9_]*(.[0-9_]*)?(e[-+]?[0-9]+)? needing a dot or an
- * exponent, or .[0-9_]+(e[-+]?[0-9]+)?  (sign already removed). */
-static bool is_decimal_float(const char *s)
-{
-    const char *p = s;
-    bool int_digits = is_dec((unsigned char)*p), frac_digits = false;
-    bool dot = false, expo = false;
-    while (is_dec((unsigned char)*p) || (p != s && *p == '_'))
-        p++;
-    if (*p == '.') {
-        dot = true;
-        for (p++; is_dec((unsigned char)*p) || *p == '_'; p++)
-            frac_digits |= *p != '_';
-    }
-    if (*p == 'e' || *p == 'E') {
-        expo = true;
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!is_dec((unsigned char)*p))
-            return false;
-        while (is_dec((unsigned char)*p))
-            p++;
-    }
-    if (*p != '\0')
-        return false;
-    if (int_digits)
-        return dot || expo;
-    return dot && frac_digits && is_dec((unsigned char)s[1]);  /* .5 not ._5 */
-}
-
-/* Base 60 (`1:30` = 90, `1:30.5` = 90.5), summed as PyYAML does. */
-static bool parse_sexagesimal(const char *s, bool is_float, double *out)
-{
-    double parts[64];
-    size_t np = 0;
-    char buf[512];
-    if (!strip_underscores(s, buf, sizeof buf))
-        return false;
-    for (char *tok = buf; tok; np++) {
-        char *colon = strchr(tok, ':');
-        if (colon)
-            *colon = '\0';
-        if (np == 64 || !full_strtod(tok, &parts[np]))
-            return false;
-        tok = colon ? colon + 1 : NULL;
-    }
-    double v = 0.0, base = 1.0;
-    if (is_float) {
-        for (size_t i = np; i-- > 0; base *= 60.0)
-            v += parts[i] * base;
-    } else {
-        uint64_t u = 0;          /* exact while it fits, like Python ints */
-        bool wide = false;
-        for (size_t i = 0; i < np; i++) {
-            uint64_t d = parts[i] < 1e15 ? (uint64_t)parts[i] : UINT64_MAX;
-            if (!wide && (d == UINT64_MAX || u > (UINT64_MAX - d) / 60)) {
-                wide = true;
-                v = (double)u;
-            }
-            if (wide)
-                v = v * 60.0 + parts[i];
-            else
-                u = u * 60 + d;
-        }
-        if (!wide)
-            v = (double)u;
-    }
-    *out = v;
-    return true;
-}
-
-/* One `:[0-5]?[0-9]` group list after a leading [0-9][0-9_]* (sign
- * removed).  Sets *is_float when the last group carries `.[0-9_]*`. */
-static bool is_sexagesimal(const char *s, bool *is_float)
-{
-    const char *p = s;
-    if (!is_dec((unsigned char)*p))
-        return false;
-    bool lead_zero = *p == '0';
-    while (is_dec((unsigned char)*p) || *p == '_')
-        p++;
-    int groups = 0;
-    while (*p == ':') {
-        p++;
-        if (is_dec((unsigned char)p[0]) && is_dec((unsigned char)p[1])) {
-            if (p[0] > '5')
-                return false;
-            p += 2;
-        } else if (is_dec((unsigned char)p[0])) {
-            p += 1;
-        } else {
-            return false;
-        }
-        groups++;
-    }
-    if (groups == 0)
-        return false;
-    *is_float = *p == '.';
-    if (*is_float)
-        for (p++; is_dec((unsigned char)*p) || *p == '_'; p++)
-            ;
-    /* the integer form needs [1-9] first; the float form allows 0 */
-    return *p == '\0' && (*is_float || !lead_zero);
-}
-
-/* The number in text without its sign, or false. */
-static bool parse_unsigned_number(const char *r, double *out)
-{
-    bool sexa_float;
-    if (!strcmp(r, ".inf") || !strcmp(r, ".Inf") || !strcmp(r, ".INF")) {
-        *out = INFINITY;
-        return true;
-    }
-    if (r[0] == '0' && r[1] == 'b') {
-        if (!all_digits(r + 2, is_bin, true))
-            return false;
-        *out = parse_radix(r + 2, 2);
-        return true;
-    }
-    if (r[0] == '0' && r[1] == 'x') {
-        if (!all_digits(r + 2, is_hex, true))
-            return false;
-        return full_strtod(r, out);           /* C strtod reads hex */
-    }
-    if (r[0] == '0' && r[1] != '\0' && all_digits(r + 1, is_oct, false)) {
-        *out = parse_radix(r + 1, 8);          /* YAML 1.1 octal: 010 = 8 */
-        return true;
-    }
-    if (is_sexagesimal(r, &sexa_float))
-        return parse_sexagesimal(r, sexa_float, out);
-    if ((r[0] == '0' && r[1] == '\0') ||
-        (r[0] >= '1' && r[0] <= '9' && all_digits(r, is_dec, true)))
-        return full_strtod(r, out);
-    if (is_decimal_float(r))
-        return full_strtod(r, out);
-    return false;
-}
-
-bool cfg_scalar_double(const node_t *n, double *out)
-{
-    if (!n || n->kind != NODE_SCALAR || n->quoted || !n->scalar || !out)
-        return false;
-    const char *s = n->scalar;
-    double sign = 1.0;
-    if (*s == '-' || *s == '+') {
-        sign = *s == '-' ? -1.0 : 1.0;
-        s++;
-    }
-    double v;
-    if (*s == '\0' || !parse_unsigned_number(s, &v))
-        return false;
-    *out = sign * v;
-    if (v == 0.0 && !strpbrk(s, ".eE"))   /* integer forms: -0 is 0 */
-        *out = 0.0;
-    return true;
-}
-
-bool cfg_scalar_bool(const node_t *n, bool *out)
-{
-    static const char *const words[] = {
-        "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
-        "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF",
-    };
-    if (!n || n->kind != NODE_SCALAR || n->quoted || !n->scalar || !out)
-        return false;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (strcmp(n->scalar, words[i]) == 0) {
-            *out = i < 9;
-            return true;
-        }
-    }
-    return false;
-}
 
 /* ---- reading the file ------------------------------------------------- */
 
@@ -642,7 +154,7 @@ static bool fail_at(builder_t *b, yaml_mark_t m, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    err_vformat(b->err, b->doc->file, mark_int(m.line), mark_int(m.column),
+    cfg_err_vformat(b->err, b->doc->file, mark_int(m.line), mark_int(m.column),
                 fmt, ap);
     va_end(ap);
     return false;
@@ -784,7 +296,7 @@ static bool attach(builder_t *b, node_t *node, yaml_mark_t m)
 
 static node_t *new_node(builder_t *b, node_kind_t kind, yaml_mark_t m)
 {
-    node_t *n = arena_alloc(b->doc, sizeof *n);
+    node_t *n = cfg_arena_alloc(b->doc, sizeof *n);
     if (n) {
         n->kind = kind;
         n->file = b->doc->file;
@@ -816,7 +328,7 @@ static bool on_scalar(builder_t *b, const yaml_event_t *ev)
     if (!count_nodes(b, 1, m))
         return false;
     node_t *n = new_node(b, NODE_SCALAR, m);
-    char *text = n ? arena_strndup(b->doc, value, len) : NULL;
+    char *text = n ? cfg_arena_strndup(b->doc, value, len) : NULL;
     if (!text)
         return fail_oom(b, m);
     n->scalar = text;
@@ -925,11 +437,11 @@ static bool close_frame(builder_t *b, const frame_t *f, yaml_mark_t m)
     const slot_t *s = k ? b->slots + f->start : NULL;
     bool oom = false;
     n->n = k;
-    n->items = arena_array(b->doc, k, sizeof *n->items, &oom);
+    n->items = cfg_arena_array(b->doc, k, sizeof *n->items, &oom);
     if (n->kind == NODE_MAP) {
-        n->keys = arena_array(b->doc, k, sizeof *n->keys, &oom);
-        n->key_line = arena_array(b->doc, k, sizeof *n->key_line, &oom);
-        n->key_col = arena_array(b->doc, k, sizeof *n->key_col, &oom);
+        n->keys = cfg_arena_array(b->doc, k, sizeof *n->keys, &oom);
+        n->key_line = cfg_arena_array(b->doc, k, sizeof *n->key_line, &oom);
+        n->key_col = cfg_arena_array(b->doc, k, sizeof *n->key_col, &oom);
     }
     if (oom)
         return fail_oom(b, m);
@@ -1073,7 +585,7 @@ cfg_doc_t *cfg_load_file(const char *path, cfg_err_t *err)
     size_t len = 0;
     if (!read_file(path, &text, &len, err))
         return NULL;
-    cfg_doc_t *doc = doc_new();
+    cfg_doc_t *doc = cfg_doc_new();
     bool ok = doc && (doc->file = cfg_strdup(doc, path)) != NULL;
     if (!ok)
         cfg_errorf(err, path, 1, 1, "out of memory");
@@ -1097,7 +609,7 @@ cfg_doc_t *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_e
         cfg_errorf(err, name, 1, 1, len > CFG_MAX_FILE ? "larger than 16 MiB" : "contains NUL bytes");
         return NULL;
     }
-    cfg_doc_t *doc = doc_new();
+    cfg_doc_t *doc = cfg_doc_new();
     bool ok = doc && (doc->file = cfg_strdup(doc, name)) != NULL;
     if (!ok)
         cfg_errorf(err, name, 1, 1, "out of memory");

@@ -9,7 +9,7 @@
 
 #include "hw/hw.h"
 #include "hw/hw_config.h"
-#include "store/hw_store.h"
+#include "hw/hw_points.h"
 
 typedef struct {
     size_t valid_chips, valid_packages, valid_servers;

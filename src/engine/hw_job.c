@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "engine/hw_engine.h"
+#include "engine/invalid_report.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
 #include "hw/hw_config.h"
 #include "store/finalize.h"
+#include "store/hw_store.h"
 #include "store/db.h"
 #include "store/schema_sql.h"
 
@@ -84,6 +86,7 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
     }
     if (!o->quiet)
         printf("wrote %s\nwrote %s\n", csv_path, db_path);
+    job_invalid_report(db_path, o->quiet);
     return EXIT_OK;
 }
 

@@ -18,6 +18,7 @@
 #include "perf/report.h"
 #include "perf/model_hf.h"
 #include "perf/sw_config.h"
+#include "config/paths.h"
 #include "perf/system.h"
 #include "store/csv.h"
 #include "store/db.h"
@@ -29,10 +30,12 @@ static const char *system_file(const job_opts_t *o, char *buf, size_t len)
 {
     if (o->system_path)
         return o->system_path;
-    snprintf(buf, len, "inputs/software/system/%s.yaml", o->hw_name);
+    char rel[1024];
+    snprintf(rel, sizeof rel, "inputs/software/system/%s.yaml", o->hw_name);
+    paths_shipped(rel, buf, len);
     if (access(buf, R_OK) == 0)
         return buf;
-    return "inputs/software/system/sys_default.yaml";
+    return paths_shipped("inputs/software/system/sys_default.yaml", buf, len);
 }
 
 static int load_constants(sqlite3 *db, hw_constants_t *hc)

@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "engine/invalid_report.h"
 #include "engine/hw_engine.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
@@ -727,6 +728,8 @@ static int finish(sweep_ctx_t *c, int rc)
     } else if (rc == EXIT_OK && !c->o->quiet) {
         printf("wrote %s\n", c->final_path);
     }
+    if (rc == EXIT_OK && c->o->shard_n == 1)
+        job_invalid_report(c->final_path, c->o->quiet);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/named.h"
+#include "config/paths.h"
 #include "engine/sweep_config.h"
 #include "perf/model_hf.h"
 #include "perf/sw_config.h"
@@ -41,7 +42,22 @@ typedef struct {
     cfg_err_t *err;
     const sweep_limits_t *lim;  /* NULL: no sizing */
     double bytes;               /* estimated so far (every hardware file) */
+    const char *from;           /* the sweep file: relative names resolve next to it */
+    char **owned;               /* the resolved file names */
+    size_t n_owned;
 } loader_t;
+
+/* rel resolved (config/paths.h), kept until the loader is freed; NULL: out of memory */
+static const char *resolve(loader_t *L, const char *rel, int shipped)
+{
+    char buf[SWEEP_PATH_MAX];
+    const char *p = shipped ? paths_shipped(rel, buf, sizeof buf) : paths_near(L->from, rel, buf, sizeof buf);
+    char **o = realloc(L->owned, (L->n_owned + 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    L->owned = o;
+    return (o[L->n_owned] = strdup(p)) ? o[L->n_owned++] : NULL;
+}
 
 static const char *const top_keys[] = {"hardware", "constants", "models", "systems", "overrides"};
 
@@ -56,14 +72,15 @@ int sweep_is_sweep_file(const char *path, cfg_err_t *err)
     return yes;
 }
 
-static int files_of(const node_t *v, const char *what, file_list_t *out, cfg_err_t *err)
+static int files_of(loader_t *L, const node_t *v, const char *what, file_list_t *out)
 {
+    cfg_err_t *err = L->err;
     out->n = 0;
     if (v->kind == NODE_SCALAR) {
-        out->files[0] = v->scalar;
+        out->files[0] = resolve(L, v->scalar, 0);
         out->at[0] = v;
         out->n = 1;
-        return 0;
+        return out->files[0] ? 0 : -1;
     }
     if (v->kind == NODE_SEQ && v->n > 0 && v->n <= MAX_FILES) {
         for (size_t i = 0; i < v->n; i++) {
@@ -71,7 +88,8 @@ static int files_of(const node_t *v, const char *what, file_list_t *out, cfg_err
                 cfg_node_errorf(err, v->items[i], "%s: expected a file name", what);
                 return -1;
             }
-            out->files[out->n] = v->items[i]->scalar;
+            if (!(out->files[out->n] = resolve(L, v->items[i]->scalar, 0)))
+                return -1;
             out->at[out->n++] = v->items[i];
         }
         return 0;
@@ -234,7 +252,7 @@ static int load_models(loader_t *L, sweep_t *s, const node_t *root)
         cfg_node_errorf(L->err, root, "sweep: missing required key 'models'");
         return -1;
     }
-    if (files_of(v, "models", &fl, L->err))
+    if (files_of(L, v, "models", &fl))
         return -1;
     s->models = calloc(fl.n, sizeof *s->models);
     for (size_t i = 0; s->models && i < fl.n; i++) {
@@ -300,7 +318,7 @@ static int unit_systems(loader_t *L, sweep_t *s, sweep_unit_t *u, const char *hw
         }
     }
     file_list_t fl;
-    if (files_of(v, "systems", &fl, L->err))
+    if (files_of(L, v, "systems", &fl))
         return -1;
     u->systems = calloc(fl.n, sizeof *u->systems);
     if (!u->systems)
@@ -415,13 +433,14 @@ static int load_units(loader_t *L, sweep_t *s, const node_t *root)
         cfg_node_errorf(L->err, root, "sweep: missing required key 'hardware'");
         return -1;
     }
-    if (files_of(hv, "hardware", &hw, L->err))
+    if (files_of(L, hv, "hardware", &hw))
         return -1;
     if (cv) {
-        if (files_of(cv, "constants", &cs, L->err))
+        if (files_of(L, cv, "constants", &cs))
             return -1;
     } else {
-        cs.files[0] = DEFAULT_CONSTANTS_FILE;
+        if (!(cs.files[0] = resolve(L, DEFAULT_CONSTANTS_FILE, 1)))
+            return -1;
         cs.at[0] = root;
         cs.n = 1;
     }
@@ -471,6 +490,7 @@ int sweep_load_sized(const char *path, const sweep_limits_t *lim, sweep_t *s, cf
     }
     L->err = err;
     L->lim = lim;
+    L->from = path;
     L->doc = cfg_load_file(path, err);
     int rc = L->doc ? 0 : -1;
     const node_t *root = rc ? NULL : cfg_doc_root(L->doc);
@@ -480,6 +500,9 @@ int sweep_load_sized(const char *path, const sweep_limits_t *lim, sweep_t *s, cf
     if (rc == 0 && err->msg[0] == '\0')
         fingerprint(s);
     cfg_doc_free(L->doc);
+    for (size_t i = 0; i < L->n_owned; i++)
+        free(L->owned[i]);
+    free(L->owned);
     free(L);
     if (rc) {
         if (err->msg[0] == '\0')

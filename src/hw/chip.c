@@ -76,7 +76,7 @@ static double chip_cost(chip_t *chip, const chip_constants_t *c)
 static void chip_finish(chip_t *chip, const chip_constants_t *c)
 {
     if (!(chip->area <= c->max_die_area)) {
-        chip_invalid(chip, "Chip area %s is too large", chip->area);
+        chip_invalid(chip, "Chip area %s mm2 is too large", chip->area);
         return;
     }
     chip->core_tdp = chip->perf / 1e12 * chip->w_per_tops;

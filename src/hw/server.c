@@ -26,9 +26,9 @@ bool hw_server_lane_ok(server_t *s, const server_constants_t *c)
     hw_io_eval(&s->io);
     double lane_mm2 = (p->heatsource_length * p->heatsource_width) * s->packages_per_lane;
     if (lane_mm2 > c->LaneAreaMax)
-        return srv_fail(s, "Lane silicon area %s too large (max %s)", lane_mm2, c->LaneAreaMax);
+        return srv_fail(s, "Lane silicon area %s mm2 too large (max %s mm2)", lane_mm2, c->LaneAreaMax);
     if (lane_mm2 < c->LaneAreaMin)
-        return srv_fail(s, "Lane silicon area %s too small (min %s)", lane_mm2, c->LaneAreaMin);
+        return srv_fail(s, "Lane silicon area %s mm2 too small (min %s mm2)", lane_mm2, c->LaneAreaMin);
     return true;
 }
 
@@ -40,11 +40,11 @@ static bool srv_check_thermal(server_t *s, const server_constants_t *c)
         return false;
     }
     if (s->hs.max_power * s->package_max_power_factor < p->tdp)
-        return srv_fail(s, "Heatsink %s can't cool the package tdp %s", s->hs.max_power, p->tdp);
+        return srv_fail(s, "Heat sink %s W cannot cool package TDP %s W", s->hs.max_power, p->tdp);
     /* quirk: the limit applies to the core TDP before DC-DC/PSU losses */
     double limit = s->custom_max_power != 0 ? s->custom_max_power : c->SrvMaxPower;
     if (limit < s->core_tdp)
-        return srv_fail(s, "Server core power %s is too large, max power is %s", s->core_tdp, limit);
+        return srv_fail(s, "Server core power %s W is too large, max power is %s W", s->core_tdp, limit);
     return true;
 }
 

@@ -8,13 +8,8 @@
 #include <stdio.h>
 
 #include "config/named.h"
+#include "config/numfmt.h"
 #include "perf/matmul.h"
-
-/* max() as Python picks it: the first argument unless the second is larger. */
-static double py_max(double a, double b)
-{
-    return b > a ? b : a;
-}
 
 static matmul_lat_t matmul_roofline(const matmul_chip_t *c, double stacks, double I,
                                     double J, double K, double weight_bw)

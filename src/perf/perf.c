@@ -12,14 +12,10 @@
 #include <string.h>
 
 #include "hw/tco.h"
+#include "config/numfmt.h"
 #include "perf/perf.h"
 #include "perf/perf_model.h"
 #include "perf/system.h"
-
-static double py_max(double a, double b)
-{
-    return b > a ? b : a;
-}
 
 /* ---- micro-batch pass --------------------------------------------------- */
 

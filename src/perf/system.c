@@ -13,85 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/numfmt.h"
 #include "perf/system.h"
 
 const char *const perf_objective_names[OBJ_COUNT] = {
     "prefill_latency", "prefill_tco", "generate_latency", "generate_tco"};
-
-/* ---- Python float repr (for the reference's invalid-reason text) -------- */
-
-/* Shortest round-trip digits of x as Python's repr() prints them: fixed
- * notation for exponents -4..15 (always with a fractional part), else
- * d.ddde+XX. */
-static void py_float_repr(double x, char *buf, size_t len)
-{
-    if (isnan(x)) {
-        snprintf(buf, len, "nan");
-        return;
-    }
-    if (isinf(x)) {
-        snprintf(buf, len, x < 0 ? "-inf" : "inf");
-        return;
-    }
-    if (x == 0) {
-        snprintf(buf, len, signbit(x) ? "-0.0" : "0.0");
-        return;
-    }
-    char sci[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(sci, sizeof sci, "%.*e", prec - 1, x);
-        if (strtod(sci, NULL) == x)
-            break;
-    }
-    /* sci = [-]d[.ddd]e[+-]XX */
-    char digits[24];
-    size_t nd = 0;
-    const char *s = sci;
-    bool neg = *s == '-';
-    if (neg)
-        s++;
-    for (; *s && *s != 'e'; s++)
-        if (*s != '.')
-            digits[nd++] = *s;
-    digits[nd] = '\0';
-    int exp10 = atoi(s + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        digits[--nd] = '\0';
-
-    char out[64];
-    size_t o = 0;
-    if (neg)
-        out[o++] = '-';
-    if (exp10 < -4 || exp10 >= 16) {
-        out[o++] = digits[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (size_t i = 1; i < nd; i++)
-                out[o++] = digits[i];
-        }
-        snprintf(out + o, sizeof out - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
-    } else if (exp10 < 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -exp10 - 1; i++)
-            out[o++] = '0';
-        for (size_t i = 0; i < nd; i++)
-            out[o++] = digits[i];
-        out[o] = '\0';
-    } else {
-        size_t int_digits = (size_t)exp10 + 1;
-        for (size_t i = 0; i < int_digits; i++)
-            out[o++] = i < nd ? digits[i] : '0';
-        out[o++] = '.';
-        if (nd > int_digits)
-            for (size_t i = int_digits; i < nd; i++)
-                out[o++] = digits[i];
-        else
-            out[o++] = '0';
-        out[o] = '\0';
-    }
-    snprintf(buf, len, "%s", out);
-}
 
 /* ---- sizing -------------------------------------------------------------- */
 
@@ -164,8 +90,8 @@ system_status_t system_size(system_t *sys, char *msg, size_t msglen)
         sys->total_mem = sys->num_servers * srv->total_mem;
         if (sys->total_mem < m->model_size_byte) {
             char have[40], need[40];
-            py_float_repr(sys->total_mem / 1024 / 1024 / 1024, have, sizeof have);
-            py_float_repr(m->model_size_byte / 1024 / 1024 / 1024, need, sizeof need);
+            num_repr(have, sizeof have, sys->total_mem / 1024 / 1024 / 1024);
+            num_repr(need, sizeof need, m->model_size_byte / 1024 / 1024 / 1024);
             snprintf(msg, msglen,
                      "Total memory is %s GB, which is less than the model size %s GB.", have,
                      need);

@@ -57,6 +57,9 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
      * users can open; long runs switch to WAL with db_use_wal */
     if (db_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
         db_schema_create(db, err, errlen)) {
+        char why[DB_ERR_MAX];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errlen, "%s: %s", path, why);
         sqlite3_close(db);
         return NULL;
     }

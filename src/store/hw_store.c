@@ -16,6 +16,7 @@
 #include "store/schema_sql.h"
 #include "store/table.h"
 
+#define N(s, name, field) {name, COL_COUNT, offsetof(s, field), 0}
 #define R(s, name, field) {name, COL_REAL, offsetof(s, field), 0}
 #define B(s, name, field) {name, COL_BOOL, offsetof(s, field), 0}
 #define T(s, name, field) {name, COL_TEXT, offsetof(s, field), sizeof(((s *)0)->field)}
@@ -49,7 +50,7 @@ static const col_t chip_cols[] = {
 
 static const col_t pkg_cols[] = {
     {"package_id", COL_INT, offsetof(package_t, package_id), 0}, B(package_t, "valid", valid),
-    T(package_t, "invalid_reason", invalid_reason), R(package_t, "num_chips", num_chips),
+    T(package_t, "invalid_reason", invalid_reason), N(package_t, "num_chips", num_chips),
     B(package_t, "thermal_eval", thermal_eval), R(package_t, "custom_max_power_density", custom_max_power_density),
     B(package_t, "hbm_present", hbm.present), T(package_t, "hbm_config", hbm.config),
     B(package_t, "hbm_simulator", hbm.simulator), R(package_t, "hbm_channel_bytes", hbm.channel_bytes),
@@ -69,7 +70,7 @@ static const col_t pkg_cols[] = {
     R(package_t, "mem_3d_bandwidth", mem_3d.bandwidth), R(package_t, "mem_3d_pj_per_byte", mem_3d.pj_per_byte),
     R(package_t, "mem_3d_cap_bytes", mem_3d.cap), R(package_t, "mem_3d_tdp_w", mem_3d.tdp),
     R(package_t, "mem_3d_area_mm2", mem_3d.area), R(package_t, "mem_3d_cost_usd", mem_3d.cost),
-    IO_COLS(package_t, "io_", io), B(package_t, "si", si), R(package_t, "num_hbm_stacks", num_hbm_stacks),
+    IO_COLS(package_t, "io_", io), B(package_t, "si", si), N(package_t, "num_hbm_stacks", num_hbm_stacks),
     R(package_t, "heatsource_length_mm", heatsource_length), R(package_t, "heatsource_width_mm", heatsource_width),
     R(package_t, "total_die_area_mm2", total_die_area), R(package_t, "area_mm2", area),
     R(package_t, "length_mm", length), R(package_t, "width_mm", width), R(package_t, "tdp_w", tdp),
@@ -93,10 +94,10 @@ static const col_t srv_summary_cols[] = {
 
 /* Server fields that the summary does not show. */
 static const col_t srv_cols[] = {
-    T(server_t, "invalid_reason", invalid_reason), R(server_t, "packages_per_lane", packages_per_lane),
-    R(server_t, "num_lanes", num_lanes), IO_COLS(server_t, "io_", io), B(server_t, "thermal_eval", thermal_eval),
+    T(server_t, "invalid_reason", invalid_reason), N(server_t, "packages_per_lane", packages_per_lane),
+    N(server_t, "num_lanes", num_lanes), IO_COLS(server_t, "io_", io), B(server_t, "thermal_eval", thermal_eval),
     R(server_t, "custom_max_power", custom_max_power), R(server_t, "package_max_power_factor", package_max_power_factor),
-    R(server_t, "num_chips", num_chips), R(server_t, "core_tdp_w", core_tdp), R(server_t, "other_tdp_w", other_tdp),
+    N(server_t, "num_chips", num_chips), R(server_t, "core_tdp_w", core_tdp), R(server_t, "other_tdp_w", other_tdp),
     B(server_t, "hs_valid", hs.valid), R(server_t, "hs_cost_usd", hs.cost), R(server_t, "hs_max_power_w", hs.max_power),
     R(server_t, "perf_flops", perf), R(server_t, "sram_bytes", sram), R(server_t, "dram_bytes", dram),
     R(server_t, "total_mem_bytes", total_mem), R(server_t, "cost_all_package_usd", cost_all_package),
@@ -376,12 +377,4 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
     free(srv_lead);
     free(sql);
     return rc;
-}
-
-void hw_points_free(hw_points_t *pts)
-{
-    free(pts->chips);
-    free(pts->packages);
-    free(pts->servers);
-    memset(pts, 0, sizeof *pts);
 }

@@ -9,13 +9,7 @@
 #include <stdint.h>
 
 #include "hw/hw.h"
-
-typedef struct {
-    size_t n_chips, n_packages, n_servers;
-    chip_t *chips;
-    package_t *packages;     /* chip pointers into chips */
-    server_t *servers;       /* package pointers into packages */
-} hw_points_t;
+#include "hw/hw_points.h"
 
 /* Replace all hardware rows with these points of hardware `hardware`
  * (inside the caller's transaction); also removes the software rows. */
@@ -35,6 +29,5 @@ void hw_writer_close(hw_writer_t *w);
 /* Load the valid servers, in enumeration order, with their packages and
  * chips.  Free with hw_points_free(). */
 int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen);
-void hw_points_free(hw_points_t *pts);
 
 #endif

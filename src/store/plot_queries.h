@@ -201,8 +201,8 @@ enum { PQ_PERF = 0, PQ_HW = 1, PQ_NPU = 2 };
 int pq_check_where(sqlite3 *db, int family, const char *where, char *err, size_t errlen);
 
 /* The class of an invalid reason: each number replaced by '#'
- * ("Heatsink 45.7 can't cool the package tdp 102.7" -> "Heatsink # can't
- * cool the package tdp #"); digits inside words (mm2, HBM3) stay. */
+ * ("Heat sink 45.7 W cannot cool package TDP 102.7 W" -> "Heat sink # W cannot
+ * cool package TDP # W"); digits inside words (mm2, HBM3) stay. */
 void pq_reason_class(const char *reason, char *out, size_t len);
 
 void pq_names_free(pq_names_t *x);

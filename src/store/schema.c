@@ -5,7 +5,9 @@
  */
 #include <stdio.h>
 
+#include "store/columns.h"
 #include "store/db.h"
+#include "store/query_sql.h"
 #include "store/schema_sql.h"
 #include "store/views.h"
 
@@ -47,7 +49,8 @@ int db_schema_create(sqlite3 *db, char *err, size_t errlen)
         return -1;
     }
     if (create_runs(db, err, errlen) || hw_store_schema(db, err, errlen) || sw_store_schema(db, err, errlen) ||
-        views_create(db, err, errlen))
+        views_create(db, err, errlen) || query_views_create(db, err, errlen) ||
+        columns_create(db, err, errlen))
         return -1;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);

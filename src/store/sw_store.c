@@ -16,6 +16,7 @@
 #include "store/sw_store.h"
 #include "store/table.h"
 
+#define N(s, name, field) {name, COL_COUNT, offsetof(s, field), 0}
 #define R(s, name, field) {name, COL_REAL, offsetof(s, field), 0}
 #define B(s, name, field) {name, COL_BOOL, offsetof(s, field), 0}
 #define T(s, name, field) {name, COL_TEXT, offsetof(s, field), sizeof(((s *)0)->field)}
@@ -23,33 +24,33 @@
 #define SQL_MAX 16384
 
 static const col_t system_cols[] = {
-    R(system_t, "num_servers", num_servers), R(system_t, "num_packages", num_packages),
-    R(system_t, "num_chips", num_chips), R(system_t, "kv_cache_ratio", kv_cache_ratio),
+    N(system_t, "num_servers", num_servers), N(system_t, "num_packages", num_packages),
+    N(system_t, "num_chips", num_chips), R(system_t, "kv_cache_ratio", kv_cache_ratio),
     R(system_t, "max_ctx_len_batch_1", max_ctx_len_batch_1), R(system_t, "max_tco_usd", max_tco),
-    R(system_t, "total_mem_bytes", total_mem), R(system_t, "prefill_len", prefill_len),
-    R(system_t, "generate_len", generate_len), R(system_t, "max_batch", max_batch),
+    R(system_t, "total_mem_bytes", total_mem), N(system_t, "prefill_len", prefill_len),
+    N(system_t, "generate_len", generate_len), N(system_t, "max_batch", max_batch),
     B(system_t, "energy_model", energy_model), R(system_t, "compute_perf_efficiency", compute_perf_efficiency),
     R(system_t, "io_bandwidth_efficiency", io_bandwidth_efficiency),
     R(system_t, "weight_bandwidth_efficiency", weight_bandwidth_efficiency),
-    R(system_t, "sub_sys_num_servers", sub_sys_num_servers),
+    N(system_t, "sub_sys_num_servers", sub_sys_num_servers),
     R(system_t, "weight_bw_per_chip", weight_bw_per_chip), R(system_t, "kv_bw_per_chip", kv_bw_per_chip),
     R(system_t, "perf_flops", perf), R(system_t, "tdp_w", tdp), R(system_t, "core_tdp_w", core_tdp),
     R(system_t, "other_tdp_w", other_tdp),
 };
 
 static const col_t cfg_cols[] = {
-    T(system_cfg_t, "allreduce_algo", allreduce_algo), R(system_cfg_t, "cfg_num_servers", num_servers),
+    T(system_cfg_t, "allreduce_algo", allreduce_algo), N(system_cfg_t, "cfg_num_servers", num_servers),
     R(system_cfg_t, "cfg_kv_cache_ratio", kv_cache_ratio), R(system_cfg_t, "cfg_max_ctx_len_batch_1", max_ctx_len_batch_1),
     R(system_cfg_t, "cfg_max_tco", max_tco), B(system_cfg_t, "has_default_mapping", has_default_mapping),
-    R(system_cfg_t, "default_t", default_mapping.t), R(system_cfg_t, "default_p", default_mapping.p),
-    R(system_cfg_t, "default_micro_batch", default_mapping.micro_batch),
-    R(system_cfg_t, "default_prefill_micro_batch", default_mapping.prefill_micro_batch),
+    N(system_cfg_t, "default_t", default_mapping.t), N(system_cfg_t, "default_p", default_mapping.p),
+    N(system_cfg_t, "default_micro_batch", default_mapping.micro_batch),
+    N(system_cfg_t, "default_prefill_micro_batch", default_mapping.prefill_micro_batch),
     T(system_cfg_t, "perf_model", perf_model),
 };
 
 static const col_t perf_cols[] = {
-    R(perf_t, "t", map.t), R(perf_t, "p", map.p), R(perf_t, "micro_batch", map.micro_batch),
-    R(perf_t, "prefill_micro_batch", map.prefill_micro_batch),
+    N(perf_t, "t", map.t), N(perf_t, "p", map.p), N(perf_t, "micro_batch", map.micro_batch),
+    N(perf_t, "prefill_micro_batch", map.prefill_micro_batch),
     R(perf_t, "prefill_latency", prefill_latency), R(perf_t, "prefill_throughput", prefill_throughput),
     R(perf_t, "prefill_utilization", prefill_utilization), R(perf_t, "prefill_power", prefill_power),
     R(perf_t, "prefill_tco_per_token", prefill_tco_per_token), R(perf_t, "generate_latency", generate_latency),
@@ -127,7 +128,7 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
     append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
                 "CREATE TABLE IF NOT EXISTS perf(system_id INTEGER REFERENCES systems, hardware TEXT, "
-                "model TEXT, prefill_len REAL, generate_len REAL, batch INTEGER, objective TEXT, objective_index INTEGER, metric REAL, prefill_bottleneck TEXT, generate_bottleneck TEXT");
+                "model TEXT, prefill_len INTEGER, generate_len INTEGER, batch INTEGER, objective TEXT, objective_index INTEGER, metric REAL, prefill_bottleneck TEXT, generate_bottleneck TEXT");
     cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
     for (int st = 0; st < 2; st++)
         for (size_t i = 0; i < N_OPS; i++) {

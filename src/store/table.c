@@ -19,7 +19,7 @@ static void append(char *buf, size_t len, const char *s)
 
 void cols_sql_defs(const col_t *cols, size_t n, char *buf, size_t len)
 {
-    static const char *const types[] = {"REAL", "INTEGER", "TEXT", "INTEGER"};
+    static const char *const types[] = {"REAL", "INTEGER", "TEXT", "INTEGER", "INTEGER"};
     char one[160];
     for (size_t i = 0; i < n; i++) {
         snprintf(one, sizeof one, ", %s %s", cols[i].name, types[cols[i].type]);
@@ -43,7 +43,8 @@ int cols_bind(sqlite3_stmt *st, int first, const col_t *cols, size_t n, const vo
         const void *p = (const char *)obj + cols[i].off;
         int k = first + (int)i;
         switch (cols[i].type) {
-        case COL_REAL: rc = sqlite3_bind_double(st, k, *(const double *)p); break;
+        case COL_REAL:
+        case COL_COUNT: rc = sqlite3_bind_double(st, k, *(const double *)p); break;
         case COL_BOOL: rc = sqlite3_bind_int(st, k, *(const bool *)p ? 1 : 0); break;
         case COL_INT: rc = sqlite3_bind_int(st, k, *(const int *)p); break;
         case COL_TEXT: rc = sqlite3_bind_text(st, k, (const char *)p, -1, SQLITE_TRANSIENT); break;
@@ -58,7 +59,8 @@ void cols_read(sqlite3_stmt *st, int first, const col_t *cols, size_t n, void *o
         void *p = AT(obj, cols[i].off);
         int k = first + (int)i;
         switch (cols[i].type) {
-        case COL_REAL: *(double *)p = sqlite3_column_double(st, k); break;
+        case COL_REAL:
+        case COL_COUNT: *(double *)p = sqlite3_column_double(st, k); break;
         case COL_BOOL: *(bool *)p = sqlite3_column_int(st, k) != 0; break;
         case COL_INT: *(int *)p = sqlite3_column_int(st, k); break;
         case COL_TEXT: {

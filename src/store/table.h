@@ -12,7 +12,10 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-typedef enum { COL_REAL, COL_BOOL, COL_TEXT, COL_INT } col_type_t;
+/* COL_COUNT: a double holding a whole quantity (t, p, servers, chips),
+ * declared INTEGER so that SQLite stores integral values as integers
+ * (a fractional value would stay REAL); bound and read as a double. */
+typedef enum { COL_REAL, COL_BOOL, COL_TEXT, COL_INT, COL_COUNT } col_type_t;
 
 typedef struct {
     const char *name;
