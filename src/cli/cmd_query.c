@@ -16,7 +16,6 @@
 #include "cli/npu_query.h"
 #include "store/db.h"
 #include "config/node.h"
-#include "config/numfmt.h"
 #include "engine/jobs.h"
 #include "store/csv.h"
 #include "store/npu_store.h"
@@ -155,22 +154,6 @@ static int parse(int argc, char **argv, query_opts_t *o, int *done)
     return 0;
 }
 
-/* The text of cell i: integers whole, reals %.6g (CSV: shortest exact), NULL empty. */
-static void cell_text(sqlite3_stmt *st, int i, int csv, char *buf, size_t len)
-{
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, i)); break;
-    case SQLITE_FLOAT:
-        if (csv)
-            num_shortest(buf, len, sqlite3_column_double(st, i));
-        else
-            snprintf(buf, len, "%.6g", sqlite3_column_double(st, i));
-        break;
-    case SQLITE_NULL: buf[0] = '\0'; break;
-    default: snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, i)); break;
-    }
-}
-
 static int step_error(sqlite3 *db, int rc)
 {
     if (rc == SQLITE_DONE)
@@ -191,7 +174,7 @@ static int print_csv(sqlite3 *db, sqlite3_stmt *st, FILE *out)
     char buf[1024];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n; i++) {
-            cell_text(st, i, 1, buf, sizeof buf);
+            db_cell_text(st, i, 1, buf, sizeof buf);
             csv_text(&c, buf);
         }
         csv_end_row(&c);
@@ -222,7 +205,7 @@ static int grid_add_row(grid_t *g, sqlite3_stmt *st)
     }
     char buf[1024];
     for (int i = 0; i < g->ncols; i++) {
-        cell_text(st, i, 0, buf, sizeof buf);
+        db_cell_text(st, i, 0, buf, sizeof buf);
         g->text[i] |= sqlite3_column_type(st, i) == SQLITE_TEXT;
         if (!(g->cell[g->rows * (size_t)g->ncols + i] = strdup(buf)))
             return -1;
@@ -300,7 +283,7 @@ static int print_json(sqlite3 *db, sqlite3_stmt *st, FILE *out)
                 fputs("null", out);
             } else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
                 double v = sqlite3_column_double(st, i);
-                cell_text(st, i, 1, buf, sizeof buf);
+                db_cell_text(st, i, 1, buf, sizeof buf);
                 fputs(v == v && v - v == 0 ? buf : "null", out);   /* JSON has no inf or nan */
             } else {
                 fputc('"', out);

@@ -9,24 +9,9 @@
 #include <string.h>
 
 #include "cli/npu_query.h"
-#include "config/numfmt.h"
 #include "engine/jobs.h"
+#include "store/db.h"
 #include "store/npu_store.h"
-
-static void cell(sqlite3_stmt *st, int i, int csv, char *buf, size_t len)
-{
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, i)); break;
-    case SQLITE_FLOAT:
-        if (csv)
-            num_shortest(buf, len, sqlite3_column_double(st, i));
-        else
-            snprintf(buf, len, "%.6g", sqlite3_column_double(st, i));
-        break;
-    case SQLITE_NULL: buf[0] = 0; break;
-    default: snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, i)); break;
-    }
-}
 
 int npu_query(const char *path, const char *what, const char *model, int csv)
 {
@@ -66,7 +51,7 @@ int npu_query(const char *path, const char *what, const char *model, int csv)
         }
         for (int i = 0; i < nc; i++) {
             char b[256];
-            cell(st, i, csv, b, sizeof b);
+            db_cell_text(st, i, csv, b, sizeof b);
             cells[rows * (size_t)nc + (size_t)i] = strdup(b);
         }
         rows++;

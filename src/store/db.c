@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "store/db.h"
+
+#include "config/numfmt.h"
 #include "store/schema_sql.h"
 #include "store/sha256.h"
 #include "version.h"
@@ -389,4 +391,19 @@ int db_has_run(const char *path, const char *kind)
     sqlite3_finalize(st);
     db_close(db);
     return found;
+}
+
+void db_cell_text(sqlite3_stmt *st, int i, int csv, char *buf, size_t len)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, i)); break;
+    case SQLITE_FLOAT:
+        if (csv)
+            num_shortest(buf, len, sqlite3_column_double(st, i));
+        else
+            snprintf(buf, len, "%.6g", sqlite3_column_double(st, i));
+        break;
+    case SQLITE_NULL: buf[0] = '\0'; break;
+    default: snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, i)); break;
+    }
 }

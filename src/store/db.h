@@ -77,4 +77,8 @@ int db_has_run(const char *path, const char *kind);
  * never writes.  NULL + err on failure. */
 sqlite3 *db_open_readonly(const char *path, char *err, size_t errlen);
 
+/* The text of result column i: integers whole, reals %.6g (csv: the shortest
+ * text that reads back exactly), NULL empty, text as stored. */
+void db_cell_text(sqlite3_stmt *st, int i, int csv, char *buf, size_t len);
+
 #endif
