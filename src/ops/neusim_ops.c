@@ -323,6 +323,14 @@ static int64_t rs_elems(int64_t x, const int64_t *axes, int n)
 /* Python's ceil(a / b) with float division */
 static int64_t ceil_div_f(double a, double b) { return (int64_t)ceil(a / b); }
 
+/* Time of bytes over links (spec 3.3): bytes at the bandwidth (GB/s = bytes
+ * per ns) rounded up, never under the latency floor. */
+static int64_t link_time_ns(double bytes, double bw_GBps, double floor_ns)
+{
+    double t = (double)ceil_div_f(bytes, bw_GBps);
+    return (int64_t)(t > floor_ns ? t : floor_ns);
+}
+
 long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int gather_dim,
                    int64_t fid, const char *desc, const char *name, int64_t count)
 {
@@ -347,9 +355,7 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     lab.op_type = NS_ICI;
     lab.parsed_type = "AllGather";
     lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    double lat = L->ici_latency_ns * (double)(p - 1);
-    double t = (double)ceil_div_f((double)traffic, agg);
-    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1));
     lab.preset_bytes = 2 * traffic;
     char xs[128], os[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
@@ -388,9 +394,7 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
     lab.op_type = NS_VPU;
     lab.parsed_type = "ReduceScatter";
     lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    double lat = L->ici_latency_ns * (double)(p - 1);
-    double t = (double)ceil_div_f((double)traffic, agg);
-    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1));
     lab.preset_bytes = 2 * traffic;
     char xs[256], os[256], cfg[600];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "'");
@@ -424,9 +428,7 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     lab.op_type = NS_VPU;
     lab.parsed_type = "AllReduce";
     lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    double lat = L->ici_latency_ns * (double)(p - 1) * 2;
-    double t = (double)ceil_div_f((double)traffic, agg);
-    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1) * 2);
     lab.preset_bytes = 2 * traffic;
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
@@ -466,8 +468,7 @@ long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int
         lab.ici_out_bytes = size;
     else
         lab.ici_in_bytes = size;
-    double t = (double)ceil_div_f((double)size, bw_GBps);
-    lab.ici_time_ns = (int64_t)(t > latency_ns ? t : latency_ns);
+    lab.ici_time_ns = link_time_ns((double)size, bw_GBps, latency_ns);
     lab.preset_bytes = size;
     char xs[256], cfg[512];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "");
@@ -616,9 +617,7 @@ long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw
     lab.op_type = NS_ICI;
     lab.parsed_type = "AllToAll";
     lab.ici_in_bytes = lab.ici_out_bytes = size;
-    double t = ceil((double)size / bisection_bw_GBps);
-    double lat = L->ici_latency_ns * (double)(n - 1);
-    lab.ici_time_ns = (int64_t)(t > lat ? t : lat);
+    lab.ici_time_ns = link_time_ns((double)size, bisection_bw_GBps, L->ici_latency_ns * (double)(n - 1));
     lab.preset_bytes = 2 * size;
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
