@@ -154,7 +154,7 @@ ASAN_FLAGS = -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-saniti
 test-asan:
 	@rm -rf build/asan && mkdir -p build/asan
 	@for f in *; do case $$f in build|bin|outputs) ;; *) cp -R "$$f" build/asan/ ;; esac; done
-	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=10 \
 	    $(MAKE) --no-print-directory CC="$(CC) $(ASAN_FLAGS)" test
 
 # make fuzz FUZZ_SECONDS=N: each libFuzzer target of tests/fuzz/ (YAML

@@ -138,6 +138,8 @@ int main(void)
 {
     Suite *s = suite_create("cli_help");
     TCase *tc = tcase_create("cli_help");
+    /* runs every command's --help as a process: seconds under sanitizers */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_top_help);
     tcase_add_test(tc, test_command_help);
     suite_add_tcase(s, tc);
