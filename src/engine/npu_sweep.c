@@ -5,6 +5,7 @@
  * handed to store/npu_store in configuration order.
  */
 #include "engine/npu_sweep.h"
+#include "engine/progress.h"
 
 #include <errno.h>
 #include <math.h>
@@ -871,7 +872,8 @@ int npu_sweep_run(const sweep_opts_t *o)
         }
     }
     double t0 = now_s();
-    bool tty = isatty(2);
+    progress_t prog;
+    progress_start(&prog, "NPU configurations", nm, o->quiet);
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     result_t *res = malloc(CHUNK * sizeof *res);
     size_t counts[3] = {0, 0, 0}; /* ok, out_of_memory, skipped */
@@ -888,6 +890,7 @@ int npu_sweep_run(const sweep_opts_t *o)
             }
             npu_tile_cache_free(cache);
         }
+        size_t ok_before = counts[0];
         for (size_t i = 0; i < cn; i++) {
             counts[!strcmp(res[i].status, "ok") ? 0 : !strcmp(res[i].status, "out_of_memory") ? 1 : 2]++;
             if (ok && st)
@@ -895,12 +898,10 @@ int npu_sweep_run(const sweep_opts_t *o)
             if (res[i].ran)
                 npu_run_free(&res[i].run);
         }
-        if (!o->quiet && tty)
-            fprintf(stderr, "\rnpu: %zu/%zu configurations", c0 + cn, nm);
+        progress_add(&prog, cn, counts[0] - ok_before);
     }
     double secs = now_s() - t0;
-    if (!o->quiet && tty && nm)
-        fprintf(stderr, "\n");
+    progress_end(&prog);
     if (!ok && res && mine)
         fprintf(stderr, "hwsweep run: %s\n", e2);
     if (st && !npu_store_finish(st, ok, e2, sizeof e2)) {
