@@ -617,36 +617,19 @@ START_TEST(test_sweep_families)
 }
 END_TEST
 
-/* --chip DB.db:CHIP_ID: a hardware-exploration chip mapped onto TPUv5p's fields */
+/* --chip DB.db:CHIP_ID: a hardware-exploration chip mapped onto TPUv5p's fields (reading the
+ * database and the YAML form: tests/test_npu_hwchip.c) */
 START_TEST(test_hwchip)
 {
-    char db[128];
-    snprintf(db, sizeof db, "/tmp/test_npu2_hw_%d.db", (int)getpid());
-    unlink(db);
-    sqlite3 *h;
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    /* the columns of hwsweep hw's chips and packages tables that the mapping reads */
-    ck_assert_int_eq(sqlite3_exec(h,
-                                  "CREATE TABLE chips(chip_row INTEGER PRIMARY KEY, chip_id TEXT, valid INTEGER, "
-                                  "perf_flops REAL, freq_hz REAL, sram_bytes REAL, sram_bw_bytes_per_s REAL, "
-                                  "pkg2pkg_io_bandwidth_per_io REAL, chip2chip_io_bandwidth_per_io REAL, tdp_w REAL);"
-                                  "CREATE TABLE packages(package_row INTEGER PRIMARY KEY, chip_row INTEGER, valid "
-                                  "INTEGER, num_chips REAL, hbm_bandwidth REAL, mem_3d_bandwidth REAL, hbm_cap_bytes "
-                                  "REAL, mem_3d_cap_bytes REAL);"
-                                  "INSERT INTO chips VALUES(1, 'big', 1, 917.5e12, 1.75e9, 128.0 * 1048576, 2e12, "
-                                  "200e9, 0, 300);"
-                                  "INSERT INTO packages VALUES(1, 1, 1, 1, 2765.0 * 1073741824, 0, 95.0 * 1073741824, 0);",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(h);
-    char spec[256], path[256], id[64], err[512];
-    snprintf(spec, sizeof spec, "%s:big", db);
-    ck_assert(npu_hwchip_spec(spec, path, sizeof path, id, sizeof id));
-    ck_assert_str_eq(id, "big");
+    char err[512];
+    chip_t chip = {.chip_id = "big", .valid = true, .perf = 917.5e12, .freq = 1.75e9, .sram = 128.0 * 1048576,
+                   .sram_bw = 2e12, .tdp = 300};
+    chip.pkg2pkg_io.bandwidth_per_io = 200e9;
+    package_t pkg = {.chip = &chip, .num_chips = 1, .valid = true};
+    pkg.hbm.bandwidth = 2765.0 * 1073741824;
+    pkg.hbm.cap = 95.0 * 1073741824;
     npu_hwchip_t hc;
-    ck_assert(!npu_hwchip_load(path, "bgi", &hc, err, sizeof err));
-    ck_assert_msg(strstr(err, "did you mean 'big'"), "%s", err);
-    ck_assert_msg(npu_hwchip_load(path, "big", &hc, err, sizeof err), "%s", err);
+    npu_hwchip_of(&chip, &pkg, &hc);
     npu_config_t c;
     load(&c, NPU_HWCHIP_BASE, "llama3-8b");
     ck_assert_msg(npu_hwchip_apply(&c, &hc, err, sizeof err), "%s", err);
@@ -666,7 +649,6 @@ START_TEST(test_hwchip)
     ck_assert_msg(ratio > 0.45 && ratio < 0.55, "MXU time ratio %g", ratio);
     npu_run_free(&r);
     npu_run_free(&r5);
-    unlink(db);
 }
 END_TEST
 

@@ -14,7 +14,9 @@
 #include "cli/npu_energy_out.h"
 #include "cli/npu_out.h"
 #include "engine/jobs.h"
+#include "config/paths.h"
 #include "engine/npu_hwchip_map.h"
+#include "engine/npu_hwchip_src.h"
 #include "engine/npu_hf_model.h"
 #include "engine/npu_run.h"
 
@@ -30,7 +32,8 @@ static void npu_usage(FILE *f)
             "TPOT, throughput and memory footprint.  The model file also picks DeepSeek (MLA + MoE,\n"
             "expert parallelism), DLRM (one CSV per chip), DiT and GLIGEN (latency per image).\n\n"
             "  --chip CHIP        a file, or a name in inputs/npu/chips/ (tpuv5p, tpuv6e, ...), or\n"
-            "                     DB.db:CHIP_ID, a chip of a hardware exploration (hwsweep hw) mapped\n"
+            "                     DB.db:CHIP_ID, a chip of a hardware exploration (hwsweep hw), or a\n"
+            "                     hardware YAML that yields one valid chip (explored in memory), mapped\n"
             "                     onto TPUv5p's other fields (docs/npu-model.md)\n"
             "  --model MODEL      a file, or a name in inputs/npu/models/ (llama3-8b, ...), or a\n"
             "                     HuggingFace config.json or id under inputs/hf/ (llama, mistral,\n"
@@ -170,14 +173,15 @@ int cmd_npu(int argc, char **argv)
     npu_config_t cfg;
     npu_config_defaults(&cfg);
     cfg_err_t err;
-    /* --chip DB.db:CHIP_ID: a chip of a hardware exploration, mapped onto the base chip */
-    char hw_db[4096], hw_id[128];
-    bool hw_chip = npu_hwchip_spec(chip, hw_db, sizeof hw_db, hw_id, sizeof hw_id);
+    /* --chip DB.db:CHIP_ID or a hardware YAML: a chip of a hardware exploration, mapped onto the base chip */
+    char constants[4096];
     npu_hwchip_t hwc;
-    if (hw_chip && !npu_hwchip_load(hw_db, hw_id, &hwc, err.msg, sizeof err.msg)) {
-        fprintf(stderr, "hwsweep npu: --chip %s\n", err.msg);
+    int hw = npu_hwchip_resolve(chip, paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants), &hwc, &err);
+    if (hw < 0) {
+        fprintf(stderr, "hwsweep npu: %s\n", err.msg);
         return EXIT_BADINPUT;
     }
+    bool hw_chip = hw == 1;
     const char *kinds[3] = {"systems", "chips", "models"},
                *names[3] = {system, hw_chip ? NPU_HWCHIP_BASE : chip, model};
     for (int i = 0; i < 3; i++) {

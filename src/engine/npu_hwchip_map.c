@@ -18,6 +18,21 @@ bool npu_hwchip_spec(const char *spec, char *path, size_t plen, char *id, size_t
     return true;
 }
 
+void npu_hwchip_of(const chip_t *c, const package_t *p, npu_hwchip_t *h)
+{
+    memset(h, 0, sizeof *h);
+    snprintf(h->chip_id, sizeof h->chip_id, "%s", c->chip_id);
+    h->perf_flops = c->perf;
+    h->freq_hz = c->freq;
+    h->sram_bytes = c->sram;
+    h->sram_bw_bytes_per_s = c->sram_bw;
+    h->link_bw_bytes_per_s =
+        c->pkg2pkg_io.bandwidth_per_io > 0 ? c->pkg2pkg_io.bandwidth_per_io : c->chip2chip_io.bandwidth_per_io;
+    h->hbm_bw_bytes_per_s = (p->hbm.bandwidth + p->mem_3d.bandwidth) / p->num_chips;
+    h->hbm_cap_bytes = (p->hbm.cap + p->mem_3d.cap) / p->num_chips;
+    h->tdp_w = c->tdp;
+}
+
 static void set_num(npu_config_t *c, const char *key, double v)
 {
     int i = npu_config_index(key);

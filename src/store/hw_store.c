@@ -378,3 +378,35 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
     free(sql);
     return rc;
 }
+
+/* The first valid chip named chip_id that has a valid package, and that
+ * package (the first), read whole into chip and pkg (pkg->chip = chip). */
+int hw_store_load_chip(sqlite3 *db, const char *chip_id, chip_t *chip, package_t *pkg)
+{
+    char *sql = malloc(SQL_MAX);
+    if (!sql)
+        return -1;
+    snprintf(sql, SQL_MAX, "SELECT c.chip_row");
+    cols_sql_names(chip_cols, NCOLS(chip_cols), "c.", sql, SQL_MAX);
+    cols_sql_names(pkg_cols, NCOLS(pkg_cols), "p.", sql, SQL_MAX);
+    size_t used = strlen(sql);
+    snprintf(sql + used, SQL_MAX - used,
+             " FROM chips c JOIN packages p ON p.chip_row = c.chip_row WHERE c.valid AND p.valid AND c.chip_id = ?1"
+             " ORDER BY c.chip_row, p.package_row LIMIT 1");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    free(sql);
+    if (rc)
+        return -1;
+    sqlite3_bind_text(st, 1, chip_id, -1, SQLITE_STATIC);
+    memset(chip, 0, sizeof *chip);
+    memset(pkg, 0, sizeof *pkg);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        cols_read(st, 1, chip_cols, NCOLS(chip_cols), chip);
+        cols_read(st, 1 + (int)NCOLS(chip_cols), pkg_cols, NCOLS(pkg_cols), pkg);
+        pkg->chip = chip;
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+}

@@ -30,4 +30,9 @@ void hw_writer_close(hw_writer_t *w);
  * chips.  Free with hw_points_free(). */
 int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen);
 
+/* The first valid chip with this chip_id that has a valid package, with its
+ * first valid package, every stored field (pkg->chip = chip): 1 found,
+ * 0 none, -1 an SQLite error (not a hardware database). */
+int hw_store_load_chip(sqlite3 *db, const char *chip_id, chip_t *chip, package_t *pkg);
+
 #endif

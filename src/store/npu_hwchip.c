@@ -9,39 +9,24 @@
 #include <string.h>
 
 #include "config/node.h"
+#include "store/hw_store.h"
 
-bool npu_hwchip_load(const char *path, const char *chip_id, npu_hwchip_t *out, char *err, size_t errlen)
+bool npu_hwchip_load(const char *path, const char *chip_id, chip_t *chip, package_t *pkg, char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open the database: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return false;
     }
-    const char *sql =
-        "SELECT c.chip_id, c.perf_flops, c.freq_hz, c.sram_bytes, c.sram_bw_bytes_per_s,"
-        " CASE WHEN c.pkg2pkg_io_bandwidth_per_io > 0 THEN c.pkg2pkg_io_bandwidth_per_io"
-        " ELSE c.chip2chip_io_bandwidth_per_io END,"
-        " (p.hbm_bandwidth + p.mem_3d_bandwidth) / p.num_chips, (p.hbm_cap_bytes + p.mem_3d_cap_bytes) / p.num_chips,"
-        " c.tdp_w FROM chips c JOIN packages p ON p.chip_row = c.chip_row"
-        " WHERE c.valid AND p.valid AND c.chip_id = ?1 ORDER BY c.chip_row, p.package_row LIMIT 1";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    int got = hw_store_load_chip(db, chip_id, chip, pkg);
+    if (got < 0) {
         snprintf(err, errlen, "%s: not a hardware database (tables chips, packages): %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return false;
     }
-    sqlite3_bind_text(st, 1, chip_id, -1, SQLITE_STATIC);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    if (found) {
-        snprintf(out->chip_id, sizeof out->chip_id, "%s", (const char *)sqlite3_column_text(st, 0));
-        double *f[] = {&out->perf_flops, &out->freq_hz, &out->sram_bytes, &out->sram_bw_bytes_per_s,
-                       &out->link_bw_bytes_per_s, &out->hbm_bw_bytes_per_s, &out->hbm_cap_bytes, &out->tdp_w};
-        for (int i = 0; i < 8; i++)
-            *f[i] = sqlite3_column_double(st, i + 1);
-    }
-    sqlite3_finalize(st);
+    bool found = got == 1;
+    sqlite3_stmt *st = NULL;
     if (!found) {
         /* the valid ids there, for the message */
         const char *names[256];
