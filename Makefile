@@ -13,6 +13,8 @@
 #   make bench            benchmarks (see BENCHMARKS.md)
 #   make clean            remove build products
 
+.DEFAULT_GOAL := all
+
 CFLAGS  ?= -O2
 CFLAGS  += -std=c11 -fopenmp -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isrc
 PKGS     = yaml-0.1 sqlite3 jansson libprotobuf-c
