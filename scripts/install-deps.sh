@@ -63,7 +63,7 @@ T
 # compiles CC [FLAGS]: the compiler builds and links an OpenMP program
 compiles() {
   t=$(mktemp -d)
-  printf '#include <omp.h>\n#include <stddef.h>\n#include <stdint.h>\nint main(void) { return omp_get_max_threads() > 0 ? 0 : 1; }\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' > "$t/f.c"
+  printf '#include <omp.h>\n#include <stddef.h>\n#include <stdint.h>\n#ifndef FUZZ_CHECK\nint main(void) { return omp_get_max_threads() > 0 ? 0 : 1; }\n#endif\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return omp_get_max_threads() < 0; }\n' > "$t/f.c"
   cc=$1; shift
   # shellcheck disable=SC2086  # CC may carry flags
   if $cc -fopenmp "$@" "$t/f.c" -o "$t/f" >/dev/null 2>&1; then rm -rf "$t"; return 0; fi
@@ -73,7 +73,7 @@ compiles() {
 have() {   # have TEST
   case $1 in
     cc) compiles "${CC:-cc}" ;;
-    fuzz) compiles clang -fsanitize=fuzzer,address,undefined ;;
+    fuzz) compiles clang -DFUZZ_CHECK -fsanitize=fuzzer,address,undefined ;;  # libFuzzer brings main
     cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
     pc:*) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${1#pc:}" ;;
   esac
