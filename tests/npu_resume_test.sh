@@ -4,7 +4,8 @@
 # resumable like a hardware sweep: killed with SIGKILL once NAME.db.partial
 # holds a committed chunk but not every row, `--resume` continues it and
 # the finished database equals an uninterrupted run table by table, in
-# rollback-journal mode; a second writer is refused while one runs;
+# rollback-journal mode; a second writer is refused while one runs; Ctrl-C
+# stops between chunks with exit status 130 and the resume command;
 # --resume on a finished database has nothing to do; resuming against a
 # changed input is refused, naming the file, with nothing written.
 # usage: sh tests/npu_resume_test.sh bin/hwsweep
@@ -46,14 +47,16 @@ stored=$(count "$part" 'SELECT count(*) FROM npu_points')
     ko "kill did not land mid-run ($stored of $total rows stored)"
 cp -R "$out" "$tmp/chg"   # the same interrupted run, resumed at the end after an input changed
 
-# resume; a second writer is refused while the first holds the lock
-"$bin" run -q --resume -o "$out" "$sweep" & pid=$!
+# resume twice at once: one writer resumes, the other (whichever comes second) is refused
+# with the first one's pid, or finds the sweep complete when it comes after the end
+"$bin" run -q --resume -o "$out" "$sweep" 2>"$tmp/lock1.err" & pid=$!
 sleep 0.05
-"$bin" run -q --resume -o "$out" "$sweep" 2>"$tmp/lock.err"; rc=$?
+"$bin" run -q --resume -o "$out" "$sweep" 2>"$tmp/lock2.err"; rc2=$?
 wait "$pid"; rc1=$?
-[ "$rc" = 1 ] && grep -q "another hwsweep (pid [0-9]*) is writing" "$tmp/lock.err" && ok ||
-    [ "$rc" = 0 ] || ko "second writer: status $rc"   # 0: the first had already finished
-[ "$rc1" = 0 ] && ok || ko "resume after SIGKILL: status $rc1"
+refused() { grep -q "another hwsweep (pid [0-9]*) is writing" "$1"; }
+{ [ "$rc1" = 0 ] && { [ "$rc2" = 0 ] || { [ "$rc2" = 1 ] && refused "$tmp/lock2.err"; }; }; } ||
+    { [ "$rc2" = 0 ] && [ "$rc1" = 1 ] && refused "$tmp/lock1.err"; } && ok ||
+    { ko "resume after SIGKILL: statuses $rc1 and $rc2"; cat "$tmp/lock1.err" "$tmp/lock2.err"; }
 dump "$ref" >"$tmp/a"; dump "$out/sweeps/npu_resume.db" >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" && [ -s "$tmp/a" ] && ok || ko "resumed database differs from the uninterrupted run"
 [ ! -e "$part" ] && [ "$(sqlite3 "$out/sweeps/npu_resume.db" 'PRAGMA journal_mode')" = delete ] && ok ||
@@ -62,6 +65,16 @@ runs=$(sqlite3 "$out/sweeps/npu_resume.db" "SELECT group_concat(status) FROM npu
 [ "$runs" = killed,done ] && ok || ko "npu_runs after resume: $runs"
 "$bin" run --resume -o "$out" "$sweep" 2>"$tmp/done.err" && grep -q "is complete: nothing to resume" "$tmp/done.err" &&
     ok || ko "--resume of a finished sweep"
+
+# Ctrl-C stops between chunks: exit 130, the partial file kept and the resume command printed
+"$bin" run -q -j 1 -o "$tmp/int" "$sweep" 2>"$tmp/int.err" & pid=$!
+n=0
+while [ "$(count "$tmp/int/sweeps/npu_resume.db.partial" 'SELECT count(*) FROM npu_points')" -lt 1 ] && [ $n -lt 200 ]; do
+    sleep 0.05; n=$((n + 1))
+done
+kill -INT "$pid"; wait "$pid"; rc=$?
+[ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume -o $tmp/int $sweep" "$tmp/int.err" &&
+    [ -e "$tmp/int/sweeps/npu_resume.db.partial" ] && ok || { ko "SIGINT: status $rc"; cat "$tmp/int.err"; }
 
 # a resume against a changed input is refused, naming the file; nothing written
 echo "# edited" >>"$sweep"

@@ -10,6 +10,7 @@
 #include "engine/progress.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -779,6 +780,15 @@ static int mkdirs(const char *dir)
     return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
+/* The one flag a signal handler may set: Ctrl-C or SIGTERM stops between chunks. */
+static volatile sig_atomic_t npu_stop_requested;
+
+static void npu_on_signal(int sig)
+{
+    (void)sig;
+    npu_stop_requested = 1;
+}
+
 int npu_sweep_run(const sweep_opts_t *o)
 {
     cfg_err_t err;
@@ -926,7 +936,20 @@ int npu_sweep_run(const sweep_opts_t *o)
     result_t *res = malloc(CHUNK * sizeof *res);
     size_t counts[3] = {0, 0, 0}; /* ok, out_of_memory, skipped */
     bool ok = res != NULL && mine != NULL;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = npu_on_signal;
+    sigemptyset(&sa.sa_mask);
+    npu_stop_requested = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    bool interrupted = false;
     for (size_t c0 = 0; ok && c0 < nm; c0 += CHUNK) {
+        if (npu_stop_requested && st) {
+            interrupted = true;
+            ok = false;
+            break;
+        }
         size_t cn = nm - c0 < CHUNK ? nm - c0 : CHUNK;
 #pragma omp parallel num_threads(threads)
         {
@@ -951,9 +974,11 @@ int npu_sweep_run(const sweep_opts_t *o)
             ok = npu_store_commit(st, e2, sizeof e2);
         progress_add(&prog, cn, counts[0] - ok_before);
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     double secs = now_s() - t0;
     progress_end(&prog);
-    if (!ok && res && mine)
+    if (!ok && res && mine && !interrupted)
         fprintf(stderr, "hwsweep run: %s\n", e2);
     if (st && !npu_store_finish(st, ok, e2, sizeof e2)) {
         if (ok)
@@ -968,11 +993,20 @@ int npu_sweep_run(const sweep_opts_t *o)
         if (!o->dry_run)
             printf("wrote %s\n", dbpath);
     }
+    if (interrupted) {
+        fprintf(stderr, "hwsweep: interrupted; every finished chunk is saved in %s.partial\n"
+                "resume with: hwsweep run --resume", dbpath);
+        if (strcmp(o->outdir, "outputs"))
+            fprintf(stderr, " -o %s", o->outdir);
+        if (o->shard_n > 1)
+            fprintf(stderr, " --shard %d/%d", o->shard_i, o->shard_n);
+        fprintf(stderr, " %s\n", o->sweep_path);
+    }
     out_lock_release(lock_fd);
     free(res);
     free(mine);
     free(pts);
     free(base);
     free(s);
-    return ok ? EXIT_OK : EXIT_FAIL;
+    return ok ? EXIT_OK : interrupted ? 130 : EXIT_FAIL;
 }
