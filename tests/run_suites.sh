@@ -17,7 +17,7 @@ trap 'rm -rf "$log"' EXIT
     sh tests/query_test.sh "$bin" || fail=1
     exit $fail
 ) >"$log/unit" 2>&1 & unit=$!
-sh tests/sweep_test.sh "$bin" >"$log/sweep" 2>&1 & sweep=$!
+{ sh tests/sweep_test.sh "$bin"; a=$?; sh tests/npu_resume_test.sh "$bin" && exit $a; } >"$log/sweep" 2>&1 & sweep=$!
 sh tests/safety_test.sh "$bin" >"$log/safety" 2>&1 & safety=$!
 fail=0
 wait $unit || fail=1

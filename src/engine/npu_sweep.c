@@ -2,12 +2,15 @@
  * npu_sweep.c -- NPU sweeps (see npu_sweep.h): the `npu:` section, the
  * configurations it spans (NeuSim's parallelism enumeration, axis mapping
  * and validation, spec §9), parallel evaluation in chunks, and the rows
- * handed to store/npu_store in configuration order.
+ * handed to store/npu_store in configuration order, one committed
+ * transaction per chunk into NAME.db.partial (after the writer lock), so
+ * --resume continues a killed run, skipping the configurations stored.
  */
 #include "engine/npu_sweep.h"
 #include "engine/progress.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 
 #include "config/named.h"
 #include "engine/jobs.h"
+#include "engine/lock.h"
 #include "engine/npu_energy_run.h"
 #include "engine/npu_family.h"
 #include "engine/npu_hf_model.h"
@@ -776,6 +780,15 @@ static int mkdirs(const char *dir)
     return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
+/* The one flag a signal handler may set: Ctrl-C or SIGTERM stops between chunks. */
+static volatile sig_atomic_t npu_stop_requested;
+
+static void npu_on_signal(int sig)
+{
+    (void)sig;
+    npu_stop_requested = 1;
+}
+
 int npu_sweep_run(const sweep_opts_t *o)
 {
     cfg_err_t err;
@@ -842,43 +855,101 @@ int npu_sweep_run(const sweep_opts_t *o)
     snprintf(dir, sizeof dir, "%s/sweeps", o->outdir);
     npu_store_t *st = NULL;
     char e2[512];
+    int lock_fd = -1;
+    size_t already = 0;
     if (!o->dry_run) {
+        int rc = EXIT_OK, bad = 0;
         if (mkdirs(dir) != 0) {
             fprintf(stderr, "hwsweep run: cannot create %s: %s\n", dir, strerror(errno));
-            free(mine);
-            free(pts);
-            free(base);
-            free(s);
-            return EXIT_FAIL;
-        }
-        char shard[64];
-        snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
-        st = npu_store_create(dbpath, o->command, name, shard, o->threads, e2, sizeof e2);
-        bool ok = st && npu_store_input(st, "sweep", o->sweep_path, e2, sizeof e2);
-        for (int i = 0; ok && i < s->models.n; i++)
-            ok = npu_store_input(st, "model", s->models.path[i], e2, sizeof e2);
-        for (int i = 0; ok && i < s->chips.n; i++)
-            ok = npu_store_input(st, "chip", s->chips.path[i], e2, sizeof e2);
-        ok = ok && npu_store_input(st, "system", s->system, e2, sizeof e2);
-        if (!ok) {
+            rc = EXIT_FAIL;
+        } else if ((lock_fd = out_lock_take(dbpath, &bad, e2, sizeof e2)) < 0) {
             fprintf(stderr, "hwsweep run: %s\n", e2);
+            rc = bad ? EXIT_BADINPUT : EXIT_FAIL;
+        }
+        char shard[64], partial[4200];
+        snprintf(shard, sizeof shard, "%d/%d", o->shard_i, o->shard_n);
+        snprintf(partial, sizeof partial, "%s.partial", dbpath);
+        npu_store_in_t in[2 * MAXN + 2];
+        int n_in = 0;
+        in[n_in++] = (npu_store_in_t){"sweep", o->sweep_path};
+        for (int i = 0; i < s->models.n; i++)
+            in[n_in++] = (npu_store_in_t){"model", s->models.path[i]};
+        for (int i = 0; i < s->chips.n; i++)
+            in[n_in++] = (npu_store_in_t){"chip", s->chips.path[i]};
+        in[n_in++] = (npu_store_in_t){"system", s->system};
+        bool complete = false, resumed = false;
+        if (rc == EXIT_OK && o->resume && access(partial, F_OK) != 0) {
+            if (access(dbpath, F_OK) == 0) {
+                int r = npu_store_is_complete(dbpath, name, shard, in, n_in, e2, sizeof e2);
+                if (r == 0) {
+                    complete = true;
+                    if (!o->quiet)
+                        fprintf(stderr, "hwsweep: %s is complete: nothing to resume\n", dbpath);
+                } else {
+                    fprintf(stderr, "hwsweep run: %s\n", e2);
+                    rc = r == 2 ? EXIT_BADINPUT : EXIT_FAIL;
+                }
+            } else if (!o->quiet)
+                fprintf(stderr, "hwsweep: %s does not exist yet: starting the sweep\n", partial);
+        }
+        if (rc == EXIT_OK && !complete) {
+            st = npu_store_begin(dbpath, o->resume, o->command, name, shard, o->threads, in, n_in, &rc, &resumed, e2,
+                                 sizeof e2);
+            if (!st)
+                fprintf(stderr, "hwsweep run: %s\n", e2);
+            rc = !st ? (rc == 2 ? EXIT_BADINPUT : EXIT_FAIL) : EXIT_OK;
+        }
+        /* a resumed run skips the configurations already stored */
+        unsigned char *done = resumed ? calloc(n ? n : 1, 1) : NULL;
+        if (rc == EXIT_OK && resumed && (!done || !npu_store_done_points(st, done, n, &already, e2, sizeof e2))) {
+            fprintf(stderr, "hwsweep run: %s: cannot read the stored configurations\n", partial);
+            rc = EXIT_FAIL;
+        }
+        if (done && rc == EXIT_OK) {
+            size_t k = 0;
+            already = 0;
+            for (size_t i = 0; i < nm; i++) {
+                if (done[mine[i]])
+                    already++;
+                else
+                    mine[k++] = mine[i];
+            }
+            nm = k;
+        }
+        free(done);
+        if (rc != EXIT_OK || complete) {
             if (st)
                 npu_store_finish(st, false, e2, sizeof e2);
+            out_lock_release(lock_fd);
             free(mine);
             free(pts);
             free(base);
             free(s);
-            return EXIT_FAIL;
+            return rc;
         }
     }
     double t0 = now_s();
     progress_t prog;
-    progress_start(&prog, "NPU configurations", nm, o->quiet);
+    progress_start(&prog, "NPU configurations", nm + already, o->quiet);
+    prog.done = already;
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     result_t *res = malloc(CHUNK * sizeof *res);
     size_t counts[3] = {0, 0, 0}; /* ok, out_of_memory, skipped */
     bool ok = res != NULL && mine != NULL;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = npu_on_signal;
+    sigemptyset(&sa.sa_mask);
+    npu_stop_requested = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    bool interrupted = false;
     for (size_t c0 = 0; ok && c0 < nm; c0 += CHUNK) {
+        if (npu_stop_requested && st) {
+            interrupted = true;
+            ok = false;
+            break;
+        }
         size_t cn = nm - c0 < CHUNK ? nm - c0 : CHUNK;
 #pragma omp parallel num_threads(threads)
         {
@@ -898,11 +969,16 @@ int npu_sweep_run(const sweep_opts_t *o)
             if (res[i].ran)
                 npu_run_free(&res[i].run);
         }
+        /* one transaction per chunk: a kill loses at most the chunk in flight */
+        if (ok && st)
+            ok = npu_store_commit(st, e2, sizeof e2);
         progress_add(&prog, cn, counts[0] - ok_before);
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     double secs = now_s() - t0;
     progress_end(&prog);
-    if (!ok && res && mine)
+    if (!ok && res && mine && !interrupted)
         fprintf(stderr, "hwsweep run: %s\n", e2);
     if (st && !npu_store_finish(st, ok, e2, sizeof e2)) {
         if (ok)
@@ -912,13 +988,25 @@ int npu_sweep_run(const sweep_opts_t *o)
     if (ok && !o->quiet) {
         printf("%s: %zu NPU configurations (%zu ok, %zu out of memory, %zu skipped) in %.2f s with %d thread(s)\n",
                name, nm, counts[0], counts[1], counts[2], secs, threads);
+        if (already)
+            printf("resumed: %zu configurations were stored by the interrupted run\n", already);
         if (!o->dry_run)
             printf("wrote %s\n", dbpath);
     }
+    if (interrupted) {
+        fprintf(stderr, "hwsweep: interrupted; every finished chunk is saved in %s.partial\n"
+                "resume with: hwsweep run --resume", dbpath);
+        if (strcmp(o->outdir, "outputs"))
+            fprintf(stderr, " -o %s", o->outdir);
+        if (o->shard_n > 1)
+            fprintf(stderr, " --shard %d/%d", o->shard_i, o->shard_n);
+        fprintf(stderr, " %s\n", o->sweep_path);
+    }
+    out_lock_release(lock_fd);
     free(res);
     free(mine);
     free(pts);
     free(base);
     free(s);
-    return ok ? EXIT_OK : EXIT_FAIL;
+    return ok ? EXIT_OK : interrupted ? 130 : EXIT_FAIL;
 }

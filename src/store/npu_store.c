@@ -17,8 +17,9 @@
 struct npu_store {
     sqlite3 *db;
     sqlite3_stmt *point, *op, *energy;
-    char path[4096], tmp[4200];
+    char path[4096], tmp[4200];   /* tmp: PATH.tmp, or PATH.partial for a resumable sweep */
     long long run_id;
+    bool partial;                 /* kept on failure or kill, for --resume */
 };
 
 static const char *schema =
@@ -86,25 +87,11 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, const char *shard,
-                              int threads, char *err, size_t errlen)
+/* Record a running npu_runs row and prepare the inserts; on failure s is
+ * discarded (PATH.tmp removed) and false returned. */
+static bool start_run(npu_store_t *s, const char *command, const char *sweep, const char *shard, int threads,
+                      char *err, size_t errlen)
 {
-    npu_store_t *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    snprintf(s->tmp, sizeof s->tmp, "%s.tmp", path);
-    unlink(s->tmp);
-    if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK || sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        fail(s->db, err, errlen, s->tmp);
-        sqlite3_close(s->db);
-        unlink(s->tmp);
-        free(s);
-        return NULL;
-    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO npu_runs(command, sweep, version, threads, started_at, status, shard)"
@@ -112,7 +99,7 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
                            -1, &st, NULL) != SQLITE_OK) {
         fail(s->db, err, errlen, "npu_runs");
         npu_store_finish(s, false, err, errlen);
-        return NULL;
+        return false;
     }
     sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, sweep, -1, SQLITE_TRANSIENT);
@@ -141,8 +128,32 @@ npu_store_t *npu_store_create(const char *path, const char *command, const char 
         sqlite3_prepare_v2(s->db, ins_energy, -1, &s->energy, NULL) != SQLITE_OK) {
         fail(s->db, err, errlen, "prepare");
         npu_store_finish(s, false, err, errlen);
+        return false;
+    }
+    return true;
+}
+
+npu_store_t *npu_store_create(const char *path, const char *command, const char *sweep, const char *shard,
+                              int threads, char *err, size_t errlen)
+{
+    npu_store_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    snprintf(s->tmp, sizeof s->tmp, "%s.tmp", path);
+    unlink(s->tmp);
+    if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK || sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        fail(s->db, err, errlen, s->tmp);
+        sqlite3_close(s->db);
+        unlink(s->tmp);
+        free(s);
+        return NULL;
+    }
+    if (!start_run(s, command, sweep, shard, threads, err, errlen))
+        return NULL;
     return s;
 }
 
@@ -290,12 +301,37 @@ bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen)
             sqlite3_finalize(st);
         }
         ok = ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+        /* a finished database is in rollback-journal mode (no -wal, -shm beside it) */
+        ok = ok && (!s->partial || sqlite3_exec(s->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK);
         if (!ok)
             fail(s->db, err, errlen, s->tmp);
+    } else if (s->partial) {
+        /* the chunks committed so far stay in PATH.partial for --resume */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, "UPDATE npu_runs SET finished_at = ?, status = 'failed' WHERE run_id = ?", -1,
+                               &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_double(st, 1, now_s());
+            sqlite3_bind_int64(st, 2, s->run_id);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(s->db);
+        free(s);
+        return false;
     }
     if (sqlite3_close(s->db) != SQLITE_OK && ok) {
         snprintf(err, errlen, "%s: cannot close", s->tmp);
         ok = false;
+    }
+    if (ok && s->partial) {
+        char j[4300];
+        snprintf(j, sizeof j, "%s-wal", s->path);
+        unlink(j);
+        snprintf(j, sizeof j, "%s-shm", s->path);
+        unlink(j);
+        snprintf(j, sizeof j, "%s-journal", s->path);
+        unlink(j);
     }
     if (ok && rename(s->tmp, s->path) != 0) {
         snprintf(err, errlen, "%s: cannot rename to %s", s->tmp, s->path);
@@ -472,4 +508,217 @@ int npu_store_merge(const char *out, char *const *shards, int n, const char *com
             fail(s->db, err, errlen, shards[i]);
     }
     return npu_store_finish(s, ok, err, errlen) ? 0 : 1;
+}
+
+/* ---- resumable sweeps: PATH.partial ------------------------------------------- */
+
+/* The whole file at path (NUL-terminated, *len bytes), or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL, chunk[8192];
+    size_t cap = 0, n;
+    *len = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (*len + n + 1 > cap) {
+            cap = (*len + n + 1) * 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        memcpy(buf + *len, chunk, n);
+        *len += n;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[*len] = 0;
+    return buf;
+}
+
+/* db holds a run of this sweep and shard whose stored inputs are exactly
+ * in[] with today's contents: 0; else 2 with the refusal in err (shown
+ * as path), 1 when db cannot be read. */
+static int same_run(sqlite3 *db, const char *path, const char *sweep, const char *shard,
+                    const npu_store_in_t *in, int n_in, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT sweep, shard FROM npu_runs ORDER BY run_id LIMIT 1", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s: not a database of this sweep (no NPU sweep run recorded); run without --resume "
+                 "to start over", path);
+        sqlite3_finalize(st);
+        return 2;
+    }
+    const char *sw = (const char *)sqlite3_column_text(st, 0), *sh = (const char *)sqlite3_column_text(st, 1);
+    if (!sw || strcmp(sw, sweep) || !sh || strcmp(sh, shard)) {
+        snprintf(err, errlen, "%s belongs to sweep '%s' shard %s, not '%s' shard %s", path, sw ? sw : "?",
+                 sh ? sh : "?", sweep, shard);
+        sqlite3_finalize(st);
+        return 2;
+    }
+    sqlite3_finalize(st);
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < n_in; i++) {
+        size_t len = 0;
+        char *now = slurp(in[i].path, &len);
+        bool same = false, found = false;
+        if (sqlite3_prepare_v2(db, "SELECT text FROM npu_inputs WHERE role = ? AND path = ?", -1, &st, NULL) !=
+            SQLITE_OK) {
+            free(now);
+            return 1;
+        }
+        sqlite3_bind_text(st, 1, in[i].role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, in[i].path, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            found = true;
+            const void *old = sqlite3_column_blob(st, 0);
+            size_t olen = (size_t)sqlite3_column_bytes(st, 0);
+            same = now && olen == len && (len == 0 || memcmp(old, now, len) == 0);
+        }
+        sqlite3_finalize(st);
+        free(now);
+        if (!same) {
+            snprintf(err, errlen, "cannot resume: %s %s %s since the interrupted run; run without --resume to "
+                     "start over", in[i].role, in[i].path, found ? "changed" : "was not read");
+            rc = 2;
+        }
+    }
+    if (rc == 0) {
+        int stored = -1;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM npu_inputs", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            stored = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (stored != n_in) {
+            snprintf(err, errlen, "cannot resume: the sweep reads other files than the interrupted run; run "
+                     "without --resume to start over");
+            rc = 2;
+        }
+    }
+    return rc;
+}
+
+npu_store_t *npu_store_begin(const char *path, bool resume, const char *command, const char *sweep,
+                             const char *shard, int threads, const npu_store_in_t *in, int n_in, int *rc,
+                             bool *resumed, char *err, size_t errlen)
+{
+    *rc = 1;
+    *resumed = false;
+    npu_store_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->partial = true;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    snprintf(s->tmp, sizeof s->tmp, "%s.partial", path);
+    bool have_run = false;
+    if (resume && access(s->tmp, F_OK) == 0) {
+        /* a run killed before its run row was committed left nothing to keep */
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_open_v2(s->tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "SELECT count(*) FROM npu_runs", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            have_run = sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (have_run) {
+            s->db = db;
+            int r = same_run(db, s->tmp, sweep, shard, in, n_in, err, errlen);
+            if (r) {
+                *rc = r;
+                sqlite3_close(db);
+                free(s);
+                return NULL;
+            }
+        } else
+            sqlite3_close(db);
+    }
+    if (have_run) {
+        /* runs that never finished were killed: the caller holds the writer lock */
+        if (sqlite3_exec(s->db, "UPDATE npu_runs SET status = 'killed' WHERE status = 'running'; BEGIN", NULL,
+                         NULL, NULL) != SQLITE_OK) {
+            fail(s->db, err, errlen, s->tmp);
+            sqlite3_close(s->db);
+            free(s);
+            return NULL;
+        }
+        *resumed = true;
+    } else {
+        unlink(s->tmp);
+        char j[4300];
+        snprintf(j, sizeof j, "%s-wal", s->tmp);
+        unlink(j);
+        snprintf(j, sizeof j, "%s-shm", s->tmp);
+        unlink(j);
+        /* WAL: a kill -9 at any moment leaves every committed chunk readable */
+        if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK || sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            fail(s->db, err, errlen, s->tmp);
+            sqlite3_close(s->db);
+            free(s);
+            return NULL;
+        }
+    }
+    if (!start_run(s, command, sweep, shard, threads, err, errlen))
+        return NULL;
+    for (int i = 0; !*resumed && i < n_in; i++)
+        if (!npu_store_input(s, in[i].role, in[i].path, err, errlen)) {
+            npu_store_finish(s, false, err, errlen);
+            return NULL;
+        }
+    /* the run row (and inputs) first: from now on the partial file can be resumed */
+    if (!npu_store_commit(s, err, errlen)) {
+        npu_store_finish(s, false, err, errlen);
+        return NULL;
+    }
+    *rc = 0;
+    return s;
+}
+
+bool npu_store_commit(npu_store_t *s, char *err, size_t errlen)
+{
+    if (sqlite3_exec(s->db, "COMMIT; BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(s->db, err, errlen, s->tmp);
+    return true;
+}
+
+bool npu_store_done_points(npu_store_t *s, unsigned char *done, size_t n, size_t *count, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    *count = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT point_id FROM npu_points", -1, &st, NULL) != SQLITE_OK)
+        return fail(s->db, err, errlen, s->tmp);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id >= 0 && (size_t)id < n && !done[id]) {
+            done[id] = 1;
+            (*count)++;
+        }
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+int npu_store_is_complete(const char *path, const char *sweep, const char *shard, const npu_store_in_t *in,
+                          int n_in, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        sqlite3_close(db);
+        return 1;
+    }
+    int rc = same_run(db, path, sweep, shard, in, n_in, err, errlen);
+    sqlite3_close(db);
+    return rc;
 }

@@ -7,8 +7,10 @@
  * npu_inputs (provenance), and the views npu_inference (prefill and decode
  * of a configuration side by side) and npu_best_throughput.
  *
- * The database is written to PATH.tmp and renamed over PATH when complete,
- * so an interrupted run leaves the previous database as it was.
+ * A sweep's database is written to PATH.partial (WAL mode) one committed
+ * chunk at a time and renamed over PATH when complete, in rollback-journal
+ * mode; a killed run leaves the previous PATH as it was and PATH.partial
+ * for --resume.  Merges write PATH.tmp in one piece.
  */
 #ifndef STORE_NPU_STORE_H
 #define STORE_NPU_STORE_H
@@ -74,9 +76,34 @@ bool npu_store_input(npu_store_t *s, const char *role, const char *path, char *e
 bool npu_store_point(npu_store_t *s, const npu_point_row_t *r, char *err, size_t errlen);
 bool npu_store_op(npu_store_t *s, const npu_op_row_t *r, char *err, size_t errlen);
 bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size_t errlen);
-/* Commit, mark the run done and rename PATH.tmp to PATH.  ok = false
- * discards PATH.tmp instead.  Frees s. */
+/* Commit, mark the run done and rename PATH.tmp (PATH.partial) to PATH.
+ * ok = false discards PATH.tmp, or keeps PATH.partial's committed chunks
+ * with the run marked failed.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
+
+/* An input file kept in npu_inputs (the sweep file, models, chips, system). */
+typedef struct {
+    const char *role, *path;
+} npu_store_in_t;
+
+/* Start a resumable sweep database at PATH.partial (the caller holds the
+ * writer lock of PATH).  resume with a PATH.partial holding a recorded run:
+ * it is continued (*resumed) when it is this sweep and shard with every
+ * input file unchanged, else refused (*rc = 2, err names the file);
+ * otherwise a fresh PATH.partial with the inputs.  NULL with *rc = 1 on
+ * failure.  The run row and inputs are committed before it returns. */
+npu_store_t *npu_store_begin(const char *path, bool resume, const char *command, const char *sweep,
+                             const char *shard, int threads, const npu_store_in_t *in, int n_in, int *rc,
+                             bool *resumed, char *err, size_t errlen);
+/* Commit the rows stored since the last commit (one chunk) and go on. */
+bool npu_store_commit(npu_store_t *s, char *err, size_t errlen);
+/* Mark done[point_id] = 1 (point_id < n) for every configuration stored;
+ * *count gets how many were newly marked. */
+bool npu_store_done_points(npu_store_t *s, unsigned char *done, size_t n, size_t *count, char *err, size_t errlen);
+/* A finished database at path is this sweep and shard with unchanged inputs:
+ * 0; 2 with the reason in err when not; 1 when unreadable. */
+int npu_store_is_complete(const char *path, const char *sweep, const char *shard, const npu_store_in_t *in,
+                          int n_in, char *err, size_t errlen);
 
 /* Merge the shard databases of one NPU sweep into out (written as out.tmp,
  * renamed when complete).  Returns 0, 2 when the shards do not make one
