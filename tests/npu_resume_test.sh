@@ -37,7 +37,7 @@ out="$tmp/kill"
 part="$out/sweeps/npu_resume.db.partial"
 "$bin" run -q -j 1 -o "$out" "$sweep" & pid=$!
 n=0
-while [ "$(count "$part" 'SELECT count(*) FROM npu_points')" -lt 1 ] && [ $n -lt 200 ]; do
+while [ "$(count "$part" 'SELECT count(*) FROM npu_points')" -lt 1 ] && [ $n -lt 600 ]; do
     sleep 0.05; n=$((n + 1))
 done
 kill -0 "$pid" 2>/dev/null && ok || ko "the run ended before the kill"
@@ -69,7 +69,7 @@ runs=$(sqlite3 "$out/sweeps/npu_resume.db" "SELECT group_concat(status) FROM npu
 # Ctrl-C stops between chunks: exit 130, the partial file kept and the resume command printed
 "$bin" run -q -j 1 -o "$tmp/int" "$sweep" 2>"$tmp/int.err" & pid=$!
 n=0
-while [ "$(count "$tmp/int/sweeps/npu_resume.db.partial" 'SELECT count(*) FROM npu_points')" -lt 1 ] && [ $n -lt 200 ]; do
+while [ "$(count "$tmp/int/sweeps/npu_resume.db.partial" 'SELECT count(*) FROM npu_points')" -lt 1 ] && [ $n -lt 600 ]; do
     sleep 0.05; n=$((n + 1))
 done
 kill -INT "$pid"; wait "$pid"; rc=$?
