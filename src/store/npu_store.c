@@ -627,6 +627,7 @@ npu_store_t *npu_store_begin(const char *path, bool resume, const char *command,
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
         if (sqlite3_open_v2(s->tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+            sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
             sqlite3_prepare_v2(db, "SELECT count(*) FROM npu_runs", -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             have_run = sqlite3_column_int(st, 0) > 0;
@@ -661,8 +662,11 @@ npu_store_t *npu_store_begin(const char *path, bool resume, const char *command,
         snprintf(j, sizeof j, "%s-shm", s->tmp);
         unlink(j);
         /* WAL: a kill -9 at any moment leaves every committed chunk readable */
-        if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK || sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        /* readers may poll the partial file from the start: wait for them, never fail on a busy lock */
+        if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK || sqlite3_busy_timeout(s->db, 10000) != SQLITE_OK ||
+            sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
             fail(s->db, err, errlen, s->tmp);
             sqlite3_close(s->db);
             free(s);
