@@ -331,6 +331,29 @@ static int64_t link_time_ns(double bytes, double bw_GBps, double floor_ns)
     return (int64_t)(t > floor_ns ? t : floor_ns);
 }
 
+/* The record and label every collective shares (spec 3.3): input x, output
+ * out, the same traffic in and out, read and written through HBM. */
+static void collective(op_t *op, ns_label_t *lab, const char *opcode, op_coll_t coll, ns_optype_t type,
+                       int64_t traffic, int64_t p, const int64_t *x, const int64_t *out, int rx, int64_t fid,
+                       int64_t count, int64_t ici_time_ns)
+{
+    op->opcode = opcode;
+    op->kind = OPK_COLLECTIVE;
+    op->coll = coll;
+    op->coll_bytes = (double)traffic;
+    op->coll_group = (int)p;
+    op->n_in = 1;
+    op->in[0] = op_tensor(DT_BF16, rx, x);
+    op->out = op_tensor(DT_BF16, rx, out);
+    op->count = count;
+    lab->fusion_id = fid;
+    lab->op_type = type;
+    lab->parsed_type = opcode;
+    lab->ici_in_bytes = lab->ici_out_bytes = traffic;
+    lab->ici_time_ns = ici_time_ns;
+    lab->preset_bytes = 2 * traffic;
+}
+
 long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes, int naxes, int gather_dim,
                    int64_t fid, const char *desc, const char *name, int64_t count)
 {
@@ -341,22 +364,9 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     memcpy(out, x, (size_t)rx * sizeof *x);
     out[gather_dim] *= p;
     op_t op = {0};
-    op.opcode = "AllGather";
-    op.kind = OPK_COLLECTIVE;
-    op.coll = COLL_ALL_GATHER;
-    op.coll_bytes = (double)traffic;
-    op.coll_group = (int)p;
-    op.n_in = 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
-    op.out = op_tensor(DT_BF16, rx, out);
-    op.count = count;
     ns_label_t lab = {0};
-    lab.fusion_id = fid;
-    lab.op_type = NS_ICI;
-    lab.parsed_type = "AllGather";
-    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1));
-    lab.preset_bytes = 2 * traffic;
+    collective(&op, &lab, "AllGather", COLL_ALL_GATHER, NS_ICI, traffic, p, x, out, rx, fid, count,
+               link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1)));
     char xs[128], os[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
     dims_x(os, sizeof os, out, rx);
@@ -379,23 +389,10 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
     memcpy(out, x, (size_t)rx * sizeof *x);
     out[dim] = (out[dim] + p - 1) / p;
     op_t op = {0};
-    op.opcode = "ReduceScatter";
-    op.kind = OPK_COLLECTIVE;
-    op.coll = COLL_REDUCE_SCATTER;
-    op.coll_bytes = (double)traffic;
-    op.coll_group = (int)p;
-    op.n_in = 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
-    op.out = op_tensor(DT_BF16, rx, out);
-    op.flops = (double)(per_chip * (p - 1));
-    op.count = count;
     ns_label_t lab = {0};
-    lab.fusion_id = fid;
-    lab.op_type = NS_VPU;
-    lab.parsed_type = "ReduceScatter";
-    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1));
-    lab.preset_bytes = 2 * traffic;
+    collective(&op, &lab, "ReduceScatter", COLL_REDUCE_SCATTER, NS_VPU, traffic, p, x, out, rx, fid, count,
+               link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1)));
+    op.flops = (double)(per_chip * (p - 1));
     char xs[256], os[256], cfg[600];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "'");
     dims_list(os, sizeof os, out, rx, ", ", "[", "]", "'");
@@ -414,22 +411,9 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     int64_t traffic = 2 * 2 * rs_elems(prod(x, rx), axes, naxes);
     double agg = agg_bw_GBps > 0 ? agg_bw_GBps : naxes * L->ici_bw_GBps;
     op_t op = {0};
-    op.opcode = "AllReduce";
-    op.kind = OPK_COLLECTIVE;
-    op.coll = COLL_ALL_REDUCE;
-    op.coll_bytes = (double)traffic;
-    op.coll_group = (int)p;
-    op.n_in = 1;
-    op.in[0] = op_tensor(DT_BF16, rx, x);
-    op.out = op.in[0];
-    op.count = count;
     ns_label_t lab = {0};
-    lab.fusion_id = fid;
-    lab.op_type = NS_VPU;
-    lab.parsed_type = "AllReduce";
-    lab.ici_in_bytes = lab.ici_out_bytes = traffic;
-    lab.ici_time_ns = link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1) * 2);
-    lab.preset_bytes = 2 * traffic;
+    collective(&op, &lab, "AllReduce", COLL_ALL_REDUCE, NS_VPU, traffic, p, x, x, rx, fid, count,
+               link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1) * 2));
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
     snprintf(cfg, sizeof cfg, "AllReduce(%s->%s)", xs, xs);
