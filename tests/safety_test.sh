@@ -131,9 +131,11 @@ for f in "$db" "$out/sweeps/medium.db"; do
     [ ! -e "$f-wal" ] && [ ! -e "$f-shm" ] && [ ! -e "$f-journal" ] && ok || ko "6: query left files next to $f"
 done
 ro=$tmp/ro
-mkdir -p "$ro" && cp "$out/sweeps/medium.db" "$ro/" && chmod 444 "$ro/medium.db" && chmod 555 "$ro"
+# the other user runs a copy of the binary: the clone may sit in a folder only its owner can enter
+mkdir -p "$ro" && cp "$out/sweeps/medium.db" "$ro/" && cp "$bin" "$tmp/hwsweep-ro" && chmod 755 "$tmp/hwsweep-ro" &&
+    chmod 444 "$ro/medium.db" && chmod 555 "$ro"
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null 2>&1; then
-    su nobody -s /bin/sh -c "'$bin' query '$ro/medium.db' best" >/dev/null 2>"$tmp/err" && ok \
+    su nobody -s /bin/sh -c "'$tmp/hwsweep-ro' query '$ro/medium.db' best" >/dev/null 2>"$tmp/err" && ok \
         || { ko "6: a read-only user cannot query"; cat "$tmp/err"; }
 else
     "$bin" query "$ro/medium.db" best >/dev/null 2>"$tmp/err" && ok || ko "6: query of a read-only database"
