@@ -323,6 +323,13 @@ static double m_decode_per_token(const system_t *sys, const val_row_t *r, char *
     return pass_total(sys, STAGE_GENERATE, r->tp, r->pp, r->batch);
 }
 
+/* The whole decode phase: output_len steps at the mean context
+ * (input_len + output_len / 2), the generate latency Pope et al. report. */
+static double m_decode_total(const system_t *sys, const val_row_t *r, char *err, size_t errlen)
+{
+    return r->output_len * m_decode_per_token(sys, r, err, errlen);
+}
+
 static double m_throughput(const system_t *sys, const val_row_t *r, char *err, size_t errlen)
 {
     const model_t *m = &sys->model;
@@ -365,6 +372,7 @@ static double m_prefill(const system_t *sys, const val_row_t *r, char *err, size
 static const val_metric_t val_metrics[] = {
     {"layer_prefill_s", m_layer_prefill}, {"decode_step_s", m_decode_step},
     {"prefill_s", m_prefill},             {"decode_s_per_token", m_decode_per_token},
+    {"decode_s", m_decode_total},
     {"throughput_tok_s", m_throughput},   {"static_throughput_tok_s_per_gpu", m_static_throughput},
 };
 static const size_t val_metric_count = sizeof val_metrics / sizeof val_metrics[0];
