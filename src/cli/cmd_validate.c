@@ -29,7 +29,8 @@ static void validate_usage(FILE *f)
             "      --csv             one CSV row per measurement instead of the table\n"
             "      --v2-off LIST     turn these v2 corrections off (comma-separated: gqa,\n"
             "                        formats, nonmatmul, shape_efficiency, op_latency, layouts,\n"
-            "                        kv_batch_sharding, lm_head, gqa_attention): an ablation\n"
+            "                        kv_batch_sharding, lm_head, gqa_attention,\n"
+            "                        waves): an ablation\n"
             "  -h, --help            this help\n\n"
             "Exit status: 0 done, 2 bad input, 1 a row could not be predicted.\n");
 }

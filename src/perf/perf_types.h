@@ -68,6 +68,7 @@ typedef struct {
     bool fused_attention;           /* softmax fused into the attention matmuls (default) */
     unsigned v2_off;                /* corrections turned off (V2_OFF_* bits), for ablations */
     double matmul_tile;             /* tile edge of the matmul units, default 128 */
+    double matmul_units;            /* parallel matmul units (GPU SMs) for wave quantization; 0 = off */
 } system_cfg_t;
 
 #endif

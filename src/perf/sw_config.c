@@ -238,7 +238,7 @@ static const field_t system_fields[] = {
     {.key = "perf_model", .type = F_CUSTOM, .bind = bind_perf_model},
     /* perf_model v2 only: per-hardware constants */
     NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, op_latency_s, N),
-    NUMD(system_cfg_t, matmul_tile, P | I, 128),
+    NUMD(system_cfg_t, matmul_tile, P | I, 128), NUM(system_cfg_t, matmul_units, N | I),
     {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
     {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},
 };

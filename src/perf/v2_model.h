@@ -38,7 +38,8 @@ enum {
     V2_OFF_LAYOUTS = 1u << 5,      /* 1D weight-stationary only */
     V2_OFF_KV_BATCH = 1u << 6,     /* K/V never sharded over the batch */
     V2_OFF_LM_HEAD = 1u << 7,      /* no embedding / LM head */
-    V2_OFF_GQA_ATTENTION = 1u << 8 /* the attention kernel reads K/V once per query head */
+    V2_OFF_GQA_ATTENTION = 1u << 8, /* the attention kernel reads K/V once per query head */
+    V2_OFF_WAVES = 1u << 9          /* no wave quantization over the matmul units */
 };
 
 typedef struct {
@@ -107,6 +108,7 @@ typedef struct {
     double params, weight_bytes, kv_bytes_per_token;
     /* per-hardware constants from the system file */
     double layer_overhead_s, op_latency_s, matmul_tile;
+    double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
     bool fused_attention;
     unsigned off;                 /* V2_OFF_* bits */
 } v2_t;
@@ -147,6 +149,15 @@ void v2_model_cfg_from_hf(const hf_config_t *c, model_cfg_t *m);
  * quantization: each dimension padded to the tile edge.  Replaces the
  * shape-independent compute_perf_efficiency of matmul_roofline. */
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile);
+
+/* Share of the peak left by wave quantization: a matmul's output is cut
+ * into tiles of tile x 2 tile (the 128 x 256 tiles of cuBLAS/CUTLASS's
+ * large-tile Ampere/Hopper kernels for tile 128), `stacks` matmuls' tiles
+ * run in waves of `units` at a time (one per SM), and the last wave runs
+ * partly empty: waves / ceil(waves).  Fewer tiles than units is the case
+ * the libraries split K for, so it costs nothing here.  units = 0: 1.
+ * Not in the reference (compute_perf_efficiency alone). */
+double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units);
 
 /* Time to move bytes at bw bytes/s with a fixed start-up latency: the
  * effective bandwidth bytes / time grows with the transfer size.

@@ -21,6 +21,17 @@ double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
     return v2_tile_fill(m, tile) * v2_tile_fill(n, tile) * v2_tile_fill(k, tile);
 }
 
+double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
+{
+    if (!(units > 0) || !(tile > 0) || !(m > 0) || !(n > 0))
+        return 1;
+    double tiles = ceil(stacks) * ceil(m / tile) * ceil(n / (2 * tile));
+    double waves = tiles / units;
+    if (waves <= 1)
+        return 1;               /* split-K fills the units */
+    return waves / ceil(waves);
+}
+
 double v2_mem_time(double bytes, double bw, double latency_s)
 {
     if (!(bytes > 0))
@@ -33,7 +44,8 @@ matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, 
 {
     matmul_lat_t r;
     double flops = stacks * 2 * m * k * n;
-    double eff = compute_efficiency * v2_matmul_shape_efficiency(m, n, k, v->matmul_tile);
+    double eff = compute_efficiency * v2_matmul_shape_efficiency(m, n, k, v->matmul_tile) *
+                 v2_matmul_wave_efficiency(stacks, m, n, v->matmul_tile, v->matmul_units);
     r.block_comp_time = flops > 0 ? flops / (v->peak_flops * eff) : 0;
     r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
     if (!(flops > 0) && !(bytes > 0)) {

@@ -127,7 +127,7 @@ const v2_correction_t v2_corrections[] = {
     {"nonmatmul", V2_OFF_NONMATMUL}, {"shape_efficiency", V2_OFF_SHAPE},
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
-    {"gqa_attention", V2_OFF_GQA_ATTENTION},
+    {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 
@@ -168,6 +168,7 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->layer_overhead_s = cfg->layer_overhead_s;
     v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : cfg->op_latency_s;
     v->matmul_tile = off & V2_OFF_SHAPE ? 0 : cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
+    v->matmul_units = off & V2_OFF_WAVES ? 0 : cfg->matmul_units;
     v->fused_attention = cfg->fused_attention;
     /* sizing and memory checks see the v2 sizes */
     md->model_size = v->params;
