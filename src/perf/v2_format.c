@@ -2,6 +2,12 @@
  * v2_format.c -- number formats per tensor class and the chip's peak rate
  * per format (perf_model v2).  Replaces the reference's single 2-byte word
  * (MATMUL_DATA_BYTES, Model.bytes_per_number) and single chip->perf.
+ *
+ * Bytes per number, from each format's definition: bf16 (8-bit exponent,
+ * 7-bit mantissa; Google's bfloat16) and fp16 (IEEE 754 binary16) 2 bytes;
+ * fp8 (E4M3/E5M2, Micikevicius et al., "FP8 Formats for Deep Learning",
+ * 2022) and int8 1 byte; fp4 (E2M1, OCP Microscaling Formats MX v1.0) half
+ * a byte, its shared per-block scales (1 byte per 32 numbers) not counted.
  */
 #include "config/named.h"
 #include "perf/v2_model.h"

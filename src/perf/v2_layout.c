@@ -12,6 +12,13 @@
  *   wg_xy   weights all-gathered over t / z chips (rows split over them),
  *           1D weight-stationary over the z = cbrt(t) others
  *   wg_xyz  weights all-gathered over all t chips, rows split over them
+ *
+ * Sources: the layouts and their per-block traffic are Pope et al.'s
+ * section 3.2 and figure 2; x = sqrt(t e / f) minimizes 2D's traffic
+ * (their appendix A.2.1); wg_xy's z = cbrt(t) is one axis of the paper's
+ * X x Y x Z torus (4 x 4 x 4 for 64 chips, weights gathered over X Y = 16);
+ * an all-gather moves half the bytes of an all-reduce of the same result
+ * (an all-reduce is a reduce-scatter plus an all-gather, their appendix A.1).
  */
 #include <math.h>
 

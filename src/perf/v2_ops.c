@@ -4,6 +4,18 @@
  * latency plus streaming), and the memory-bound non-matmul operators
  * (norms, residual adds, activation, RoPE, unfused softmax).  Replaces
  * matmul.c's matmul_roofline for v2 passes.
+ *
+ * Sources: tile and wave quantization are the two shape effects NVIDIA's
+ * "Matrix Multiplication Background User's Guide" (Deep Learning
+ * Performance docs) describes; the default tile edge 128 is the TPU v4
+ * MXU's 128 x 128 systolic array (Jouppi et al., ISCA 2023) and the row
+ * tile of cuBLAS/CUTLASS's large Ampere/Hopper kernels (128 x 256).  The
+ * wave model reproduces LLMCompass' real A100 GEMMs (tests/golden/perf_v2/
+ * matmul_A100.csv, tests/test_perf_v2.c).  The non-matmul byte counts are
+ * the operators' definitions: a norm reads and writes the activation, a
+ * residual add reads two and writes one, a gated activation reads gate and
+ * up and writes one, RoPE rewrites Q and K, an unfused softmax reads and
+ * writes the scores.
  */
 #include <math.h>
 

@@ -14,6 +14,16 @@
  *   overhead.
  * Dense and MoE layers are averaged by their counts.  Energy, bottleneck
  * and breakdown reuse the reference's helpers (perf.c).
+ *
+ * Sources: K/V sharded over the batch for MQA/GQA in decode and the two
+ * all-to-alls it costs are Pope et al. section 3.3; the all-to-all cost is
+ * that of a full-bisection switch (NVSwitch): each of p chips sends
+ * (p - 1) / p of its 1/p share, bytes / p in all, against 2 bytes of a
+ * ring all-reduce of the same tensor (on a torus it is dearer: not
+ * modelled); prefill attention skips the causally masked half as
+ * FlashAttention-2 does (Dao 2023, section 3.1); decode attention packs
+ * the query heads of a K/V group into one matmul's rows as GQA kernels do
+ * (Ainslie et al. 2023 for GQA; TensorRT-LLM's XQA kernels).
  */
 #include <math.h>
 

@@ -3,6 +3,14 @@
  * latent KV cache, MoE experts, weight and KV bytes in their formats.
  * Replaces model.c's model_block_sizes / kv_cache_size_per_token for the
  * v2 passes and sizing (the reference's fields stay for reference runs).
+ *
+ * Sources: K/V heads of multi-query (Shazeer 2019, "Fast Transformer
+ * Decoding") and grouped-query attention (Ainslie et al. 2023); MLA's
+ * projections and latent cache (DeepSeek-V2, section 2.1); MoE parameter
+ * counts from the experts, shared experts and router (DeepSeek-V3 and
+ * Mixtral configs); the distinct experts touched assume uniform routing
+ * (each token's top_k choices independent and equally likely), stated,
+ * not measured.
  */
 #include <math.h>
 #include <stdio.h>
