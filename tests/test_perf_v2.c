@@ -514,6 +514,53 @@ START_TEST(validation_summary)
 }
 END_TEST
 
+/* PaLM 540B (Chowdhery et al. 2022, Table 1: 540.35B parameters; 118 layers,
+ * d 18432, 48 heads of 256, multi-query, d_ff 73728 SwiGLU, 256k tied
+ * vocabulary): v2 counts 540,354,281,472 (norms aside); int8 weights are a
+ * byte each, the multi-query bf16 KV cache 118 x 512 numbers per token.
+ * The validation rows from Pope et al. Table 2 predict, and decode_s is
+ * output_len decode steps. */
+START_TEST(palm540b_sizes_and_pope_rows)
+{
+    model_cfg_t m = {.name = "palm540b", .num_layers = 118, .d = 18432, .num_heads = 48,
+                     .d_ff = 73728, .heads_per_kv_cache = 48, .act = "swiglu",
+                     .vocab_size = 256000, .tied_embeddings = true, .weight_format = "int8"};
+    v2_t v;
+    char err[256];
+    ck_assert(v2_sizes(&v, &m, 18432, 48, 256, 73728, 48, true, 118, err, sizeof err));
+    close_to(v.params, 540354281472.0);
+    ck_assert(fabs(v.params / 540.35e9 - 1) < 1e-5);
+    close_to(v.weight_bytes, 540354281472.0);
+    close_to(v.kv_bytes_per_token, 118 * 512 * 2.0);
+
+    val_row_t *rows;
+    size_t n;
+    cfg_err_t cerr;
+    ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &cerr), 0);
+    hw_constants_t hc;
+    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &cerr), 0);
+    int pope = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(rows[i].id, "pope-540b-", 10) != 0)
+            continue;
+        pope++;
+        ck_assert_str_eq(rows[i].hardware, "TPU v4");
+        ck_assert(rows[i].tp == 64);
+        if (strcmp(rows[i].metric, "decode_s") != 0)
+            continue;
+        double total, step;
+        char why[512];
+        ck_assert_msg(val_predict(&rows[i], "v2", 0, &hc, &total, why, sizeof why), "%s", why);
+        val_row_t r = rows[i];
+        snprintf(r.metric, sizeof r.metric, "decode_s_per_token");
+        ck_assert_msg(val_predict(&r, "v2", 0, &hc, &step, why, sizeof why), "%s", why);
+        close_to(total, 64 * step);
+    }
+    ck_assert_int_eq(pope, 4);
+    free(rows);
+}
+END_TEST
+
 START_TEST(validation_table_loads_and_predicts)
 {
     val_row_t *rows;
@@ -566,6 +613,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, system_moe_and_mla_passes);
     tcase_add_test(tc, validation_summary);
     tcase_add_test(tc, validation_table_loads_and_predicts);
+    tcase_add_test(tc, palm540b_sizes_and_pope_rows);
     suite_add_tcase(s, tc);
     return s;
 }
