@@ -254,7 +254,8 @@ START_TEST(lm_head_and_ablation_names)
     ck_assert(v2_off_parse("", &bits, err, sizeof err) && bits == 0);
     ck_assert(!v2_off_parse("layout", &bits, err, sizeof err));
     ck_assert_str_eq(err, "unknown v2 correction 'layout' (valid: gqa, formats, nonmatmul, "
-                          "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head, gqa_attention, waves)");
+                          "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head, gqa_attention, waves, "
+                          "k_overhead)");
 }
 END_TEST
 

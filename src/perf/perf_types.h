@@ -69,6 +69,8 @@ typedef struct {
     unsigned v2_off;                /* corrections turned off (V2_OFF_* bits), for ablations */
     double matmul_tile;             /* tile edge of the matmul units, default 128 */
     double matmul_units;            /* parallel matmul units (GPU SMs) for wave quantization; 0 = off */
+    double matmul_k_overhead;       /* per-output-tile fixed cost of a GEMM, in K elements; 0 = off */
+    char launch_stack[24];          /* software stack naming op_latency_s ("" = op_latency_s as given) */
 } system_cfg_t;
 
 #endif

@@ -14,6 +14,7 @@
 #include "perf/perf_model.h"
 #include "perf/sw_config.h"
 #include "perf/v2_model.h"
+#include "perf/v2_model.h"
 
 #define NUM(s, k, fl) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl)}
 #define NUMD(s, k, fl, d) {.key = #k, .type = F_NUM, .off = offsetof(s, k), .flags = (fl), .def = (d), .has_def = 1}
@@ -217,6 +218,21 @@ static int bind_v2_off(const field_t *f, const node_t *v, void *obj, cfg_err_t *
     return 0;
 }
 
+/* launch_stack: a name of v2_launch_stacks (v2_stack.c) */
+static int bind_launch_stack(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !v->scalar[0] || !v2_launch_stack_find(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "launch_stack: %s",
+                        v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(s->launch_stack, sizeof s->launch_stack, "%s", v->scalar);
+    return 0;
+}
+
 static const field_t mapping_fields[] = {
     NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
     NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
@@ -239,6 +255,8 @@ static const field_t system_fields[] = {
     /* perf_model v2 only: per-hardware constants */
     NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, op_latency_s, N),
     NUMD(system_cfg_t, matmul_tile, P | I, 128), NUM(system_cfg_t, matmul_units, N | I),
+    NUM(system_cfg_t, matmul_k_overhead, N),
+    {.key = "launch_stack", .type = F_CUSTOM, .bind = bind_launch_stack},
     {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
     {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},
 };
@@ -300,6 +318,13 @@ static int system_check(const system_cfg_t *s, const node_t *at, cfg_err_t *err)
 {
     if (!s->num_servers && !s->kv_cache_ratio && !s->max_ctx_len_batch_1 && !s->max_tco) {
         cfg_node_errorf(err, at, "system: give one of num_servers, kv_cache_ratio, max_ctx_len_batch_1 or max_tco");
+        return -1;
+    }
+    if (s->launch_stack[0] && s->op_latency_s != 0) {
+        const node_t *k = cfg_get(at, "op_latency_s");
+        cfg_node_errorf(err, k ? k : at,
+                        "op_latency_s: give either op_latency_s or launch_stack '%s' (which names it), not both",
+                        s->launch_stack);
         return -1;
     }
     return 0;

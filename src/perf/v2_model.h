@@ -39,7 +39,8 @@ enum {
     V2_OFF_KV_BATCH = 1u << 6,     /* K/V never sharded over the batch */
     V2_OFF_LM_HEAD = 1u << 7,      /* no embedding / LM head */
     V2_OFF_GQA_ATTENTION = 1u << 8, /* the attention kernel reads K/V once per query head */
-    V2_OFF_WAVES = 1u << 9          /* no wave quantization over the matmul units */
+    V2_OFF_WAVES = 1u << 9,         /* no wave quantization over the matmul units */
+    V2_OFF_K_OVERHEAD = 1u << 10    /* no per-output-tile fixed cost (matmul_k_overhead) */
 };
 
 typedef struct {
@@ -109,6 +110,7 @@ typedef struct {
     /* per-hardware constants from the system file */
     double layer_overhead_s, op_latency_s, matmul_tile;
     double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
+    double matmul_k_overhead;     /* per-output-tile fixed cost in K elements (0 = off) */
     bool fused_attention;
     unsigned off;                 /* V2_OFF_* bits */
 } v2_t;
@@ -163,6 +165,31 @@ double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile,
  * effective bandwidth bytes / time grows with the transfer size.
  * Replaces block_ldst_time = bytes / bw. */
 double v2_mem_time(double bytes, double bw, double latency_s);
+
+/* Share of a GEMM's asymptotic rate reached at reduction depth k when each
+ * output tile pays a fixed cost worth k_overhead elements of its K loop
+ * (pipeline fill, epilogue): k / (k + k_overhead); 1 when k_overhead <= 0.
+ * Fitted on published Hopper FP8 GEMM tables (docs/perf-model-v2.md,
+ * tests/golden/perf_v2/hopper_fp8_gemm_k.csv). */
+double v2_matmul_k_efficiency(double k, double k_overhead);
+
+/* compute_efficiency of a weight GEMM of depth k: compute_efficiency x
+ * v2_matmul_k_efficiency(k, v->matmul_k_overhead).  Attention matmuls do
+ * not use it (a fused attention kernel's loop runs over the context). */
+double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k);
+
+/* ---- software stacks: per-kernel launch cost (v2_stack.c) ------------------ */
+
+typedef struct {
+    const char *name;
+    double (*kernel_launch_s)(void);   /* fixed cost every kernel pays */
+} v2_launch_stack_t;
+
+extern const v2_launch_stack_t v2_launch_stacks[];
+extern const size_t v2_launch_stack_count;
+
+/* The stack called name; NULL with the valid names in err if unknown. */
+const v2_launch_stack_t *v2_launch_stack_find(const char *name, char *err, size_t errlen);
 
 /* One matmul on one chip: stacks x (m x k) * (k x n); `bytes` the memory
  * traffic (weights or KV cache plus activations in and out).  Time: the

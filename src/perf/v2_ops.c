@@ -11,7 +11,11 @@
  * MXU's 128 x 128 systolic array (Jouppi et al., ISCA 2023) and the row
  * tile of cuBLAS/CUTLASS's large Ampere/Hopper kernels (128 x 256).  The
  * wave model reproduces LLMCompass' real A100 GEMMs (tests/golden/perf_v2/
- * matmul_A100.csv, tests/test_perf_v2.c).  The non-matmul byte counts are
+ * matmul_A100.csv, tests/test_perf_v2.c).  The per-output-tile fixed cost
+ * (v2_matmul_k_efficiency) is fitted on published Hopper FP8 GEMM tables
+ * whose K varies at fixed M and N: DeepGEMM's README (H800, M = 4096) and
+ * TileLang's FP8 matmul benchmark (H800 SXM, M = N = 8192), vendored in
+ * tests/golden/perf_v2/hopper_fp8_gemm_k.csv.  The non-matmul byte counts are
  * the operators' definitions: a norm reads and writes the activation, a
  * residual add reads two and writes one, a gated activation reads gate and
  * up and writes one, RoPE rewrites Q and K, an unfused softmax reads and
@@ -31,6 +35,18 @@ static double v2_tile_fill(double x, double tile)
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
 {
     return v2_tile_fill(m, tile) * v2_tile_fill(n, tile) * v2_tile_fill(k, tile);
+}
+
+double v2_matmul_k_efficiency(double k, double k_overhead)
+{
+    if (!(k_overhead > 0) || !(k > 0))
+        return 1;
+    return k / (k + k_overhead);
+}
+
+double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
+{
+    return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
 }
 
 double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)

@@ -81,7 +81,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = v2_layout_split(id, t, n, d, v->q_width);
     double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    y->qkv = v2_matmul(v, eff, 1, s.rows, d, qkv_cols,
+    y->qkv = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, s.rows, d, qkv_cols,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d + qkv_cols) * ab, bw);
 
@@ -108,7 +108,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     y->value = v2_matmul(v, eff, stacks, c->q_len * group, c->ctx * causal, v->v_width,
                          kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
     double o_rows_k = v->o_params / d * s.weight_share;
-    y->out = v2_matmul(v, eff, 1, s.rows, o_rows_k, d,
+    y->out = v2_matmul(v, v2_gemm_efficiency(v, eff, o_rows_k), 1, s.rows, o_rows_k, d,
                        v->o_params * s.weight_share * wb + s.rows * (d + o_rows_k) * ab, bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ab, v->attn_params * wb,
                                   v2_allreduce, (void *)&c->links);
@@ -125,9 +125,10 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     double d = m->d, f = m->d_ff;
     v2_split_t s = v2_layout_split(id, c->t, c->n, d, f);
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
-    y->fc1 = v2_matmul(v, eff, up, s.rows, d, cols,
+    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), up, s.rows, d, cols,
                        up * d * cols * wb + s.rows * (d + up * cols) * ab, bw);
-    y->fc2 = v2_matmul(v, eff, 1, s.rows, cols, d, cols * d * wb + s.rows * (cols + d) * ab, bw);
+    y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, cols), 1, s.rows, cols, d,
+                       cols * d * wb + s.rows * (cols + d) * ab, bw);
     y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ab, v->dense_ffn_params * wb, v2_allreduce,
                                  (void *)&c->links);
     return cols;
@@ -147,11 +148,12 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     double touched = v2_experts_touched(v->experts, v->top_k, n);
     double tokens_per_expert = touched > 0 ? n * v->top_k / touched : 0;
     double experts_chip = touched / t;
-    y->fc1 = v2_matmul(v, eff, experts_chip, tokens_per_expert, d, expert_cols,
+    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), experts_chip, tokens_per_expert, d,
+                       expert_cols,
                        experts_chip * (v->expert_params * wb +
                                        tokens_per_expert * (d + expert_cols) * ab), bw);
     double shared_cols = v->shared_experts * expert_cols / t;
-    y->fc2 = v2_matmul(v, eff, 1, n, d, shared_cols,
+    y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, n, d, shared_cols,
                        v->shared_experts * v->expert_params / t * wb + n * (d + shared_cols) * ab,
                        bw);
     v2_links_t *l = (v2_links_t *)&c->links;
@@ -254,7 +256,7 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
     double cols = v->vocab / t;
     v2_t head = *v;   /* in its own format */
     head.peak_flops = v->lm_head_peak_flops;
-    return v2_matmul(&head, compute_efficiency, 1, rows, d, cols,
+    return v2_matmul(&head, v2_gemm_efficiency(v, compute_efficiency, d), 1, rows, d, cols,
                      d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes, bw);
 }
 

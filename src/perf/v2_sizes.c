@@ -136,6 +136,7 @@ const v2_correction_t v2_corrections[] = {
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
     {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
+    {"k_overhead", V2_OFF_K_OVERHEAD},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 
@@ -174,7 +175,15 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->peak_flops = v2_peak_flops(chip, v2_compute_format(v->weight_fmt, v->act_fmt));
     v->lm_head_peak_flops = v2_peak_flops(chip, v2_compute_format(v->lm_head_fmt, v->act_fmt));
     v->layer_overhead_s = cfg->layer_overhead_s;
-    v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : cfg->op_latency_s;
+    double op_latency_s = cfg->op_latency_s;
+    if (cfg->launch_stack[0]) {
+        const v2_launch_stack_t *st = v2_launch_stack_find(cfg->launch_stack, err, errlen);
+        if (!st)
+            return false;
+        op_latency_s = st->kernel_launch_s();
+    }
+    v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : op_latency_s;
+    v->matmul_k_overhead = off & V2_OFF_K_OVERHEAD ? 0 : cfg->matmul_k_overhead;
     v->matmul_tile = off & V2_OFF_SHAPE ? 0 : cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
     v->matmul_units = off & V2_OFF_WAVES ? 0 : cfg->matmul_units;
     v->fused_attention = cfg->fused_attention;
