@@ -10,7 +10,8 @@
  *                  no work to speak of, takes 0.0296 ms through PyTorch.
  *   no_cuda_graphs 3.25 us: kernels launched one by one from the host;
  *                  CUDA.jl's "Graphs" documentation measures 80 broadcast
- *                  kernels (one RK4 integration of 10 steps) at 260 us
+ *                  kernels (one RK4 integration of 10 steps, cuda.juliagpu.org/
+ *                  dev/usage/graphs) at 260 us
  *                  launched normally: 260 / 80 per kernel.
  *   cuda_graphs    0.875 us: the same 80 kernels replayed as one CUDA graph
  *                  take 70 us: 70 / 80 per kernel (GPU-side launch and the
