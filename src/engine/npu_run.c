@@ -195,10 +195,18 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
     r->throughput_requests_per_sec = (double)m->global_batch_size / (chip_s * steps);
     r->latency_sec = chip_s * steps;
     r->throughput_step_per_sec_per_request = (double)g.num_diffusion_steps / chip_s;
+    /* one UNet step; NeuSim divides by total_num_diffusion_steps as well, a
+     * step time 40 times too small at the default 40 steps (kept in compat) */
+    r->latency_step_sec = chip_s / (double)g.num_diffusion_steps / (r->compat ? steps : 1.0);
     /* NeuSim's placeholder footprint: the HBM less 1 KiB */
     s->mem_footprint_GB = (m->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
     s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
     return 0;
+}
+
+double npu_run_dlrm_requests_per_sec(const npu_run_t *r, const npu_stats_t *s)
+{
+    return (double)r->dlrm->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
 }
 
 /* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
@@ -266,7 +274,7 @@ static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache,
     }
     r->num_pods = 1;
     r->batch_size_per_pod = d->global_batch_size;
-    r->throughput_requests_per_sec = (double)d->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
+    r->throughput_requests_per_sec = npu_run_dlrm_requests_per_sec(r, s);
     r->latency_sec = (double)s->total_execution_time_chip_ns / 1e9;
     if (d->quirks & NSR_Q11) {
         /* NeuSim's placeholder: eight chips' HBM, checked against all chips */
@@ -414,6 +422,7 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
         r->throughput_requests_per_sec = (double)m->global_batch_size / chip_s;
         r->latency_sec = chip_s;
         r->throughput_step_per_sec_per_request = (double)steps / chip_s;
+        r->latency_step_sec = chip_s / (double)steps; /* run_sim: total_num_steps = 1 for DiT */
         s->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
         s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
         return 0;
