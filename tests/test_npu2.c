@@ -225,13 +225,14 @@ START_TEST(test_golden_stats_json)
 {
     const char *cases[] = {"I_dsv3_v5p",     "J_dsv3_v5p_tp8ep8", "O_dsv2_v6e_tp4ep2", "K_dlrms_v5p",
                            "L_dlrms_v5p_4",  "P_dlrmm_v5p_4",     "Q_dlrml_v6e_8",     "M_ditxl_v5p",
-                           "N_gligen_v5p",   "R_gligen_v6e_b8s2", "T_gligen_v5p_vmem16"};
+                           "N_gligen_v5p",   "R_gligen_v6e_b8s2", "T_gligen_v5p_vmem16", "U_gligen_v5p_tp2",
+                           "V_gligen_v6e_dp2tp4"};
     double worst = 0;
     size_t n = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         n += golden_stats(cases[i], &worst);
-    /* 11 cases, 32 JSONs: statistics and sim_config, every number */
-    ck_assert_uint_eq(n, 3553);
+    /* 13 cases, 34 JSONs: statistics and sim_config, every number */
+    ck_assert_uint_eq(n, 3801);
     ck_assert(worst <= 1e-9);
     /* default-mode fix: GLIGEN's latency_step_sec is one UNet step (4.1047 ms on v5p in compat);
      * NeuSim divides it by total_num_diffusion_steps once more (0.10262 ms, kept in compat) */
@@ -268,6 +269,11 @@ START_TEST(test_golden_deepseek_dit)
     /* GLIGEN with 16 MiB of VMEM, batch 4: 14 convolutions go through the Conv2D tile search */
     cells += golden_case("T_gligen_v5p_vmem16", false, &worst);
     ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + (634 + 1266 + 634) * 101);
+    /* GLIGEN with tensor parallelism: tp 2 on two TPUv5p; dp 2 x tp 4 on eight TPUv6e, batch 8
+     * (842 ops: 128 all-gathers and 80 reduce-scatters around attention and FFN) */
+    cells += golden_case("U_gligen_v5p_tp2", false, &worst);
+    cells += golden_case("V_gligen_v6e_dp2tp4", false, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + (634 + 1266 + 634 + 842 + 842) * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
@@ -360,6 +366,53 @@ START_TEST(test_op_histograms)
     ck_assert_int_eq(count_type(&r.phase[0], "AllGather"), 4);
     ck_assert_int_eq(count_type(&r.phase[0], "ReduceScatter"), 1);
     ck_assert_int_eq(count_type(&r.phase[0], "AllToAll"), 2);
+    npu_run_free(&r);
+}
+END_TEST
+
+/* GLIGEN with tensor parallelism 2 (NeuSim's GLIGENOpsGenerator): 842 ops, the 634 of one chip plus
+ * per transformer block 3 attentions x (gather, reduce-scatter, gather) and 2 FFNs x (gather,
+ * reduce-scatter); heads, FFN width and time-embedding MLP split; the default mode fixes Q8 there */
+START_TEST(test_gligen_tp)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "gligen");
+    set(&c, "num_chips=2");
+    set(&c, "tensor_parallelism_degree=2");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 842);
+    ck_assert_int_eq(count_type(&r.phase[0], "AllGather"), 128);
+    ck_assert_int_eq(count_type(&r.phase[0], "ReduceScatter"), 80);
+    ck_assert_int_eq(count_type(&r.phase[0], "Einsum"), 342);
+    ck_assert_int_eq(count_type(&r.phase[0], "Conv2D"), 52);
+    /* replicated convolutions plus the collectives: 4.160036 ms per pass against 4.104674 on one chip */
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 4160036);
+    /* Q8: NeuSim gathers the FFN input as [B, D] = [1, 320] (latency floor, 3,330 ns) */
+    const npu_phase_t *ph = &r.phase[0];
+    size_t i = 0;
+    while (i < ns_oplist_len(&ph->ops) && strcmp(ph->ops.lab[i].description, "All gather input of MLP before ffn"))
+        i++;
+    ck_assert(i < ns_oplist_len(&ph->ops));
+    ck_assert_int_eq((int64_t)ph->perf[i].ici_time_ns, 3330);
+    npu_run_free(&r);
+    /* fixed: the [B, N, D/t] = [1, 4096, 160] shard (13,108 ns, as the attention's gather);
+     * the pass with every default fix: 3.993049 ms */
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    ph = &r.phase[0];
+    i = 0;
+    while (i < ns_oplist_len(&ph->ops) && strcmp(ph->ops.lab[i].description, "All gather input of MLP before ffn"))
+        i++;
+    ck_assert(i < ns_oplist_len(&ph->ops));
+    ck_assert_int_eq((int64_t)ph->perf[i].ici_time_ns, 13108);
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 3993049);
+    npu_run_free(&r);
+    /* pipeline parallelism stays refused, with the reason */
+    set(&c, "pipeline_parallelism_degree=2");
+    set(&c, "tensor_parallelism_degree=1");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "GLIGEN supports no pipeline parallelism"), "%s", err);
     npu_run_free(&r);
 }
 END_TEST
@@ -655,6 +708,15 @@ START_TEST(test_bad_input)
     ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "GLIGEN supports no pipeline parallelism"), "%s", err);
     npu_run_free(&r);
+    /* GLIGEN: dp x tp must fit the chips */
+    load(&c, "tpuv5p", "gligen");
+    set(&c, "num_chips=2");
+    set(&c, "data_parallelism_degree=2");
+    set(&c, "tensor_parallelism_degree=2");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "data_parallelism_degree 2 x tensor_parallelism_degree 2 does not fit num_chips 2"), "%s",
+                  err);
+    npu_run_free(&r);
     /* DiT / DeepSeek training */
     load(&c, "tpuv5p", "dit-xl");
     ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &r, err, sizeof err), 2);
@@ -781,6 +843,7 @@ int main(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_golden_deepseek_dit);
     tcase_add_test(t, test_golden_stats_json);
+    tcase_add_test(t, test_gligen_tp);
     tcase_add_test(t, test_yaml_equals_json);
     tcase_add_test(t, test_op_histograms);
     tcase_add_test(t, test_fix_q1_name_lookup);

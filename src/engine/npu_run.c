@@ -149,14 +149,9 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
                               "neither)", (long long)(m->pp * m->pp_dcn));
         return 2;
     }
-    if (m->tp != 1) {
-        snprintf(err, errlen, "GLIGEN: tensor parallelism is not modelled (tensor_parallelism_degree %lld)",
-                 (long long)m->tp);
-        return 2;
-    }
-    if (m->num_chips < m->dp || m->dp < 1) {
-        snprintf(err, errlen, "data_parallelism_degree %lld does not fit num_chips %lld", (long long)m->dp,
-                 (long long)m->num_chips);
+    if (m->num_chips < m->dp * m->tp || m->dp < 1 || m->tp < 1) {
+        snprintf(err, errlen, "data_parallelism_degree %lld x tensor_parallelism_degree %lld does not fit num_chips %lld",
+                 (long long)m->dp, (long long)m->tp, (long long)m->num_chips);
         return 2;
     }
     if (!m->use_flash_attention) {
@@ -172,6 +167,8 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
     g.num_diffusion_steps = npu_config_int(&r->cfg, "num_diffusion_steps");
     g.q5 = (m->quirks & NSL_Q5) != 0;
     g.q15 = (m->quirks & NSL_Q15) != 0;
+    g.q8 = (m->quirks & NSL_Q8) != 0;
+    g.tp = m->tp;
     if (g.batch < 1 || g.image_num_channels < 1 || g.num_diffusion_steps < 1) {
         snprintf(err, errlen, "global_batch_size, image_num_channels and num_diffusion_steps must be >= 1");
         return 2;
