@@ -417,6 +417,32 @@ START_TEST(test_gligen_tp)
 }
 END_TEST
 
+/* default-mode fixes of GLIGEN's statistics: with num_diffusion_steps 2 the simulated time holds two
+ * UNet passes; NeuSim still multiplies it by all 40 steps (latency per image twice too long) and
+ * divides the step time by the 40 steps once more */
+START_TEST(test_fix_gligen_steps)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv6e", "gligen");
+    set(&c, "global_batch_size=8");
+    set(&c, "num_diffusion_steps=2");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    double pass2 = (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9;
+    ck_assert(fabs(r.latency_sec - pass2 * 40) < 1e-12);
+    ck_assert(fabs(r.latency_step_sec - pass2 / 2 / 40) < 1e-15);
+    ck_assert(fabs(r.throughput_requests_per_sec - 8 / (pass2 * 40)) < 1e-9);
+    npu_run_free(&r);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    pass2 = (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9;
+    ck_assert(fabs(r.latency_sec - pass2 / 2 * 40) < 1e-12);
+    ck_assert(fabs(r.latency_step_sec - pass2 / 2) < 1e-15);
+    ck_assert(fabs(r.throughput_requests_per_sec - 8 / (pass2 / 2 * 40)) < 1e-9);
+    npu_run_free(&r);
+}
+END_TEST
+
 /* the op of phase p whose description is desc */
 static long find(const npu_run_t *r, int p, const char *desc)
 {
@@ -844,6 +870,7 @@ int main(void)
     tcase_add_test(t, test_golden_deepseek_dit);
     tcase_add_test(t, test_golden_stats_json);
     tcase_add_test(t, test_gligen_tp);
+    tcase_add_test(t, test_fix_gligen_steps);
     tcase_add_test(t, test_yaml_equals_json);
     tcase_add_test(t, test_op_histograms);
     tcase_add_test(t, test_fix_q1_name_lookup);

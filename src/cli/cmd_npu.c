@@ -381,7 +381,8 @@ int cmd_npu(int argc, char **argv)
                (long long)r.model.global_batch_size, (long long)npu_config_int(&cfg, "num_diffusion_steps"),
                (long long)npu_config_int(&cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
         printf("  %.6g ms per simulated pass, latency %.6g s per image, %.6g images/s\n",
-               (double)ps->total_execution_time_chip_ns / 1e6, r.latency_sec, r.throughput_requests_per_sec);
+               (double)ps->total_execution_time_chip_ns / 1e6 / (double)npu_config_int(&cfg, "num_diffusion_steps"),
+               r.latency_sec, r.throughput_requests_per_sec);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ .json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_DIT) {

@@ -186,11 +186,14 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
     }
     r->num_pods = 1;
     r->batch_size_per_pod = m->global_batch_size;
-    /* run_sim: latency over all total_num_diffusion_steps */
+    /* run_sim: latency over all total_num_diffusion_steps.  NeuSim multiplies the simulated
+     * time, which holds num_diffusion_steps UNet passes, by all the steps (an image num_diffusion_steps
+     * times too slow when it is above 1, kept in compat); the fix scales one pass to the steps */
     double steps = (double)npu_config_int(&r->cfg, "total_num_diffusion_steps");
     double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
-    r->throughput_requests_per_sec = (double)m->global_batch_size / (chip_s * steps);
-    r->latency_sec = chip_s * steps;
+    double image_s = r->compat ? chip_s * steps : chip_s / (double)g.num_diffusion_steps * steps;
+    r->throughput_requests_per_sec = (double)m->global_batch_size / image_s;
+    r->latency_sec = image_s;
     r->throughput_step_per_sec_per_request = (double)g.num_diffusion_steps / chip_s;
     /* one UNet step; NeuSim divides by total_num_diffusion_steps as well, a
      * step time 40 times too small at the default 40 steps (kept in compat) */
