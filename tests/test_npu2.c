@@ -6,6 +6,7 @@
  * bad input.
  */
 #include <check.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
@@ -126,6 +127,128 @@ static size_t golden_case(const char *name, bool split, double *worst)
     return cells;
 }
 
+/* One value of a run_sim statistics JSON against NeuSim's: numbers within 1e-9
+ * relative and integers stay integers, except inside sim_config, where pydantic 2
+ * (these references) writes a float field's integer default as 32.0 and pydantic
+ * 1 (the A_ references) as 32; strings and booleans equal; the scratch path
+ * output_file_path is not compared.  Returns the number of numbers compared. */
+static size_t compare_value(json_t *g, json_t *w, const char *where, bool in_cfg, double *worst)
+{
+    ck_assert_msg(g != NULL, "%s: missing", where);
+    size_t n = 0;
+    if (json_is_object(w)) {
+        ck_assert_msg(json_is_object(g) && json_object_size(g) == json_object_size(w), "%s: %zu keys, want %zu",
+                      where, json_object_size(g), json_object_size(w));
+        const char *k;
+        json_t *v;
+        json_object_foreach(w, k, v)
+        {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s.%s", where, k);
+            if (strcmp(k, "output_file_path") != 0)
+                n += compare_value(json_object_get(g, k), v, sub, in_cfg || strcmp(k, "sim_config") == 0, worst);
+        }
+    } else if (json_is_array(w)) {
+        ck_assert_msg(json_is_array(g) && json_array_size(g) == json_array_size(w), "%s: list length", where);
+        for (size_t i = 0; i < json_array_size(w); i++)
+            n += compare_value(json_array_get(g, i), json_array_get(w, i), where, in_cfg, worst);
+    } else if (json_is_number(w)) {
+        ck_assert_msg(json_is_number(g), "%s: not a number", where);
+        ck_assert_msg(in_cfg || json_is_integer(g) == json_is_integer(w), "%s: integer vs real", where);
+        double a = json_number_value(g), b = json_number_value(w);
+        double rel = b == 0 ? fabs(a) : fabs(a - b) / fabs(b);
+        if (rel > *worst)
+            *worst = rel;
+        ck_assert_msg(rel <= 1e-9, "%s: %.17g vs %.17g", where, a, b);
+        n = 1;
+    } else {
+        ck_assert_msg(json_equal(g, w), "%s differs", where);
+    }
+    return n;
+}
+
+static size_t compare_json_file(const char *got, const char *want, double *worst)
+{
+    json_error_t je;
+    json_t *a = json_load_file(got, 0, &je);
+    ck_assert_msg(a, "%s: %s", got, je.text);
+    json_t *b = json_load_file(want, 0, &je);
+    ck_assert_msg(b, "%s: %s", want, je.text);
+    size_t n = compare_value(a, b, want, false, worst);
+    json_decref(a);
+    json_decref(b);
+    return n;
+}
+
+/* NeuSim's run_sim statistics of a case (OUT_<phase>.json, OUT.json and, for
+ * DLRM, OUT_chip<i>.json) against ours in compat; returns the numbers compared */
+static size_t golden_stats(const char *name, double *worst)
+{
+    char p[512], w[512];
+    snprintf(p, sizeof p, G2 "%s_config.json", name);
+    npu_config_t c;
+    cfg_err_t e;
+    npu_config_defaults(&c);
+    ck_assert_msg(npu_config_merge_file(&c, p, &e), "%s", e.msg);
+    npu_run_t r;
+    char err[256];
+    ck_assert_msg(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err) == 0, "%s: %s", name, err);
+    char *cfg = npu_json_config_text(&r);
+    ck_assert(cfg);
+    snprintf(p, sizeof p, "/tmp/test_npu2_%d.json", (int)getpid());
+    size_t n = 0;
+    bool one = r.family == NPU_FAM_DIT || r.family == NPU_FAM_GLIGEN || r.family == NPU_FAM_DLRM;
+    for (int i = 0; i < r.nphase; i++) {
+        FILE *f = fopen(p, "wb");
+        ck_assert(f && npu_json_write_with(f, &r, &r.phase[i], cfg));
+        fclose(f);
+        if (one)
+            snprintf(w, sizeof w, G2 "%s.json", name);
+        else
+            snprintf(w, sizeof w, G2 "%s_%s.json", name, npu_phase_name(r.phase[i].kind));
+        n += compare_json_file(p, w, worst);
+    }
+    for (int64_t k = 0; r.family == NPU_FAM_DLRM && k < r.nchip_phase; k++) {
+        FILE *f = fopen(p, "wb");
+        ck_assert(f && npu_json_write_chip(f, &r, k, cfg));
+        fclose(f);
+        snprintf(w, sizeof w, G2 "%s_chip%lld.json", name, (long long)k);
+        n += compare_json_file(p, w, worst);
+    }
+    unlink(p);
+    free(cfg);
+    npu_run_free(&r);
+    return n;
+}
+
+START_TEST(test_golden_stats_json)
+{
+    const char *cases[] = {"I_dsv3_v5p",     "J_dsv3_v5p_tp8ep8", "O_dsv2_v6e_tp4ep2", "K_dlrms_v5p",
+                           "L_dlrms_v5p_4",  "P_dlrmm_v5p_4",     "Q_dlrml_v6e_8",     "M_ditxl_v5p",
+                           "N_gligen_v5p",   "R_gligen_v6e_b8s2", "T_gligen_v5p_vmem16", "U_gligen_v5p_tp2",
+                           "V_gligen_v6e_dp2tp4"};
+    double worst = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        n += golden_stats(cases[i], &worst);
+    /* 13 cases, 34 JSONs: statistics and sim_config, every number */
+    ck_assert_uint_eq(n, 3801);
+    ck_assert(worst <= 1e-9);
+    /* default-mode fix: GLIGEN's latency_step_sec is one UNet step (4.1047 ms on v5p in compat);
+     * NeuSim divides it by total_num_diffusion_steps once more (0.10262 ms, kept in compat) */
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "gligen");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert(fabs(r.latency_step_sec - 0.00010261685) < 1e-15);
+    npu_run_free(&r);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert(fabs(r.latency_step_sec - (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9) < 1e-15);
+    npu_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_golden_deepseek_dit)
 {
     double worst = 0;
@@ -146,6 +269,11 @@ START_TEST(test_golden_deepseek_dit)
     /* GLIGEN with 16 MiB of VMEM, batch 4: 14 convolutions go through the Conv2D tile search */
     cells += golden_case("T_gligen_v5p_vmem16", false, &worst);
     ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + (634 + 1266 + 634) * 101);
+    /* GLIGEN with tensor parallelism: tp 2 on two TPUv5p; dp 2 x tp 4 on eight TPUv6e, batch 8
+     * (842 ops: 128 all-gathers and 80 reduce-scatters around attention and FFN) */
+    cells += golden_case("U_gligen_v5p_tp2", false, &worst);
+    cells += golden_case("V_gligen_v6e_dp2tp4", false, &worst);
+    ck_assert_uint_eq(cells, 49086 + (57 + 57 + 114) * 101 + (634 + 1266 + 634 + 842 + 842) * 101);
     ck_assert(worst <= 1e-9);
 }
 END_TEST
@@ -238,6 +366,79 @@ START_TEST(test_op_histograms)
     ck_assert_int_eq(count_type(&r.phase[0], "AllGather"), 4);
     ck_assert_int_eq(count_type(&r.phase[0], "ReduceScatter"), 1);
     ck_assert_int_eq(count_type(&r.phase[0], "AllToAll"), 2);
+    npu_run_free(&r);
+}
+END_TEST
+
+/* GLIGEN with tensor parallelism 2 (NeuSim's GLIGENOpsGenerator): 842 ops, the 634 of one chip plus
+ * per transformer block 3 attentions x (gather, reduce-scatter, gather) and 2 FFNs x (gather,
+ * reduce-scatter); heads, FFN width and time-embedding MLP split; the default mode fixes Q8 there */
+START_TEST(test_gligen_tp)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv5p", "gligen");
+    set(&c, "num_chips=2");
+    set(&c, "tensor_parallelism_degree=2");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(ns_oplist_len(&r.phase[0].ops), 842);
+    ck_assert_int_eq(count_type(&r.phase[0], "AllGather"), 128);
+    ck_assert_int_eq(count_type(&r.phase[0], "ReduceScatter"), 80);
+    ck_assert_int_eq(count_type(&r.phase[0], "Einsum"), 342);
+    ck_assert_int_eq(count_type(&r.phase[0], "Conv2D"), 52);
+    /* replicated convolutions plus the collectives: 4.160036 ms per pass against 4.104674 on one chip */
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 4160036);
+    /* Q8: NeuSim gathers the FFN input as [B, D] = [1, 320] (latency floor, 3,330 ns) */
+    const npu_phase_t *ph = &r.phase[0];
+    size_t i = 0;
+    while (i < ns_oplist_len(&ph->ops) && strcmp(ph->ops.lab[i].description, "All gather input of MLP before ffn"))
+        i++;
+    ck_assert(i < ns_oplist_len(&ph->ops));
+    ck_assert_int_eq((int64_t)ph->perf[i].ici_time_ns, 3330);
+    npu_run_free(&r);
+    /* fixed: the [B, N, D/t] = [1, 4096, 160] shard (13,108 ns, as the attention's gather);
+     * the pass with every default fix: 3.993049 ms */
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    ph = &r.phase[0];
+    i = 0;
+    while (i < ns_oplist_len(&ph->ops) && strcmp(ph->ops.lab[i].description, "All gather input of MLP before ffn"))
+        i++;
+    ck_assert(i < ns_oplist_len(&ph->ops));
+    ck_assert_int_eq((int64_t)ph->perf[i].ici_time_ns, 13108);
+    ck_assert_int_eq(r.phase[0].stats.total_execution_time_chip_ns, 3993049);
+    npu_run_free(&r);
+    /* pipeline parallelism stays refused, with the reason */
+    set(&c, "pipeline_parallelism_degree=2");
+    set(&c, "tensor_parallelism_degree=1");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "GLIGEN supports no pipeline parallelism"), "%s", err);
+    npu_run_free(&r);
+}
+END_TEST
+
+/* default-mode fixes of GLIGEN's statistics: with num_diffusion_steps 2 the simulated time holds two
+ * UNet passes; NeuSim still multiplies it by all 40 steps (latency per image twice too long) and
+ * divides the step time by the 40 steps once more */
+START_TEST(test_fix_gligen_steps)
+{
+    npu_config_t c;
+    npu_run_t r;
+    char err[256];
+    load(&c, "tpuv6e", "gligen");
+    set(&c, "global_batch_size=8");
+    set(&c, "num_diffusion_steps=2");
+    ck_assert_int_eq(npu_run(&c, true, 0, false, NULL, &r, err, sizeof err), 0);
+    double pass2 = (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9;
+    ck_assert(fabs(r.latency_sec - pass2 * 40) < 1e-12);
+    ck_assert(fabs(r.latency_step_sec - pass2 / 2 / 40) < 1e-15);
+    ck_assert(fabs(r.throughput_requests_per_sec - 8 / (pass2 * 40)) < 1e-9);
+    npu_run_free(&r);
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 0);
+    pass2 = (double)r.phase[0].stats.total_execution_time_chip_ns / 1e9;
+    ck_assert(fabs(r.latency_sec - pass2 / 2 * 40) < 1e-12);
+    ck_assert(fabs(r.latency_step_sec - pass2 / 2) < 1e-15);
+    ck_assert(fabs(r.throughput_requests_per_sec - 8 / (pass2 / 2 * 40)) < 1e-9);
     npu_run_free(&r);
 }
 END_TEST
@@ -533,6 +734,15 @@ START_TEST(test_bad_input)
     ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "GLIGEN supports no pipeline parallelism"), "%s", err);
     npu_run_free(&r);
+    /* GLIGEN: dp x tp must fit the chips */
+    load(&c, "tpuv5p", "gligen");
+    set(&c, "num_chips=2");
+    set(&c, "data_parallelism_degree=2");
+    set(&c, "tensor_parallelism_degree=2");
+    ck_assert_int_eq(npu_run(&c, false, 0, false, NULL, &r, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "data_parallelism_degree 2 x tensor_parallelism_degree 2 does not fit num_chips 2"), "%s",
+                  err);
+    npu_run_free(&r);
     /* DiT / DeepSeek training */
     load(&c, "tpuv5p", "dit-xl");
     ck_assert_int_eq(npu_run(&c, false, 0, true, NULL, &r, err, sizeof err), 2);
@@ -658,6 +868,9 @@ int main(void)
     TCase *t = tcase_create("core");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_golden_deepseek_dit);
+    tcase_add_test(t, test_golden_stats_json);
+    tcase_add_test(t, test_gligen_tp);
+    tcase_add_test(t, test_fix_gligen_steps);
     tcase_add_test(t, test_yaml_equals_json);
     tcase_add_test(t, test_op_histograms);
     tcase_add_test(t, test_fix_q1_name_lookup);

@@ -3,9 +3,11 @@
  * exploration: a hardware YAML explored in memory gives the same record,
  * the same npu_chip_t and the same CSVs as DB.db:CHIP_ID of that hardware
  * explored with `hwsweep hw`; a YAML with several chips, and a YAML that
- * is neither a hardware nor a NeuSim chip file, are refused.
+ * is neither a hardware nor a NeuSim chip file, are refused; an `npu:`
+ * sweep takes both forms in its chips list beside NeuSim chips.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +179,77 @@ START_TEST(test_neither)
 }
 END_TEST
 
+/* write a sweep file naming chips, run it; exit status */
+static int sweep(const char *chips)
+{
+    char path[256], cmd[1024];
+    snprintf(path, sizeof path, "%s/hwchips.yaml", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "npu:\n  models: [llama3-8b, gligen]\n  chips: %s\n  num_chips: [1, 2]\n  batch: [1]\n"
+               "  parallelism: auto\n",
+            chips);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "bin/hwsweep run -q -o %s/sw %s 2>%s/err", dir, path, dir);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* one text cell of the sweep database */
+static void cell(const char *sql, char *out, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/sw/sweeps/hwchips.db", dir);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(out, len, "%s", t ? (const char *)t : "NULL");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* an npu: sweep's chips: a NeuSim chip, DB.db:CHIP_ID and the hardware YAML, the two hardware forms
+ * giving the numbers of hwsweep npu --chip (llama3-8b on one mapped TPUv4: TTFT 0.305064864 s, out of
+ * its 8 GiB HBM) */
+START_TEST(test_sweep_chips)
+{
+    char chips[512], v[256];
+    snprintf(chips, sizeof chips, "[tpuv5p, %s/hw/tpuv4/tpuv4.db:tpuv4, " TPUV4 "]", dir);
+    ck_assert_int_eq(sweep(chips), 0);
+    cell("SELECT group_concat(DISTINCT chip) FROM npu_points", v, sizeof v);
+    ck_assert_msg(strstr(v, "tpuv5p") && strstr(v, "tpuv4.db:tpuv4") && strstr(v, TPUV4), "%s", v);
+    cell("SELECT group_concat(TTFT_sec || ' ' || status, ', ') FROM npu_points WHERE model = 'llama3-8b' AND "
+         "num_chips = 1 AND phase = 'prefill' AND chip != 'tpuv5p'",
+         v, sizeof v);
+    ck_assert_str_eq(v, "0.305064864 out_of_memory, 0.305064864 out_of_memory");
+    /* the two forms agree on every row; GLIGEN on the mapped chip with tp 2 too */
+    cell("SELECT count(*) FROM npu_points a JOIN npu_points b USING (model, num_chips, dp, tp, pp, phase) WHERE "
+         "a.chip LIKE '%.db:tpuv4' AND b.chip = '" TPUV4 "' AND a.status = b.status AND "
+         "coalesce(a.TTFT_sec, a.TPOT_ms_request, a.latency_sec, -1) = coalesce(b.TTFT_sec, b.TPOT_ms_request, "
+         "b.latency_sec, -1)",
+         v, sizeof v);
+    char all[64];
+    cell("SELECT count(*) FROM npu_points WHERE chip = '" TPUV4 "'", all, sizeof all);
+    ck_assert_str_eq(v, all);
+    cell("SELECT count(*) FROM npu_points WHERE chip = '" TPUV4 "' AND model = 'gligen' AND tp = 2 AND status = 'ok'",
+         v, sizeof v);
+    ck_assert_str_eq(v, "1");
+    /* the database and the YAML are recorded as the sweep's chip inputs (checked on --resume) */
+    cell("SELECT group_concat(path, ' ') FROM npu_inputs WHERE role = 'chip'", v, sizeof v);
+    ck_assert_msg(strstr(v, "tpuv4/tpuv4.db") && strstr(v, TPUV4) && strstr(v, "inputs/npu/chips/tpuv5p.yaml"), "%s",
+                  v);
+    /* bad chips: located in the sweep file, nothing written */
+    snprintf(chips, sizeof chips, "[tpuv5p, %s/hw/tpuv4/tpuv4.db:tpuv9]", dir);
+    ck_assert_int_eq(sweep(chips), 2);
+    ck_assert(err_has("hwchips.yaml:3:") && err_has("npu.chips:") && err_has("did you mean 'tpuv4'"));
+    ck_assert_int_eq(sweep("[inputs/hardware/config/cc_sweep_small.yaml]"), 2);
+    ck_assert(err_has("npu.chips:") && err_has("this hardware yields 4 chips"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("npu_hwchip");
@@ -187,6 +260,7 @@ int main(void)
     tcase_add_test(t, test_cli_same_csv);
     tcase_add_test(t, test_multi_chip_refused);
     tcase_add_test(t, test_neither);
+    tcase_add_test(t, test_sweep_chips);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

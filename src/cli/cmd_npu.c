@@ -259,7 +259,7 @@ int cmd_npu(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
     /* write every file to a temporary, then rename them all */
-    size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + (size_t)r.nchip_phase;
+    size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + 2 * (size_t)r.nchip_phase;
     outfile_t *files = malloc(nfiles * sizeof *files);
     int nf = 0;
     bool ok = files != NULL;
@@ -320,6 +320,11 @@ int cmd_npu(int argc, char **argv)
         f = open_tmp(&files[nf++], path);
         ok = f && npu_csv_write(f, one, 1);
         ok = (f && fclose(f) == 0) && ok;
+        snprintf(suf, sizeof suf, "_chip%lld.json", (long long)c);
+        derive(path, sizeof path, out, suf);
+        f = ok ? open_tmp(&files[nf++], path) : NULL;
+        ok = f && cfg_text && npu_json_write_chip(f, &r, c, cfg_text);
+        ok = (f && fclose(f) == 0) && ok;
         if (ok && c + 1 == r.nchip_phase) {
             derive(path, sizeof path, out, "_config_stats.json");
             f = open_tmp(&files[nf++], path);
@@ -368,7 +373,7 @@ int cmd_npu(int argc, char **argv)
         printf("  memory %.6g GiB per chip of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
                ps->out_of_memory ? "OUT OF MEMORY" : "fits");
         printf("  %zu ops on the straggler, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
-        printf("wrote %s (+ .json, _chip<i>.csv, _config_stats.json)\n", out);
+        printf("wrote %s (+ .json, _chip<i>.csv and .json, _config_stats.json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_GLIGEN) {
         const npu_stats_t *ps = &r.phase[0].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld UNet step(s) simulated of %lld%s\n",
@@ -376,7 +381,8 @@ int cmd_npu(int argc, char **argv)
                (long long)r.model.global_batch_size, (long long)npu_config_int(&cfg, "num_diffusion_steps"),
                (long long)npu_config_int(&cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
         printf("  %.6g ms per simulated pass, latency %.6g s per image, %.6g images/s\n",
-               (double)ps->total_execution_time_chip_ns / 1e6, r.latency_sec, r.throughput_requests_per_sec);
+               (double)ps->total_execution_time_chip_ns / 1e6 / (double)npu_config_int(&cfg, "num_diffusion_steps"),
+               r.latency_sec, r.throughput_requests_per_sec);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ .json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_DIT) {

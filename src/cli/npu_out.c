@@ -268,6 +268,30 @@ static void jnum(FILE *f, const char *k, double v)
 }
 static void jbool(FILE *f, const char *k, bool v) { fprintf(f, "    \"%s\": %s,\n", k, v ? "true" : "false"); }
 
+/* LLMConfig's fields: DLRMConfig and GLIGENConfig derive from ModelConfig and have none of them */
+static const char *const llm_keys[] = {"input_seqlen", "output_seqlen", "d_model", "num_heads", "num_kv_heads",
+                                       "d_head", "d_ff", "num_layers", "ffn_type", "decode_width",
+                                       "use_flash_attention", "enable_swap_kv_cache",
+                                       "max_swap_kv_cache_times_prefill", "max_swap_kv_cache_times_decode"};
+/* GLIGENConfig's own fields, dumped at their defaults when no file gave them */
+static const char *const gligen_keys[] = {"num_diffusion_steps", "total_num_diffusion_steps", "image_resolution",
+                                          "image_num_channels", "fourier_embedder_config", "text_embedder_config",
+                                          "image_embedder_config", "spatial_condition_embedder_config",
+                                          "grounding_input_config", "unet_config", "output_dir"};
+/* NeuSim's defaults of the two records our table keeps as {} */
+static const char unet_default[] = "{\"noisy_latent_resolution\": [64, 64], \"model_channels\": 320, "
+                                   "\"attention_resolutions\": [4, 2, 1], \"num_res_blocks\": 2, "
+                                   "\"channel_mult\": [1, 2, 4, 4], \"num_heads\": 8, \"context_dim\": 768}";
+static const char grounding_default[] =
+    "{\"text\": {\"input_seqlen\": 512, \"feature_dim\": 768}, \"bbox\": {\"input_seqlen\": 8, "
+    "\"feature_dim\": 4, \"grounding_token_feature_dim\": 768}, \"image\": {\"resolution\": [1024, 1024], "
+    "\"image_num_channels\": 3}, \"keypoint\": {\"num_persons\": 10, \"num_keypoints\": 17, \"feature_dim\": 256}, "
+    "\"spatial_condition\": {\"resolution\": [256, 256], \"num_channels\": 1}}";
+
+/* sim_config as run_sim writes it: the model_dump of the family's config
+ * class (LLMConfig/DeepSeekConfig, DiTConfig, DLRMConfig, GLIGENConfig)
+ * plus the keys its dump_stats_* adds (num_pods, batch_size_per_pod, and
+ * layers_per_pp_stage for LLMs; nothing for DiT and GLIGEN) */
 char *npu_json_config_text(const npu_run_t *r)
 {
     char *buf = NULL;
@@ -275,9 +299,60 @@ char *npu_json_config_text(const npu_run_t *r)
     FILE *m = open_memstream(&buf, &len);
     if (!m)
         return NULL;
-    const char *const ek[] = {"num_pods", "batch_size_per_pod", "layers_per_pp_stage"};
-    const int64_t ev[] = {r->num_pods, r->batch_size_per_pod, r->layers_per_pp_stage};
-    npu_config_dump_json(&r->cfg, m, 8, ek, ev, 3);
+    const char *ek[16], *ej[16];
+    char text[3][24], val[16][NPU_CFG_STR_MAX];
+    size_t ne = 0, nomit = 0;
+    const char *const *omit = NULL;
+    if (r->family == NPU_FAM_LLM || r->family == NPU_FAM_MOE || r->family == NPU_FAM_DLRM) {
+        const char *const pk[] = {"num_pods", "batch_size_per_pod", "layers_per_pp_stage"};
+        const int64_t pv[] = {r->num_pods, r->batch_size_per_pod, r->layers_per_pp_stage};
+        for (int i = 0; i < (r->family == NPU_FAM_DLRM ? 2 : 3); i++) {
+            snprintf(text[i], sizeof text[i], "%lld", (long long)pv[i]);
+            ek[ne] = pk[i];
+            ej[ne++] = text[i];
+        }
+    }
+    if (r->family == NPU_FAM_DLRM) {
+        omit = llm_keys;
+        nomit = sizeof llm_keys / sizeof llm_keys[0];
+    } else if (r->family == NPU_FAM_DIT) {
+        /* DiTConfig: input_seqlen and output_seqlen default to 0 (derived / unused) */
+        const char *const zk[] = {"input_seqlen", "output_seqlen"};
+        for (int i = 0; i < 2; i++)
+            if (!r->cfg.v[npu_config_index(zk[i])].set) {
+                ek[ne] = zk[i];
+                ej[ne++] = "0";
+            }
+    } else if (r->family == NPU_FAM_GLIGEN) {
+        /* LLMConfig's fields less use_flash_attention, a GLIGENConfig field too */
+        static const char *const gl_omit[] = {"input_seqlen", "output_seqlen", "d_model", "num_heads",
+                                               "num_kv_heads", "d_head", "d_ff", "num_layers", "ffn_type",
+                                               "decode_width", "enable_swap_kv_cache",
+                                               "max_swap_kv_cache_times_prefill",
+                                               "max_swap_kv_cache_times_decode"};
+        omit = gl_omit;
+        nomit = sizeof gl_omit / sizeof gl_omit[0];
+        for (size_t i = 0; i < sizeof gligen_keys / sizeof gligen_keys[0]; i++) {
+            int k = npu_config_index(gligen_keys[i]);
+            const npu_cfg_val_t *v = &r->cfg.v[k];
+            if (v->set)
+                continue;
+            ek[ne] = gligen_keys[i];
+            if (npu_cfg_keys[k].type == NCT_INT)
+                snprintf(val[ne], sizeof val[ne], "%lld", (long long)v->i);
+            else if (npu_cfg_keys[k].type == NCT_STR)
+                snprintf(val[ne], sizeof val[ne], "\"%s\"", v->s);
+            else if (strcmp(gligen_keys[i], "unet_config") == 0)
+                snprintf(val[ne], sizeof val[ne], "%s", unet_default);
+            else if (strcmp(gligen_keys[i], "grounding_input_config") == 0)
+                snprintf(val[ne], sizeof val[ne], "%s", grounding_default);
+            else
+                snprintf(val[ne], sizeof val[ne], "%s", v->s);
+            ej[ne] = val[ne];
+            ne++;
+        }
+    }
+    npu_config_dump_json_as(&r->cfg, m, 8, omit, nomit, ek, ej, ne);
     if (fclose(m) != 0) {
         free(buf);
         return NULL;
@@ -285,18 +360,9 @@ char *npu_json_config_text(const npu_run_t *r)
     return buf;
 }
 
-bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
+/* get_statistics_from_trace_file's keys */
+static void trace_keys(FILE *f, const npu_stats_t *s)
 {
-    char *cfg = npu_json_config_text(r);
-    bool ok = cfg && npu_json_write_with(f, r, ph, cfg);
-    free(cfg);
-    return ok;
-}
-
-bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text)
-{
-    const npu_stats_t *s = &ph->stats;
-    fputs("{\n", f);
     jint(f, "total_pp_time_ns", s->total_pp_time_ns);
     jint(f, "total_pp_ici_time_ns", s->total_pp_ici_time_ns);
     jint(f, "total_pp_dcn_time_ns", s->total_pp_dcn_time_ns);
@@ -311,6 +377,21 @@ bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, con
     jint(f, "memory_only_time_chip_ns", s->memory_only_time_chip_ns);
     jint(f, "ici_bound_time_chip_ns", s->ici_bound_time_chip_ns);
     jbool(f, "bounded_by_pp_chip", s->bounded_by_pp_chip);
+}
+
+bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph)
+{
+    char *cfg = npu_json_config_text(r);
+    bool ok = cfg && npu_json_write_with(f, r, ph, cfg);
+    free(cfg);
+    return ok;
+}
+
+bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text)
+{
+    const npu_stats_t *s = &ph->stats;
+    fputs("{\n", f);
+    trace_keys(f, s);
     if (r->family == NPU_FAM_DLRM) {
         jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
         jint(f, "latency_ns", s->total_execution_time_chip_ns);
@@ -318,6 +399,7 @@ bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, con
         jnum(f, "throughput_requests_per_sec", r->throughput_requests_per_sec);
         jnum(f, "latency_sec", r->latency_sec);
         jnum(f, "throughput_step_per_sec_per_request", r->throughput_step_per_sec_per_request);
+        jnum(f, "latency_step_sec", r->latency_step_sec);
     } else if (ph->kind == NPU_PHASE_PREFILL) {
         jnum(f, "throughput_tokens_per_sec", s->throughput_tokens_per_sec);
         jnum(f, "TTFT_sec", s->TTFT_sec);
@@ -337,6 +419,19 @@ bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, con
     jnum(f, "mem_footprint_GB", s->mem_footprint_GB);
     jbool(f, "out_of_memory", s->out_of_memory);
     (void)r;
+    fputs("    \"sim_config\": {\n", f);
+    fputs(config_text, f);
+    fputs("    }\n}", f);
+    return !ferror(f);
+}
+
+bool npu_json_write_chip(FILE *f, const npu_run_t *r, int64_t chip, const char *config_text)
+{
+    const npu_stats_t *s = &npu_run_chip_phase(r, chip)->stats;
+    fputs("{\n", f);
+    trace_keys(f, s);
+    jnum(f, "throughput_requests_per_sec", npu_run_dlrm_requests_per_sec(r, s));
+    jint(f, "latency_ns", s->total_execution_time_chip_ns);
     fputs("    \"sim_config\": {\n", f);
     fputs(config_text, f);
     fputs("    }\n}", f);

@@ -27,5 +27,8 @@ bool npu_json_write(FILE *f, const npu_run_t *r, const npu_phase_t *ph);
  * malloc'd) for all phases of a run. */
 char *npu_json_config_text(const npu_run_t *r);
 bool npu_json_write_with(FILE *f, const npu_run_t *r, const npu_phase_t *ph, const char *config_text);
+/* DLRM: chip `chip`'s OUT_chip<i>.json (its trace statistics, requests per
+ * second and latency_ns, as run_sim's dump_stats_dlrm writes per chip). */
+bool npu_json_write_chip(FILE *f, const npu_run_t *r, int64_t chip, const char *config_text);
 
 #endif

@@ -149,14 +149,9 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
                               "neither)", (long long)(m->pp * m->pp_dcn));
         return 2;
     }
-    if (m->tp != 1) {
-        snprintf(err, errlen, "GLIGEN: tensor parallelism is not modelled (tensor_parallelism_degree %lld)",
-                 (long long)m->tp);
-        return 2;
-    }
-    if (m->num_chips < m->dp || m->dp < 1) {
-        snprintf(err, errlen, "data_parallelism_degree %lld does not fit num_chips %lld", (long long)m->dp,
-                 (long long)m->num_chips);
+    if (m->num_chips < m->dp * m->tp || m->dp < 1 || m->tp < 1) {
+        snprintf(err, errlen, "data_parallelism_degree %lld x tensor_parallelism_degree %lld does not fit num_chips %lld",
+                 (long long)m->dp, (long long)m->tp, (long long)m->num_chips);
         return 2;
     }
     if (!m->use_flash_attention) {
@@ -172,6 +167,8 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
     g.num_diffusion_steps = npu_config_int(&r->cfg, "num_diffusion_steps");
     g.q5 = (m->quirks & NSL_Q5) != 0;
     g.q15 = (m->quirks & NSL_Q15) != 0;
+    g.q8 = (m->quirks & NSL_Q8) != 0;
+    g.tp = m->tp;
     if (g.batch < 1 || g.image_num_channels < 1 || g.num_diffusion_steps < 1) {
         snprintf(err, errlen, "global_batch_size, image_num_channels and num_diffusion_steps must be >= 1");
         return 2;
@@ -189,16 +186,27 @@ static int run_gligen(npu_run_t *r, npu_tile_cache_t *cache, char *err, size_t e
     }
     r->num_pods = 1;
     r->batch_size_per_pod = m->global_batch_size;
-    /* run_sim: latency over all total_num_diffusion_steps */
+    /* run_sim: latency over all total_num_diffusion_steps.  NeuSim multiplies the simulated
+     * time, which holds num_diffusion_steps UNet passes, by all the steps (an image num_diffusion_steps
+     * times too slow when it is above 1, kept in compat); the fix scales one pass to the steps */
     double steps = (double)npu_config_int(&r->cfg, "total_num_diffusion_steps");
     double chip_s = (double)s->total_execution_time_chip_ns / 1e9;
-    r->throughput_requests_per_sec = (double)m->global_batch_size / (chip_s * steps);
-    r->latency_sec = chip_s * steps;
+    double image_s = r->compat ? chip_s * steps : chip_s / (double)g.num_diffusion_steps * steps;
+    r->throughput_requests_per_sec = (double)m->global_batch_size / image_s;
+    r->latency_sec = image_s;
     r->throughput_step_per_sec_per_request = (double)g.num_diffusion_steps / chip_s;
+    /* one UNet step; NeuSim divides by total_num_diffusion_steps as well, a
+     * step time 40 times too small at the default 40 steps (kept in compat) */
+    r->latency_step_sec = chip_s / (double)g.num_diffusion_steps / (r->compat ? steps : 1.0);
     /* NeuSim's placeholder footprint: the HBM less 1 KiB */
     s->mem_footprint_GB = (m->hbm_size_GB * 1024 * 1024 * 1024 - 1024) / 1024 / 1024 / 1024;
     s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
     return 0;
+}
+
+double npu_run_dlrm_requests_per_sec(const npu_run_t *r, const npu_stats_t *s)
+{
+    return (double)r->dlrm->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
 }
 
 /* DLRM (spec §5.5, §9): one list per chip, the straggler's is phase 0 */
@@ -266,7 +274,7 @@ static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache,
     }
     r->num_pods = 1;
     r->batch_size_per_pod = d->global_batch_size;
-    r->throughput_requests_per_sec = (double)d->global_batch_size / (double)s->total_execution_time_chip_ns * 1e9;
+    r->throughput_requests_per_sec = npu_run_dlrm_requests_per_sec(r, s);
     r->latency_sec = (double)s->total_execution_time_chip_ns / 1e9;
     if (d->quirks & NSR_Q11) {
         /* NeuSim's placeholder: eight chips' HBM, checked against all chips */
@@ -414,6 +422,7 @@ int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool tra
         r->throughput_requests_per_sec = (double)m->global_batch_size / chip_s;
         r->latency_sec = chip_s;
         r->throughput_step_per_sec_per_request = (double)steps / chip_s;
+        r->latency_step_sec = chip_s / (double)steps; /* run_sim: total_num_steps = 1 for DiT */
         s->mem_footprint_GB = nsl_inference_mem_bytes(m, false) / 1024 / 1024 / 1024;
         s->out_of_memory = m->hbm_size_GB < s->mem_footprint_GB;
         return 0;

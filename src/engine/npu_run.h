@@ -66,11 +66,16 @@ typedef struct {
     int64_t *chip_rep;   /* chip c has the list of chip chip_rep[c] (chips without whole tables are alike) */
     /* DiT, DLRM: requests per second and seconds per image / batch (spec §9) */
     double throughput_requests_per_sec, latency_sec, throughput_step_per_sec_per_request;
+    /* DiT, GLIGEN: seconds per diffusion step (run_sim's latency_step_sec; compat divides
+     * GLIGEN's by total_num_diffusion_steps once more, docs/npu-model.md) */
+    double latency_step_sec;
 } npu_run_t;
 
 /* DLRM: chip c's timed list (its representative's; the straggler's is phase 0). */
 const npu_phase_t *npu_run_chip_phase(const npu_run_t *r, int64_t c);
 
+/* DLRM: run_sim's throughput_requests_per_sec of one chip's (or the straggler's) statistics. */
+double npu_run_dlrm_requests_per_sec(const npu_run_t *r, const npu_stats_t *s);
 /* The model record of a configuration. */
 void npu_run_model(const npu_config_t *cfg, bool compat, nsl_model_t *m);
 

@@ -27,6 +27,8 @@
 #include "engine/npu_family.h"
 #include "engine/npu_hf_model.h"
 #include "engine/npu_run.h"
+#include "engine/npu_sweep_chip.h"
+#include "engine/npu_hwchip_map.h"
 #include "ops/neusim_llm.h"
 #include "store/npu_store.h"
 
@@ -43,6 +45,7 @@ typedef struct {
     char name[MAXN][256];
     char path[MAXN][4096];
     bool hf[MAXN];    /* models: a HuggingFace config.json (npu_hf_model.c) */
+    npu_sweep_chip_t chip[MAXN]; /* chips: NeuSim or hardware-exploration chip (npu_sweep_chip.c) */
     int n;
 } flist_t;
 
@@ -122,6 +125,14 @@ static bool file_list(const node_t *v, const char *key, const char *kind, flist_
             return false;
         }
         cfg_err_t e2;
+        if (strcmp(kind, "chips") == 0) {
+            if (!npu_sweep_chip_resolve(x->scalar, x, &out->chip[out->n], err))
+                return false;
+            memcpy(out->path[out->n], out->chip[out->n].path, sizeof out->path[0]);
+            snprintf(out->name[out->n], sizeof out->name[0], "%s", x->scalar);
+            out->n++;
+            continue;
+        }
         int hf = strcmp(kind, "models") == 0
                      ? npu_hf_model_path(x->scalar, out->path[out->n], sizeof out->path[0], &e2) : 0;
         out->hf[out->n] = hf > 0;
@@ -835,6 +846,13 @@ int npu_sweep_run(const sweep_opts_t *o)
                 free(s);
                 return EXIT_BADINPUT;
             }
+            char why[512]; /* a hardware chip's keys win over the model file's, as with npu --chip */
+            if (s->chips.chip[ci].hw && !npu_hwchip_apply(c, &s->chips.chip[ci].hwc, why, sizeof why)) {
+                fprintf(stderr, "hwsweep run: %s: %s\n", s->chips.name[ci], why);
+                free(base);
+                free(s);
+                return EXIT_BADINPUT;
+            }
         }
     point_t *pts = NULL;
     size_t n = base ? enumerate(s, base, &pts) : (size_t)-1;
@@ -875,7 +893,7 @@ int npu_sweep_run(const sweep_opts_t *o)
         for (int i = 0; i < s->models.n; i++)
             in[n_in++] = (npu_store_in_t){"model", s->models.path[i]};
         for (int i = 0; i < s->chips.n; i++)
-            in[n_in++] = (npu_store_in_t){"chip", s->chips.path[i]};
+            in[n_in++] = (npu_store_in_t){"chip", s->chips.chip[i].input};
         in[n_in++] = (npu_store_in_t){"system", s->system};
         bool complete = false, resumed = false;
         if (rc == EXIT_OK && o->resume && access(partial, F_OK) != 0) {

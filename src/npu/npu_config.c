@@ -124,6 +124,19 @@ const npu_cfg_key_t npu_cfg_keys[] = {
     {"image_num_channels", NCT_INT, "3"},
     {"unet_config", NCT_LIST, "{}"},
     {"grounding_input_config", NCT_LIST, "{}"},
+    /* GLIGENConfig fields the op list does not read (the grounding encoders are
+     * not modelled); kept so that the JSON's sim_config carries them */
+    {"image_resolution", NCT_LIST, "[512, 512]"},
+    {"fourier_embedder_config", NCT_LIST, "{\"num_freqs\": 64}"},
+    {"text_embedder_config", NCT_LIST,
+     "{\"d_model\": 512, \"num_heads\": 8, \"d_head\": 64, \"d_ff\": 2048, \"num_layers\": 12, \"ffn_type\": \"default\"}"},
+    {"image_embedder_config", NCT_LIST,
+     "{\"model_type\": \"vit\", \"patch_size\": 2, \"d_model\": 1024, \"num_heads\": 16, \"d_head\": 64, "
+     "\"d_ff\": 4096, \"num_layers\": 24, \"ffn_type\": \"default\"}"},
+    {"spatial_condition_embedder_config", NCT_LIST,
+     "{\"model_type\": \"convnext\", \"stem\": {\"in_channels\": 3, \"out_channels\": 96, \"kernel_size\": 4, "
+     "\"stride\": 4}, \"depths\": [3, 3, 9, 3], \"dims\": [96, 192, 384, 768]}"},
+    {"output_dir", NCT_STR, "./llava_ops"},
 };
 const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 
@@ -593,32 +606,69 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* one "key": value entry, entries separated by ",\n" */
+static void dump_entry(FILE *f, int indent, const char *key, bool *first)
+{
+    fputs(*first ? "" : ",\n", f);
+    *first = false;
+    fprintf(f, "%*s", indent, "");
+    json_str(f, key);
+    fputs(": ", f);
+}
+
+static void dump_value(FILE *f, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
+{
+    char num[64];
+    switch (k->type) {
+    case NCT_INT: fprintf(f, "%lld", (long long)v->i); break;
+    case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
+    case NCT_STR: json_str(f, v->s); break;
+    case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
+    case NCT_LIST: fputs(v->s, f); break;
+    }
+}
+
+static int find_key(const char *const *keys, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(keys[i], key) == 0)
+            return (int)i;
+    return -1;
+}
+
+void npu_config_dump_json_as(const npu_config_t *c, FILE *f, int indent, const char *const *omit, size_t nomit,
+                             const char *const *extra_keys, const char *const *extra_json, size_t n_extra)
+{
+    size_t fam = (size_t)npu_config_index("router_type");
+    bool first = true;
+    for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        const char *key = npu_cfg_keys[i].key;
+        int e = find_key(extra_keys, n_extra, key);
+        if (find_key(omit, nomit, key) >= 0 || (i >= fam && !c->v[i].set && e < 0))
+            continue;
+        dump_entry(f, indent, key, &first);
+        if (e >= 0)
+            fputs(extra_json[e], f);
+        else
+            dump_value(f, &npu_cfg_keys[i], &c->v[i]);
+    }
+    for (size_t e = 0; e < n_extra; e++)
+        if (npu_config_index(extra_keys[e]) < 0) {
+            dump_entry(f, indent, extra_keys[e], &first);
+            fputs(extra_json[e], f);
+        }
+    fputs("\n", f);
+}
+
 void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char *const *extra_keys,
                           const int64_t *extra_vals, size_t n_extra)
 {
-    char num[64];
-    size_t fam = (size_t)npu_config_index("router_type"), last = npu_cfg_nkeys;
-    while (last > fam && !c->v[last - 1].set)
-        last--;
-    for (size_t i = 0; i < npu_cfg_nkeys; i++) {
-        if (i >= fam && !c->v[i].set)
-            continue;
-        fprintf(f, "%*s", indent, "");
-        json_str(f, npu_cfg_keys[i].key);
-        fputs(": ", f);
-        const npu_cfg_val_t *v = &c->v[i];
-        switch (npu_cfg_keys[i].type) {
-        case NCT_INT: fprintf(f, "%lld", (long long)v->i); break;
-        case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
-        case NCT_STR: json_str(f, v->s); break;
-        case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
-        case NCT_LIST: fputs(v->s, f); break;
-        }
-        fputs(i + 1 < last || n_extra ? ",\n" : "\n", f);
-    }
+    char text[8][24];
+    const char *json[8];
+    n_extra = n_extra > 8 ? 8 : n_extra;
     for (size_t i = 0; i < n_extra; i++) {
-        fprintf(f, "%*s", indent, "");
-        json_str(f, extra_keys[i]);
-        fprintf(f, ": %lld%s\n", (long long)extra_vals[i], i + 1 < n_extra ? "," : "");
+        snprintf(text[i], sizeof text[i], "%lld", (long long)extra_vals[i]);
+        json[i] = text[i];
     }
+    npu_config_dump_json_as(c, f, indent, NULL, 0, extra_keys, json, n_extra);
 }

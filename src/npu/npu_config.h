@@ -80,5 +80,11 @@ void npu_config_chip(const npu_config_t *c, npu_chip_t *chip);
  * without the braces; extra_* (may be NULL) appends integer keys. */
 void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char *const *extra_keys,
                           const int64_t *extra_vals, size_t n_extra);
+/* The same for one NeuSim config class (its pydantic model_dump): the keys
+ * in omit are left out; an extra whose key is a schema key replaces that
+ * key's value in place (JSON text, dumped even for an unset family key),
+ * the other extras are appended in order. */
+void npu_config_dump_json_as(const npu_config_t *c, FILE *f, int indent, const char *const *omit, size_t nomit,
+                             const char *const *extra_keys, const char *const *extra_json, size_t n_extra);
 
 #endif

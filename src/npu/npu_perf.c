@@ -164,18 +164,28 @@ typedef struct {
     bool ok, used;
 } tile_entry_t;
 
+typedef struct {
+    npu_conv_key_t key;
+    npu_conv_tile_t v;
+    bool used;
+} conv_entry_t;
+
 struct npu_tile_cache {
     tile_entry_t *e;
     size_t cap, n;
     uint64_t lookups, hits;
+    conv_entry_t *ce;       /* Conv2D tile searches (npu_perf_conv.c) */
+    size_t ccap, cn;
 };
 
 npu_tile_cache_t *npu_tile_cache_new(void) { return calloc(1, sizeof(npu_tile_cache_t)); }
 
 void npu_tile_cache_free(npu_tile_cache_t *c)
 {
-    if (c)
+    if (c) {
         free(c->e);
+        free(c->ce);
+    }
     free(c);
 }
 
@@ -185,14 +195,17 @@ void npu_tile_cache_stats(const npu_tile_cache_t *c, uint64_t *lookups, uint64_t
     *hits = c ? c->hits : 0;
 }
 
-static uint64_t key_hash(const tile_key_t *k)
+/* FNV-1a of a key's bytes (keys hold no padding) */
+static uint64_t bytes_hash(const void *k, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
-    const unsigned char *p = (const unsigned char *)k;
-    for (size_t i = 0; i < sizeof *k; i++)
+    const unsigned char *p = k;
+    for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 1099511628211ULL;
     return h;
 }
+
+static uint64_t key_hash(const tile_key_t *k) { return bytes_hash(k, sizeof *k); }
 
 static tile_entry_t *cache_slot(npu_tile_cache_t *c, const tile_key_t *k)
 {
@@ -216,6 +229,55 @@ static tile_entry_t *cache_slot(npu_tile_cache_t *c, const tile_key_t *k)
     while (c->e[j].used && memcmp(&c->e[j].key, k, sizeof *k) != 0)
         j = (j + 1) & (c->cap - 1);
     return &c->e[j];
+}
+
+/* the slot of k (found, or the free one it goes to); NULL when the table cannot grow */
+static conv_entry_t *conv_slot(npu_tile_cache_t *c, const npu_conv_key_t *k)
+{
+    if (c->cn * 2 >= c->ccap) {
+        size_t nc = c->ccap ? c->ccap * 2 : 64;
+        conv_entry_t *ne = calloc(nc, sizeof *ne);
+        if (!ne)
+            return NULL;
+        for (size_t i = 0; i < c->ccap; i++)
+            if (c->ce[i].used) {
+                size_t j = bytes_hash(&c->ce[i].key, sizeof c->ce[i].key) & (nc - 1);
+                while (ne[j].used)
+                    j = (j + 1) & (nc - 1);
+                ne[j] = c->ce[i];
+            }
+        free(c->ce);
+        c->ce = ne;
+        c->ccap = nc;
+    }
+    size_t j = bytes_hash(k, sizeof *k) & (c->ccap - 1);
+    while (c->ce[j].used && memcmp(&c->ce[j].key, k, sizeof *k) != 0)
+        j = (j + 1) & (c->ccap - 1);
+    return &c->ce[j];
+}
+
+bool npu_tile_cache_conv_find(npu_tile_cache_t *cache, const npu_conv_key_t *k, npu_conv_tile_t *out)
+{
+    if (!cache)
+        return false;
+    cache->lookups++;
+    conv_entry_t *e = conv_slot(cache, k);
+    if (!e || !e->used)
+        return false;
+    cache->hits++;
+    *out = e->v;
+    return true;
+}
+
+void npu_tile_cache_conv_put(npu_tile_cache_t *cache, const npu_conv_key_t *k, const npu_conv_tile_t *v)
+{
+    conv_entry_t *e = cache ? conv_slot(cache, k) : NULL;
+    if (!e || e->used)
+        return;
+    e->key = *k;
+    e->v = *v;
+    e->used = true;
+    cache->cn++;
 }
 
 static double tile_ops(int64_t M, int64_t N, int64_t K, int sa)
@@ -631,7 +693,7 @@ void npu_perf_op(const npu_chip_t *c, const op_t *op, const npu_op_comm_t *comm,
         mxu_kind = true;
         break;
     case OPK_CONV: /* npu_perf_conv.c */
-        npu_perf_conv(c, op, p, d);
+        npu_perf_conv(c, op, cache, p, d);
         mxu_kind = true;
         break;
     case OPK_COLLECTIVE:

@@ -63,7 +63,21 @@ bool npu_best_matmul_tile_bruteforce(const npu_chip_t *chip, int64_t b, int64_t 
 /* Conv2D (npu_perf_conv.c, spec §6.2-6.3): the convolution unrolled into a
  * matmul (m = oc, n = b*oh*ow, k = ic*kh*kw) on the MXU, and NeuSim's VMEM
  * tile search over divisors of b, oh, ow, oc, ic for the HBM bytes. */
-void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_op_perf_t *p, npu_op_detail_t *d);
+void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache, npu_op_perf_t *p,
+                   npu_op_detail_t *d);
+/* The Conv2D tile search's result, kept in the same cache (keyed by the
+ * convolution's shapes and element sizes and the chip fields the search reads). */
+typedef struct {
+    int64_t b, ic, ih, iw, oc, kh, kw, oh, ow, stride;
+    double bi, bk, bo, sa_dim, vmem_bytes, hbm_bw_GBps, freq_GHz;
+} npu_conv_key_t;
+typedef struct {
+    int64_t B, IC, OC, OH, OW;
+    bool tiled;
+} npu_conv_tile_t;
+/* true and *out when k was stored; cache may be NULL (never found, nothing stored). */
+bool npu_tile_cache_conv_find(npu_tile_cache_t *cache, const npu_conv_key_t *k, npu_conv_tile_t *out);
+void npu_tile_cache_conv_put(npu_tile_cache_t *cache, const npu_conv_key_t *k, const npu_conv_tile_t *v);
 /* The MXU / VPU time of n ops and the VPU ops per MXU op (npu_perf.c). */
 double npu_perf_mxu_time_ns(const npu_chip_t *c, double n);
 double npu_perf_vpu_time_ns(const npu_chip_t *c, double n);

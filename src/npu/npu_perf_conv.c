@@ -53,7 +53,8 @@ static int divisors(int64_t n, int64_t *out, int max)
     return k;
 }
 
-void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_op_perf_t *p, npu_op_detail_t *d)
+void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache, npu_op_perf_t *p,
+                   npu_op_detail_t *d)
 {
     conv_t v = {op->in[0].dim[0], op->in[0].dim[1], op->in[0].dim[2], op->in[0].dim[3], op->in[1].dim[1],
                 op->in[1].dim[2], op->in[1].dim[3], op->out.dim[2], op->out.dim[3],
@@ -78,7 +79,16 @@ void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_op_perf_t *p, npu_op
                    (double)(v.b * v.oc * v.oh * v.ow) * v.bo;
     int64_t B = v.b, IC = v.ic, OC = v.oc, OH = v.oh, OW = v.ow;
     bool tiled = false;
-    if (whole > vmem) {
+    /* the search depends on the shapes, element sizes, MXU edge, VMEM, HBM bandwidth and clock only */
+    npu_conv_key_t key;
+    memset(&key, 0, sizeof key);
+    key = (npu_conv_key_t){v.b, v.ic, v.ih, v.iw, v.oc, v.kh, v.kw, v.oh, v.ow, v.stride, v.bi, v.bk, v.bo,
+                           sa, vmem, c->hbm_bw_GBps, c->freq_GHz};
+    npu_conv_tile_t hit;
+    if (whole > vmem && npu_tile_cache_conv_find(cache, &key, &hit)) {
+        B = hit.B, IC = hit.IC, OC = hit.OC, OH = hit.OH, OW = hit.OW;
+        tiled = hit.tiled;
+    } else if (whole > vmem) {
         /* NeuSim's enumeration, loop order B, OH, OW, OC, IC; the candidate with the largest key
          * (-op cycles, -the smaller of MXU and memory cycles, ops, -bytes, -tile) wins, the last
          * enumerated on a tie.  The MXU cycles come from the tile's ops (compute time is still 0). */
@@ -117,6 +127,8 @@ void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_op_perf_t *p, npu_op
                                 }
                             }
             free(dv);
+            npu_conv_tile_t put = {B, IC, OC, OH, OW, tiled};
+            npu_tile_cache_conv_put(cache, &key, &put);
         }
     }
     int64_t nt = tiles_of(&v, B, OC, OH, OW);

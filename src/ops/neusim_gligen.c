@@ -52,15 +52,28 @@ static void resnet(gg_t *g, const int64_t *in, int64_t dout, int64_t fid0, int64
     }
 }
 
-/* create_multi_head_cross_attention, flash path, one chip */
+static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* create_multi_head_attention -> create_multi_head_cross_attention, flash
+ * path.  Tensor parallelism t (one axis of degree t, as NeuSim passes it):
+ * the heads and the query width are split, the sharded query is gathered
+ * before the projections, the output reduce-scattered before the LayerNorm
+ * and gathered after it. */
 static void attention(gg_t *g, int64_t q, int64_t kv, int64_t dq, int64_t dk, int64_t dh, int64_t fid,
                       const char *prefix)
 {
     ns_oplist_t *L = g->L;
-    int64_t B = g->B, H = g->m->num_heads;
-    char d[160];
+    int64_t B = g->B, t = g->m->tp, H = cdiv(g->m->num_heads, t), Dq = cdiv(dq, t);
+    const int64_t axes[1] = {t};
+    char d[160], nm[64];
+    if (t > 1) {
+        snprintf(nm, sizeof nm, "AllGatherMHA-%lld", (long long)fid);
+        ns_all_gather(L, SH(B, q, Dq), 3, axes, 1, 2, fid, "Concatenate dims before attn", nm, 1);
+        Dq *= t;
+        fid++;
+    }
     snprintf(d, sizeof d, "%s-Q-%lld", prefix, (long long)fid);
-    ns_einsum(L, SH(B, q, dq), 3, SH(dq, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: Q", 1, -1);
+    ns_einsum(L, SH(B, q, Dq), 3, SH(Dq, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: Q", 1, -1);
     snprintf(d, sizeof d, "%s-K-%lld", prefix, (long long)fid);
     ns_einsum(L, SH(B, kv, dk), 3, SH(dk, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: K", 1, -1);
     snprintf(d, sizeof d, "%s-V-%lld", prefix, (long long)fid);
@@ -70,28 +83,58 @@ static void attention(gg_t *g, int64_t q, int64_t kv, int64_t dq, int64_t dk, in
     ns_flash(L, SH(B, q, H, dh), SH(B, kv, H, dh), fid, d, "FlashAttention", 1, g->m->q5);
     fid++;
     snprintf(d, sizeof d, "%s-Attention_output-%lld", prefix, (long long)fid);
-    ns_einsum(L, SH(B, q, H, dh), 4, SH(H, dh, dq), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
+    ns_einsum(L, SH(B, q, H, dh), 4, SH(H, dh, Dq), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
               "MatMul: attnOutput = attnAvg * W_o", 1, -1);
     fid++;
+    int64_t ln[3] = {B, q, Dq};
+    if (t > 1) {
+        snprintf(nm, sizeof nm, "AllReduce(ReduceScatter)-%lld", (long long)fid);
+        ns_reduce_scatter(L, ln, 3, axes, 1, 2, fid, "Reduce and split attention results", nm, 1);
+        ln[2] = cdiv(Dq, t);
+        fid++;
+    }
     snprintf(d, sizeof d, "%s-Attention_layernorm-%lld", prefix, (long long)fid);
-    ns_unary(L, SH(B, q, dq), 3, "LayerNorm", "0_0", fid, d, "Y_norm = LayerNorm(y)", 1);
+    ns_unary(L, ln, 3, "LayerNorm", "0_0", fid, d, "Y_norm = LayerNorm(y)", 1);
+    if (t > 1) {
+        snprintf(nm, sizeof nm, "AllReduce(AllGather)-%lld", (long long)fid);
+        ns_all_gather(L, ln, 3, axes, 1, 2, fid, "Gather results after Layernorm", nm, 1);
+    }
 }
 
-/* create_ffn(ffn_type = default), one chip */
+/* create_ffn(ffn_type = default): with tensor parallelism t the hidden width
+ * is split, the input gathered first (NeuSim gathers [B, D], no sequence
+ * axis, Q8; fixed: the [B, N, D/t] shard) and the output reduce-scattered */
 static void ffn(gg_t *g, int64_t N, int64_t D, int64_t fid, const char *prefix)
 {
     ns_oplist_t *L = g->L;
-    int64_t B = g->B, F = 4 * D;
-    char d[160];
+    int64_t B = g->B, t = g->m->tp, F = cdiv(4 * D, t);
+    const int64_t axes[1] = {t};
+    char d[160], nm[64];
+    if (t > 1) {
+        snprintf(nm, sizeof nm, "AllGatherMLP-%lld", (long long)fid);
+        if (g->m->q8)
+            ns_all_gather(L, SH(B, D), 2, axes, 1, 1, fid, "All gather input of MLP before ffn", nm, 1);
+        else
+            ns_all_gather(L, SH(B, N, cdiv(D, t)), 3, axes, 1, 2, fid, "All gather input of MLP before ffn", nm, 1);
+        fid++;
+    }
     double w = 2.0 * (double)(D * F);
     snprintf(d, sizeof d, "%sFwd-FFN_encoder-FFinput", prefix);
     ns_einsum(L, SH(B, N, D), 3, SH(D, F), 2, "BLM;MH->BLH", "0_0_0", fid, d, "MatMul: h (2) = y_norm (2) * W_FFi (1)",
               1, w);
     ns_einsum(L, SH(B, N, F), 3, SH(F, D), 2, "BLH;HM->BLM", "0_0_0", fid + 1, d, "MatMul: ffn (2) = h (2) * W_FFo (1)",
               1, w);
+    fid += 2;
+    int64_t add[3] = {B, N, D};
+    if (t > 1) {
+        snprintf(nm, sizeof nm, "ReduceScatterMLP-%lld", (long long)fid);
+        ns_reduce_scatter(L, add, 3, axes, 1, 2, fid, "Reduce and scatter results of MLP before residual", nm, 1);
+        add[2] = cdiv(D, t);
+        fid++;
+    }
     snprintf(d, sizeof d, "%sFwd-FFN-encoder-AttnPlusFFn", prefix);
-    ns_binary(L, SH(B, N, D), 3, "Add", "0_0_0", fid + 2, d, "attnPlusFFn = Add(([B/d][L/l][M/mh] + [B/d][L/l][M/mh]))",
-              1, !g->m->q15);
+    ns_binary(L, add, 3, "Add", "0_0_0", fid, d, "attnPlusFFn = Add(([B/d][L/l][M/mh] + [B/d][L/l][M/mh]))", 1,
+              !g->m->q15);
 }
 
 static void transformer_block(gg_t *g, int64_t N, int64_t dq, int64_t dh, int64_t fid)
@@ -203,8 +246,11 @@ bool nsg_ops(const nsg_model_t *m, double ici_bw_GBps, double ici_latency_ns, ns
             nu++;
         }
     /* time embedding (once) */
-    ns_einsum(L, SH(g.B, C), 2, SH(C, g.TE), 2, "BT;TD->BD", "0_0_0", 2, "Time-Embed-MLP-FFi2", "einsum", 1, -1);
-    ns_einsum(L, SH(g.B, g.TE), 2, SH(g.TE, g.TE), 2, "BT;TD->BD", "0_0_0", 3, "Time-Embed-MLP-FFo2", "einsum", 1, -1);
+    /* tensor parallelism splits the inner dimensions (the first weight counted whole, as NeuSim does) */
+    int64_t Ct = cdiv(C, m->tp), TEt = cdiv(g.TE, m->tp);
+    ns_einsum(L, SH(g.B, Ct), 2, SH(Ct, g.TE), 2, "BT;TD->BD", "0_0_0", 2, "Time-Embed-MLP-FFi2", "einsum", 1,
+              2.0 * (double)(C * g.TE));
+    ns_einsum(L, SH(g.B, TEt), 2, SH(TEt, g.TE), 2, "BT;TD->BD", "0_0_0", 3, "Time-Embed-MLP-FFo2", "einsum", 1, -1);
     int64_t fid = 5; /* NeuSim skips one id (its pipeline-transfer slot) */
     int64_t x[4] = {g.B, m->image_num_channels, m->latent_h, m->latent_w};
     char d[96];

@@ -5,9 +5,12 @@
  * with self-attention, gated self-attention over the grounding tokens and
  * cross-attention over the text context, down- and up-sampling).
  *
- * Modelled as NeuSim does for pipeline 1 and tensor parallelism 1 (data
- * parallelism divides the batch); flash attention only.  The grounding
- * encoders are not part of NeuSim's list either.
+ * Modelled as NeuSim does for pipeline 1: data parallelism divides the
+ * batch; tensor parallelism (one axis of degree tp) splits the attention
+ * heads, the FFN width and the time-embedding MLP, with NeuSim's all-gathers
+ * and reduce-scatters around attention and FFN, while the convolutions,
+ * group norms and ResNet einsums run whole on every chip; flash attention
+ * only.  The grounding encoders are not part of NeuSim's list either.
  */
 #ifndef OPS_NEUSIM_GLIGEN_H
 #define OPS_NEUSIM_GLIGEN_H
@@ -27,6 +30,8 @@ typedef struct {
     int64_t context_seqlen, num_objects;   /* text tokens, grounding boxes */
     int64_t num_diffusion_steps;
     bool q5, q15;                          /* NeuSim's flash FLOPs, one-operand Add */
+    int64_t tp;                            /* tensor parallelism degree (one axis) */
+    bool q8;                               /* NeuSim's MLP all-gather of [B, D] */
 } nsg_model_t;
 
 /* Read unet_config / grounding_input_config (JSON text, "{}" = NeuSim's
