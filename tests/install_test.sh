@@ -27,6 +27,13 @@ mkdir -p "$tmp/cwd"
     >"$tmp/out" 2>&1 && grep -q "system configuration: $p/share/hwsweep/inputs/software/system/tpuv4.yaml" "$tmp/out" \
     && ok || { ko "installed sw: the system file of the installation"; cat "$tmp/out"; }
 
+# NPU chips, models and systems, and HuggingFace ids, by name from another directory
+(cd "$tmp/cwd" && "$p/bin/hwsweep" npu --chip tpuv5p --model llama3-8b -o npu.csv) >"$tmp/out" 2>&1 \
+    && [ -s "$tmp/cwd/npu_decode.json" ] && ok || { ko "installed npu by names"; cat "$tmp/out"; }
+(cd "$tmp/cwd" && "$p/bin/hwsweep" npu --chip tpuv5 --model llama3-8b -o npu2.csv) >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -q "did you mean 'tpuv5e'" "$tmp/out" && ok || { ko "installed npu: names listed"; cat "$tmp/out"; }
+(cd "$tmp/cwd" && "$p/bin/hwsweep" hf Llama-3.1-8B) >"$tmp/out" 2>&1 && ok || { ko "installed hf by id"; cat "$tmp/out"; }
+
 # a sweep whose files sit next to it, run from elsewhere
 mkdir -p "$tmp/mine/parts"
 cp inputs/hardware/config/cc_sweep_small.yaml "$tmp/mine/parts/hw.yaml"

@@ -23,7 +23,6 @@ int cmd_report(int argc, char **argv);
 int cmd_npu(int argc, char **argv);
 
 /* Defaults shared by the subcommands. */
-#define DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"
 #define DEFAULT_OUTDIR "outputs"
 
 /* Parse a -j value of command cmd into *threads (0 = all cores); prints

@@ -16,7 +16,7 @@ static void hw_usage(FILE *f)
             "Explore every chip, package and server configuration of HW.yaml (lists are\n"
             "sweeps) and write OUTDIR/NAME/NAME.db (every point, valid or not) and\n"
             "OUTDIR/NAME/NAME.csv (valid servers), NAME being the file's Name.\n\n"
-            "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
+            "  -c, --constants FILE  technology constants (default " PATHS_DEFAULT_CONSTANTS ")\n"
             "  -o, --outdir DIR      output folder (default " DEFAULT_OUTDIR ")\n"
             "  -j, --threads N       worker threads (default: all cores)\n"
             "  -q, --quiet           print nothing on success\n"
@@ -33,7 +33,7 @@ int cmd_hw(int argc, char **argv)
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
     char constants[4096];
-    job_opts_t o = {.constants_path = paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants),
+    job_opts_t o = {.constants_path = paths_shipped(PATHS_DEFAULT_CONSTANTS, constants, sizeof constants),
                     .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
     int c;

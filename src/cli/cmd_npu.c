@@ -176,7 +176,7 @@ int cmd_npu(int argc, char **argv)
     /* --chip DB.db:CHIP_ID or a hardware YAML: a chip of a hardware exploration, mapped onto the base chip */
     char constants[4096];
     npu_hwchip_t hwc;
-    int hw = npu_hwchip_resolve(chip, paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants), &hwc, &err);
+    int hw = npu_hwchip_resolve(chip, paths_shipped(PATHS_DEFAULT_CONSTANTS, constants, sizeof constants), &hwc, &err);
     if (hw < 0) {
         fprintf(stderr, "hwsweep npu: %s\n", err.msg);
         return EXIT_BADINPUT;

@@ -38,7 +38,7 @@ static void run_usage(FILE *f)
             "  --max-memory MIB      refuse a sweep whose expansion needs more memory (default %d)\n"
             "  --yes                 run it anyway\n\n"
             "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
-            "  -c, --constants FILE  technology constants (default " DEFAULT_CONSTANTS ")\n"
+            "  -c, --constants FILE  technology constants (default " PATHS_DEFAULT_CONSTANTS ")\n"
             "  -m, --model FILE      model YAML or HuggingFace config.json / model id\n"
             "  -s, --system FILE     system YAML\n"
             "  -o, --outdir DIR      output folder (default " DEFAULT_OUTDIR ")\n"
@@ -102,7 +102,7 @@ int cmd_run(int argc, char **argv)
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
     char constants[4096];
-    job_opts_t o = {.constants_path = paths_shipped(DEFAULT_CONSTANTS, constants, sizeof constants),
+    job_opts_t o = {.constants_path = paths_shipped(PATHS_DEFAULT_CONSTANTS, constants, sizeof constants),
                     .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
     sweep_opts_t so = {.outdir = DEFAULT_OUTDIR, .command = command, .shard_i = 1, .shard_n = 1};

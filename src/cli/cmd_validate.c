@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "config/paths.h"
 #include "cli/cli.h"
 #include "engine/jobs.h"
 #include "hw/hw_config.h"
@@ -25,7 +26,7 @@ static void validate_usage(FILE *f)
             "with the reference model and with perf_model v2, and print each row's\n"
             "prediction and relative error, then per model the median, mean and largest\n"
             "|error| and the rows within 25%%.\n\n"
-            "  -c, --constants FILE  hardware constants (default " DEFAULT_CONSTANTS ")\n"
+            "  -c, --constants FILE  hardware constants (default " PATHS_DEFAULT_CONSTANTS ")\n"
             "      --csv             one CSV row per measurement instead of the table\n"
             "      --v2-off LIST     turn these v2 corrections off (comma-separated: gqa,\n"
             "                        formats, nonmatmul, shape_efficiency, op_latency, layouts,\n"
@@ -63,7 +64,7 @@ int cmd_validate(int argc, char **argv)
                                              {"v2-off", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *constants = DEFAULT_CONSTANTS;
+    const char *constants = PATHS_DEFAULT_CONSTANTS;
     bool csv = false;
     unsigned v2_off = 0;
     int c;

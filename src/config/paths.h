@@ -16,6 +16,9 @@
 
 #include <stddef.h>
 
+/* The technology constants every hardware exploration uses unless told otherwise. */
+#define PATHS_DEFAULT_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"
+
 /* The data folder (holding inputs/) into out; -1 when none is found. */
 int paths_data_dir(char *out, size_t len);
 

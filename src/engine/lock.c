@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/lock.h"
@@ -23,8 +24,12 @@ int out_lock_take(const char *target, int *bad_path, char *err, size_t errlen)
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        /* the holder writes its pid just after taking the lock: give it a
+         * moment (up to 0.1 s) so the message names it */
         char pid[32] = "";
-        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        ssize_t n = 0;
+        for (int tries = 0; tries < 50 && (n = pread(fd, pid, sizeof pid - 1, 0)) <= 0; tries++)
+            nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
         pid[n > 0 ? n : 0] = '\0';
         pid[strcspn(pid, "\n")] = '\0';
         snprintf(err, errlen, "another hwsweep (pid %s) is writing %s; wait for it to end or stop it "

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config/paths.h"
 #include "config/json.h"
 #include "ops/hf_config.h"
 
@@ -55,8 +56,9 @@ int npu_hf_model_path(const char *arg, char *path, size_t len, cfg_err_t *err)
         snprintf(path, len, "%s", p);
         return 1;
     }
-    snprintf(p, sizeof p, "inputs/npu/models/%s.yaml", arg);
-    if (!strchr(arg, '/') && is_file(p))
+    char rel[4096];
+    snprintf(rel, sizeof rel, "inputs/npu/models/%.4000s.yaml", arg);
+    if (!strchr(arg, '/') && is_file(paths_shipped(rel, p, sizeof p)))
         return 0;
     cfg_err_t e;
     if (hf_resolve(arg, path, len, &e))

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/paths.h"
 #include "config/named.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
@@ -158,7 +159,7 @@ static bool get_bool(const node_t *v, const char *key, bool *out, cfg_err_t *err
 static bool parse_spec(const node_t *npu, spec_t *s, cfg_err_t *err)
 {
     memset(s, 0, sizeof *s);
-    snprintf(s->system, sizeof s->system, "inputs/npu/systems/system_config.yaml");
+    paths_shipped("inputs/npu/systems/system_config.yaml", s->system, sizeof s->system);
     s->par_auto = true;
     if (npu->kind != NODE_MAP) {
         cfg_node_errorf(err, npu, "npu: expected a mapping (models, chips, num_chips, batch, ...)");

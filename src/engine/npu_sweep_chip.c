@@ -17,7 +17,7 @@ bool npu_sweep_chip_resolve(const char *spec, const node_t *at, npu_sweep_chip_t
     memset(out, 0, sizeof *out);
     char constants[4096];
     cfg_err_t e2;
-    int hw = npu_hwchip_resolve(spec, paths_shipped(NPU_SWEEP_CHIP_CONSTANTS, constants, sizeof constants), &out->hwc,
+    int hw = npu_hwchip_resolve(spec, paths_shipped(PATHS_DEFAULT_CONSTANTS, constants, sizeof constants), &out->hwc,
                                 &e2);
     if (hw < 0) {
         cfg_node_errorf(err, at, "npu.chips: %s", e2.msg);

@@ -15,7 +15,6 @@
 
 /* The technology constants a hardware YAML is explored with (those of
  * `hwsweep npu --chip HW.yaml` and of hardware sweeps by default). */
-#define NPU_SWEEP_CHIP_CONSTANTS "inputs/hardware/constant/7nm_default.yaml"
 
 typedef struct {
     char path[4096];   /* the NeuSim chip file merged (the base chip for a hardware chip) */

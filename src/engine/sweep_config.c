@@ -14,7 +14,6 @@
 #include "perf/sw_config.h"
 #include "store/sha256.h"
 
-#define DEFAULT_CONSTANTS_FILE "inputs/hardware/constant/7nm_default.yaml"
 #define MAX_FILES 256
 #define MAX_OVERRIDES 256
 #define MAX_DEPTH 16
@@ -439,7 +438,7 @@ static int load_units(loader_t *L, sweep_t *s, const node_t *root)
         if (files_of(L, cv, "constants", &cs))
             return -1;
     } else {
-        if (!(cs.files[0] = resolve(L, DEFAULT_CONSTANTS_FILE, 1)))
+        if (!(cs.files[0] = resolve(L, PATHS_DEFAULT_CONSTANTS, 1)))
             return -1;
         cs.at[0] = root;
         cs.n = 1;

@@ -14,6 +14,7 @@
 
 #include "config/json.h"
 #include "config/numfmt.h"
+#include "config/paths.h"
 
 /* SystemConfig, ChipConfig, ModelConfig, LLMConfig: NeuSim's field order,
  * types and defaults (sim_config of the golden runs). */
@@ -467,8 +468,9 @@ bool npu_config_resolve(const char *kind, const char *name, char *out, size_t le
         snprintf(out, len, "%s", name);
         return true;
     }
-    char dir[256];
-    snprintf(dir, sizeof dir, "inputs/npu/%s", kind);
+    char rel[256], dir[4096];
+    snprintf(rel, sizeof rel, "inputs/npu/%s", kind);
+    paths_shipped(rel, dir, sizeof dir); /* here, else the shipped inputs: any directory works */
     snprintf(out, len, "%s/%s.yaml", dir, name);
     if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
         return true;
@@ -510,7 +512,7 @@ bool npu_config_resolve(const char *kind, const char *name, char *out, size_t le
         snprintf(err->msg, sizeof err->msg, "unknown %s '%s' (did you mean '%s'?; available: %s)", sing, name, near,
                  list);
     else
-        snprintf(err->msg, sizeof err->msg, "unknown %s '%s' (available in %s: %s)", sing, name, dir,
+        snprintf(err->msg, sizeof err->msg, "unknown %s '%s' (available in %s: %s)", sing, name, rel,
                  n ? list : "none");
     for (size_t i = 0; i < n; i++)
         free(names[i]);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "config/json.h"
+#include "config/paths.h"
 
 static const char *const type_names[HF__COUNT] = {
     [HF_LLAMA] = "llama",   [HF_MISTRAL] = "mistral", [HF_QWEN2] = "qwen2",
@@ -279,20 +280,28 @@ static bool is_file(const char *p)
 }
 
 /* The known ids ("org/name"), sorted; *n of them.  Free with free_ids. */
+/* HF_MODELS_DIR here, else the shipped one (paths.h): ids work from any directory */
+static const char *models_dir(char *buf, size_t len)
+{
+    return paths_shipped(HF_MODELS_DIR, buf, len);
+}
+
 static char **known_ids(size_t *n)
 {
     char **ids = NULL;
     size_t cnt = 0, cap = 0;
-    DIR *top = opendir(HF_MODELS_DIR);
+    char dir[4096];
+    models_dir(dir, sizeof dir);
+    DIR *top = opendir(dir);
     struct dirent *e, *f;
     while (top && (e = readdir(top)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char sub[1024];
-        snprintf(sub, sizeof sub, "%s/%s", HF_MODELS_DIR, e->d_name);
+        char sub[4400];
+        snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
         DIR *org = opendir(sub);
         while (org && (f = readdir(org)) != NULL) {
-            char cfg[2048];
+            char cfg[4800];
             snprintf(cfg, sizeof cfg, "%s/%s/config.json", sub, f->d_name);
             if (f->d_name[0] == '.' || !is_file(cfg))
                 continue;
@@ -352,7 +361,8 @@ bool hf_resolve(const char *arg, char *path, size_t len, cfg_err_t *err)
             hit = ids[i];
     }
     if (hit) {
-        snprintf(path, len, "%s/%s/config.json", HF_MODELS_DIR, hit);
+        char dir[4096];
+        snprintf(path, len, "%s/%s/config.json", models_dir(dir, sizeof dir), hit);
         free_ids(ids, n);
         return true;
     }
