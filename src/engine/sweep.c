@@ -847,9 +847,10 @@ static int hardware_phase(sweep_ctx_t *c)
     return EXIT_OK;
 }
 
-int sweep_run(const sweep_opts_t *o)
+static int sweep_run_body(const sweep_opts_t *o, const struct sigaction *sa)
 {
     double t0 = db_now();
+    struct sigaction old_int, old_term;
     sweep_ctx_t c;
     memset(&c, 0, sizeof c);
     c.o = o;
@@ -873,23 +874,32 @@ int sweep_run(const sweep_opts_t *o)
     if (rc == EXIT_OK)
         rc = hardware_phase(&c);
     if (rc == EXIT_OK) {
-        struct sigaction sa, old_int, old_term, old_usr1;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        stop_requested = 0;
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
-        sigaction(SIGUSR1, &sa, &old_usr1);
+        sigaction(SIGINT, sa, &old_int);
+        sigaction(SIGTERM, sa, &old_term);
         rc = run_points(&c);
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
-        sigaction(SIGUSR1, &old_usr1, NULL);
         if (rc == EXIT_INTERRUPTED && stop_requested == SIGUSR1)
             rc = SWEEP_EXIT_CHECKPOINT;
     }
     if (c.db)
         rc = finish(&c, rc);
     ctx_free(&c);
+    return rc;
+}
+
+int sweep_run(const sweep_opts_t *o)
+{
+    /* SIGUSR1 (Slurm's warning before the time limit) may come at any
+     * moment: from here on it only asks for a checkpoint, which the points
+     * phase takes before its first chunk when it came earlier */
+    struct sigaction sa, old_usr1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_requested = 0;
+    sigaction(SIGUSR1, &sa, &old_usr1);
+    int rc = sweep_run_body(o, &sa);
+    sigaction(SIGUSR1, &old_usr1, NULL);
     return rc;
 }
