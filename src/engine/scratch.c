@@ -199,3 +199,12 @@ int scratch_publish(const scratch_t *s, const char *final_path, bool finished, c
     db_remove(s->work);
     return 0;
 }
+
+int scratch_checkpoint(const scratch_t *s, sqlite3 **db, const char *final_path, char *err, size_t errlen)
+{
+    if (db_finish_journal(*db, err, errlen))
+        return -1;
+    db_close(*db);
+    *db = NULL;
+    return scratch_publish(s, final_path, false, err, errlen);
+}

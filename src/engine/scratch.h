@@ -12,6 +12,7 @@
 #define ENGINE_SCRATCH_H
 
 #include <stdbool.h>
+#include <sqlite3.h>
 #include <stddef.h>
 
 typedef struct {
@@ -46,5 +47,10 @@ int scratch_copy_atomic(const char *src, const char *dst, char *err, size_t errl
  * removed), or as the checkpoint (then the scratch copy is removed, the
  * published one being newer or equal).  -1 + err. */
 int scratch_publish(const scratch_t *s, const char *final_path, bool finished, char *err, size_t errlen);
+
+/* A stopped run in scratch: return *db to a rollback journal, close it
+ * (*db = NULL) and publish it as the checkpoint.  -1 + err (then *db may
+ * still be open: the caller closes it). */
+int scratch_checkpoint(const scratch_t *s, sqlite3 **db, const char *final_path, char *err, size_t errlen);
 
 #endif

@@ -741,16 +741,11 @@ static int finish(sweep_ctx_t *c, int rc)
     }
     const char *saved = c->db_path;
     if (stopped && c->scr.on) {   /* the checkpoint goes to the shared folder: a requeue may run elsewhere */
-        if (db_finish_journal(c->db, err, sizeof err) == 0) {
-            db_close(c->db);
-            c->db = NULL;
-        }
-        if (c->db || scratch_publish(&c->scr, c->final_path, false, err, sizeof err)) {
+        if (scratch_checkpoint(&c->scr, &c->db, c->final_path, err, sizeof err)) {
             fprintf(stderr, "hwsweep: publishing the checkpoint %s: %s\n", c->scr.published, err);
             rc = EXIT_FAIL;
-        } else {
-            saved = c->scr.published;
         }
+        saved = c->scr.published;
     }
     if (rc == EXIT_INTERRUPTED || rc == SWEEP_EXIT_CHECKPOINT) {
         fprintf(stderr, "hwsweep: %s; every finished chunk is saved in %s\n"
