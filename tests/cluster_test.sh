@@ -6,8 +6,10 @@
 # publishes OUTDIR/sweeps/NAME.db.partial (rollback journal, fewer servers
 # than the shard); a resume in another scratch folder (another node) picks
 # the published checkpoint, one in the same folder after kill -9 picks its
-# scratch copy; both finish equal to an uninterrupted run table by table;
-# `hwsweep status` reports each state.  The Slurm side: make test-slurm.
+# scratch copy (each attempt's sweep_progress row says where it started);
+# both finish equal to an uninterrupted run table by table; `hwsweep status`
+# reports running, interrupted and finished; SIGUSR1 before the points phase
+# is a checkpoint too (exit 75, not death).  The Slurm side: make test-slurm.
 # usage: sh tests/cluster_test.sh bin/hwsweep
 set -u
 bin=$1
@@ -38,14 +40,16 @@ dump "$tmp/ref/sweeps/$db" >"$tmp/ref.dump"
 total=$(sqlite3 "$tmp/ref/sweeps/$db" "SELECT count(*) FROM servers")
 
 # 1. signalled mid-run: the checkpoint is published, nothing else is
-mkdir -p "$tmp/nodeA" "$tmp/nodeB"
+mkdir -p "$tmp/nodeA" "$tmp/nodeB" "$tmp/nodeC"
 out=$tmp/out
 "$bin" run -q -j 1 --shard 1/2 --scratch "$tmp/nodeA" -o "$out" "$sweep" 2>"$tmp/usr1.err" & pid=$!
 wait_chunk "$tmp/nodeA"
 ls "$out/sweeps" >"$tmp/during" 2>/dev/null
+"$bin" status "$tmp"/nodeA/hwsweep-*/$db.partial >"$tmp/status" 2>&1
 kill -USR1 $pid; wait $pid 2>"$tmp/usr1.err"; rc=$?
 [ ! -s "$tmp/during" ] && ok || ko "OUTDIR/sweeps held $(cat "$tmp/during") while the shard ran in scratch"
 [ $rc = 75 ] && ok || ko "SIGUSR1: exit status $rc, want 75"
+grep -Eq "^1/2 +running +[0-9]+/$total " "$tmp/status" && ok || { ko "status of the running shard"; cat "$tmp/status"; }
 part=$out/sweeps/$db.partial
 done1=$(count "$part")
 echo "cluster_test: SIGUSR1 checkpointed $done1 of $total servers"
@@ -60,6 +64,8 @@ grep -Eq "^1/2 +interrupted +$done1/$total " "$tmp/status" && ok || { ko "status
 "$bin" run -j 1 --resume --shard 1/2 --scratch "$tmp/nodeB" -o "$out" "$sweep" 2>"$tmp/err" >/dev/null || ko "resume on node B"
 grep -q "resuming the published checkpoint" "$tmp/err" && ok || { ko "node B did not take the checkpoint"; cat "$tmp/err"; }
 dump "$out/sweeps/$db" | cmp -s - "$tmp/ref.dump" && ok || ko "resumed shard differs from the uninterrupted run"
+at=$(sqlite3 "$out/sweeps/$db" "SELECT servers_at_start FROM sweep_progress ORDER BY run_id DESC LIMIT 1")
+[ "$at" = "$done1" ] && ok || ko "node B's attempt started at $at servers, not at the checkpoint's $done1"
 [ ! -e "$part" ] && ok || ko "checkpoint left after the shard finished"
 [ -z "$(ls "$tmp"/nodeB/hwsweep-*/ | grep -v '\.lock$')" ] && ok || ko "scratch copy left on node B"
 "$bin" status --json "$out/sweeps/$db" | grep -q '"state": "finished"' && ok || ko "status --json of the finished shard"
@@ -71,8 +77,17 @@ wait_chunk "$tmp/nodeA"
 kill -KILL $pid; wait $pid 2>/dev/null
 [ ! -e "$out/sweeps/$db.partial" ] && [ ! -e "$out/sweeps/$db" ] && ok || ko "kill -9 left a file in OUTDIR"
 "$bin" run -j 1 --resume --shard 1/2 --scratch "$tmp/nodeA" -o "$out" "$sweep" 2>"$tmp/err" >/dev/null || ko "resume on node A"
-grep -q "hwsweep: resuming\|holds no finished chunk" "$tmp/err" || true
 dump "$out/sweeps/$db" | cmp -s - "$tmp/ref.dump" && ok || ko "shard resumed from scratch differs from the uninterrupted run"
+at=$(sqlite3 "$out/sweeps/$db" "SELECT servers_at_start FROM sweep_progress ORDER BY run_id DESC LIMIT 1")
+[ "$at" -ge 1 ] && ok || { ko "the resume after kill -9 started over instead of taking the scratch copy"; cat "$tmp/err"; }
+
+# 4. SIGUSR1 before the points phase (once the run holds its lock): still a checkpoint, exit 75
+out=$tmp/out3
+"$bin" run -q -j 1 --shard 1/2 --scratch "$tmp/nodeC" -o "$out" "$sweep" 2>/dev/null & pid=$!
+n=0
+while ! ls "$tmp"/nodeC/hwsweep-*/$db.lock >/dev/null 2>&1 && [ $n -lt 600 ]; do sleep 0.01; n=$((n + 1)); done
+kill -USR1 $pid; wait $pid; rc=$?
+[ $rc = 75 ] && [ -f "$out/sweeps/$db.partial" ] && ok || ko "early SIGUSR1: exit status $rc (want 75) or no checkpoint"
 
 echo "cluster_test: $pass passed, $fail failed"
 [ "$fail" = 0 ]
