@@ -15,7 +15,7 @@ _hwsweep()
     case $cmd in
         hw) opts="-c --constants -o --outdir -j --threads -q --quiet -h --help" ;;
         sw) opts="-m --model -s --system -o --outdir -j --threads -q --quiet -h --help" ;;
-        run) opts="-c --constants -m --model -s --system -o --outdir -j --threads -q --quiet --resume --shard --scratch --no-scratch --dry-run --max-memory --yes -h --help" ;;
+        run) opts="-c --constants -m --model -s --system -o --outdir -j --threads -q --quiet --resume --shard --scratch --publish-every --no-scratch --dry-run --max-memory --yes -h --help" ;;
         merge) opts="-q --quiet -h --help" ;;
         status) opts="--json -h --help" ;;
         query) opts="summary best pareto points invalid -m --model -b --batch -O --objective -w --where -s --sort -n --limit --csv --json -h --help" ;;
@@ -31,7 +31,7 @@ _hwsweep()
     esac
     case $prev in
         -o|--outdir|-x|--extract|--scratch) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        -j|--threads|--shard|--max-memory) return ;;
+        -j|--threads|--shard|--max-memory|--publish-every) return ;;
     esac
     if [ "${cur#-}" != "$cur" ] || { [ "$cmd" = query ] && [ "$COMP_CWORD" -eq 3 ]; }; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

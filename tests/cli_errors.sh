@@ -73,6 +73,8 @@ check scratch_missing 2 "hwsweep run: --scratch $tmp/noscratch: does not exist" 
     "$bin" run -q -o "$tmp/out3" --scratch "$tmp/noscratch" tests/sweeps/tiny.yaml
 check scratch_file 2 "hwsweep run: --scratch $good: is not a directory" -- \
     "$bin" run -q -o "$tmp/out3" --scratch "$good" tests/sweeps/tiny.yaml
+check publish_every 2 "hwsweep run: --publish-every takes seconds >= 0" -- \
+    "$bin" run -q -o "$tmp/out3" --scratch "$tmp" --publish-every -5 tests/sweeps/tiny.yaml
 if [ ! -e "$tmp/out3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: a bad --scratch wrote outputs"; fi
 
 # earlier outputs are untouched

@@ -9,7 +9,9 @@
 # scratch copy (each attempt's sweep_progress row says where it started);
 # both finish equal to an uninterrupted run table by table; `hwsweep status`
 # reports running, interrupted and finished; SIGUSR1 before the points phase
-# is a checkpoint too (exit 75, not death).  The Slurm side: make test-slurm.
+# is a checkpoint too (exit 75, not death); with --publish-every a shard
+# whose node is lost (kill -9, scratch removed) resumes elsewhere from the
+# periodic checkpoint.  The Slurm side: make test-slurm.
 # usage: sh tests/cluster_test.sh bin/hwsweep
 set -u
 bin=$1
@@ -88,6 +90,22 @@ n=0
 while ! ls "$tmp"/nodeC/hwsweep-*/$db.lock >/dev/null 2>&1 && [ $n -lt 600 ]; do sleep 0.01; n=$((n + 1)); done
 kill -USR1 $pid; wait $pid; rc=$?
 [ $rc = 75 ] && [ -f "$out/sweeps/$db.partial" ] && ok || ko "early SIGUSR1: exit status $rc (want 75) or no checkpoint"
+
+# 5. a node lost mid-run: the periodic checkpoint (--publish-every) is taken up elsewhere
+out=$tmp/out4
+mkdir -p "$tmp/nodeD" "$tmp/nodeE"
+"$bin" run -q -j 1 --shard 1/2 --scratch "$tmp/nodeD" --publish-every 0.1 -o "$out" "$sweep" & pid=$!
+n=0
+while [ "$(count "$out/sweeps/$db.partial")" -lt 1 ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+kill -KILL $pid; wait $pid 2>/dev/null
+rm -rf "$tmp/nodeD"   # the node and its scratch folder are gone
+got=$(count "$out/sweeps/$db.partial")
+[ "$got" -ge 1 ] && [ "$(sqlite3 "$out/sweeps/$db.partial" 'PRAGMA journal_mode')" = delete ] && ok ||
+    ko "no periodic checkpoint in rollback-journal mode ($got servers)"
+"$bin" run -j 1 --resume --shard 1/2 --scratch "$tmp/nodeE" -o "$out" "$sweep" 2>"$tmp/err" >/dev/null || ko "resume on node E"
+dump "$out/sweeps/$db" | cmp -s - "$tmp/ref.dump" && ok || ko "shard resumed from a periodic checkpoint differs"
+at=$(sqlite3 "$out/sweeps/$db" "SELECT servers_at_start FROM sweep_progress ORDER BY run_id DESC LIMIT 1")
+[ "$at" -ge 1 ] && ok || { ko "node E started over instead of taking the periodic checkpoint"; cat "$tmp/err"; }
 
 echo "cluster_test: $pass passed, $fail failed"
 [ "$fail" = 0 ]

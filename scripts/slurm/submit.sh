@@ -29,7 +29,8 @@ usage: scripts/slurm/submit.sh SWEEP.yaml N [sbatch options...]
   depends on it; prints the two job ids. N is a positive integer.
   Environment: OUTDIR (default outputs), HWSWEEP_BIN (default bin/hwsweep),
   CHECKPOINT_S (default 600: seconds before the time limit at which a shard
-  checkpoints and requeues itself), HWSWEEP_SCRATCH (default $TMPDIR on the node).
+  checkpoints and requeues itself), HWSWEEP_SCRATCH (default $TMPDIR on the node),
+  PUBLISH_EVERY_S (default 1800: a shard also publishes a checkpoint this often).
   Example: scripts/slurm/submit.sh sweeps/big.yaml 32 --partition=cpu --cpus-per-task=8 --time=2:00:00
 EOF
   exit 2

@@ -16,6 +16,7 @@
 #include "engine/scratch.h"
 #include "store/db.h"
 #include "store/sha256.h"
+#include "store/snapshot.h"
 #include "store/status_store.h"
 
 int scratch_choose(const char *opt, bool no_scratch, char *buf, size_t len, char *err, size_t errlen)
@@ -50,7 +51,8 @@ int scratch_choose(const char *opt, bool no_scratch, char *buf, size_t len, char
     return 0;
 }
 
-int scratch_init(scratch_t *s, const char *dir, const char *final_path, char *err, size_t errlen)
+int scratch_init(scratch_t *s, const char *dir, const char *final_path, double publish_every_s, char *err,
+                 size_t errlen)
 {
     memset(s, 0, sizeof *s);
     /* the output folder's real path names the scratch subfolder: two output
@@ -77,6 +79,8 @@ int scratch_init(scratch_t *s, const char *dir, const char *final_path, char *er
     snprintf(s->lock, sizeof s->lock, "%s/%s", s->dir, base);
     snprintf(s->work, sizeof s->work, "%s/%s.partial", s->dir, base);
     snprintf(s->published, sizeof s->published, "%s.partial", final_path);
+    s->publish_every_s = publish_every_s < 0 ? SCRATCH_PUBLISH_EVERY_S : publish_every_s;
+    s->last_publish_s = db_now();
     s->on = true;
     return 0;
 }
@@ -207,4 +211,17 @@ int scratch_checkpoint(const scratch_t *s, sqlite3 **db, const char *final_path,
     db_close(*db);
     *db = NULL;
     return scratch_publish(s, final_path, false, err, errlen);
+}
+
+void scratch_publish_live(scratch_t *s, sqlite3 *db)
+{
+    if (!s || !s->on || s->publish_every_s <= 0 || db_now() - s->last_publish_s < s->publish_every_s)
+        return;
+    char snap[4300], err[DB_ERR_MAX + 4400];
+    snprintf(snap, sizeof snap, "%s.snapshot", s->work);
+    if (db_snapshot(db, snap, err, sizeof err) || scratch_copy_atomic(snap, s->published, err, sizeof err))
+        fprintf(stderr, "hwsweep: warning: periodic checkpoint to %s failed (the run goes on): %s\n", s->published,
+                err);
+    db_remove(snap);
+    s->last_publish_s = db_now();
 }

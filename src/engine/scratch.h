@@ -21,7 +21,12 @@ typedef struct {
     char work[4200];       /* the run's database in scratch: dir/NAME.db.partial */
     char lock[4200];       /* what the writer lock is taken on: dir/NAME.db */
     char published[4200];  /* the published checkpoint: OUTDIR/sweeps/NAME.db.partial */
+    double publish_every_s;   /* periodic checkpoints while running (0: none) */
+    double last_publish_s;    /* Unix seconds of the last one (the start at first) */
 } scratch_t;
+
+/* Default of --publish-every in scratch: a node lost costs at most this much work. */
+#define SCRATCH_PUBLISH_EVERY_S 1800.0
 
 /* The scratch folder of `hwsweep run`: opt (--scratch DIR) when given, else
  * $TMPDIR (or /tmp) when running under Slurm (SLURM_JOB_ID set), else none
@@ -30,8 +35,16 @@ typedef struct {
 int scratch_choose(const char *opt, bool no_scratch, char *buf, size_t len, char *err, size_t errlen);
 
 /* Fill s for the database final_path (OUTDIR/sweeps/NAME.db) in the scratch
- * folder dir; creates dir/hwsweep-HASH.  -1 + err on failure. */
-int scratch_init(scratch_t *s, const char *dir, const char *final_path, char *err, size_t errlen);
+ * folder dir, periodic checkpoints every publish_every_s (< 0: the default,
+ * 0: none); creates dir/hwsweep-HASH.  -1 + err on failure. */
+int scratch_init(scratch_t *s, const char *dir, const char *final_path, double publish_every_s, char *err,
+                 size_t errlen);
+
+/* After a committed chunk (writer thread): when publish_every_s has passed
+ * since the last checkpoint, snapshot db and publish it as the checkpoint
+ * while the run goes on.  A failure is reported on stderr and the run goes
+ * on (the next period tries again). */
+void scratch_publish_live(scratch_t *s, sqlite3 *db);
 
 /* Before resuming (the writer lock held): when the published checkpoint
  * holds more servers than the scratch copy (or there is no scratch copy),

@@ -87,6 +87,7 @@ typedef struct {
     progress_t prog;
     size_t systems_written;
     double busy_s;               /* time spent writing and committing */
+    scratch_t *scr;              /* periodic checkpoints (scratch.h) */
 } writer_t;
 
 typedef struct {
@@ -402,6 +403,7 @@ static void *writer_main(void *arg)
         if (!skip && rc == 0) {
             progress_add(&w->prog, ch->n_srv, ch->valid_srv);
             w->systems_written += ch->n_sys;
+            scratch_publish_live(w->scr, w->db);
         }
         chunk_free(ch);
         pthread_mutex_lock(&w->mu);
@@ -505,7 +507,9 @@ static int run_points(sweep_ctx_t *c)
     w.units = c->units;
     size_t already, total = shard_servers(c, &already);
     char err[DB_ERR_MAX];
-    if (w.db && status_store_begin(w.db, c->run_id, (long long)total, (long long)already, err, sizeof err)) {
+    w.scr = &c->scr;
+    if (w.db && status_store_begin(w.db, c->run_id, (long long)total, (long long)already,
+                                   c->scr.on ? c->scr.publish_every_s : 0, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         return EXIT_FAIL;
     }
@@ -647,7 +651,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
     sweep_db_path(c->o->outdir, c->sw.name, c->o->shard_i, c->o->shard_n, c->final_path, sizeof c->final_path);
     snprintf(c->db_path, sizeof c->db_path, "%s.partial", c->final_path);
     if (c->o->scratch_dir && c->o->scratch_dir[0]) {   /* the database lives in node-local scratch */
-        if (scratch_init(&c->scr, c->o->scratch_dir, c->final_path, err, sizeof err)) {
+        if (scratch_init(&c->scr, c->o->scratch_dir, c->final_path, c->o->publish_every_s, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s\n", err);
             return EXIT_BADINPUT;
         }

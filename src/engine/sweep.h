@@ -21,6 +21,7 @@ typedef struct {
     bool yes;               /* run a sweep above max_memory_mib anyway */
     double max_memory_mib;  /* refuse sweeps whose expansion needs more (0 = the default) */
     const char *scratch_dir; /* node-local folder for the database while it is written (NULL: none; scratch.h) */
+    double publish_every_s;  /* scratch: periodic checkpoints (< 0: SCRATCH_PUBLISH_EVERY_S, 0: none) */
 } sweep_opts_t;
 
 #define SWEEP_DEFAULT_MAX_MEMORY_MIB 4096

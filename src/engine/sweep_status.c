@@ -14,7 +14,8 @@
 #include "store/db.h"
 
 /* The attempt recorded as running: is it still? On this host its process
- * must exist; elsewhere its last commit must be recent. */
+ * must exist; elsewhere its last commit must be recent (a periodic
+ * checkpoint, read from the shared folder, is up to its period old). */
 static int still_running(const status_row_t *r, double now)
 {
     char host[256] = "";
@@ -22,7 +23,7 @@ static int still_running(const status_row_t *r, double now)
     if (r->host[0] && strcmp(r->host, host) == 0 && r->pid > 0)
         return kill((pid_t)r->pid, 0) == 0 || errno == EPERM;
     if (r->updated_at > 0)
-        return now - r->updated_at < SWEEP_STATUS_STALE_S;
+        return now - r->updated_at < SWEEP_STATUS_STALE_S + r->checkpoint_every_s;
     return 1;
 }
 

@@ -11,7 +11,7 @@
 #include "store/status_store.h"
 
 /* A running attempt on another host whose last commit is older than this
- * is shown as interrupted (its node went away). */
+ * (plus its checkpoint period) is shown as interrupted (its node went away). */
 #define SWEEP_STATUS_STALE_S 600.0
 
 typedef struct {

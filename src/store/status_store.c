@@ -12,10 +12,10 @@
 #define PROGRESS_SCHEMA \
     "CREATE TABLE IF NOT EXISTS sweep_progress(run_id INTEGER PRIMARY KEY, servers_total INTEGER NOT NULL, " \
     "servers_at_start INTEGER NOT NULL, servers_done INTEGER NOT NULL, systems_done INTEGER NOT NULL, "      \
-    "started_at REAL NOT NULL, updated_at REAL NOT NULL, host TEXT, pid INTEGER)"
+    "started_at REAL NOT NULL, updated_at REAL NOT NULL, host TEXT, pid INTEGER, checkpoint_every_s REAL)"
 
 int status_store_begin(sqlite3 *db, long long run_id, long long servers_total, long long servers_done,
-                       char *err, size_t errlen)
+                       double checkpoint_every_s, char *err, size_t errlen)
 {
     char host[256] = "";
     gethostname(host, sizeof host - 1);
@@ -23,7 +23,7 @@ int status_store_begin(sqlite3 *db, long long run_id, long long servers_total, l
     sqlite3_stmt *st = NULL;
     int rc = db_exec(db, "BEGIN IMMEDIATE; " PROGRESS_SCHEMA, err, errlen);
     if (rc == 0) {
-        rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO sweep_progress VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?5, ?6, ?7)",
+        rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO sweep_progress VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
                                 -1, &st, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {
             double now = db_now();
@@ -34,6 +34,7 @@ int status_store_begin(sqlite3 *db, long long run_id, long long servers_total, l
             sqlite3_bind_double(st, 5, now);
             sqlite3_bind_text(st, 6, host, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 7, (long long)getpid());
+            sqlite3_bind_double(st, 8, checkpoint_every_s);
             rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
         }
         sqlite3_finalize(st);
@@ -98,7 +99,7 @@ int status_store_read(const char *path, status_row_t *out, char *err, size_t err
         sqlite3_prepare_v2(db, "SELECT servers_total, servers_done, host, pid, updated_at, "
                                "(SELECT sum(updated_at - started_at) FROM sweep_progress), "
                                "(SELECT sum(servers_done - servers_at_start) FROM sweep_progress), "
-                               "systems_done FROM sweep_progress ORDER BY run_id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+                               "systems_done, checkpoint_every_s FROM sweep_progress ORDER BY run_id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         out->has_progress = 1;
         out->servers_total = sqlite3_column_int64(st, 0);
@@ -109,6 +110,7 @@ int status_store_read(const char *path, status_row_t *out, char *err, size_t err
         out->active_s = sqlite3_column_double(st, 5);
         out->servers_active = sqlite3_column_int64(st, 6);
         out->systems_done = sqlite3_column_int64(st, 7);
+        out->checkpoint_every_s = sqlite3_column_double(st, 8);
     }
     sqlite3_finalize(st);
     if (rc == 0) {

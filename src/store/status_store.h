@@ -11,9 +11,10 @@
 #include <stddef.h>
 
 /* Start the progress row of attempt run_id: servers_total servers in this
- * shard, servers_done of them already stored (a resume).  Own transaction. */
+ * shard, servers_done of them already stored (a resume), a checkpoint
+ * published every checkpoint_every_s (0: none).  Own transaction. */
 int status_store_begin(sqlite3 *db, long long run_id, long long servers_total, long long servers_done,
-                       char *err, size_t errlen);
+                       double checkpoint_every_s, char *err, size_t errlen);
 /* Count a committed chunk into the latest attempt's row (inside the chunk's
  * transaction, so the record never runs ahead of the data). */
 int status_store_tick(sqlite3 *db, long long servers, long long systems, char *err, size_t errlen);
@@ -29,6 +30,7 @@ typedef struct {
     double active_s;                          /* seconds spent by all attempts (sum of their spans) */
     long long servers_active;                 /* servers stored during those spans */
     double updated_at;                        /* Unix seconds of the last commit (0 unknown) */
+    double checkpoint_every_s;                /* periodic checkpoints of the attempt (0: none) */
 } status_row_t;
 
 /* Read path (read-only; a database being written in WAL mode too).
