@@ -68,6 +68,7 @@ if [ ! -e "$tmp/out2" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo 
 
 # cluster runs: status of a missing or foreign file, a bad --scratch folder
 check status_missing 2 "hwsweep status: $tmp/none.db: no such file" -- "$bin" status "$tmp/none.db"
+check status_dir 2 "hwsweep status: $tmp: is a directory" -- "$bin" status "$tmp"
 check status_foreign 2 "hwsweep status: $good: not a sweep database" -- "$bin" status "$good"
 check scratch_missing 2 "hwsweep run: --scratch $tmp/noscratch: does not exist" -- \
     "$bin" run -q -o "$tmp/out3" --scratch "$tmp/noscratch" tests/sweeps/tiny.yaml

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -37,6 +38,12 @@ int sweep_status_read(const char *path, double now, sweep_status_t *out, char *e
             snprintf(err, errlen, "%s: no such file (nor %s.partial)", path, path);
             return EXIT_BADINPUT;
         }
+    }
+    struct stat sb;
+    if (stat(out->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory, not a sweep database (give NAME.db files, e.g. DIR/*.db)",
+                 out->path);
+        return EXIT_BADINPUT;
     }
     char why[DB_ERR_MAX + 4300];
     if (status_store_read(out->path, &out->row, why, sizeof why)) {
