@@ -185,9 +185,18 @@ int scratch_fetch(const scratch_t *s, bool quiet, char *err, size_t errlen)
                     "checkpoint has %lld)\n", s->work, here, pub);
         return 0;
     }
-    db_remove(s->work);
-    if (scratch_copy_atomic(s->published, s->work, err, errlen))
+    /* through SQLite, not a file copy: a checkpoint left in WAL mode by a run
+     * without scratch keeps part of its data in NAME.db.partial-wal */
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.fetch", s->work);
+    if (db_snapshot_file(s->published, tmp, err, errlen))
         return -1;
+    db_remove(s->work);
+    if (rename(tmp, s->work)) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, s->work, strerror(errno));
+        db_remove(tmp);
+        return -1;
+    }
     if (!quiet)
         fprintf(stderr, "hwsweep: resuming the published checkpoint %s (%lld servers stored), copied to %s\n",
                 s->published, pub, s->work);

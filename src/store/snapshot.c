@@ -32,3 +32,17 @@ int db_snapshot(sqlite3 *db, const char *path, char *err, size_t errlen)
         db_remove(path);
     return rc == SQLITE_OK ? 0 : -1;
 }
+
+int db_snapshot_file(const char *src, const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(src, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", src, db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    int rc = db_snapshot(db, path, err, errlen);
+    sqlite3_close(db);
+    return rc;
+}
