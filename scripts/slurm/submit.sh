@@ -75,7 +75,7 @@ if ! command -v "$HWSWEEP_BIN" >/dev/null 2>&1; then
 fi
 
 # Array indices run 1..N and must stay below the cluster's MaxArraySize.
-max_array=$(scontrol show config 2>/dev/null | sed -n 's/^MaxArraySize *= *\([0-9][0-9]*\).*/\1/p' | head -n 1)
+max_array=$({ scontrol show config 2>/dev/null || true; } | sed -n 's/^MaxArraySize *= *\([0-9][0-9]*\).*/\1/p' | head -n 1)
 if [ -n "$max_array" ] && [ "$n" -ge "$max_array" ]; then
   echo "submit.sh: $n shards exceed this cluster's MaxArraySize=$max_array (array indices 1..$n must be" \
        "below it): use at most $((max_array - 1)) shards, with more cores each (--cpus-per-task)" >&2
