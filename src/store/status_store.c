@@ -83,7 +83,9 @@ int status_store_read(const char *path, status_row_t *out, char *err, size_t err
         return -1;
     sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db, "SELECT sweep, shard, status FROM runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1",
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT sweep FROM runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1), "
+                               "CASE kind WHEN 'merge' THEN 'merged' ELSE shard END, status FROM runs "
+                               "WHERE kind IN ('run', 'merge') ORDER BY run_id DESC LIMIT 1",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         copy_text(st, 0, out->sweep, sizeof out->sweep);
