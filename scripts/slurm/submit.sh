@@ -16,8 +16,10 @@
 # its chunk, publishes a checkpoint and requeues itself (sweep.sbatch).  Give
 # it time for one chunk and for copying the shard's database to OUTDIR.
 # The merge job is cancelled when a shard fails for good
-# (--kill-on-invalid-dep=yes).  N may not exceed the cluster's MaxArraySize
-# minus one (`scontrol show config`): submit.sh refuses such an N.
+# (--kill-on-invalid-dep=yes).  When N reaches the cluster's MaxArraySize
+# (`scontrol show config`), the shards are split over several array jobs of
+# at most MaxArraySize-1 tasks (one `array job:` line each, naming its
+# shards) and the merge waits for all of them.
 # Exit status: 0 submitted, 2 bad arguments, 1 sbatch failed.
 set -euo pipefail
 
@@ -74,12 +76,19 @@ if ! command -v "$HWSWEEP_BIN" >/dev/null 2>&1; then
   exit 1
 fi
 
-# Array indices run 1..N and must stay below the cluster's MaxArraySize.
+# Array indices must stay below the cluster's MaxArraySize: more shards are
+# split over several array jobs of at most MaxArraySize-1 tasks each (task I
+# of the array starting after shard OFFSET runs shard OFFSET+I).
+per=$n
 max_array=$({ scontrol show config 2>/dev/null || true; } | sed -n 's/^MaxArraySize *= *\([0-9][0-9]*\).*/\1/p' | head -n 1)
 if [ -n "$max_array" ] && [ "$n" -ge "$max_array" ]; then
-  echo "submit.sh: $n shards exceed this cluster's MaxArraySize=$max_array (array indices 1..$n must be" \
-       "below it): use at most $((max_array - 1)) shards, with more cores each (--cpus-per-task)" >&2
-  exit 2
+  per=$((max_array - 1))
+  if [ "$per" -lt 1 ]; then
+    echo "submit.sh: this cluster's MaxArraySize=$max_array allows no array job (indices 1.. must be below it)" >&2
+    exit 2
+  fi
+  echo "note: $n shards exceed this cluster's MaxArraySize=$max_array: submitting" \
+       "$(((n + per - 1) / per)) array jobs of at most $per tasks" >&2
 fi
 
 name=$(basename "$sweep" .yaml)
@@ -96,23 +105,34 @@ if [ ${#old[@]} -gt 0 ]; then
 fi
 
 # `sbatch --parsable` prints "ID" or "ID;CLUSTER".
-if ! array=$(sbatch --parsable --export=ALL --array="1-$n" --job-name="hwsweep-$name" \
-                    --output="$OUTDIR/slurm/%x-%A_%a.out" --open-mode=append --requeue \
-                    --signal="B:USR1@$CHECKPOINT_S" "$@" \
-                    "$here/sweep.sbatch" "$sweep" "$n"); then
-  echo "submit.sh: submitting the array job failed (see sbatch's message above)" >&2
-  exit 1
-fi
-array=${array%%;*}
-echo "array job: $array"
+arrays=()
+for ((off = 0; off < n; off += per)); do
+  cnt=$((n - off < per ? n - off : per))
+  if ! array=$(sbatch --parsable --export="ALL,HWSWEEP_SHARD_OFFSET=$off" --array="1-$cnt" \
+                      --job-name="hwsweep-$name" --output="$OUTDIR/slurm/%x-%A_%a.out" --open-mode=append \
+                      --requeue --signal="B:USR1@$CHECKPOINT_S" "$@" \
+                      "$here/sweep.sbatch" "$sweep" "$n"); then
+    echo "submit.sh: submitting the array job of shards $((off + 1))-$((off + cnt)) failed (see sbatch's" \
+         "message above)${arrays[*]:+; array job(s) ${arrays[*]} are queued}" >&2
+    exit 1
+  fi
+  array=${array%%;*}
+  arrays+=("$array")
+  if [ "$per" -lt "$n" ]; then
+    echo "array job: $array (shards $((off + 1))-$((off + cnt)))"
+  else
+    echo "array job: $array"
+  fi
+done
 
 out=$(printf '%q' "$OUTDIR/sweeps/$name.db")
 shards="$(printf '%q' "$OUTDIR/sweeps/$name").shard-*-of-$n.db"
 merge_cmd="exec $(printf '%q' "$HWSWEEP_BIN") merge $out $shards"
-if ! merge=$(sbatch --parsable --export=ALL --dependency="afterok:$array" --kill-on-invalid-dep=yes \
+after=$(IFS=:; echo "${arrays[*]}")
+if ! merge=$(sbatch --parsable --export=ALL --dependency="afterok:$after" --kill-on-invalid-dep=yes \
                     --job-name="hwsweep-merge-$name" --output="$OUTDIR/slurm/%x-%j.out" \
                     "$@" --wrap "$merge_cmd"); then
-  echo "submit.sh: submitting the merge job failed; array job $array is queued." >&2
+  echo "submit.sh: submitting the merge job failed; array job(s) ${arrays[*]} are queued." >&2
   echo "  once it is done, merge by hand:  $merge_cmd" >&2
   exit 1
 fi
