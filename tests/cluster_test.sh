@@ -25,6 +25,10 @@ dump() {
         echo "== $t"; sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3" || echo "no table $t"
     done
 }
+only_locks() {   # only_locks FILE...: none of them exists but writer locks
+    for f in "$@"; do case $f in *.lock) ;; *) [ -e "$f" ] && return 1 ;; esac; done
+    return 0
+}
 count() { sqlite3 "file:$1?mode=ro" "SELECT count(*) FROM servers" 2>/dev/null || echo 0; }
 # wait until the scratch database holds a committed chunk (at most 30 s)
 wait_chunk() {
@@ -58,7 +62,7 @@ echo "cluster_test: SIGUSR1 checkpointed $done1 of $total servers"
 [ "$done1" -ge 1 ] && [ "$done1" -lt "$total" ] && ok || ko "checkpoint holds $done1 of $total servers: not mid-run"
 [ "$(sqlite3 "$part" 'PRAGMA journal_mode')" = delete ] && ok || ko "checkpoint not in rollback-journal mode"
 [ ! -e "$out/sweeps/$db" ] && ok || ko "an unfinished shard appeared as $db"
-[ -z "$(ls "$tmp"/nodeA/hwsweep-*/ | grep -v '\.lock$')" ] && ok || ko "scratch copy left after publishing: $(ls "$tmp"/nodeA/hwsweep-*/)"
+only_locks "$tmp"/nodeA/hwsweep-*/* && ok || ko "scratch copy left after publishing: $(ls "$tmp"/nodeA/hwsweep-*/)"
 "$bin" status "$out/sweeps/$db" >"$tmp/status" || ko "status of the checkpoint"
 grep -Eq "^1/2 +interrupted +$done1/$total " "$tmp/status" && ok || { ko "status of the checkpoint"; cat "$tmp/status"; }
 
@@ -69,7 +73,7 @@ dump "$out/sweeps/$db" | cmp -s - "$tmp/ref.dump" && ok || ko "resumed shard dif
 at=$(sqlite3 "$out/sweeps/$db" "SELECT servers_at_start FROM sweep_progress ORDER BY run_id DESC LIMIT 1")
 [ "$at" = "$done1" ] && ok || ko "node B's attempt started at $at servers, not at the checkpoint's $done1"
 [ ! -e "$part" ] && ok || ko "checkpoint left after the shard finished"
-[ -z "$(ls "$tmp"/nodeB/hwsweep-*/ | grep -v '\.lock$')" ] && ok || ko "scratch copy left on node B"
+only_locks "$tmp"/nodeB/hwsweep-*/* && ok || ko "scratch copy left on node B"
 "$bin" status --json "$out/sweeps/$db" | grep -q '"state": "finished"' && ok || ko "status --json of the finished shard"
 
 # 3. killed without a checkpoint: the same node resumes its scratch copy

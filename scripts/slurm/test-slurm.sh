@@ -417,8 +417,9 @@ ctotal=$(echo "$line" | awk '{split($3, a, "/"); print a[2]}')
 grep -q "restart 1" "$clog" || { cat "$clog"; die "shard 1 was not requeued (no restart 1 in its log)"; }
 [ "$(grep -c "shard 1/2 done" "$clog")" = 1 ] || { cat "$clog"; die "shard 1 did not finish exactly once"; }
 [ -f "$shard1" ] && [ ! -e "$shard1.partial" ] || die "shard 1 not published as $shard1 (or its checkpoint left)"
-left=$(ls "$tmp"/scratch/hwsweep-*/ | grep -v '\.lock$' || true)
-[ -z "$left" ] || die "database files left in the scratch folder: $left"
+for f in "$tmp"/scratch/hwsweep-*/*; do
+  case $f in *.lock) ;; *) [ -e "$f" ] && die "database file left in the scratch folder: $f" ;; esac
+done
 cmerged=$tmp/requeue/sweeps/$cname.db
 for t in $TABLES; do
   dump "$tmp/csingle/sweeps/$cname.db" "$t" >"$tmp/csingle.$t" || die "cannot read $t of the single run"
