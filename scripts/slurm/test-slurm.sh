@@ -272,7 +272,9 @@ single_db=$tmp/single/sweeps/$name.db
 say "single-process run: $((SECONDS - start))s"
 
 start=$SECONDS
-OUTDIR=$tmp/sharded HWSWEEP_BIN=$HWSWEEP_BIN scripts/slurm/submit.sh "$SWEEP" "$SHARDS" \
+# the jobs' $TMPDIR is hwsweep run's default scratch folder under Slurm
+mkdir -p "$tmp/tmpdir"
+TMPDIR=$tmp/tmpdir OUTDIR=$tmp/sharded HWSWEEP_BIN=$HWSWEEP_BIN scripts/slurm/submit.sh "$SWEEP" "$SHARDS" \
   >"$tmp/submit.out" 2>&1 || { cat "$tmp/submit.out"; die "submit.sh failed"; }
 cat "$tmp/submit.out"
 array=$(sed -n 's/^array job: \([0-9][0-9]*\)$/\1/p' "$tmp/submit.out")
@@ -305,6 +307,8 @@ merged_db=$tmp/sharded/sweeps/$name.db
 for i in $(seq 1 "$SHARDS"); do
   [ -f "$tmp/sharded/sweeps/$name.shard-$i-of-$SHARDS.db" ] || die "missing shard database $i of $SHARDS"
   [ -f "$tmp/sharded/slurm/hwsweep-$name-${array}_$i.out" ] || die "missing log of array task $i"
+  ls "$tmp"/tmpdir/hwsweep-*/"$name.shard-$i-of-$SHARDS.db.lock" >/dev/null 2>&1 ||
+    die "shard $i did not use the job's \$TMPDIR ($tmp/tmpdir) as its scratch folder"
 done
 
 # --- 6. compare the data tables ---------------------------------------------
