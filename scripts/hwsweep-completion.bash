@@ -9,14 +9,15 @@ _hwsweep()
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "hw sw run merge query schema inputs kernels validate astra hf plot report npu --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "hw sw run merge status query schema inputs kernels validate astra hf plot report npu --help --version" -- "$cur"))
         return
     fi
     case $cmd in
         hw) opts="-c --constants -o --outdir -j --threads -q --quiet -h --help" ;;
         sw) opts="-m --model -s --system -o --outdir -j --threads -q --quiet -h --help" ;;
-        run) opts="-c --constants -m --model -s --system -o --outdir -j --threads -q --quiet --resume --shard --dry-run --max-memory --yes -h --help" ;;
+        run) opts="-c --constants -m --model -s --system -o --outdir -j --threads -q --quiet --resume --shard --scratch --publish-every --no-scratch --dry-run --max-memory --yes -h --help" ;;
         merge) opts="-q --quiet -h --help" ;;
+        status) opts="--json -h --help" ;;
         query) opts="summary best pareto points invalid -m --model -b --batch -O --objective -w --where -s --sort -n --limit --csv --json -h --help" ;;
         schema) opts="--csv -h --help" ;;
         inputs) opts="-x --extract -q --quiet -h --help" ;;
@@ -29,8 +30,8 @@ _hwsweep()
         npu) opts="--chip --model --system --set --training --no-energy --compat --keep-quirk --allow-oom -q -o -h --help" ;;
     esac
     case $prev in
-        -o|--outdir|-x|--extract) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        -j|--threads|--shard|--max-memory) return ;;
+        -o|--outdir|-x|--extract|--scratch) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        -j|--threads|--shard|--max-memory|--publish-every) return ;;
     esac
     if [ "${cur#-}" != "$cur" ] || { [ "$cmd" = query ] && [ "$COMP_CWORD" -eq 3 ]; }; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -66,6 +66,18 @@ check run_badmodel 2 'badmodel.yaml:3:15: Model.num_layers: 0 must be > 0' -- \
     "$bin" run -q -o "$tmp/out2" -m "$tmp/badmodel.yaml" "$good"
 if [ ! -e "$tmp/out2" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: run wrote outputs"; fi
 
+# cluster runs: status of a missing or foreign file, a bad --scratch folder
+check status_missing 2 "hwsweep status: $tmp/none.db: no such file" -- "$bin" status "$tmp/none.db"
+check status_dir 2 "hwsweep status: $tmp: is a directory" -- "$bin" status "$tmp"
+check status_foreign 2 "hwsweep status: $good: not a sweep database" -- "$bin" status "$good"
+check scratch_missing 2 "hwsweep run: --scratch $tmp/noscratch: does not exist" -- \
+    "$bin" run -q -o "$tmp/out3" --scratch "$tmp/noscratch" tests/sweeps/tiny.yaml
+check scratch_file 2 "hwsweep run: --scratch $good: is not a directory" -- \
+    "$bin" run -q -o "$tmp/out3" --scratch "$good" tests/sweeps/tiny.yaml
+check publish_every 2 "hwsweep run: --publish-every takes seconds >= 0" -- \
+    "$bin" run -q -o "$tmp/out3" --scratch "$tmp" --publish-every -5 tests/sweeps/tiny.yaml
+if [ ! -e "$tmp/out3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: a bad --scratch wrote outputs"; fi
+
 # earlier outputs are untouched
 if cmp -s "$tmp/before.csv" "$tmp/out1/tpuv4/tpuv4.csv" && \
    [ "$(sqlite3 "$tmp/out1/tpuv4/tpuv4.db" "SELECT * FROM servers" | cksum)" = "$sum_db" ]; then

@@ -55,7 +55,7 @@ db="$tmp/cwd/out2/sweeps/s.db"
 r=$(bash -c ". '$p/share/bash-completion/completions/hwsweep'; COMP_WORDS=(hwsweep sch); COMP_CWORD=1; _hwsweep; echo \"\${COMPREPLY[*]}\"")
 [ "$r" = schema ] && ok || ko "completion: '$r'"
 # the man page names every command
-for c in hw sw run merge query schema inputs kernels validate astra hf plot report npu; do
+for c in hw sw run merge status query schema inputs kernels validate astra hf plot report npu; do
     grep -q "^\.SS \"hwsweep $c" "$p/share/man/man1/hwsweep.1" && ok || ko "man page: no $c"
 done
 

@@ -7,7 +7,13 @@
 # everything under a temp dir), runs tests/sweeps/slurm_tiny.yaml once in a
 # single process and once as 4 Slurm shards + merge (scripts/slurm/submit.sh),
 # checks that the data tables of the two databases are identical, and that a
-# requeued shard resumes its database. The daemons it started are stopped by
+# requeued shard resumes its database.  Then the time-limit path with
+# tests/sweeps/cluster.yaml in 2 shards: a shard is sent the SIGUSR1 that
+# --signal=B:USR1@S delivers (scancel --batch --signal=USR1) while its
+# database, in the scratch folder only, holds some but not all servers; it
+# checkpoints, requeues itself, resumes the published checkpoint, and the
+# merge equals a single-process run.  And submit.sh splits N at or above the
+# cluster's MaxArraySize (set to 5 here) over two array jobs. The daemons it started are stopped by
 # pid on exit, also on failure; so are any job processes left behind.
 # Environment: HWSWEEP_BIN (default bin/hwsweep), TEST_SLURM_KEEP=1 keeps the
 # temp dir, TEST_SLURM_NODE_WAIT / TEST_SLURM_JOB_WAIT (seconds, 60 / 300)
@@ -236,6 +242,7 @@ SelectTypeParameters=CR_Core
 MpiDefault=none
 ReturnToService=2
 MinJobAge=3600
+MaxArraySize=5
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -265,7 +272,9 @@ single_db=$tmp/single/sweeps/$name.db
 say "single-process run: $((SECONDS - start))s"
 
 start=$SECONDS
-OUTDIR=$tmp/sharded HWSWEEP_BIN=$HWSWEEP_BIN scripts/slurm/submit.sh "$SWEEP" "$SHARDS" \
+# the jobs' $TMPDIR is hwsweep run's default scratch folder under Slurm
+mkdir -p "$tmp/tmpdir"
+TMPDIR=$tmp/tmpdir OUTDIR=$tmp/sharded HWSWEEP_BIN=$HWSWEEP_BIN scripts/slurm/submit.sh "$SWEEP" "$SHARDS" \
   >"$tmp/submit.out" 2>&1 || { cat "$tmp/submit.out"; die "submit.sh failed"; }
 cat "$tmp/submit.out"
 array=$(sed -n 's/^array job: \([0-9][0-9]*\)$/\1/p' "$tmp/submit.out")
@@ -298,6 +307,8 @@ merged_db=$tmp/sharded/sweeps/$name.db
 for i in $(seq 1 "$SHARDS"); do
   [ -f "$tmp/sharded/sweeps/$name.shard-$i-of-$SHARDS.db" ] || die "missing shard database $i of $SHARDS"
   [ -f "$tmp/sharded/slurm/hwsweep-$name-${array}_$i.out" ] || die "missing log of array task $i"
+  ls "$tmp"/tmpdir/hwsweep-*/"$name.shard-$i-of-$SHARDS.db.lock" >/dev/null 2>&1 ||
+    die "shard $i did not use the job's \$TMPDIR ($tmp/tmpdir) as its scratch folder"
 done
 
 # --- 6. compare the data tables ---------------------------------------------
@@ -354,4 +365,103 @@ grep -q "^hwsweep: resuming $shard_db" "$log" || { cat "$log"; die "requeued tas
 for t in $TABLES; do dump "$shard_db" "$t"; done >"$tmp/shard.after" || die "cannot read $shard_db"
 cmp -s "$tmp/shard.before" "$tmp/shard.after" || die "resuming shard $task changed its data"
 say "ok: a requeued task resumes its shard database (hwsweep run --resume)"
+passed=$((passed + 1))
+
+# --- 8. the time limit: checkpoint, requeue, resume ----------------------------
+# Slurm's --signal=B:USR1@S sends SIGUSR1 to the batch script S seconds before
+# the limit; scancel --batch --signal=USR1 sends the same signal now, so the
+# test decides when it lands: once shard 1's database, in the scratch folder
+# and nowhere else, holds a committed chunk.
+CSWEEP=tests/sweeps/cluster.yaml
+cname=$(basename "$CSWEEP" .yaml)
+"$HWSWEEP_BIN" run --quiet -j 1 -o "$tmp/csingle" "$CSWEEP" || die "single-process run of $CSWEEP failed"
+mkdir -p "$tmp/scratch"
+OUTDIR=$tmp/requeue HWSWEEP_BIN=$HWSWEEP_BIN HWSWEEP_SCRATCH=$tmp/scratch CHECKPOINT_S=120 \
+  scripts/slurm/submit.sh "$CSWEEP" 2 --cpus-per-task=1 >"$tmp/submit2.out" 2>&1 ||
+  { cat "$tmp/submit2.out"; die "submit.sh of $CSWEEP failed"; }
+carray=$(sed -n 's/^array job: \([0-9][0-9]*\)$/\1/p' "$tmp/submit2.out")
+cmerge=$(sed -n 's/^merge job: \([0-9][0-9]*\)$/\1/p' "$tmp/submit2.out")
+[ -n "$carray" ] && [ -n "$cmerge" ] || die "submit.sh did not print the job ids"
+jobs_ids+=("$carray" "$cmerge")
+scontrol show job "$cmerge" | grep -qi 'KillOInInvalidDependent=Yes' ||
+  say "note: scontrol does not show KillOInInvalidDependent for the merge job"
+shard1=$tmp/requeue/sweeps/$cname.shard-1-of-2.db
+clog=$tmp/requeue/slurm/hwsweep-$cname-${carray}_1.out
+count() { sqlite3 "file:$1?mode=ro" "SELECT count(*) FROM servers" 2>/dev/null || echo 0; }
+in_scratch=0
+for _ in $(seq 1 $((JOB_WAIT * 20))); do
+  f=$(ls "$tmp"/scratch/hwsweep-*/"$cname.shard-1-of-2.db.partial" 2>/dev/null | head -n 1) || true
+  if [ -n "$f" ] && [ "$(count "$f")" -ge 1 ]; then in_scratch=1; break; fi
+  sleep 0.05
+done
+[ $in_scratch = 1 ] || { show_logs; die "shard 1 never wrote a chunk into the scratch folder $tmp/scratch"; }
+[ ! -e "$shard1" ] && [ ! -e "$shard1.partial" ] ||
+  die "shard 1 wrote into the shared output folder while running (scratch not used)"
+scancel --batch --signal=USR1 "${carray}_1" || die "scancel --signal=USR1 ${carray}_1 failed"
+done_ok=0
+for _ in $(seq 1 $((JOB_WAIT * 2))); do
+  if grep -q "shard 1/2 checkpointed" "$clog" 2>/dev/null; then
+    # the requeued task waits for its begin time; let it start now
+    scontrol update JobId="${carray}_1" StartTime=now >/dev/null 2>&1 || true
+  fi
+  [ "$(job_states "$cmerge")" = COMPLETED ] && { done_ok=1; break; }
+  case $(job_states "$cmerge") in
+    FAILED | CANCELLED | TIMEOUT | NODE_FAIL) show_logs; die "merge job $cmerge ended $(job_states "$cmerge")" ;;
+  esac
+  sleep 0.5
+done
+[ $done_ok = 1 ] || { show_logs; die "the requeued sweep did not finish in ${JOB_WAIT}s"; }
+grep -q "shard 1/2 checkpointed" "$clog" || { cat "$clog"; die "shard 1 did not checkpoint on SIGUSR1"; }
+# the status the task printed at its checkpoint: some but not all servers
+line=$(grep -E '^1/2 +interrupted +[0-9]+/[0-9]+ ' "$clog" | head -n 1)
+cdone=$(echo "$line" | awk '{split($3, a, "/"); print a[1]}')
+ctotal=$(echo "$line" | awk '{split($3, a, "/"); print a[2]}')
+[ -n "$cdone" ] && [ "$cdone" -ge 1 ] && [ "$cdone" -lt "$ctotal" ] ||
+  { cat "$clog"; die "the signal did not land mid-run (checkpoint: '${line:-none}')"; }
+grep -q "restart 1" "$clog" || { cat "$clog"; die "shard 1 was not requeued (no restart 1 in its log)"; }
+[ "$(grep -c "shard 1/2 done" "$clog")" = 1 ] || { cat "$clog"; die "shard 1 did not finish exactly once"; }
+[ -f "$shard1" ] && [ ! -e "$shard1.partial" ] || die "shard 1 not published as $shard1 (or its checkpoint left)"
+for f in "$tmp"/scratch/hwsweep-*/*; do
+  case $f in *.lock) ;; *) [ -e "$f" ] && die "database file left in the scratch folder: $f" ;; esac
+done
+cmerged=$tmp/requeue/sweeps/$cname.db
+for t in $TABLES; do
+  dump "$tmp/csingle/sweeps/$cname.db" "$t" >"$tmp/csingle.$t" || die "cannot read $t of the single run"
+  dump "$cmerged" "$t" >"$tmp/cmerged.$t" || die "cannot read $t of the merged run"
+  cmp -s "$tmp/csingle.$t" "$tmp/cmerged.$t" || die "table $t differs after checkpoint and requeue"
+done
+say "ok: SIGUSR1 at $cdone of $ctotal servers: shard checkpointed, requeued, resumed; merge equals the single run"
+passed=$((passed + 1))
+"$HWSWEEP_BIN" status "$tmp"/requeue/sweeps/"$cname".shard-*-of-2.db
+
+# --- 9. MaxArraySize: more shards than one array may hold ----------------------
+# 5 shards on MaxArraySize=5 (indices 1..4): two array jobs, shards 1-4 and 5,
+# one merge after both, equal to the single-process run.
+OUTDIR=$tmp/split HWSWEEP_BIN=$HWSWEEP_BIN HWSWEEP_SCRATCH=$tmp/scratch scripts/slurm/submit.sh "$SWEEP" 5 \
+  >"$tmp/split.out" 2>&1 || { cat "$tmp/split.out"; die "submit.sh of 5 shards on MaxArraySize=5 failed"; }
+cat "$tmp/split.out"
+grep -q "MaxArraySize=5: submitting 2 array jobs of at most 4 tasks" "$tmp/split.out" ||
+  die "submit.sh did not say that it split the 5 shards"
+sarrays=$(sed -n 's/^array job: \([0-9][0-9]*\) (shards .*)$/\1/p' "$tmp/split.out" | tr '\n' ' ')
+smerge=$(sed -n 's/^merge job: \([0-9][0-9]*\)$/\1/p' "$tmp/split.out")
+[ "$(echo $sarrays | wc -w)" = 2 ] && [ -n "$smerge" ] || die "submit.sh did not print two array jobs and a merge job"
+# shellcheck disable=SC2206  # split on purpose
+jobs_ids+=($sarrays "$smerge")
+done_ok=0
+for _ in $(seq 1 "$JOB_WAIT"); do
+  case $(job_states "$smerge") in
+    COMPLETED) done_ok=1; break ;;
+    FAILED | CANCELLED | TIMEOUT | NODE_FAIL) show_logs; die "merge job $smerge ended $(job_states "$smerge")" ;;
+  esac
+  sleep 1
+done
+[ $done_ok = 1 ] || { show_logs; die "the split sweep did not finish in ${JOB_WAIT}s"; }
+for i in 1 2 3 4 5; do
+  [ -f "$tmp/split/sweeps/$name.shard-$i-of-5.db" ] || die "missing shard $i of 5 after the split submission"
+done
+for t in $TABLES; do
+  dump "$tmp/split/sweeps/$name.db" "$t" >"$tmp/split.$t" || die "cannot read $t of the split run's merge"
+  cmp -s "$tmp/single.$t" "$tmp/split.$t" || die "table $t differs between the single run and the split submission"
+done
+say "ok: 5 shards on MaxArraySize=5 run as two array jobs; their merge equals the single-process run"
 passed=$((passed + 1))

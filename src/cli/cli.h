@@ -21,6 +21,7 @@ int cmd_hf(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_npu(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Defaults shared by the subcommands. */
 #define DEFAULT_OUTDIR "outputs"

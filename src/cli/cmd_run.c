@@ -13,6 +13,7 @@
 #include "config/paths.h"
 #include "engine/jobs.h"
 #include "engine/npu_sweep.h"
+#include "engine/scratch.h"
 #include "engine/sweep.h"
 #include "engine/sweep_config.h"
 #include "hw/hw_config.h"
@@ -21,7 +22,7 @@ static void run_usage(FILE *f)
 {
     fprintf(f,
             "usage: hwsweep run [-o OUTDIR] [-j THREADS] [--resume] [--shard I/N] [--dry-run] [--max-memory MIB] [--yes] [-q]\n"
-            "                   SWEEP.yaml\n"
+            "                   [--scratch DIR [--publish-every S] | --no-scratch] SWEEP.yaml\n"
             "       hwsweep run [-c CONSTANTS.yaml] -m MODEL.yaml [-s SYSTEM.yaml] [-o OUTDIR] [-j THREADS] HW.yaml\n\n"
             "With a sweep file (top-level keys hardware, constants, models, systems, overrides):\n"
             "evaluate every hardware point and every system point of the sweep into\n"
@@ -36,7 +37,16 @@ static void run_usage(FILE *f)
             "                        OUTDIR/sweeps/NAME.shard-I-of-N.db; see `hwsweep merge`\n"
             "  --dry-run             evaluate every point but store nothing: counts and timings\n"
             "  --max-memory MIB      refuse a sweep whose expansion needs more memory (default %d)\n"
-            "  --yes                 run it anyway\n\n"
+            "  --yes                 run it anyway\n"
+            "  --scratch DIR         write the database in node-local DIR (SQLite's WAL must not\n"
+            "                        run over NFS or Lustre) and move it into OUTDIR/sweeps only\n"
+            "                        when finished (copy, fsync, rename); a checkpoint goes to\n"
+            "                        OUTDIR/sweeps/NAME.db.partial the same way.  Default under\n"
+            "                        Slurm (SLURM_JOB_ID set): $TMPDIR, else /tmp; otherwise none\n"
+            "  --publish-every S     with a scratch folder: also publish the checkpoint every S\n"
+            "                        seconds while running, so a lost node costs at most S\n"
+            "                        seconds of work (default %.0f; 0: only when stopped)\n"
+            "  --no-scratch          write in OUTDIR/sweeps even under Slurm\n\n"
             "With a hardware file: `hwsweep hw` then `hwsweep sw` (see their --help).\n\n"
             "  -c, --constants FILE  technology constants (default " PATHS_DEFAULT_CONSTANTS ")\n"
             "  -m, --model FILE      model YAML or HuggingFace config.json / model id\n"
@@ -46,8 +56,9 @@ static void run_usage(FILE *f)
             "  -q, --quiet           no progress or summary\n"
             "  -h, --help            this help\n\n"
             "Exit status: 0 done, 2 bad input (nothing written), 1 other failure,\n"
-            "130 interrupted by Ctrl-C or SIGTERM (finished chunks are saved; use --resume).\n",
-            SWEEP_DEFAULT_MAX_MEMORY_MIB);
+            "130 interrupted by Ctrl-C or SIGTERM (finished chunks are saved; use --resume),\n"
+            "75 checkpointed on SIGUSR1 (finished chunks saved and published; requeue and --resume).\n",
+            SWEEP_DEFAULT_MAX_MEMORY_MIB, SCRATCH_PUBLISH_EVERY_S);
 }
 
 static int parse_shard(const char *s, int *i, int *n)
@@ -90,7 +101,8 @@ static int run_hw_sw(job_opts_t *o)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_RESUME = 1000, OPT_SHARD, OPT_DRY_RUN, OPT_YES, OPT_MAX_MEMORY };
+    enum { OPT_RESUME = 1000, OPT_SHARD, OPT_DRY_RUN, OPT_YES, OPT_MAX_MEMORY, OPT_SCRATCH, OPT_NO_SCRATCH,
+           OPT_PUBLISH_EVERY };
     static const struct option longopts[] = {
         {"constants", required_argument, NULL, 'c'}, {"model", required_argument, NULL, 'm'},
         {"system", required_argument, NULL, 's'},    {"outdir", required_argument, NULL, 'o'},
@@ -98,6 +110,8 @@ int cmd_run(int argc, char **argv)
         {"resume", no_argument, NULL, OPT_RESUME},   {"shard", required_argument, NULL, OPT_SHARD},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"yes", no_argument, NULL, OPT_YES},         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"scratch", required_argument, NULL, OPT_SCRATCH}, {"no-scratch", no_argument, NULL, OPT_NO_SCRATCH},
+        {"publish-every", required_argument, NULL, OPT_PUBLISH_EVERY},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     char command[4096];
     cli_command_line(argc, argv, command, sizeof command);
@@ -105,8 +119,11 @@ int cmd_run(int argc, char **argv)
     job_opts_t o = {.constants_path = paths_shipped(PATHS_DEFAULT_CONSTANTS, constants, sizeof constants),
                     .outdir = DEFAULT_OUTDIR,
                     .threads = cli_all_cores(), .command = command};
-    sweep_opts_t so = {.outdir = DEFAULT_OUTDIR, .command = command, .shard_i = 1, .shard_n = 1};
-    bool sweep_only = false;
+    sweep_opts_t so = {.outdir = DEFAULT_OUTDIR, .command = command, .shard_i = 1, .shard_n = 1,
+                       .publish_every_s = -1};
+    bool sweep_only = false, no_scratch = false;
+    const char *scratch_opt = NULL;
+    char scratch[4096];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:m:s:o:j:qh", longopts, NULL)) != -1) {
@@ -123,6 +140,18 @@ int cmd_run(int argc, char **argv)
         case OPT_RESUME: so.resume = sweep_only = true; break;
         case OPT_DRY_RUN: so.dry_run = sweep_only = true; break;
         case OPT_YES: so.yes = sweep_only = true; break;
+        case OPT_SCRATCH: scratch_opt = optarg; sweep_only = true; break;
+        case OPT_NO_SCRATCH: no_scratch = sweep_only = true; break;
+        case OPT_PUBLISH_EVERY: {
+            char *end;
+            so.publish_every_s = strtod(optarg, &end);
+            if (*end || !(so.publish_every_s >= 0) || so.publish_every_s > 1e9) {
+                fprintf(stderr, "hwsweep run: --publish-every takes seconds >= 0, e.g. --publish-every 1800\n");
+                return EXIT_BADINPUT;
+            }
+            sweep_only = true;
+            break;
+        }
         case OPT_MAX_MEMORY: {
             char *end;
             so.max_memory_mib = strtod(optarg, &end);
@@ -164,12 +193,18 @@ int cmd_run(int argc, char **argv)
         return EXIT_BADINPUT;
     }
     if (is_sweep) {
+        char why[4400];
+        if (scratch_choose(scratch_opt, no_scratch, scratch, sizeof scratch, why, sizeof why)) {
+            fprintf(stderr, "hwsweep run: %s\n", why);
+            return EXIT_BADINPUT;
+        }
+        so.scratch_dir = scratch[0] ? scratch : NULL;
         so.sweep_path = argv[optind];
         so.threads = o.threads;
         return sweep_run(&so);
     }
     if (sweep_only) {
-        fprintf(stderr, "hwsweep run: --resume, --shard and --dry-run apply to sweep files; %s is not one "
+        fprintf(stderr, "hwsweep run: --resume, --shard, --scratch and --dry-run apply to sweep files; %s is not one "
                 "(a sweep file has the keys hardware, models, systems)\n", argv[optind]);
         return EXIT_BADINPUT;
     }

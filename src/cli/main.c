@@ -19,6 +19,7 @@ static const command_t commands[] = {
     {"sw", cmd_sw, "evaluate a model on the valid servers of an explored hardware"},
     {"run", cmd_run, "a sweep file (resumable, shardable), or hw then sw for one hardware file"},
     {"merge", cmd_merge, "merge the shard databases of a sweep"},
+    {"status", cmd_status, "where the shard databases of a sweep stand: done/total, rate, time left"},
     {"query", cmd_query, "summary, best system per batch or Pareto frontier of a database"},
     {"inputs", cmd_inputs, "the input files a database keeps (list, or --extract DIR)"},
     {"schema", cmd_schema, "every table and view of a database: each column's type, unit and meaning"},

@@ -26,6 +26,7 @@
 #include "engine/jobs.h"
 #include "engine/lock.h"
 #include "engine/progress.h"
+#include "engine/scratch.h"
 #include "engine/sweep.h"
 #include "engine/sweep_config.h"
 #include "hw/hw_eval.h"
@@ -33,6 +34,7 @@
 #include "store/db.h"
 #include "store/finalize.h"
 #include "store/hw_store.h"
+#include "store/status_store.h"
 #include "store/sw_store.h"
 #include "store/views.h"
 
@@ -46,8 +48,7 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    stop_requested = sig;   /* SIGUSR1: checkpoint (SWEEP_EXIT_CHECKPOINT) */
 }
 
 typedef struct {
@@ -86,6 +87,7 @@ typedef struct {
     progress_t prog;
     size_t systems_written;
     double busy_s;               /* time spent writing and committing */
+    scratch_t *scr;              /* periodic checkpoints (scratch.h) */
 } writer_t;
 
 typedef struct {
@@ -103,6 +105,7 @@ typedef struct {
     char final_path[4096];       /* NAME.db (or the shard's), replaced only when complete */
     int lock_fd;                 /* the writer lock (NAME.db.lock) */
     long long run_id;
+    scratch_t scr;               /* --scratch: db_path lives there (scratch.h) */
 } sweep_ctx_t;
 
 void sweep_db_path(const char *outdir, const char *name, int shard_i, int shard_n, char *buf, unsigned len)
@@ -368,6 +371,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     }
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
         rc = sw_write_system(w->sw, &ch->pts[i]);
+    if (rc == 0)
+        rc = status_store_tick(w->db, (long long)ch->n_srv, (long long)ch->n_sys, err, errlen);
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
     if (rc == 0)
@@ -398,6 +403,7 @@ static void *writer_main(void *arg)
         if (!skip && rc == 0) {
             progress_add(&w->prog, ch->n_srv, ch->valid_srv);
             w->systems_written += ch->n_sys;
+            scratch_publish_live(w->scr, w->db);
         }
         chunk_free(ch);
         pthread_mutex_lock(&w->mu);
@@ -500,10 +506,16 @@ static int run_points(sweep_ctx_t *c)
     w.db = c->db;
     w.units = c->units;
     size_t already, total = shard_servers(c, &already);
+    char err[DB_ERR_MAX];
+    w.scr = &c->scr;
+    if (w.db && status_store_begin(w.db, c->run_id, (long long)total, (long long)already,
+                                   c->scr.on ? c->scr.publish_every_s : 0, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
+        return EXIT_FAIL;
+    }
     progress_start(&w.prog, "servers and their systems", total, c->o->quiet);
     w.prog.done = already;
     pthread_t th;
-    char err[DB_ERR_MAX];
     if (w.db && (!(w.hw = hw_writer_open(w.db, err, sizeof err)) || !(w.sw = sw_writer_open(w.db, err, sizeof err)))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         hw_writer_close(w.hw);
@@ -638,10 +650,21 @@ static int open_db(sweep_ctx_t *c, char *shard)
     }
     sweep_db_path(c->o->outdir, c->sw.name, c->o->shard_i, c->o->shard_n, c->final_path, sizeof c->final_path);
     snprintf(c->db_path, sizeof c->db_path, "%s.partial", c->final_path);
-    c->lock_fd = out_lock_take(c->final_path, &bad, err, sizeof err);
+    if (c->o->scratch_dir && c->o->scratch_dir[0]) {   /* the database lives in node-local scratch */
+        if (scratch_init(&c->scr, c->o->scratch_dir, c->final_path, c->o->publish_every_s, err, sizeof err)) {
+            fprintf(stderr, "hwsweep: %s\n", err);
+            return EXIT_BADINPUT;
+        }
+        snprintf(c->db_path, sizeof c->db_path, "%s", c->scr.work);
+    }
+    c->lock_fd = out_lock_take(c->scr.on ? c->scr.lock : c->final_path, &bad, err, sizeof err);
     if (c->lock_fd < 0) {
         fprintf(stderr, "hwsweep: %s\n", err);
         return bad ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    if (c->scr.on && c->o->resume && scratch_fetch(&c->scr, c->o->quiet, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s\n", err);
+        return EXIT_FAIL;
     }
     bool partial = access(c->db_path, F_OK) == 0, finished = access(c->final_path, F_OK) == 0;
     bool resume = c->o->resume && partial;
@@ -682,6 +705,8 @@ static int publish(sweep_ctx_t *c, char *err, size_t errlen)
         return -1;
     db_close(c->db);
     c->db = NULL;
+    if (c->scr.on)   /* copied beside the target, fsync'ed, renamed over it */
+        return scratch_publish(&c->scr, c->final_path, true, err, errlen);
     db_remove_journal(c->final_path);
     if (rename(c->db_path, c->final_path)) {
         snprintf(err, errlen, "cannot rename it to NAME.db: %s", strerror(errno));
@@ -699,7 +724,8 @@ static int finish(sweep_ctx_t *c, int rc)
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
-    const char *status = rc == EXIT_OK ? "done" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed";
+    bool stopped = rc == EXIT_INTERRUPTED || rc == SWEEP_EXIT_CHECKPOINT;
+    const char *status = rc == EXIT_OK ? "done" : stopped ? "interrupted" : "failed";
     if (c->run_id > 0 && db_run_finish(c->db, c->run_id, status, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = rc == EXIT_OK ? EXIT_FAIL : rc;
@@ -717,9 +743,18 @@ static int finish(sweep_ctx_t *c, int rc)
         }
         db_close(db);
     }
-    if (rc == EXIT_INTERRUPTED) {
-        fprintf(stderr, "hwsweep: interrupted; every finished chunk is saved in %s\n"
-                "resume with: hwsweep run --resume", c->db_path);
+    const char *saved = c->db_path;
+    if (stopped && c->scr.on) {   /* the checkpoint goes to the shared folder: a requeue may run elsewhere */
+        if (scratch_checkpoint(&c->scr, &c->db, c->final_path, err, sizeof err)) {
+            fprintf(stderr, "hwsweep: publishing the checkpoint %s: %s\n", c->scr.published, err);
+            rc = EXIT_FAIL;
+        }
+        saved = c->scr.published;
+    }
+    if (rc == EXIT_INTERRUPTED || rc == SWEEP_EXIT_CHECKPOINT) {
+        fprintf(stderr, "hwsweep: %s; every finished chunk is saved in %s\n"
+                "resume with: hwsweep run --resume", rc == EXIT_INTERRUPTED ? "interrupted" : "checkpointed",
+                saved);
         if (strcmp(c->o->outdir, "outputs"))
             fprintf(stderr, " -o %s", c->o->outdir);
         if (c->o->shard_n > 1)
@@ -811,9 +846,10 @@ static int hardware_phase(sweep_ctx_t *c)
     return EXIT_OK;
 }
 
-int sweep_run(const sweep_opts_t *o)
+static int sweep_run_body(const sweep_opts_t *o, const struct sigaction *sa)
 {
     double t0 = db_now();
+    struct sigaction old_int, old_term;
     sweep_ctx_t c;
     memset(&c, 0, sizeof c);
     c.o = o;
@@ -837,19 +873,32 @@ int sweep_run(const sweep_opts_t *o)
     if (rc == EXIT_OK)
         rc = hardware_phase(&c);
     if (rc == EXIT_OK) {
-        struct sigaction sa, old_int, old_term;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        stop_requested = 0;
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
+        sigaction(SIGINT, sa, &old_int);
+        sigaction(SIGTERM, sa, &old_term);
         rc = run_points(&c);
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
+        if (rc == EXIT_INTERRUPTED && stop_requested == SIGUSR1)
+            rc = SWEEP_EXIT_CHECKPOINT;
     }
     if (c.db)
         rc = finish(&c, rc);
     ctx_free(&c);
+    return rc;
+}
+
+int sweep_run(const sweep_opts_t *o)
+{
+    /* SIGUSR1 (Slurm's warning before the time limit) may come at any
+     * moment: from here on it only asks for a checkpoint, which the points
+     * phase takes before its first chunk when it came earlier */
+    struct sigaction sa, old_usr1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_requested = 0;
+    sigaction(SIGUSR1, &sa, &old_usr1);
+    int rc = sweep_run_body(o, &sa);
+    sigaction(SIGUSR1, &old_usr1, NULL);
     return rc;
 }
