@@ -23,6 +23,7 @@
 
 #include "engine/invalid_report.h"
 #include "engine/hw_engine.h"
+#include "engine/interrupt.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
 #include "engine/progress.h"
@@ -40,15 +41,6 @@
 #define CHUNK_SYSTEMS 1024
 #define QUEUE_CAP 2
 #define EXIT_INTERRUPTED 130
-
-/* The one flag a signal handler may set. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 typedef struct {
     const sweep_unit_t *su;
@@ -468,7 +460,7 @@ static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
     size_t ref = 0, k = 0;
     char err[512] = "";
     while (ref < c->n_refs) {
-        if (stop_requested)
+        if (interrupt_requested())
             return EXIT_INTERRUPTED;
         if (writer_failed(w))
             return EXIT_FAIL;
@@ -837,16 +829,10 @@ int sweep_run(const sweep_opts_t *o)
     if (rc == EXIT_OK)
         rc = hardware_phase(&c);
     if (rc == EXIT_OK) {
-        struct sigaction sa, old_int, old_term;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        stop_requested = 0;
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
+        interrupt_saved_t saved;
+        interrupt_begin(&saved);
         rc = run_points(&c);
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
+        interrupt_end(&saved);
     }
     if (c.db)
         rc = finish(&c, rc);
