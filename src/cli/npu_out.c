@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/numfmt.h"
+#include "npu/npu_dvfs.h"
 
 const char *const npu_csv_columns[] = {
     "Fusion index", "Description", "Config", "Name", "OpType", "Count", "Bounded-by", "Execution time",
@@ -176,7 +177,7 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
     fint(f, p->compute_time_ns);
     fint(f, p->bytes);
     for (int c = 0; c < 5; c++) {
-        fstr(f, "None");
+        fstr(f, p->energy_done ? npu_dvfs_policy_name((npu_dvfs_policy_t)p->dvfs_policy) : "None");
         ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0, m);
         ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0, m);
     }
