@@ -293,6 +293,9 @@ void npu_energy_summary(FILE *f, const npu_energy_cli_t *a, const npu_run_t *r, 
     } else if (e->npg == 0) {
         fprintf(f, "  energy per %s: not computed (--no-energy)\n", unit_name(r));
     }
+    if (e->npg > 0 && a->dvfs != NPU_DVFS_NONE)
+        fprintf(f, "  strategies below with DVFS %s (each component slowed into its slack)\n",
+                npu_dvfs_policy_name((npu_dvfs_policy_t)a->dvfs));
     for (int k = 0; k < e->npg; k++) {
         fprintf(f, "  %-6s", e->pg_name[k]);
         for (int p = 0; p < e->nphase; p++) {
