@@ -464,14 +464,16 @@ static void evaluate_run(const spec_t *s, const npu_config_t *base, const point_
                          npu_run_t *run, result_t *res)
 {
     memset(res, 0, offsetof(result_t, run));
-    npu_config_t c = *base;
+    /* the point's configuration, built where the simulation reads it */
+    npu_config_t *c = &run->cfg;
+    *c = *base;
     size_t o = 0;
     int combo = p->combo;
     for (int k = s->nset - 1; k >= 0; k--) {
         int idx = combo % s->set_n[k];
         combo /= s->set_n[k];
         cfg_err_t e;
-        npu_config_set(&c, s->set_val[k][idx], &e); /* checked when parsed */
+        npu_config_set(c, s->set_val[k][idx], &e); /* checked when parsed */
     }
     for (int k = 0; k < s->nset; k++) {
         int idx = 0, cb = p->combo;
@@ -483,25 +485,25 @@ static void evaluate_run(const spec_t *s, const npu_config_t *base, const point_
                               "%s%s", k ? " " : "", s->set_val[k][idx]);
     }
     if (p->in > 0) {
-        set_int(&c, "input_seqlen", p->in);
-        set_int(&c, "output_seqlen", p->out);
+        set_int(c, "input_seqlen", p->in);
+        set_int(c, "output_seqlen", p->out);
     }
-    set_int(&c, "num_chips", p->nchips);
+    set_int(c, "num_chips", p->nchips);
     if (p->fam == NPU_FAM_MOE)
-        set_int(&c, "expert_parallelism_degree", p->ep);
-    set_int(&c, "data_parallelism_degree", p->dp);
-    set_int(&c, "tensor_parallelism_degree", p->tp);
-    set_int(&c, "pipeline_parallelism_degree", p->pp);
-    set_int(&c, "data_parallel_degree_dcn", p->dp_dcn);
-    set_int(&c, "pipeline_parallel_degree_dcn", p->pp_dcn);
-    set_int(&c, "tensor_parallel_degree_dcn", 1);
-    ici_axes(npu_config_str(&c, "name"), p->dp, p->tp, p->pp, res->ax);
-    int nphys = (!strcmp(npu_config_str(&c, "name"), "2") || !strcmp(npu_config_str(&c, "name"), "3")) ? 2 : 3;
+        set_int(c, "expert_parallelism_degree", p->ep);
+    set_int(c, "data_parallelism_degree", p->dp);
+    set_int(c, "tensor_parallelism_degree", p->tp);
+    set_int(c, "pipeline_parallelism_degree", p->pp);
+    set_int(c, "data_parallel_degree_dcn", p->dp_dcn);
+    set_int(c, "pipeline_parallel_degree_dcn", p->pp_dcn);
+    set_int(c, "tensor_parallel_degree_dcn", 1);
+    ici_axes(npu_config_str(c, "name"), p->dp, p->tp, p->pp, res->ax);
+    int nphys = (!strcmp(npu_config_str(c, "name"), "2") || !strcmp(npu_config_str(c, "name"), "3")) ? 2 : 3;
     if (p->fam == NPU_FAM_DLRM) { /* run_sim: dp and tp axes 2 for v2/v3, else 3 */
         res->ax[0] = res->ax[1] = nphys;
         res->ax[2] = 0;
     } else if (p->fam == NPU_FAM_DIT || p->fam == NPU_FAM_GLIGEN) { /* run_sim: every axis to dp, none to tp */
-        res->ax[0] = (!strcmp(npu_config_str(&c, "name"), "5e") || !strcmp(npu_config_str(&c, "name"), "6e")) ? 2 : nphys;
+        res->ax[0] = (!strcmp(npu_config_str(c, "name"), "5e") || !strcmp(npu_config_str(c, "name"), "6e")) ? 2 : nphys;
         res->ax[1] = 0;
     }
     const char *moe_why = NULL;
@@ -515,30 +517,30 @@ static void evaluate_run(const spec_t *s, const npu_config_t *base, const point_
                 moe_why = "ep must span the one dp/tp axis (ep = dp x tp)";
         } else if (p->ep > 1)
             ep_axes = p->ep == dt ? e_axes : 1;
-        set_int(&c, "num_expert_parallel_axes", ep_axes);
+        set_int(c, "num_expert_parallel_axes", ep_axes);
         res->ep_axes = ep_axes;
         if (p->ep > dt)
             moe_why = "ep > dp x tp";
-        else if (npu_config_int(&c, "num_routed_experts") < p->ep)
+        else if (npu_config_int(c, "num_routed_experts") < p->ep)
             moe_why = "fewer routed experts than ep";
     }
-    set_int(&c, "num_data_parallel_axes", res->ax[0]);
-    set_int(&c, "num_tensor_parallel_axes", res->ax[1]);
-    set_int(&c, "num_pipeline_parallel_axes", res->ax[2]);
-    set_int(&c, "global_batch_size", p->batch);
+    set_int(c, "num_data_parallel_axes", res->ax[0]);
+    set_int(c, "num_tensor_parallel_axes", res->ax[1]);
+    set_int(c, "num_pipeline_parallel_axes", res->ax[2]);
+    set_int(c, "global_batch_size", p->batch);
     res->mb = (int64_t)ceil((double)p->batch / (double)p->dp_dcn / (double)p->pp / (double)p->pp_dcn);
-    set_int(&c, "microbatch_size_ici", res->mb);
-    set_int(&c, "microbatch_size_dcn", (p->batch + p->pp_dcn - 1) / p->pp_dcn);
+    set_int(c, "microbatch_size_ici", res->mb);
+    set_int(c, "microbatch_size_dcn", (p->batch + p->pp_dcn - 1) / p->pp_dcn);
     if (s->training) {
         int fi = npu_config_index("use_flash_attention");
-        c.v[fi].b = false;
+        c->v[fi].b = false;
     }
     /* DLRM: dp = tp = chips over one batch; only the pod size applies */
     const char *why = p->fam == NPU_FAM_DLRM
-                          ? validate(npu_config_str(&c, "name"), 1, p->tp, 1, 1, 1, p->batch, res->reason,
+                          ? validate(npu_config_str(c, "name"), 1, p->tp, 1, 1, 1, p->batch, res->reason,
                                      sizeof res->reason)
-                          : validate(npu_config_str(&c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
-                                     npu_config_int(&c, "num_layers"), p->batch, res->reason, sizeof res->reason);
+                          : validate(npu_config_str(c, "name"), p->dp, p->tp, p->pp * p->pp_dcn, p->dp_dcn,
+                                     npu_config_int(c, "num_layers"), p->batch, res->reason, sizeof res->reason);
     if (!why && moe_why)
         why = snprintf(res->reason, sizeof res->reason, "%s", moe_why) > 0 ? res->reason : NULL;
     if (why) {
@@ -546,7 +548,7 @@ static void evaluate_run(const spec_t *s, const npu_config_t *base, const point_
         return;
     }
     char err[256];
-    int rc = npu_run(&c, s->compat, s->keep, s->training, cache, run, err, sizeof err);
+    int rc = npu_run_in_place(run, s->compat, s->keep, s->training, cache, err, sizeof err);
     if (rc != 0) {
         npu_run_free(run);
         snprintf(res->status, sizeof res->status, "skipped");
@@ -724,19 +726,23 @@ static size_t enumerate(const spec_t *s, const npu_config_t *base, point_t **out
                     int64_t v[6] = {nc, nc, 1, 1, 1, 1};
                     memcpy(par[np++], v, sizeof v);
                 } else if (s->par_auto) {
+                    /* in (dp, tp, pp, dd, pd) order, divisors only: the full 5-deep
+                     * loop was 67 million steps for 64 chips */
                     for (int64_t dp = 1; dp <= nc; dp++)
-                        for (int64_t tp = 1; tp <= nc; tp++)
-                            for (int64_t pp = 1; pp <= nc; pp++)
-                                for (int64_t dd = 1; dd <= 16 && dd <= nc; dd++)
-                                    for (int64_t pd = 1; pd <= 16 && pd <= nc && np < MAXPAR; pd++) {
-                                        if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
-                                            continue;
-                                        if (fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? dd > 1 || pd > 1 || (fam == NPU_FAM_GLIGEN && pp > 1)
-                                                               : !s->training && (dp > 1 || dd > 1))
-                                            continue;
-                                        int64_t v[6] = {dp, tp, pp, dd, pd, 1};
-                                        memcpy(par[np++], v, sizeof v);
-                                    }
+                        for (int64_t tp = 1; nc % dp == 0 && tp <= nc; tp++)
+                            for (int64_t pp = 1; (nc / dp) % tp == 0 && pp <= nc; pp++)
+                                for (int64_t dd = 1; (nc / dp / tp) % pp == 0 && dd <= 16 && dd <= nc; dd++) {
+                                    int64_t rest = nc / dp / tp / pp, pd = rest / dd;
+                                    if (rest % dd != 0 || pd > 16 || pd > nc || np >= MAXPAR)
+                                        continue;
+                                    if (dd * pd > 16 || dp * tp * pp * dd * pd != nc)
+                                        continue;
+                                    if (fam == NPU_FAM_DIT || fam == NPU_FAM_GLIGEN ? dd > 1 || pd > 1 || (fam == NPU_FAM_GLIGEN && pp > 1)
+                                                           : !s->training && (dp > 1 || dd > 1))
+                                        continue;
+                                    int64_t v[6] = {dp, tp, pp, dd, pd, 1};
+                                    memcpy(par[np++], v, sizeof v);
+                                }
                 } else {
                     for (int w = 0; w < s->npar; w++)
                         if (s->par[w][0] * s->par[w][1] * s->par[w][2] <= nc) {
