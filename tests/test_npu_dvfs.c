@@ -224,6 +224,40 @@ START_TEST(cli_ideal_equals_neusim)
 }
 END_TEST
 
+/* The default mode under Ideal DVFS (docs/npu-model.md, "DVFS"): the
+ * energy fixes stay on, and DVFS lowers the NoPG energy of one TPUv5p from
+ * 59.64 J to 45.62 J in prefill and 462.19 J to 378.59 J in decode, with
+ * no slowdown. */
+START_TEST(cli_default_mode_ideal)
+{
+    char dir[64], cmd[1024], a[512];
+    snprintf(dir, sizeof dir, "/tmp/test_npu_dvfs_XXXXXX");
+    ck_assert(mkdtemp(dir) != NULL);
+    const char *pol[2] = {"None", "Ideal"};
+    const double want[2][2] = {{59.6397, 462.193}, {45.6171, 378.594}}; /* J: prefill, decode */
+    for (int d = 0; d < 2; d++) {
+        snprintf(cmd, sizeof cmd,
+                 "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG --dvfs %s -q -o %s/run.csv",
+                 pol[d], dir);
+        ck_assert_int_eq(run_cmd(cmd), 0);
+        for (int p = 0; p < 2; p++) {
+            json_error_t je;
+            snprintf(a, sizeof a, "%s/run_%s.json", dir, PHASES[p]);
+            json_t *j = json_load_file(a, 0, &je);
+            ck_assert_msg(j != NULL, "%s: %s", a, je.text);
+            json_t *st = json_object_get(json_object_get(j, "energy_stats"), "NoPG");
+            double e = json_number_value(json_object_get(st, "total_energy_J"));
+            double slow = json_number_value(json_object_get(json_object_get(st, "component_stats"), "slowdown"));
+            ck_assert_msg(rel_close(e, want[d][p], 1e-5), "%s %s: %.9g J", pol[d], PHASES[p], e);
+            ck_assert_double_eq(slow, 1.0);
+            json_decref(j);
+        }
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(run_cmd(cmd), 0);
+}
+END_TEST
+
 START_TEST(cli_bad_policy)
 {
     char dir[64], cmd[1024];
@@ -251,6 +285,7 @@ int main(void)
     tcase_add_test(tc, policy_table);
     tcase_add_test(tc, ideal_plan_power_and_regulator);
     tcase_add_test(tc, cli_ideal_equals_neusim);
+    tcase_add_test(tc, cli_default_mode_ideal);
     tcase_add_test(tc, cli_bad_policy);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
