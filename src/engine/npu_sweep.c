@@ -1054,7 +1054,7 @@ int npu_sweep_run(const sweep_opts_t *o)
         ok = stored;
         if (!ok)
             free_runs(now, cn);
-        if (stop) {
+        if (stop && ok) {
             interrupted = true;
             break;
         }
@@ -1074,14 +1074,14 @@ int npu_sweep_run(const sweep_opts_t *o)
     progress_end(&prog);
     if (!ok && res[0] && res[1] && mine && !interrupted)
         fprintf(stderr, "hwsweep run: %s\n", e2);
-    if (st && interrupted && ok && !npu_store_interrupted(st, e2, sizeof e2))
-        fprintf(stderr, "hwsweep run: %s\n", e2);
-    else if (st && !interrupted && !npu_store_finish(st, ok, e2, sizeof e2)) {
+    if (st && interrupted) { /* the chunks stored so far stay for --resume */
+        if (!npu_store_interrupted(st, e2, sizeof e2))
+            fprintf(stderr, "hwsweep run: %s\n", e2);
+    } else if (st && !npu_store_finish(st, ok, e2, sizeof e2)) {
         if (ok)
             fprintf(stderr, "hwsweep run: %s\n", e2);
         ok = false;
-    } else if (st && interrupted && !ok)
-        npu_store_finish(st, false, e2, sizeof e2);
+    }
     if (interrupted)
         ok = false;
     if (ok && !o->quiet) {
