@@ -697,6 +697,8 @@ npu_store_t *npu_store_begin(const char *path, bool resume, const char *command,
              * the default FULL cost two fdatasyncs, about 0.1 s before the first configuration */
             sqlite3_exec(s->db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+            /* the schema's journal_mode=OFF (for a merge's PATH.tmp) had turned WAL off again */
+            sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
             fail(s->db, err, errlen, s->tmp);
             sqlite3_close(s->db);
