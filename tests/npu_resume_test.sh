@@ -5,7 +5,9 @@
 # holds a committed chunk but not every row, `--resume` continues it and
 # the finished database equals an uninterrupted run table by table, in
 # rollback-journal mode; a second writer is refused while one runs; Ctrl-C
-# stops between chunks with exit status 130 and the resume command;
+# stops between chunks with exit status 130 and the resume command, the run
+# recorded as interrupted mid-run, and --resume finishes it equal to the
+# uninterrupted run;
 # --resume on a finished database has nothing to do; resuming against a
 # changed input is refused, naming the file, with nothing written.
 # usage: sh tests/npu_resume_test.sh bin/hwsweep
@@ -75,6 +77,18 @@ done
 kill -INT "$pid"; wait "$pid"; rc=$?
 [ "$rc" = 130 ] && grep -q "resume with: hwsweep run --resume -o $tmp/int $sweep" "$tmp/int.err" &&
     [ -e "$tmp/int/sweeps/npu_resume.db.partial" ] && ok || { ko "SIGINT: status $rc"; cat "$tmp/int.err"; }
+# ... recorded as interrupted (not failed) with part of the rows, and --resume finishes it
+ipart="$tmp/int/sweeps/npu_resume.db.partial"
+istored=$(count "$ipart" 'SELECT count(*) FROM npu_points')
+irun=$(count "$ipart" 'SELECT group_concat(status) FROM npu_runs')
+[ "$irun" = interrupted ] && ok || ko "npu_runs after Ctrl-C: '$irun' (expected interrupted)"
+[ "$istored" -ge 512 ] && [ "$istored" -lt "$total" ] && ok ||
+    ko "Ctrl-C did not land mid-run ($istored of $total rows stored)"
+"$bin" run -q --resume -o "$tmp/int" "$sweep" 2>"$tmp/intres.err" && ok || { ko "resume after Ctrl-C"; cat "$tmp/intres.err"; }
+dump "$tmp/int/sweeps/npu_resume.db" >"$tmp/c"
+cmp -s "$tmp/a" "$tmp/c" && ok || ko "database resumed after Ctrl-C differs from the uninterrupted run"
+runs=$(sqlite3 "$tmp/int/sweeps/npu_resume.db" "SELECT group_concat(status) FROM npu_runs")
+[ "$runs" = interrupted,done ] && ok || ko "npu_runs after resuming a Ctrl-C'd run: $runs"
 
 # a resume against a changed input is refused, naming the file; nothing written
 echo "# edited" >>"$sweep"

@@ -25,7 +25,8 @@ static void npu_usage(FILE *f)
     fprintf(f,
             "usage: hwsweep npu --chip CHIP --model MODEL [--system SYSTEM] [--set KEY=VALUE]...\n"
             "                   [--training] [--no-energy] [--power-gating PG[,PG...]]\n"
-            "                   [--carbon CI,UTIL,YEARS] [--compat neusim | --keep-quirk Q,...]\n"
+            "                   [--carbon CI,UTIL,YEARS] [--dvfs POLICY]\n"
+            "                   [--compat neusim | --keep-quirk Q,...]\n"
             "                   [--allow-oom] [-q] -o OUT.csv\n\n"
             "Simulate an LLM on an NPU operator by operator (NeuSim's model): prefill and decode\n"
             "op lists, each op's MXU/VPU/HBM/VMEM/ICI time, bound and utilisation, then TTFT,\n"
@@ -56,6 +57,9 @@ static void npu_usage(FILE *f)
             "                     OUT_<phase>_<PG>.csv and energy_stats in OUT_<phase>.json\n"
             "  --carbon CI,UTIL,YEARS  fleet energy and carbon (kgCO2e/kWh or -1 for the system's,\n"
             "                     duty cycle, lifetime): carbon_stats in OUT_<phase>.json\n"
+            "  --dvfs POLICY      DVFS of the per-strategy energy (None, NeuSim's default; Ideal:\n"
+            "                     each component slowed into its slack, spec 8.5); without\n"
+            "                     --power-gating analyses NoPG\n"
             "  -o OUT.csv         writes OUT.csv (prefill then decode), OUT_prefill.csv,\n"
             "                     OUT_decode.csv, OUT_prefill.json, OUT_decode.json\n"
             "  -q, --quiet        no summary\n\n"
@@ -87,6 +91,7 @@ int cmd_npu(int argc, char **argv)
         {"system", required_argument, NULL, 'S'}, {"set", required_argument, NULL, 's'},
         {"training", no_argument, NULL, 'T'},    {"no-energy", no_argument, NULL, 'E'},
         {"power-gating", required_argument, NULL, 'P'}, {"carbon", required_argument, NULL, 'c'},
+        {"dvfs", required_argument, NULL, 'D'},
         {"compat", required_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
         {"keep-quirk", required_argument, NULL, 'K'}, {"allow-oom", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -95,7 +100,7 @@ int cmd_npu(int argc, char **argv)
     int nsets = 0, training = 0, quiet = 0, compat = 0, c;
     unsigned keep = 0, keep_energy = 0;
     int allow_oom = 0;
-    const char *pg = NULL, *carbon = NULL;
+    const char *pg = NULL, *carbon = NULL, *dvfs = NULL;
     int no_energy = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -114,6 +119,7 @@ int cmd_npu(int argc, char **argv)
         case 'E': no_energy = 1; break;
         case 'P': pg = optarg; break;
         case 'c': carbon = optarg; break;
+        case 'D': dvfs = optarg; break;
         case 'k':
             if (strcmp(optarg, "neusim") != 0) {
                 fprintf(stderr, "hwsweep npu: --compat: unknown value '%s' (valid: neusim)\n", optarg);
@@ -163,7 +169,8 @@ int cmd_npu(int argc, char **argv)
     }
     npu_energy_cli_t ea;
     char eerr[600];
-    if (!npu_energy_cli_parse(&ea, pg, carbon, no_energy, eerr, sizeof eerr)) {
+    if (!npu_energy_cli_parse(&ea, pg, carbon, no_energy, eerr, sizeof eerr) ||
+        (dvfs && !npu_energy_cli_dvfs(&ea, dvfs, eerr, sizeof eerr))) {
         fprintf(stderr, "hwsweep npu: %s\n", eerr);
         return EXIT_BADINPUT;
     }

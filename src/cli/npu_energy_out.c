@@ -14,6 +14,7 @@
 
 #include "cli/npu_out.h"
 #include "config/numfmt.h"
+#include "npu/npu_dvfs.h"
 
 /* A finite number from the whole of s. */
 static bool parse_num(const char *s, double *v)
@@ -81,10 +82,25 @@ bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbo
     return true;
 }
 
+bool npu_energy_cli_dvfs(npu_energy_cli_t *a, const char *policy, char *err, size_t errlen)
+{
+    char why[512];
+    int p = npu_dvfs_policy_find(policy, why, sizeof why);
+    if (p < 0) {
+        snprintf(err, errlen, "--dvfs: %s", why);
+        return false;
+    }
+    a->dvfs = p;
+    if (p != NPU_DVFS_NONE && a->npg == 0)
+        a->pg[a->npg++] = "NoPG";
+    return true;
+}
+
 int npu_energy_cli_run(const npu_energy_cli_t *a, npu_run_t *r, npu_energy_run_t *e, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
-    if (a->npg > 0 && npu_run_energy(r, a->pg, a->npg, &a->carbon, a->keep_quirks, e, err, errlen) < 0)
+    if (a->npg > 0 &&
+        npu_run_energy_dvfs(r, a->pg, a->npg, &a->carbon, a->keep_quirks, a->dvfs, e, err, errlen) < 0)
         return -1;
     if (!a->no_energy && npu_run_energy_inline(r, a->keep_quirks, err, errlen) < 0)
         return -1;
@@ -277,6 +293,9 @@ void npu_energy_summary(FILE *f, const npu_energy_cli_t *a, const npu_run_t *r, 
     } else if (e->npg == 0) {
         fprintf(f, "  energy per %s: not computed (--no-energy)\n", unit_name(r));
     }
+    if (e->npg > 0 && a->dvfs != NPU_DVFS_NONE)
+        fprintf(f, "  strategies below with DVFS %s (each component slowed into its slack)\n",
+                npu_dvfs_policy_name((npu_dvfs_policy_t)a->dvfs));
     for (int k = 0; k < e->npg; k++) {
         fprintf(f, "  %-6s", e->pg_name[k]);
         for (int p = 0; p < e->nphase; p++) {

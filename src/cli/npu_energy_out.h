@@ -21,12 +21,18 @@ typedef struct {
     char buf[1024];
     npu_carbon_opts_t carbon;
     unsigned keep_quirks;                /* NPU_EQ_* kept without --compat (--keep-quirk) */
+    int dvfs;                            /* --dvfs: npu_dvfs_policy_t of the strategies' energy */
 } npu_energy_cli_t;
 
 /* Parse the options (pg and carbon may be NULL).  --carbon without
  * --power-gating analyses NoPG.  false with err on bad values. */
 bool npu_energy_cli_parse(npu_energy_cli_t *a, const char *pg, const char *carbon, bool no_energy, char *err,
                           size_t errlen);
+
+/* --dvfs POLICY (after npu_energy_cli_parse): a policy other than None
+ * without --power-gating analyses NoPG.  false with err naming the valid
+ * policies. */
+bool npu_energy_cli_dvfs(npu_energy_cli_t *a, const char *policy, char *err, size_t errlen);
 
 /* The energy pipeline when strategies were asked for, then the inline
  * pass unless --no-energy.  0, or -1 with err. */

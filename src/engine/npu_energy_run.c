@@ -51,7 +51,7 @@ double npu_phase_goodput(const npu_phase_t *ph, const char **unit)
 
 /* One phase under one strategy: a fresh copy of the performance records. */
 static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, const npu_pg_t *pg,
-                                   unsigned keep_quirks, npu_energy_stats_t *st)
+                                   unsigned keep_quirks, int dvfs, npu_energy_stats_t *st)
 {
     size_t n = ns_oplist_len(&ph->ops);
     npu_energy_op_t *ops = calloc(n ? n : 1, sizeof *ops);
@@ -59,7 +59,7 @@ static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, co
         return NULL;
     for (size_t i = 0; i < n; i++)
         npu_phase_energy_op(ph, i, &ops[i]);
-    npu_energy_opts_t o = {.compat = r->compat, .from_csv = true, .keep_quirks = keep_quirks};
+    npu_energy_opts_t o = {.compat = r->compat, .from_csv = true, .keep_quirks = keep_quirks, .dvfs = dvfs};
     npu_energy_ops(ops, n, &r->chip, pg, &o);
     npu_energy_aggregate_q(ops, n, &r->chip, npu_energy_kept(&o), st);
     return ops;
@@ -67,6 +67,12 @@ static npu_energy_op_t *phase_pass(const npu_run_t *r, const npu_phase_t *ph, co
 
 int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
                    unsigned keep_quirks, npu_energy_run_t *e, char *err, size_t errlen)
+{
+    return npu_run_energy_dvfs(r, pg_names, npg, co, keep_quirks, 0, e, err, errlen);
+}
+
+int npu_run_energy_dvfs(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
+                        unsigned keep_quirks, int dvfs, npu_energy_run_t *e, char *err, size_t errlen)
 {
     npu_energy_opts_t eo = {.compat = r->compat, .keep_quirks = keep_quirks};
     unsigned kept = npu_energy_kept(&eo);
@@ -90,12 +96,12 @@ int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, con
         npu_phase_energy_t *pe = &e->phase[p];
         pe->n = ns_oplist_len(&ph->ops);
         npu_energy_stats_t base;
-        npu_energy_op_t *tmp = phase_pass(r, ph, &nopg, keep_quirks, &base);
+        npu_energy_op_t *tmp = phase_pass(r, ph, &nopg, keep_quirks, dvfs, &base);
         if (!tmp)
             goto oom;
         free(tmp);
         for (int k = 0; k < npg; k++) {
-            pe->ops[k] = phase_pass(r, ph, &e->pg[k], keep_quirks, &pe->stats[k]);
+            pe->ops[k] = phase_pass(r, ph, &e->pg[k], keep_quirks, dvfs, &pe->stats[k]);
             if (!pe->ops[k])
                 goto oom;
             npu_energy_set_slowdown(&pe->stats[k], &base);

@@ -56,6 +56,9 @@ int npu_run_energy_inline(npu_run_t *r, unsigned keep_quirks, char *err, size_t 
  * (unknown strategy, too many). */
 int npu_run_energy(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
                    unsigned keep_quirks, npu_energy_run_t *e, char *err, size_t errlen);
+/* The same under a DVFS policy (npu_dvfs_policy_t; npu_run_energy: None). */
+int npu_run_energy_dvfs(const npu_run_t *r, const char *const *pg_names, int npg, const npu_carbon_opts_t *co,
+                        unsigned keep_quirks, int dvfs, npu_energy_run_t *e, char *err, size_t errlen);
 void npu_energy_run_free(npu_energy_run_t *e);
 
 /* Work per second of a phase, NeuSim's carbon goodput: tokens per second

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 const char *npu_phase_name(npu_phase_kind_t k)
@@ -302,11 +303,26 @@ static int run_dlrm(npu_run_t *r, unsigned keep_quirks, npu_tile_cache_t *cache,
     return 0;
 }
 
+/* Zero every field of r but its configuration (106 KB, about to be
+ * overwritten or already in place). */
+static void clear_but_cfg(npu_run_t *r)
+{
+    size_t a = offsetof(npu_run_t, cfg), b = a + sizeof r->cfg;
+    memset(r, 0, a);
+    memset((char *)r + b, 0, sizeof *r - b);
+}
+
 int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r, char *err,
             size_t errlen)
 {
-    memset(r, 0, sizeof *r);
     r->cfg = *cfg;
+    return npu_run_in_place(r, compat, keep_quirks, training, cache, err, errlen);
+}
+
+int npu_run_in_place(npu_run_t *r, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache,
+                     char *err, size_t errlen)
+{
+    clear_but_cfg(r);
     r->compat = compat;
     r->training = training;
     /* NeuSim's LLMConfig: num_kv_heads = -1 means multi-head */

@@ -85,6 +85,10 @@ void npu_run_model(const npu_config_t *cfg, bool compat, nsl_model_t *m);
  * memory.  npu_run_free releases the result in every case. */
 int npu_run(const npu_config_t *cfg, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache, npu_run_t *r,
             char *err, size_t errlen);
+/* The same on the configuration already in r->cfg (a sweep builds each
+ * point's configuration there: one 106 KB copy less per configuration). */
+int npu_run_in_place(npu_run_t *r, bool compat, unsigned keep_quirks, bool training, npu_tile_cache_t *cache,
+                     char *err, size_t errlen);
 void npu_run_free(npu_run_t *r);
 
 const char *npu_phase_name(npu_phase_kind_t k); /* "prefill", "decode", "training" */

@@ -23,6 +23,7 @@
 
 #include "engine/invalid_report.h"
 #include "engine/hw_engine.h"
+#include "engine/interrupt.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
 #include "engine/progress.h"
@@ -42,14 +43,6 @@
 #define CHUNK_SYSTEMS 1024
 #define QUEUE_CAP 2
 #define EXIT_INTERRUPTED 130
-
-/* The one flag a signal handler may set. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    stop_requested = sig;   /* SIGUSR1: checkpoint (SWEEP_EXIT_CHECKPOINT) */
-}
 
 typedef struct {
     const sweep_unit_t *su;
@@ -474,7 +467,7 @@ static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
     size_t ref = 0, k = 0;
     char err[512] = "";
     while (ref < c->n_refs) {
-        if (stop_requested)
+        if (interrupt_requested())
             return EXIT_INTERRUPTED;
         if (writer_failed(w))
             return EXIT_FAIL;
@@ -846,10 +839,9 @@ static int hardware_phase(sweep_ctx_t *c)
     return EXIT_OK;
 }
 
-static int sweep_run_body(const sweep_opts_t *o, const struct sigaction *sa)
+static int sweep_run_body(const sweep_opts_t *o)
 {
     double t0 = db_now();
-    struct sigaction old_int, old_term;
     sweep_ctx_t c;
     memset(&c, 0, sizeof c);
     c.o = o;
@@ -873,12 +865,11 @@ static int sweep_run_body(const sweep_opts_t *o, const struct sigaction *sa)
     if (rc == EXIT_OK)
         rc = hardware_phase(&c);
     if (rc == EXIT_OK) {
-        sigaction(SIGINT, sa, &old_int);
-        sigaction(SIGTERM, sa, &old_term);
+        interrupt_saved_t saved;
+        interrupt_begin(&saved);
         rc = run_points(&c);
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-        if (rc == EXIT_INTERRUPTED && stop_requested == SIGUSR1)
+        interrupt_end(&saved);
+        if (rc == EXIT_INTERRUPTED && interrupt_checkpoint_requested())
             rc = SWEEP_EXIT_CHECKPOINT;
     }
     if (c.db)
@@ -892,13 +883,9 @@ int sweep_run(const sweep_opts_t *o)
     /* SIGUSR1 (Slurm's warning before the time limit) may come at any
      * moment: from here on it only asks for a checkpoint, which the points
      * phase takes before its first chunk when it came earlier */
-    struct sigaction sa, old_usr1;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    stop_requested = 0;
-    sigaction(SIGUSR1, &sa, &old_usr1);
-    int rc = sweep_run_body(o, &sa);
-    sigaction(SIGUSR1, &old_usr1, NULL);
+    struct sigaction old_usr1;
+    interrupt_checkpoint_begin(&old_usr1);
+    int rc = sweep_run_body(o);
+    interrupt_checkpoint_end(&old_usr1);
     return rc;
 }

@@ -84,6 +84,7 @@ typedef struct {
     /* voltage regulator: per component {sa, vu, sram, hbm, ici} */
     double dvfs_voltage_V[5], dvfs_freq_GHz[5], dvfs_scaling_time_ns[5], dvfs_efficiency_pct[5];
     bool energy_done;                  /* the DVFS columns hold the energy pass's values */
+    int dvfs_policy;                   /* npu_dvfs_policy_t of those values (0: None) */
 } npu_op_perf_t;
 
 #endif

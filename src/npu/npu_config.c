@@ -593,7 +593,7 @@ void npu_config_chip(const npu_config_t *c, npu_chip_t *ch)
 
 static void json_str(FILE *f, const char *s)
 {
-    fputc('"', f);
+    putc_unlocked('"', f); /* no stdio lock per character (written once per run, per key) */
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '"' || ch == '\\')
@@ -603,9 +603,9 @@ static void json_str(FILE *f, const char *s)
         else if (ch >= 0x80)
             fprintf(f, "\\u%04x", ch); /* json.dump ensure_ascii; bytes above ASCII are rare */
         else
-            fputc(ch, f);
+            putc_unlocked(ch, f);
     }
-    fputc('"', f);
+    putc_unlocked('"', f);
 }
 
 /* one "key": value entry, entries separated by ",\n" */

@@ -8,6 +8,7 @@
  * them all, the default those of --keep-quirk.
  */
 #include "npu/npu_energy.h"
+#include "npu/npu_dvfs.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -110,10 +111,10 @@ static double rescale_time(double t_ns, double chip_GHz, double comp_GHz)
     return ceil(t_ns * chip_GHz / comp_GHz);
 }
 
+/* P: the static power of all SAs (W); fc: their clock (utilisation). */
 static double sa_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg,
-                          double fc, bool q2)
+                          double fc, double P)
 {
-    double P = q2 ? c->static_power_sa_W * c->num_sa : c->static_power_sa_W; /* Q2: num_sa^2 */
     double Pg = P * pg->sa.gated_factor;
     double exe = op->exe_time_ns, f = c->freq_GHz;
     if (!pg->sa.enabled)
@@ -153,9 +154,8 @@ static double sa_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_
 }
 
 static double vu_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg,
-                          double fc, bool q2, bool q20)
+                          double fc, double P, bool q20)
 {
-    double P = q2 ? c->static_power_vu_W * c->num_vu : c->static_power_vu_W; /* Q2: num_vu^2 */
     double Pg = P * pg->vu.gated_factor;
     double exe = op->exe_time_ns, f = c->freq_GHz;
     if (!pg->vu.enabled)
@@ -197,9 +197,10 @@ static double vu_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_
     return P * exe / 1e9;
 }
 
-static double vmem_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg)
+static double vmem_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chip_t *c, const npu_pg_t *pg,
+                            double P)
 {
-    double P = c->static_power_vmem_W, Pg = P * pg->vmem.gated_factor;
+    double Pg = P * pg->vmem.gated_factor;
     double exe = op->exe_time_ns, f = c->freq_GHz;
     if (!pg->vmem.enabled)
         return P * exe / 1e9;
@@ -220,9 +221,9 @@ static double vmem_static_J(npu_op_perf_t *op, npu_op_type_t type, const npu_chi
     return Pg * t / 1e9 * (1 - cap) + Pg * (exe2 - t) / 1e9 + P * t / 1e9 * cap;
 }
 
-static double ici_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg)
+static double ici_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, double P)
 {
-    double P = c->static_power_ici_W, Pg = P * pg->ici.gated_factor;
+    double Pg = P * pg->ici.gated_factor;
     double exe = op->exe_time_ns;
     if (!pg->ici.enabled)
         return P * exe / 1e9;
@@ -238,9 +239,9 @@ static double ici_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_
     return P * exe / 1e9;
 }
 
-static double hbm_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg)
+static double hbm_static_J(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, double P)
 {
-    double P = c->static_power_hbm_W, Pg = P * pg->hbm.gated_factor;
+    double Pg = P * pg->hbm.gated_factor;
     double exe = op->exe_time_ns, t = op->memory_time_ns, f = c->freq_GHz;
     if (!pg->hbm.enabled)
         return P * exe / 1e9;
@@ -282,13 +283,19 @@ void npu_energy_op(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, c
     }
     op->num_setpm_sa = op->num_setpm_vu = op->num_setpm_sram = op->num_setpm_hbm = op->num_setpm_ici = 0;
 
-    /* Step 3: component clocks (Q3: x freq/1.7). */
-    if (q3) {
-        op->mxu_time_ns = rescale_time(op->mxu_time_ns, c->freq_GHz, fc);
-        op->vpu_time_ns = rescale_time(op->vpu_time_ns, c->freq_GHz, fc);
-        op->vmem_time_ns = rescale_time(op->vmem_time_ns, c->freq_GHz, fc);
-        op->ici_time_ns = rescale_time(op->ici_time_ns, c->freq_GHz, fc);
-        op->memory_time_ns = rescale_time(op->memory_time_ns, c->freq_GHz, fc);
+    /* Step 2: the DVFS plan, from the op's slack before anything moves. */
+    npu_dvfs_plan_t plan;
+    npu_dvfs_plan((npu_dvfs_policy_t)o->dvfs, op, c->freq_GHz, fc, &plan);
+    bool dvfs = plan.policy != NPU_DVFS_NONE;
+
+    /* Step 3: component clocks: the plan's under DVFS, else (Q3) x freq/1.7. */
+    double *tc[5] = {&op->mxu_time_ns, &op->vpu_time_ns, &op->vmem_time_ns, &op->memory_time_ns, &op->ici_time_ns};
+    if (dvfs) {
+        for (int i = 0; i < 5; i++)
+            *tc[i] = plan.freq_GHz[i] > 0 ? rescale_time(*tc[i], c->freq_GHz, plan.freq_GHz[i]) : trunc(*tc[i]);
+    } else if (q3) {
+        for (int i = 0; i < 5; i++)
+            *tc[i] = rescale_time(*tc[i], c->freq_GHz, fc);
     }
 
     /* Step 4: regulator efficiency from each component's activity
@@ -299,31 +306,59 @@ void npu_energy_op(npu_op_perf_t *op, const npu_chip_t *c, const npu_pg_t *pg, c
     act[2] = exe0 > 0 ? fmin(1, op->vmem_time_ns / exe0) : 0;
     act[3] = exe0 > 0 ? fmin(1, op->memory_time_ns / exe0) : 0;
     act[4] = exe0 > 0 ? fmin(1, op->ici_time_ns / exe0) : 0;
+    op->dvfs_policy = (int)plan.policy;
     for (int i = 0; i < 5; i++) {
-        op->dvfs_voltage_V[i] = NEUSIM_DVFS_VOLTAGE_V;
-        op->dvfs_freq_GHz[i] = fc;
-        op->dvfs_scaling_time_ns[i] = 0;
-        op->dvfs_efficiency_pct[i] = npu_regulator_efficiency_pct(act[i]);
+        op->dvfs_voltage_V[i] = plan.voltage_V[i];
+        op->dvfs_freq_GHz[i] = plan.freq_GHz[i];
+        op->dvfs_scaling_time_ns[i] = plan.scaling_time_ns[i];
+        op->dvfs_efficiency_pct[i] =
+            dvfs ? npu_dvfs_regulator_efficiency_pct(plan.scaling_time_ns[i], act[i],
+                                                     plan.voltage_V[i] != 0 ? plan.voltage_V[i] : NEUSIM_DVFS_VOLTAGE_V)
+                 : npu_regulator_efficiency_pct(act[i]);
     }
     set_exe_and_bound(op);
 
+    /* Per-unit powers: the chip's, or with DVFS (or enable_dvfs) the
+     * tables' at the plan's voltage and clock, where the SA and VU powers
+     * are per unit, so x num_sa / num_vu is right once (no Q2). */
+    bool q2 = q & NPU_EQ_Q2;
+    bool tables = dvfs || c->enable_dvfs;
+    double dynW[5], statW[5];
+    if (tables) {
+        for (int i = 0; i < 5; i++)
+            npu_dvfs_power(&plan, i, &dynW[i], &statW[i]);
+    } else {
+        dynW[0] = c->dynamic_power_sa_W;
+        dynW[1] = c->dynamic_power_vu_W;
+        dynW[2] = c->dynamic_power_vmem_W;
+        dynW[3] = c->dynamic_power_hbm_W;
+        dynW[4] = c->dynamic_power_ici_W;
+        statW[0] = c->static_power_sa_W;
+        statW[1] = c->static_power_vu_W;
+        statW[2] = c->static_power_vmem_W;
+        statW[3] = c->static_power_hbm_W;
+        statW[4] = c->static_power_ici_W;
+    }
+    /* the utilisations at each unit's clock (the chip's when it has none) */
+    double f_sa = plan.freq_GHz[0] > 0 ? plan.freq_GHz[0] : c->freq_GHz;
+    double f_vu = plan.freq_GHz[1] > 0 ? plan.freq_GHz[1] : c->freq_GHz;
+
     /* Step 5: dynamic energy. */
     double exe = op->exe_time_ns;
-    bool q2 = q & NPU_EQ_Q2;
-    double n_sa = q2 ? c->num_sa : 1, n_vu = q2 ? c->num_vu : 1; /* Q2: num_sa^2, num_vu^2 */
-    op->dynamic_energy_sa_J = c->dynamic_power_sa_W * op->mxu_time_ns * n_sa / 1e9 * sa_flops_util(op, c, fc);
-    op->dynamic_energy_vu_J = c->dynamic_power_vu_W * op->vpu_time_ns * n_vu / 1e9 * vu_flops_util(op, type, c, fc);
-    op->dynamic_energy_sram_J = c->dynamic_power_vmem_W * op->vmem_time_ns / 1e9;
-    op->dynamic_energy_ici_J = c->dynamic_power_ici_W * op->ici_time_ns / 1e9;
-    op->dynamic_energy_hbm_J = c->dynamic_power_hbm_W * op->memory_time_ns / 1e9;
+    double n_sa = q2 || tables ? c->num_sa : 1, n_vu = q2 || tables ? c->num_vu : 1; /* Q2: num_sa^2, num_vu^2 */
+    op->dynamic_energy_sa_J = dynW[0] * op->mxu_time_ns * n_sa / 1e9 * sa_flops_util(op, c, f_sa);
+    op->dynamic_energy_vu_J = dynW[1] * op->vpu_time_ns * n_vu / 1e9 * vu_flops_util(op, type, c, f_vu);
+    op->dynamic_energy_sram_J = dynW[2] * op->vmem_time_ns / 1e9;
+    op->dynamic_energy_ici_J = dynW[4] * op->ici_time_ns / 1e9;
+    op->dynamic_energy_hbm_J = dynW[3] * op->memory_time_ns / 1e9;
     op->dynamic_energy_other_J = c->dynamic_power_other_W * exe / 1e9;
 
     /* Step 6: static energy with power gating (may lengthen component times). */
-    op->static_energy_sa_J = sa_static_J(op, type, c, pg, fc, q2);
-    op->static_energy_vu_J = vu_static_J(op, type, c, pg, fc, q2, q & NPU_EQ_Q20);
-    op->static_energy_sram_J = vmem_static_J(op, type, c, pg);
-    op->static_energy_ici_J = ici_static_J(op, c, pg);
-    op->static_energy_hbm_J = hbm_static_J(op, c, pg);
+    op->static_energy_sa_J = sa_static_J(op, type, c, pg, f_sa, statW[0] * n_sa);
+    op->static_energy_vu_J = vu_static_J(op, type, c, pg, f_vu, statW[1] * n_vu, q & NPU_EQ_Q20);
+    op->static_energy_sram_J = vmem_static_J(op, type, c, pg, statW[2]);
+    op->static_energy_ici_J = ici_static_J(op, c, pg, statW[4]);
+    op->static_energy_hbm_J = hbm_static_J(op, c, pg, statW[3]);
     op->static_energy_other_J = c->static_power_other_W * exe / 1e9;
 
     /* Step 7: regulator losses (not for "other"). */
@@ -433,9 +468,12 @@ void npu_energy_aggregate_q(const npu_energy_op_t *ops, size_t n, const npu_chip
         total_ns += p->exe_time_ns * k;
         if (p->mxu_time_ns > 0)
             sa_flops += p->flops * k;
-        /* The component clocks of the energy pass (NeuSim: the DVFS frequency). */
-        peak_flops += p->mxu_time_ns * fc * c->num_sa * ((double)c->sa_dim * c->sa_dim) * 2 * k +
-                      p->vpu_time_ns * fc * c->num_vu * VU_ALUS * k;
+        /* The component clocks of the energy pass (NeuSim: the DVFS
+         * frequency, the chip's when the plan has none). */
+        double f_sa = !p->energy_done ? fc : p->dvfs_freq_GHz[0] > 0 ? p->dvfs_freq_GHz[0] : c->freq_GHz;
+        double f_vu = !p->energy_done ? fc : p->dvfs_freq_GHz[1] > 0 ? p->dvfs_freq_GHz[1] : c->freq_GHz;
+        peak_flops += p->mxu_time_ns * f_sa * c->num_sa * ((double)c->sa_dim * c->sa_dim) * 2 * k +
+                      p->vpu_time_ns * f_vu * c->num_vu * VU_ALUS * k;
         s->comp.sa_time_ns += p->mxu_time_ns * k;
         s->comp.vu_time_ns += p->vpu_time_ns * k;
         s->comp.vmem_time_ns += p->vmem_time_ns * k;

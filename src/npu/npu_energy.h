@@ -42,6 +42,7 @@ typedef struct {
     bool from_csv;         /* the batch pipeline's path (energy from the perf CSV): with Q26
                               OpType is re-derived from the times there, not inline */
     unsigned keep_quirks;  /* without compat: the NPU_EQ_* quirks kept anyway */
+    int dvfs;              /* npu_dvfs_policy_t (npu_dvfs.h): 0 = None, NeuSim's default */
 } npu_energy_opts_t;
 
 /* The quirks in force: all with compat, else keep_quirks. */

@@ -80,6 +80,10 @@ bool npu_store_energy(npu_store_t *s, const npu_energy_row_t *r, char *err, size
  * ok = false discards PATH.tmp, or keeps PATH.partial's committed chunks
  * with the run marked failed.  Frees s. */
 bool npu_store_finish(npu_store_t *s, bool ok, char *err, size_t errlen);
+/* A resumable run stopped on request (Ctrl-C, SIGTERM): the committed
+ * chunks stay in PATH.partial, the rows since the last commit are dropped,
+ * the run is marked interrupted (--resume continues it).  Frees s. */
+bool npu_store_interrupted(npu_store_t *s, char *err, size_t errlen);
 
 /* An input file kept in npu_inputs (the sweep file, models, chips, system). */
 typedef struct {
