@@ -54,7 +54,7 @@ typedef struct {
     const sweep_unit_t *su;
     hw_points_t hp;              /* chips and packages */
     size_t *valid_pkg, n_valid_pkg;
-    int64_t chip_base, pkg_base, srv_base, vpkg_base;
+    int64_t chip_base, pkg_base, shape_base, srv_base, vpkg_base;
 } unit_rt_t;
 
 typedef struct {
@@ -117,7 +117,7 @@ void sweep_db_path(const char *outdir, const char *name, int shard_i, int shard_
 
 static int eval_parts(sweep_ctx_t *c)
 {
-    int64_t chip = 0, pkg = 0, srv = 0, vpkg = 0;
+    int64_t chip = 0, pkg = 0, shape = 0, srv = 0, vpkg = 0;
     for (size_t u = 0; u < c->sw.n_units; u++) {
         unit_rt_t *rt = &c->units[u];
         rt->su = &c->sw.units[u];
@@ -131,10 +131,12 @@ static int eval_parts(sweep_ctx_t *c)
                 rt->valid_pkg[rt->n_valid_pkg++] = i;
         rt->chip_base = chip;
         rt->pkg_base = pkg;
+        rt->shape_base = shape;
         rt->srv_base = srv;
         rt->vpkg_base = vpkg;
         chip += (int64_t)rt->hp.n_chips;
         pkg += (int64_t)rt->hp.n_packages;
+        shape += (int64_t)rt->su->cfg.n_servers;
         srv += (int64_t)(rt->n_valid_pkg * rt->su->cfg.n_servers);
         vpkg += (int64_t)rt->n_valid_pkg;
     }
@@ -166,6 +168,11 @@ static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
             rc = hw_write_package(w, rt->su->name, rt->pkg_base + (int64_t)i,
                                   rt->chip_base + (p->chip - rt->hp.chips), p);
         }
+        for (size_t k = 0; rc == 0 && k < rt->su->cfg.n_servers; k++) {
+            server_t shape = rt->su->cfg.servers[k];
+            hw_io_eval(&shape.io);
+            rc = hw_write_shape(w, rt->su->name, rt->shape_base + (int64_t)k, (int)k, &shape);
+        }
     }
     hw_writer_close(w);
     if (rc == 0)
@@ -181,6 +188,7 @@ static void server_template(const unit_rt_t *rt, uint32_t v, size_t k, server_t 
 {
     *s = rt->su->cfg.servers[k];
     s->package = &rt->hp.packages[rt->valid_pkg[v]];
+    s->shape_index = (int)k;
 }
 
 static int build_heatsinks(sweep_ctx_t *c)
@@ -363,8 +371,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
         const package_t *p = ch->srv[i].package;
-        rc = hw_write_server(w->hw, rt->su->name, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
-                             rt->chip_base + (p->chip - rt->hp.chips), &ch->srv[i]);
+        rc = hw_write_server(w->hw, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
+                             rt->shape_base + ch->srv[i].shape_index, &ch->srv[i]);
     }
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
         rc = sw_write_system(w->sw, &ch->pts[i]);
@@ -592,7 +600,7 @@ static int load_done(sweep_ctx_t *c)
     if (!c->done)
         return -1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM servers", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM server_points", -1, &st, NULL) != SQLITE_OK)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);

@@ -22,14 +22,14 @@ static const char *const points_hw_sql =
     "f.generate_throughput AS generate_throughput, f.generate_power AS generate_power, "
     "f.generate_tco_per_token AS generate_tco_per_token, f.tco_per_Mtoken AS tco_per_Mtoken, "
     "s.num_servers AS num_servers, s.num_chips AS sys_num_chips, s.kv_cache_ratio AS kv_cache_ratio, "
-    "v.server_id AS server_id, v.chip_area AS chip_area, c.mac_ratio AS mac_ratio, "
+    "v.server_id AS server_id, v.chip_area_mm2 AS chip_area_mm2, c.mac_ratio AS mac_ratio, "
     "c.operational_intensity AS operational_intensity, c.freq_hz AS freq_hz, v.chip_tops AS chip_tops, "
-    "v.chip_sram_mb AS chip_sram_mb, v.chip_tdp AS chip_tdp, v.chip_cost AS chip_cost, "
+    "v.chip_sram_mb AS chip_sram_mb, v.chip_tdp_w AS chip_tdp_w, v.chip_cost_usd AS chip_cost_usd, "
     "v.pkg_num_chips AS pkg_num_chips, v.pkg_dram_gb AS pkg_dram_gb, "
-    "v.pkg_dram_bw_TB_per_sec AS pkg_dram_bw_TB_per_sec, v.pkg_tdp AS pkg_tdp, "
-    "v.srv_num_packages AS srv_num_packages, v.packages_per_lane AS packages_per_lane, "
-    "v.num_lanes AS num_lanes, v.srv_tops AS srv_tops, v.srv_tdp AS srv_tdp, v.srv_cost AS srv_cost, "
-    "v.tco_total AS tco_total "
+    "v.pkg_dram_bw_TB_per_sec AS pkg_dram_bw_TB_per_sec, v.pkg_tdp_w AS pkg_tdp_w, "
+    "v.num_packages AS srv_num_packages, v.packages_per_lane AS packages_per_lane, "
+    "v.num_lanes AS num_lanes, v.tops AS srv_tops, v.tdp_w AS srv_tdp_w, v.cost_usd AS srv_cost_usd, "
+    "v.tco_total_usd AS tco_total_usd "
     "FROM systems s JOIN perf f ON f.system_id = s.system_id JOIN servers v ON v.server_id = s.server_id "
     "JOIN chips c ON c.chip_row = v.chip_row WHERE s.valid";
 
@@ -129,7 +129,8 @@ sqlite3_stmt *query_prepare(sqlite3 *db, const query_spec_t *q, char *err, size_
 /* Per model and eval length: its batches, then at batch 8 (else the largest)
  * the best TCO per million output tokens and the best generate latency. */
 static const char *const summary_sql[QUERY_SUMMARY_PARTS] = {
-    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM servers "
+    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM (SELECT k.hardware AS hardware, "
+    "v.valid AS valid FROM server_points v JOIN packages k ON k.package_row = v.package_row) "
     "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) "
     "GROUP BY hardware ORDER BY hardware",
     "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
