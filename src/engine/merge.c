@@ -100,6 +100,7 @@ static int copy_shard(sqlite3 *db, const char *path, char *err, size_t errlen)
         "INSERT OR IGNORE INTO packages SELECT * FROM shard.packages;"
         "INSERT OR IGNORE INTO server_shapes SELECT * FROM shard.server_shapes;"
         "INSERT OR IGNORE INTO reasons SELECT * FROM shard.reasons;"
+        "INSERT OR IGNORE INTO heat_sinks SELECT * FROM shard.heat_sinks;"
         "INSERT INTO server_points SELECT * FROM shard.server_points;"
         "INSERT INTO server_costs SELECT * FROM shard.server_costs;"
         "INSERT INTO systems SELECT * FROM shard.systems;"

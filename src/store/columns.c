@@ -117,6 +117,9 @@ static const doc_t docs[] = {
                               "entries"},
     {NULL, "reason_id", "", "key of the invalid reason in reasons (a hash of its text; NULL: none)"},
     {"reasons", "reason", "", "an invalid reason, stored once"},
+    {"server_points", "status", "", "how far the server got: 0 refused for its lane area (no heat sink), 1 refused "
+                                    "for its heat sink or power, 2 valid"},
+    {"heat_sinks", "packages_per_lane", "", "packages per lane (with the heat source: what the heat sink is for)"},
     {NULL, "custom_max_power_w", "W", "server power limit given in the file (0: from the constants)"},
     {"packages", "io_area_mm2", "mm2", "I/O link: area"},
     {"server_shapes", "io_area_mm2", "mm2", "I/O link: area"},

@@ -16,7 +16,7 @@ int store_server_rows(sqlite3 *db, char *err, size_t errlen)
         "DROP TABLE IF EXISTS temp.server_rows;"
         "CREATE TEMP TABLE server_rows AS SELECT server_id, "
         "  row_number() OVER (PARTITION BY k.hardware ORDER BY v.server_id) - 1 AS r "
-        "  FROM server_points v JOIN packages k USING (package_row) WHERE v.valid;"
+        "  FROM server_points v JOIN packages k USING (package_row) WHERE v.status = 2;"
         "CREATE INDEX temp.server_rows_id ON server_rows(server_id);"
         "UPDATE systems SET server_row = (SELECT r FROM temp.server_rows s WHERE s.server_id = systems.server_id);"
         "DROP TABLE temp.server_rows;";

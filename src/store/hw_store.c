@@ -5,10 +5,12 @@
  * A server is stored compactly (issue 13): server_shapes holds each server
  * configuration of the hardware file once (the inputs: lanes, packages per
  * lane, I/O, power factor); server_points one narrow row per server (its
- * package, its shape, validity, a key into reasons, the heat sink);
- * server_costs the power, cost and TCO parts of each valid server that no
- * join can give; reasons each distinct invalid reason once, keyed by a
- * hash of its text (the same key in every shard and resume).  The view
+ * package, its shape, how far it got, a key into reasons); server_costs
+ * the power, cost and TCO parts of each valid server that no join can
+ * give; reasons each distinct invalid reason once, keyed by a hash of its
+ * text (the same key in every shard and resume); heat_sinks each heat sink
+ * once, keyed by what it is a function of (the package's heat source and
+ * the packages per lane: src/engine/hw_engine.c's hs_key).  The view
  * `servers` joins them back into one row per server with unit-bearing
  * names, computing what is a product or sum of stored values with the
  * same operations in the same order as src/hw/server.c and tco.c (so its
@@ -133,14 +135,17 @@ static const col_t srv_view_cols[] = {
 
 #define SQL_MAX 16384
 
+/* server_points.status: how far the server got. */
+enum { SRV_LANE_REFUSED = 0, SRV_REFUSED = 1, SRV_VALID = 2 };
+
 /* The view `servers`.  v server_points, h server_shapes, k packages, c
- * chips, e server_costs (valid servers), r reasons.  NP, COST, FIX, POW:
+ * chips, e server_costs (valid servers), r reasons, g heat_sinks.  NP, COST, FIX, POW:
  * server.c's num_packages, cost and tco.c's fix and power parts, as the
  * same operations in the same order. */
 #define NP "(h.num_lanes * h.packages_per_lane)"
-#define IFV(x) "CASE WHEN e.server_id IS NOT NULL THEN " x " END"
+#define IFV(x) "CASE WHEN v.status = 2 THEN " x " END"
 #define COST                                                                                                 \
-    "(k.cost_usd * " NP " + v.hs_cost_usd * " NP " + e.cost_all_fans_usd + e.cost_ethernet_usd + "          \
+    "(k.cost_usd * " NP " + g.hs_cost_usd * " NP " + e.cost_all_fans_usd + e.cost_ethernet_usd + "          \
     "e.cost_dcdc_usd + e.cost_psu_usd + e.cost_system_usd)"
 #define FIX "(" COST " + e.tco_srv_interest_usd + e.tco_srv_opex_usd)"
 #define POW                                                                                                  \
@@ -149,23 +154,22 @@ static const col_t srv_view_cols[] = {
 static const char *servers_view_head =
     "CREATE VIEW IF NOT EXISTS servers AS SELECT v.server_id AS server_id, k.hardware AS hardware, "
     "v.package_row AS package_row, k.chip_row AS chip_row, v.shape_row AS shape_row, h.shape_index AS shape_index, "
-    "v.valid AS valid, r.reason AS invalid_reason, c.area_mm2 AS chip_area_mm2, c.sram_mb AS chip_sram_mb, "
+    "v.status = 2 AS valid, r.reason AS invalid_reason, c.area_mm2 AS chip_area_mm2, c.sram_mb AS chip_sram_mb, "
     "c.tops AS chip_tops, c.sram_bw_TB_per_sec AS chip_sram_bw_TB_per_sec, c.sram_area_mm2 AS chip_sram_area_mm2, "
     "c.mac_area_mm2 AS chip_mac_area_mm2, c.tdp_w AS chip_tdp_w, c.cost_usd AS chip_cost_usd, "
     "k.num_chips AS pkg_num_chips, k.tops AS pkg_tops, k.sram_mb AS pkg_sram_mb, k.tdp_w AS pkg_tdp_w, "
     "k.dram_gb AS pkg_dram_gb, k.dram_bw_TB_per_sec AS pkg_dram_bw_TB_per_sec";   /* then h.<shape_cols> */
 static const char *servers_view_tail =
-    ", " NP " AS num_packages, " NP " * k.num_chips AS num_chips, v.hs_valid AS hs_valid, "
-    "v.hs_max_power_w AS hs_max_power_w, v.hs_cost_usd AS hs_cost_usd, "
+    ", " NP " AS num_packages, " NP " * k.num_chips AS num_chips, g.hs_valid AS hs_valid, "
+    "g.hs_max_power_w AS hs_max_power_w, g.hs_cost_usd AS hs_cost_usd, "
     /* a server refused for its heat sink or power has its packages' power (server.c, before losses) */
-    "CASE WHEN e.server_id IS NOT NULL THEN e.core_tdp_w WHEN v.hs_valid IS NOT NULL THEN " NP " * k.tdp_w END "
-    "AS core_tdp_w, "
+    "CASE v.status WHEN 2 THEN e.core_tdp_w WHEN 1 THEN " NP " * k.tdp_w END AS core_tdp_w, "
     "e.other_tdp_w AS other_tdp_w, e.core_tdp_w + e.other_tdp_w AS tdp_w, "
     IFV("k.perf_flops * " NP) " AS perf_flops, " IFV("k.perf_flops * " NP " / 1e12") " AS tops, "
     IFV("k.sram_bytes * " NP) " AS sram_bytes, " IFV("k.sram_bytes * " NP " / 1e6") " AS sram_mb, "
     IFV("k.dram_bytes * " NP) " AS dram_bytes, " IFV("k.sram_bytes * " NP " + k.dram_bytes * " NP)
     " AS total_mem_bytes, " IFV("k.cost_usd * " NP) " AS cost_all_package_usd, "
-    IFV("v.hs_cost_usd * " NP) " AS cost_all_heatsinks_usd, e.cost_all_fans_usd AS cost_all_fans_usd, "
+    IFV("g.hs_cost_usd * " NP) " AS cost_all_heatsinks_usd, e.cost_all_fans_usd AS cost_all_fans_usd, "
     "e.cost_ethernet_usd AS cost_ethernet_usd, e.cost_dcdc_usd AS cost_dcdc_usd, e.cost_psu_usd AS cost_psu_usd, "
     "e.cost_system_usd AS cost_system_usd, " COST " AS cost_usd, "
     "e.tco_dc_amortization_usd AS tco_dc_amortization_usd, e.tco_dc_interest_usd AS tco_dc_interest_usd, "
@@ -175,7 +179,9 @@ static const char *servers_view_tail =
     FIX " AS tco_fix_part_usd, " POW " AS tco_power_part_usd, " FIX " + " POW " AS tco_total_usd "
     "FROM server_points v JOIN server_shapes h ON h.shape_row = v.shape_row "
     "JOIN packages k ON k.package_row = v.package_row JOIN chips c ON c.chip_row = k.chip_row "
-    "LEFT JOIN server_costs e ON e.server_id = v.server_id LEFT JOIN reasons r ON r.reason_id = v.reason_id;\n";
+    "LEFT JOIN server_costs e ON e.server_id = v.server_id LEFT JOIN reasons r ON r.reason_id = v.reason_id "
+    "LEFT JOIN heat_sinks g ON v.status > 0 AND g.heatsource_length_mm = k.heatsource_length_mm AND "
+    "g.heatsource_width_mm = k.heatsource_width_mm AND g.packages_per_lane = h.packages_per_lane;\n";
 
 /* The valid servers under the reference's hardware CSV names (summary.c's
  * columns, same formulas: per-TOPS ratios over the server's tops). */
@@ -221,9 +227,12 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
                      "shape_index INTEGER");
     cols_sql_defs(shape_cols, NCOLS(shape_cols), sql, len);
     append(sql, len, ");\nCREATE TABLE IF NOT EXISTS reasons(reason_id INTEGER PRIMARY KEY, reason TEXT NOT NULL);\n"
+                     "CREATE TABLE IF NOT EXISTS heat_sinks(heatsource_length_mm REAL, heatsource_width_mm REAL, "
+                     "packages_per_lane INTEGER, hs_valid INTEGER, hs_max_power_w REAL, hs_cost_usd REAL, "
+                     "PRIMARY KEY(heatsource_length_mm, heatsource_width_mm, packages_per_lane)) WITHOUT ROWID;\n"
                      "CREATE TABLE IF NOT EXISTS server_points(server_id INTEGER PRIMARY KEY, "
-                     "package_row INTEGER NOT NULL, shape_row INTEGER NOT NULL, valid INTEGER NOT NULL, "
-                     "reason_id INTEGER, hs_valid INTEGER, hs_max_power_w REAL, hs_cost_usd REAL);\n"
+                     "package_row INTEGER NOT NULL, shape_row INTEGER NOT NULL, status INTEGER NOT NULL, "
+                     "reason_id INTEGER);\n"
                      "CREATE TABLE IF NOT EXISTS server_costs(server_id INTEGER PRIMARY KEY");
     cols_sql_defs(cost_cols, NCOLS(cost_cols), sql, len);
     append(sql, len, ");\n");
@@ -240,19 +249,26 @@ int hw_store_schema(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* Recently written reasons, by a hash of their text: most invalid servers
- * repeat the reason of a neighbour, so most need no INSERT. */
+/* Recently written reasons and heat sinks, by a hash of their key: most
+ * servers repeat those of a neighbour, so most need no INSERT. */
 #define REASON_SLOTS 1024
+#define HS_SLOTS 1024
 typedef struct {
     uint64_t hash;
     int64_t id;
     char text[HW_REASON_MAX];
 } reason_slot_t;
 
+typedef struct {
+    double key[3];   /* heat source length, width (mm), packages per lane */
+    bool used;
+} hs_slot_t;
+
 struct hw_writer {
     sqlite3 *db;
-    sqlite3_stmt *chip, *pkg, *shape, *point, *cost, *reason;
+    sqlite3_stmt *chip, *pkg, *shape, *point, *cost, *reason, *hs;
     reason_slot_t slots[REASON_SLOTS];
+    hs_slot_t hs_slots[HS_SLOTS];
 };
 
 hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen)
@@ -265,14 +281,18 @@ hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen)
                                      NULL, 0, "", 0);
         w->shape = cols_prepare_insert(db, "server_shapes", "hardware, shape_row, shape_index", 3, shape_cols,
                                        NCOLS(shape_cols), NULL, 0, "", 0);
-        w->point = cols_prepare_insert(db, "server_points", "server_id, package_row, shape_row, valid, reason_id, "
-                                       "hs_valid, hs_max_power_w, hs_cost_usd", 8, NULL, 0, NULL, 0, "", 0);
+        w->point = cols_prepare_insert(db, "server_points", "server_id, package_row, shape_row, status, reason_id", 5,
+                                       NULL, 0, NULL, 0, "", 0);
+        if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO heat_sinks(heatsource_length_mm, heatsource_width_mm, "
+                               "packages_per_lane, hs_valid, hs_max_power_w, hs_cost_usd) VALUES(?, ?, ?, ?, ?, ?)",
+                               -1, &w->hs, NULL) != SQLITE_OK)
+            w->hs = NULL;
         w->cost = cols_prepare_insert(db, "server_costs", "server_id", 1, cost_cols, NCOLS(cost_cols), NULL, 0, "", 0);
         if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO reasons(reason_id, reason) VALUES(?, ?)", -1, &w->reason,
                                NULL) != SQLITE_OK)
             w->reason = NULL;
     }
-    if (!w || !w->chip || !w->pkg || !w->shape || !w->point || !w->cost || !w->reason) {
+    if (!w || !w->chip || !w->pkg || !w->shape || !w->point || !w->cost || !w->reason || !w->hs) {
         snprintf(err, errlen, "sqlite: preparing hardware inserts: %s", sqlite3_errmsg(db));
         hw_writer_close(w);
         return NULL;
@@ -290,6 +310,7 @@ void hw_writer_close(hw_writer_t *w)
     sqlite3_finalize(w->point);
     sqlite3_finalize(w->cost);
     sqlite3_finalize(w->reason);
+    sqlite3_finalize(w->hs);
     free(w);
 }
 
@@ -357,23 +378,45 @@ static int reason_id(hw_writer_t *w, const char *text, int64_t *id)
     return 0;
 }
 
+/* The server's heat sink, stored once per (heat source, packages per lane). */
+static int write_heat_sink(hw_writer_t *w, const server_t *s)
+{
+    const double key[3] = {s->package->heatsource_length, s->package->heatsource_width, s->packages_per_lane};
+    uint64_t h = 14695981039346656037ull;
+    const unsigned char *b = (const unsigned char *)key;
+    for (size_t i = 0; i < sizeof key; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    hs_slot_t *slot = &w->hs_slots[h % HS_SLOTS];
+    if (slot->used && memcmp(slot->key, key, sizeof key) == 0)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        sqlite3_bind_double(w->hs, i + 1, key[i]);
+    sqlite3_bind_int(w->hs, 4, s->hs.valid ? 1 : 0);
+    sqlite3_bind_double(w->hs, 5, s->hs.max_power);
+    sqlite3_bind_double(w->hs, 6, s->hs.cost);
+    if (cols_step_reset(w->hs))
+        return -1;
+    memcpy(slot->key, key, sizeof key);
+    slot->used = true;
+    return 0;
+}
+
 int hw_write_server(hw_writer_t *w, int64_t server_id, int64_t package_row, int64_t shape_row, const server_t *s)
 {
+    /* hw_server_eval ran when it set num_packages (its first step): the heat sink is known */
+    int status = s->valid ? SRV_VALID : s->num_packages > 0 ? SRV_REFUSED : SRV_LANE_REFUSED;
+    if (status != SRV_LANE_REFUSED && write_heat_sink(w, s))
+        return -1;
     sqlite3_stmt *st = w->point;
     sqlite3_bind_int64(st, 1, server_id);
     sqlite3_bind_int64(st, 2, package_row);
     sqlite3_bind_int64(st, 3, shape_row);
-    sqlite3_bind_int(st, 4, s->valid ? 1 : 0);
+    sqlite3_bind_int(st, 4, status);
     if (s->invalid_reason[0]) {
         int64_t id;
         if (reason_id(w, s->invalid_reason, &id))
             return -1;
         sqlite3_bind_int64(st, 5, id);
-    }
-    if (s->num_packages > 0) {   /* hw_server_eval ran (it sets num_packages first): the heat sink is known */
-        sqlite3_bind_int(st, 6, s->hs.valid ? 1 : 0);
-        sqlite3_bind_double(st, 7, s->hs.max_power);
-        sqlite3_bind_double(st, 8, s->hs.cost);
     }
     if (cols_step_reset(st))
         return -1;
@@ -387,7 +430,8 @@ int hw_write_server(hw_writer_t *w, int64_t server_id, int64_t package_row, int6
 int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen)
 {
     static const char *wipe = "DELETE FROM perf; DELETE FROM systems; DELETE FROM server_costs; "
-                              "DELETE FROM server_points; DELETE FROM reasons; DELETE FROM server_shapes; "
+                              "DELETE FROM server_points; DELETE FROM reasons; DELETE FROM heat_sinks; "
+                              "DELETE FROM server_shapes; "
                               "DELETE FROM packages; DELETE FROM chips;";
     char *msg = NULL;
     if (sqlite3_exec(db, wipe, NULL, NULL, &msg) != SQLITE_OK) {
@@ -491,13 +535,13 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
     if (rc == 0) {
         select_sql(sql, SQL_MAX, "chip_row", chip_cols, NCOLS(chip_cols), NULL, 0,
                    "FROM chips WHERE chip_row IN (SELECT k.chip_row FROM server_points v JOIN packages k USING (package_row) "
-                   "WHERE v.valid) ORDER BY chip_row");
+                   "WHERE v.status = 2) ORDER BY chip_row");
         rc = load_rows(db, sql, chip_cols, NCOLS(chip_cols), sizeof(chip_t), 1, (void **)&out->chips,
                        &out->n_chips, &chip_rows);
     }
     if (rc == 0) {
         select_sql(sql, SQL_MAX, "package_row, chip_row", pkg_cols, NCOLS(pkg_cols), NULL, 0,
-                   "FROM packages WHERE package_row IN (SELECT package_row FROM server_points WHERE valid) "
+                   "FROM packages WHERE package_row IN (SELECT package_row FROM server_points WHERE status = 2) "
                    "ORDER BY package_row");
         rc = load_rows(db, sql, pkg_cols, NCOLS(pkg_cols), sizeof(package_t), 2, (void **)&out->packages,
                        &out->n_packages, &pkg_rows);

@@ -41,7 +41,7 @@ sqlite3_stmt *invalid_prepare(sqlite3 *db, const char *model, int limit, char *e
         "(SELECT hardware FROM systems WHERE model = ?1)) "
         /* servers: counted per stored reason first, so each distinct text is classed once */
         "UNION ALL SELECT 'server', 2, x.reason, g.n FROM (SELECT reason_id, count(*) AS n FROM server_points "
-        "WHERE NOT valid AND (?1 IS NULL OR package_row IN (SELECT package_row FROM packages WHERE hardware IN "
+        "WHERE status < 2 AND (?1 IS NULL OR package_row IN (SELECT package_row FROM packages WHERE hardware IN "
         "(SELECT hardware FROM systems WHERE model = ?1))) GROUP BY reason_id) g "
         "LEFT JOIN reasons x ON x.reason_id = g.reason_id "
         "UNION ALL SELECT 'system', 3, invalid_reason, 1 FROM systems WHERE NOT valid AND (?1 IS NULL OR model = ?1)) "
@@ -84,7 +84,7 @@ int invalid_point_counts(sqlite3 *db, long total[LEVEL_N], long valid[LEVEL_N], 
 {
     static const char *const sql[LEVEL_N] = {
         "SELECT count(*), total(valid) FROM chips", "SELECT count(*), total(valid) FROM packages",
-        "SELECT count(*), total(valid) FROM server_points", "SELECT count(*), total(valid) FROM systems"};
+        "SELECT count(*), total(status = 2) FROM server_points", "SELECT count(*), total(valid) FROM systems"};
     for (int l = 0; l < LEVEL_N; l++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, sql[l], -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {

@@ -130,7 +130,7 @@ sqlite3_stmt *query_prepare(sqlite3 *db, const query_spec_t *q, char *err, size_
  * the best TCO per million output tokens and the best generate latency. */
 static const char *const summary_sql[QUERY_SUMMARY_PARTS] = {
     "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM (SELECT k.hardware AS hardware, "
-    "v.valid AS valid FROM server_points v JOIN packages k ON k.package_row = v.package_row) "
+    "v.status = 2 AS valid FROM server_points v JOIN packages k ON k.package_row = v.package_row) "
     "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) "
     "GROUP BY hardware ORDER BY hardware",
     "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
