@@ -191,24 +191,42 @@ static void server_template(const unit_rt_t *rt, uint32_t v, size_t k, server_t 
     s->shape_index = (int)k;
 }
 
+/* The heat sink keys of the shard's servers.  A package's servers differ
+ * in their key by packages per lane only, so each package adds each of
+ * its distinct keys once: memory grows with packages x lane sizes, not
+ * with servers (24 MiB instead of 590 MiB for bench/huge.yaml). */
 static int build_heatsinks(sweep_ctx_t *c)
 {
-    size_t cap = 0;
-    for (size_t r = 0; r < c->n_refs; r++)
-        cap += c->units[c->refs[r].unit].su->cfg.n_servers;
-    c->hs_keys = malloc((cap ? cap : 1) * sizeof *c->hs_keys);
-    if (!c->hs_keys)
-        return -1;
-    size_t n = 0;
+    size_t cap = 0, n = 0;
+    c->hs_keys = NULL;
     for (size_t r = 0; r < c->n_refs; r++) {
         const unit_rt_t *rt = &c->units[c->refs[r].unit];
+        size_t first = n;   /* this package's keys: hs_keys[first..n) */
         for (size_t k = 0; k < rt->su->cfg.n_servers; k++) {
             server_t s;
             server_template(rt, c->refs[r].v, k, &s);
-            if (hw_server_lane_ok(&s, &rt->su->hc.server))
-                c->hs_keys[n++] = hs_key(&s);
+            if (!hw_server_lane_ok(&s, &rt->su->hc.server))
+                continue;
+            hs_entry_t key = hs_key(&s);
+            size_t j = first;
+            while (j < n && !(c->hs_keys[j].length_mm == key.length_mm && c->hs_keys[j].width_mm == key.width_mm &&
+                              c->hs_keys[j].ppl == key.ppl))
+                j++;
+            if (j < n)
+                continue;
+            if (n == cap) {
+                size_t cap2 = cap ? 2 * cap : 1024;
+                hs_entry_t *k2 = realloc(c->hs_keys, cap2 * sizeof *k2);
+                if (!k2)
+                    return -1;
+                c->hs_keys = k2;
+                cap = cap2;
+            }
+            c->hs_keys[n++] = key;
         }
     }
+    if (!c->hs_keys && !(c->hs_keys = malloc(sizeof *c->hs_keys)))
+        return -1;
     return hs_table_build(&c->hs, c->hs_keys, n, c->o->threads);
 }
 
