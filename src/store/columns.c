@@ -133,6 +133,11 @@ static const doc_t docs[] = {
     {NULL, "pkg_tdp_w", "W", "thermal design power per package (packages.tdp_w)"},
     {"servers", "num_packages", "", "packages per server (num_lanes x packages_per_lane)"},
     {"servers", "tdp_w", "W", "thermal design power of the server (core_tdp_w + other_tdp_w)"},
+    {"server_costs", "core_tdp_w", "W", "power of the server's packages after DC-DC and PSU losses"},
+    {"server_costs", "other_tdp_w", "W", "power of the server's fans and other parts after DC-DC and PSU losses"},
+    {"servers", "other_tdp_w", "W", "power of the server's fans and other parts after DC-DC and PSU losses"},
+    {"servers", "sram_bytes", "bytes", "SRAM of the server"},
+    {"servers", "dram_bytes", "bytes", "DRAM of the server"},
     {"servers", "core_tdp_w", "W", "power of the server's packages after DC-DC and PSU losses (invalid servers "
                                    "refused for cooling or power: before the losses)"},
     {"servers", "perf_flops", "FLOP/s", "peak compute of the server"},
@@ -195,7 +200,6 @@ static const doc_t docs[] = {
     {NULL, "custom_max_power", "W", "server power limit given in the file (0: from the constants)"},
     {NULL, "package_max_power_factor", "", "factor on the package power limit"},
     {"servers", "num_chips", "", "chips per server"},
-    {"servers", "other_tdp_w", "W", "power of the server's other parts"},
     {NULL, "hs_valid", "", "1 when a heat sink cools the package"},
     {NULL, "hs_cost_usd", "USD", "heat sink cost"},
     {NULL, "hs_max_power_w", "W", "power the heat sink can remove"},
@@ -205,7 +209,7 @@ static const doc_t docs[] = {
     {NULL, "cost_ethernet_usd", "USD", "cost of the Ethernet"},
     {NULL, "cost_dcdc_usd", "USD", "cost of the DC-DC converters"},
     {NULL, "cost_psu_usd", "USD", "cost of the power supplies"},
-    {NULL, "cost_system_usd", "USD", "cost of the server (all parts)"},
+    {NULL, "cost_system_usd", "USD", "cost of the PCBs, their parts and the chassis"},
     /* systems */
     {NULL, "allreduce_algo", "", "all-reduce algorithm"},
     {NULL, "perf_model", "", "performance model: reference (ReaLLM v1) or v2"},
