@@ -129,10 +129,14 @@ sqlite3_stmt *query_prepare(sqlite3 *db, const query_spec_t *q, char *err, size_
 /* Per model and eval length: its batches, then at batch 8 (else the largest)
  * the best TCO per million output tokens and the best generate latency. */
 static const char *const summary_sql[QUERY_SUMMARY_PARTS] = {
-    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM (SELECT k.hardware AS hardware, "
-    "v.status = 2 AS valid FROM server_points v JOIN packages k ON k.package_row = v.package_row) "
-    "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) "
-    "GROUP BY hardware ORDER BY hardware",
+    /* one hardware (every hw database): two counts, no join over the servers; several: the join */
+    "WITH n(hw) AS (SELECT count(DISTINCT hardware) FROM packages) "
+    "SELECT hardware, servers, valid_servers FROM ("
+    "SELECT (SELECT min(hardware) FROM packages) AS hardware, (SELECT count(*) FROM server_points) AS servers, "
+    "(SELECT count(*) FROM server_costs) AS valid_servers WHERE (SELECT hw FROM n) = 1 UNION ALL "
+    "SELECT k.hardware, count(*), sum(v.status = 2) FROM server_points v JOIN packages k "
+    "ON k.package_row = v.package_row WHERE (SELECT hw FROM n) > 1 GROUP BY k.hardware) "
+    "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) ORDER BY hardware",
     "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
     "sum(valid) AS valid_systems, group_concat(DISTINCT printf('%g/%g', prefill_len, generate_len)) "
     "AS eval_lengths FROM systems WHERE ?1 IS NULL OR model = ?1 GROUP BY model, system ORDER BY model, system",
