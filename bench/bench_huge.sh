@@ -6,14 +6,15 @@
 # resume check: a 2-thread run killed with SIGKILL after KILL_AFTER seconds
 # (default 20) and resumed holds every server exactly once.
 # usage: sh bench/bench_huge.sh bin/hwsweep [THREADS...]   (default: 1 2)
+#   SWEEP=tests/sweeps/medium.yaml sh bench/bench_huge.sh ...  the same on another sweep
 set -eu
 bin=$1
 shift
 threads=${*:-1 2}
 out=$(mktemp -d /tmp/hwsweep-huge-XXXXXX)
 trap 'rm -rf "$out"' EXIT
-sweep=bench/huge.yaml
-db=$out/sweeps/huge.db
+sweep=${SWEEP:-bench/huge.yaml}
+db=$out/sweeps/$(basename "$sweep" .yaml).db
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %12s %12s %14s %16s %9s %9s %9s %10s %10s\n' threads servers systems "servers/s" "system pts/s" \
@@ -29,7 +30,7 @@ for j in $threads; do
         'BEGIN { printf "%-8s %12d %12d %14.0f %16.0f %9.1f %9.1f %9.1f %10.0f %10d\n", j, n, s, n / w, s / w, w, u, y, r / 1024, m }'
 done
 sqlite3 "$db" "SELECT name, count(*) AS pages, sum(pgsize) AS bytes FROM dbstat WHERE name IN
-    ('server_points', 'server_costs', 'server_shapes', 'reasons') GROUP BY name" 2>/dev/null |
+    ('server_points', 'server_costs', 'server_shapes', 'reasons', 'heat_sinks') GROUP BY name" 2>/dev/null |
     awk -F'|' -v n="$servers" '{ b += $3; printf "  %-14s %12d bytes\n", $1, $3 }
         END { if (b) printf "  server tables: %.1f bytes per server\n", b / n }'
 
