@@ -194,7 +194,7 @@ static void server_template(const unit_rt_t *rt, uint32_t v, size_t k, server_t 
 /* The heat sink keys of the shard's servers.  A package's servers differ
  * in their key by packages per lane only, so each package adds each of
  * its distinct keys once: memory grows with packages x lane sizes, not
- * with servers (24 MiB instead of 590 MiB for bench/huge.yaml). */
+ * with servers (11 MiB instead of 514 MiB for bench/huge.yaml). */
 static int build_heatsinks(sweep_ctx_t *c)
 {
     size_t cap = 0, n = 0;
