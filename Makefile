@@ -11,6 +11,7 @@
 #   make test-slurm       the Slurm integration test (installs slurm-wlm and munge)
 #   make test-browser     the HTML report in headless Chromium (installs chromium)
 #   make bench            benchmarks (see BENCHMARKS.md)
+#   make bench-huge       bench/huge.yaml: 10M+ servers on 1 and 2 threads, resume after kill -9
 #   make clean            remove build products
 
 .DEFAULT_GOAL := all
@@ -53,7 +54,7 @@ MODELS     := $(basename $(notdir $(wildcard inputs/software/model/*.yaml)))
 
 SWEEPS     := $(basename $(notdir $(wildcard sweeps/*.yaml)))
 
-.PHONY: all install uninstall test test-slurm test-asan test-browser fuzz fuzz-deps bench clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
+.PHONY: all install uninstall test test-slurm test-asan test-browser fuzz fuzz-deps bench bench-huge clean $(SWEEPS:%=sweep.%) $(HW_CONFIGS:%=%.hw) $(HW_CONFIGS:%=%.sw) $(HW_CONFIGS:%=%.clean)
 .DELETE_ON_ERROR:
 
 all: bin/hwsweep
@@ -107,6 +108,10 @@ bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
 	@sh bench/bench_astra.sh bin/hwsweep
 	@sh bench/bench_npu_sweep.sh bin/hwsweep
 	@sh bench/bench_npu_families.sh bin/hwsweep
+	@sh bench/bench_huge.sh bin/hwsweep
+
+bench-huge: bin/hwsweep
+	@sh bench/bench_huge.sh bin/hwsweep
 
 # NAME.hw is the database OUTDIR/NAME/NAME.db: explored again only when the
 # hardware file or the constants change (not when bin/hwsweep is rebuilt), so

@@ -1,7 +1,7 @@
 /*
  * test_golden_hw.c -- hardware exploration equals the reference: for every
- * golden case, NAME.csv and the valid rows of the servers table agree with
- * tests/golden/expected/NAME/NAME.csv within 1e-9 relative on every cell;
+ * golden case, NAME.csv and the hw_summary view (the valid servers under
+ * the CSV's names) agree with tests/golden/expected/NAME/NAME.csv within 1e-9 relative on every cell;
  * -j 1 and -j 2 give byte-identical outputs.  Runs bin/hwsweep from the
  * repository root.
  */
@@ -35,17 +35,17 @@ START_TEST(golden_csv_and_db)
     ck_assert_uint_eq(table_compare(&a, &b, 1e-9, &worst, path), 0);
     printf("golden %-15s %s.csv: %zu rows, worst relative difference %.3g\n", name, name, a.rows - 1, worst);
 
-    /* the servers table: the same columns, valid rows in enumeration order */
+    /* the hw_summary view: the same columns, valid rows in enumeration order */
     char sql[4096] = "SELECT ";
     for (size_t k = 0; k < a.cols; k++) {
         strcat(sql, k ? ", " : "");
         strcat(sql, a.cell[0][k]);
     }
-    strcat(sql, " FROM servers WHERE valid ORDER BY server_id");
+    strcat(sql, " FROM hw_summary ORDER BY server_id");
     snprintf(db, sizeof db, "%s/%s/%s.db", out, name, name);
     ck_assert_int_eq(table_from_query(db, sql, &c), 0);
     ck_assert_uint_eq(table_compare(&a, &c, 1e-9, &worst, db), 0);
-    printf("golden %-15s servers table: worst relative difference %.3g\n", name, worst);
+    printf("golden %-15s hw_summary view: worst relative difference %.3g\n", name, worst);
     table_free(&a);
     table_free(&b);
     table_free(&c);

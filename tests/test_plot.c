@@ -611,8 +611,8 @@ START_TEST(test_refusals)
     expect_refusal(small_db, "pareto", "--model gpt3 --eval-len 1024,256", "keep.png",
                    "eval length 1024,256 not evaluated for model gpt3; present: 256,64");
     expect_refusal(small_db, "pareto", "--where 'no_such_column > 1'", "keep.png", "--where: no such column");
-    expect_refusal(small_db, "pareto", "--where 'v.chip_aera > 100'", "keep.png",
-                   "--where: no such column: v.chip_aera (did you mean v.chip_area?)");
+    expect_refusal(small_db, "pareto", "--where 'v.chip_aera_mm2 > 100'", "keep.png",
+                   "--where: no such column: v.chip_aera_mm2 (did you mean v.chip_area_mm2?)");
     expect_refusal(small_db, "pareto", "--where '1; DROP TABLE perf'", "keep.png", "--where: near \";\": syntax error");
     expect_refusal(small_db, "pareto", "--where 'f.batch > 100000'", "keep.png", "nothing to plot");
     expect_refusal(small_db, "pareto", "", "keep.jpg", "must end in .png or .svg");

@@ -59,13 +59,14 @@ START_TEST(columns_cover_every_column)
     ck_assert_str_eq(unit_of(db, "perf", "generate_latency", u, sizeof u), "s");
     ck_assert_str_eq(unit_of(db, "points", "generate_power", u, sizeof u), "W");
     ck_assert_str_eq(unit_of(db, "perf", "generate_throughput", u, sizeof u), "tokens/s");
-    ck_assert_str_eq(unit_of(db, "servers", "chip_cost", u, sizeof u), "USD");
-    ck_assert_str_eq(unit_of(db, "servers", "tco_total", u, sizeof u), "USD");
-    ck_assert_str_eq(unit_of(db, "servers", "chip_area", u, sizeof u), "mm2");
+    ck_assert_str_eq(unit_of(db, "servers", "chip_cost_usd", u, sizeof u), "USD");
+    ck_assert_str_eq(unit_of(db, "servers", "tco_total_usd", u, sizeof u), "USD");
+    ck_assert_str_eq(unit_of(db, "servers", "chip_area_mm2", u, sizeof u), "mm2");
+    ck_assert_str_eq(unit_of(db, "hw_summary", "tco_total", u, sizeof u), "USD");
     ck_assert_str_eq(unit_of(db, "chips", "area_mm2", u, sizeof u), "mm2");
     ck_assert_str_eq(unit_of(db, "perf", "prefill_fc1_us", u, sizeof u), "us");
-    ck_assert_str_eq(unit_of(db, "packages", "hbm_bandwidth", u, sizeof u), "bytes/s");
-    ck_assert_str_eq(unit_of(db, "chips", "pkg2pkg_io_tdp", u, sizeof u), "W");
+    ck_assert_str_eq(unit_of(db, "packages", "hbm_bandwidth_bytes_per_s", u, sizeof u), "bytes/s");
+    ck_assert_str_eq(unit_of(db, "chips", "pkg2pkg_io_tdp_w", u, sizeof u), "W");
     sqlite3_close(db);
 }
 END_TEST
@@ -73,7 +74,7 @@ END_TEST
 START_TEST(columns_describe_rules)
 {
     char buf[256];
-    col_doc_t d = columns_describe("chips", "pkg2pkg_io_bandwidth_per_io", buf, sizeof buf);
+    col_doc_t d = columns_describe("chips", "pkg2pkg_io_bandwidth_per_io_bytes_per_s", buf, sizeof buf);
     ck_assert_str_eq(d.unit, "bytes/s");
     ck_assert_str_eq(d.meaning, "package-to-package link: bandwidth per link");
     d = columns_describe("packages", "area_mm2", buf, sizeof buf);

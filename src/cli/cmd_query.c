@@ -64,7 +64,7 @@ static void query_usage(FILE *f)
             "  -O, --objective O  only objective O: prefill_latency, prefill_tco,\n"
             "                     generate_latency or generate_tco (best, points)\n"
             "  -w, --where SQL    an SQL condition on the result's columns (best, pareto,\n"
-            "                     points), e.g. --where 'chip_area <= 200 AND p = 1'\n"
+            "                     points), e.g. --where 'chip_area_mm2 <= 200 AND p = 1'\n"
             "  -s, --sort COLS    order by these columns (comma-separated; -COL descending),\n"
             "                     e.g. --sort tco_per_Mtoken,-generate_throughput\n"
             "  -n, --limit N      at most N rows (best, pareto, points, invalid)\n"
@@ -337,7 +337,7 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
 
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
+    if (query_has_object(db, "table", "server_points") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
     fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",

@@ -92,6 +92,7 @@ static server_t *make_servers(const hw_config_t *cfg, const package_t *pk, size_
             sv[k] = cfg->servers[j];
             sv[k].package = &pk[i];
             sv[k].server_id = (int)k;
+            sv[k].shape_index = (int)j;
         }
     }
     *n_out = n;

@@ -98,7 +98,11 @@ static int copy_shard(sqlite3 *db, const char *path, char *err, size_t errlen)
     static const char *copy =
         "INSERT OR IGNORE INTO chips SELECT * FROM shard.chips;"
         "INSERT OR IGNORE INTO packages SELECT * FROM shard.packages;"
-        "INSERT INTO servers SELECT * FROM shard.servers;"
+        "INSERT OR IGNORE INTO server_shapes SELECT * FROM shard.server_shapes;"
+        "INSERT OR IGNORE INTO reasons SELECT * FROM shard.reasons;"
+        "INSERT OR IGNORE INTO heat_sinks SELECT * FROM shard.heat_sinks;"
+        "INSERT INTO server_points SELECT * FROM shard.server_points;"
+        "INSERT INTO server_costs SELECT * FROM shard.server_costs;"
         "INSERT INTO systems SELECT * FROM shard.systems;"
         "INSERT INTO perf SELECT * FROM shard.perf;"
         "INSERT OR IGNORE INTO inputs SELECT * FROM shard.inputs;"

@@ -48,7 +48,7 @@ typedef struct {
     const sweep_unit_t *su;
     hw_points_t hp;              /* chips and packages */
     size_t *valid_pkg, n_valid_pkg;
-    int64_t chip_base, pkg_base, srv_base, vpkg_base;
+    int64_t chip_base, pkg_base, shape_base, srv_base, vpkg_base;
 } unit_rt_t;
 
 typedef struct {
@@ -113,7 +113,7 @@ void sweep_db_path(const char *outdir, const char *name, int shard_i, int shard_
 
 static int eval_parts(sweep_ctx_t *c)
 {
-    int64_t chip = 0, pkg = 0, srv = 0, vpkg = 0;
+    int64_t chip = 0, pkg = 0, shape = 0, srv = 0, vpkg = 0;
     for (size_t u = 0; u < c->sw.n_units; u++) {
         unit_rt_t *rt = &c->units[u];
         rt->su = &c->sw.units[u];
@@ -127,10 +127,12 @@ static int eval_parts(sweep_ctx_t *c)
                 rt->valid_pkg[rt->n_valid_pkg++] = i;
         rt->chip_base = chip;
         rt->pkg_base = pkg;
+        rt->shape_base = shape;
         rt->srv_base = srv;
         rt->vpkg_base = vpkg;
         chip += (int64_t)rt->hp.n_chips;
         pkg += (int64_t)rt->hp.n_packages;
+        shape += (int64_t)rt->su->cfg.n_servers;
         srv += (int64_t)(rt->n_valid_pkg * rt->su->cfg.n_servers);
         vpkg += (int64_t)rt->n_valid_pkg;
     }
@@ -162,6 +164,11 @@ static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
             rc = hw_write_package(w, rt->su->name, rt->pkg_base + (int64_t)i,
                                   rt->chip_base + (p->chip - rt->hp.chips), p);
         }
+        for (size_t k = 0; rc == 0 && k < rt->su->cfg.n_servers; k++) {
+            server_t shape = rt->su->cfg.servers[k];
+            hw_io_eval(&shape.io);
+            rc = hw_write_shape(w, rt->su->name, rt->shape_base + (int64_t)k, (int)k, &shape);
+        }
     }
     hw_writer_close(w);
     if (rc == 0)
@@ -177,26 +184,45 @@ static void server_template(const unit_rt_t *rt, uint32_t v, size_t k, server_t 
 {
     *s = rt->su->cfg.servers[k];
     s->package = &rt->hp.packages[rt->valid_pkg[v]];
+    s->shape_index = (int)k;
 }
 
+/* The heat sink keys of the shard's servers.  A package's servers differ
+ * in their key by packages per lane only, so each package adds each of
+ * its distinct keys once: memory grows with packages x lane sizes, not
+ * with servers (11 MiB instead of 514 MiB for bench/huge.yaml). */
 static int build_heatsinks(sweep_ctx_t *c)
 {
-    size_t cap = 0;
-    for (size_t r = 0; r < c->n_refs; r++)
-        cap += c->units[c->refs[r].unit].su->cfg.n_servers;
-    c->hs_keys = malloc((cap ? cap : 1) * sizeof *c->hs_keys);
-    if (!c->hs_keys)
-        return -1;
-    size_t n = 0;
+    size_t cap = 0, n = 0;
+    c->hs_keys = NULL;
     for (size_t r = 0; r < c->n_refs; r++) {
         const unit_rt_t *rt = &c->units[c->refs[r].unit];
+        size_t first = n;   /* this package's keys: hs_keys[first..n) */
         for (size_t k = 0; k < rt->su->cfg.n_servers; k++) {
             server_t s;
             server_template(rt, c->refs[r].v, k, &s);
-            if (hw_server_lane_ok(&s, &rt->su->hc.server))
-                c->hs_keys[n++] = hs_key(&s);
+            if (!hw_server_lane_ok(&s, &rt->su->hc.server))
+                continue;
+            hs_entry_t key = hs_key(&s);
+            size_t j = first;
+            while (j < n && !(c->hs_keys[j].length_mm == key.length_mm && c->hs_keys[j].width_mm == key.width_mm &&
+                              c->hs_keys[j].ppl == key.ppl))
+                j++;
+            if (j < n)
+                continue;
+            if (n == cap) {
+                size_t cap2 = cap ? 2 * cap : 1024;
+                hs_entry_t *k2 = realloc(c->hs_keys, cap2 * sizeof *k2);
+                if (!k2)
+                    return -1;
+                c->hs_keys = k2;
+                cap = cap2;
+            }
+            c->hs_keys[n++] = key;
         }
     }
+    if (!c->hs_keys && !(c->hs_keys = malloc(sizeof *c->hs_keys)))
+        return -1;
     return hs_table_build(&c->hs, c->hs_keys, n, c->o->threads);
 }
 
@@ -359,8 +385,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
         const package_t *p = ch->srv[i].package;
-        rc = hw_write_server(w->hw, rt->su->name, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
-                             rt->chip_base + (p->chip - rt->hp.chips), &ch->srv[i]);
+        rc = hw_write_server(w->hw, ch->srv_id[i], rt->pkg_base + (p - rt->hp.packages),
+                             rt->shape_base + ch->srv[i].shape_index, &ch->srv[i]);
     }
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
         rc = sw_write_system(w->sw, &ch->pts[i]);
@@ -597,7 +623,7 @@ static int load_done(sweep_ctx_t *c)
     if (!c->done)
         return -1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM servers", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM server_points", -1, &st, NULL) != SQLITE_OK)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);

@@ -218,6 +218,7 @@ typedef struct {
 typedef struct {
     const package_t *package;
     int server_id;
+    int shape_index;                  /* position of its Server entry in the file (set by the engine) */
     double packages_per_lane;
     double num_lanes;
     io_link_t io;

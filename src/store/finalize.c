@@ -15,7 +15,8 @@ int store_server_rows(sqlite3 *db, char *err, size_t errlen)
     static const char *sql =
         "DROP TABLE IF EXISTS temp.server_rows;"
         "CREATE TEMP TABLE server_rows AS SELECT server_id, "
-        "  row_number() OVER (PARTITION BY hardware ORDER BY server_id) - 1 AS r FROM servers WHERE valid;"
+        "  row_number() OVER (PARTITION BY k.hardware ORDER BY v.server_id) - 1 AS r "
+        "  FROM server_points v JOIN packages k USING (package_row) WHERE v.status = 2;"
         "CREATE INDEX temp.server_rows_id ON server_rows(server_id);"
         "UPDATE systems SET server_row = (SELECT r FROM temp.server_rows s WHERE s.server_id = systems.server_id);"
         "DROP TABLE temp.server_rows;";
@@ -29,7 +30,7 @@ int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char
         strcat(sql, i ? ", " : "");
         strcat(sql, hw_summary_columns[i]);
     }
-    strcat(sql, " FROM servers WHERE valid AND hardware = ? ORDER BY server_id");
+    strcat(sql, " FROM hw_summary WHERE hardware = ? ORDER BY server_id");
     sqlite3_stmt *st = NULL;
     csv_t c;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || csv_open(&c, path)) {

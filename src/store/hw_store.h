@@ -1,5 +1,6 @@
 /*
- * hw_store.h -- the hardware tables: chips, packages, servers.
+ * hw_store.h -- the hardware tables: chips, packages, server shapes, server
+ * points and costs, reasons; the views servers and hw_summary.
  */
 #ifndef STORE_HW_STORE_H
 #define STORE_HW_STORE_H
@@ -22,8 +23,11 @@ hw_writer_t *hw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int hw_write_chip(hw_writer_t *w, const char *hardware, int64_t chip_row, const chip_t *c);
 int hw_write_package(hw_writer_t *w, const char *hardware, int64_t package_row, int64_t chip_row,
                      const package_t *p);
-int hw_write_server(hw_writer_t *w, const char *hardware, int64_t server_id, int64_t package_row,
-                    int64_t chip_row, const server_t *s);
+/* A server configuration (shape_index: its position among the file's
+ * Server entries), its I/O evaluated; every server refers to one. */
+int hw_write_shape(hw_writer_t *w, const char *hardware, int64_t shape_row, int shape_index, const server_t *shape);
+/* One evaluated server (valid or not) of package package_row and shape shape_row. */
+int hw_write_server(hw_writer_t *w, int64_t server_id, int64_t package_row, int64_t shape_row, const server_t *s);
 void hw_writer_close(hw_writer_t *w);
 
 /* Load the valid servers, in enumeration order, with their packages and

@@ -34,15 +34,18 @@ sqlite3_stmt *invalid_prepare(sqlite3 *db, const char *model, int limit, char *e
     }
     /* with a model: only its systems, and the hardware it was evaluated on */
     const char *sql =
-        "WITH r(level, ord, reason) AS ("
-        "SELECT 'chip', 0, invalid_reason FROM chips WHERE NOT valid AND (?1 IS NULL OR hardware IN "
+        "WITH r(level, ord, reason, n) AS ("
+        "SELECT 'chip', 0, invalid_reason, 1 FROM chips WHERE NOT valid AND (?1 IS NULL OR hardware IN "
         "(SELECT hardware FROM systems WHERE model = ?1)) "
-        "UNION ALL SELECT 'package', 1, invalid_reason FROM packages WHERE NOT valid AND (?1 IS NULL OR hardware IN "
+        "UNION ALL SELECT 'package', 1, invalid_reason, 1 FROM packages WHERE NOT valid AND (?1 IS NULL OR hardware IN "
         "(SELECT hardware FROM systems WHERE model = ?1)) "
-        "UNION ALL SELECT 'server', 2, invalid_reason FROM servers WHERE NOT valid AND (?1 IS NULL OR hardware IN "
-        "(SELECT hardware FROM systems WHERE model = ?1)) "
-        "UNION ALL SELECT 'system', 3, invalid_reason FROM systems WHERE NOT valid AND (?1 IS NULL OR model = ?1)) "
-        "SELECT level, hwsweep_reason_pattern(reason) AS reason, count(*) AS points, min(reason) AS example "
+        /* servers: counted per stored reason first, so each distinct text is classed once */
+        "UNION ALL SELECT 'server', 2, x.reason, g.n FROM (SELECT reason_id, count(*) AS n FROM server_points "
+        "WHERE status < 2 AND (?1 IS NULL OR package_row IN (SELECT package_row FROM packages WHERE hardware IN "
+        "(SELECT hardware FROM systems WHERE model = ?1))) GROUP BY reason_id) g "
+        "LEFT JOIN reasons x ON x.reason_id = g.reason_id "
+        "UNION ALL SELECT 'system', 3, invalid_reason, 1 FROM systems WHERE NOT valid AND (?1 IS NULL OR model = ?1)) "
+        "SELECT level, hwsweep_reason_pattern(reason) AS reason, sum(n) AS points, min(reason) AS example "
         "FROM r GROUP BY ord, 2 ORDER BY points DESC, ord, reason LIMIT ?2";
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -81,7 +84,7 @@ int invalid_point_counts(sqlite3 *db, long total[LEVEL_N], long valid[LEVEL_N], 
 {
     static const char *const sql[LEVEL_N] = {
         "SELECT count(*), total(valid) FROM chips", "SELECT count(*), total(valid) FROM packages",
-        "SELECT count(*), total(valid) FROM servers", "SELECT count(*), total(valid) FROM systems"};
+        "SELECT count(*), total(status = 2) FROM server_points", "SELECT count(*), total(valid) FROM systems"};
     for (int l = 0; l < LEVEL_N; l++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, sql[l], -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {

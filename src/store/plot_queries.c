@@ -482,11 +482,11 @@ int pq_best_designs(sqlite3 *db, const pq_sel_t *sel, int batch, int max_designs
     sqlite3_stmt *st = prep(
         db,
         "SELECT s.hardware, s.system_id, s.server_id, f.batch, f.t, f.p, f.micro_batch, s.num_servers, s.num_chips, "
-        "f.generate_latency, f.generate_throughput, f.tco_per_Mtoken, f.capex_usd, f.opex_usd, v.chip_area, "
-        "v.chip_tops, v.chip_sram_mb, v.chip_cost, v.pkg_num_chips, v.pkg_dram_gb, v.pkg_dram_bw_TB_per_sec, "
-        "v.srv_num_packages, v.srv_tdp, v.srv_cost, v.cost_all_package_usd, v.cost_all_heatsinks_usd, "
-        "v.cost_all_fans_usd, v.tco_dc_amortization, v.tco_dc_interest, v.tco_dc_opex, v.tco_srv_power, "
-        "v.tco_pue_overhead" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 3 AND f.tco_per_Mtoken IS NOT "
+        "f.generate_latency, f.generate_throughput, f.tco_per_Mtoken, f.capex_usd, f.opex_usd, v.chip_area_mm2, "
+        "v.chip_tops, v.chip_sram_mb, v.chip_cost_usd, v.pkg_num_chips, v.pkg_dram_gb, v.pkg_dram_bw_TB_per_sec, "
+        "v.num_packages, v.tdp_w, v.cost_usd, v.cost_all_package_usd, v.cost_all_heatsinks_usd, "
+        "v.cost_all_fans_usd, v.tco_dc_amortization_usd, v.tco_dc_interest_usd, v.tco_dc_opex_usd, "
+        "v.tco_srv_power_usd, v.tco_pue_overhead_usd" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 3 AND f.tco_per_Mtoken IS NOT "
         "NULL ORDER BY f.tco_per_Mtoken, s.system_id LIMIT ?5",
         sel, err, errlen);
     void *arr = NULL;

@@ -22,14 +22,14 @@ static const char *const points_hw_sql =
     "f.generate_throughput AS generate_throughput, f.generate_power AS generate_power, "
     "f.generate_tco_per_token AS generate_tco_per_token, f.tco_per_Mtoken AS tco_per_Mtoken, "
     "s.num_servers AS num_servers, s.num_chips AS sys_num_chips, s.kv_cache_ratio AS kv_cache_ratio, "
-    "v.server_id AS server_id, v.chip_area AS chip_area, c.mac_ratio AS mac_ratio, "
+    "v.server_id AS server_id, v.chip_area_mm2 AS chip_area_mm2, c.mac_ratio AS mac_ratio, "
     "c.operational_intensity AS operational_intensity, c.freq_hz AS freq_hz, v.chip_tops AS chip_tops, "
-    "v.chip_sram_mb AS chip_sram_mb, v.chip_tdp AS chip_tdp, v.chip_cost AS chip_cost, "
+    "v.chip_sram_mb AS chip_sram_mb, v.chip_tdp_w AS chip_tdp_w, v.chip_cost_usd AS chip_cost_usd, "
     "v.pkg_num_chips AS pkg_num_chips, v.pkg_dram_gb AS pkg_dram_gb, "
-    "v.pkg_dram_bw_TB_per_sec AS pkg_dram_bw_TB_per_sec, v.pkg_tdp AS pkg_tdp, "
-    "v.srv_num_packages AS srv_num_packages, v.packages_per_lane AS packages_per_lane, "
-    "v.num_lanes AS num_lanes, v.srv_tops AS srv_tops, v.srv_tdp AS srv_tdp, v.srv_cost AS srv_cost, "
-    "v.tco_total AS tco_total "
+    "v.pkg_dram_bw_TB_per_sec AS pkg_dram_bw_TB_per_sec, v.pkg_tdp_w AS pkg_tdp_w, "
+    "v.num_packages AS srv_num_packages, v.packages_per_lane AS packages_per_lane, "
+    "v.num_lanes AS num_lanes, v.tops AS srv_tops, v.tdp_w AS srv_tdp_w, v.cost_usd AS srv_cost_usd, "
+    "v.tco_total_usd AS tco_total_usd "
     "FROM systems s JOIN perf f ON f.system_id = s.system_id JOIN servers v ON v.server_id = s.server_id "
     "JOIN chips c ON c.chip_row = v.chip_row WHERE s.valid";
 
@@ -129,9 +129,14 @@ sqlite3_stmt *query_prepare(sqlite3 *db, const query_spec_t *q, char *err, size_
 /* Per model and eval length: its batches, then at batch 8 (else the largest)
  * the best TCO per million output tokens and the best generate latency. */
 static const char *const summary_sql[QUERY_SUMMARY_PARTS] = {
-    "SELECT hardware, count(*) AS servers, sum(valid) AS valid_servers FROM servers "
-    "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) "
-    "GROUP BY hardware ORDER BY hardware",
+    /* one hardware (every hw database): two counts, no join over the servers; several: the join */
+    "WITH n(hw) AS (SELECT count(DISTINCT hardware) FROM packages) "
+    "SELECT hardware, servers, valid_servers FROM ("
+    "SELECT (SELECT min(hardware) FROM packages) AS hardware, (SELECT count(*) FROM server_points) AS servers, "
+    "(SELECT count(*) FROM server_costs) AS valid_servers WHERE (SELECT hw FROM n) = 1 UNION ALL "
+    "SELECT k.hardware, count(*), sum(v.status = 2) FROM server_points v JOIN packages k "
+    "ON k.package_row = v.package_row WHERE (SELECT hw FROM n) > 1 GROUP BY k.hardware) "
+    "WHERE ?1 IS NULL OR hardware IN (SELECT hardware FROM systems WHERE model = ?1) ORDER BY hardware",
     "SELECT model, system, count(DISTINCT hardware) AS n_hardware, count(*) AS systems, "
     "sum(valid) AS valid_systems, group_concat(DISTINCT printf('%g/%g', prefill_len, generate_len)) "
     "AS eval_lengths FROM systems WHERE ?1 IS NULL OR model = ?1 GROUP BY model, system ORDER BY model, system",

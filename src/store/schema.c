@@ -11,7 +11,7 @@
 #include "store/schema_sql.h"
 #include "store/views.h"
 
-#define SCHEMA_VERSION 3   /* 3: inputs keyed by (role, path) */
+#define SCHEMA_VERSION 4   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...) */
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
