@@ -117,7 +117,7 @@ int status_store_read(const char *path, status_row_t *out, char *err, size_t err
     sqlite3_finalize(st);
     if (rc == 0) {
         /* the stored rows are the truth; the record only adds total and timing */
-        out->servers_done = db_query_int(db, "SELECT count(*) FROM servers", out->servers_done);
+        out->servers_done = db_query_int(db, "SELECT count(*) FROM server_points", out->servers_done);
         if (!out->has_progress)
             out->systems_done = db_query_int(db, "SELECT count(*) FROM systems", 0);
     }
@@ -130,7 +130,7 @@ long long status_store_servers(const char *path)
     sqlite3 *db = NULL;
     long long n = -1;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-        n = db_query_int(db, "SELECT count(*) FROM servers", -1);
+        n = db_query_int(db, "SELECT count(*) FROM server_points", -1);
     sqlite3_close(db);
     return n;
 }
