@@ -337,7 +337,7 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
 
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
+    if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf_choices"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
     fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",

@@ -1,7 +1,9 @@
 /*
  * sw_store.h -- the software tables: systems (one row per server x system
- * configuration point, valid or not), perf (one row per valid system, batch
- * and objective: the best mapping and its metrics) and the points view.
+ * configuration point, valid or not), perf_mappings (one row per distinct
+ * best mapping of a valid system and batch: the mapping and its metrics),
+ * perf_choices (which mapping each objective chose) and the views perf (one
+ * row per system, batch and objective) and points.
  */
 #ifndef STORE_SW_STORE_H
 #define STORE_SW_STORE_H
@@ -40,6 +42,9 @@ typedef struct {
 /* Sweep databases hold several hardware: their points view also has a
  * hardware column (with_hardware = 1). */
 int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
+
+/* Delete every software row (a hardware database explored again). */
+int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
