@@ -57,7 +57,7 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
     sqlite3_busy_timeout(db, 10000);
     /* a rollback journal: a finished database is one file that read-only
      * users can open; long runs switch to WAL with db_use_wal */
-    if (db_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
+    if (db_exec(db, "PRAGMA page_size=16384; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;", err, errlen) ||
         db_schema_create(db, err, errlen)) {
         char why[DB_ERR_MAX];
         snprintf(why, sizeof why, "%s", err);
