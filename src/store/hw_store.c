@@ -231,7 +231,8 @@ int hw_write_server(hw_writer_t *w, const char *hardware, int64_t server_id, int
 
 int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen)
 {
-    static const char *wipe = "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM systems; DELETE FROM servers; "
+    static const char *wipe = "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM perf_passes; DELETE FROM systems; "
+                              "DELETE FROM servers; "
                               "DELETE FROM packages; DELETE FROM chips;";
     char *msg = NULL;
     if (sqlite3_exec(db, wipe, NULL, NULL, &msg) != SQLITE_OK) {

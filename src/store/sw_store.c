@@ -5,18 +5,25 @@
  * perf storage (issue 13): the four objectives of a (system, batch) often
  * choose the same mapping, so each distinct evaluated mapping is stored once
  * in perf_mappings (the mapping, the golden metrics with their units, the
- * energies, bottlenecks, io/compute/memory breakdowns, TCO parts and every
- * per-op latency of both stages in microseconds), keyed by
+ * energies, bottlenecks, io/compute/memory breakdowns, TCO parts and the
+ * passes of both stages), keyed by
  *   mapping_id = system_id * 128 + batch_index * 4 + k
  * (batch = 2^batch_index, k the mapping's rank among the distinct choices),
  * and perf_choices (narrow, WITHOUT ROWID) maps each (system_id, batch,
  * objective_index) to its mapping with what the ranking indexes need: the
  * group key (model, prefill_len, generate_len), the objective's metric and,
  * for the two generate objectives, the pareto coordinates.
+ * A pass (the 14 per-op latencies of one micro-batch pass, in microseconds)
+ * repeats across mappings, systems and servers of the same chip (a sweep of
+ * 200,000 mappings has under 11,000 distinct passes), so perf_passes holds
+ * each distinct pass once under a content key: pass_id is a 63-bit hash of
+ * its values, the same in every run, shard, resume and merge (a collision,
+ * about 1e-8 likely for a million passes, is detected and refused).
  * The view perf rebuilds the former one-row-per-objective table with the
  * unit-bearing names; the view points has exactly the columns of the golden
  * *_points.csv files plus model (and hardware in sweeps).
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,16 +111,14 @@ static void append(char *buf, const char *s)
     snprintf(buf + used, SQL_MAX - used, "%s", s);
 }
 
-/* ", PREFIXprefill_OP_us, ..., PREFIXgenerate_OP_us" (with " REAL" when typed) */
-static void op_names(char *buf, const char *prefix, int typed)
+/* ", PREFIXOP_us[ REAL]" for each per-op latency of a pass */
+static void pass_names(char *buf, const char *prefix, int typed)
 {
-    for (int st = 0; st < 2; st++)
-        for (size_t i = 0; i < N_OPS; i++) {
-            char one[128];
-            snprintf(one, sizeof one, ", %s%s_%s_us%s", prefix, st ? "generate" : "prefill", op_cols[i].name,
-                     typed ? " REAL" : "");
-            append(buf, one);
-        }
+    for (size_t i = 0; i < N_OPS; i++) {
+        char one[128];
+        snprintf(one, sizeof one, ", %s%s_us%s", prefix, op_cols[i].name, typed ? " REAL" : "");
+        append(buf, one);
+    }
 }
 
 /* The golden *_points.csv columns plus model (plus hardware in sweep
@@ -160,8 +165,17 @@ static void perf_view_sql(char *sql)
                 "c.mapping_id AS mapping_id, m.prefill_bottleneck AS prefill_bottleneck, "
                 "m.generate_bottleneck AS generate_bottleneck");
     cols_sql_names(perf_cols, NCOLS(perf_cols), "m.", sql, SQL_MAX);
-    op_names(sql, "m.", 0);
-    append(sql, " FROM perf_choices c JOIN perf_mappings m ON m.mapping_id = c.mapping_id;\n");
+    for (int st = 0; st < 2; st++)
+        for (size_t i = 0; i < N_OPS; i++) {
+            char one[160];
+            snprintf(one, sizeof one, ", %c.%s_us AS %s_%s_us", st ? 'g' : 'a', op_cols[i].name,
+                     st ? "generate" : "prefill", op_cols[i].name);
+            append(sql, one);
+        }
+    /* LEFT JOINs on a unique key: a query that reads no per-op latency skips them */
+    append(sql, " FROM perf_choices c JOIN perf_mappings m ON m.mapping_id = c.mapping_id "
+                "LEFT JOIN perf_passes a ON a.pass_id = m.prefill_pass_id "
+                "LEFT JOIN perf_passes g ON g.pass_id = m.generate_pass_id;\n");
 }
 
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
@@ -178,7 +192,9 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
                 "CREATE TABLE IF NOT EXISTS perf_mappings(mapping_id INTEGER PRIMARY KEY, "
                 "prefill_bottleneck TEXT, generate_bottleneck TEXT");
     cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
-    op_names(sql, "", 1);
+    append(sql, ", prefill_pass_id INTEGER, generate_pass_id INTEGER);\n"
+                "CREATE TABLE IF NOT EXISTS perf_passes(pass_id INTEGER PRIMARY KEY");
+    pass_names(sql, "", 1);
     append(sql, ");\nCREATE TABLE IF NOT EXISTS perf_choices(system_id INTEGER NOT NULL, batch INTEGER NOT NULL, "
                 "objective_index INTEGER NOT NULL, mapping_id INTEGER NOT NULL, model TEXT, prefill_len INTEGER, "
                 "generate_len INTEGER, metric REAL, generate_latency_s REAL, generate_tco_per_token_usd REAL, "
@@ -197,28 +213,133 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* The passes known to a writer: open addressing on pass_id. */
+typedef struct {
+    int64_t id;
+    double us[N_OPS];
+} pass_t;
+
 struct sw_writer {
-    sqlite3_stmt *sys, *map, *choice;
+    sqlite3_stmt *sys, *map, *choice, *pass;
+    pass_t *slots;              /* id 0 = empty (a hash of 0 is made 1) */
+    size_t cap, n;
 };
+
+/* NaN (stored as NULL) and -0.0 (stored as 0) as they read back. */
+static double canonical(double v)
+{
+    return isnan(v) ? NAN : v == 0 ? 0.0 : v;
+}
+
+static bool same_pass(const double *a, const double *b)
+{
+    for (size_t i = 0; i < N_OPS; i++)
+        if (!(isnan(a[i]) && isnan(b[i])) && memcmp(&a[i], &b[i], sizeof a[i]))
+            return false;
+    return true;
+}
+
+/* 63-bit FNV-1a of the values' bits, mixed (never 0). */
+static int64_t pass_key(const double *us)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < N_OPS; i++) {
+        uint64_t bits;
+        memcpy(&bits, &us[i], sizeof bits);
+        for (int b = 0; b < 8; b++) {
+            h ^= (bits >> (8 * b)) & 0xff;
+            h *= 1099511628211ull;
+        }
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h &= 0x7fffffffffffffffull;
+    return h ? (int64_t)h : 1;
+}
+
+/* The slot of id (empty when absent); NULL when the table must grow. */
+static pass_t *pass_slot(sw_writer_t *w, int64_t id)
+{
+    if (!w->cap)
+        return NULL;
+    for (size_t i = (size_t)id & (w->cap - 1);; i = (i + 1) & (w->cap - 1))
+        if (w->slots[i].id == id || w->slots[i].id == 0)
+            return &w->slots[i];
+}
+
+static int pass_grow(sw_writer_t *w)
+{
+    size_t cap = w->cap ? 2 * w->cap : 1024;
+    pass_t *old = w->slots;
+    size_t old_cap = w->cap;
+    if (!(w->slots = calloc(cap, sizeof *w->slots))) {
+        w->slots = old;
+        return -1;
+    }
+    w->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].id)
+            *pass_slot(w, old[i].id) = old[i];
+    free(old);
+    return 0;
+}
+
+/* Remember a pass; -1 on a key collision (other values, same key) or no memory. */
+static int pass_remember(sw_writer_t *w, int64_t id, const double *us, bool *is_new)
+{
+    if (2 * (w->n + 1) > w->cap && pass_grow(w))
+        return -1;
+    pass_t *p = pass_slot(w, id);
+    *is_new = p->id == 0;
+    if (!*is_new)
+        return same_pass(p->us, us) ? 0 : -1;
+    p->id = id;
+    memcpy(p->us, us, sizeof p->us);
+    w->n++;
+    return 0;
+}
+
+/* The passes already stored (a resumed sweep, a database with other models). */
+static int pass_load(sw_writer_t *w, sqlite3 *db)
+{
+    char sql[1024] = "SELECT pass_id";
+    pass_names(sql, "", 0);
+    append(sql, " FROM perf_passes");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        double us[N_OPS];
+        bool is_new;
+        for (size_t i = 0; i < N_OPS; i++)
+            us[i] = sqlite3_column_type(st, (int)i + 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, (int)i + 1);
+        rc = pass_remember(w, sqlite3_column_int64(st, 0), us, &is_new);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
 
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
     sw_writer_t *w = calloc(1, sizeof *w);
     if (w) {
-        char ops[2048] = "";
-        op_names(ops, "", 0);
+        char ops[1024] = "";
+        pass_names(ops, "", 0);
         w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
                                      "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
                                      system_cols, NCOLS(system_cols), "", 0);
         w->map = cols_prepare_insert(db, "perf_mappings", "mapping_id, prefill_bottleneck, generate_bottleneck", 3,
-                                     perf_cols, NCOLS(perf_cols), NULL, 0, ops, 2 * (int)N_OPS);
+                                     perf_cols, NCOLS(perf_cols), NULL, 0, ", prefill_pass_id, generate_pass_id", 2);
+        w->pass = cols_prepare_insert(db, "perf_passes", "pass_id", 1, NULL, 0, NULL, 0, ops, (int)N_OPS);
         /* model and eval lengths are repeated from systems so that the
          * ranking views find a group's rows in one index */
         w->choice = cols_prepare_insert(db, "perf_choices", "system_id, batch, objective_index, mapping_id, model, "
                                         "prefill_len, generate_len, metric, generate_latency_s, "
                                         "generate_tco_per_token_usd", 10, NULL, 0, NULL, 0, "", 0);
     }
-    if (!w || !w->sys || !w->map || !w->choice) {
+    if (!w || !w->sys || !w->map || !w->choice || !w->pass || pass_load(w, db)) {
         snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
         sw_writer_close(w);
         return NULL;
@@ -233,13 +354,33 @@ void sw_writer_close(sw_writer_t *w)
     sqlite3_finalize(w->sys);
     sqlite3_finalize(w->map);
     sqlite3_finalize(w->choice);
+    sqlite3_finalize(w->pass);
+    free(w->slots);
     free(w);
 }
 
 static double op_us(const perf_t *p, int stage, size_t i)
 {
     const micro_batch_t *mb = stage ? &p->generate_mb : &p->prefill_mb;
-    return *(const double *)((const char *)mb + op_cols[i].off) * 1e6;
+    return canonical(*(const double *)((const char *)mb + op_cols[i].off) * 1e6);
+}
+
+/* The pass_id of a stage's pass, stored when new. */
+static int store_pass(sw_writer_t *w, const perf_t *p, int stage, int64_t *id)
+{
+    double us[N_OPS];
+    bool is_new;
+    for (size_t i = 0; i < N_OPS; i++)
+        us[i] = op_us(p, stage, i);
+    *id = pass_key(us);
+    if (pass_remember(w, *id, us, &is_new))
+        return -1;
+    if (!is_new)
+        return 0;
+    sqlite3_bind_int64(w->pass, 1, *id);
+    for (size_t i = 0; i < N_OPS; i++)
+        sqlite3_bind_double(w->pass, 2 + (int)i, us[i]);
+    return cols_step_reset(w->pass);
 }
 
 static const char *bottleneck(const char *b)
@@ -263,16 +404,18 @@ static bool same_row(const perf_t *a, const perf_t *b)
            strcmp(bottleneck(a->generate_bottleneck), bottleneck(b->generate_bottleneck)) == 0;
 }
 
-static int insert_mapping(sqlite3_stmt *st, int64_t mapping_id, const perf_t *p)
+static int insert_mapping(sw_writer_t *w, int64_t mapping_id, const perf_t *p)
 {
+    int64_t pre, gen;
+    if (store_pass(w, p, 0, &pre) || store_pass(w, p, 1, &gen))
+        return -1;
+    sqlite3_stmt *st = w->map;
     sqlite3_bind_int64(st, 1, mapping_id);
     sqlite3_bind_text(st, 2, bottleneck(p->prefill_bottleneck), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, bottleneck(p->generate_bottleneck), -1, SQLITE_STATIC);
     cols_bind(st, 4, perf_cols, NCOLS(perf_cols), p);
-    int k = 4 + (int)NCOLS(perf_cols);
-    for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < N_OPS; i++)
-            sqlite3_bind_double(st, k++, op_us(p, s, i));
+    sqlite3_bind_int64(st, 4 + (int)NCOLS(perf_cols), pre);
+    sqlite3_bind_int64(st, 5 + (int)NCOLS(perf_cols), gen);
     return cols_step_reset(st);
 }
 
@@ -295,7 +438,7 @@ static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
                 k++;
             if (k == n_uniq) {
                 uniq[n_uniq++] = p;
-                if (insert_mapping(w->map, base + k, p))
+                if (insert_mapping(w, base + k, p))
                     return -1;
             }
             k_of[o] = k;
@@ -347,7 +490,8 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
 
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen)
 {
-    return db_exec(db, "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM systems", err, errlen);
+    return db_exec(db, "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM perf_passes; "
+                       "DELETE FROM systems", err, errlen);
 }
 
 int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
@@ -356,9 +500,11 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         "DELETE FROM perf_mappings WHERE mapping_id IN (SELECT c.mapping_id FROM perf_choices c JOIN systems s "
         "ON s.system_id = c.system_id WHERE s.model = ?1 AND s.system = ?2)",
         "DELETE FROM perf_choices WHERE system_id IN (SELECT system_id FROM systems WHERE model = ?1 AND system = ?2)",
-        "DELETE FROM systems WHERE model = ?1 AND system = ?2"};
+        "DELETE FROM systems WHERE model = ?1 AND system = ?2",
+        "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT prefill_pass_id FROM perf_mappings UNION ALL "
+        "SELECT generate_pass_id FROM perf_mappings)"};
     int rc = 0;
-    for (int i = 0; i < 3 && rc == 0; i++) {
+    for (int i = 0; i < 4 && rc == 0; i++) {
         sqlite3_stmt *d = NULL;
         rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {
