@@ -2,22 +2,26 @@
  * views.c -- the query surface of a database: the views best_per_batch and
  * pareto, and the indexes that make them fast.
  *
+ * Both rank perf_choices (one narrow row per valid system, batch and
+ * objective, see sw_store.c) and read the chosen rows' columns from the
+ * view perf.
  * best_per_batch: one row per (model, prefill_len, generate_len, batch,
- * objective): the perf row with the smallest metric (ties: smallest
+ * objective): the choice with the smallest metric (ties: smallest
  * system_id) and its system.
  * pareto: per (model, prefill_len, generate_len, batch), the generate_latency
- * and generate_tco rows not dominated in (generate_latency,
- * generate_tco_per_token), one row per distinct point (smallest system_id).
+ * and generate_tco choices not dominated in (generate_latency_s,
+ * generate_tco_per_token_usd), one row per distinct point (smallest system_id).
  *
  * Each view has two forms with the same columns and rows:
- *  - keyed, when perf carries its system's model, prefill_len and
- *    generate_len: an index orders each group by what it minimizes, and a
- *    recursive walk reads the first entry of each group (best_per_batch:
- *    one seek per group) or climbs the group's staircase (pareto: one pass
- *    over the candidates inside a covering index), no sort at all;
- *  - join, for perf tables without those columns: window functions over
- *    perf joined to systems, O(n log n).
- * Both rely on perf rows existing for valid systems only (sw_write_system).
+ *  - keyed, with the indexes perf_best and perf_front: each group is
+ *    ordered by what it minimizes, and a recursive walk reads the first
+ *    entry of each group (best_per_batch: one seek per group) or climbs the
+ *    group's staircase (pareto: one pass over the candidates inside a
+ *    covering index), no sort at all;
+ *  - join, for a database without those indexes (a run under way that
+ *    dropped them): window functions over perf_choices joined to systems,
+ *    O(n log n).
+ * Both rely on choices existing for valid systems only (sw_write_system).
  */
 #include <stdio.h>
 #include <stdlib.h>
