@@ -21,6 +21,7 @@
 #include "store/npu_store.h"
 #include "store/invalid.h"
 #include "store/query_sql.h"
+#include "store/schema_sql.h"
 #include "store/views.h"
 
 typedef struct {
@@ -340,8 +341,12 @@ static int is_hwsweep_db(sqlite3 *db, const char *path)
     if (query_has_object(db, "table", "servers") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf_choices"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
-    fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
-            notadb ? sqlite3_errmsg(db) : "");
+    if (!notadb && db_schema_outdated(path))
+        fprintf(stderr, "hwsweep query: %s: written by an older hwsweep (another schema version): run it again "
+                "to query it\n", path);
+    else
+        fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
+                notadb ? sqlite3_errmsg(db) : "");
     return 0;
 }
 
