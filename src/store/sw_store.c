@@ -292,8 +292,14 @@ static int pass_remember(sw_writer_t *w, int64_t id, const double *us, bool *is_
         return -1;
     pass_t *p = pass_slot(w, id);
     *is_new = p->id == 0;
+    if (!*is_new && !same_pass(p->us, us)) {
+        /* about 1e-8 likely for a million passes; the caller's error is SQLite's, so say it here */
+        fprintf(stderr, "hwsweep: perf_passes: two different passes share the key %lld (a hash collision); "
+                "nothing of this transaction is stored\n", (long long)id);
+        return -1;
+    }
     if (!*is_new)
-        return same_pass(p->us, us) ? 0 : -1;
+        return 0;
     p->id = id;
     memcpy(p->us, us, sizeof p->us);
     w->n++;

@@ -46,6 +46,9 @@ int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errle
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 
+/* A writer remembers the passes it stored (perf_passes): after a failed
+ * sw_write_system the caller rolls its transaction back and closes the
+ * writer rather than writing on with it. */
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
