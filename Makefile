@@ -102,6 +102,7 @@ test: bin/hwsweep $(TEST_BIN) | deps-test deps-plot
 bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
+	@sh bench/bench_small.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
 	@HWSWEEP_BENCH_LARGE=1 build/tests/test_query
 	@sh bench/bench_live.sh bin/hwsweep

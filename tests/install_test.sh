@@ -60,8 +60,8 @@ for c in hw sw run merge status query schema inputs kernels validate astra hf pl
 done
 
 # hwsweep schema: of a database, and of a new one; a file that is not one is refused
-"$p/bin/hwsweep" schema "$db" > "$tmp/schema" && grep -Eq '^  generate_latency +REAL +s +time of all generated' \
-    "$tmp/schema" && ok || ko "schema DB: generate_latency in s"
+"$p/bin/hwsweep" schema "$db" > "$tmp/schema" && grep -Eq '^  generate_latency_s +REAL +s +time of all generated' \
+    "$tmp/schema" && ok || ko "schema DB: generate_latency_s in s"
 "$p/bin/hwsweep" schema --csv | grep -q '^servers,tco_total_usd,[A-Z]*,USD,' && ok || ko "schema --csv: tco_total_usd in USD"
 "$p/bin/hwsweep" schema "$p/share/man/man1/hwsweep.1" >/dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] && ok || ko "schema of a file that is not a database: status $rc"

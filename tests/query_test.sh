@@ -33,7 +33,7 @@ n=$("$bin" query "$db" points --csv | wc -l)
 # filters and order: the cheapest batch-8 point under 200 mm2 at generate_tco, and its hardware columns
 "$bin" query "$db" points --batch 8 --objective generate_tco --where 'chip_area_mm2 <= 200 AND prefill_len = 256' \
     --sort tco_per_Mtoken,-generate_throughput --limit 1 --json > "$tmp/j" || ko "query points with filters"
-want=$(sqlite3 "$db" "SELECT min(f.tco_per_Mtoken) FROM perf f JOIN systems s USING (system_id) JOIN servers v \
+want=$(sqlite3 "$db" "SELECT min(f.tco_per_mtoken_usd) FROM perf f JOIN systems s USING (system_id) JOIN servers v \
     ON v.server_id = s.server_id WHERE s.valid AND f.batch = 8 AND f.objective = 'generate_tco' \
     AND v.chip_area_mm2 <= 200 AND s.prefill_len = 256")
 python3 - "$tmp/j" "$want" <<'PY' && ok || ko "query points --json: not the cheapest point"

@@ -18,7 +18,7 @@ ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # dump DB: every data table in id order (runs differ by design)
 dump() {
-    for t in chips packages servers systems perf; do
+    for t in chips packages servers systems perf perf_mappings perf_choices perf_passes; do
         sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3" || echo "no table $t"
     done
 }

@@ -236,8 +236,8 @@ static double candidates_sql(const char *extra)
              "SELECT count(*) FROM perf a JOIN systems s ON s.system_id = a.system_id WHERE s.valid AND " EVAL
              " %s AND (a.objective_index = 2 OR (a.objective_index = 3 AND NOT EXISTS (SELECT 1 FROM perf b "
              "WHERE b.system_id = a.system_id AND b.batch = a.batch AND b.objective_index = 2 AND b.t = a.t AND "
-             "b.p = a.p AND b.micro_batch = a.micro_batch AND b.generate_latency = a.generate_latency AND "
-             "b.tco_per_Mtoken = a.tco_per_Mtoken)))", extra);
+             "b.p = a.p AND b.micro_batch = a.micro_batch AND b.generate_latency_s = a.generate_latency_s AND "
+             "b.tco_per_mtoken_usd = a.tco_per_mtoken_usd)))", extra);
     return q1(small_db, sql);
 }
 
@@ -246,7 +246,7 @@ static double candidates_sql(const char *extra)
 static size_t front_brute_x(const char *extra, const char *x)
 {
     char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT DISTINCT %s, a.tco_per_Mtoken FROM perf a JOIN systems s ON "
+    snprintf(sql, sizeof sql, "SELECT DISTINCT %s, a.tco_per_mtoken_usd FROM perf a JOIN systems s ON "
              "s.system_id = a.system_id WHERE s.valid AND " EVAL " %s AND a.objective_index IN (2, 3)", x, extra);
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -271,7 +271,7 @@ static size_t front_brute_x(const char *extra, const char *x)
 
 static size_t front_brute(const char *extra)
 {
-    return front_brute_x(extra, "a.generate_latency");
+    return front_brute_x(extra, "a.generate_latency_s");
 }
 
 START_TEST(test_pareto)
@@ -300,7 +300,7 @@ START_TEST(test_pareto)
     /* throughput on x: its own frontier */
     ck_assert_int_eq(plot(small_db, "pareto", "--model gpt3 --x throughput", "pareto_thr.png", &p), 0);
     ck_assert_uint_eq(p.points[0], 50);
-    ck_assert_uint_eq(p.points[1], front_brute_x("", "-a.generate_throughput"));
+    ck_assert_uint_eq(p.points[1], front_brute_x("", "-a.generate_throughput_tokens_per_s"));
     ck_assert_str_eq(p.title[2], "label: highest throughput");
     /* --where narrows the rows */
     ck_assert_int_eq(plot(small_db, "pareto", "--model gpt3 --where 'f.batch <= 8'", "pareto8.png", &p), 0);

@@ -73,10 +73,7 @@ static void add_keys(sqlite3 *db)
 {
     if (views_keyed(db))
         return;
-    exec_ok(db, "ALTER TABLE perf ADD COLUMN model TEXT; ALTER TABLE perf ADD COLUMN prefill_len REAL; "
-                "ALTER TABLE perf ADD COLUMN generate_len REAL; UPDATE perf SET model = s.model, "
-                "prefill_len = s.prefill_len, generate_len = s.generate_len FROM systems s "
-                "WHERE s.system_id = perf.system_id");
+    ck_abort_msg("perf_choices lacks its key columns");
 }
 
 /* A copy of the real database with one form of the views (keyed: with
@@ -145,7 +142,8 @@ START_TEST(pareto_is_the_frontier)
     sqlite3 *db = open_form(_i);
     exec_ok(db, "CREATE TEMP TABLE front AS SELECT * FROM pareto;"
                 "CREATE TEMP TABLE cand AS SELECT s.model, s.prefill_len, s.generate_len, f.batch, f.system_id, "
-                "f.generate_latency, f.generate_tco_per_token FROM perf f JOIN systems s "
+                "f.generate_latency_s AS generate_latency, f.generate_tco_per_token_usd AS generate_tco_per_token "
+                "FROM perf f JOIN systems s "
                 "ON s.system_id = f.system_id WHERE s.valid AND f.objective_index IN (2, 3)");
     double n = q1(db, "SELECT count(*) FROM front");
     printf("pareto (%s): %.0f frontier rows of %.0f candidates\n", forms[_i], n, q1(db, "SELECT count(*) FROM cand"));
@@ -367,7 +365,8 @@ static void build_big(sqlite3 *db)
     exec_ok(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
                 "DROP VIEW best_per_batch; DROP VIEW pareto; DROP INDEX IF EXISTS perf_keys;"
                 "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS systems_eval;"
-                "CREATE TEMP TABLE s0 AS SELECT * FROM systems; CREATE TEMP TABLE f0 AS SELECT * FROM perf;");
+                "CREATE TEMP TABLE s0 AS SELECT * FROM systems; CREATE TEMP TABLE f0 AS SELECT * FROM perf_choices;"
+                "CREATE TEMP TABLE m0 AS SELECT * FROM perf_mappings;");
     snprintf(sql, sizeof sql, "CREATE TEMP TABLE k AS WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 "
              "FROM c WHERE k < %d) SELECT k, 1 + (k * 37 %% 101) / 500.0 AS fl, 1 + (k * 53 %% 97) / 500.0 AS ft "
              "FROM c", COPIES - 1);
@@ -376,16 +375,21 @@ static void build_big(sqlite3 *db)
     snprintf(sql, sizeof sql, "BEGIN; INSERT INTO systems(%s) SELECT %s FROM k, s0 ORDER BY 1", cols, exprs);
     exec_ok(db, sql);
     snprintf(sql, sizeof sql,
-             "INSERT INTO perf(system_id, hardware, batch, objective, objective_index, metric, t, p, micro_batch, "
-             "prefill_micro_batch, prefill_latency, generate_latency, prefill_tco_per_token, generate_tco_per_token, "
-             "tco_per_Mtoken, generate_throughput, model, prefill_len, generate_len) "
-             "SELECT f0.system_id + k.k * (SELECT count(*) FROM s0), f0.hardware || '-' || (k.k %% 4), batch, "
-             "objective, objective_index, metric * CASE WHEN objective_index IN (0, 2) THEN fl ELSE ft END, t, p, "
-             "micro_batch, prefill_micro_batch, prefill_latency * fl, generate_latency * fl, "
-             "prefill_tco_per_token * ft, generate_tco_per_token * ft, tco_per_Mtoken * ft, "
-             "generate_throughput / fl, "
-             "CASE k.k %% 3 WHEN 0 THEN model ELSE model || '-v' || (k.k %% 3) END, prefill_len, generate_len "
-             "FROM k, f0 WHERE k.k < %d ORDER BY 1, 3, 5; COMMIT", VALID_COPIES);
+             "INSERT INTO perf_mappings(mapping_id, t, p, micro_batch, prefill_micro_batch, prefill_latency_s, "
+             "generate_latency_s, prefill_tco_per_token_usd, generate_tco_per_token_usd, tco_per_mtoken_usd, "
+             "generate_throughput_tokens_per_s) "
+             "SELECT m0.mapping_id + k.k * (SELECT count(*) FROM s0) * 128, t, p, micro_batch, prefill_micro_batch, "
+             "prefill_latency_s * fl, generate_latency_s * fl, prefill_tco_per_token_usd * ft, "
+             "generate_tco_per_token_usd * ft, tco_per_mtoken_usd * ft, generate_throughput_tokens_per_s / fl "
+             "FROM k, m0 WHERE k.k < %d ORDER BY 1;"
+             "INSERT INTO perf_choices(system_id, batch, objective_index, mapping_id, model, prefill_len, "
+             "generate_len, metric, generate_latency_s, generate_tco_per_token_usd) "
+             "SELECT f0.system_id + k.k * (SELECT count(*) FROM s0), batch, objective_index, "
+             "f0.mapping_id + k.k * (SELECT count(*) FROM s0) * 128, "
+             "CASE k.k %% 3 WHEN 0 THEN model ELSE model || '-v' || (k.k %% 3) END, prefill_len, generate_len, "
+             "metric * CASE WHEN objective_index IN (0, 2) THEN fl ELSE ft END, generate_latency_s * fl, "
+             "generate_tco_per_token_usd * ft FROM k, f0 WHERE k.k < %d ORDER BY 1, 2, 3; COMMIT",
+             VALID_COPIES, VALID_COPIES);
     exec_ok(db, sql);
 }
 

@@ -56,9 +56,20 @@ START_TEST(columns_cover_every_column)
     ck_assert_int_eq(count(db, "SELECT count(*) FROM columns WHERE meaning IS NULL OR meaning = ''"), 0);
     ck_assert_int_eq(count(db, "SELECT count(*) FROM columns WHERE table_name = 'columns'"), 5);
     char u[64];
-    ck_assert_str_eq(unit_of(db, "perf", "generate_latency", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf", "generate_latency_s", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf_mappings", "generate_power_w", u, sizeof u), "W");
+    ck_assert_str_eq(unit_of(db, "perf_mappings", "tco_per_mtoken_usd", u, sizeof u), "USD per 1e6 tokens");
+    ck_assert_str_eq(unit_of(db, "perf_mappings", "generate_io_s", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf_choices", "generate_tco_per_token_usd", u, sizeof u), "USD/token");
+    ck_assert_str_eq(unit_of(db, "systems", "kv_bw_per_chip_bytes_per_s", u, sizeof u), "bytes/s");
+    ck_assert_str_eq(unit_of(db, "best_per_batch", "generate_latency", u, sizeof u), "s");
+    /* one name for the generate phase, no as-given copies of the sized values */
+    ck_assert_int_eq(count(db, "SELECT count(*) FROM columns WHERE table_name IN ('systems', 'perf', "
+                               "'perf_mappings', 'perf_choices') AND (column_name LIKE 'decoding%' OR "
+                               "column_name LIKE 'cfg\\_%' ESCAPE '\\' OR column_name LIKE '%\\_sec' ESCAPE '\\' OR "
+                               "column_name GLOB '*Mtoken*')"), 0);
     ck_assert_str_eq(unit_of(db, "points", "generate_power", u, sizeof u), "W");
-    ck_assert_str_eq(unit_of(db, "perf", "generate_throughput", u, sizeof u), "tokens/s");
+    ck_assert_str_eq(unit_of(db, "perf", "generate_throughput_tokens_per_s", u, sizeof u), "tokens/s");
     ck_assert_str_eq(unit_of(db, "servers", "chip_cost_usd", u, sizeof u), "USD");
     ck_assert_str_eq(unit_of(db, "servers", "tco_total_usd", u, sizeof u), "USD");
     ck_assert_str_eq(unit_of(db, "servers", "chip_area_mm2", u, sizeof u), "mm2");

@@ -21,6 +21,7 @@
 #include "store/npu_store.h"
 #include "store/invalid.h"
 #include "store/query_sql.h"
+#include "store/schema_sql.h"
 #include "store/views.h"
 
 typedef struct {
@@ -337,11 +338,15 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
 
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (query_has_object(db, "table", "server_points") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf"))
+    if (query_has_object(db, "table", "server_points") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf_choices"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
-    fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
-            notadb ? sqlite3_errmsg(db) : "");
+    if (!notadb && db_schema_outdated(path))
+        fprintf(stderr, "hwsweep query: %s: written by an older hwsweep (another schema version): run it again "
+                "to query it\n", path);
+    else
+        fprintf(stderr, "hwsweep query: %s: not a hwsweep database%s%s\n", path, notadb ? ": " : "",
+                notadb ? sqlite3_errmsg(db) : "");
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "store/db.h"
 #include "store/finalize.h"
 #include "store/sw_store.h"
+#include "store/sweep_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -30,28 +31,19 @@ typedef struct {
 static int read_shard(const char *path, shard_info_t *s)
 {
     sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
+    sweep_run_rec_t run;
     memset(s, 0, sizeof *s);
     s->path = path;
-    int ok = access(path, R_OK) == 0 &&
-             sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-             sqlite3_prepare_v2(db, "SELECT sweep, fingerprint, shard, status FROM runs WHERE kind = 'run' "
-                                    "ORDER BY run_id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-             sqlite3_step(st) == SQLITE_ROW;
+    int ok = access(path, R_OK) == 0 && sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+             sweep_store_run(db, 0, &run) == 0 && run.has_sweep && run.has_fingerprint && run.has_shard &&
+             run.has_status && sscanf(run.shard, "%d/%d", &s->i, &s->n) == 2;
     if (ok) {
-        const char *v[4];
-        for (int k = 0; k < 4; k++)
-            v[k] = (const char *)sqlite3_column_text(st, k);
-        ok = v[0] && v[1] && v[2] && v[3] && sscanf(v[2], "%d/%d", &s->i, &s->n) == 2;
-        if (ok) {
-            snprintf(s->sweep, sizeof s->sweep, "%s", v[0]);
-            snprintf(s->fingerprint, sizeof s->fingerprint, "%s", v[1]);
-            snprintf(s->status, sizeof s->status, "%s", v[3]);
-        }
+        snprintf(s->sweep, sizeof s->sweep, "%s", run.sweep);
+        snprintf(s->fingerprint, sizeof s->fingerprint, "%s", run.fingerprint);
+        snprintf(s->status, sizeof s->status, "%s", run.status);
     }
     if (!ok)
         fprintf(stderr, "hwsweep merge: %s is not a sweep shard database\n", path);
-    sqlite3_finalize(st);
     sqlite3_close(db);
     return ok ? 0 : -1;
 }
@@ -93,43 +85,6 @@ static int check_set(const shard_info_t *s, int n)
     return bad ? -1 : 0;
 }
 
-static int copy_shard(sqlite3 *db, const char *path, char *err, size_t errlen)
-{
-    static const char *copy =
-        "INSERT OR IGNORE INTO chips SELECT * FROM shard.chips;"
-        "INSERT OR IGNORE INTO packages SELECT * FROM shard.packages;"
-        "INSERT OR IGNORE INTO server_shapes SELECT * FROM shard.server_shapes;"
-        "INSERT OR IGNORE INTO reasons SELECT * FROM shard.reasons;"
-        "INSERT OR IGNORE INTO heat_sinks SELECT * FROM shard.heat_sinks;"
-        "INSERT INTO server_points SELECT * FROM shard.server_points;"
-        "INSERT INTO server_costs SELECT * FROM shard.server_costs;"
-        "INSERT INTO systems SELECT * FROM shard.systems;"
-        "INSERT INTO perf SELECT * FROM shard.perf;"
-        "INSERT OR IGNORE INTO inputs SELECT * FROM shard.inputs;"
-        "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status, sweep, "
-        "  fingerprint, shard) SELECT kind, command, inputs, tool_version, threads, started_at, ended_at, status, "
-        "  sweep, fingerprint, shard FROM shard.runs ORDER BY run_id;";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS shard", -1, &st, NULL) == SQLITE_OK ? 0 : -1;
-    if (rc == 0) {
-        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    }
-    sqlite3_finalize(st);
-    if (rc) {
-        snprintf(err, errlen, "attaching %s: %s", path, sqlite3_errmsg(db));
-        return -1;
-    }
-    /* the temporary file is renamed into place only when complete, so one
-     * transaction per shard is enough (DETACH is not allowed inside one) */
-    rc = db_exec(db, "BEGIN IMMEDIATE", err, errlen) || db_exec(db, copy, err, errlen) ||
-         db_exec(db, "COMMIT", err, errlen);
-    char ignore[64];
-    if (rc)
-        db_exec(db, "ROLLBACK", ignore, sizeof ignore);
-    return db_exec(db, "DETACH DATABASE shard", rc ? ignore : err, rc ? sizeof ignore : errlen) || rc ? -1 : 0;
-}
-
 static int build(const char *tmp, const shard_info_t *s, int n, const char *command, char *err, size_t errlen)
 {
     sqlite3 *db = db_open(tmp, err, errlen);
@@ -140,20 +95,19 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         in[k] = (run_input_t){"shard", s[k].path};
-        rc = copy_shard(db, s[k].path, err, errlen);
+        rc = merge_store_copy_shard(db, s[k].path, err, errlen);
     }
     char shard[32];
     snprintf(shard, sizeof shard, "1/1");
     run_info_t run = {.kind = "merge", .command = command, .threads = 1, .inputs = in, .n_inputs = (size_t)n,
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
-        rc = db_exec(db, "BEGIN IMMEDIATE", err, errlen) || store_server_rows(db, err, errlen) ||
-             views_create(db, err, errlen) ||
-             db_record_run(db, &run, err, errlen) || db_exec(db, "COMMIT", err, errlen);
+        rc = store_begin(db, err, errlen) || store_server_rows(db, err, errlen) || views_create(db, err, errlen) ||
+             db_record_run(db, &run, err, errlen) || store_commit(db, err, errlen);
     free(in);
     /* a plain rollback journal for the result: one file to move into place */
     if (rc == 0)
-        rc = db_exec(db, "PRAGMA journal_mode=DELETE", err, errlen);
+        rc = db_finish_journal(db, err, errlen);
     db_close(db);
     return rc;
 }

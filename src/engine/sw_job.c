@@ -24,6 +24,7 @@
 #include "store/db.h"
 #include "store/hw_store.h"
 #include "store/sw_store.h"
+#include "store/sweep_store.h"
 
 /* -s, else inputs/software/system/NAME.yaml, else sys_default.yaml. */
 static const char *system_file(const job_opts_t *o, char *buf, size_t len)
@@ -268,12 +269,12 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
     run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
     run_info_t run = {.kind = "sw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
                       .started_at = t0};
-    int rc = db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
+    int rc = store_begin(db, err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
              db_save_inputs(db, inputs, 2, err, sizeof err) || db_record_run(db, &run, err, sizeof err) ||
-             db_exec(db, "COMMIT", err, sizeof err);
+             store_commit(db, err, sizeof err);
     if (rc) {
         fprintf(stderr, "hwsweep: %s: %s\n", in->db_path, err[0] ? err : sqlite3_errmsg(db));
-        db_exec(db, "ROLLBACK", err, sizeof err);
+        store_rollback(db);
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -37,6 +37,7 @@
 #include "store/hw_store.h"
 #include "store/status_store.h"
 #include "store/sw_store.h"
+#include "store/sweep_store.h"
 #include "store/views.h"
 
 #define CHUNK_SERVERS 4096
@@ -149,10 +150,10 @@ static int eval_parts(sweep_ctx_t *c)
 
 static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
 {
-    if (db_query_int(c->db, "SELECT count(*) FROM chips", 0) > 0)
+    if (sweep_store_has_parts(c->db))
         return 0;   /* a resumed run: written by the first attempt */
     hw_writer_t *w = NULL;
-    int rc = db_exec(c->db, "BEGIN IMMEDIATE", err, errlen);
+    int rc = store_begin(c->db, err, errlen);
     if (rc == 0 && !(w = hw_writer_open(c->db, err, errlen)))
         rc = -1;
     for (size_t u = 0; rc == 0 && u < c->sw.n_units; u++) {
@@ -172,7 +173,7 @@ static int write_parts(sweep_ctx_t *c, char *err, size_t errlen)
     }
     hw_writer_close(w);
     if (rc == 0)
-        rc = db_exec(c->db, "COMMIT", err, errlen);
+        rc = store_commit(c->db, err, errlen);
     else
         snprintf(err, errlen, "sqlite: writing chips and packages: %s", sqlite3_errmsg(c->db));
     return rc;
@@ -381,7 +382,7 @@ static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t err
 
 static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
 {
-    int rc = db_exec(w->db, "BEGIN IMMEDIATE", err, errlen);
+    int rc = store_begin(w->db, err, errlen);
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
         const package_t *p = ch->srv[i].package;
@@ -395,9 +396,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
     if (rc == 0)
-        return db_exec(w->db, "COMMIT", err, errlen);
-    char ignore[64];
-    db_exec(w->db, "ROLLBACK", ignore, sizeof ignore);
+        return store_commit(w->db, err, errlen);
+    store_rollback(w->db);
     return -1;
 }
 
@@ -580,41 +580,45 @@ static int run_points(sweep_ctx_t *c)
  * unchanged: EXIT_OK, else the refusal is printed. */
 static int check_resume(const sweep_ctx_t *c, sqlite3 *db, const char *path, const char *shard)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = EXIT_BADINPUT;
-    if (sqlite3_prepare_v2(db, "SELECT sweep, fingerprint, shard FROM runs WHERE kind = 'run' "
-                               "ORDER BY run_id LIMIT 1", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    sweep_run_rec_t run;
+    if (sweep_store_run(db, 1, &run)) {
         fprintf(stderr, "hwsweep: %s: not a database of this sweep (no sweep run recorded); run without "
                 "--resume to start over\n", path);
-        sqlite3_finalize(st);
-        return rc;
+        return EXIT_BADINPUT;
     }
-    const char *sweep = (const char *)sqlite3_column_text(st, 0);
-    const char *fp = (const char *)sqlite3_column_text(st, 1);
-    const char *sh = (const char *)sqlite3_column_text(st, 2);
-    if (!sweep || strcmp(sweep, c->sw.name) || !sh || strcmp(sh, shard)) {
+    if (!run.has_sweep || strcmp(run.sweep, c->sw.name) || !run.has_shard || strcmp(run.shard, shard)) {
         fprintf(stderr, "hwsweep: %s belongs to sweep '%s' shard %s, not '%s' shard %s\n", path,
-                sweep ? sweep : "?", sh ? sh : "?", c->sw.name, shard);
-    } else if (fp && strcmp(fp, c->sw.fingerprint) == 0) {
-        rc = EXIT_OK;
-    } else {
-        for (size_t i = 0; i < c->sw.n_inputs; i++) {
-            char old[65];
-            db_run_input_sha(db, c->sw.inputs[i].path, old);
-            if (strcmp(old, c->sw.inputs[i].sha256) != 0) {
-                fprintf(stderr, "hwsweep: cannot resume: %s %s %s since the interrupted run; run without "
-                        "--resume to start over\n", c->sw.inputs[i].role, c->sw.inputs[i].path,
-                        old[0] ? "changed" : "was not read");
-                break;
-            }
-            if (i + 1 == c->sw.n_inputs)
-                fprintf(stderr, "hwsweep: cannot resume: the sweep reads other files than the interrupted run; "
-                        "run without --resume to start over\n");
-        }
+                run.has_sweep ? run.sweep : "?", run.has_shard ? run.shard : "?", c->sw.name, shard);
+        return EXIT_BADINPUT;
     }
-    sqlite3_finalize(st);
-    return rc;
+    if (run.has_fingerprint && strcmp(run.fingerprint, c->sw.fingerprint) == 0)
+        return EXIT_OK;
+    for (size_t i = 0; i < c->sw.n_inputs; i++) {
+        char old[65];
+        db_run_input_sha(db, c->sw.inputs[i].path, old);
+        if (strcmp(old, c->sw.inputs[i].sha256) != 0) {
+            fprintf(stderr, "hwsweep: cannot resume: %s %s %s since the interrupted run; run without "
+                    "--resume to start over\n", c->sw.inputs[i].role, c->sw.inputs[i].path,
+                    old[0] ? "changed" : "was not read");
+            break;
+        }
+        if (i + 1 == c->sw.n_inputs)
+            fprintf(stderr, "hwsweep: cannot resume: the sweep reads other files than the interrupted run; "
+                    "run without --resume to start over\n");
+    }
+    return EXIT_BADINPUT;
+}
+
+typedef struct {
+    unsigned char *done;
+    int64_t n;
+} done_set_t;
+
+static void mark_done(void *ctx, int64_t id)
+{
+    done_set_t *d = ctx;
+    if (id >= 0 && id < d->n)
+        d->done[id >> 3] |= (unsigned char)(1u << (id & 7));
 }
 
 static int load_done(sweep_ctx_t *c)
@@ -622,16 +626,8 @@ static int load_done(sweep_ctx_t *c)
     c->done = calloc((size_t)(c->n_servers_total / 8 + 1), 1);
     if (!c->done)
         return -1;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT server_id FROM server_points", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        if (id >= 0 && id < c->n_servers_total)
-            c->done[id >> 3] |= (unsigned char)(1u << (id & 7));
-    }
-    sqlite3_finalize(st);
-    return 0;
+    done_set_t d = {c->done, c->n_servers_total};
+    return sweep_store_server_ids(c->db, mark_done, &d);
 }
 
 /* --resume without a partial database: a finished one of the same sweep
@@ -708,8 +704,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
     if (resume) {
         int rc = check_resume(c, c->db, c->db_path, shard);
         /* runs that never finished were killed: we hold the lock now */
-        if (rc == EXIT_OK && db_exec(c->db, "UPDATE runs SET status = 'killed' WHERE status = 'running'", err,
-                                     sizeof err))
+        if (rc == EXIT_OK && sweep_store_mark_killed(c->db, err, sizeof err))
             rc = EXIT_FAIL;
         return rc;
     }
@@ -738,8 +733,8 @@ static int finish(sweep_ctx_t *c, int rc)
 {
     char err[DB_ERR_MAX] = "", prefix[4200];
     if (rc == EXIT_OK && c->o->shard_n == 1 &&
-        (db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
-         views_create(c->db, err, sizeof err) || db_exec(c->db, "COMMIT", err, sizeof err))) {
+        (store_begin(c->db, err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
+         views_create(c->db, err, sizeof err) || store_commit(c->db, err, sizeof err))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }

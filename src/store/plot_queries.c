@@ -333,9 +333,9 @@ int pq_summary_batch(sqlite3 *db, const pq_sel_t *sel)
  * descending, tco, ...) order for the throughput frontier. */
 static const char *pareto_sql =
     "WITH c AS (SELECT DISTINCT s.hardware AS hardware, s.system_id AS system_id, s.server_id AS server_id, "
-    "f.batch AS batch, f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.generate_latency AS lat, "
-    "f.tco_per_Mtoken AS tco, f.generate_throughput AS thr" PERF_FROM
-    " AND f.objective_index IN (2, 3) AND f.generate_latency IS NOT NULL AND f.tco_per_Mtoken IS NOT NULL) "
+    "f.batch AS batch, f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.generate_latency_s AS lat, "
+    "f.tco_per_mtoken_usd AS tco, f.generate_throughput_tokens_per_s AS thr" PERF_FROM
+    " AND f.objective_index IN (2, 3) AND f.generate_latency_s IS NOT NULL AND f.tco_per_mtoken_usd IS NOT NULL) "
     "SELECT hardware, system_id, server_id, batch, t, p, micro_batch, lat, tco, thr, "
     "min(tco) OVER (ORDER BY lat, tco, system_id, batch, t, p, micro_batch ROWS BETWEEN UNBOUNDED PRECEDING "
     "AND 1 PRECEDING) AS prev_min, min(tco) OVER (ORDER BY thr DESC, tco, system_id, batch, t, p, micro_batch "
@@ -398,7 +398,7 @@ int pq_batch_curves(sqlite3 *db, const pq_sel_t *sel, int max_systems, pq_curve_
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = prep(db, "SELECT s.system_id" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 3 "
-                            "AND f.tco_per_Mtoken IS NOT NULL ORDER BY f.tco_per_Mtoken, s.system_id LIMIT ?5",
+                            "AND f.tco_per_mtoken_usd IS NOT NULL ORDER BY f.tco_per_mtoken_usd, s.system_id LIMIT ?5",
                             sel, err, errlen);
     if (!st)
         return -1;
@@ -407,7 +407,7 @@ int pq_batch_curves(sqlite3 *db, const pq_sel_t *sel, int max_systems, pq_curve_
     if (collect(db, st, id_row, sizeof(long long), (void **)&tco_ids, &n_tco, err, errlen))
         return -1;
     st = prep(db, "SELECT s.system_id" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 2 "
-              "AND f.generate_latency IS NOT NULL ORDER BY f.generate_latency, s.system_id LIMIT 1", sel, err, errlen);
+              "AND f.generate_latency_s IS NOT NULL ORDER BY f.generate_latency_s, s.system_id LIMIT 1", sel, err, errlen);
     if (!st) {
         free(tco_ids);
         return -1;
@@ -431,9 +431,9 @@ int pq_batch_curves(sqlite3 *db, const pq_sel_t *sel, int max_systems, pq_curve_
     free(lat_ids);
     size_t cap = 0;
     for (size_t i = 0; i < k; i++) {
-        st = prep(db, "SELECT s.system_id, s.hardware, s.server_id, f.batch, f.generate_latency, "
-                  "f.generate_throughput, f.tco_per_Mtoken" PERF_FROM " AND s.system_id = ?4 AND "
-                  "f.objective_index = 2 AND f.generate_latency IS NOT NULL ORDER BY f.batch", sel, err, errlen);
+        st = prep(db, "SELECT s.system_id, s.hardware, s.server_id, f.batch, f.generate_latency_s, "
+                  "f.generate_throughput_tokens_per_s, f.tco_per_mtoken_usd" PERF_FROM " AND s.system_id = ?4 AND "
+                  "f.objective_index = 2 AND f.generate_latency_s IS NOT NULL ORDER BY f.batch", sel, err, errlen);
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 4, ids[i]);
@@ -482,12 +482,12 @@ int pq_best_designs(sqlite3 *db, const pq_sel_t *sel, int batch, int max_designs
     sqlite3_stmt *st = prep(
         db,
         "SELECT s.hardware, s.system_id, s.server_id, f.batch, f.t, f.p, f.micro_batch, s.num_servers, s.num_chips, "
-        "f.generate_latency, f.generate_throughput, f.tco_per_Mtoken, f.capex_usd, f.opex_usd, v.chip_area_mm2, "
+        "f.generate_latency_s, f.generate_throughput_tokens_per_s, f.tco_per_mtoken_usd, f.capex_usd, f.opex_usd, v.chip_area_mm2, "
         "v.chip_tops, v.chip_sram_mb, v.chip_cost_usd, v.pkg_num_chips, v.pkg_dram_gb, v.pkg_dram_bw_TB_per_sec, "
         "v.num_packages, v.tdp_w, v.cost_usd, v.cost_all_package_usd, v.cost_all_heatsinks_usd, "
         "v.cost_all_fans_usd, v.tco_dc_amortization_usd, v.tco_dc_interest_usd, v.tco_dc_opex_usd, "
-        "v.tco_srv_power_usd, v.tco_pue_overhead_usd" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 3 AND f.tco_per_Mtoken IS NOT "
-        "NULL ORDER BY f.tco_per_Mtoken, s.system_id LIMIT ?5",
+        "v.tco_srv_power_usd, v.tco_pue_overhead_usd" PERF_FROM " AND f.batch = ?4 AND f.objective_index = 3 AND f.tco_per_mtoken_usd IS NOT "
+        "NULL ORDER BY f.tco_per_mtoken_usd, s.system_id LIMIT ?5",
         sel, err, errlen);
     void *arr = NULL;
     if (!st)
@@ -720,7 +720,7 @@ int pq_counts(sqlite3 *db, pq_counts_t *out, char *err, size_t errlen)
                             "(SELECT count(*) FROM packages), (SELECT count(*) FROM packages WHERE valid), "
                             "(SELECT count(*) FROM servers), (SELECT count(*) FROM servers WHERE valid), "
                             "(SELECT count(*) FROM systems), (SELECT count(*) FROM systems WHERE valid), "
-                            "(SELECT count(*) FROM perf)", NULL, err, errlen);
+                            "(SELECT count(*) FROM perf_choices)", NULL, err, errlen);
     if (!st)
         return -1;
     int rc = sqlite3_step(st);

@@ -11,7 +11,7 @@
 #include "store/schema_sql.h"
 #include "store/views.h"
 
-#define SCHEMA_VERSION 4   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...) */
+#define SCHEMA_VERSION 4   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...), perf_mappings + perf_choices, unit names */
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
@@ -43,7 +43,11 @@ int db_schema_outdated(const char *path)
 int db_schema_create(sqlite3 *db, char *err, size_t errlen)
 {
     int v = (int)db_query_int(db, "PRAGMA user_version", -1);
-    if (v != SCHEMA_VERSION && db_query_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
+    /* the version is set last: a database that has it holds the whole schema,
+     * so a short command on it runs no DDL at all */
+    if (v == SCHEMA_VERSION)
+        return 0;
+    if (db_query_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
         snprintf(err, errlen, "database schema version %d, this hwsweep writes version %d: "
                  "remove the database (or choose another -o) and run again", v, SCHEMA_VERSION);
         return -1;

@@ -1,7 +1,9 @@
 /*
  * sw_store.h -- the software tables: systems (one row per server x system
- * configuration point, valid or not), perf (one row per valid system, batch
- * and objective: the best mapping and its metrics) and the points view.
+ * configuration point, valid or not), perf_mappings (one row per distinct
+ * best mapping of a valid system and batch: the mapping and its metrics),
+ * perf_choices (which mapping each objective chose) and the views perf (one
+ * row per system, batch and objective) and points.
  */
 #ifndef STORE_SW_STORE_H
 #define STORE_SW_STORE_H
@@ -41,6 +43,12 @@ typedef struct {
  * hardware column (with_hardware = 1). */
 int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
 
+/* Delete every software row (a hardware database explored again). */
+int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
+
+/* A writer remembers the passes it stored (perf_passes): after a failed
+ * sw_write_system the caller rolls its transaction back and closes the
+ * writer rather than writing on with it. */
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt);

@@ -2,22 +2,26 @@
  * views.c -- the query surface of a database: the views best_per_batch and
  * pareto, and the indexes that make them fast.
  *
+ * Both rank perf_choices (one narrow row per valid system, batch and
+ * objective, see sw_store.c) and read the chosen rows' columns from the
+ * view perf.
  * best_per_batch: one row per (model, prefill_len, generate_len, batch,
- * objective): the perf row with the smallest metric (ties: smallest
+ * objective): the choice with the smallest metric (ties: smallest
  * system_id) and its system.
  * pareto: per (model, prefill_len, generate_len, batch), the generate_latency
- * and generate_tco rows not dominated in (generate_latency,
- * generate_tco_per_token), one row per distinct point (smallest system_id).
+ * and generate_tco choices not dominated in (generate_latency_s,
+ * generate_tco_per_token_usd), one row per distinct point (smallest system_id).
  *
  * Each view has two forms with the same columns and rows:
- *  - keyed, when perf carries its system's model, prefill_len and
- *    generate_len: an index orders each group by what it minimizes, and a
- *    recursive walk reads the first entry of each group (best_per_batch:
- *    one seek per group) or climbs the group's staircase (pareto: one pass
- *    over the candidates inside a covering index), no sort at all;
- *  - join, for perf tables without those columns: window functions over
- *    perf joined to systems, O(n log n).
- * Both rely on perf rows existing for valid systems only (sw_write_system).
+ *  - keyed, with the indexes perf_best and perf_front: each group is
+ *    ordered by what it minimizes, and a recursive walk reads the first
+ *    entry of each group (best_per_batch: one seek per group) or climbs the
+ *    group's staircase (pareto: one pass over the candidates inside a
+ *    covering index), no sort at all;
+ *  - join, for a database without those indexes (a run under way that
+ *    dropped them): window functions over perf_choices joined to systems,
+ *    O(n log n).
+ * Both rely on choices existing for valid systems only (sw_write_system).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,16 +36,16 @@ static const char *best_cols =
     "f.objective AS objective, f.objective_index AS objective_index, s.hardware AS hardware, "
     "s.system_id AS system_id, s.server_id AS server_id, s.num_servers AS num_servers, s.num_chips AS num_chips, "
     "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
-    "f.metric AS metric, f.prefill_latency AS prefill_latency, f.generate_latency AS generate_latency, "
-    "f.prefill_tco_per_token AS prefill_tco_per_token, f.generate_tco_per_token AS generate_tco_per_token, "
-    "f.tco_per_Mtoken AS tco_per_Mtoken, f.generate_throughput AS generate_throughput";
+    "f.metric AS metric, f.prefill_latency_s AS prefill_latency, f.generate_latency_s AS generate_latency, "
+    "f.prefill_tco_per_token_usd AS prefill_tco_per_token, f.generate_tco_per_token_usd AS generate_tco_per_token, "
+    "f.tco_per_mtoken_usd AS tco_per_Mtoken, f.generate_throughput_tokens_per_s AS generate_throughput";
 
 static const char *pareto_cols =
     "r.model AS model, r.prefill_len AS prefill_len, r.generate_len AS generate_len, r.batch AS batch, "
     "s.hardware AS hardware, s.system_id AS system_id, s.server_id AS server_id, "
     "f.t AS t, f.p AS p, f.micro_batch AS micro_batch, f.prefill_micro_batch AS prefill_micro_batch, "
-    "f.generate_latency AS generate_latency, f.generate_tco_per_token AS generate_tco_per_token, "
-    "f.tco_per_Mtoken AS tco_per_Mtoken, f.generate_throughput AS generate_throughput";
+    "f.generate_latency_s AS generate_latency, f.generate_tco_per_token_usd AS generate_tco_per_token, "
+    "f.tco_per_mtoken_usd AS tco_per_Mtoken, f.generate_throughput_tokens_per_s AS generate_throughput";
 
 /* Rows are named by perf's primary key (system_id, batch, objective_index):
  * r(sid, b, o, model, prefill_len, generate_len, ...). */
@@ -50,16 +54,17 @@ static const char *pareto_cols =
 /* The chosen rows of a keyed walk w(sid, b, o), with their group key. */
 #define KEYED_R                                                                                             \
     "(SELECT w.sid AS sid, w.b AS b, w.o AS o, k.model AS model, k.prefill_len AS prefill_len, "           \
-    "k.generate_len AS generate_len, k.batch AS batch FROM w JOIN perf k ON " PK("k") " = (w.sid, w.b, w.o))"
+    "k.generate_len AS generate_len, k.batch AS batch FROM w JOIN perf_choices k ON " PK("k") " = (w.sid, w.b, w.o))"
 
 /* w: from row (sid, b, o), the perf row m chosen by the condition and order
  * given (+x keeps a row value usable as one index range). */
 #define STEP(cte, cond, order)                                                                        \
-    "SELECT n.system_id, n.batch, n.objective_index FROM " cte " JOIN perf c ON " PK("c") " = (" cte     \
-    ".sid, " cte ".b, " cte ".o) JOIN perf n ON " PK("n") " = (SELECT m.system_id, m.batch, "            \
-    "m.objective_index FROM perf m WHERE " cond " ORDER BY " order " LIMIT 1)"
+    "SELECT n.system_id, n.batch, n.objective_index FROM " cte " JOIN perf_choices c ON " PK("c") " = ("  \
+    cte ".sid, " cte ".b, " cte ".o) JOIN perf_choices n ON " PK("n") " = (SELECT m.system_id, m.batch, " \
+    "m.objective_index FROM perf_choices m WHERE " cond " ORDER BY " order " LIMIT 1)"
 #define FIRST(cond, order)                                                                             \
-    "SELECT * FROM (SELECT m.system_id, m.batch, m.objective_index FROM perf m WHERE " cond " ORDER BY " \
+    "SELECT * FROM (SELECT m.system_id, m.batch, m.objective_index FROM perf_choices m WHERE " cond      \
+    " ORDER BY " \
     order " LIMIT 1)"
 
 /* Keyed best: the first entry of a group is its best, and the next group
@@ -71,10 +76,11 @@ static const char *best_keyed_with =
          "(+c.model, +c.prefill_len, +c.generate_len, +c.batch, c.objective_index + 1)", BEST_ORDER) ") ";
 
 /* Candidates of the pareto view (the terms of the partial index perf_front). */
-#define CAND(a) a ".objective_index IN (2, 3) AND " a ".generate_latency IS NOT NULL AND " a \
-    ".generate_tco_per_token IS NOT NULL"
+#define CAND(a) a ".objective_index IN (2, 3) AND " a ".generate_latency_s IS NOT NULL AND " a \
+    ".generate_tco_per_token_usd IS NOT NULL"
 #define FRONT_ORDER \
-    "m.model, m.prefill_len, m.generate_len, m.batch, m.generate_latency, m.generate_tco_per_token, m.system_id, " \
+    "m.model, m.prefill_len, m.generate_len, m.batch, m.generate_latency_s, m.generate_tco_per_token_usd, "     \
+    "m.system_id, " \
     "m.objective_index"
 
 /* Keyed pareto: g, the first point of each group (on the frontier); w, from
@@ -86,15 +92,15 @@ static const char *pareto_keyed_with =
          "(+c.model, +c.prefill_len, +c.generate_len, c.batch + 1)", FRONT_ORDER) "), "
     "w(sid, b, o) AS (SELECT sid, b, o FROM g UNION ALL "
     STEP("w", CAND("m") " AND m.model = +c.model AND m.prefill_len = +c.prefill_len AND m.generate_len = "
-         "+c.generate_len AND m.batch = +c.batch AND m.generate_latency >= +c.generate_latency AND "
-         "m.generate_tco_per_token < +c.generate_tco_per_token", FRONT_ORDER) ") ";
+         "+c.generate_len AND m.batch = +c.batch AND m.generate_latency_s >= +c.generate_latency_s AND "
+         "m.generate_tco_per_token_usd < +c.generate_tco_per_token_usd", FRONT_ORDER) ") ";
 
 /* Join best: rank each group's rows by metric. */
 static const char *best_join_r =
     "(SELECT f.system_id AS sid, f.batch AS b, f.objective_index AS o, s.model AS model, "
     "s.prefill_len AS prefill_len, s.generate_len AS generate_len, f.batch AS batch, row_number() OVER ("
     "PARTITION BY s.model, s.prefill_len, s.generate_len, f.batch, f.objective_index ORDER BY f.metric, "
-    "f.system_id) AS pos FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid AND "
+    "f.system_id) AS pos FROM systems s JOIN perf_choices f ON f.system_id = s.system_id WHERE s.valid AND "
     "f.metric IS NOT NULL)";
 
 /* Join pareto: in (latency, tco, system_id) order, a point is on the
@@ -102,20 +108,20 @@ static const char *best_join_r =
 static const char *pareto_join_r =
     "(SELECT f.system_id AS sid, f.batch AS b, f.objective_index AS o, s.model AS model, "
     "s.prefill_len AS prefill_len, s.generate_len AS generate_len, f.batch AS batch, "
-    "f.generate_tco_per_token AS tco, min(f.generate_tco_per_token) OVER (PARTITION BY s.model, s.prefill_len, "
-    "s.generate_len, f.batch ORDER BY f.generate_latency, f.generate_tco_per_token, f.system_id, "
-    "f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
-    "FROM systems s JOIN perf f ON f.system_id = s.system_id WHERE s.valid AND " CAND("f") ")";
+    "f.generate_tco_per_token_usd AS tco, min(f.generate_tco_per_token_usd) OVER (PARTITION BY s.model, "
+    "s.prefill_len, s.generate_len, f.batch ORDER BY f.generate_latency_s, f.generate_tco_per_token_usd, "
+    "f.system_id, f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
+    "FROM systems s JOIN perf_choices f ON f.system_id = s.system_id WHERE s.valid AND " CAND("f") ")";
 
 static const char *keyed_indexes =
-    "CREATE INDEX IF NOT EXISTS perf_best ON perf(model, prefill_len, generate_len, batch, objective_index, "
-    "metric, system_id) WHERE metric IS NOT NULL;\n"
-    "CREATE INDEX IF NOT EXISTS perf_front ON perf(model, prefill_len, generate_len, batch, generate_latency, "
-    "generate_tco_per_token, system_id, objective_index) WHERE " CAND("perf") ";\n";
+    "CREATE INDEX IF NOT EXISTS perf_best ON perf_choices(model, prefill_len, generate_len, batch, "
+    "objective_index, metric, system_id) WHERE metric IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS perf_front ON perf_choices(model, prefill_len, generate_len, batch, "
+    "generate_latency_s, generate_tco_per_token_usd, system_id, objective_index) WHERE " CAND("perf_choices") ";\n";
 
 static const char *join_indexes =
-    "CREATE INDEX IF NOT EXISTS perf_keys ON perf(system_id, batch, objective_index, metric, generate_latency, "
-    "generate_tco_per_token);\n";
+    "CREATE INDEX IF NOT EXISTS perf_keys ON perf_choices(system_id, batch, objective_index, metric, "
+    "generate_latency_s, generate_tco_per_token_usd);\n";
 
 static const char *systems_index =
     "CREATE INDEX IF NOT EXISTS systems_eval ON systems(model, system, prefill_len, generate_len, valid, "
@@ -124,7 +130,7 @@ static const char *systems_index =
 int views_keyed(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(db, "SELECT model, prefill_len, generate_len FROM main.perf LIMIT 0", -1, &st,
+    int ok = sqlite3_prepare_v2(db, "SELECT model, prefill_len, generate_len FROM main.perf_choices LIMIT 0", -1, &st,
                                 NULL) == SQLITE_OK;
     sqlite3_finalize(st);
     return ok;
