@@ -32,7 +32,7 @@ n=$("$bin" query "$db" points --csv | wc -l)
 [ "$n" = "$(($(sqlite3 "$db" 'SELECT count(*) FROM points') + 1))" ] && ok || ko "query points: $n rows"
 # filters and order: the cheapest batch-8 point under 200 mm2 at generate_tco, and its hardware columns
 "$bin" query "$db" points --batch 8 --objective generate_tco --where 'chip_area_mm2 <= 200 AND prefill_len = 256' \
-    --sort tco_per_Mtoken,-generate_throughput --limit 1 --json > "$tmp/j" || ko "query points with filters"
+    --sort tco_per_mtoken_usd,-generate_throughput_tokens_per_s --limit 1 --json > "$tmp/j" || ko "query points with filters"
 want=$(sqlite3 "$db" "SELECT min(f.tco_per_mtoken_usd) FROM perf f JOIN systems s USING (system_id) JOIN servers v \
     ON v.server_id = s.server_id WHERE s.valid AND f.batch = 8 AND f.objective = 'generate_tco' \
     AND v.chip_area_mm2 <= 200 AND s.prefill_len = 256")
@@ -42,7 +42,7 @@ rows = json.load(open(sys.argv[1]))
 assert len(rows) == 1, rows
 r = rows[0]
 assert r["batch"] == 8 and r["objective"] == "generate_tco" and r["chip_area_mm2"] <= 200, r
-assert abs(r["tco_per_Mtoken"] - float(sys.argv[2])) <= 1e-12 * abs(float(sys.argv[2])), r
+assert abs(r["tco_per_mtoken_usd"] - float(sys.argv[2])) <= 1e-12 * abs(float(sys.argv[2])), r
 for k in ("mac_ratio", "pkg_num_chips", "srv_num_packages", "num_lanes", "srv_cost_usd", "tco_total_usd"):
     assert k in r, k
 assert isinstance(r["t"], int) and isinstance(r["num_servers"], int), r
