@@ -15,11 +15,10 @@ trap 'rm -rf "$log"' EXIT
     sh tests/install_test.sh "$bin" || fail=1
     sh tests/hf_cli.sh "$bin" || fail=1
     sh tests/query_test.sh "$bin" || fail=1
-    sh tests/cluster_test.sh "$bin" || fail=1
     exit $fail
 ) >"$log/unit" 2>&1 & unit=$!
 { sh tests/sweep_test.sh "$bin"; a=$?; sh tests/npu_resume_test.sh "$bin" && exit $a; } >"$log/sweep" 2>&1 & sweep=$!
-sh tests/safety_test.sh "$bin" >"$log/safety" 2>&1 & safety=$!
+{ sh tests/safety_test.sh "$bin"; a=$?; sh tests/cluster_test.sh "$bin" && exit $a; } >"$log/safety" 2>&1 & safety=$!
 fail=0
 wait $unit || fail=1
 wait $sweep || fail=1
