@@ -17,6 +17,7 @@
 #include "store/hw_store.h"
 #include "store/db.h"
 #include "store/schema_sql.h"
+#include "store/sweep_store.h"
 
 int job_mkdirs(const char *path)
 {
@@ -60,9 +61,9 @@ static int store_hw(const job_opts_t *o, const char *name, const hw_points_t *pt
                       .started_at = t0};
     if (db && db_copy_runs(db, db_path) && !o->quiet)
         fprintf(stderr, "hwsweep: %s: its run history cannot be read; it is not kept\n", db_path);
-    int rc = !db || db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
+    int rc = !db || store_begin(db, err, sizeof err) ||
              hw_store_replace(db, name, pts, err, sizeof err) || db_save_inputs(db, inputs, 2, err, sizeof err) ||
-             db_record_run(db, &run, err, sizeof err) || db_exec(db, "COMMIT", err, sizeof err);
+             db_record_run(db, &run, err, sizeof err) || store_commit(db, err, sizeof err);
     db_close(db);   /* an open transaction rolls back */
     if (rc == 0) {
         db_remove_journal(db_path);
