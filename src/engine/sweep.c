@@ -42,7 +42,10 @@
 
 #define CHUNK_SERVERS 4096
 #define CHUNK_SYSTEMS 1024
-#define QUEUE_CAP 2
+/* chunks evaluated ahead of the writer: their sizes vary (a chunk's servers
+ * may all be invalid), so a deeper queue keeps the writer busy (bench/big.yaml:
+ * points phase 21.1 s -> 19.7 s, writer busy 88% -> 96%, peak RSS +65 MiB) */
+#define QUEUE_CAP 8
 #define EXIT_INTERRUPTED 130
 
 typedef struct {
