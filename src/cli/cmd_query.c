@@ -358,7 +358,7 @@ static int temp_views(sqlite3 *db, const char *path)
     char err[512] = "";
     int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
     int own = query_has_object(db, "view", "best_per_batch") && query_has_object(db, "view", "pareto");
-    if (own && (indexed || !keyed))
+    if (own && (indexed || !keyed || views_live_form(db)))
         return 0;
     if (keyed && !indexed)
         fprintf(stderr, "hwsweep query: %s: the indexes of the views are not built yet (a run under way?); "

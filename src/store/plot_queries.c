@@ -231,7 +231,7 @@ sqlite3 *pq_open(const char *path, int *bad_input, char *err, size_t errlen)
     /* the views (temp, join form) when absent or unindexed (a sweep under way) */
     int keyed = views_keyed(db), indexed = views_indexed(db, keyed);
     int own = pq_has_table(db, "best_per_batch") && pq_has_table(db, "pareto");
-    if (reallm && !(own && (indexed || !keyed)) && views_create_in(db, 1, keyed && indexed, err, errlen)) {
+    if (reallm && !(own && (indexed || !keyed || views_live_form(db))) && views_create_in(db, 1, keyed && indexed, err, errlen)) {
         sqlite3_close(db);
         return NULL;
     }

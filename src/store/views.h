@@ -25,5 +25,12 @@ int views_indexed(sqlite3 *db, int keyed);
  * row by row costs more than building them once); views_create() builds
  * them again. */
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen);
+/* A sweep's database while it runs: the ranking indexes dropped and the
+ * views in their join form (no index to keep up: much cheaper per chunk);
+ * views_finish() puts back the form of a finished database (views_create). */
+int views_live(sqlite3 *db, char *err, size_t errlen);
+int views_finish(sqlite3 *db, char *err, size_t errlen);
+/* 1 when the database's own views are that join form (a sweep under way). */
+int views_live_form(sqlite3 *db);
 
 #endif
