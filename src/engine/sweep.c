@@ -76,6 +76,7 @@ typedef struct {
     chunk_t *queue[QUEUE_CAP];
     size_t head, count;
     bool closing, failed;
+    bool dropped;                /* a stop left evaluated chunks unwritten (resume redoes them) */
     char err[512];
     sqlite3 *db;
     hw_writer_t *hw;             /* prepared once for the whole run */
@@ -416,7 +417,12 @@ static void *writer_main(void *arg)
             return NULL;
         }
         chunk_t *ch = w->queue[w->head];
-        bool skip = w->failed;
+        /* a stop (Ctrl-C, SIGTERM, a SIGUSR1 checkpoint) ends the run after the
+         * chunk being written: the evaluated chunks still queued are dropped,
+         * whatever the queue's depth, and --resume evaluates them again */
+        if (!w->failed && interrupt_requested())
+            w->dropped = true;
+        bool skip = w->failed || w->dropped;
         pthread_mutex_unlock(&w->mu);
         char err[512] = "";
         double t0 = db_now();
@@ -563,6 +569,8 @@ static int run_points(sweep_ctx_t *c)
     if (w.failed) {
         fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
         rc = EXIT_FAIL;
+    } else if (rc == EXIT_OK && w.dropped) {
+        rc = EXIT_INTERRUPTED;
     }
     progress_end(&w.prog);
     double wall = db_now() - t0;
