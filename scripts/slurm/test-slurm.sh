@@ -8,7 +8,7 @@
 # single process and once as 4 Slurm shards + merge (scripts/slurm/submit.sh),
 # checks that the data tables of the two databases are identical, and that a
 # requeued shard resumes its database.  Then the time-limit path with
-# tests/sweeps/cluster.yaml in 2 shards: a shard is sent the SIGUSR1 that
+# tests/sweeps/cluster_slurm.yaml in 2 shards: a shard is sent the SIGUSR1 that
 # --signal=B:USR1@S delivers (scancel --batch --signal=USR1) while its
 # database, in the scratch folder only, holds some but not all servers; it
 # checkpoints, requeues itself, resumes the published checkpoint, and the
@@ -372,7 +372,7 @@ passed=$((passed + 1))
 # the limit; scancel --batch --signal=USR1 sends the same signal now, so the
 # test decides when it lands: once shard 1's database, in the scratch folder
 # and nowhere else, holds a committed chunk.
-CSWEEP=tests/sweeps/cluster.yaml
+CSWEEP=tests/sweeps/cluster_slurm.yaml
 cname=$(basename "$CSWEEP" .yaml)
 "$HWSWEEP_BIN" run --quiet -j 1 -o "$tmp/csingle" "$CSWEEP" || die "single-process run of $CSWEEP failed"
 mkdir -p "$tmp/scratch"
