@@ -18,20 +18,6 @@
 
 static char tmpdir[256], db_path[512];
 
-static double q1(const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fprintf(stderr, "sqlite: %s\n  in: %s\n", sqlite3_errmsg(db), sql);
-    ck_assert_ptr_nonnull(st);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    double v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 static void run_sw(void)
 {
@@ -47,29 +33,29 @@ static void run_sw(void)
 static void check_store(void)
 {
     /* one perf row per golden points row, one choice per (system, batch, objective) */
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf"), 5888);
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_choices"), 5888);
-    ck_assert_double_eq(q1("SELECT count(*) FROM points"), 5888);
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf"), 5888);
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_choices"), 5888);
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM points"), 5888);
     /* each distinct chosen mapping of a (system, batch) once */
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_mappings"), 3899);
-    ck_assert_double_eq(q1("SELECT count(*) FROM (SELECT DISTINCT system_id, batch, mapping_id FROM perf_choices)"),
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_mappings"), 3899);
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM (SELECT DISTINCT system_id, batch, mapping_id FROM perf_choices)"),
                         3899);
     /* the key encodes its system and batch: system_id * 128 + log2(batch) * 4 + k */
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_choices WHERE mapping_id / 128 <> system_id OR "
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_choices WHERE mapping_id / 128 <> system_id OR "
                            "(1 << ((mapping_id % 128) / 4)) <> batch"), 0);
     /* passes: each distinct content once, every mapping's two passes present */
-    double passes = q1("SELECT count(*) FROM perf_passes");
-    ck_assert_double_eq(q1("SELECT count(*) FROM (SELECT DISTINCT " PASS_COLS " FROM perf_passes)"), passes);
+    double passes = db_query_one(db_path, "SELECT count(*) FROM perf_passes");
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM (SELECT DISTINCT " PASS_COLS " FROM perf_passes)"), passes);
     ck_assert(passes > 0 && passes < 2 * 3899);
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_mappings m WHERE NOT EXISTS (SELECT 1 FROM perf_passes p "
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_mappings m WHERE NOT EXISTS (SELECT 1 FROM perf_passes p "
                            "WHERE p.pass_id = m.prefill_pass_id) OR NOT EXISTS (SELECT 1 FROM perf_passes p "
                            "WHERE p.pass_id = m.generate_pass_id)"), 0);
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf WHERE prefill_total_us IS NULL OR generate_fc1_us IS NULL"), 0);
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf WHERE prefill_total_us IS NULL OR generate_fc1_us IS NULL"), 0);
     /* metric is what the objective minimizes; the pareto axes are those of the chosen mapping */
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf WHERE metric IS NOT CASE objective_index WHEN 0 THEN "
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf WHERE metric IS NOT CASE objective_index WHEN 0 THEN "
                            "prefill_latency_s WHEN 1 THEN prefill_tco_per_token_usd WHEN 2 THEN generate_latency_s "
                            "ELSE generate_tco_per_token_usd END"), 0);
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_choices c JOIN perf_mappings m USING (mapping_id) WHERE "
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_choices c JOIN perf_mappings m USING (mapping_id) WHERE "
                            "c.objective_index IN (2, 3) AND (c.generate_latency_s IS NOT m.generate_latency_s OR "
                            "c.generate_tco_per_token_usd IS NOT m.generate_tco_per_token_usd)"), 0);
 }
@@ -82,7 +68,7 @@ START_TEST(compact_rows)
     /* the second run replaces the model's rows: same counts, nothing left unreferenced */
     run_sw();
     check_store();
-    ck_assert_double_eq(q1("SELECT count(*) FROM perf_mappings WHERE mapping_id NOT IN "
+    ck_assert_double_eq(db_query_one(db_path, "SELECT count(*) FROM perf_mappings WHERE mapping_id NOT IN "
                            "(SELECT mapping_id FROM perf_choices)"), 0);
 }
 END_TEST

@@ -49,21 +49,6 @@ static void path_in(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s", tmpdir, name);
 }
 
-static double q1(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fprintf(stderr, "sqlite: %s\n  in: %.300s\n", sqlite3_errmsg(db), sql);
-    ck_assert_ptr_nonnull(st);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    double v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* ---- what the command printed: "series N: TITLE: K points" ---------- */
 
 typedef struct {
@@ -238,7 +223,7 @@ static double candidates_sql(const char *extra)
              "WHERE b.system_id = a.system_id AND b.batch = a.batch AND b.objective_index = 2 AND b.t = a.t AND "
              "b.p = a.p AND b.micro_batch = a.micro_batch AND b.generate_latency_s = a.generate_latency_s AND "
              "b.tco_per_mtoken_usd = a.tco_per_mtoken_usd)))", extra);
-    return q1(small_db, sql);
+    return db_query_one(small_db, sql);
 }
 
 /* Non-dominated points of (x, tco) by brute force, identical ones once;
@@ -372,7 +357,7 @@ START_TEST(test_latency_batch)
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM perf WHERE system_id = %ld AND objective_index = 2",
                  atol(sys + 8));
-        ck_assert_uint_eq(p.points[i], (size_t)q1(small_db, sql));
+        ck_assert_uint_eq(p.points[i], (size_t)db_query_one(small_db, sql));
         ck_assert_uint_eq(p.points[i], 7);   /* batches 1 .. 64 */
     }
     ck_assert_int_eq(plot(small_db, "latency-batch", "-m llama3-70B", "lb.svg", NULL), 0);
@@ -392,7 +377,7 @@ START_TEST(test_tco_breakdown)
     path_in(png, sizeof png, "tco.png");
     check_png(png);
     ck_assert_uint_eq(p.n, TCO_NPARTS);
-    double designs = q1(small_db, "SELECT min(10, count(*)) FROM perf f JOIN systems s ON s.system_id = f.system_id "
+    double designs = db_query_one(small_db, "SELECT min(10, count(*)) FROM perf f JOIN systems s ON s.system_id = f.system_id "
                                   "WHERE s.valid AND " EVAL " AND f.batch = 8 AND f.objective_index = 3");
     for (size_t i = 0; i < p.n; i++)
         ck_assert_uint_eq(p.points[i], (size_t)designs);
@@ -437,12 +422,12 @@ START_TEST(test_area_power_and_invalid)
     size_t total = 0;
     for (size_t i = 0; i < p.n; i++)
         total += p.points[i];
-    double expect = q1(sweep_db, "SELECT (SELECT count(*) FROM servers) + (SELECT count(*) FROM packages WHERE NOT "
+    double expect = db_query_one(sweep_db, "SELECT (SELECT count(*) FROM servers) + (SELECT count(*) FROM packages WHERE NOT "
                                  "valid) + (SELECT count(*) FROM chips WHERE NOT valid)");
     ck_assert_uint_eq(total, (size_t)expect);
     ck_assert_uint_eq(total, 288);
     ck_assert_str_eq(p.title[0], "valid servers (58)");
-    ck_assert_uint_eq(p.points[0], (size_t)q1(sweep_db, "SELECT count(*) FROM servers WHERE valid"));
+    ck_assert_uint_eq(p.points[0], (size_t)db_query_one(sweep_db, "SELECT count(*) FROM servers WHERE valid"));
     /* the README's three server reasons: heat sink, lane area, server power */
     ck_assert_uint_eq(p.n, 4);
     ck_assert_uint_eq(p.points[1], 196);
@@ -463,10 +448,10 @@ START_TEST(test_area_power_and_invalid)
     ck_assert_uint_eq(p.n, 2);   /* servers' bars and their count labels */
     ck_assert_str_eq(p.title[0], "invalid servers (230)");
     ck_assert_uint_eq(p.points[0], 3);
-    ck_assert_uint_eq(p.points[0], (size_t)q1(sweep_db, "SELECT count(DISTINCT substr(invalid_reason, 1, 8)) FROM "
+    ck_assert_uint_eq(p.points[0], (size_t)db_query_one(sweep_db, "SELECT count(DISTINCT substr(invalid_reason, 1, 8)) FROM "
                                                         "servers WHERE NOT valid"));
     ck_assert_int_eq(plot(sweep_db, "invalid", "--where \"v.num_lanes = 8\"", "inv.svg", &p), 0);
-    double lanes8 = q1(sweep_db, "SELECT count(*) FROM servers WHERE NOT valid AND num_lanes = 8");
+    double lanes8 = db_query_one(sweep_db, "SELECT count(*) FROM servers WHERE NOT valid AND num_lanes = 8");
     char want[64];
     snprintf(want, sizeof want, "invalid servers (%.0f)", lanes8);
     ck_assert_str_eq(p.title[0], want);
@@ -488,7 +473,7 @@ START_TEST(test_npu_energy)
 {
     char db[512];
     printed_t p;
-    double n_nopg = q1(npu_db, NPU_OK_E("NoPG")), n_full = q1(npu_db, NPU_OK_E("Full"));
+    double n_nopg = db_query_one(npu_db, NPU_OK_E("NoPG")), n_full = db_query_one(npu_db, NPU_OK_E("Full"));
     ck_assert_double_eq(n_nopg, 36);   /* 18 evaluated configurations x 2 phases */
     ck_assert_double_eq(n_full, n_nopg);
     ck_assert_int_eq(plot(npu_db, "npu-energy", "", "npu.png", &p), 0);
@@ -503,7 +488,7 @@ START_TEST(test_npu_energy)
     /* --where over n (npu_points) and e (npu_energy), --model */
     ck_assert_int_eq(plot(npu_db, "npu-energy", "--model llama3-8b --where \"n.chip = 'tpuv5p' AND n.phase = "
                           "'decode'\"", "npu.svg", &p), 0);
-    double v5p = q1(npu_db, NPU_OK_E("NoPG") " AND n.chip = 'tpuv5p' AND n.phase = 'decode'");
+    double v5p = db_query_one(npu_db, NPU_OK_E("NoPG") " AND n.chip = 'tpuv5p' AND n.phase = 'decode'");
     ck_assert_double_eq(v5p, 9);
     ck_assert_uint_eq(p.n, 2);
     ck_assert_uint_eq(p.points[0], (size_t)v5p);
@@ -520,7 +505,7 @@ START_TEST(test_npu_energy)
     ck_assert_uint_eq(p.points[0], (size_t)n_full);
 
     /* without npu_energy: npu_points' own energy per token */
-    double own = q1(npu_nopg_db, "SELECT count(*) FROM npu_points WHERE status = 'ok' AND energy_per_token_J > 0");
+    double own = db_query_one(npu_nopg_db, "SELECT count(*) FROM npu_points WHERE status = 'ok' AND energy_per_token_J > 0");
     ck_assert_double_eq(own, 4);   /* batch 1 and 8, prefill and decode */
     ck_assert_int_eq(plot(npu_nopg_db, "npu-energy", "", "npun.png", &p), 0);
     ck_assert_uint_eq(p.n, 1);
@@ -534,23 +519,23 @@ START_TEST(test_npu_energy)
     ck_assert_ptr_nonnull(strstr(page, "<h2 id=\"npu\">NPU energy</h2>\n<figure>"));
     char row[256];
     snprintf(row, sizeof row, "<tr><td class=\"t\">ok</td><td class=\"t\"></td><td>%.0f</td><td>%.0f</td></tr>",
-             q1(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE status = 'ok'"),
-             q1(npu_db, "SELECT count(*) FROM npu_points WHERE status = 'ok'"));
+             db_query_one(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE status = 'ok'"),
+             db_query_one(npu_db, "SELECT count(*) FROM npu_points WHERE status = 'ok'"));
     ck_assert_ptr_nonnull(strstr(page, row));
     snprintf(row, sizeof row, "<tr><td class=\"t\">skipped</td><td class=\"t\">dp x pp x DCN pods = # &gt; global "
-             "batch #</td><td>%.0f</td>", q1(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE "
+             "batch #</td><td>%.0f</td>", db_query_one(npu_db, "SELECT count(DISTINCT point_id) FROM npu_points WHERE "
                                              "status = 'skipped'"));
     ck_assert_ptr_nonnull(strstr(page, row));
     const char *best = strstr(page, "<h3>By throughput per chip</h3>");
     ck_assert_ptr_nonnull(best);
     snprintf(row, sizeof row, "<tr><td>%.0f</td><td class=\"t\">prefill</td>",
-             q1(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' ORDER BY "
+             db_query_one(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' ORDER BY "
                         "throughput_tokens_per_sec / num_chips DESC, point_id LIMIT 1"));
     ck_assert_ptr_eq(strstr(best, "<tr><td>"), strstr(best, row));
     best = strstr(page, "<h3>By energy per token</h3>");
     ck_assert_ptr_nonnull(best);
     snprintf(row, sizeof row, "<tr><td>%.0f</td><td class=\"t\">prefill</td>",
-             q1(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' AND "
+             db_query_one(npu_db, "SELECT point_id FROM npu_points WHERE status = 'ok' AND phase = 'prefill' AND "
                         "energy_per_token_J > 0 ORDER BY energy_per_token_J, point_id LIMIT 1"));
     ck_assert_ptr_eq(strstr(best, "<tr><td>"), strstr(best, row));
     ck_assert_ptr_null(strstr(page, "id=\"model-0\""));   /* no ReaLLM sections */
