@@ -19,7 +19,7 @@ typedef struct {
     char ***cell;   /* cell[row][col] */
 } table_t;
 
-static char *trim(char *s)
+__attribute__((unused)) static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
         s++;
@@ -30,7 +30,7 @@ static char *trim(char *s)
 }
 
 /* Split one line on commas (no quoted cells in these files). */
-static char **split_line(char *line, size_t *n)
+__attribute__((unused)) static char **split_line(char *line, size_t *n)
 {
     size_t cap = 8, k = 0;
     char **out = malloc(cap * sizeof *out);
@@ -52,7 +52,7 @@ static char **split_line(char *line, size_t *n)
     return out;
 }
 
-static int table_read_csv(const char *path, table_t *t)
+__attribute__((unused)) static int table_read_csv(const char *path, table_t *t)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -79,7 +79,7 @@ static int table_read_csv(const char *path, table_t *t)
     return 0;
 }
 
-static void table_free(table_t *t)
+__attribute__((unused)) static void table_free(table_t *t)
 {
     for (size_t r = 0; r < t->rows; r++) {
         for (size_t c = 0; c < t->cols; c++)
@@ -90,7 +90,7 @@ static void table_free(table_t *t)
     memset(t, 0, sizeof *t);
 }
 
-static int parse_num(const char *s, double *v)
+__attribute__((unused)) static int parse_num(const char *s, double *v)
 {
     char *end;
     *v = strtod(s, &end);
@@ -100,7 +100,7 @@ static int parse_num(const char *s, double *v)
 /* Compare b against expected a: same shape, text cells equal, numbers
  * within rel.  Returns the number of bad cells; worst gets the largest
  * relative difference; the first problem is printed. */
-static size_t table_compare(const table_t *a, const table_t *b, double rel, double *worst, const char *label)
+__attribute__((unused)) static size_t table_compare(const table_t *a, const table_t *b, double rel, double *worst, const char *label)
 {
     size_t bad = 0;
     *worst = 0;
@@ -126,7 +126,7 @@ static size_t table_compare(const table_t *a, const table_t *b, double rel, doub
 }
 
 /* Rows of a query as a table (first row: column names). */
-static int table_from_query(const char *db_path, const char *sql, table_t *t)
+__attribute__((unused)) static int table_from_query(const char *db_path, const char *sql, table_t *t)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -165,7 +165,7 @@ static int table_from_query(const char *db_path, const char *sql, table_t *t)
     return 0;
 }
 
-static int files_equal(const char *a, const char *b)
+__attribute__((unused)) static int files_equal(const char *a, const char *b)
 {
     FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
     int eq = f && g;
@@ -185,7 +185,7 @@ static int files_equal(const char *a, const char *b)
 
 static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #include <stdarg.h>
-static int run_cmd(const char *fmt, ...)
+__attribute__((unused)) static int run_cmd(const char *fmt, ...)
 {
     char cmd[8192];
     va_list ap;

@@ -22,6 +22,8 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function" /* the helpers this test does not need */
 #include "npu_golden.h"
+
+#include "golden_util.h"
 #pragma GCC diagnostic pop
 
 #define TOL 1e-9
@@ -30,29 +32,6 @@
 
 static const char *const PHASES[] = {"prefill", "decode"};
 static const char *const PGS[] = {"NoPG", "Base", "HW", "Full", "Ideal"};
-
-static int run_cmd(const char *cmd)
-{
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static bool same_bytes(const char *a, const char *b)
-{
-    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
-    bool same = f && g;
-    while (same) {
-        int x = fgetc(f), y = fgetc(g);
-        same = x == y;
-        if (x == EOF || y == EOF)
-            break;
-    }
-    if (f)
-        fclose(f);
-    if (g)
-        fclose(g);
-    return same;
-}
 
 typedef struct {
     size_t cells;
@@ -176,14 +155,14 @@ START_TEST(cli_ideal_equals_neusim)
              "bin/hwsweep npu --chip tpuv5p --model llama3-8b --compat neusim --power-gating NoPG,Base,HW,Full,Ideal "
              "--carbon 0.5,0.6,1 --dvfs Ideal -q -o %s/run.csv",
              dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     size_t files = 0, csv_cells = 0;
     tally_t t = {0, 0};
     for (int p = 0; p < 2; p++) {
         for (int k = 0; k < 5; k++) {
             snprintf(a, sizeof a, "%s/run_%s_%s.csv", dir, PHASES[p], PGS[k]);
             snprintf(b, sizeof b, "%s/raw_Ideal/%s/inference-v5p_%s_%s.csv", GOLD, PSTR, PHASES[p], PGS[k]);
-            ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+            ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
             ncsv_t g;
             ck_assert_int_eq(ncsv_read(b, &g), 0);
             ck_assert_str_eq(ncsv_str(&g, 0, "DVFS SA Policy"), "Ideal");
@@ -220,7 +199,7 @@ START_TEST(cli_ideal_equals_neusim)
            files, csv_cells, t.cells, t.worst);
     ck_assert_uint_ge(t.cells, 800);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
 }
 END_TEST
 
@@ -239,7 +218,7 @@ START_TEST(cli_default_mode_ideal)
         snprintf(cmd, sizeof cmd,
                  "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG --dvfs %s -q -o %s/run.csv",
                  pol[d], dir);
-        ck_assert_int_eq(run_cmd(cmd), 0);
+        ck_assert_int_eq(run_cmd("%s", cmd), 0);
         for (int p = 0; p < 2; p++) {
             json_error_t je;
             snprintf(a, sizeof a, "%s/run_%s.json", dir, PHASES[p]);
@@ -254,7 +233,7 @@ START_TEST(cli_default_mode_ideal)
         }
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
 }
 END_TEST
 
@@ -268,12 +247,12 @@ START_TEST(cli_bad_policy)
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --dvfs %s -q -o %s/run.csv 2> %s/err",
                  bad[i][0], dir, dir);
-        ck_assert_int_eq(run_cmd(cmd), 2);
+        ck_assert_int_eq(run_cmd("%s", cmd), 2);
         snprintf(cmd, sizeof cmd, "grep -Eq -- '--dvfs: .*%s' %s/err && test ! -e %s/run.csv", bad[i][1], dir, dir);
-        ck_assert_msg(run_cmd(cmd) == 0, "--dvfs %s: message or files", bad[i][0]);
+        ck_assert_msg(run_cmd("%s", cmd) == 0, "--dvfs %s: message or files", bad[i][0]);
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
 }
 END_TEST
 

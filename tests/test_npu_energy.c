@@ -23,6 +23,8 @@
 #include "npu/npu_pg.h"
 #include "npu_golden.h"
 
+#include "golden_util.h"
+
 #define TOL 1e-9
 
 /* Reference cases: the shipped llama3-8b/v5p goldens, and NeuSim run
@@ -623,30 +625,6 @@ static const char *const CASE_SETS[N_CASES] = {
     "--set microbatch_size_dcn=8 --set microbatch_size_ici=4",
 };
 
-static int run_cmd(const char *cmd)
-{
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int same_bytes(const char *a, const char *b)
-{
-    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
-    int same = f && g;
-    while (same) {
-        int x = fgetc(f), y = fgetc(g);
-        if (x != y)
-            same = 0;
-        if (x == EOF || y == EOF)
-            break;
-    }
-    if (f)
-        fclose(f);
-    if (g)
-        fclose(g);
-    return same;
-}
-
 static void make_tmpdir(char *dir, size_t len)
 {
     snprintf(dir, len, "/tmp/test_npu_energy_XXXXXX");
@@ -657,7 +635,7 @@ static void remove_dir(const char *dir)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
 }
 
 /* Loop index: the reference case.  --compat neusim with every strategy and
@@ -672,7 +650,7 @@ START_TEST(cli_compat_equals_neusim)
              "bin/hwsweep npu --chip tpuv%s --model llama3-8b --compat neusim %s --power-gating NoPG,Base,HW,Full,Ideal "
              "--carbon 0.5,0.6,1 -q -o %s/run.csv",
              gc->ver, CASE_SETS[_i], dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     size_t files = 0;
     tally_t t = {0, 0};
     for (int p = 0; p < 2; p++) {
@@ -680,14 +658,14 @@ START_TEST(cli_compat_equals_neusim)
         if (_i < N_README) {
             snprintf(a, sizeof a, "%s/run_%s.csv", dir, ph);
             snprintf(b, sizeof b, "%s/readme_generate/llama3-8b-inference-v%s_%s.csv", gc->dir, gc->ver, ph);
-            ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+            ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
             files++;
         }
         for (int k = 0; k < N_PG; k++) {
             snprintf(a, sizeof a, "%s/run_%s_%s.csv", dir, ph, PGS[k]);
             snprintf(b, sizeof b, "%s/pipeline/raw_None/llama3-8b/%s/inference-v%s_%s_%s.csv", gc->dir, gc->pstr,
                      gc->ver, ph, PGS[k]);
-            ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+            ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
             files++;
         }
         json_error_t je;
@@ -715,7 +693,7 @@ START_TEST(cli_compat_equals_neusim)
     if (_i == 0) { /* prefill then decode in one file */
         snprintf(a, sizeof a, "%s/run.csv", dir);
         snprintf(b, sizeof b, "%s/readme_generate/llama3-8b-inference-v5p.csv", gc->dir);
-        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+        ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
         files++;
     }
     printf("hwsweep npu --compat neusim v%s %s: %zu files byte-identical, %zu JSON numbers, worst %.3g\n", gc->ver,
@@ -736,14 +714,14 @@ START_TEST(cli_training_equals_neusim)
              "bin/hwsweep npu --chip tpuv5p --model llama3-8b --training --compat neusim --no-energy "
              "--power-gating NoPG,Base,HW,Full,Ideal --carbon 0.5,0.6,1 -q -o %s/run.csv",
              dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(a, sizeof a, "%s/run.csv", dir);
     snprintf(b, sizeof b, "%s/raw/llama3-8b/%s/training-v5p.csv", gd, ps);
-    ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+    ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
     for (int k = 0; k < N_PG; k++) {
         snprintf(a, sizeof a, "%s/run_training_%s.csv", dir, PGS[k]);
         snprintf(b, sizeof b, "%s/raw_None/llama3-8b/%s/training-v5p_%s.csv", gd, ps, PGS[k]);
-        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+        ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
     }
     json_error_t je;
     snprintf(a, sizeof a, "%s/run_training.json", dir);
@@ -779,14 +757,14 @@ START_TEST(cli_no_energy_is_perf_only)
     make_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv6e --model llama3-8b --compat neusim %s --no-energy -o %s/run.csv > %s/out.txt",
              CASE_SETS[2], dir, dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     for (int p = 0; p < 2; p++) {
         snprintf(a, sizeof a, "%s/run_%s.csv", dir, PHASES[p]);
         snprintf(b, sizeof b, "%s/pipeline/raw/llama3-8b/%s/inference-v6e_%s.csv", gc->dir, gc->pstr, PHASES[p]);
-        ck_assert_msg(same_bytes(a, b), "%s differs from %s", a, b);
+        ck_assert_msg(files_equal(a, b), "%s differs from %s", a, b);
     }
     snprintf(cmd, sizeof cmd, "grep -q 'energy per token: not computed (--no-energy)' %s/out.txt", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     remove_dir(dir);
 }
 END_TEST
@@ -798,9 +776,9 @@ START_TEST(cli_default_mode)
     make_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --power-gating NoPG,Full --carbon -1,0.6,1 -o %s/run.csv > %s/out.txt",
              dir, dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(cmd, sizeof cmd, "grep -q 'energy per token (NoPG): prefill' %s/out.txt", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(a, sizeof a, "%s/run_prefill.json", dir);
     json_error_t je;
     json_t *j = json_load_file(a, 0, &je);
@@ -833,7 +811,7 @@ START_TEST(cli_keep_energy_quirk)
              "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q2,Q23 --power-gating NoPG --carbon -1,0.6,1 "
              "-q -o %s/run.csv",
              dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(a, sizeof a, "%s/run_prefill.json", dir);
     json_error_t je;
     json_t *j = json_load_file(a, 0, &je);
@@ -846,9 +824,9 @@ START_TEST(cli_keep_energy_quirk)
     json_decref(j);
     snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b --keep-quirk Q99 -q -o %s/x.csv 2> %s/err.txt",
              dir, dir);
-    ck_assert_int_eq(run_cmd(cmd), 2);
+    ck_assert_int_eq(run_cmd("%s", cmd), 2);
     snprintf(cmd, sizeof cmd, "grep -q 'energy: Q2, Q3, Q20, Q23, Q26, einsum-avg' %s/err.txt", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     remove_dir(dir);
 }
 END_TEST
@@ -875,13 +853,13 @@ START_TEST(sweep_energy)
     make_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "bin/hwsweep run -q -j 1 -o %s/j1 tests/sweeps/npu_energy.yaml && "
                               "bin/hwsweep run -q -j 2 -o %s/j2 tests/sweeps/npu_energy.yaml", dir, dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(db1, sizeof db1, "%s/j1/sweeps/npu_energy.db", dir);
     snprintf(db2, sizeof db2, "%s/j2/sweeps/npu_energy.db", dir);
     for (int t = 0; t < 2; t++) {
         const char *q = t ? "SELECT * FROM npu_energy ORDER BY 1, 2, 3" : "SELECT * FROM npu_points ORDER BY 1, 2";
         snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s '%s')\" = \"$(sqlite3 %s '%s')\"", db1, q, db2, q);
-        ck_assert_msg(run_cmd(cmd) == 0, "-j1 and -j2 differ on %s", t ? "npu_energy" : "npu_points");
+        ck_assert_msg(run_cmd("%s", cmd) == 0, "-j1 and -j2 differ on %s", t ? "npu_energy" : "npu_points");
     }
     /* two shards merged: the same rows */
     snprintf(cmd, sizeof cmd,
@@ -892,7 +870,7 @@ START_TEST(sweep_energy)
              "test \"$(sqlite3 %s 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\" = "
              "\"$(sqlite3 %s/merged.db 'SELECT * FROM npu_energy ORDER BY 1, 2, 3')\"",
              dir, dir, dir, dir, dir, db1, dir);
-    ck_assert_msg(run_cmd(cmd) == 0, "merged shards differ on npu_energy");
+    ck_assert_msg(run_cmd("%s", cmd) == 0, "merged shards differ on npu_energy");
     /* one chip, batch 1: the quick start of the README section */
     const char *pt = "(SELECT point_id FROM npu_points WHERE chip = 'tpuv5p' AND num_chips = 1 AND "
                      "global_batch_size = 1 AND phase = 'decode')";
@@ -911,7 +889,7 @@ START_TEST(sweep_energy)
              "bin/hwsweep run -q -o %s/bad %s/bad.yaml 2> %s/err.txt; test $? = 2 && "
              "grep -q 'bad.yaml:8:.*npu.power_gating: unknown power-gating strategy' %s/err.txt",
              dir, dir, dir, dir, dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     remove_dir(dir);
 }
 END_TEST
@@ -923,11 +901,11 @@ START_TEST(cli_bad_input)
     char dir[64], cmd[2048], a[256], b[256];
     make_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b -q -o %s/run.csv", dir);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     snprintf(a, sizeof a, "%s/run_prefill.csv", dir);
     snprintf(b, sizeof b, "%s/keep.csv", dir);
     snprintf(cmd, sizeof cmd, "cp %s %s", a, b);
-    ck_assert_int_eq(run_cmd(cmd), 0);
+    ck_assert_int_eq(run_cmd("%s", cmd), 0);
     const char *bad[][2] = {
         {"--power-gating NoPG,full", "unknown power-gating strategy .full. \\(valid: NoPG, disabled, .*Full"},
         {"--power-gating Full_vary_Vth_x_1", "vary_Vth"},
@@ -939,12 +917,12 @@ START_TEST(cli_bad_input)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(cmd, sizeof cmd, "bin/hwsweep npu --chip tpuv5p --model llama3-8b %s -q -o %s/run.csv 2> %s/err.txt",
                  bad[i][0], dir, dir);
-        ck_assert_msg(run_cmd(cmd) == 2, "%s: not refused", bad[i][0]);
+        ck_assert_msg(run_cmd("%s", cmd) == 2, "%s: not refused", bad[i][0]);
         snprintf(cmd, sizeof cmd, "grep -Eq '%s' %s/err.txt", bad[i][1], dir);
-        ck_assert_msg(run_cmd(cmd) == 0, "%s: message lacks '%s'", bad[i][0], bad[i][1]);
-        ck_assert_msg(same_bytes(a, b), "%s: earlier output changed", bad[i][0]);
+        ck_assert_msg(run_cmd("%s", cmd) == 0, "%s: message lacks '%s'", bad[i][0], bad[i][1]);
+        ck_assert_msg(files_equal(a, b), "%s: earlier output changed", bad[i][0]);
         snprintf(cmd, sizeof cmd, "test ! -e %s/run_prefill_NoPG.csv", dir);
-        ck_assert_int_eq(run_cmd(cmd), 0);
+        ck_assert_int_eq(run_cmd("%s", cmd), 0);
     }
     remove_dir(dir);
 }
