@@ -330,19 +330,50 @@ static double m_decode_total(const system_t *sys, const val_row_t *r, char *err,
     return r->output_len * m_decode_per_token(sys, r, err, errlen);
 }
 
+static double round_up(double x, double step)
+{
+    return step * ceil(x / step);
+}
+
+val_bench_settings_t val_trtllm_bench_settings(double kv_requests, double isl, double osl,
+                                               double pp)
+{
+    double raw_bs = fmin(kv_requests, 4096) / pp;
+    double raw_token = fmin(raw_bs * (1 + isl / osl), 32768);
+    val_bench_settings_t s;
+    s.max_batch_size = raw_bs < 256 ? fmax(64, round_up(raw_bs, 32))
+                       : raw_bs < 1024 ? round_up(raw_bs, 128)
+                                       : round_up(raw_bs, 256);
+    s.max_num_tokens = raw_token < 4096 ? fmax(2048, round_up(raw_token, 256))
+                       : raw_token < 8192 ? round_up(raw_token, 512)
+                                          : round_up(raw_token, 1024);
+    s.max_num_tokens = fmax(s.max_num_tokens, isl + s.max_batch_size);   /* no chunked prefill */
+    return s;
+}
+
+double val_inflight_batch(const val_bench_settings_t *s, double kv_requests, double isl,
+                          double osl)
+{
+    double by_tokens = floor(s->max_num_tokens / (1 + isl / osl));
+    return fmin(floor(kv_requests), fmin(s->max_batch_size, by_tokens));
+}
+
 static double m_throughput(const system_t *sys, const val_row_t *r, char *err, size_t errlen)
 {
     const model_t *m = &sys->model;
     double seq_bytes = (r->input_len + r->output_len) * m->kv_cache_size_per_token_byte;
     double free_bytes = VAL_KV_MEM_FRACTION * (sys->total_mem - m->model_size_byte);
-    double batch = floor(free_bytes / seq_bytes);
-    if (batch > VAL_MAX_BATCH)
-        batch = VAL_MAX_BATCH;
-    if (batch < 1) {
+    double kv_requests = free_bytes / seq_bytes;
+    if (kv_requests < 1) {
         snprintf(err, errlen, "the KV cache of one sequence does not fit");
         return NAN;
     }
-    double chunk = floor(VAL_MAX_NUM_TOKENS / r->input_len);
+    val_bench_settings_t bs = val_trtllm_bench_settings(kv_requests, r->input_len, r->output_len,
+                                                        r->pp);
+    double batch = val_inflight_batch(&bs, kv_requests, r->input_len, r->output_len);
+    /* contexts prefilled together: those that fit in the iteration's budget
+     * beside the running batch's tokens */
+    double chunk = floor((bs.max_num_tokens - batch) / r->input_len);
     if (chunk < 1)
         chunk = 1;
     double prefill_per_seq = pass_total(sys, STAGE_PREFILL, r->tp, r->pp, chunk) / chunk;

@@ -13,8 +13,9 @@
  *   decode_s_per_token  one decode step, context input_len + output_len / 2
  *   throughput_tok_s  offline output tokens/s: as many sequences as the KV
  *                     cache holds (VAL_KV_MEM_FRACTION of the memory left by
- *                     the weights, at most VAL_MAX_BATCH), each prefilled in
- *                     chunks of VAL_MAX_NUM_TOKENS tokens, then decoded
+ *                     the weights) within trtllm-bench's batch and token
+ *                     budget (val_inflight_batch), each prefilled in the
+ *                     iteration's leftover token budget, then decoded
  *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
  *                     then output_len decode steps (context input_len +
  *                     output_len / 2): output tokens/s per chip
@@ -29,10 +30,39 @@
 #include "hw/hw.h"
 
 /* TensorRT-LLM's defaults (docs/source/performance: perf-overview.md,
- * tuning-max-batch-size-and-max-num-tokens.md) */
+ * tuning-max-batch-size-and-max-num-tokens.md).  VAL_MAX_BATCH and
+ * VAL_MAX_NUM_TOKENS are the LLM API's defaults; trtllm-bench, which the
+ * throughput rows ran, replaces them with val_trtllm_bench_settings. */
 #define VAL_KV_MEM_FRACTION 0.90
 #define VAL_MAX_BATCH 2048
 #define VAL_MAX_NUM_TOKENS 8192
+
+/* The max batch size and max num tokens `trtllm-bench throughput` (PyTorch
+ * backend, TensorRT-LLM 1.0) sets when the command names neither, for a
+ * dataset of isl-token inputs and osl-token outputs whose KV cache holds
+ * kv_requests sequences over pp pipeline stages
+ * (tensorrt_llm/bench/build/tuning.py finetune_setting): the batch is
+ * min(kv_requests, 4096) / pp rounded up to 32 (at least 64) below 256, to
+ * 128 below 1024, to 256 above; the token budget is batch x (1 + isl/osl)
+ * (at most 32768) rounded up to 256 (at least 2048) below 4096, to 512
+ * below 8192, to 1024 above.  Chunked prefill is off by default
+ * (tensorrt_llm/bench/benchmark/utils/general.py get_settings), so the
+ * budget is raised to at least isl + max batch. */
+typedef struct {
+    double max_batch_size, max_num_tokens;
+} val_bench_settings_t;
+
+val_bench_settings_t val_trtllm_bench_settings(double kv_requests, double isl, double osl,
+                                               double pp);
+
+/* Sequences in flight in the steady state of in-flight batching under s:
+ * each iteration runs every running sequence's next token plus the whole
+ * contexts of the sequences that replace the batch / osl finishing ones,
+ * batch x (1 + isl / osl) tokens, which max_num_tokens bounds; the KV
+ * cache (kv_requests) and max_batch_size bound it too.  Replaces the
+ * min(kv_requests, VAL_MAX_BATCH) of the first throughput model. */
+double val_inflight_batch(const val_bench_settings_t *s, double kv_requests, double isl,
+                          double osl);
 
 typedef struct {
     int line;                         /* in the CSV file */

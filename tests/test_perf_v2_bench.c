@@ -1,0 +1,72 @@
+/*
+ * test_perf_v2_bench.c -- the validation table's model of `trtllm-bench
+ * throughput` (src/validate/validate.c): the max batch size and max num
+ * tokens trtllm-bench derives when the command names neither
+ * (val_trtllm_bench_settings, TensorRT-LLM's tensorrt_llm/bench/build/
+ * tuning.py finetune_setting, chunked prefill off as in
+ * tensorrt_llm/bench/benchmark/utils/general.py), and the steady-state
+ * in-flight batch they allow (val_inflight_batch).  Numbers worked by hand
+ * from those rules.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "validate/validate.h"
+
+START_TEST(bench_settings_rounding)
+{
+    /* Llama 3.1 8B FP8 on one H100, 128/128: 3835.4 sequences fit */
+    val_bench_settings_t s = val_trtllm_bench_settings(3835.4, 128, 128, 1);
+    ck_assert_double_eq(s.max_batch_size, 3840);      /* 256 x ceil(3835.4 / 256) */
+    ck_assert_double_eq(s.max_num_tokens, 7680);      /* 512 x ceil(7670.8 / 512) */
+    ck_assert_double_eq(val_inflight_batch(&s, 3835.4, 128, 128), 3835);   /* the KV cache */
+
+    /* 2048/128: 451.7 fit; 128 x 4 = 512; 451.7 x 17 = 7678.9 -> 7680 */
+    s = val_trtllm_bench_settings(451.7, 2048, 128, 1);
+    ck_assert_double_eq(s.max_batch_size, 512);
+    ck_assert_double_eq(s.max_num_tokens, 7680);
+    ck_assert_double_eq(val_inflight_batch(&s, 451.7, 2048, 128), 451);     /* 7680 / 17 = 451.8 */
+
+    /* 20000/2000: 44.5 fit; batch at least 64; the budget raised to hold a
+     * whole context (no chunked prefill): 20000 + 64 */
+    s = val_trtllm_bench_settings(44.5, 20000, 2000, 1);
+    ck_assert_double_eq(s.max_batch_size, 64);
+    ck_assert_double_eq(s.max_num_tokens, 20064);
+    ck_assert_double_eq(val_inflight_batch(&s, 44.5, 20000, 2000), 44);
+
+    /* more than 4096 fit: the batch cap 4096, budget 4096 x 2 = 8192 */
+    s = val_trtllm_bench_settings(5000, 128, 128, 1);
+    ck_assert_double_eq(s.max_batch_size, 4096);
+    ck_assert_double_eq(s.max_num_tokens, 8192);
+    ck_assert_double_eq(val_inflight_batch(&s, 5000, 128, 128), 4096);
+
+    /* the token budget binds: 4096 x 17 capped at 32768, 32768 / 17 = 1927.5 */
+    s = val_trtllm_bench_settings(4096, 2048, 128, 1);
+    ck_assert_double_eq(s.max_num_tokens, 32768);
+    ck_assert_double_eq(val_inflight_batch(&s, 4096, 2048, 128), 1927);
+
+    /* two pipeline stages halve the batch: 500 -> 128 x 4 */
+    s = val_trtllm_bench_settings(1000, 128, 128, 2);
+    ck_assert_double_eq(s.max_batch_size, 512);
+    ck_assert_double_eq(s.max_num_tokens, 2048);   /* 1000 -> 500 x 2 = 1000 < 4096: at least 2048 */
+}
+END_TEST
+
+static Suite *bench_suite(void)
+{
+    Suite *s = suite_create("perf_v2_bench");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, bench_settings_rounding);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(bench_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
