@@ -233,6 +233,35 @@ START_TEST(nonmatmul_bytes_and_time)
     close_to(b.softmax, 2 * 10 * 2.0);
     /* 7 passes: norms 2, adds 2, activation, rope, softmax; 1 us each + bytes / bw */
     close_to(v2_nonmatmul_time(&v, &b, 1e9), 7e-6 + (64 + 96 + 96 + 48 + 40) / 1e9);
+    close_to(b.quant, 0);                             /* bf16 GEMM inputs: no quantize pass */
+}
+END_TEST
+
+/* FP8 GEMM inputs (TensorRT-LLM 1.0's FP8QDQLinearMethod): the residual
+ * stream, norms, adds and RoPE stay bf16, the gated activation reads bf16
+ * gate and up and writes FP8, and each norm's output is quantized by its own
+ * pass (read 2, write 1 byte) before the QKV and FC1 GEMMs. */
+START_TEST(fp8_activation_quantization)
+{
+    v2_t v = {.act_fmt = &v2_formats[2], .op_latency_s = 1e-6, .fused_attention = true};
+    ck_assert_str_eq(v.act_fmt->name, "fp8");
+    close_to(v2_elementwise_bytes(&v), 2);
+    v2_nonmatmul_t b = v2_nonmatmul_bytes(&v, 2, 4, 8, true, 6, 10);
+    close_to(b.norms, 2 * (2 * 2 * 4 * 2.0));          /* 64, as bf16 */
+    close_to(b.residuals, 2 * (3 * 2 * 4 * 2.0));      /* 96 */
+    close_to(b.activation, 2 * 2 * 8 * 2.0 + 2 * 8 * 1.0);   /* 64 + 16 */
+    close_to(b.rope, 2 * 2 * 6 * 2.0);                 /* 48 */
+    close_to(b.quant, 2 * 2 * 4 * (2 + 1.0));          /* 48: two passes of 24 */
+    close_to(v2_act_quant_bytes(&v, 8192, 4096), 2.0 * 8192 * 4096 * 3);
+    /* 8 passes: norms 2, adds 2, activation, rope, quantize 2 (softmax fused: 0 bytes, no time) */
+    close_to(v2_nonmatmul_time(&v, &b, 1e9), 8e-6 + (64 + 96 + 80 + 48 + 48) / 1e9);
+    /* ablation: every pass in the activation format again, no quantize pass */
+    v.off = V2_OFF_ACT_QUANT;
+    close_to(v2_elementwise_bytes(&v), 1);
+    b = v2_nonmatmul_bytes(&v, 2, 4, 8, true, 6, 10);
+    close_to(b.norms, 32);
+    close_to(b.activation, 3 * 2 * 8 * 1.0);
+    close_to(b.quant, 0);
 }
 END_TEST
 
@@ -255,7 +284,7 @@ START_TEST(lm_head_and_ablation_names)
     ck_assert(!v2_off_parse("layout", &bits, err, sizeof err));
     ck_assert_str_eq(err, "unknown v2 correction 'layout' (valid: gqa, formats, nonmatmul, "
                           "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head, gqa_attention, waves, "
-                          "k_overhead)");
+                          "k_overhead, act_quant)");
 }
 END_TEST
 
@@ -605,6 +634,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, matmul_shape_efficiency_and_memory_time);
     tcase_add_test(tc, wave_quantization_matches_a100_gemms);
     tcase_add_test(tc, nonmatmul_bytes_and_time);
+    tcase_add_test(tc, fp8_activation_quantization);
     tcase_add_test(tc, lm_head_and_ablation_names);
     tcase_add_test(tc, layouts_splits_and_communication);
     tcase_add_test(tc, perf_model_table);

@@ -40,7 +40,8 @@ enum {
     V2_OFF_LM_HEAD = 1u << 7,      /* no embedding / LM head */
     V2_OFF_GQA_ATTENTION = 1u << 8, /* the attention kernel reads K/V once per query head */
     V2_OFF_WAVES = 1u << 9,         /* no wave quantization over the matmul units */
-    V2_OFF_K_OVERHEAD = 1u << 10    /* no per-output-tile fixed cost (matmul_k_overhead) */
+    V2_OFF_K_OVERHEAD = 1u << 10,   /* no per-output-tile fixed cost (matmul_k_overhead) */
+    V2_OFF_ACT_QUANT = 1u << 11     /* 1-byte activations everywhere, no quantize passes */
 };
 
 typedef struct {
@@ -204,7 +205,29 @@ matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, 
  * scores materialized when attention is not fused (0 otherwise). */
 typedef struct {
     double norms, residuals, activation, rope, softmax;
+    double quant;    /* quantize passes before the QKV and FC1 GEMMs (2 passes; 0 if none) */
 } v2_nonmatmul_t;
+
+/* Bytes per number of the activations the element-wise operators (norms,
+ * residual adds, RoPE, softmax) read and write.  With activations in a
+ * format narrower than 2 bytes (FP8, INT8 GEMM inputs) the residual stream
+ * stays in the model's 16-bit type and only GEMM inputs are quantized:
+ * TensorRT-LLM 1.0's FP8QDQLinearMethod.apply quantizes a bf16 input with
+ * static_quantize_e4m3_per_tensor before cublas_scaled_mm and returns the
+ * output in the module's dtype (tensorrt_llm/_torch/modules/linear.py);
+ * Llama's RMSNorm and residual adds run in bf16.  Returns 2 then (act_format's
+ * bytes with V2_OFF_ACT_QUANT or a 2-byte act_format).  Replaces the act_format
+ * bytes v2 charged every element-wise pass. */
+double v2_elementwise_bytes(const v2_t *v);
+
+/* Bytes of the separate quantize passes one layer makes on `tokens` rows of
+ * width d: the two norms' bf16 outputs read (2 bytes) and written in the
+ * activation format before the QKV and FC1 GEMMs, 2 x tokens x d x (2 + a).
+ * The gated activation and the attention kernel write their outputs in the
+ * GEMM format directly (Llama's FP8 SwiGLU; attention output quantized for
+ * the output projection), so the FC2 and output-projection inputs need no
+ * pass.  0 unless v2_elementwise_bytes widened the stream. */
+double v2_act_quant_bytes(const v2_t *v, double tokens, double d);
 
 v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
                                   bool gated, double qk_cols_chip, double scores);

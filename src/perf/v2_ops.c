@@ -86,16 +86,30 @@ matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, 
     return r;
 }
 
+double v2_elementwise_bytes(const v2_t *v)
+{
+    double a = v->act_fmt->bytes;
+    return a < 2 && !(v->off & V2_OFF_ACT_QUANT) ? 2 : a;
+}
+
+double v2_act_quant_bytes(const v2_t *v, double tokens, double d)
+{
+    double e = v2_elementwise_bytes(v), a = v->act_fmt->bytes;
+    return e > a ? 2 * tokens * d * (e + a) : 0;
+}
+
 v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
                                   bool gated, double qk_cols_chip, double scores)
 {
-    double a = v->act_fmt->bytes;
+    double a = v->act_fmt->bytes, e = v2_elementwise_bytes(v);
     v2_nonmatmul_t b;
-    b.norms = 2 * (2 * tokens * d * a);                 /* two norms: read + write */
-    b.residuals = 2 * (3 * tokens * d * a);             /* two adds: 2 reads + 1 write */
-    b.activation = ((gated ? 2 : 1) + 1) * tokens * d_ff_chip * a;
-    b.rope = 2 * tokens * qk_cols_chip * a;             /* Q and K rotated in place */
-    b.softmax = v->fused_attention ? 0 : 2 * scores * a;
+    b.norms = 2 * (2 * tokens * d * e);                 /* two norms: read + write */
+    b.residuals = 2 * (3 * tokens * d * e);             /* two adds: 2 reads + 1 write */
+    /* gate and up as the GEMM wrote them, the product in the next GEMM's format */
+    b.activation = (gated ? 2 : 1) * tokens * d_ff_chip * e + tokens * d_ff_chip * a;
+    b.rope = 2 * tokens * qk_cols_chip * e;             /* Q and K rotated in place */
+    b.softmax = v->fused_attention ? 0 : 2 * scores * e;
+    b.quant = v2_act_quant_bytes(v, tokens, d);
     return b;
 }
 
@@ -104,5 +118,5 @@ double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
     double lat = v->op_latency_s;
     return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
            v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
-           v2_mem_time(b->softmax, bw, lat);
+           v2_mem_time(b->softmax, bw, lat) + v2_mem_time(b->quant / 2, bw, lat) * 2;
 }

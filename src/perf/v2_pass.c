@@ -226,9 +226,9 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
     void *links = (void *)&c->links;
     *y = *one_d;
     if (!(v->off & V2_OFF_NONMATMUL)) {
-        /* norms and adds on a 1/t shard instead of the whole activation */
-        double whole = v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).norms +
-                       v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0).residuals;
+        /* norms, adds and quantize passes on a 1/t shard instead of the whole activation */
+        v2_nonmatmul_t full = v2_nonmatmul_bytes(v, c->n, m->d, 0, false, 0, 0);
+        double whole = full.norms + full.residuals + full.quant;
         y->nonmatmul -= whole * (1 - 1 / c->t) / c->sys->weight_bw_per_chip;
     }
     v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);

@@ -136,7 +136,7 @@ const v2_correction_t v2_corrections[] = {
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
     {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
-    {"k_overhead", V2_OFF_K_OVERHEAD},
+    {"k_overhead", V2_OFF_K_OVERHEAD}, {"act_quant", V2_OFF_ACT_QUANT},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 
