@@ -621,6 +621,39 @@ START_TEST(validation_table_loads_and_predicts)
 }
 END_TEST
 
+/* FP8 GEMM inputs do not shrink the tensor-parallel all-reduces: what is
+ * reduced is GEMM outputs, which stay in the 16-bit stream (act_quant);
+ * with the correction off they travel at 1 byte. */
+START_TEST(fp8_activations_reduce_in_16_bits)
+{
+    hw_fixture_t f;
+    load_tpuv4(&f);
+    model_cfg_t fp8 = llama70b(), bf16 = llama70b();
+    snprintf(fp8.weight_format, sizeof fp8.weight_format, "fp8");
+    snprintf(fp8.act_format, sizeof fp8.act_format, "fp8");
+    snprintf(bf16.weight_format, sizeof bf16.weight_format, "fp8");
+    system_cfg_t cfg = v2_cfg();
+    cfg.v2_off = V2_OFF_LAYOUTS;
+    system_t *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    char msg[256];
+    ck_assert_int_eq(system_prepare(a, f.srv, &f.hc, &fp8, &cfg, msg, sizeof msg), SYSTEM_OK);
+    ck_assert_int_eq(system_prepare(b, f.srv, &f.hc, &bf16, &cfg, msg, sizeof msg), SYSTEM_OK);
+    micro_batch_t oa, ob;
+    perf_micro_batch(a, STAGE_PREFILL, 8, 1, 4, &oa);
+    perf_micro_batch(b, STAGE_PREFILL, 8, 1, 4, &ob);
+    ck_assert(oa.atten_communication2 > 0);
+    close_to(oa.atten_communication2, ob.atten_communication2);
+    close_to(oa.fc_communication, ob.fc_communication);
+    cfg.v2_off = V2_OFF_LAYOUTS | V2_OFF_ACT_QUANT;
+    ck_assert_int_eq(system_prepare(a, f.srv, &f.hc, &fp8, &cfg, msg, sizeof msg), SYSTEM_OK);
+    perf_micro_batch(a, STAGE_PREFILL, 8, 1, 4, &oa);
+    ck_assert(oa.atten_communication2 < ob.atten_communication2);
+    free(a);
+    free(b);
+    hw_points_free(&f.pts);
+}
+END_TEST
+
 static Suite *v2_suite(void)
 {
     Suite *s = suite_create("perf_v2");
@@ -635,6 +668,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, wave_quantization_matches_a100_gemms);
     tcase_add_test(tc, nonmatmul_bytes_and_time);
     tcase_add_test(tc, fp8_activation_quantization);
+    tcase_add_test(tc, fp8_activations_reduce_in_16_bits);
     tcase_add_test(tc, lm_head_and_ablation_names);
     tcase_add_test(tc, layouts_splits_and_communication);
     tcase_add_test(tc, perf_model_table);

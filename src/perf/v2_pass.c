@@ -77,13 +77,14 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, kb = v->kv_fmt->bytes;
+    double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
     double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = v2_layout_split(id, t, n, d, v->q_width);
     double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
     y->qkv = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, s.rows, d, qkv_cols,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
-                           s.rows * (d + qkv_cols) * ab, bw);
+                           s.rows * (d * ab + qkv_cols * ob), bw);
 
     /* K/V: split over heads; with fewer K/V heads than chips, over the
      * batch instead when the batch allows it (Pope et al. section 3.3) */
@@ -109,8 +110,8 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
                          kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
     double o_rows_k = v->o_params / d * s.weight_share;
     y->out = v2_matmul(v, v2_gemm_efficiency(v, eff, o_rows_k), 1, s.rows, o_rows_k, d,
-                       v->o_params * s.weight_share * wb + s.rows * (d + o_rows_k) * ab, bw);
-    y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ab, v->attn_params * wb,
+                       v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
+    y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, (void *)&c->links);
 }
 
@@ -120,16 +121,16 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
-    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
+    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, ob = v2_elementwise_bytes(v);
     double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
     double d = m->d, f = m->d_ff;
     v2_split_t s = v2_layout_split(id, c->t, c->n, d, f);
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
     y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), up, s.rows, d, cols,
-                       up * d * cols * wb + s.rows * (d + up * cols) * ab, bw);
+                       up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
     y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, cols), 1, s.rows, cols, d,
-                       cols * d * wb + s.rows * (cols + d) * ab, bw);
-    y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ab, v->dense_ffn_params * wb, v2_allreduce,
+                       cols * d * wb + s.rows * (cols * ab + d * ob), bw);
+    y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ob, v->dense_ffn_params * wb, v2_allreduce,
                                  (void *)&c->links);
     return cols;
 }
@@ -158,7 +159,7 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
                        bw);
     v2_links_t *l = (v2_links_t *)&c->links;
     if (id == V2_LAYOUT_1D_WS || id == V2_LAYOUT_2D_WS)
-        y->ffn_comm = v2_allreduce(l, t, n * d * ab);      /* tokens replicated: combine */
+        y->ffn_comm = v2_allreduce(l, t, n * d * v2_elementwise_bytes(v)); /* tokens replicated: combine */
     else
         y->ffn_comm = 2 * v2_all_to_all(l, t, n * v->top_k * d * ab); /* dispatch + combine */
     return (v->top_k + v->shared_experts) * v->moe_d_ff / t;
@@ -222,7 +223,7 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
-    double ab = v->act_fmt->bytes, wb = v->weight_fmt->bytes;
+    double ob = v2_elementwise_bytes(v), wb = v->weight_fmt->bytes;   /* reduced: GEMM outputs */
     void *links = (void *)&c->links;
     *y = *one_d;
     if (!(v->off & V2_OFF_NONMATMUL)) {
@@ -232,10 +233,10 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
         y->nonmatmul -= whole * (1 - 1 / c->t) / c->sys->weight_bw_per_chip;
     }
     v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
-    y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ab,
+    y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ob,
                                   v->attn_params * wb, v2_allreduce, links);
     v2_split_t sf = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, m->d_ff);
-    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, &sf, c->n, m->d, m->d_ff, ab,
+    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, &sf, c->n, m->d, m->d_ff, ob,
                                   v->dense_ffn_params * wb, v2_allreduce, links);
     if (!v->moe) {
         y->ffn_comm = dense;
@@ -243,7 +244,7 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
     }
     /* MoE layers combine like 1D; only the dense layers change */
     double w = v->dense_layers / m->num_layers;
-    double dense_1d = v2_allreduce(links, c->t, c->n * m->d * ab);
+    double dense_1d = v2_allreduce(links, c->t, c->n * m->d * ob);
     y->ffn_comm = one_d->ffn_comm + w * (dense - dense_1d);
 }
 
@@ -321,7 +322,7 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     o->layout = best_id;
     o->kv_batch_sharded = best.kv_batch_sharded;
 
-    double activation_bytes = c.n * sys->model.d * v->act_fmt->bytes;
+    double activation_bytes = c.n * sys->model.d * v2_elementwise_bytes(v);   /* the 16-bit stream */
     o->stage2stage = p > 1 ? activation_bytes / (c.links.links.stage2stage_bw * c.links.eff) +
                                  sys->srv->io.init_time_s
                            : 0;
