@@ -6,12 +6,13 @@
  * tuning.py finetune_setting, chunked prefill off as in
  * tensorrt_llm/bench/benchmark/utils/general.py), and the steady-state
  * in-flight batch they allow (val_inflight_batch).  Numbers worked by hand
- * from those rules.
+ * from those rules; and the validation summary the documents print.
  */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 
+#include "hw/hw_config.h"
 #include "validate/validate.h"
 
 START_TEST(bench_settings_rounding)
@@ -53,11 +54,46 @@ START_TEST(bench_settings_rounding)
 }
 END_TEST
 
+/* The validation summary `make validate` prints (README, BENCHMARKS.md,
+ * docs/perf-model-v2.md): a change of either model that moves it must
+ * update those documents too. */
+START_TEST(validation_summary_as_documented)
+{
+    val_row_t *rows;
+    size_t n;
+    cfg_err_t err;
+    ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
+    ck_assert_uint_eq(n, 46);
+    hw_constants_t hc;
+    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
+    double *e_ref = malloc(n * sizeof *e_ref), *e_v2 = malloc(n * sizeof *e_v2);
+    for (size_t i = 0; i < n; i++) {
+        double ref, v2;
+        char why[512];
+        ck_assert_msg(val_predict(&rows[i], "reference", 0, &hc, &ref, why, sizeof why), "%s", why);
+        ck_assert_msg(val_predict(&rows[i], "v2", 0, &hc, &v2, why, sizeof why), "%s", why);
+        e_ref[i] = ref / rows[i].value - 1;
+        e_v2[i] = v2 / rows[i].value - 1;
+    }
+    val_summary_t r = val_summarize(e_ref, n), v = val_summarize(e_v2, n);
+    ck_assert_msg(fabs(r.median - 47.2) < 0.05 && fabs(r.max - 169.5) < 0.05 && r.within_25 == 11,
+                  "reference %.2f %.2f %.2f %g", r.median, r.mean, r.max, r.within_25);
+    ck_assert_msg(fabs(v.median - 13.1) < 0.05 && fabs(v.mean - 15.2) < 0.05 &&
+                      fabs(v.max - 41.7) < 0.05 && v.within_25 == 34,
+                  "v2 %.2f %.2f %.2f %g", v.median, v.mean, v.max, v.within_25);
+    free(e_ref);
+    free(e_v2);
+    free(rows);
+}
+END_TEST
+
 static Suite *bench_suite(void)
 {
     Suite *s = suite_create("perf_v2_bench");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, bench_settings_rounding);
+    tcase_add_test(tc, validation_summary_as_documented);
+    tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
 }
