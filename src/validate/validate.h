@@ -15,7 +15,9 @@
  *                     cache holds (VAL_KV_MEM_FRACTION of the memory left by
  *                     the weights) within trtllm-bench's batch and token
  *                     budget (val_inflight_batch), each prefilled in the
- *                     iteration's leftover token budget, then decoded
+ *                     iteration's leftover token budget, then decoded;
+ *                     the executor's host work per iteration hidden behind
+ *                     the GPU's unless longer (val_overlap_iterations_s)
  *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
  *                     then output_len decode steps (context input_len +
  *                     output_len / 2): output tokens/s per chip
@@ -63,6 +65,23 @@ val_bench_settings_t val_trtllm_bench_settings(double kv_requests, double isl, d
  * min(kv_requests, VAL_MAX_BATCH) of the first throughput model. */
 double val_inflight_batch(const val_bench_settings_t *s, double kv_requests, double isl,
                           double osl);
+
+/* Host time of TensorRT-LLM's PyTorch executor per running request and
+ * iteration (scheduling, sampling bookkeeping, request management on one
+ * Python thread): 45.11 ms of host_step_time per iteration at
+ * max_batch_size 1536 per rank, measured in NVIDIA/TensorRT-LLM PR 10273
+ * (Dec. 2025, GB200, GPT-OSS-120B, ADP2, concurrency 3072, ISL = OSL =
+ * 1k, the C++ scheduler), "scenarios where the host overhead is the
+ * bottleneck": 45.11 ms / 1536 = 29.4 us.  Measured on a Grace host and a
+ * later release than the throughput rows' 1.0 (docs/perf-model-v2.md). */
+double val_trtllm_pytorch_host_s_per_request(void);
+
+/* Time of `iterations` iterations of an executor whose overlap scheduler
+ * prepares iteration i + 1 on the host while the GPU runs iteration i
+ * (TensorRT-LLM's "Overlap Scheduler"): the slower of the GPU's time and
+ * the host's, running requests x host_s_per_request each iteration. */
+double val_overlap_iterations_s(double gpu_s, double iterations, double running,
+                                double host_s_per_request);
 
 typedef struct {
     int line;                         /* in the CSV file */
