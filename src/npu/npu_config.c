@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,11 +145,38 @@ const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 /* Keys NeuSim's files carry that are not fields (the properties win). */
 static const char *const ignored_keys[] = {"idle_power_W", "static_power_hbm_W"};
 
+/* Key -> index: an open-addressing table of the key names, built once
+ * (pthread_once) and only read afterwards; a simulation reads about 60
+ * keys by name, and the linear search compared each with 100 names. */
+#define KEY_SLOTS 512
+static short key_slot[KEY_SLOTS]; /* index + 1; 0: empty */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static unsigned key_hash(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void key_table_build(void)
+{
+    for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        unsigned j = key_hash(npu_cfg_keys[i].key) & (KEY_SLOTS - 1);
+        while (key_slot[j])
+            j = (j + 1) & (KEY_SLOTS - 1);
+        key_slot[j] = (short)(i + 1);
+    }
+}
+
 int npu_config_index(const char *key)
 {
-    for (size_t i = 0; i < npu_cfg_nkeys; i++)
-        if (strcmp(npu_cfg_keys[i].key, key) == 0)
-            return (int)i;
+    _Static_assert(sizeof npu_cfg_keys / sizeof npu_cfg_keys[0] < KEY_SLOTS / 2, "KEY_SLOTS too small");
+    pthread_once(&key_once, key_table_build);
+    for (unsigned j = key_hash(key) & (KEY_SLOTS - 1); key_slot[j]; j = (j + 1) & (KEY_SLOTS - 1))
+        if (strcmp(npu_cfg_keys[key_slot[j] - 1].key, key) == 0)
+            return key_slot[j] - 1;
     return -1;
 }
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* ---- compute-time helpers (§6.2) ----------------------------------------------- */
@@ -519,13 +521,16 @@ static void split_axes(const char *letters, const int64_t *dims, int rank, const
     }
 }
 
-static void list_str(char *buf, size_t len, const int64_t *d, int n)
+/* "[1, 4096, 4096]" */
+static void list_str(str_buf_t *b, const int64_t *d, int n)
 {
-    size_t o = (size_t)snprintf(buf, len, "[");
-    for (int i = 0; i < n && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? ", " : "", (long long)d[i]);
-    if (o < len)
-        snprintf(buf + o, len - o, "]");
+    str_put_n(b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            str_put_n(b, ", ", 2);
+        str_put_i64(b, d[i]);
+    }
+    str_put_n(b, "]", 1);
 }
 
 /* ---- per-op models ------------------------------------------------------------- */
@@ -610,11 +615,14 @@ static void matmul(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache,
     d->num_tiles = (int64_t)ceil(outp / otp);
     double bmn = b * m * n, bkmn = bmn * k;
     p->bytes = bmn * o + trunc(ceil(bkmn / Nt) * l) + trunc(ceil(bkmn / Mt) * r);
-    char s1[64], s2[64], s3[64];
-    list_str(s1, sizeof s1, lt, x.rl);
-    list_str(s2, sizeof s2, rt, x.rr);
-    list_str(s3, sizeof s3, ot, x.ro);
-    snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%s, %s, %s]", s1, s2, s3);
+    str_buf_t ts = str_buf(d->tile_shapes, sizeof d->tile_shapes);
+    str_put_n(&ts, "[", 1);
+    list_str(&ts, lt, x.rl);
+    str_put_n(&ts, ", ", 2);
+    list_str(&ts, rt, x.rr);
+    str_put_n(&ts, ", ", 2);
+    list_str(&ts, ot, x.ro);
+    str_put_n(&ts, "]", 1);
 }
 
 static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *opts, npu_op_perf_t *p,
@@ -643,7 +651,7 @@ static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *op
     if (full <= vmem) {
         p->bytes = full;
         p->max_vmem_demand_bytes = full;
-        snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)kv, (long long)q);
+        str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)kv, (long long)q);
         return;
     }
     double bc1 = sa > kv ? sa : kv;
@@ -654,7 +662,7 @@ static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *op
     Bc = sa > Bc ? sa : Bc;
     double tiles = cdiv_f(kv, Bc);
     p->bytes = B * (Hkv * 2 * kv * dh + H * 2 * tiles * q * dh) * s;
-    snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)Bc, (long long)Br);
+    str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)Bc, (long long)Br);
 }
 
 static double tensor_bytes(const op_t *op)

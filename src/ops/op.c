@@ -27,6 +27,7 @@ struct op_graph {
     size_t n, cap;
     chunk_t *chunks, *cur;
     const char *recent[RECENT];
+    uint64_t recent_key[RECENT]; /* length << 32 | 32-bit FNV-1a of each recent string */
     unsigned nrecent;
 };
 
@@ -222,17 +223,26 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
     if (!s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
-     * generators repeat opcodes and einsum expressions op after op */
+     * generators repeat opcodes and einsum expressions op after op (a key of
+     * length and hash is compared before the text) */
     unsigned n = g->nrecent < RECENT ? g->nrecent : RECENT;
     for (unsigned i = 0; i < n; i++)
         if (g->recent[i] == s)
             return s;
+    uint32_t h = 2166136261u;
+    size_t len = 0;
+    for (; s[len]; len++)
+        h = (h ^ (unsigned char)s[len]) * 16777619u;
+    uint64_t key = (uint64_t)len << 32 | h;
     for (unsigned i = 0; i < n; i++)
-        if (strcmp(g->recent[i], s) == 0)
+        if (g->recent_key[i] == key && memcmp(g->recent[i], s, len) == 0)
             return g->recent[i];
-    char *d = arena_strdup(g, s);
-    if (d)
+    char *d = arena_alloc(g, len + 1);
+    if (d) {
+        memcpy(d, s, len + 1);
+        g->recent_key[g->nrecent % RECENT] = key;
         g->recent[g->nrecent++ % RECENT] = d;
+    }
     return d;
 }
 
