@@ -16,6 +16,7 @@
 #include "config/json.h"
 #include "config/numfmt.h"
 #include "config/paths.h"
+#include "config/strfmt.h"
 
 /* SystemConfig, ChipConfig, ModelConfig, LLMConfig: NeuSim's field order,
  * types and defaults (sim_config of the golden runs). */
@@ -621,6 +622,15 @@ void npu_config_chip(const npu_config_t *c, npu_chip_t *ch)
 
 static void json_str(FILE *f, const char *s)
 {
+    size_t plain = 0; /* the common case: printable ASCII without quote or backslash, one write */
+    while (s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' && s[plain] != '\\')
+        plain++;
+    if (!s[plain]) {
+        putc_unlocked('"', f);
+        fwrite(s, 1, plain, f);
+        putc_unlocked('"', f);
+        return;
+    }
     putc_unlocked('"', f); /* no stdio lock per character (written once per run, per key) */
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -639,9 +649,11 @@ static void json_str(FILE *f, const char *s)
 /* one "key": value entry, entries separated by ",\n" */
 static void dump_entry(FILE *f, int indent, const char *key, bool *first)
 {
+    static const char spaces[] = "                                ";
     fputs(*first ? "" : ",\n", f);
     *first = false;
-    fprintf(f, "%*s", indent, "");
+    for (int n = indent; n > 0; n -= (int)sizeof spaces - 1)
+        fwrite(spaces, 1, n < (int)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1, f);
     json_str(f, key);
     fputs(": ", f);
 }
@@ -650,7 +662,7 @@ static void dump_value(FILE *f, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
 {
     char num[64];
     switch (k->type) {
-    case NCT_INT: fprintf(f, "%lld", (long long)v->i); break;
+    case NCT_INT: num[str_i64(num, v->i)] = 0; fputs(num, f); break;
     case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
     case NCT_STR: json_str(f, v->s); break;
     case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
