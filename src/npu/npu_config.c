@@ -620,53 +620,77 @@ void npu_config_chip(const npu_config_t *c, npu_chip_t *ch)
     npu_chip_derive(ch);
 }
 
-static void json_str(FILE *f, const char *s)
+/* The dump is built in memory and written once (a text builder that
+ * grows; stdio's per-call locking was most of its cost). */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool bad;
+} dump_buf_t;
+
+static void db_put(dump_buf_t *b, const char *s, size_t n)
 {
-    size_t plain = 0; /* the common case: printable ASCII without quote or backslash, one write */
-    while (s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' && s[plain] != '\\')
-        plain++;
-    if (!s[plain]) {
-        putc_unlocked('"', f);
-        fwrite(s, 1, plain, f);
-        putc_unlocked('"', f);
-        return;
+    if (b->n + n > b->cap) {
+        size_t nc = b->cap ? b->cap : 8192;
+        while (nc < b->n + n)
+            nc *= 2;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->bad = true;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
     }
-    putc_unlocked('"', f); /* no stdio lock per character (written once per run, per key) */
-    for (; *s; s++) {
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+static void db_str(dump_buf_t *b, const char *s) { db_put(b, s, strlen(s)); }
+
+static void json_str(dump_buf_t *b, const char *s)
+{
+    db_put(b, "\"", 1);
+    for (const char *run = s;; s++) {
         unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\')
+            continue;
+        db_put(b, run, (size_t)(s - run));
+        if (!ch)
+            break;
+        char esc[8];
         if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else if (ch >= 0x80)
-            fprintf(f, "\\u%04x", ch); /* json.dump ensure_ascii; bytes above ASCII are rare */
-        else
-            putc_unlocked(ch, f);
+            snprintf(esc, sizeof esc, "\\%c", ch);
+        else /* control characters; above ASCII: json.dump's ensure_ascii (bytes above ASCII are rare) */
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+        db_str(b, esc);
+        run = s + 1;
     }
-    putc_unlocked('"', f);
+    db_put(b, "\"", 1);
 }
 
 /* one "key": value entry, entries separated by ",\n" */
-static void dump_entry(FILE *f, int indent, const char *key, bool *first)
+static void dump_entry(dump_buf_t *b, int indent, const char *key, bool *first)
 {
     static const char spaces[] = "                                ";
-    fputs(*first ? "" : ",\n", f);
+    if (!*first)
+        db_put(b, ",\n", 2);
     *first = false;
     for (int n = indent; n > 0; n -= (int)sizeof spaces - 1)
-        fwrite(spaces, 1, n < (int)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1, f);
-    json_str(f, key);
-    fputs(": ", f);
+        db_put(b, spaces, n < (int)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+    json_str(b, key);
+    db_put(b, ": ", 2);
 }
 
-static void dump_value(FILE *f, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
+static void dump_value(dump_buf_t *b, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
 {
     char num[64];
     switch (k->type) {
-    case NCT_INT: num[str_i64(num, v->i)] = 0; fputs(num, f); break;
-    case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
-    case NCT_STR: json_str(f, v->s); break;
-    case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
-    case NCT_LIST: fputs(v->s, f); break;
+    case NCT_INT: db_put(b, num, str_i64(num, v->i)); break;
+    case NCT_FLOAT: num_repr(num, sizeof num, v->f); db_str(b, num); break;
+    case NCT_STR: json_str(b, v->s); break;
+    case NCT_BOOL: db_str(b, v->b ? "true" : "false"); break;
+    case NCT_LIST: db_str(b, v->s); break;
     }
 }
 
@@ -683,23 +707,27 @@ void npu_config_dump_json_as(const npu_config_t *c, FILE *f, int indent, const c
 {
     size_t fam = (size_t)npu_config_index("router_type");
     bool first = true;
+    dump_buf_t b = {0};
     for (size_t i = 0; i < npu_cfg_nkeys; i++) {
         const char *key = npu_cfg_keys[i].key;
         int e = find_key(extra_keys, n_extra, key);
         if (find_key(omit, nomit, key) >= 0 || (i >= fam && !c->v[i].set && e < 0))
             continue;
-        dump_entry(f, indent, key, &first);
+        dump_entry(&b, indent, key, &first);
         if (e >= 0)
-            fputs(extra_json[e], f);
+            db_str(&b, extra_json[e]);
         else
-            dump_value(f, &npu_cfg_keys[i], &c->v[i]);
+            dump_value(&b, &npu_cfg_keys[i], &c->v[i]);
     }
     for (size_t e = 0; e < n_extra; e++)
         if (npu_config_index(extra_keys[e]) < 0) {
-            dump_entry(f, indent, extra_keys[e], &first);
-            fputs(extra_json[e], f);
+            dump_entry(&b, indent, extra_keys[e], &first);
+            db_str(&b, extra_json[e]);
         }
-    fputs("\n", f);
+    db_put(&b, "\n", 1);
+    if (!b.bad) /* (out of memory for a few KB: nothing is written) */
+        fwrite(b.p, 1, b.n, f);
+    free(b.p);
 }
 
 void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char *const *extra_keys,
