@@ -49,7 +49,7 @@ typedef struct {
 
 static bool cb_grow(cbuf_t *b, size_t need)
 {
-    size_t nc = b->cap ? b->cap : 16384;
+    size_t nc = b->cap ? b->cap : 65536; /* a phase of llama3-8b: about 16 KB */
     while (nc < b->n + need)
         nc *= 2;
     char *np = realloc(b->p, nc);
@@ -100,14 +100,43 @@ static void field(cbuf_t *b, const char *s, bool first)
     cb_c(b, '"');
 }
 
-/* an integer field (most of a row): digits by hand, no quoting needed */
+/* an integer field (most of a row): digits by hand, two at a time, no quoting needed */
 static void fint(cbuf_t *b, double v)
 {
-    if (cb_room(b, 24)) {
-        b->p[b->n++] = ',';
-        b->n += str_i64(b->p + b->n, (int64_t)(long long)v);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    if (!cb_room(b, 24))
+        return;
+    long long x = (long long)v;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    char t[24], *e = t + sizeof t;
+    while (u >= 100) {
+        unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--e = pairs[k + 1];
+        *--e = pairs[k];
     }
+    if (u >= 10) {
+        *--e = pairs[u * 2 + 1];
+        *--e = pairs[u * 2];
+    } else {
+        *--e = (char)('0' + u);
+    }
+    if (x < 0)
+        *--e = '-';
+    *--e = ',';
+    size_t n = (size_t)(t + sizeof t - e);
+    memcpy(b->p + b->n, e, n);
+    b->n += n;
 }
+
+/* constant runs of a perf-only row (no energy pass): NeuSim's defaults */
+#define PUT_CONST(b, s) cb_put(b, s, sizeof s - 1)
+static const char dvfs_none[] = ",None,0.0,0.0,None,0.0,0.0,None,0.0,0.0,None,0.0,0.0,None,0.0,0.0";
+static const char energy_zero[] = ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0";
+static const char dvfs_tail_none[] = ",20,100.0,20,100.0,20,100.0,20,100.0,20,100.0";
+static const char activity_one[] = ",1.0,1.0,1.0,1.0,1.0\r\n";
 
 /* The rows of a phase repeat numbers (equal ops, the DVFS defaults): each
  * is formatted once per writer call. */
@@ -211,10 +240,12 @@ static void row(cbuf_t *f, const npu_phase_t *ph, size_t i, memo_t *m)
     fint(f, d->vu_softmax_time_ns);
     fint(f, p->compute_time_ns);
     fint(f, p->bytes);
-    for (int c = 0; c < 5; c++) {
-        fstr(f, p->energy_done ? npu_dvfs_policy_name((npu_dvfs_policy_t)p->dvfs_policy) : "None");
-        ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0, m);
-        ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0, m);
+    if (!p->energy_done)
+        PUT_CONST(f, dvfs_none);
+    for (int c = 0; c < 5 && p->energy_done; c++) {
+        fstr(f, npu_dvfs_policy_name((npu_dvfs_policy_t)p->dvfs_policy));
+        ffloat(f, p->dvfs_voltage_V[c], m);
+        ffloat(f, p->dvfs_freq_GHz[c], m);
     }
     fint(f, p->vmem_time_ns);
     const double en[] = {p->static_energy_sa_J,  p->static_energy_vu_J,  p->static_energy_sram_J,
@@ -222,12 +253,10 @@ static void row(cbuf_t *f, const npu_phase_t *ph, size_t i, memo_t *m)
                          p->dynamic_energy_sa_J, p->dynamic_energy_vu_J, p->dynamic_energy_sram_J,
                          p->dynamic_energy_hbm_J, p->dynamic_energy_ici_J, p->dynamic_energy_other_J,
                          p->static_energy_J,     p->dynamic_energy_J,    p->total_energy_J};
-    for (size_t k = 0; k < sizeof en / sizeof en[0]; k++) {
-        if (p->energy_done)
-            ffloat(f, en[k], m);
-        else
-            fint(f, 0); /* perf-only: NeuSim's integer defaults */
-    }
+    if (!p->energy_done)
+        PUT_CONST(f, energy_zero); /* perf-only: NeuSim's integer defaults */
+    for (size_t k = 0; k < sizeof en / sizeof en[0] && p->energy_done; k++)
+        ffloat(f, en[k], m);
     if (p->exe_time_ns == 0) {
         fint(f, -1);
         fint(f, -1);
@@ -253,13 +282,13 @@ static void row(cbuf_t *f, const npu_phase_t *ph, size_t i, memo_t *m)
     }
     ffloat(f, p->flops_util, m);
     ffloat(f, p->hbm_bw_util, m);
-    for (int c = 0; c < 5; c++) {
-        fint(f, p->energy_done ? p->dvfs_scaling_time_ns[c] : 20);
-        ffloat(f, p->energy_done ? p->dvfs_efficiency_pct[c] : 100.0, m);
+    if (!p->energy_done)
+        PUT_CONST(f, dvfs_tail_none);
+    for (int c = 0; c < 5 && p->energy_done; c++) {
+        fint(f, p->dvfs_scaling_time_ns[c]);
+        ffloat(f, p->dvfs_efficiency_pct[c], m);
     }
-    for (int c = 0; c < 5; c++)
-        ffloat(f, 1.0, m);
-    cb_put(f, "\r\n", 2);
+    PUT_CONST(f, activity_one);
 }
 
 void npu_csv_header(FILE *f)

@@ -27,7 +27,7 @@ struct op_graph {
     size_t n, cap;
     chunk_t *chunks, *cur;
     const char *recent[RECENT];
-    uint64_t recent_key[RECENT]; /* length << 32 | 32-bit FNV-1a of each recent string */
+    uint64_t recent_key[RECENT]; /* length, first and last bytes of each recent string, mixed */
     unsigned nrecent;
 };
 
@@ -224,16 +224,16 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
      * generators repeat opcodes and einsum expressions op after op (a key of
-     * length and hash is compared before the text) */
+     * length and end bytes is compared before the text) */
     unsigned n = g->nrecent < RECENT ? g->nrecent : RECENT;
     for (unsigned i = 0; i < n; i++)
         if (g->recent[i] == s)
             return s;
-    uint32_t h = 2166136261u;
-    size_t len = 0;
-    for (; s[len]; len++)
-        h = (h ^ (unsigned char)s[len]) * 16777619u;
-    uint64_t key = (uint64_t)len << 32 | h;
+    size_t len = strlen(s);
+    uint64_t head = 0, tail = 0; /* the first and last (up to) 8 bytes */
+    memcpy(&head, s, len < 8 ? len : 8);
+    memcpy(&tail, s + (len < 8 ? 0 : len - 8), len < 8 ? len : 8);
+    uint64_t key = (uint64_t)len * 0x9E3779B97F4A7C15ULL ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL);
     for (unsigned i = 0; i < n; i++)
         if (g->recent_key[i] == key && memcmp(g->recent[i], s, len) == 0)
             return g->recent[i];
