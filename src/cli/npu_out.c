@@ -92,10 +92,14 @@ static void field(cbuf_t *b, const char *s, bool first)
         return;
     }
     cb_c(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            cb_c(b, '"');
-        cb_c(b, *s);
+    for (;;) { /* runs up to each '"', which is doubled */
+        const char *q = strchr(s, '"');
+        size_t run = q ? (size_t)(q - s) + 1 : strlen(s);
+        cb_put(b, s, run);
+        if (!q)
+            break;
+        cb_c(b, '"');
+        s = q + 1;
     }
     cb_c(b, '"');
 }
@@ -110,7 +114,15 @@ static void fint(cbuf_t *b, double v)
         return;
     long long x = (long long)v;
     unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-    char t[24], *e = t + sizeof t;
+    char *d = b->p + b->n;
+    *d++ = ',';
+    if (x < 0)
+        *d++ = '-';
+    int nd = 1; /* digits, written from the last one back */
+    for (unsigned long long t = u; t >= 10; t /= 10)
+        nd++;
+    char *e = d + nd;
+    b->n = (size_t)(e - b->p);
     while (u >= 100) {
         unsigned k = (unsigned)(u % 100) * 2;
         u /= 100;
@@ -123,12 +135,6 @@ static void fint(cbuf_t *b, double v)
     } else {
         *--e = (char)('0' + u);
     }
-    if (x < 0)
-        *--e = '-';
-    *--e = ',';
-    size_t n = (size_t)(t + sizeof t - e);
-    memcpy(b->p + b->n, e, n);
-    b->n += n;
 }
 
 /* constant runs of a perf-only row (no energy pass): NeuSim's defaults */

@@ -697,7 +697,7 @@ static void dump_value(dump_buf_t *b, const npu_cfg_key_t *k, const npu_cfg_val_
 static int find_key(const char *const *keys, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(keys[i], key) == 0)
+        if (keys[i][0] == key[0] && strcmp(keys[i], key) == 0)
             return (int)i;
     return -1;
 }

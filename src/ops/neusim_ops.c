@@ -4,7 +4,6 @@
  */
 #include "ops/neusim_ops.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +46,7 @@ void ns_format_name(char *out, size_t len, const char *name, const char *descrip
     const char *parts[3] = {description, "_", name};
     for (int p = 0; p < 3; p++)
         for (const char *s = parts[p]; *s && o + 1 < len; s++)
-            if (isalnum((unsigned char)*s))
+            if ((*s >= '0' && *s <= '9') || ((*s | 32) >= 'a' && (*s | 32) <= 'z')) /* isalnum in ASCII */
                 out[o++] = *s;
     out[o] = 0;
 }

@@ -230,9 +230,14 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
         if (g->recent[i] == s)
             return s;
     size_t len = strlen(s);
-    uint64_t head = 0, tail = 0; /* the first and last (up to) 8 bytes */
-    memcpy(&head, s, len < 8 ? len : 8);
-    memcpy(&tail, s + (len < 8 ? 0 : len - 8), len < 8 ? len : 8);
+    uint64_t head = 0, tail = 0; /* the first and last 8 bytes (a short string's bytes) */
+    if (len >= 8) {
+        memcpy(&head, s, 8);
+        memcpy(&tail, s + len - 8, 8);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            head = head << 8 | (unsigned char)s[i];
+    }
     uint64_t key = (uint64_t)len * 0x9E3779B97F4A7C15ULL ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL);
     for (unsigned i = 0; i < n; i++)
         if (g->recent_key[i] == key && memcmp(g->recent[i], s, len) == 0)
