@@ -209,12 +209,10 @@ int cmd_npu(int argc, char **argv)
             continue;
         }
         if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
-            !npu_config_merge_file(cfg, path, &err)) {
+            !npu_config_merge_file_idle(cfg, path, &err, i == 1 ? &ea.carbon.chip_idle_power_W : NULL)) {
             fprintf(stderr, "%s\n", err.msg);
             return EXIT_BADINPUT;
         }
-        if (i == 1)
-            ea.carbon.chip_idle_power_W = npu_chip_file_idle_power_W(path);
     }
     {
         int oi = npu_config_index("output_file_path");

@@ -264,11 +264,15 @@ static void unknown_key_msg(const char *key, char *buf, size_t len)
         snprintf(buf, len, "unknown key '%s'", key);
 }
 
-static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
+static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
 {
     json_t *root = json_load_located(path, err);
     if (!root)
         return false;
+    if (idle_power_W) { /* as npu_chip_file_idle_power_W reads it */
+        json_t *x = json_object_get(root, "idle_power_W");
+        *idle_power_W = json_is_number(x) ? json_number_value(x) : 0;
+    }
     const char *key;
     json_t *val;
     bool ok = true;
@@ -356,14 +360,37 @@ static bool yaml_to_json(const node_t *n, char *buf, size_t len, size_t *o)
 #undef PUT
 }
 
-static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
+/* The staged value of key i (a copy of its current one the first time). */
+static npu_cfg_val_t *stage(const npu_config_t *c, int *idx, npu_cfg_val_t *val_of, size_t *ns, int i)
+{
+    for (size_t k = 0; k < *ns; k++)
+        if (idx[k] == i)
+            return &val_of[k];
+    idx[*ns] = i;
+    val_of[*ns] = c->v[i];
+    return &val_of[(*ns)++];
+}
+
+static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
 {
     cfg_doc_t *doc = cfg_load_file(path, err);
     if (!doc)
         return false;
     const node_t *root = cfg_doc_root(doc);
-    npu_config_t tmp = *c;
-    bool ok = true;
+    if (idle_power_W) { /* as npu_chip_file_idle_power_W reads it */
+        const node_t *x = cfg_get(root, "idle_power_W");
+        if (!x || x->kind != NODE_SCALAR || !cfg_scalar_double(x, idle_power_W))
+            *idle_power_W = 0;
+    }
+    /* the file's values are staged and applied only when all of them are
+     * good (nothing changes on an error); staging the keys the file sets
+     * instead of copying the whole 106 KB configuration twice per file */
+    int *idx = malloc((root->n ? root->n : 1) * sizeof *idx);
+    npu_cfg_val_t *val_of = malloc((root->n ? root->n : 1) * sizeof *val_of);
+    size_t ns = 0;
+    bool ok = idx && val_of;
+    if (!ok)
+        cfg_errorf(err, path, 1, 1, "out of memory");
     for (size_t j = 0; j < root->n && ok; j++) {
         const char *key = root->keys[j];
         const node_t *val = root->items[j];
@@ -386,12 +413,13 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
                 break;
             }
             char why[768];
-            if (!parse_text(&npu_cfg_keys[i], text, false, &tmp.v[i], why, sizeof why)) {
+            npu_cfg_val_t *v = stage(c, idx, val_of, &ns, i);
+            if (!parse_text(&npu_cfg_keys[i], text, false, v, why, sizeof why)) {
                 cfg_node_errorf(err, val, "%s", why);
                 ok = false;
                 break;
             }
-            tmp.v[i].set = true;
+            v->set = true;
             continue;
         }
         if (val->kind != NODE_SCALAR) {
@@ -400,25 +428,33 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
             break;
         }
         char why[512];
-        if (!parse_text(&npu_cfg_keys[i], val->scalar, val->quoted, &tmp.v[i], why, sizeof why)) {
+        npu_cfg_val_t *v = stage(c, idx, val_of, &ns, i);
+        if (!parse_text(&npu_cfg_keys[i], val->scalar, val->quoted, v, why, sizeof why)) {
             cfg_node_errorf(err, val, "%s", why);
             ok = false;
             break;
         }
-        tmp.v[i].set = true;
+        v->set = true;
     }
     cfg_doc_free(doc);
-    if (ok)
-        *c = tmp;
+    for (size_t k = 0; ok && k < ns; k++)
+        c->v[idx[k]] = val_of[k];
+    free(idx);
+    free(val_of);
     return ok;
 }
 
 bool npu_config_merge_file(npu_config_t *c, const char *path, cfg_err_t *err)
 {
+    return npu_config_merge_file_idle(c, path, err, NULL);
+}
+
+bool npu_config_merge_file_idle(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
+{
     size_t n = strlen(path);
     if (n > 5 && strcmp(path + n - 5, ".json") == 0)
-        return merge_json(c, path, err);
-    return merge_yaml(c, path, err);
+        return merge_json(c, path, err, idle_power_W);
+    return merge_yaml(c, path, err, idle_power_W);
 }
 
 bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err)

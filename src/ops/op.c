@@ -69,7 +69,9 @@ static void *arena_alloc(op_graph_t *g, size_t size)
     while (g->cur && g->cur->used + size > g->cur->cap)
         g->cur = g->cur->next;
     if (!g->cur) {
-        size_t cap = 1u << 20;
+        /* a graph's first chunk is 64 KB (a small graph's names fit, from
+         * the heap without an mmap and its page faults), later ones 1 MB */
+        size_t cap = g->chunks ? (size_t)1 << 20 : (size_t)1 << 16;
         while (cap < size)
             cap *= 2;
         if (!(g->cur = chunk_add(g, cap)))
