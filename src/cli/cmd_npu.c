@@ -77,11 +77,19 @@ typedef struct {
     char final[4096], tmp[4200];
 } outfile_t;
 
-static FILE *open_tmp(outfile_t *o, const char *path)
+/* iobuf: NPU_OUT_BUF_BYTES for the stream's buffer (NULL: stdio's own);
+ * the files are written one after another, each closed before the next
+ * opens, so they share it */
+static FILE *open_tmp(outfile_t *o, const char *path, char *iobuf)
 {
     snprintf(o->final, sizeof o->final, "%s", path);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
-    return fopen(o->tmp, "wb");
+    FILE *f = fopen(o->tmp, "wb");
+    /* one write(2) per file of a run of llama3-8b's size (stdio's 4 KB
+     * buffer passed a CSV's rows to the kernel in 3-5 writes) */
+    if (f && iobuf)
+        setvbuf(f, iobuf, _IOFBF, NPU_OUT_BUF_BYTES);
+    return f;
 }
 
 int cmd_npu(int argc, char **argv)
@@ -267,6 +275,7 @@ int cmd_npu(int argc, char **argv)
     /* write every file to a temporary, then rename them all */
     size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + 2 * (size_t)r.nchip_phase;
     outfile_t *files = malloc(nfiles * sizeof *files);
+    char *iobuf = malloc(NPU_OUT_BUF_BYTES); /* (NULL: stdio's buffers) */
     int nf = 0;
     bool ok = files != NULL;
     char path[4096];
@@ -277,7 +286,7 @@ int cmd_npu(int argc, char **argv)
     for (int i = 0; i < r.nphase; i++)
         if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
             ok = false;
-    FILE *f = ok ? open_tmp(&files[nf++], out) : NULL;
+    FILE *f = ok ? open_tmp(&files[nf++], out, iobuf) : NULL;
     if (f) {
         npu_csv_header(f);
         for (int i = 0; i < r.nphase; i++)
@@ -291,7 +300,7 @@ int cmd_npu(int argc, char **argv)
         if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             if (f) {
                 npu_csv_header(f);
                 fwrite(rows[i], 1, rlen[i], f);
@@ -306,13 +315,13 @@ int cmd_npu(int argc, char **argv)
         else
             snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
-        f = open_tmp(&files[nf++], path);
+        f = open_tmp(&files[nf++], path, iobuf);
         ok = f && cfg_text && npu_energy_json_write(f, &r, i, &er, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         for (int k = 0; ok && k < er.npg; k++) {
             snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);
             derive(path, sizeof path, out, suf);
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             ok = f && npu_energy_csv_write(f, &r, i, &er, k);
             ok = (f && fclose(f) == 0) && ok;
         }
@@ -323,17 +332,17 @@ int cmd_npu(int argc, char **argv)
         snprintf(suf, sizeof suf, "_chip%lld.csv", (long long)c);
         derive(path, sizeof path, out, suf);
         const npu_phase_t *one[1] = {npu_run_chip_phase(&r, c)};
-        f = open_tmp(&files[nf++], path);
+        f = open_tmp(&files[nf++], path, iobuf);
         ok = f && npu_csv_write(f, one, 1);
         ok = (f && fclose(f) == 0) && ok;
         snprintf(suf, sizeof suf, "_chip%lld.json", (long long)c);
         derive(path, sizeof path, out, suf);
-        f = ok ? open_tmp(&files[nf++], path) : NULL;
+        f = ok ? open_tmp(&files[nf++], path, iobuf) : NULL;
         ok = f && cfg_text && npu_json_write_chip(f, &r, c, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         if (ok && c + 1 == r.nchip_phase) {
             derive(path, sizeof path, out, "_config_stats.json");
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             ok = f && nsr_config_stats_write(f, r.dlrm);
             ok = (f && fclose(f) == 0) && ok;
         }
@@ -350,6 +359,7 @@ int cmd_npu(int argc, char **argv)
             unlink(files[i].tmp);
     }
     free(files);
+    free(iobuf);
     if (!ok) {
         fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
         npu_energy_run_free(&er);
