@@ -77,11 +77,19 @@ typedef struct {
     char final[4096], tmp[4200];
 } outfile_t;
 
-static FILE *open_tmp(outfile_t *o, const char *path)
+/* iobuf: NPU_OUT_BUF_BYTES for the stream's buffer (NULL: stdio's own);
+ * the files are written one after another, each closed before the next
+ * opens, so they share it */
+static FILE *open_tmp(outfile_t *o, const char *path, char *iobuf)
 {
     snprintf(o->final, sizeof o->final, "%s", path);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
-    return fopen(o->tmp, "wb");
+    FILE *f = fopen(o->tmp, "wb");
+    /* one write(2) per file of a run of llama3-8b's size (stdio's 4 KB
+     * buffer passed a CSV's rows to the kernel in 3-5 writes) */
+    if (f && iobuf)
+        setvbuf(f, iobuf, _IOFBF, NPU_OUT_BUF_BYTES);
+    return f;
 }
 
 int cmd_npu(int argc, char **argv)
@@ -176,9 +184,11 @@ int cmd_npu(int argc, char **argv)
     }
     ea.keep_quirks = keep_energy;
 
-    /* merge system, chip, model (later wins), then --set */
-    npu_config_t cfg;
-    npu_config_defaults(&cfg);
+    /* merge system, chip, model (later wins), then --set, straight into the
+     * run record (npu_run_in_place: no second 106 KB copy) */
+    npu_run_t r;
+    npu_config_t *const cfg = &r.cfg;
+    npu_config_defaults(cfg);
     cfg_err_t err;
     /* --chip DB.db:CHIP_ID or a hardware YAML: a chip of a hardware exploration, mapped onto the base chip */
     char constants[4096];
@@ -197,36 +207,34 @@ int cmd_npu(int argc, char **argv)
         if (hf != 0) {
             /* a HuggingFace config.json (or id under inputs/hf/) as the model */
             char note[1024];
-            if (hf < 0 || !npu_hf_model_apply(&cfg, path, note, sizeof note, &err)) {
+            if (hf < 0 || !npu_hf_model_apply(cfg, path, note, sizeof note, &err)) {
                 fprintf(stderr, "hwsweep npu: %s\n", err.msg);
                 return EXIT_BADINPUT;
             }
-            fprintf(stderr, "hwsweep npu: %s as %s (%s): %s\n", path, npu_config_str(&cfg, "model_name"),
-                    strcmp(npu_config_str(&cfg, "ffn_type"), "llama") ? "DeepSeek generator" : "Llama generator",
+            fprintf(stderr, "hwsweep npu: %s as %s (%s): %s\n", path, npu_config_str(cfg, "model_name"),
+                    strcmp(npu_config_str(cfg, "ffn_type"), "llama") ? "DeepSeek generator" : "Llama generator",
                     note);
             continue;
         }
         if (!npu_config_resolve(kinds[i], names[i], path, sizeof path, &err) ||
-            !npu_config_merge_file(&cfg, path, &err)) {
+            !npu_config_merge_file_idle(cfg, path, &err, i == 1 ? &ea.carbon.chip_idle_power_W : NULL)) {
             fprintf(stderr, "%s\n", err.msg);
             return EXIT_BADINPUT;
         }
-        if (i == 1)
-            ea.carbon.chip_idle_power_W = npu_chip_file_idle_power_W(path);
     }
     {
         int oi = npu_config_index("output_file_path");
-        snprintf(cfg.v[oi].s, sizeof cfg.v[oi].s, "%s", out);
+        snprintf(cfg->v[oi].s, sizeof cfg->v[oi].s, "%s", out);
     }
     if (hw_chip) {
         char herr[512];
-        if (!npu_hwchip_apply(&cfg, &hwc, herr, sizeof herr)) {
+        if (!npu_hwchip_apply(cfg, &hwc, herr, sizeof herr)) {
             fprintf(stderr, "hwsweep npu: %s\n", herr);
             return EXIT_BADINPUT;
         }
     }
     for (int i = 0; i < nsets; i++)
-        if (!npu_config_set(&cfg, sets[i], &err)) {
+        if (!npu_config_set(cfg, sets[i], &err)) {
             fprintf(stderr, "%s\n", err.msg);
             return EXIT_BADINPUT;
         }
@@ -234,9 +242,8 @@ int cmd_npu(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     npu_tile_cache_t *cache = npu_tile_cache_new();
-    npu_run_t r;
     char why[512];
-    int rc = npu_run(&cfg, compat, keep, training, cache, &r, why, sizeof why);
+    int rc = npu_run_in_place(&r, compat, keep, training, cache, why, sizeof why);
     npu_tile_cache_free(cache);
     if (rc != 0) {
         fprintf(stderr, "hwsweep npu: %s\n", rc == 2 ? why : "out of memory");
@@ -249,7 +256,7 @@ int cmd_npu(int argc, char **argv)
             fprintf(stderr,
                     "hwsweep npu: %s does not fit: %s memory footprint %.6g GiB per chip > %.6g GiB HBM%s "
                     "(--allow-oom writes the results anyway)\n",
-                    npu_config_str(&cfg, "model_name"), npu_phase_name(r.phase[i].kind), s->mem_footprint_GB,
+                    npu_config_str(cfg, "model_name"), npu_phase_name(r.phase[i].kind), s->mem_footprint_GB,
                     r.model.hbm_size_GB, training ? " x num_chips" : "");
             npu_run_free(&r);
             return EXIT_BADINPUT;
@@ -268,6 +275,7 @@ int cmd_npu(int argc, char **argv)
     /* write every file to a temporary, then rename them all */
     size_t nfiles = 5 + 2 * NPU_ENERGY_MAX_PG + 2 + 2 * (size_t)r.nchip_phase;
     outfile_t *files = malloc(nfiles * sizeof *files);
+    char *iobuf = malloc(NPU_OUT_BUF_BYTES); /* (NULL: stdio's buffers) */
     int nf = 0;
     bool ok = files != NULL;
     char path[4096];
@@ -278,7 +286,7 @@ int cmd_npu(int argc, char **argv)
     for (int i = 0; i < r.nphase; i++)
         if (!(rows[i] = npu_csv_rows(&r.phase[i], &rlen[i])))
             ok = false;
-    FILE *f = ok ? open_tmp(&files[nf++], out) : NULL;
+    FILE *f = ok ? open_tmp(&files[nf++], out, iobuf) : NULL;
     if (f) {
         npu_csv_header(f);
         for (int i = 0; i < r.nphase; i++)
@@ -292,7 +300,7 @@ int cmd_npu(int argc, char **argv)
         if (!one_csv) {
             snprintf(suf, sizeof suf, "_%s.csv", npu_phase_name(r.phase[i].kind));
             derive(path, sizeof path, out, suf);
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             if (f) {
                 npu_csv_header(f);
                 fwrite(rows[i], 1, rlen[i], f);
@@ -307,13 +315,13 @@ int cmd_npu(int argc, char **argv)
         else
             snprintf(suf, sizeof suf, "_%s.json", npu_phase_name(r.phase[i].kind));
         derive(path, sizeof path, out, suf);
-        f = open_tmp(&files[nf++], path);
+        f = open_tmp(&files[nf++], path, iobuf);
         ok = f && cfg_text && npu_energy_json_write(f, &r, i, &er, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         for (int k = 0; ok && k < er.npg; k++) {
             snprintf(suf, sizeof suf, "_%s_%s.csv", npu_phase_name(r.phase[i].kind), er.pg_name[k]);
             derive(path, sizeof path, out, suf);
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             ok = f && npu_energy_csv_write(f, &r, i, &er, k);
             ok = (f && fclose(f) == 0) && ok;
         }
@@ -324,17 +332,17 @@ int cmd_npu(int argc, char **argv)
         snprintf(suf, sizeof suf, "_chip%lld.csv", (long long)c);
         derive(path, sizeof path, out, suf);
         const npu_phase_t *one[1] = {npu_run_chip_phase(&r, c)};
-        f = open_tmp(&files[nf++], path);
+        f = open_tmp(&files[nf++], path, iobuf);
         ok = f && npu_csv_write(f, one, 1);
         ok = (f && fclose(f) == 0) && ok;
         snprintf(suf, sizeof suf, "_chip%lld.json", (long long)c);
         derive(path, sizeof path, out, suf);
-        f = ok ? open_tmp(&files[nf++], path) : NULL;
+        f = ok ? open_tmp(&files[nf++], path, iobuf) : NULL;
         ok = f && cfg_text && npu_json_write_chip(f, &r, c, cfg_text);
         ok = (f && fclose(f) == 0) && ok;
         if (ok && c + 1 == r.nchip_phase) {
             derive(path, sizeof path, out, "_config_stats.json");
-            f = open_tmp(&files[nf++], path);
+            f = open_tmp(&files[nf++], path, iobuf);
             ok = f && nsr_config_stats_write(f, r.dlrm);
             ok = (f && fclose(f) == 0) && ok;
         }
@@ -351,6 +359,7 @@ int cmd_npu(int argc, char **argv)
             unlink(files[i].tmp);
     }
     free(files);
+    free(iobuf);
     if (!ok) {
         fprintf(stderr, "hwsweep npu: cannot write %s: %s\n", out, strerror(errno));
         npu_energy_run_free(&er);
@@ -360,7 +369,7 @@ int cmd_npu(int argc, char **argv)
     if (!quiet && training) {
         const npu_stats_t *ts = &r.phase[0].stats;
         printf("%s training on tpuv%s, %lld chip(s), global batch %lld, %lld tokens%s\n",
-               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
+               npu_config_str(cfg, "model_name"), npu_config_str(cfg, "name"),
                (long long)r.model.num_chips, (long long)r.model.global_batch_size,
                (long long)r.model.input_seqlen, compat ? " [compat neusim]" : "");
         printf("  iteration %.6g s (%lld ns per pipeline stage)\n", (double)ts->total_execution_time_ns / 1e9,
@@ -372,8 +381,8 @@ int cmd_npu(int argc, char **argv)
         printf("wrote %s (+ _training.json%s)\n", out, er.npg ? ", _training_<PG>.csv" : "");
     } else if (!quiet && r.family == NPU_FAM_DLRM) {
         const npu_stats_t *ps = &r.phase[0].stats;
-        printf("%s on tpuv%s, %lld chip(s), global batch %lld, %lld tables%s\n", npu_config_str(&cfg, "model_name"),
-               npu_config_str(&cfg, "name"), (long long)r.dlrm->num_chips, (long long)r.dlrm->global_batch_size,
+        printf("%s on tpuv%s, %lld chip(s), global batch %lld, %lld tables%s\n", npu_config_str(cfg, "model_name"),
+               npu_config_str(cfg, "name"), (long long)r.dlrm->num_chips, (long long)r.dlrm->global_batch_size,
                (long long)r.dlrm->ntables, compat ? " [compat neusim]" : "");
         printf("  latency %.6g ms (straggler chip %lld), %.6g requests/s\n", r.latency_sec * 1e3,
                (long long)r.straggler, r.throughput_requests_per_sec);
@@ -384,20 +393,20 @@ int cmd_npu(int argc, char **argv)
     } else if (!quiet && r.family == NPU_FAM_GLIGEN) {
         const npu_stats_t *ps = &r.phase[0].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld UNet step(s) simulated of %lld%s\n",
-               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
-               (long long)r.model.global_batch_size, (long long)npu_config_int(&cfg, "num_diffusion_steps"),
-               (long long)npu_config_int(&cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
+               npu_config_str(cfg, "model_name"), npu_config_str(cfg, "name"), (long long)r.model.num_chips,
+               (long long)r.model.global_batch_size, (long long)npu_config_int(cfg, "num_diffusion_steps"),
+               (long long)npu_config_int(cfg, "total_num_diffusion_steps"), compat ? " [compat neusim]" : "");
         printf("  %.6g ms per simulated pass, latency %.6g s per image, %.6g images/s\n",
-               (double)ps->total_execution_time_chip_ns / 1e6 / (double)npu_config_int(&cfg, "num_diffusion_steps"),
+               (double)ps->total_execution_time_chip_ns / 1e6 / (double)npu_config_int(cfg, "num_diffusion_steps"),
                r.latency_sec, r.throughput_requests_per_sec);
         printf("  %zu ops, simulated in %.2f ms\n", ns_oplist_len(&r.phase[0].ops), secs * 1e3);
         printf("wrote %s (+ .json)\n", out);
     } else if (!quiet && r.family == NPU_FAM_DIT) {
         const npu_stats_t *ps = &r.phase[0].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld tokens x %lld steps%s\n",
-               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"), (long long)r.model.num_chips,
+               npu_config_str(cfg, "model_name"), npu_config_str(cfg, "name"), (long long)r.model.num_chips,
                (long long)r.model.microbatch_size_ici, (long long)r.model.input_seqlen,
-               (long long)npu_config_int(&cfg, "num_diffusion_steps"), compat ? " [compat neusim]" : "");
+               (long long)npu_config_int(cfg, "num_diffusion_steps"), compat ? " [compat neusim]" : "");
         printf("  latency %.6g s per image, %.6g images/s\n", r.latency_sec, r.throughput_requests_per_sec);
         printf("  memory %.6g GiB of %.6g GiB HBM: %s\n", ps->mem_footprint_GB, r.model.hbm_size_GB,
                ps->out_of_memory ? "OUT OF MEMORY" : "fits");
@@ -406,7 +415,7 @@ int cmd_npu(int argc, char **argv)
     } else if (!quiet) {
         const npu_stats_t *ps = &r.phase[0].stats, *ds = &r.phase[1].stats;
         printf("%s on tpuv%s, %lld chip(s), batch %lld, %lld in / %lld out tokens%s\n",
-               npu_config_str(&cfg, "model_name"), npu_config_str(&cfg, "name"),
+               npu_config_str(cfg, "model_name"), npu_config_str(cfg, "name"),
                (long long)r.model.num_chips, (long long)r.model.microbatch_size_ici,
                (long long)r.model.input_seqlen, (long long)r.model.output_seqlen, compat ? " [compat neusim]" : "");
         printf("  TTFT %.6g s, prefill %.6g tokens/s\n", ps->TTFT_sec, ps->throughput_tokens_per_sec);

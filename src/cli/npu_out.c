@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/numfmt.h"
+#include "config/strfmt.h"
 #include "npu/npu_dvfs.h"
 
 const char *const npu_csv_columns[] = {
@@ -37,81 +38,150 @@ const char *const npu_csv_columns[] = {
 };
 const int npu_csv_ncolumns = (int)(sizeof npu_csv_columns / sizeof npu_csv_columns[0]);
 
-/* Text into f without stdio's per-call lock (putc_unlocked is a macro on a
- * buffer): the per-op CSV is about 100 fields a row, and fputc's locking
- * was a third of writing them. */
-static void put_text(FILE *f, const char *s)
+/* The rows are built in memory (a growing buffer, one copy of each field)
+ * and handed to stdio in one write: the per-op CSV is about 100 fields a
+ * row, and per-character stdio calls were most of writing it. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool bad; /* out of memory */
+} cbuf_t;
+
+static bool cb_grow(cbuf_t *b, size_t need)
 {
-    for (; *s; s++)
-        putc_unlocked(*s, f);
+    size_t nc = b->cap ? b->cap : 65536; /* a phase of llama3-8b: about 16 KB */
+    while (nc < b->n + need)
+        nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) {
+        b->bad = true;
+        return false;
+    }
+    b->p = np;
+    b->cap = nc;
+    return true;
 }
 
-/* one field, csv.QUOTE_MINIMAL */
-static void field(FILE *f, const char *s, bool first)
+static inline bool cb_room(cbuf_t *b, size_t need)
 {
-    if (!first)
-        putc_unlocked(',', f);
-    if (strpbrk(s, ",\"\r\n")) {
-        putc_unlocked('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                putc_unlocked('"', f);
-            putc_unlocked(*s, f);
-        }
-        putc_unlocked('"', f);
-    } else {
-        put_text(f, s);
+    return b->n + need <= b->cap || cb_grow(b, need);
+}
+
+static inline void cb_put(cbuf_t *b, const char *s, size_t n)
+{
+    if (cb_room(b, n)) {
+        memcpy(b->p + b->n, s, n);
+        b->n += n;
     }
 }
 
-/* an integer field (most of a row): digits by hand, no quoting needed */
-static void fint(FILE *f, double v)
+static inline void cb_c(cbuf_t *b, char c)
 {
-    char b[32], *e = b + sizeof b - 1;
+    if (cb_room(b, 1))
+        b->p[b->n++] = c;
+}
+
+/* one field, csv.QUOTE_MINIMAL */
+static void field(cbuf_t *b, const char *s, bool first)
+{
+    if (!first)
+        cb_c(b, ',');
+    size_t n = strcspn(s, ",\"\r\n");
+    if (!s[n]) {
+        cb_put(b, s, n);
+        return;
+    }
+    cb_c(b, '"');
+    for (;;) { /* runs up to each '"', which is doubled */
+        const char *q = strchr(s, '"');
+        size_t run = q ? (size_t)(q - s) + 1 : strlen(s);
+        cb_put(b, s, run);
+        if (!q)
+            break;
+        cb_c(b, '"');
+        s = q + 1;
+    }
+    cb_c(b, '"');
+}
+
+/* an integer field (most of a row): digits by hand, two at a time, no quoting needed */
+static void fint(cbuf_t *b, double v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    if (!cb_room(b, 24))
+        return;
     long long x = (long long)v;
     unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-    *e = 0;
-    do {
-        *--e = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char *d = b->p + b->n;
+    *d++ = ',';
     if (x < 0)
-        *--e = '-';
-    putc_unlocked(',', f);
-    put_text(f, e);
+        *d++ = '-';
+    int nd = 1; /* digits, written from the last one back */
+    for (unsigned long long t = u; t >= 10; t /= 10)
+        nd++;
+    char *e = d + nd;
+    b->n = (size_t)(e - b->p);
+    while (u >= 100) {
+        unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--e = pairs[k + 1];
+        *--e = pairs[k];
+    }
+    if (u >= 10) {
+        *--e = pairs[u * 2 + 1];
+        *--e = pairs[u * 2];
+    } else {
+        *--e = (char)('0' + u);
+    }
 }
+
+/* constant runs of a perf-only row (no energy pass): NeuSim's defaults */
+#define PUT_CONST(b, s) cb_put(b, s, sizeof s - 1)
+static const char dvfs_none[] = ",None,0.0,0.0,None,0.0,0.0,None,0.0,0.0,None,0.0,0.0,None,0.0,0.0";
+static const char energy_zero[] = ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0";
+static const char dvfs_tail_none[] = ",20,100.0,20,100.0,20,100.0,20,100.0,20,100.0";
+static const char activity_one[] = ",1.0,1.0,1.0,1.0,1.0\r\n";
 
 /* The rows of a phase repeat numbers (equal ops, the DVFS defaults): each
  * is formatted once per writer call. */
 typedef struct {
     uint64_t bits[64];
     char text[64][32];
+    unsigned char len[64];
     bool used[64];
 } memo_t;
 
-static void ffloat(FILE *f, double v, memo_t *m)
+static void ffloat(cbuf_t *b, double v, memo_t *m)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ULL) >> 58);
     if (!m->used[h] || m->bits[h] != bits) {
         num_repr(m->text[h], sizeof m->text[h], v);
+        m->len[h] = (unsigned char)strlen(m->text[h]);
         m->bits[h] = bits;
         m->used[h] = true;
     }
-    field(f, m->text[h], false);
+    /* Python's float repr has no comma or quote */
+    if (cb_room(b, 1 + (size_t)m->len[h])) {
+        b->p[b->n++] = ',';
+        memcpy(b->p + b->n, m->text[h], m->len[h]);
+        b->n += m->len[h];
+    }
 }
 
-static void fstr(FILE *f, const char *s) { field(f, s ? s : "", false); }
+static void fstr(cbuf_t *b, const char *s) { field(b, s ? s : "", false); }
 
-static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
+static void row(cbuf_t *f, const npu_phase_t *ph, size_t i, memo_t *m)
 {
     const op_t *op = op_graph_get(ph->ops.g, i);
     const ns_label_t *lab = &ph->ops.lab[i];
     const npu_op_perf_t *p = &ph->perf[i];
     const npu_op_detail_t *d = &ph->detail[i];
-    char b[64];
-    snprintf(b, sizeof b, "%lld", (long long)lab->fusion_id);
+    char b[24];
+    b[str_i64(b, lab->fusion_id)] = 0;
     field(f, b, true);
     fstr(f, lab->description);
     fstr(f, lab->config);
@@ -176,10 +246,12 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
     fint(f, d->vu_softmax_time_ns);
     fint(f, p->compute_time_ns);
     fint(f, p->bytes);
-    for (int c = 0; c < 5; c++) {
-        fstr(f, p->energy_done ? npu_dvfs_policy_name((npu_dvfs_policy_t)p->dvfs_policy) : "None");
-        ffloat(f, p->energy_done ? p->dvfs_voltage_V[c] : 0.0, m);
-        ffloat(f, p->energy_done ? p->dvfs_freq_GHz[c] : 0.0, m);
+    if (!p->energy_done)
+        PUT_CONST(f, dvfs_none);
+    for (int c = 0; c < 5 && p->energy_done; c++) {
+        fstr(f, npu_dvfs_policy_name((npu_dvfs_policy_t)p->dvfs_policy));
+        ffloat(f, p->dvfs_voltage_V[c], m);
+        ffloat(f, p->dvfs_freq_GHz[c], m);
     }
     fint(f, p->vmem_time_ns);
     const double en[] = {p->static_energy_sa_J,  p->static_energy_vu_J,  p->static_energy_sram_J,
@@ -187,12 +259,10 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
                          p->dynamic_energy_sa_J, p->dynamic_energy_vu_J, p->dynamic_energy_sram_J,
                          p->dynamic_energy_hbm_J, p->dynamic_energy_ici_J, p->dynamic_energy_other_J,
                          p->static_energy_J,     p->dynamic_energy_J,    p->total_energy_J};
-    for (size_t k = 0; k < sizeof en / sizeof en[0]; k++) {
-        if (p->energy_done)
-            ffloat(f, en[k], m);
-        else
-            fint(f, 0); /* perf-only: NeuSim's integer defaults */
-    }
+    if (!p->energy_done)
+        PUT_CONST(f, energy_zero); /* perf-only: NeuSim's integer defaults */
+    for (size_t k = 0; k < sizeof en / sizeof en[0] && p->energy_done; k++)
+        ffloat(f, en[k], m);
     if (p->exe_time_ns == 0) {
         fint(f, -1);
         fint(f, -1);
@@ -218,42 +288,48 @@ static void row(FILE *f, const npu_phase_t *ph, size_t i, memo_t *m)
     }
     ffloat(f, p->flops_util, m);
     ffloat(f, p->hbm_bw_util, m);
-    for (int c = 0; c < 5; c++) {
-        fint(f, p->energy_done ? p->dvfs_scaling_time_ns[c] : 20);
-        ffloat(f, p->energy_done ? p->dvfs_efficiency_pct[c] : 100.0, m);
+    if (!p->energy_done)
+        PUT_CONST(f, dvfs_tail_none);
+    for (int c = 0; c < 5 && p->energy_done; c++) {
+        fint(f, p->dvfs_scaling_time_ns[c]);
+        ffloat(f, p->dvfs_efficiency_pct[c], m);
     }
-    for (int c = 0; c < 5; c++)
-        ffloat(f, 1.0, m);
-    put_text(f, "\r\n");
+    PUT_CONST(f, activity_one);
 }
 
 void npu_csv_header(FILE *f)
 {
+    cbuf_t b = {0};
     for (int c = 0; c < npu_csv_ncolumns; c++)
-        field(f, npu_csv_columns[c], c == 0);
-    fputs("\r\n", f);
+        field(&b, npu_csv_columns[c], c == 0);
+    cb_put(&b, "\r\n", 2);
+    if (!b.bad)
+        fwrite(b.p, 1, b.n, f);
+    free(b.p);
+}
+
+/* the rows of ph appended to b */
+static void rows_into(cbuf_t *b, const npu_phase_t *ph, memo_t *memo)
+{
+    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
+        row(b, ph, i, memo);
 }
 
 char *npu_csv_rows(const npu_phase_t *ph, size_t *len)
 {
-    char *buf = NULL;
-    FILE *m = open_memstream(&buf, len);
-    if (!m)
-        return NULL;
+    cbuf_t b = {0};
     memo_t *memo = calloc(1, sizeof *memo);
-    if (!memo) {
-        fclose(m);
-        free(buf);
+    if (!memo)
         return NULL;
-    }
-    for (size_t i = 0; i < ns_oplist_len(&ph->ops); i++)
-        row(m, ph, i, memo);
+    rows_into(&b, ph, memo);
     free(memo);
-    if (fclose(m) != 0) {
-        free(buf);
+    if (b.bad || !cb_room(&b, 1)) {
+        free(b.p);
         return NULL;
     }
-    return buf;
+    b.p[b.n] = 0; /* open_memstream's NUL, kept for callers that read it as a string */
+    *len = b.n;
+    return b.p;
 }
 
 bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
@@ -262,21 +338,45 @@ bool npu_csv_write(FILE *f, const npu_phase_t *const *phases, int nphase)
     memo_t *memo = calloc(1, sizeof *memo);
     if (!memo)
         return false;
+    cbuf_t b = {0};
     for (int k = 0; k < nphase; k++)
-        for (size_t i = 0; i < ns_oplist_len(&phases[k]->ops); i++)
-            row(f, phases[k], i, memo);
+        rows_into(&b, phases[k], memo);
     free(memo);
-    return !ferror(f);
+    bool ok = !b.bad;
+    if (ok && b.n)
+        fwrite(b.p, 1, b.n, f);
+    free(b.p);
+    return ok && !ferror(f);
 }
 
-static void jint(FILE *f, const char *k, int64_t v) { fprintf(f, "    \"%s\": %lld,\n", k, (long long)v); }
+/* "    \"key\": text,\n" in one write */
+static void jline(FILE *f, const char *k, const char *text)
+{
+    char line[256];
+    str_buf_t b = str_buf(line, sizeof line);
+    str_put(&b, "    \"");
+    str_put(&b, k);
+    str_put(&b, "\": ");
+    str_put(&b, text);
+    str_put(&b, ",\n");
+    if (b.o < sizeof line)
+        fwrite(line, 1, b.o, f);
+    else
+        fprintf(f, "    \"%s\": %s,\n", k, text);
+}
+static void jint(FILE *f, const char *k, int64_t v)
+{
+    char t[24];
+    t[str_i64(t, v)] = 0;
+    jline(f, k, t);
+}
 static void jnum(FILE *f, const char *k, double v)
 {
     char b[40];
     num_repr(b, sizeof b, v);
-    fprintf(f, "    \"%s\": %s,\n", k, b);
+    jline(f, k, b);
 }
-static void jbool(FILE *f, const char *k, bool v) { fprintf(f, "    \"%s\": %s,\n", k, v ? "true" : "false"); }
+static void jbool(FILE *f, const char *k, bool v) { jline(f, k, v ? "true" : "false"); }
 
 /* LLMConfig's fields: DLRMConfig and GLIGENConfig derive from ModelConfig and have none of them */
 static const char *const llm_keys[] = {"input_seqlen", "output_seqlen", "d_model", "num_heads", "num_kv_heads",

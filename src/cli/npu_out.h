@@ -11,6 +11,10 @@
 
 #include "engine/npu_run.h"
 
+/* stdio buffer of each output file (setvbuf; glibc ignores the size
+ * unless given the buffer): a phase's CSV fits, so a file is one write(2). */
+#define NPU_OUT_BUF_BYTES (64 << 10) /* under malloc's mmap threshold: from the heap */
+
 /* The 101 column names, in order. */
 extern const char *const npu_csv_columns[];
 extern const int npu_csv_ncolumns;

@@ -142,6 +142,37 @@ static void big_sub(big_t *a, const big_t *b) /* a -= b, a >= b */
  * of its range. */
 typedef unsigned __int128 u128_t;
 
+/* The digit loop of shortest_digits_u128 on 64-bit integers (the caller
+ * checked s < 2^58, so 10 r, 10 mp and r + mp stay under 2^63). */
+static int digit_loop_u64(uint64_t r, uint64_t s, uint64_t mp, uint64_t mm, bool even, char digits[24])
+{
+    int nd = 0;
+    for (;;) {
+        r *= 10;
+        mp *= 10;
+        mm *= 10;
+        int d = 0;
+        while (r >= s) {
+            r -= s;
+            d++;
+        }
+        bool tc1 = even ? r <= mm : r < mm;
+        bool tc2 = even ? r + mp >= s : r + mp > s;
+        if (!tc1 && !tc2) {
+            digits[nd++] = (char)('0' + d);
+            continue;
+        }
+        if (tc1 && tc2) {
+            if (2 * r > s || (2 * r == s && (d & 1)))
+                d++;
+        } else if (tc2)
+            d++;
+        digits[nd++] = (char)('0' + d);
+        break;
+    }
+    return nd;
+}
+
 static int shortest_digits_u128(uint64_t m, int e, bool even, bool uneven, int k, char digits[24], int *k_out)
 {
     /* bit sizes after scaling by 10^|k| (+1 for the fix-up below) */
@@ -179,6 +210,12 @@ static int shortest_digits_u128(uint64_t m, int e, bool even, bool uneven, int k
         mm *= 10;
         k--;
     }
+    *k_out = k;
+    /* from here r + mp <= s (about) and every value stays under 20 s: when
+     * s is under 2^58 the digits come from 64-bit arithmetic (most
+     * numbers between 1e-3 and 1e4), the same steps on a narrower type */
+    if (s < (u128_t)1 << 58)
+        return digit_loop_u64((uint64_t)r, (uint64_t)s, (uint64_t)mp, (uint64_t)mm, even, digits);
     int nd = 0;
     for (;;) {
         r *= 10;
@@ -203,7 +240,6 @@ static int shortest_digits_u128(uint64_t m, int e, bool even, bool uneven, int k
         digits[nd++] = (char)('0' + d);
         break;
     }
-    *k_out = k;
     return nd;
 }
 
@@ -225,6 +261,12 @@ static int shortest_digits(double v, char digits[24], int *k_out)
     bool even = (m & 1) == 0;
     /* the gap below a power of two is half the gap above */
     bool uneven = bexp > 1 && m == UINT64_C(1) << 52;
+    /* k: the decimal exponent with 0.1 <= high < 1 (high <= 1 when the
+     * upper end is excluded); the estimate is off by at most one */
+    int k = (int)ceil(log10(v) - 1e-10);
+    int nd = shortest_digits_u128(m, e, even, uneven, k, digits, k_out);
+    if (nd)
+        goto carry;
     big_t r, s, mp, mm;
     if (e >= 0) {
         big_set(&r, m);
@@ -241,12 +283,6 @@ static int shortest_digits(double v, char digits[24], int *k_out)
         big_set(&mp, uneven ? 2 : 1);
         big_set(&mm, 1);
     }
-    /* k: the decimal exponent with 0.1 <= high < 1 (high <= 1 when the
-     * upper end is excluded); the estimate is off by at most one */
-    int k = (int)ceil(log10(v) - 1e-10);
-    int nd = shortest_digits_u128(m, e, even, uneven, k, digits, k_out);
-    if (nd)
-        goto carry;
     if (k >= 0)
         big_pow10(&s, k);
     else {

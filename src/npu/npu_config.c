@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include "config/json.h"
 #include "config/numfmt.h"
 #include "config/paths.h"
+#include "config/strfmt.h"
 
 /* SystemConfig, ChipConfig, ModelConfig, LLMConfig: NeuSim's field order,
  * types and defaults (sim_config of the golden runs). */
@@ -144,11 +146,38 @@ const size_t npu_cfg_nkeys = sizeof npu_cfg_keys / sizeof npu_cfg_keys[0];
 /* Keys NeuSim's files carry that are not fields (the properties win). */
 static const char *const ignored_keys[] = {"idle_power_W", "static_power_hbm_W"};
 
+/* Key -> index: an open-addressing table of the key names, built once
+ * (pthread_once) and only read afterwards; a simulation reads about 60
+ * keys by name, and the linear search compared each with 100 names. */
+#define KEY_SLOTS 512
+static short key_slot[KEY_SLOTS]; /* index + 1; 0: empty */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static unsigned key_hash(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void key_table_build(void)
+{
+    for (size_t i = 0; i < npu_cfg_nkeys; i++) {
+        unsigned j = key_hash(npu_cfg_keys[i].key) & (KEY_SLOTS - 1);
+        while (key_slot[j])
+            j = (j + 1) & (KEY_SLOTS - 1);
+        key_slot[j] = (short)(i + 1);
+    }
+}
+
 int npu_config_index(const char *key)
 {
-    for (size_t i = 0; i < npu_cfg_nkeys; i++)
-        if (strcmp(npu_cfg_keys[i].key, key) == 0)
-            return (int)i;
+    _Static_assert(sizeof npu_cfg_keys / sizeof npu_cfg_keys[0] < KEY_SLOTS / 2, "KEY_SLOTS too small");
+    pthread_once(&key_once, key_table_build);
+    for (unsigned j = key_hash(key) & (KEY_SLOTS - 1); key_slot[j]; j = (j + 1) & (KEY_SLOTS - 1))
+        if (strcmp(npu_cfg_keys[key_slot[j] - 1].key, key) == 0)
+            return key_slot[j] - 1;
     return -1;
 }
 
@@ -235,11 +264,15 @@ static void unknown_key_msg(const char *key, char *buf, size_t len)
         snprintf(buf, len, "unknown key '%s'", key);
 }
 
-static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err)
+static bool merge_json(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
 {
     json_t *root = json_load_located(path, err);
     if (!root)
         return false;
+    if (idle_power_W) { /* as npu_chip_file_idle_power_W reads it */
+        json_t *x = json_object_get(root, "idle_power_W");
+        *idle_power_W = json_is_number(x) ? json_number_value(x) : 0;
+    }
     const char *key;
     json_t *val;
     bool ok = true;
@@ -327,14 +360,37 @@ static bool yaml_to_json(const node_t *n, char *buf, size_t len, size_t *o)
 #undef PUT
 }
 
-static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
+/* The staged value of key i (a copy of its current one the first time). */
+static npu_cfg_val_t *stage(const npu_config_t *c, int *idx, npu_cfg_val_t *val_of, size_t *ns, int i)
+{
+    for (size_t k = 0; k < *ns; k++)
+        if (idx[k] == i)
+            return &val_of[k];
+    idx[*ns] = i;
+    val_of[*ns] = c->v[i];
+    return &val_of[(*ns)++];
+}
+
+static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
 {
     cfg_doc_t *doc = cfg_load_file(path, err);
     if (!doc)
         return false;
     const node_t *root = cfg_doc_root(doc);
-    npu_config_t tmp = *c;
-    bool ok = true;
+    if (idle_power_W) { /* as npu_chip_file_idle_power_W reads it */
+        const node_t *x = cfg_get(root, "idle_power_W");
+        if (!x || x->kind != NODE_SCALAR || !cfg_scalar_double(x, idle_power_W))
+            *idle_power_W = 0;
+    }
+    /* the file's values are staged and applied only when all of them are
+     * good (nothing changes on an error); staging the keys the file sets
+     * instead of copying the whole 106 KB configuration twice per file */
+    int *idx = malloc((root->n ? root->n : 1) * sizeof *idx);
+    npu_cfg_val_t *val_of = malloc((root->n ? root->n : 1) * sizeof *val_of);
+    size_t ns = 0;
+    bool ok = idx && val_of;
+    if (!ok)
+        cfg_errorf(err, path, 1, 1, "out of memory");
     for (size_t j = 0; j < root->n && ok; j++) {
         const char *key = root->keys[j];
         const node_t *val = root->items[j];
@@ -357,12 +413,13 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
                 break;
             }
             char why[768];
-            if (!parse_text(&npu_cfg_keys[i], text, false, &tmp.v[i], why, sizeof why)) {
+            npu_cfg_val_t *v = stage(c, idx, val_of, &ns, i);
+            if (!parse_text(&npu_cfg_keys[i], text, false, v, why, sizeof why)) {
                 cfg_node_errorf(err, val, "%s", why);
                 ok = false;
                 break;
             }
-            tmp.v[i].set = true;
+            v->set = true;
             continue;
         }
         if (val->kind != NODE_SCALAR) {
@@ -371,25 +428,33 @@ static bool merge_yaml(npu_config_t *c, const char *path, cfg_err_t *err)
             break;
         }
         char why[512];
-        if (!parse_text(&npu_cfg_keys[i], val->scalar, val->quoted, &tmp.v[i], why, sizeof why)) {
+        npu_cfg_val_t *v = stage(c, idx, val_of, &ns, i);
+        if (!parse_text(&npu_cfg_keys[i], val->scalar, val->quoted, v, why, sizeof why)) {
             cfg_node_errorf(err, val, "%s", why);
             ok = false;
             break;
         }
-        tmp.v[i].set = true;
+        v->set = true;
     }
     cfg_doc_free(doc);
-    if (ok)
-        *c = tmp;
+    for (size_t k = 0; ok && k < ns; k++)
+        c->v[idx[k]] = val_of[k];
+    free(idx);
+    free(val_of);
     return ok;
 }
 
 bool npu_config_merge_file(npu_config_t *c, const char *path, cfg_err_t *err)
 {
+    return npu_config_merge_file_idle(c, path, err, NULL);
+}
+
+bool npu_config_merge_file_idle(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W)
+{
     size_t n = strlen(path);
     if (n > 5 && strcmp(path + n - 5, ".json") == 0)
-        return merge_json(c, path, err);
-    return merge_yaml(c, path, err);
+        return merge_json(c, path, err, idle_power_W);
+    return merge_yaml(c, path, err, idle_power_W);
 }
 
 bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err)
@@ -591,49 +656,84 @@ void npu_config_chip(const npu_config_t *c, npu_chip_t *ch)
     npu_chip_derive(ch);
 }
 
-static void json_str(FILE *f, const char *s)
+/* The dump is built in memory and written once (a text builder that
+ * grows; stdio's per-call locking was most of its cost). */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool bad;
+} dump_buf_t;
+
+static void db_put(dump_buf_t *b, const char *s, size_t n)
 {
-    putc_unlocked('"', f); /* no stdio lock per character (written once per run, per key) */
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else if (ch >= 0x80)
-            fprintf(f, "\\u%04x", ch); /* json.dump ensure_ascii; bytes above ASCII are rare */
-        else
-            putc_unlocked(ch, f);
+    if (b->n + n > b->cap) {
+        size_t nc = b->cap ? b->cap : 8192;
+        while (nc < b->n + n)
+            nc *= 2;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->bad = true;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
     }
-    putc_unlocked('"', f);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+static void db_str(dump_buf_t *b, const char *s) { db_put(b, s, strlen(s)); }
+
+static void json_str(dump_buf_t *b, const char *s)
+{
+    db_put(b, "\"", 1);
+    for (const char *run = s;; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\')
+            continue;
+        db_put(b, run, (size_t)(s - run));
+        if (!ch)
+            break;
+        char esc[8];
+        if (ch == '"' || ch == '\\')
+            snprintf(esc, sizeof esc, "\\%c", ch);
+        else /* control characters; above ASCII: json.dump's ensure_ascii (bytes above ASCII are rare) */
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+        db_str(b, esc);
+        run = s + 1;
+    }
+    db_put(b, "\"", 1);
 }
 
 /* one "key": value entry, entries separated by ",\n" */
-static void dump_entry(FILE *f, int indent, const char *key, bool *first)
+static void dump_entry(dump_buf_t *b, int indent, const char *key, bool *first)
 {
-    fputs(*first ? "" : ",\n", f);
+    static const char spaces[] = "                                ";
+    if (!*first)
+        db_put(b, ",\n", 2);
     *first = false;
-    fprintf(f, "%*s", indent, "");
-    json_str(f, key);
-    fputs(": ", f);
+    for (int n = indent; n > 0; n -= (int)sizeof spaces - 1)
+        db_put(b, spaces, n < (int)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+    json_str(b, key);
+    db_put(b, ": ", 2);
 }
 
-static void dump_value(FILE *f, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
+static void dump_value(dump_buf_t *b, const npu_cfg_key_t *k, const npu_cfg_val_t *v)
 {
     char num[64];
     switch (k->type) {
-    case NCT_INT: fprintf(f, "%lld", (long long)v->i); break;
-    case NCT_FLOAT: num_repr(num, sizeof num, v->f); fputs(num, f); break;
-    case NCT_STR: json_str(f, v->s); break;
-    case NCT_BOOL: fputs(v->b ? "true" : "false", f); break;
-    case NCT_LIST: fputs(v->s, f); break;
+    case NCT_INT: db_put(b, num, str_i64(num, v->i)); break;
+    case NCT_FLOAT: num_repr(num, sizeof num, v->f); db_str(b, num); break;
+    case NCT_STR: json_str(b, v->s); break;
+    case NCT_BOOL: db_str(b, v->b ? "true" : "false"); break;
+    case NCT_LIST: db_str(b, v->s); break;
     }
 }
 
 static int find_key(const char *const *keys, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(keys[i], key) == 0)
+        if (keys[i][0] == key[0] && strcmp(keys[i], key) == 0)
             return (int)i;
     return -1;
 }
@@ -643,23 +743,27 @@ void npu_config_dump_json_as(const npu_config_t *c, FILE *f, int indent, const c
 {
     size_t fam = (size_t)npu_config_index("router_type");
     bool first = true;
+    dump_buf_t b = {0};
     for (size_t i = 0; i < npu_cfg_nkeys; i++) {
         const char *key = npu_cfg_keys[i].key;
         int e = find_key(extra_keys, n_extra, key);
         if (find_key(omit, nomit, key) >= 0 || (i >= fam && !c->v[i].set && e < 0))
             continue;
-        dump_entry(f, indent, key, &first);
+        dump_entry(&b, indent, key, &first);
         if (e >= 0)
-            fputs(extra_json[e], f);
+            db_str(&b, extra_json[e]);
         else
-            dump_value(f, &npu_cfg_keys[i], &c->v[i]);
+            dump_value(&b, &npu_cfg_keys[i], &c->v[i]);
     }
     for (size_t e = 0; e < n_extra; e++)
         if (npu_config_index(extra_keys[e]) < 0) {
-            dump_entry(f, indent, extra_keys[e], &first);
-            fputs(extra_json[e], f);
+            dump_entry(&b, indent, extra_keys[e], &first);
+            db_str(&b, extra_json[e]);
         }
-    fputs("\n", f);
+    db_put(&b, "\n", 1);
+    if (!b.bad) /* (out of memory for a few KB: nothing is written) */
+        fwrite(b.p, 1, b.n, f);
+    free(b.p);
 }
 
 void npu_config_dump_json(const npu_config_t *c, FILE *f, int indent, const char *const *extra_keys,

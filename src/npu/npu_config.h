@@ -61,6 +61,9 @@ int npu_config_index(const char *key);
 /* Merge a file: .json is NeuSim's JSON (unknown keys ignored, as NeuSim
  * does); anything else is our YAML (unknown keys refused). */
 bool npu_config_merge_file(npu_config_t *c, const char *path, cfg_err_t *err);
+/* The same, and the file's idle_power_W (0 when it has none), which is not
+ * a key: npu_chip_file_idle_power_W's value without reading the file twice. */
+bool npu_config_merge_file_idle(npu_config_t *c, const char *path, cfg_err_t *err, double *idle_power_W);
 /* Apply "KEY=VALUE" (VALUE parsed as a YAML scalar). */
 bool npu_config_set(npu_config_t *c, const char *assignment, cfg_err_t *err);
 /* Resolve CHIP / MODEL / SYSTEM: an existing path, else

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* ---- compute-time helpers (§6.2) ----------------------------------------------- */
@@ -308,6 +310,18 @@ static bool key_ge(double mem_a, double ops_a, double hbm_a, double tile_a, doub
     return tile_a <= tile_b;
 }
 
+/* NeuSim's search, same answer as the full enumeration
+ * (npu_best_matmul_tile_bruteforce, checked by test_npu):
+ * 1. per (M, N) the largest K that fits gives the most MXU ops, maxops;
+ *    the fit is monotone in K and in N, so for each M a pointer walks K
+ *    down as N grows (no search per pair);
+ * 2. candidates are the (M, N) with maxops over the threshold; the key
+ *    is (memory time, -ops, HBM bytes, tile bytes), smallest first, the
+ *    later enumerated winning a full tie.  The memory time depends on
+ *    (M, N) only and does not increase with N, so in each row M only the
+ *    largest passing N and the N of equal memory time can be the best of
+ *    all (any other has a strictly larger memory time than one of the
+ *    same row): only those are evaluated, in enumeration order. */
 static bool search_fast(const tile_key_t *t, int64_t *bM, int64_t *bN, int64_t *bK)
 {
     divs_t dm, dn, dk;
@@ -322,53 +336,71 @@ static bool search_fast(const tile_key_t *t, int64_t *bM, int64_t *bN, int64_t *
         free(dn.d);
         return false;
     }
-    /* per (M, N): the largest K that fits gives the most MXU ops */
     size_t np = dm.n * dn.n;
     double *maxops = malloc(np * sizeof *maxops);
     size_t *kmax = malloc(np * sizeof *kmax);
+    /* ceil(d / sa) of every divisor, the factors of tile_ops */
+    double *cm = malloc((dm.n + dn.n + dk.n) * sizeof *cm), *cn = cm ? cm + dm.n : NULL, *ck = cm ? cn + dn.n : NULL;
     bool ok = false;
-    if (maxops && kmax) {
-        double G = 0;
+    if (maxops && kmax && cm) {
+        double sa = t->sa;
         for (size_t i = 0; i < dm.n; i++)
+            cm[i] = cdiv_f((double)dm.d[i], sa);
+        for (size_t j = 0; j < dn.n; j++)
+            cn[j] = cdiv_f((double)dn.d[j], sa);
+        for (size_t q = 0; q < dk.n; q++)
+            ck[q] = cdiv_f((double)dk.d[q], sa);
+        double G = 0;
+        for (size_t i = 0; i < dm.n; i++) {
+            size_t q = dk.n; /* one past the largest K that fits (non-increasing in N) */
+            double M = (double)dm.d[i];
             for (size_t j = 0; j < dn.n; j++) {
                 size_t p = i * dn.n + j;
-                double M = (double)dm.d[i], N = (double)dn.d[j];
+                double N = (double)dn.d[j];
                 double base = M * N * t->o, per = M * t->l + N * t->r;
-                maxops[p] = -1;
-                if (base + per * (double)dk.d[0] > t->vmem)
-                    continue;
-                size_t lo = 0, hi = dk.n - 1; /* largest index with fit */
-                while (lo < hi) {
-                    size_t mid = (lo + hi + 1) / 2;
-                    if (base + per * (double)dk.d[mid] <= t->vmem)
-                        lo = mid;
-                    else
-                        hi = mid - 1;
+                while (q > 0 && base + per * (double)dk.d[q - 1] > t->vmem)
+                    q--;
+                if (q == 0) {
+                    for (; j < dn.n; j++)
+                        maxops[i * dn.n + j] = -1;
+                    break;
                 }
-                kmax[p] = lo;
-                maxops[p] = tile_ops(dm.d[i], dn.d[j], dk.d[lo], t->sa);
+                kmax[p] = q - 1;
+                double v = cm[i] * cn[j] * ck[q - 1];
+                maxops[p] = v > 3 ? v : 3; /* tile_ops */
                 if (maxops[p] > G)
                     G = maxops[p];
             }
+        }
         if (G > 0) {
             double thr = G - 1 < 10 ? G - 1 : 10; /* NeuSim relaxes 10, 9, ... until a candidate passes */
             double bmem = 0, bops = 0, bhbm = 0, btile = 0;
-            for (size_t i = 0; i < dm.n; i++)
-                for (size_t j = 0; j < dn.n; j++) {
+            for (size_t i = 0; i < dm.n; i++) {
+                size_t top = dn.n;
+                while (top > 0 && !(maxops[i * dn.n + top - 1] > thr))
+                    top--;
+                if (top == 0)
+                    continue;
+                int64_t M = dm.d[i];
+                double m0 = tile_mem_cycles(t, tile_hbm(t, M, dn.d[top - 1]));
+                size_t lo = top - 1;
+                while (lo > 0 && tile_mem_cycles(t, tile_hbm(t, M, dn.d[lo - 1])) == m0)
+                    lo--;
+                for (size_t j = lo; j < top; j++) {
                     size_t p = i * dn.n + j;
-                    if (maxops[p] <= thr)
+                    if (!(maxops[p] > thr))
                         continue;
-                    int64_t M = dm.d[i], N = dn.d[j];
+                    int64_t N = dn.d[j];
                     /* smallest K with the same op count: least VMEM */
-                    size_t lo = 0, hi = kmax[p];
-                    while (lo < hi) {
-                        size_t mid = (lo + hi) / 2;
+                    size_t a = 0, z = kmax[p];
+                    while (a < z) {
+                        size_t mid = (a + z) / 2;
                         if (tile_ops(M, N, dk.d[mid], t->sa) >= maxops[p])
-                            hi = mid;
+                            z = mid;
                         else
-                            lo = mid + 1;
+                            a = mid + 1;
                     }
-                    int64_t K = dk.d[lo];
+                    int64_t K = dk.d[a];
                     double hbm = tile_hbm(t, M, N), mem = tile_mem_cycles(t, hbm);
                     double tile = (double)M * N * t->o + (double)M * K * t->l + (double)K * N * t->r;
                     if (!ok || key_ge(mem, maxops[p], hbm, tile, bmem, bops, bhbm, btile)) {
@@ -382,8 +414,10 @@ static bool search_fast(const tile_key_t *t, int64_t *bM, int64_t *bN, int64_t *
                         *bK = K;
                     }
                 }
+            }
         }
     }
+    free(cm);
     free(maxops);
     free(kmax);
     free(dm.d);
@@ -519,13 +553,16 @@ static void split_axes(const char *letters, const int64_t *dims, int rank, const
     }
 }
 
-static void list_str(char *buf, size_t len, const int64_t *d, int n)
+/* "[1, 4096, 4096]" */
+static void list_str(str_buf_t *b, const int64_t *d, int n)
 {
-    size_t o = (size_t)snprintf(buf, len, "[");
-    for (int i = 0; i < n && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? ", " : "", (long long)d[i]);
-    if (o < len)
-        snprintf(buf + o, len - o, "]");
+    str_put_n(b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            str_put_n(b, ", ", 2);
+        str_put_i64(b, d[i]);
+    }
+    str_put_n(b, "]", 1);
 }
 
 /* ---- per-op models ------------------------------------------------------------- */
@@ -610,11 +647,14 @@ static void matmul(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache,
     d->num_tiles = (int64_t)ceil(outp / otp);
     double bmn = b * m * n, bkmn = bmn * k;
     p->bytes = bmn * o + trunc(ceil(bkmn / Nt) * l) + trunc(ceil(bkmn / Mt) * r);
-    char s1[64], s2[64], s3[64];
-    list_str(s1, sizeof s1, lt, x.rl);
-    list_str(s2, sizeof s2, rt, x.rr);
-    list_str(s3, sizeof s3, ot, x.ro);
-    snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%s, %s, %s]", s1, s2, s3);
+    str_buf_t ts = str_buf(d->tile_shapes, sizeof d->tile_shapes);
+    str_put_n(&ts, "[", 1);
+    list_str(&ts, lt, x.rl);
+    str_put_n(&ts, ", ", 2);
+    list_str(&ts, rt, x.rr);
+    str_put_n(&ts, ", ", 2);
+    list_str(&ts, ot, x.ro);
+    str_put_n(&ts, "]", 1);
 }
 
 static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *opts, npu_op_perf_t *p,
@@ -643,7 +683,7 @@ static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *op
     if (full <= vmem) {
         p->bytes = full;
         p->max_vmem_demand_bytes = full;
-        snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)kv, (long long)q);
+        str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)kv, (long long)q);
         return;
     }
     double bc1 = sa > kv ? sa : kv;
@@ -654,7 +694,7 @@ static void flash(const npu_chip_t *c, const op_t *op, const npu_perf_opts_t *op
     Bc = sa > Bc ? sa : Bc;
     double tiles = cdiv_f(kv, Bc);
     p->bytes = B * (Hkv * 2 * kv * dh + H * 2 * tiles * q * dh) * s;
-    snprintf(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)Bc, (long long)Br);
+    str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[%lld, %lld]", (long long)Bc, (long long)Br);
 }
 
 static double tensor_bytes(const op_t *op)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 typedef struct {
@@ -134,7 +136,7 @@ void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache,
     int64_t nt = tiles_of(&v, B, OC, OH, OW);
     if (tiled) {
         p->bytes = hbm_bytes(&v, B, OC, OH, OW, true);
-        snprintf(d->tile_shapes, sizeof d->tile_shapes, "[[%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld]]",
+        str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[[%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld]]",
                  (long long)B, (long long)IC, (long long)in_rows(&v, OH, v.kh), (long long)in_rows(&v, OW, v.kw),
                  (long long)IC, (long long)OC, (long long)v.kh, (long long)v.kw, (long long)B, (long long)OC,
                  (long long)OH, (long long)OW);
@@ -142,7 +144,7 @@ void npu_perf_conv(const npu_chip_t *c, const op_t *op, npu_tile_cache_t *cache,
         /* fits in VMEM (or no tile does: NeuSim stops there; the whole tensors are counted) */
         nt = 1;
         p->bytes = whole;
-        snprintf(d->tile_shapes, sizeof d->tile_shapes, "[[%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld]]",
+        str_fmt(d->tile_shapes, sizeof d->tile_shapes, "[[%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld], [%lld, %lld, %lld, %lld]]",
                  (long long)v.b, (long long)v.ic, (long long)v.ih, (long long)v.iw, (long long)v.ic, (long long)v.oc,
                  (long long)v.kh, (long long)v.kw, (long long)v.b, (long long)v.oc, (long long)v.oh, (long long)v.ow);
     }

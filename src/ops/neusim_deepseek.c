@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 #define SH(...) ((const int64_t[]){__VA_ARGS__})
@@ -90,14 +92,14 @@ static int mla(dg_t *g, int fid)
     const char *pre = dec ? "Attention-serving-decode-Attention-serving-decode-"
                           : "Fwd-Attention-encoder-Attention-serving-prefill-";
     char d[160], nm[64];
-#define DESC(s) (snprintf(d, sizeof d, "%s%s", pre, s), d)
+#define DESC(s) (str_fmt(d, sizeof d, "%s%s", pre, s), d)
     bool q9 = KEEP(g, NSD_Q9);
     int64_t Dt = cdiv(D, t);
     /* width of the post-attention reduce-scatter input: NeuSim D*t (Q9), else D */
     int64_t Dpost = t > 1 && q9 ? D * t : D;
     bf16(g);
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMHA-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherMHA-%d", fid);
         if (q9)
             ns_all_gather(L, SH(B, S, D), 3, g->tp_axes, g->n_tp, 2, fid, nm, "AllGather", count);
         else
@@ -130,11 +132,11 @@ static int mla(dg_t *g, int fid)
     if (t > 1) {
         /* sequence parallelism over the TP axes: gather the latent KV and the rope keys */
         dt(g, DT_FP8, "DT_FLOAT8");
-        snprintf(nm, sizeof nm, "AllGatherKV-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherKV-%d", fid);
         ns_all_gather(L, SH(B, S, Rkv), 3, g->tp_axes, g->n_tp, 1, fid, nm, "AllGather", count);
         fid++;
         dt(g, DT_FP32, "DT_FLOAT32");
-        snprintf(nm, sizeof nm, "AllGatherK_PE-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherK_PE-%d", fid);
         ns_all_gather(L, SH(B, S, Dr), 3, g->tp_axes, g->n_tp, 1, fid, nm, "AllGather", count);
         fid++;
     }
@@ -168,7 +170,7 @@ static int mla(dg_t *g, int fid)
     fid++;
     int64_t rs_out[3] = {B, S, Dpost};
     if (t > 1) {
-        snprintf(nm, sizeof nm, "ReduceScatterMHA-%d", fid);
+        str_fmt(nm, sizeof nm, "ReduceScatterMHA-%d", fid);
         ns_reduce_scatter(L, SH(B, S, Dpost), 3, g->tp_axes, g->n_tp, 2, fid,
                           "Reduce attention and scatter before RMSNorm", nm, count);
         rs_out[2] = cdiv(Dpost, t);
@@ -179,7 +181,7 @@ static int mla(dg_t *g, int fid)
     ns_unary(L, SH(B, S, nw), 3, "RMSNorm", "0_0", fid, DESC("Attention_RMSNorm"), "Y_norm = RMSNorm(y)", count);
     fid++;
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMHA-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherMHA-%d", fid);
         ns_all_gather(L, rs_out, 3, g->tp_axes, g->n_tp, 2, fid, nm, "AllGather", count);
         fid++;
     }
@@ -198,19 +200,19 @@ static int expert(dg_t *g, int fid, const char *prefix, int64_t tokens_b, int64_
     char d[160];
     const char *mp = g->decode ? "Fwd-FFN-serving-decoder-" : "Fwd-FFN-encoder-";
     double w = 2.0 * (double)(D * Fe);
-    snprintf(d, sizeof d, "%s%sFFgate", prefix, mp);
+    str_fmt(d, sizeof d, "%s%sFFgate", prefix, mp);
     ns_einsum(L, SH(tokens_b, tokens_s, D), 3, SH(D, Fe), 2, "BLM;MH->BLH", "0_0_0", fid, d,
               "MatMul: h_gate (2) = y_norm (2) * W_FFgate (1)", count, w);
     fid++;
-    snprintf(d, sizeof d, "%s%sFFup", prefix, mp);
+    str_fmt(d, sizeof d, "%s%sFFup", prefix, mp);
     ns_einsum(L, SH(tokens_b, tokens_s, D), 3, SH(D, Fe), 2, "BLM;MH->BLH", "0_0_0", fid, d,
               "MatMul: h_up (2) = y_norm (2) * W_FFup (1)", count, w);
     fid++;
-    snprintf(d, sizeof d, "%s%sFFgate_up", prefix, mp);
+    str_fmt(d, sizeof d, "%s%sFFgate_up", prefix, mp);
     ns_binary(L, SH(tokens_b, tokens_s, Fe), 3, "Mul", "0_0_0", fid, d, "h_gate_up (2) = h_gate (2) * h_up (1)",
               count, !g->q15);
     fid++;
-    snprintf(d, sizeof d, "%s%sFFoutput", prefix, mp);
+    str_fmt(d, sizeof d, "%s%sFFoutput", prefix, mp);
     ns_einsum(L, SH(tokens_b, tokens_s, Fe), 3, SH(Fe, D), 2, "BLH;HM->BLM", "0_0_0", fid, d,
               "MatMul: ff_down (2) = h_gate_up (2) * W_FFdown (1)", count, w);
     return fid + 1;
@@ -245,7 +247,7 @@ static int moe(dg_t *g, int fid, int64_t count)
     if (KEEP(g, NSD_Q18)) {
         /* NeuSim: every token through each of the top-k experts on this chip */
         for (int64_t k = 0; k < K; k++) {
-            snprintf(pre, sizeof pre, "FFN_routed_expert%lld-", (long long)k);
+            str_fmt(pre, sizeof pre, "FFN_routed_expert%lld-", (long long)k);
             fid = expert(g, fid, pre, B, S, Fe, count);
         }
     } else {
@@ -255,7 +257,7 @@ static int moe(dg_t *g, int fid, int64_t count)
         int64_t local = cdiv(E, g->ep);
         int64_t active = slots < local ? slots : local;
         int64_t per = cdiv(slots, active);
-        snprintf(pre, sizeof pre, "FFN_routed_experts_x%lld-", (long long)active);
+        str_fmt(pre, sizeof pre, "FFN_routed_experts_x%lld-", (long long)active);
         fid = expert(g, fid, pre, 1, per, Fe, count * active);
     }
     if (g->ep > 1) {
@@ -287,7 +289,7 @@ static int ffn(dg_t *g, int fid, bool dense, int64_t count)
     char nm[64];
     bf16(g);
     if (p > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMLP-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherMLP-%d", fid);
         if (b->compat || (b->quirks & NSL_Q8))
             ns_all_gather(L, SH(B, D), 2, axes, nax, 1, fid, "All gather input of MLP before ffn", nm, count);
         else
@@ -303,7 +305,7 @@ static int ffn(dg_t *g, int fid, bool dense, int64_t count)
     int64_t add[3] = {B, S, D};
     bf16(g);
     if (p > 1) {
-        snprintf(nm, sizeof nm, "ReduceScatterMLP-%d", fid);
+        str_fmt(nm, sizeof nm, "ReduceScatterMLP-%d", fid);
         ns_reduce_scatter(L, SH(B, S, D), 3, axes, nax, 2, fid, "Reduce and scatter results of MLP before residual",
                           nm, count);
         add[2] = cdiv(D, p);
@@ -345,14 +347,14 @@ static int phase(dg_t *g, int fid)
         }
     }
     if (b->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sReceiveInputFromPipelineDCN", tag_in);
+        str_fmt(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(g->B * S * Dtp));
+        str_fmt(d, sizeof d, "%sReceiveInputFromPipelineDCN", tag_in);
         ns_transfer(g->L, sh, 3, false, fid, d, nm, xcount);
         fid++;
     }
     if (b->pp > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sReceiveInputFromPipelineICI", tag_in);
+        str_fmt(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(g->B * S * Dtp));
+        str_fmt(d, sizeof d, "%sReceiveInputFromPipelineICI", tag_in);
         ns_transfer(g->L, sh, 3, false, fid, d, nm, xcount);
         fid++;
     }
@@ -374,16 +376,16 @@ static int phase(dg_t *g, int fid)
     }
     fid = last_fid(g) + 1;
     if (b->pp > 1) {
-        snprintf(nm, sizeof nm, "%s_ICITransfer[%lld]", dec ? "sendOutput" : "SendOutput",
+        str_fmt(nm, sizeof nm, "%s_ICITransfer[%lld]", dec ? "sendOutput" : "SendOutput",
                  (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sSendOutputToPipelineICI", tag_in);
+        str_fmt(d, sizeof d, "%sSendOutputToPipelineICI", tag_in);
         ns_transfer(g->L, sh, 3, true, fid, d, nm, xcount);
         fid++;
     }
     if (b->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "%s_DCNTTransfer[%lld]", dec ? "sendOutput" : "SendOutput",
+        str_fmt(nm, sizeof nm, "%s_DCNTTransfer[%lld]", dec ? "sendOutput" : "SendOutput",
                  (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sSendOutputToPipelineDCN", tag_in);
+        str_fmt(d, sizeof d, "%sSendOutputToPipelineDCN", tag_in);
         ns_transfer(g->L, sh, 3, true, fid, d, nm, xcount);
         fid++;
     }
@@ -413,7 +415,7 @@ const char *nsd_check(const nsd_model_t *m, char *buf, size_t len)
     const nsl_model_t *b = &m->base;
     if (m->num_routed_experts <= 0 || m->top_k <= 0 || m->top_k > m->num_routed_experts || m->moe_d_ff <= 0 ||
         m->num_shared_experts < 0 || m->num_dense_layers < 0) {
-        snprintf(buf, len,
+        str_fmt(buf, len,
                  "MoE sizes: need num_routed_experts > 0, 0 < num_activated_routed_experts_per_token <= "
                  "num_routed_experts, moe_d_ff > 0 (got %lld, %lld, %lld)",
                  (long long)m->num_routed_experts, (long long)m->top_k, (long long)m->moe_d_ff);
@@ -421,30 +423,30 @@ const char *nsd_check(const nsd_model_t *m, char *buf, size_t len)
     }
     if (m->kv_lora_rank <= 0 || m->q_lora_rank <= 0 || m->qk_rope_head_dim <= 0 || m->qk_nope_head_dim <= 0 ||
         m->v_head_dim <= 0) {
-        snprintf(buf, len, "MLA sizes kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim must be > 0");
+        str_fmt(buf, len, "MLA sizes kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim must be > 0");
         return buf;
     }
     if (b->use_flash_attention) {
-        snprintf(buf, len, "use_flash_attention: multi-head latent attention has no flash path (NeuSim's neither); set it false");
+        str_fmt(buf, len, "use_flash_attention: multi-head latent attention has no flash path (NeuSim's neither); set it false");
         return buf;
     }
     if (m->ep < 1 || m->ep_dcn != 1) {
-        snprintf(buf, len, "expert_parallelism_degree must be >= 1 and expert_parallel_degree_dcn 1 (got %lld, %lld)",
+        str_fmt(buf, len, "expert_parallelism_degree must be >= 1 and expert_parallel_degree_dcn 1 (got %lld, %lld)",
                  (long long)m->ep, (long long)m->ep_dcn);
         return buf;
     }
     if (m->ep > b->dp * b->tp) {
-        snprintf(buf, len, "expert_parallelism_degree %lld exceeds data x tensor parallelism %lld",
+        str_fmt(buf, len, "expert_parallelism_degree %lld exceeds data x tensor parallelism %lld",
                  (long long)m->ep, (long long)(b->dp * b->tp));
         return buf;
     }
     if ((b->dp * b->tp) % m->ep != 0) {
-        snprintf(buf, len, "expert_parallelism_degree %lld does not divide data x tensor parallelism %lld",
+        str_fmt(buf, len, "expert_parallelism_degree %lld does not divide data x tensor parallelism %lld",
                  (long long)m->ep, (long long)(b->dp * b->tp));
         return buf;
     }
     if (m->num_routed_experts % m->ep != 0) {
-        snprintf(buf, len, "expert_parallelism_degree %lld does not divide num_routed_experts %lld",
+        str_fmt(buf, len, "expert_parallelism_degree %lld does not divide num_routed_experts %lld",
                  (long long)m->ep, (long long)m->num_routed_experts);
         return buf;
     }

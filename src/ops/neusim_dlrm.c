@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/numfmt.h"
+#include "config/strfmt.h"
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -60,16 +61,16 @@ const char *nsr_model_read(nsr_model_t *m, const char *sizes_json, const char *i
 {
     int64_t rows[NSR_MAX_TABLES], idx[NSR_MAX_TABLES], nr, ni;
     if (!int_list(sizes_json, rows, NSR_MAX_TABLES, &nr) || nr == 0) {
-        snprintf(buf, len, "embedding_table_sizes: expected a list of 1 to %d positive integers", NSR_MAX_TABLES);
+        str_fmt(buf, len, "embedding_table_sizes: expected a list of 1 to %d positive integers", NSR_MAX_TABLES);
         return buf;
     }
     if (!int_list(indices_json, idx, NSR_MAX_TABLES, &ni) || ni != nr) {
-        snprintf(buf, len, "num_indices_per_lookup: expected %lld positive integers, one per table", (long long)nr);
+        str_fmt(buf, len, "num_indices_per_lookup: expected %lld positive integers, one per table", (long long)nr);
         return buf;
     }
     if (!mlp_list(bottom_json, m->bottom, &m->nbottom) || m->nbottom == 0 || !mlp_list(top_json, m->top, &m->ntop) ||
         m->ntop == 0) {
-        snprintf(buf, len, "bottom_mlp_config / top_mlp_config: expected non-empty lists of "
+        str_fmt(buf, len, "bottom_mlp_config / top_mlp_config: expected non-empty lists of "
                            "{in_features: N, out_features: N} with positive sizes");
         return buf;
     }
@@ -106,16 +107,16 @@ const char *nsr_model_read(nsr_model_t *m, const char *sizes_json, const char *i
 const char *nsr_check(const nsr_model_t *m, char *buf, size_t len)
 {
     if (m->dim <= 0 || m->global_batch_size <= 0) {
-        snprintf(buf, len, "embedding_dim and global_batch_size must be > 0");
+        str_fmt(buf, len, "embedding_dim and global_batch_size must be > 0");
         return buf;
     }
     if (m->pp != 1) {
-        snprintf(buf, len, "DLRM has no pipeline parallelism (pipeline_parallelism_degree %lld; NeuSim's neither)",
+        str_fmt(buf, len, "DLRM has no pipeline parallelism (pipeline_parallelism_degree %lld; NeuSim's neither)",
                  (long long)m->pp);
         return buf;
     }
     if (m->dp != m->num_chips || m->tp != m->num_chips) {
-        snprintf(buf, len,
+        str_fmt(buf, len,
                  "DLRM: data_parallelism_degree and tensor_parallelism_degree must both equal num_chips "
                  "(got dp %lld, tp %lld, %lld chips; spec §9)",
                  (long long)m->dp, (long long)m->tp, (long long)m->num_chips);
@@ -125,7 +126,7 @@ const char *nsr_check(const nsr_model_t *m, char *buf, size_t len)
     for (int64_t i = 0; i < m->ntables; i++) {
         double bytes = (double)m->table[i].rows * (double)m->dim * 4;
         if (bytes > hbm) {
-            snprintf(buf, len,
+            str_fmt(buf, len,
                      "embedding table %lld (%lld rows x %lld FP32) needs %.4g GiB, more than the HBM of all %lld "
                      "chips (%.4g GiB)",
                      (long long)i, (long long)m->table[i].rows, (long long)m->dim, bytes / 1024 / 1024 / 1024,
@@ -145,12 +146,12 @@ static void mlp(ns_oplist_t *L, const int64_t (*layers)[2], int64_t n, int64_t f
     for (int64_t i = 0; i < n; i++) {
         char d[64], nm[64];
         if (first_in > 0 && i == 0) {
-            snprintf(d, sizeof d, "%s_init_einsum", desc);
-            snprintf(nm, sizeof nm, "%s_init_einsum", name);
+            str_fmt(d, sizeof d, "%s_init_einsum", desc);
+            str_fmt(nm, sizeof nm, "%s_init_einsum", name);
         } else {
             int64_t k = first_in > 0 ? i - 1 : i;
-            snprintf(d, sizeof d, "%s_%lld_einsum", desc, (long long)k);
-            snprintf(nm, sizeof nm, "%s_%lld_einsum", name, (long long)k);
+            str_fmt(d, sizeof d, "%s_%lld_einsum", desc, (long long)k);
+            str_fmt(nm, sizeof nm, "%s_%lld_einsum", name, (long long)k);
         }
         ns_einsum(L, (int64_t[]){B, layers[i][0]}, 2, (int64_t[]){layers[i][0], layers[i][1]}, 2, "BI;IO->BO",
                   "0_0_0", fid, d, nm, 1, -1);
@@ -178,7 +179,7 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
     char d[64], nm[64];
     if (a2a) {
         ns_set_dtype(L, DT_INT32, NULL);
-        snprintf(d, sizeof d, "EmbeddingIndicesAllToAll-%lld", (long long)fid);
+        str_fmt(d, sizeof d, "EmbeddingIndicesAllToAll-%lld", (long long)fid);
         ns_all_to_all(L, (int64_t[]){a2a_b, T, imax}, 3, bis, a2a_n, fid, d, "EmbeddingIndicesAllToAll", 1);
         ns_set_dtype(L, DT_BF16, NULL);
     }
@@ -193,8 +194,8 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
         /* row sharding: NeuSim looks every index up on every shard (Q11) */
         if (!q11 && t->row_shards > 1)
             batch = cdiv(batch, t->row_shards);
-        snprintf(d, sizeof d, "EmbeddingBag%lld", (long long)efid);
-        snprintf(nm, sizeof nm, "embedding_bag_%lld", (long long)efid);
+        str_fmt(d, sizeof d, "EmbeddingBag%lld", (long long)efid);
+        str_fmt(nm, sizeof nm, "embedding_bag_%lld", (long long)efid);
         ns_embedding_bag(L, batch, t->indices, cdiv(t->rows, t->row_shards), m->dim, efid, d, nm, 1);
         efid += efid;
     }
@@ -202,7 +203,7 @@ bool nsr_chip_ops(const nsr_model_t *m, int64_t chip, ns_oplist_t *L)
     fid += last_fid(L);
     if (a2a) {
         ns_set_dtype(L, DT_FP32, NULL);
-        snprintf(d, sizeof d, "EmbeddingAllToAll-%lld", (long long)fid);
+        str_fmt(d, sizeof d, "EmbeddingAllToAll-%lld", (long long)fid);
         ns_all_to_all(L, (int64_t[]){a2a_b, T, imax, m->dim}, 4, bis, a2a_n, fid, d, "EmbeddingAllToAll", 1);
         ns_set_dtype(L, DT_BF16, NULL);
     }

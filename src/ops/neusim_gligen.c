@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 #define SH(...) ((const int64_t[]){__VA_ARGS__})
 
 typedef struct {
@@ -31,22 +33,22 @@ static void conv(gg_t *g, const int64_t *in, int64_t cout, int k, int s, int p, 
 static void block(gg_t *g, const int64_t *in, int64_t dout, int64_t fid0, int64_t *out)
 {
     char d[96];
-    snprintf(d, sizeof d, "Conv2d-GroupNorm%lld", (long long)fid0);
+    str_fmt(d, sizeof d, "Conv2d-GroupNorm%lld", (long long)fid0);
     ns_unary(g->L, in, 4, "GroupNorm", "0_0", fid0, d, "X_norm = GroupNorm(X)", 1);
-    snprintf(d, sizeof d, "Conv2d%lldConv2d", (long long)fid0);
+    str_fmt(d, sizeof d, "Conv2d%lldConv2d", (long long)fid0);
     conv(g, in, dout, 3, 1, 1, fid0 + 1, d, out);
 }
 
 static void resnet(gg_t *g, const int64_t *in, int64_t dout, int64_t fid0, int64_t *out)
 {
     char d[96];
-    snprintf(d, sizeof d, "Time-Embed-MLP-Einsum%lld", (long long)fid0);
+    str_fmt(d, sizeof d, "Time-Embed-MLP-Einsum%lld", (long long)fid0);
     ns_einsum(g->L, SH(g->B, g->TE), 2, SH(g->TE, dout), 2, "BT;TD->BD", "0_0_0", fid0, d, "einsum", 1, -1);
     int64_t o1[4];
     block(g, in, dout, fid0 + 1, o1);
     block(g, o1, dout, last(g) + 1, out);
     if (in[1] != dout) {
-        snprintf(d, sizeof d, "SkipConnection-Einsum%lld", (long long)fid0);
+        str_fmt(d, sizeof d, "SkipConnection-Einsum%lld", (long long)fid0);
         ns_einsum(g->L, SH(g->B, in[2], in[3], in[1]), 4, SH(in[1], dout), 2, "BHWC;CO->BHWO", "0_0_0", last(g) + 1,
                   d, "einsum", 1, -1);
     }
@@ -67,36 +69,36 @@ static void attention(gg_t *g, int64_t q, int64_t kv, int64_t dq, int64_t dk, in
     const int64_t axes[1] = {t};
     char d[160], nm[64];
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMHA-%lld", (long long)fid);
+        str_fmt(nm, sizeof nm, "AllGatherMHA-%lld", (long long)fid);
         ns_all_gather(L, SH(B, q, Dq), 3, axes, 1, 2, fid, "Concatenate dims before attn", nm, 1);
         Dq *= t;
         fid++;
     }
-    snprintf(d, sizeof d, "%s-Q-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-Q-%lld", prefix, (long long)fid);
     ns_einsum(L, SH(B, q, Dq), 3, SH(Dq, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: Q", 1, -1);
-    snprintf(d, sizeof d, "%s-K-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-K-%lld", prefix, (long long)fid);
     ns_einsum(L, SH(B, kv, dk), 3, SH(dk, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: K", 1, -1);
-    snprintf(d, sizeof d, "%s-V-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-V-%lld", prefix, (long long)fid);
     ns_einsum(L, SH(B, kv, dk), 3, SH(dk, H, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: V", 1, -1);
     fid++;
-    snprintf(d, sizeof d, "%s-FlashAttention-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-FlashAttention-%lld", prefix, (long long)fid);
     ns_flash(L, SH(B, q, H, dh), SH(B, kv, H, dh), fid, d, "FlashAttention", 1, g->m->q5);
     fid++;
-    snprintf(d, sizeof d, "%s-Attention_output-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-Attention_output-%lld", prefix, (long long)fid);
     ns_einsum(L, SH(B, q, H, dh), 4, SH(H, dh, Dq), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
               "MatMul: attnOutput = attnAvg * W_o", 1, -1);
     fid++;
     int64_t ln[3] = {B, q, Dq};
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllReduce(ReduceScatter)-%lld", (long long)fid);
+        str_fmt(nm, sizeof nm, "AllReduce(ReduceScatter)-%lld", (long long)fid);
         ns_reduce_scatter(L, ln, 3, axes, 1, 2, fid, "Reduce and split attention results", nm, 1);
         ln[2] = cdiv(Dq, t);
         fid++;
     }
-    snprintf(d, sizeof d, "%s-Attention_layernorm-%lld", prefix, (long long)fid);
+    str_fmt(d, sizeof d, "%s-Attention_layernorm-%lld", prefix, (long long)fid);
     ns_unary(L, ln, 3, "LayerNorm", "0_0", fid, d, "Y_norm = LayerNorm(y)", 1);
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllReduce(AllGather)-%lld", (long long)fid);
+        str_fmt(nm, sizeof nm, "AllReduce(AllGather)-%lld", (long long)fid);
         ns_all_gather(L, ln, 3, axes, 1, 2, fid, "Gather results after Layernorm", nm, 1);
     }
 }
@@ -111,7 +113,7 @@ static void ffn(gg_t *g, int64_t N, int64_t D, int64_t fid, const char *prefix)
     const int64_t axes[1] = {t};
     char d[160], nm[64];
     if (t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMLP-%lld", (long long)fid);
+        str_fmt(nm, sizeof nm, "AllGatherMLP-%lld", (long long)fid);
         if (g->m->q8)
             ns_all_gather(L, SH(B, D), 2, axes, 1, 1, fid, "All gather input of MLP before ffn", nm, 1);
         else
@@ -119,7 +121,7 @@ static void ffn(gg_t *g, int64_t N, int64_t D, int64_t fid, const char *prefix)
         fid++;
     }
     double w = 2.0 * (double)(D * F);
-    snprintf(d, sizeof d, "%sFwd-FFN_encoder-FFinput", prefix);
+    str_fmt(d, sizeof d, "%sFwd-FFN_encoder-FFinput", prefix);
     ns_einsum(L, SH(B, N, D), 3, SH(D, F), 2, "BLM;MH->BLH", "0_0_0", fid, d, "MatMul: h (2) = y_norm (2) * W_FFi (1)",
               1, w);
     ns_einsum(L, SH(B, N, F), 3, SH(F, D), 2, "BLH;HM->BLM", "0_0_0", fid + 1, d, "MatMul: ffn (2) = h (2) * W_FFo (1)",
@@ -127,12 +129,12 @@ static void ffn(gg_t *g, int64_t N, int64_t D, int64_t fid, const char *prefix)
     fid += 2;
     int64_t add[3] = {B, N, D};
     if (t > 1) {
-        snprintf(nm, sizeof nm, "ReduceScatterMLP-%lld", (long long)fid);
+        str_fmt(nm, sizeof nm, "ReduceScatterMLP-%lld", (long long)fid);
         ns_reduce_scatter(L, add, 3, axes, 1, 2, fid, "Reduce and scatter results of MLP before residual", nm, 1);
         add[2] = cdiv(D, t);
         fid++;
     }
-    snprintf(d, sizeof d, "%sFwd-FFN-encoder-AttnPlusFFn", prefix);
+    str_fmt(d, sizeof d, "%sFwd-FFN-encoder-AttnPlusFFn", prefix);
     ns_binary(L, add, 3, "Add", "0_0_0", fid, d, "attnPlusFFn = Add(([B/d][L/l][M/mh] + [B/d][L/l][M/mh]))", 1,
               !g->m->q15);
 }
@@ -143,31 +145,31 @@ static void transformer_block(gg_t *g, int64_t N, int64_t dq, int64_t dh, int64_
     const nsg_model_t *m = g->m;
     int64_t B = g->B;
     char d[160], p[96];
-    snprintf(d, sizeof d, "BasicTransformerBlock-Input_layernorm%lld", (long long)fid);
+    str_fmt(d, sizeof d, "BasicTransformerBlock-Input_layernorm%lld", (long long)fid);
     ns_unary(L, SH(B, N, dq), 3, "LayerNorm", "0_0", fid, d, "X_norm = LayerNorm(X)", 1);
     fid++;
-    snprintf(p, sizeof p, "SelfAttention%lld", (long long)fid);
+    str_fmt(p, sizeof p, "SelfAttention%lld", (long long)fid);
     attention(g, N, N, dq, dq, dh, fid, p);
     /* gated self-attention over the visual and grounding tokens */
     int64_t f0 = last(g) + 1;
-    snprintf(d, sizeof d, "GatedSelfAttention-Linear%lld", (long long)f0);
+    str_fmt(d, sizeof d, "GatedSelfAttention-Linear%lld", (long long)f0);
     ns_einsum(L, SH(B, m->num_objects, m->context_dim), 3, SH(m->context_dim, dq), 2, "BLM;MD->BLD", "0_0_0", f0, d,
               "X = Linear(context)", 1, -1);
-    snprintf(p, sizeof p, "GatedSelfAttention-Attn%lld", (long long)f0);
+    str_fmt(p, sizeof p, "GatedSelfAttention-Attn%lld", (long long)f0);
     attention(g, N + m->num_objects, N + m->num_objects, dq, dq, dh, f0 + 1, p);
-    snprintf(p, sizeof p, "GatedSelfAttention-FFN%lld", (long long)f0);
+    str_fmt(p, sizeof p, "GatedSelfAttention-FFN%lld", (long long)f0);
     ffn(g, N, dq, last(g) + 1, p);
     fid = last(g) + 1;
-    snprintf(d, sizeof d, "BasicTransformerBlock-Fuser_output_layernorm%lld", (long long)fid);
+    str_fmt(d, sizeof d, "BasicTransformerBlock-Fuser_output_layernorm%lld", (long long)fid);
     ns_unary(L, SH(B, N, dq), 3, "LayerNorm", "0_0", fid, d, "X_norm = LayerNorm(X)", 1);
     fid++;
-    snprintf(p, sizeof p, "CrossAttention%lld", (long long)fid);
+    str_fmt(p, sizeof p, "CrossAttention%lld", (long long)fid);
     attention(g, N, m->context_seqlen, dq, m->context_dim, dh, fid, p);
     fid = last(g) + 1;
-    snprintf(d, sizeof d, "BasicTransformerBlock-Attn_output_layernorm%lld", (long long)fid);
+    str_fmt(d, sizeof d, "BasicTransformerBlock-Attn_output_layernorm%lld", (long long)fid);
     ns_unary(L, SH(B, N, dq), 3, "LayerNorm", "0_0", fid, d, "X_norm = LayerNorm(X)", 1);
     fid++;
-    snprintf(p, sizeof p, "BasicTransformerBlock-FFN%lld", (long long)fid);
+    str_fmt(p, sizeof p, "BasicTransformerBlock-FFN%lld", (long long)fid);
     ffn(g, N, dq, fid, p);
 }
 
@@ -176,15 +178,15 @@ static void spatial_transformer(gg_t *g, const int64_t *in, int64_t fid)
     ns_oplist_t *L = g->L;
     int64_t B = g->B, ch = in[1], N = in[2] * in[3], dh = ch / g->m->num_heads, dq = g->m->num_heads * dh;
     char d[160];
-    snprintf(d, sizeof d, "SpatialTransformer-Input_GroupNorm%lld", (long long)fid);
+    str_fmt(d, sizeof d, "SpatialTransformer-Input_GroupNorm%lld", (long long)fid);
     ns_unary(L, in, 4, "GroupNorm", "0_0", fid, d, "X_norm = GroupNorm(X)", 1);
     fid++;
-    snprintf(d, sizeof d, "SpatialTransformer-Proj_in%lld", (long long)fid);
+    str_fmt(d, sizeof d, "SpatialTransformer-Proj_in%lld", (long long)fid);
     ns_einsum(L, SH(B, N, ch), 3, SH(ch, dq), 2, "BSN;NC->BSC", "0_0_0", fid, d, "einsum", 1, -1);
     fid++;
     transformer_block(g, N, dq, dh, fid);
     fid = last(g) + 1;
-    snprintf(d, sizeof d, "SpatialTransformer-Proj_out%lld", (long long)fid);
+    str_fmt(d, sizeof d, "SpatialTransformer-Proj_out%lld", (long long)fid);
     ns_einsum(L, SH(B, N, dq), 3, SH(dq, ch), 2, "BSN;NC->BSC", "0_0_0", fid, d, "einsum", 1, -1);
 }
 
@@ -262,7 +264,7 @@ bool nsg_ops(const nsg_model_t *m, double ici_bw_GBps, double ici_latency_ns, ns
                 int64_t o[4];
                 const mod_t *md = &down[q][k];
                 if (md->kind == K_CONV_IN) {
-                    snprintf(d, sizeof d, "Conv2d%lldConv2d", (long long)fid);
+                    str_fmt(d, sizeof d, "Conv2d%lldConv2d", (long long)fid);
                     conv(&g, x, md->dout, 3, 1, 1, fid, d, o);
                 } else if (md->kind == K_RES) {
                     resnet(&g, x, md->dout, fid, o);
@@ -270,7 +272,7 @@ bool nsg_ops(const nsg_model_t *m, double ici_bw_GBps, double ici_latency_ns, ns
                     spatial_transformer(&g, x, fid);
                     memcpy(o, x, sizeof o);
                 } else {
-                    snprintf(d, sizeof d, "Downsample-Conv2d%lldConv2d", (long long)fid);
+                    str_fmt(d, sizeof d, "Downsample-Conv2d%lldConv2d", (long long)fid);
                     conv(&g, x, md->dout, 3, 2, 1, fid, d, o);
                     o[2] = x[2] / 2 > 1 ? x[2] / 2 : 1;
                     o[3] = x[3] / 2 > 1 ? x[3] / 2 : 1;
@@ -303,9 +305,9 @@ bool nsg_ops(const nsg_model_t *m, double ici_bw_GBps, double ici_latency_ns, ns
                     spatial_transformer(&g, x, fid);
                     memcpy(o, x, sizeof o);
                 } else {
-                    snprintf(d, sizeof d, "Upsample%lld", (long long)fid);
+                    str_fmt(d, sizeof d, "Upsample%lld", (long long)fid);
                     ns_upsample(L, x, 2, fid, d, 1);
-                    snprintf(d, sizeof d, "Upsample-Conv2d%lldConv2d", (long long)fid);
+                    str_fmt(d, sizeof d, "Upsample-Conv2d%lldConv2d", (long long)fid);
                     conv(&g, x, md->dout, 3, 1, 1, fid, d, o);
                     o[2] = x[2] * 2;
                     o[3] = x[3] * 2;
@@ -314,10 +316,10 @@ bool nsg_ops(const nsg_model_t *m, double ici_bw_GBps, double ici_latency_ns, ns
                 fid = last(&g) + 1;
             }
         }
-        snprintf(d, sizeof d, "Out%lld-GroupNorm", (long long)fid);
+        str_fmt(d, sizeof d, "Out%lld-GroupNorm", (long long)fid);
         ns_unary(L, x, 4, "GroupNorm", "0_0", fid, d, "X_norm = GroupNorm(X)", 1);
         fid++;
-        snprintf(d, sizeof d, "Out%lld-Conv2d", (long long)fid);
+        str_fmt(d, sizeof d, "Out%lld-Conv2d", (long long)fid);
         int64_t xin[4] = {g.B, C, x[2], x[3]};
         conv(&g, xin, m->image_num_channels, 3, 1, 1, fid, d, o);
         memcpy(x, o, sizeof x);
@@ -390,12 +392,12 @@ const char *nsg_model_read(nsg_model_t *m, const char *unet_json, const char *gr
     json_decref(u);
     json_decref(gr);
     if (!ok) {
-        snprintf(buf, len, "unet_config / grounding_input_config: expected NeuSim's records (positive integers, "
+        str_fmt(buf, len, "unet_config / grounding_input_config: expected NeuSim's records (positive integers, "
                            "noisy_latent_resolution [H, W], channel_mult and attention_resolutions lists)");
         return buf;
     }
     if (m->num_res_blocks > 8 || m->model_channels % m->num_heads != 0) {
-        snprintf(buf, len, "unet_config: at most 8 res blocks per level, model_channels divisible by num_heads");
+        str_fmt(buf, len, "unet_config: at most 8 res blocks per level, model_channels divisible by num_heads");
         return buf;
     }
     return NULL;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/strfmt.h"
+
 unsigned nsl_quirk_parse(const char *name)
 {
     static const struct {
@@ -81,39 +83,39 @@ static int attention_flash(gen_t *g, int fid, int64_t S, int64_t count)
     int64_t KVt = kv_heads(g, Ht);
     char nm[64];
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMHA-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherMHA-%d", fid);
         ns_all_gather(L, SH(B, S, Dq), 3, g->tp_axes, g->n_tp_axes, 2, fid, "Concatenate dims before attn", nm,
                       count);
         Dq = Dq * g->t;
         fid++;
     }
     char d[96];
-    snprintf(d, sizeof d, "-Q-%d", fid);
+    str_fmt(d, sizeof d, "-Q-%d", fid);
     ns_einsum(L, SH(B, S, Dq), 3, SH(Dq, Ht, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: Q", count, -1);
-    snprintf(d, sizeof d, "-K-%d", fid);
+    str_fmt(d, sizeof d, "-K-%d", fid);
     ns_einsum(L, SH(B, S, D), 3, SH(D, KVt, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: K", count, -1);
-    snprintf(d, sizeof d, "-V-%d", fid);
+    str_fmt(d, sizeof d, "-V-%d", fid);
     ns_einsum(L, SH(B, S, D), 3, SH(D, KVt, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d, "MatMul: V", count, -1);
     fid++;
-    snprintf(d, sizeof d, "-FlashAttention-%d", fid);
+    str_fmt(d, sizeof d, "-FlashAttention-%d", fid);
     ns_flash(L, SH(B, S, Ht, dh), SH(B, S, KVt, dh), fid, d, "FlashAttention", count, KEEP(g, NSL_Q5));
     fid++;
-    snprintf(d, sizeof d, "-Attention_output-%d", fid);
+    str_fmt(d, sizeof d, "-Attention_output-%d", fid);
     ns_einsum(L, SH(B, S, Ht, dh), 4, SH(Ht, dh, Dq), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
               "MatMul: attnOutput = attnAvg * W_o", count, -1);
     fid++;
     int64_t ln[3] = {B, S, Dq};
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "AllReduce(ReduceScatter)-%d", fid);
+        str_fmt(nm, sizeof nm, "AllReduce(ReduceScatter)-%d", fid);
         ns_reduce_scatter(L, SH(B, S, Dq), 3, g->tp_axes, g->n_tp_axes, 2, fid, "Reduce and split attention results",
                           nm, count);
         ln[2] = cdiv(Dq, g->t);
         fid++;
     }
-    snprintf(d, sizeof d, "-Attention_layernorm-%d", fid);
+    str_fmt(d, sizeof d, "-Attention_layernorm-%d", fid);
     ns_unary(L, ln, 3, norm_op(g), "0_0", fid, d, "Y_norm = LayerNorm(y)", count);
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "AllReduce(AllGather)-%d", fid);
+        str_fmt(nm, sizeof nm, "AllReduce(AllGather)-%d", fid);
         ns_all_gather(L, ln, 3, g->tp_axes, g->n_tp_axes, 2, fid, "Gather results after Layernorm", nm, count);
         fid++;
     }
@@ -139,12 +141,12 @@ static int attention_self(gen_t *g, int fid, bool decode)
     const char *pre = decode ? "Attention-serving-decode-" : "Fwd-Attention_encoder-";
     char d[128], nm[64];
     if (g->t > 1) {
-        snprintf(d, sizeof d, "AllGatherMHA-%d", fid);
+        str_fmt(d, sizeof d, "AllGatherMHA-%d", fid);
         ns_all_gather(L, SH(B, S, Dm), 3, g->tp_axes, g->n_tp_axes, 2, fid, d, "AllGather", count);
         Dm = Dm * g->t;
         fid++;
     }
-    snprintf(d, sizeof d, "%sQ/K/V", pre);
+    str_fmt(d, sizeof d, "%sQ/K/V", pre);
     ns_einsum(L, SH(B, S, Dm), 3, SH(Dm, Ht, dh), 3, "BLM;MND->BLND", "0_0_0", fid, d,
               "MatMul: Q (2) = x_norm_all_gathered (2) * W_q (1)", count, 2.0 * (double)(Ht * Dm * dh));
     if (decode) {
@@ -162,7 +164,7 @@ static int attention_self(gen_t *g, int fid, bool decode)
     const char *qk = gqa ? "BLGND;BSND->BLSNG" : "BLND;BSND->BLSN";
     const char *av = gqa ? "BLSNG;BSND->BLGND" : "BLSN;BSND->BLND";
     if (decode) {
-        snprintf(d, sizeof d, "%sSoftmax(Q*K)*V", pre);
+        str_fmt(d, sizeof d, "%sSoftmax(Q*K)*V", pre);
         int64_t segs[2] = {Lin, Osuf};
         const char *qkn[2] = {"MatMul: QK_prefix (2) = Q (2) * Kcache (2)", "MatMul: QK_suffix (2) = Q (2) * Ksuffix (2)"};
         const char *avn[2] = {"MatMul: attn_avg_prefix (2) = QK_prefix (2) * Vcache (2)",
@@ -185,7 +187,7 @@ static int attention_self(gen_t *g, int fid, bool decode)
         ns_binary(L, SH(B, W, Ht, dh), 4, "Add", "0_0_0", fid, d, "attn_avg = Add(([B/d]beamS[N/h]D + [B/d]beamS[N/h]D))",
                   count, !KEEP(g, NSL_Q15));
     } else {
-        snprintf(d, sizeof d, "%sAttention_Softmax(Q*K)*V", pre);
+        str_fmt(d, sizeof d, "%sAttention_Softmax(Q*K)*V", pre);
         if (gqa)
             ns_einsum(L, SH(B, Lin, G, KVt, dh), 5, SH(B, Lin, KVt, dh), 4, qk, "0_0_1", fid, d,
                       "MatMul: attnWeights (2) = Q (2) * K_all_gathered (2)", count, 0);
@@ -203,25 +205,25 @@ static int attention_self(gen_t *g, int fid, bool decode)
                   count, !KEEP(g, NSL_Q15));
     }
     fid++;
-    snprintf(d, sizeof d, "%sAttention_output", pre);
+    str_fmt(d, sizeof d, "%sAttention_output", pre);
     ns_einsum(L, SH(B, S, Ht, dh), 4, SH(Ht, dh, Dm), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
               "MatMul: attnOutput (2) = attnAvg (2) * W_o (1)", count, -1);
     fid++;
     int64_t rs[3] = {B, S, Dm};
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "AllReduceMHA(ReduceScatter)-%d", fid);
+        str_fmt(nm, sizeof nm, "AllReduceMHA(ReduceScatter)-%d", fid);
         ns_reduce_scatter(L, SH(B, S, Dm), 3, g->tp_axes, g->n_tp_axes, 2, fid, "Reduce attention and scatter before LN",
                           nm, count);
         rs[2] = cdiv(Dm, g->t);
         fid++;
     }
-    snprintf(d, sizeof d, "%sAttention_layernorm", pre);
+    str_fmt(d, sizeof d, "%sAttention_layernorm", pre);
     /* NeuSim normalises the full width even after the reduce-scatter */
     int64_t ln[3] = {B, S, KEEP(g, NSL_Q27) ? Dm : rs[2]};
     ns_unary(L, ln, 3, norm_op(g), "0_0", fid, d, "Y_norm = LayerNorm(y)", count);
     fid++;
     if (g->t > 1) {
-        snprintf(d, sizeof d, "AllGatherMHA-%d", fid);
+        str_fmt(d, sizeof d, "AllGatherMHA-%d", fid);
         ns_all_gather(L, rs, 3, g->tp_axes, g->n_tp_axes, 2, fid, d, "AllGather", count);
     }
     return fid;
@@ -239,7 +241,7 @@ static int ffn(gen_t *g, int fid, bool decode, int64_t *last_fid)
     const char *pre = decode ? "FFN-serving-decoder-" : "Fwd-FFN-encoder-";
     char d[128], nm[64];
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "AllGatherMLP-%d", fid);
+        str_fmt(nm, sizeof nm, "AllGatherMLP-%d", fid);
         /* NeuSim gathers [B, D] (no sequence axis, full D, Q8) */
         if (KEEP(g, NSL_Q8))
             ns_all_gather(L, SH(B, D), 2, g->tp_axes, g->n_tp_axes, 1, fid, "All gather input of MLP before ffn", nm,
@@ -252,24 +254,24 @@ static int ffn(gen_t *g, int fid, bool decode, int64_t *last_fid)
     double w = 2.0 * (double)(D * Ft);
     if (m->llama_ffn) {
         const char *mp = decode ? "Fwd-FFN-serving-decoder-" : "Fwd-FFN-encoder-";
-        snprintf(d, sizeof d, "%sFFgate", mp);
+        str_fmt(d, sizeof d, "%sFFgate", mp);
         ns_einsum(L, SH(B, S, D), 3, SH(D, Ft), 2, "BLM;MH->BLH", "0_0_0", fid, d,
                   "MatMul: h_gate (2) = y_norm (2) * W_FFgate (1)", count, w);
         fid++;
-        snprintf(d, sizeof d, "%sFFup", mp);
+        str_fmt(d, sizeof d, "%sFFup", mp);
         ns_einsum(L, SH(B, S, D), 3, SH(D, Ft), 2, "BLM;MH->BLH", "0_0_0", fid, d,
                   "MatMul: h_up (2) = y_norm (2) * W_FFup (1)", count, w);
         fid++;
-        snprintf(d, sizeof d, "%sFFgate_up", mp);
+        str_fmt(d, sizeof d, "%sFFgate_up", mp);
         ns_binary(L, SH(B, S, Ft), 3, "Mul", "0_0_0", fid, d, "h_gate_up (2) = h_gate (2) * h_up (1)", count,
                   !KEEP(g, NSL_Q15));
         fid++;
-        snprintf(d, sizeof d, "%sFFoutput", mp);
+        str_fmt(d, sizeof d, "%sFFoutput", mp);
         ns_einsum(L, SH(B, S, Ft), 3, SH(Ft, D), 2, "BLH;HM->BLM", "0_0_0", fid, d,
                   "MatMul: ff_down (2) = h_gate_up (2) * W_FFdown (1)", count, w);
     } else {
         const char *mp = decode ? "Fwd-FFN-serving-decoder-" : "Fwd-FFN_encoder-";
-        snprintf(d, sizeof d, "%sFFinput", mp);
+        str_fmt(d, sizeof d, "%sFFinput", mp);
         ns_einsum(L, SH(B, S, D), 3, SH(D, Ft), 2, "BLM;MH->BLH", "0_0_0", fid, d,
                   "MatMul: h (2) = y_norm (2) * W_FFi (1)", count, w);
         fid++;
@@ -279,13 +281,13 @@ static int ffn(gen_t *g, int fid, bool decode, int64_t *last_fid)
     fid++;
     int64_t add[3] = {B, S, D};
     if (g->t > 1) {
-        snprintf(nm, sizeof nm, "ReduceScatterMLP-%d", fid);
+        str_fmt(nm, sizeof nm, "ReduceScatterMLP-%d", fid);
         ns_reduce_scatter(L, SH(B, S, D), 3, g->tp_axes, g->n_tp_axes, 2, fid,
                           "Reduce and scatter results of MLP before residual", nm, count);
         add[2] = cdiv(D, g->t);
         fid++;
     }
-    snprintf(d, sizeof d, "%sAttnPlusFFn", pre);
+    str_fmt(d, sizeof d, "%sAttnPlusFFn", pre);
     ns_binary(L, add, 3, "Add", "0_0_0", fid, d,
               decode ? "attnPlusFFn = Add(([B/d]beamS[M/mh] + [B/d]beamS[M/mh]))"
                      : "attnPlusFFn = Add(([B/d][L/l][M/mh] + [B/d][L/l][M/mh]))",
@@ -341,14 +343,14 @@ static int phase(gen_t *g, int fid, bool decode, const char *tag_in, const char 
     if (!training)
         fid = kv_swap(g, fid, decode);
     if (m->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sReceiveInputFromPipelineDCN", tag_in);
+        str_fmt(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(g->B * S * Dtp));
+        str_fmt(d, sizeof d, "%sReceiveInputFromPipelineDCN", tag_in);
         dcn_transfer(g, sh, false, fid, d, nm, xcount);
         fid++;
     }
     if (m->pp > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sReceiveInputFromPipelineICI", tag_in);
+        str_fmt(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(g->B * S * Dtp));
+        str_fmt(d, sizeof d, "%sReceiveInputFromPipelineICI", tag_in);
         ns_transfer(g->L, sh, 3, false, fid, d, nm, xcount);
         fid++;
     }
@@ -371,16 +373,16 @@ static int phase(gen_t *g, int fid, bool decode, const char *tag_in, const char 
      * advance past the FFN) */
     fid = ffn_start;
     if (m->pp > 1) {
-        snprintf(nm, sizeof nm, "%s_ICITransfer[%lld]", decode ? "sendOutput" : "SendOutput",
+        str_fmt(nm, sizeof nm, "%s_ICITransfer[%lld]", decode ? "sendOutput" : "SendOutput",
                  (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sPipelineICI", tag_out);
+        str_fmt(d, sizeof d, "%sPipelineICI", tag_out);
         ns_transfer(g->L, sh, 3, true, fid, d, nm, xcount);
         fid++;
     }
     if (m->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "%s_DCNTTransfer[%lld]", decode ? "sendOutput" : "SendOutput",
+        str_fmt(nm, sizeof nm, "%s_DCNTTransfer[%lld]", decode ? "sendOutput" : "SendOutput",
                  (long long)(g->B * S * Dtp));
-        snprintf(d, sizeof d, "%sPipelineDCN", tag_out);
+        str_fmt(d, sizeof d, "%sPipelineDCN", tag_out);
         dcn_transfer(g, sh, true, fid, d, nm, xcount);
         fid++;
     }
@@ -412,19 +414,19 @@ static int einsum_bwd(gen_t *g, const int64_t *a, int ra, const int64_t *b, int 
                       double wy)
 {
     char nm[256];
-    snprintf(nm, sizeof nm, "%s", name);
+    str_fmt(nm, sizeof nm, "%s", name);
     long i = ns_einsum(g->L, a, ra, b, rb, expr, placement, fid, desc, nm, count, wx);
     if (i >= 0) {
         op_t *op = op_graph_at(g->L->g, (size_t)i);
         char full[512];
-        snprintf(full, sizeof full, "%sXGrad", op->name);
+        str_fmt(full, sizeof full, "%sXGrad", op->name);
         op->name = op_graph_strdup(g->L->g, full);
     }
     i = ns_einsum(g->L, a, ra, b, rb, expr, placement, fid + 1, desc, nm, count, wy);
     if (i >= 0) {
         op_t *op = op_graph_at(g->L->g, (size_t)i);
         char full[512];
-        snprintf(full, sizeof full, "%sYGrad", op->name);
+        str_fmt(full, sizeof full, "%sYGrad", op->name);
         op->name = op_graph_strdup(g->L->g, full);
     }
     return fid + 1;
@@ -441,8 +443,8 @@ static void layernorm_bwd(gen_t *g, const int64_t *x, int fid, int64_t count)
     const char *tag[3] = {"dl/dy", "e1", "e2"};
     for (int k = 0; k < 3; k++) {
         char nm[64];
-        snprintf(d, sizeof d, "softmax-bwd-%s-%d", tag[k], fid);
-        snprintf(nm, sizeof nm, "MatMul: %s", tag[k]);
+        str_fmt(d, sizeof d, "softmax-bwd-%s-%d", tag[k], fid);
+        str_fmt(nm, sizeof nm, "MatMul: %s", tag[k]);
         /* these einsums multiply activations; NeuSim counts their B operand as weights (Q16) */
         ns_einsum(g->L, x, 3, x, 3, ex[k], "0_0_1", fid, d, nm, c, KEEP(g, NSL_Q16) ? -1 : 0);
     }
@@ -460,12 +462,12 @@ static void training_bwd(gen_t *g, int fid)
     size_t first = ns_oplist_len(L);
     char nm[96], d[96];
     if (m->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
+        str_fmt(nm, sizeof nm, "receiveInput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
         dcn_transfer(g, sh, false, fid, "Bwd-ReceiveInputFromPipelineDCN", nm, 1);
         fid++;
     }
     if (m->pp > 1) {
-        snprintf(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(B * S * Dtp));
+        str_fmt(nm, sizeof nm, "receiveInput_ICITransfer[%lld]", (long long)(B * S * Dtp));
         ns_transfer(L, sh, 3, false, fid, "Bwd-ReceiveInputFromPipelineICI", nm, 1);
         fid++;
     }
@@ -487,7 +489,7 @@ static void training_bwd(gen_t *g, int fid)
                wf);
     if (g->t > 1) {
         ns_all_reduce(L, SH(B, S, D), 3, g->tp_axes, g->n_tp_axes, 0, fid, "Bwd-FFN-encoder-", "AllReduce", 1);
-        snprintf(nm, sizeof nm, "AllReduce-MLP-%d", ffn0);
+        str_fmt(nm, sizeof nm, "AllReduce-MLP-%d", ffn0);
         ns_all_reduce(L, SH(B, S, D), 3, g->tp_axes, g->n_tp_axes, 0, ffn0, "All reduce results of MLP gradient calculation",
                       nm, cnt);
     }
@@ -499,21 +501,21 @@ static void training_bwd(gen_t *g, int fid)
         Dm = Dm * g->t;
     int64_t KVt = kv_heads(g, Ht);
     const char *pre = "Bwd-Attention_encoder-";
-    snprintf(d, sizeof d, "%sAttention_layernorm", pre);
+    str_fmt(d, sizeof d, "%sAttention_layernorm", pre);
     layernorm_bwd(g, SH(B, S, Dm), fid, cnt);
     fid = last_fid(g) + 1;
     double wo = 2.0 * (double)(Ht * dh * Dm);
-    snprintf(d, sizeof d, "%sAttention_output", pre);
+    str_fmt(d, sizeof d, "%sAttention_output", pre);
     einsum_bwd(g, SH(B, S, Ht, dh), 4, SH(Ht, dh, Dm), 3, "BLND;NDM->BLM", "0_0_0", fid, d,
                "MatMul: attnOutput (2) = attnAvg (2) * W_o (1)", cnt, KEEP(g, NSL_Q16) ? wo : 0, wo);
     fid = last_fid(g) + 1;
-    snprintf(d, sizeof d, "%sAttention_Softmax(Q*K)*V", pre);
+    str_fmt(d, sizeof d, "%sAttention_Softmax(Q*K)*V", pre);
     einsum_bwd(g, SH(B, S, S, Ht), 4, SH(B, S, Ht, dh), 4, "BLSN;BSND->BLND", "1_0_0", fid, d,
                "MatMul: attnAvg (2) = attnWeights (2) * V_all_gathered (2)", cnt, 0, 0);
     ns_unary(L, SH(B, S, S, Ht), 4, "Pointwise Mul.", "1_1", fid, d, "Softmax Backprop", cnt);
     einsum_bwd(g, SH(B, S, Ht, dh), 4, SH(B, S, Ht, dh), 4, "BLND;BSND->BLSN", "0_0_1", fid, d,
                "MatMul: attnWeights (2) = Q (2) * K_all_gathered (2)", cnt, 0, 0);
-    snprintf(d, sizeof d, "%sQ/K/V", pre);
+    str_fmt(d, sizeof d, "%sQ/K/V", pre);
     const char *qkv[3] = {"MatMul: Q (2) = x_norm_all_gathered (2) * W_q (1)",
                           "MatMul: K (2) = x_norm_all_gathered (2) * W_k (1)",
                           "MatMul: V (2) = x_norm_all_gathered (2) * W_v (1)"};
@@ -531,12 +533,12 @@ static void training_bwd(gen_t *g, int fid)
     layernorm_bwd(g, sh, fid, cnt);
     fid++;
     if (m->pp > 1) {
-        snprintf(nm, sizeof nm, "SendOutput_ICITransfer[%lld]", (long long)(B * S * Dtp));
+        str_fmt(nm, sizeof nm, "SendOutput_ICITransfer[%lld]", (long long)(B * S * Dtp));
         ns_transfer(L, sh, 3, true, fid, "Bwd-SendOutputToPipelineICI", nm, 1);
         fid++;
     }
     if (m->pp_dcn > 1) {
-        snprintf(nm, sizeof nm, "SendOutput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
+        str_fmt(nm, sizeof nm, "SendOutput_DCNTTransfer[%lld]", (long long)(B * S * Dtp));
         dcn_transfer(g, sh, true, fid, "Bwd-SendOutputToPipelineDCN", nm, 1);
         fid++;
     }
@@ -590,37 +592,37 @@ const char *nsl_check(const nsl_model_t *m, char *buf, size_t len)
 {
     if (m->d_model <= 0 || m->num_heads <= 0 || m->d_head <= 0 || m->d_ff <= 0 || m->num_layers <= 0 ||
         m->input_seqlen <= 0 || m->output_seqlen <= 0 || m->decode_width <= 0 || m->microbatch_size_ici <= 0) {
-        snprintf(buf, len, "model sizes, sequence lengths and batch must be > 0");
+        str_fmt(buf, len, "model sizes, sequence lengths and batch must be > 0");
         return buf;
     }
     if (m->dp < 1 || m->tp < 1 || m->pp < 1 || m->dp_dcn < 1 || m->tp_dcn < 1 || m->pp_dcn < 1) {
-        snprintf(buf, len, "parallelism degrees must be >= 1");
+        str_fmt(buf, len, "parallelism degrees must be >= 1");
         return buf;
     }
     if (m->num_chips < m->dp * m->tp * m->pp) {
-        snprintf(buf, len,
+        str_fmt(buf, len,
                  "parallelism dp %lld x tp %lld x pp %lld = %lld needs more than num_chips = %lld",
                  (long long)m->dp, (long long)m->tp, (long long)m->pp, (long long)(m->dp * m->tp * m->pp),
                  (long long)m->num_chips);
         return buf;
     }
     if (m->tp_dcn != 1) {
-        snprintf(buf, len, "tensor_parallel_degree_dcn = %lld: tensor parallelism over DCN is not supported",
+        str_fmt(buf, len, "tensor_parallel_degree_dcn = %lld: tensor parallelism over DCN is not supported",
                  (long long)m->tp_dcn);
         return buf;
     }
     if (m->pp * m->pp_dcn > m->num_layers) {
-        snprintf(buf, len, "pipeline stages %lld exceed num_layers = %lld", (long long)(m->pp * m->pp_dcn),
+        str_fmt(buf, len, "pipeline stages %lld exceed num_layers = %lld", (long long)(m->pp * m->pp_dcn),
                  (long long)m->num_layers);
         return buf;
     }
     if (!m->compat && m->num_layers % (m->pp * m->pp_dcn) != 0) {
-        snprintf(buf, len, "num_layers = %lld is not divisible by the %lld pipeline stages", (long long)m->num_layers,
+        str_fmt(buf, len, "num_layers = %lld is not divisible by the %lld pipeline stages", (long long)m->num_layers,
                  (long long)(m->pp * m->pp_dcn));
         return buf;
     }
     if (m->num_kv_heads > 0 && m->num_heads % m->num_kv_heads != 0) {
-        snprintf(buf, len, "num_heads = %lld is not a multiple of num_kv_heads = %lld", (long long)m->num_heads,
+        str_fmt(buf, len, "num_heads = %lld is not a multiple of num_kv_heads = %lld", (long long)m->num_heads,
                  (long long)m->num_kv_heads);
         return buf;
     }

@@ -4,11 +4,12 @@
  */
 #include "ops/neusim_ops.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "config/strfmt.h"
 
 #define DT_STR "DT_BFLOAT16"
 
@@ -45,7 +46,7 @@ void ns_format_name(char *out, size_t len, const char *name, const char *descrip
     const char *parts[3] = {description, "_", name};
     for (int p = 0; p < 3; p++)
         for (const char *s = parts[p]; *s && o + 1 < len; s++)
-            if (isalnum((unsigned char)*s))
+            if ((*s >= '0' && *s <= '9') || ((*s | 32) >= 'a' && (*s | 32) <= 'z')) /* isalnum in ASCII */
                 out[o++] = *s;
     out[o] = 0;
 }
@@ -123,40 +124,59 @@ bool ns_oplist_append(ns_oplist_t *dst, const ns_oplist_t *src)
 /* "1x4096x4096" */
 static void dims_x(char *buf, size_t len, const int64_t *d, int r)
 {
-    size_t o = 0;
-    buf[0] = 0;
-    for (int i = 0; i < r && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? "x" : "", (long long)d[i]);
-}
-
-/* "[1,4096,4096]" with sep "," or "[1, 4096, 4096]" with sep ", " */
-static void dims_list(char *buf, size_t len, const int64_t *d, int r, const char *sep, const char *open,
-                      const char *close, const char *quote)
-{
-    size_t o = (size_t)snprintf(buf, len, "%s", open);
-    for (int i = 0; i < r && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s%lld%s", i ? sep : "", quote, (long long)d[i], quote);
-    if (o < len)
-        snprintf(buf + o, len - o, "%s", close);
-}
-
-static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n,
-                          const char *dt)
-{
-    size_t o = 0;
-    buf[0] = 0;
-    for (int i = 0; i < n && o < len; i++) {
-        char d[256];
-        dims_list(d, sizeof d, shapes[i], ranks[i], ",", "[", "]", "");
-        o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", i ? "," : "", dt, d);
+    str_buf_t b = str_buf(buf, len);
+    for (int i = 0; i < r; i++) {
+        if (i)
+            str_put_n(&b, "x", 1);
+        str_put_i64(&b, d[i]);
     }
 }
 
+/* "[1,4096,4096]" with sep "," or "['1', '4096']" with sep ", " and quote "'" */
+static void dims_join(str_buf_t *b, const int64_t *d, int r, const char *sep, const char *open, const char *close,
+                      const char *quote)
+{
+    str_put(b, open);
+    for (int i = 0; i < r; i++) {
+        if (i)
+            str_put(b, sep);
+        str_put(b, quote);
+        str_put_i64(b, d[i]);
+        str_put(b, quote);
+    }
+    str_put(b, close);
+}
+
+static void dims_list(char *buf, size_t len, const int64_t *d, int r, const char *sep, const char *open,
+                      const char *close, const char *quote)
+{
+    str_buf_t b = str_buf(buf, len);
+    dims_join(&b, d, r, sep, open, close, quote);
+}
+
+/* "DT:[1,4096,4096],DT:[...]" */
+static void in_shapes_str(char *buf, size_t len, const int64_t *const *shapes, const int *ranks, int n,
+                          const char *dt)
+{
+    str_buf_t b = str_buf(buf, len);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            str_put_n(&b, ",", 1);
+        str_put(&b, dt);
+        str_put_n(&b, ":", 1);
+        dims_join(&b, shapes[i], ranks[i], ",", "[", "]", "");
+    }
+}
+
+/* "[DT:(1,4096,4096)]" */
 static void out_shape_str(char *buf, size_t len, const int64_t *d, int r, const char *dt)
 {
-    char s[256];
-    dims_list(s, sizeof s, d, r, ",", "(", ")", "");
-    snprintf(buf, len, "[%s:%s]", dt, s);
+    str_buf_t b = str_buf(buf, len);
+    str_put_n(&b, "[", 1);
+    str_put(&b, dt);
+    str_put_n(&b, ":", 1);
+    dims_join(&b, d, r, ",", "(", ")", "");
+    str_put_n(&b, "]", 1);
 }
 
 static int64_t prod(const int64_t *d, int r)
@@ -214,7 +234,7 @@ long ns_einsum(ns_oplist_t *L, const int64_t *a, int ra, const int64_t *b, int r
     char as[128], bs[128], cfg[512];
     dims_x(as, sizeof as, a, ra);
     dims_x(bs, sizeof bs, b, rb);
-    snprintf(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=%s)", as, bs, expr,
+    str_fmt(cfg, sizeof cfg, "XlaEinsum(a=%s,b=%s,eq=%s,memory_placements=%s,type=%s)", as, bs, expr,
              placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {a, b};
@@ -241,7 +261,7 @@ long ns_unary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, cons
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=%s)", opname, xs, placement, ns_dtype_name(L));
+    str_fmt(cfg, sizeof cfg, "%s(x=%s,memory_placements=%s,type=%s)", opname, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -268,7 +288,7 @@ long ns_binary(ns_oplist_t *L, const int64_t *x, int rx, const char *opname, con
     lab.parsed_type = intern(L, opname);
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=%s)", opname, xs, xs, placement, ns_dtype_name(L));
+    str_fmt(cfg, sizeof cfg, "%s(a=%s,b=%s,memory_placements=%s,type=%s)", opname, xs, xs, placement, ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[2] = {x, x};
     int ranks[2] = {rx, rx};
@@ -300,7 +320,7 @@ long ns_flash(ns_oplist_t *L, const int64_t *q, const int64_t *k, int64_t fid, c
     char qs[128], ks[128], cfg[512];
     dims_x(qs, sizeof qs, q, 4);
     dims_x(ks, sizeof ks, k, 4);
-    snprintf(cfg, sizeof cfg, "FlashAttention(q=%s,k=%s,v=%s,memory_placements=[0, 0, 0],type=" DT_STR ")", qs, ks,
+    str_fmt(cfg, sizeof cfg, "FlashAttention(q=%s,k=%s,v=%s,memory_placements=[0, 0, 0],type=" DT_STR ")", qs, ks,
              ks);
     lab.config = intern(L, cfg);
     const int64_t *ins[3] = {q, k, k};
@@ -370,7 +390,7 @@ long ns_all_gather(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
     char xs[128], os[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
     dims_x(os, sizeof os, out, rx);
-    snprintf(cfg, sizeof cfg, "AllGather(%s->%s)", xs, os);
+    str_fmt(cfg, sizeof cfg, "AllGather(%s->%s)", xs, os);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -396,7 +416,7 @@ long ns_reduce_scatter(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *
     char xs[256], os[256], cfg[600];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "'");
     dims_list(os, sizeof os, out, rx, ", ", "[", "]", "'");
-    snprintf(cfg, sizeof cfg, "ReduceScatter(%s->%s)", xs, os);
+    str_fmt(cfg, sizeof cfg, "ReduceScatter(%s->%s)", xs, os);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -416,7 +436,7 @@ long ns_all_reduce(ns_oplist_t *L, const int64_t *x, int rx, const int64_t *axes
                link_time_ns((double)traffic, agg, L->ici_latency_ns * (double)(p - 1) * 2));
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "AllReduce(%s->%s)", xs, xs);
+    str_fmt(cfg, sizeof cfg, "AllReduce(%s->%s)", xs, xs);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -456,7 +476,7 @@ long ns_transfer_over(ns_oplist_t *L, const int64_t *x, int rx, bool output, int
     lab.preset_bytes = size;
     char xs[256], cfg[512];
     dims_list(xs, sizeof xs, x, rx, ", ", "[", "]", "");
-    snprintf(cfg, sizeof cfg, "InterChipComm%s(%s)", output ? "Output" : "Input", xs);
+    str_fmt(cfg, sizeof cfg, "InterChipComm%s(%s)", output ? "Output" : "Input", xs);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -491,8 +511,8 @@ long ns_kvswap(ns_oplist_t *L, int64_t bytes, bool output, int64_t fid, const ch
     lab.pcie_time_ns = (int64_t)(t > L->pcie_latency_ns ? t : L->pcie_latency_ns);
     lab.preset_bytes = size;
     char xs[64], cfg[128];
-    snprintf(xs, sizeof xs, "[%lld]", (long long)bytes);
-    snprintf(cfg, sizeof cfg, "KVSwap%s(%s)", output ? "Output" : "Input", xs);
+    str_fmt(xs, sizeof xs, "[%lld]", (long long)bytes);
+    str_fmt(cfg, sizeof cfg, "KVSwap%s(%s)", output ? "Output" : "Input", xs);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {1};
@@ -516,7 +536,7 @@ long ns_io(ns_oplist_t *L, const int64_t *x, int rx, bool output, ns_optype_t ty
     lab.parsed_type = "Abs";
     char xs[128], cfg[256];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "Abs(x=%s,type=" DT_STR ")", xs);
+    str_fmt(cfg, sizeof cfg, "Abs(x=%s,type=" DT_STR ")", xs);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -605,7 +625,7 @@ long ns_all_to_all(ns_oplist_t *L, const int64_t *x, int rx, double bisection_bw
     lab.preset_bytes = 2 * size;
     char xs[128], cfg[512];
     dims_x(xs, sizeof xs, x, rx);
-    snprintf(cfg, sizeof cfg, "AllToAll(%s->%s)", xs, xs);
+    str_fmt(cfg, sizeof cfg, "AllToAll(%s->%s)", xs, xs);
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {x};
     int ranks[1] = {rx};
@@ -635,15 +655,15 @@ long ns_embedding_bag(ns_oplist_t *L, int64_t batch, int64_t num_indices, int64_
     /* indices (INT64), the gathered FP32 rows, the FP32 output */
     lab.preset_bytes = entries * 8 + entries * dim * 4 + batch * dim * 4;
     char buf[512];
-    snprintf(buf, sizeof buf,
+    str_fmt(buf, sizeof buf,
              "EmbeddingBag(batch=%lld,table_sizes=[%lld],num_indices=[%lld],embedding_dim=%lld,reduction=sum,"
              "memory_placements=[0, 0],type=DT_FLOAT)",
              (long long)batch, (long long)table_rows, (long long)num_indices, (long long)dim);
     lab.config = intern(L, buf);
-    snprintf(buf, sizeof buf, "DT_INT64:[%lld,1,%lld],DT_FLOAT:[%lld,%lld]", (long long)batch, (long long)num_indices,
+    str_fmt(buf, sizeof buf, "DT_INT64:[%lld,1,%lld],DT_FLOAT:[%lld,%lld]", (long long)batch, (long long)num_indices,
              (long long)table_rows, (long long)dim);
     lab.in_shapes = intern(L, buf);
-    snprintf(buf, sizeof buf, "[DT_FLOAT:(%lld,1,%lld)]", (long long)batch, (long long)dim);
+    str_fmt(buf, sizeof buf, "[DT_FLOAT:(%lld,1,%lld)]", (long long)batch, (long long)dim);
     lab.out_shapes = intern(L, buf);
     long i = push(L, &op, &lab, name, desc);
     /* NeuSim keeps this op's name as given (not description + name) */
@@ -686,7 +706,7 @@ long ns_conv2d(ns_oplist_t *L, const int64_t *in, const int64_t *kernel, int str
     dims_x(a, sizeof a, in, 4);
     dims_x(b, sizeof b, kernel, 4);
     dims_x(o, sizeof o, out, 4);
-    snprintf(cfg, sizeof cfg,
+    str_fmt(cfg, sizeof cfg,
              "Conv2D(a=%s,b=%s,c=%s,eq=bf01;io01->bf01,window={size=%lldx%lld stride=%dx%d pad=0_%dx0_%d},"
              "memory_placements=0_0_0,type=%s)",
              a, b, o, (long long)kernel[2], (long long)kernel[3], stride, stride, pad, pad, ns_dtype_name(L));
@@ -714,7 +734,7 @@ long ns_upsample(ns_oplist_t *L, const int64_t *in, int scale, int64_t fid, cons
     lab.dt_name = L->dt_name;
     char a[64], cfg[256];
     dims_x(a, sizeof a, in, 4);
-    snprintf(cfg, sizeof cfg, "Upsample(a=%s,scale_factor=%d,memory_placements=0_0_0,type=%s)", a, scale,
+    str_fmt(cfg, sizeof cfg, "Upsample(a=%s,scale_factor=%d,memory_placements=0_0_0,type=%s)", a, scale,
              ns_dtype_name(L));
     lab.config = intern(L, cfg);
     const int64_t *ins[1] = {in};

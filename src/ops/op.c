@@ -27,6 +27,7 @@ struct op_graph {
     size_t n, cap;
     chunk_t *chunks, *cur;
     const char *recent[RECENT];
+    uint64_t recent_key[RECENT]; /* length, first and last bytes of each recent string, mixed */
     unsigned nrecent;
 };
 
@@ -68,7 +69,9 @@ static void *arena_alloc(op_graph_t *g, size_t size)
     while (g->cur && g->cur->used + size > g->cur->cap)
         g->cur = g->cur->next;
     if (!g->cur) {
-        size_t cap = 1u << 20;
+        /* a graph's first chunk is 64 KB (a small graph's names fit, from
+         * the heap without an mmap and its page faults), later ones 1 MB */
+        size_t cap = g->chunks ? (size_t)1 << 20 : (size_t)1 << 16;
         while (cap < size)
             cap *= 2;
         if (!(g->cur = chunk_add(g, cap)))
@@ -222,17 +225,31 @@ const char *op_graph_strdup(op_graph_t *g, const char *s)
     if (!s)
         return NULL;
     /* the same pointer or text as the last few interned strings is reused:
-     * generators repeat opcodes and einsum expressions op after op */
+     * generators repeat opcodes and einsum expressions op after op (a key of
+     * length and end bytes is compared before the text) */
     unsigned n = g->nrecent < RECENT ? g->nrecent : RECENT;
     for (unsigned i = 0; i < n; i++)
         if (g->recent[i] == s)
             return s;
+    size_t len = strlen(s);
+    uint64_t head = 0, tail = 0; /* the first and last 8 bytes (a short string's bytes) */
+    if (len >= 8) {
+        memcpy(&head, s, 8);
+        memcpy(&tail, s + len - 8, 8);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            head = head << 8 | (unsigned char)s[i];
+    }
+    uint64_t key = (uint64_t)len * 0x9E3779B97F4A7C15ULL ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL);
     for (unsigned i = 0; i < n; i++)
-        if (strcmp(g->recent[i], s) == 0)
+        if (g->recent_key[i] == key && memcmp(g->recent[i], s, len) == 0)
             return g->recent[i];
-    char *d = arena_strdup(g, s);
-    if (d)
+    char *d = arena_alloc(g, len + 1);
+    if (d) {
+        memcpy(d, s, len + 1);
+        g->recent_key[g->nrecent % RECENT] = key;
         g->recent[g->nrecent++ % RECENT] = d;
+    }
     return d;
 }
 
