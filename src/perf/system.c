@@ -270,13 +270,6 @@ static const micro_batch_t *memo_pass(pass_memo_t *memo, perf_stage_t stage, int
     return &memo->passes[idx];
 }
 
-/* Running best of the four objectives at one batch. */
-typedef struct {
-    double value[OBJ_COUNT];
-    perf_t *best;
-    bool *has;
-} batch_best_t;
-
 double perf_objective_value(const perf_t *p, perf_objective_t obj)
 {
     switch (obj) {
@@ -287,17 +280,28 @@ double perf_objective_value(const perf_t *p, perf_objective_t obj)
     }
 }
 
-/* Keep p (and copies of its passes) for every objective it improves. */
-static void best_offer(batch_best_t *bb, const perf_t *p, const micro_batch_t *prefill,
-                       const micro_batch_t *generate)
+/* Running best of the four objectives at one batch: each winner's value,
+ * mapping and passes (in the memo, or the caller's for the default
+ * mapping); best_finish evaluates the winners again (the same function on
+ * the same inputs: the same bits) into the result, so a mapping that
+ * improves an objective costs no copy of the whole record. */
+typedef struct {
+    double value[OBJ_COUNT];
+    perf_mapping_t map[OBJ_COUNT];
+    const micro_batch_t *prefill[OBJ_COUNT], *generate[OBJ_COUNT];
+    bool has[OBJ_COUNT];
+} batch_best_t;
+
+static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
+                       const micro_batch_t *prefill, const micro_batch_t *generate)
 {
     for (int o = 0; o < OBJ_COUNT; o++) {
         double v = perf_objective_value(p, (perf_objective_t)o);
         if (v < bb->value[o]) { /* strict: ties keep the first mapping */
             bb->value[o] = v;
-            bb->best[o] = *p;
-            bb->best[o].prefill_mb = *prefill;
-            bb->best[o].generate_mb = *generate;
+            bb->map[o] = *map;
+            bb->prefill[o] = prefill;
+            bb->generate[o] = generate;
             bb->has[o] = true;
         }
     }
@@ -344,17 +348,40 @@ static void dynamic_plan(const system_t *sys, double batch, dynamic_t *dyn)
     dyn->on = true;
 }
 
+static void eval_metrics(const system_t *sys, const perf_mapping_t *map, double batch,
+                         const micro_batch_t *prefill, const micro_batch_t *generate,
+                         const dynamic_t *dyn, perf_t *p)
+{
+    if (dyn && dyn->on)
+        perf_eval_dynamic_metrics(sys, map, batch, prefill, generate, &dyn->sub, &dyn->map,
+                                  dyn->batch, &dyn->prefill, dyn->num_sub_sys, p);
+    else
+        perf_eval_metrics(sys, map, batch, prefill, generate, p);
+}
+
 static void eval_one(const system_t *sys, const perf_mapping_t *map, double batch,
                      const micro_batch_t *prefill, const micro_batch_t *generate,
                      const dynamic_t *dyn, batch_best_t *bb)
 {
     perf_t p;
-    if (dyn && dyn->on)
-        perf_eval_dynamic_metrics(sys, map, batch, prefill, generate, &dyn->sub, &dyn->map,
-                                  dyn->batch, &dyn->prefill, dyn->num_sub_sys, &p);
-    else
-        perf_eval_metrics(sys, map, batch, prefill, generate, &p);
-    best_offer(bb, &p, prefill, generate);
+    eval_metrics(sys, map, batch, prefill, generate, dyn, &p);
+    best_offer(bb, &p, map, prefill, generate);
+}
+
+/* The winners of one batch, whole, into best[OBJ_COUNT] and has[OBJ_COUNT]. */
+static void best_finish(const batch_best_t *bb, const system_t *sys, double batch,
+                        const dynamic_t *dyn, perf_t *best, bool *has)
+{
+    for (int o = 0; o < OBJ_COUNT; o++) {
+        if (!bb->has[o])
+            continue;
+        perf_t p;
+        eval_metrics(sys, &bb->map[o], batch, bb->prefill[o], bb->generate[o], dyn, &p);
+        best[o] = p;
+        best[o].prefill_mb = *bb->prefill[o];
+        best[o].generate_mb = *bb->generate[o];
+        has[o] = true;
+    }
 }
 
 /* Every generated mapping of one batch, in the reference's order: p, then
@@ -383,7 +410,7 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
 /* The configured mapping: t or p of 0 mean 1 (the reference's Mapping
  * defaults), 0 micro-batches mean the batch, and p = 1 takes every chip. */
 static void search_default(const system_t *sys, const mapping_cfg_t *dm, double batch,
-                           batch_best_t *bb)
+                           batch_best_t *bb, perf_t *best, bool *has)
 {
     perf_mapping_t map = {or_default(dm->t, 1), or_default(dm->p, 1),
                           or_default(dm->micro_batch, batch),
@@ -394,6 +421,7 @@ static void search_default(const system_t *sys, const mapping_cfg_t *dm, double 
     perf_micro_batch(sys, STAGE_PREFILL, map.t, map.p, map.prefill_micro_batch, &pre);
     perf_micro_batch(sys, STAGE_GENERATE, map.t, map.p, map.micro_batch, &gen);
     eval_one(sys, &map, batch, &pre, &gen, NULL, bb);
+    best_finish(bb, sys, batch, NULL, best, has); /* pre and gen end here */
 }
 
 static int batch_count(double max_batch)
@@ -446,17 +474,18 @@ static bool search_all(system_result_t *out, const system_cfg_t *cfg, char *err,
     }
     for (int b = 0; b < out->n_batch; b++) {
         double batch = perf_system_batch(b);
-        batch_best_t bb = {{INFINITY, INFINITY, INFINITY, INFINITY},
-                           &out->best[(size_t)b * OBJ_COUNT],
-                           &out->has_best[(size_t)b * OBJ_COUNT]};
+        batch_best_t bb = {.value = {INFINITY, INFINITY, INFINITY, INFINITY}};
+        perf_t *best = &out->best[(size_t)b * OBJ_COUNT];
+        bool *has = &out->has_best[(size_t)b * OBJ_COUNT];
         if (cfg->has_default_mapping) {
-            search_default(sys, &cfg->default_mapping, batch, &bb);
+            search_default(sys, &cfg->default_mapping, batch, &bb, best, has);
             continue;
         }
         dynamic_t dyn = {.on = false};
         if (dynamic)
             dynamic_plan(sys, batch, &dyn);
         search_generated(&memo, batch, &dyn, &bb);
+        best_finish(&bb, sys, batch, &dyn, best, has);
     }
     if (!cfg->has_default_mapping)
         memo_free(&memo);
