@@ -336,6 +336,34 @@ void perf_eval_metrics(const system_t *sys, const perf_mapping_t *map, double ba
     breakdown_eval(prefill, generate, out);
 }
 
+void perf_eval_prefill(const system_t *sys, const perf_mapping_t *map, double batch,
+                       const micro_batch_t *prefill, perf_t *out)
+{
+    prefill_eval(sys, map, batch, prefill, out);
+}
+
+void perf_eval_generate(const system_t *sys, const perf_mapping_t *map, double batch,
+                        const micro_batch_t *generate, perf_t *out)
+{
+    generate_eval(sys, map, batch, generate, out);
+}
+
+/* every field prefill_eval writes */
+void perf_copy_prefill(perf_t *out, const perf_t *from)
+{
+    out->prefill_latency = from->prefill_latency;
+    out->prefill_throughput = from->prefill_throughput;
+    out->prefill_utilization = from->prefill_utilization;
+    out->prefill_energy = from->prefill_energy;
+    out->prefill_power = from->prefill_power;
+    out->prefill_bottleneck = from->prefill_bottleneck;
+}
+
+void perf_eval_tco(const system_t *sys, double batch, perf_t *out)
+{
+    tco_eval(sys, batch, out);
+}
+
 void perf_eval(const system_t *sys, const perf_mapping_t *map, double batch,
                const micro_batch_t *prefill, const micro_batch_t *generate, perf_t *out)
 {

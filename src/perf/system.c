@@ -385,7 +385,11 @@ static void best_finish(const batch_best_t *bb, const system_t *sys, double batc
 }
 
 /* Every generated mapping of one batch, in the reference's order: p, then
- * micro_batch, then prefill_micro_batch (powers of two). */
+ * micro_batch, then prefill_micro_batch (powers of two).  Without the
+ * dynamic mapping, each prefill half (p, prefill_micro_batch) and generate
+ * half (p, micro_batch) is evaluated once and only the TCO per token is
+ * evaluated per mapping; the objectives' values are those of
+ * perf_eval_metrics, which best_finish uses for the winners. */
 static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *dyn,
                              batch_best_t *bb)
 {
@@ -394,14 +398,34 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
     for (int i = 0; i < memo->n_p; i++) {
         if (memo->t[i] < 0 || !system_mapping_fits(sys, memo->p[i], batch, min_ctx_len))
             continue;
+        if (dyn->on) {
+            double micro_batch = 1;
+            for (int k = 0; micro_batch <= batch; k++, micro_batch *= 2) {
+                const micro_batch_t *gen = memo_pass(memo, STAGE_GENERATE, i, k);
+                double prefill_micro_batch = 1;
+                for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
+                    const micro_batch_t *pre = memo_pass(memo, STAGE_PREFILL, i, j);
+                    perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, prefill_micro_batch};
+                    eval_one(sys, &map, batch, pre, gen, dyn, bb);
+                }
+            }
+            continue;
+        }
+        perf_t prefill_half[64]; /* [j]: batch_count caps k below 62 */
         double micro_batch = 1;
         for (int k = 0; micro_batch <= batch; k++, micro_batch *= 2) {
+            perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, micro_batch};
+            perf_t p;
             const micro_batch_t *gen = memo_pass(memo, STAGE_GENERATE, i, k);
+            /* the prefill half of prefill_micro_batch = micro_batch is new */
+            perf_eval_prefill(sys, &map, batch, memo_pass(memo, STAGE_PREFILL, i, k), &prefill_half[k]);
+            perf_eval_generate(sys, &map, batch, gen, &p);
             double prefill_micro_batch = 1;
             for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
-                const micro_batch_t *pre = memo_pass(memo, STAGE_PREFILL, i, j);
-                perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, prefill_micro_batch};
-                eval_one(sys, &map, batch, pre, gen, dyn, bb);
+                map.prefill_micro_batch = prefill_micro_batch;
+                perf_copy_prefill(&p, &prefill_half[j]);
+                perf_eval_tco(sys, batch, &p);
+                best_offer(bb, &p, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
             }
         }
     }
