@@ -525,9 +525,22 @@ system_status_t system_prepare(system_t *sys, const server_t *srv, const hw_cons
     return system_size(sys, msg, msglen);
 }
 
+size_t perf_system_best_slots(const system_cfg_t *cfg)
+{
+    int n = batch_count(or_default(cfg->max_batch, 1024)); /* as system_init sizes max_batch */
+    return (size_t)(n > 0 ? n : 1) * OBJ_COUNT;
+}
+
 bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model_cfg_t *m,
                       const system_cfg_t *cfg, system_result_t *out, char *err,
                       size_t errlen)
+{
+    return perf_system_eval_in(srv, hc, m, cfg, NULL, 0, out, err, errlen);
+}
+
+bool perf_system_eval_in(const server_t *srv, const hw_constants_t *hc, const model_cfg_t *m,
+                         const system_cfg_t *cfg, perf_t *best_pool, size_t slots,
+                         system_result_t *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     char msg[SYSTEM_REASON_MAX];
@@ -544,7 +557,8 @@ bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model
     out->valid = true;
     out->n_batch = batch_count(out->sys.max_batch);
     size_t n = (size_t)(out->n_batch > 0 ? out->n_batch : 1) * OBJ_COUNT;
-    out->best = malloc(n * sizeof *out->best);
+    out->best_pooled = best_pool && n <= slots;
+    out->best = out->best_pooled ? best_pool : malloc(n * sizeof *out->best);
     out->has_best = calloc(n, sizeof *out->has_best);
     if (!out->best || !out->has_best) {
         perf_system_result_free(out);
@@ -560,7 +574,8 @@ bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model
 
 void perf_system_result_free(system_result_t *r)
 {
-    free(r->best);
+    if (!r->best_pooled)
+        free(r->best);
     free(r->has_best);
     r->best = NULL;
     r->has_best = NULL;
