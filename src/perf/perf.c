@@ -299,7 +299,9 @@ static void tco_eval(const system_t *sys, double batch, perf_t *o)
     double inference_throughput = batch / both;
     double tdp = sys->energy_model ? srv_power : sys->srv->tdp * utilization;
 
-    o->srv_tco = hw_tco_eval_with(&hc->tco, &sys->tco_factors, tdp, sys->srv->cost, hc->server.SrvLife);
+    /* hw_tco_eval_with(tdp, sys->srv->cost), its server part computed once per system */
+    o->srv_tco = sys->srv_tco_server_part;
+    hw_tco_add_power(&hc->tco, &sys->tco_factors, tdp, hc->server.SrvLife, &o->srv_tco);
     double srv_life_sec = hc->server.SrvLife * 365 * 24 * 3600;
     double tco_per_sec = o->srv_tco.total * sys->num_servers / srv_life_sec;
     double tco_per_inference = tco_per_sec / inference_throughput;

@@ -44,6 +44,7 @@ typedef struct system_s {
     double weight_bw_per_chip, kv_bw_per_chip;   /* bytes/s, after efficiency */
     double perf, tdp, core_tdp, other_tdp;       /* whole system */
     tco_factors_t tco_factors;                   /* of the server's constants and life */
+    tco_t srv_tco_server_part;                   /* hw_tco_server_part: the TDP-independent part */
     /* per-sequence FLOPs at the evaluation lengths */
     double prefill_flops, generate_flops;
 } system_t;
