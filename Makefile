@@ -80,10 +80,28 @@ build/libhwsweep.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
+# bin/hwsweep links the static archives of its libraries where the system has
+# them (Debian's -dev packages ship libyaml.a, libsqlite3.a, libjansson.a,
+# libprotobuf-c.a; GCC ships libgomp.a), libc stays shared: a command then
+# maps and relocates two shared objects instead of eight (about 2 ms less CPU
+# per command).  LINK_STATIC=0 links every library dynamically;
+# LINK_STATIC=full links libc too (about 1.3 ms less again; glibc warns that
+# dlopen, which SQLite's load_extension uses and hwsweep never calls, would
+# need its shared libraries; not with sanitizers).
+LINK_STATIC ?= 1
+static_archive = $(filter /%,$(wildcard $(shell $(CC) -print-file-name=lib$(1).a 2>/dev/null)))
+static_lib = $(if $(filter -lm,$(1)),$(1),$(if $(call static_archive,$(1:-l%=%)),-l:lib$(1:-l%=%).a,$(1)))
+CC_IS_GCC = $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo 1)
+BIN_LDFLAGS := -Wl,-O1,--hash-style=gnu,--as-needed
+BIN_STATIC = $(BIN_LDFLAGS) $(foreach l,$(PKG_LIBS),$(call static_lib,$(l))) \
+             $(if $(CC_IS_GCC),$(if $(call static_archive,gomp),-l:libgomp.a))
+BIN_LIBS = $(if $(filter full,$(LINK_STATIC)),-static $(BIN_LDFLAGS) $(PKG_LIBS),\
+           $(if $(filter 1,$(LINK_STATIC)),$(BIN_STATIC),$(PKG_LIBS)))
+
 bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a
 	@mkdir -p bin
 	@echo "LD $@"
-	@$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
+	@$(CC) $(CFLAGS) $^ $(BIN_LIBS) -o $@
 
 build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h) | deps-test
 	@mkdir -p build/tests

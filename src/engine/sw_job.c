@@ -5,6 +5,7 @@
  * summarized in OUTDIR/NAME/MODEL.csv.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <dirent.h>
 
 #include "config/named.h"
+#include "engine/hugemem.h"
 #include "engine/jobs.h"
 #include "engine/lock.h"
 #include "hw/hw_config.h"
@@ -58,9 +60,11 @@ static int load_constants(sqlite3 *db, hw_constants_t *hc)
     return rc ? EXIT_FAIL : EXIT_OK;
 }
 
-/* Evaluate every point; the first configuration error (in point order) wins. */
+/* Evaluate every point; the first configuration error (in point order) wins.
+ * Point i keeps its best-mapping records in pool[i * slots ..] (NULL: malloc). */
 static int evaluate(const hw_points_t *pts, const hw_constants_t *hc, const model_cfg_t *m,
-                    const system_cfg_t *cfgs, size_t n_cfgs, int threads, system_result_t *res)
+                    const system_cfg_t *cfgs, size_t n_cfgs, int threads, perf_t *pool, size_t slots,
+                    system_result_t *res)
 {
     size_t n = pts->n_servers * n_cfgs;
     long first_bad = -1;
@@ -68,7 +72,8 @@ static int evaluate(const hw_points_t *pts, const hw_constants_t *hc, const mode
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t i = 0; i < n; i++) {
         char err[512];
-        if (!perf_system_eval(&pts->servers[i / n_cfgs], hc, m, &cfgs[i % n_cfgs], &res[i], err, sizeof err)) {
+        if (!perf_system_eval_in(&pts->servers[i / n_cfgs], hc, m, &cfgs[i % n_cfgs], pool ? pool + i * slots : NULL,
+                                 slots, &res[i], err, sizeof err)) {
 #pragma omp critical(sw_error)
             if (first_bad < 0 || (long)i < first_bad) {
                 first_bad = (long)i;
@@ -305,12 +310,20 @@ int job_sw(const job_opts_t *o)
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = EXIT_FAIL;
     }
-    size_t n = pts.n_servers * in.n_cfgs;
+    size_t n = pts.n_servers * in.n_cfgs, slots = 0;
+    for (size_t c = 0; c < in.n_cfgs; c++)
+        if (perf_system_best_slots(&in.cfgs[c]) > slots)
+            slots = perf_system_best_slots(&in.cfgs[c]);
+    /* every point's best-mapping records in one block of huge pages (when
+     * that block cannot be had, each point mallocs its own) */
+    hugemem_t pool = {0};
+    if (rc == 0 && n && slots <= SIZE_MAX / sizeof(perf_t) / n)
+        hugemem_alloc(&pool, n * slots * sizeof(perf_t));
     system_result_t *res = rc ? NULL : calloc(n ? n : 1, sizeof *res);
     if (rc == 0 && !res)
         rc = EXIT_FAIL;
     if (rc == 0)
-        rc = evaluate(&pts, &hc, &in.model, in.cfgs, in.n_cfgs, o->threads, res);
+        rc = evaluate(&pts, &hc, &in.model, in.cfgs, in.n_cfgs, o->threads, pool.p, slots, res);
     if (rc == 0) {
         size_t valid = 0;
         for (size_t i = 0; i < n; i++)
@@ -329,6 +342,7 @@ int job_sw(const job_opts_t *o)
     for (size_t i = 0; res && i < n; i++)
         perf_system_result_free(&res[i]);
     free(res);
+    hugemem_free(&pool);
     hw_points_free(&pts);
     free(in.cfgs);
     db_close(db);

@@ -40,21 +40,32 @@ tco_t hw_tco_eval(const tco_constants_t *c, double tdp, double cost, double life
     return hw_tco_eval_with(c, &f, tdp, cost, life);
 }
 
-tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double tdp, double cost, double life)
+tco_t hw_tco_server_part(const tco_constants_t *c, const tco_factors_t *f, double cost, double life)
 {
-    tco_t t;
-    t.dc_amortization = c->DCCapex * tdp * life / c->DCAmortPeriod;
-    t.dc_interest = f->dc_interest_usd_per_usd * tdp * life / c->DCAmortPeriod;
-    /* quirk: DCOpex is $/kW/month but multiplies the TDP in watts */
-    t.dc_opex = c->DCOpex * tdp * life * 12;
-    /* quirk: electricity as the reference writes it ($/kWh / 1000 x hours) */
-    t.srv_power = c->ElectricityCost * c->SrvAvgPwr / 1000 * 24 * 30 * tdp * life * 12;
-    t.pue_overhead = t.srv_power * (c->PUE - 1.0);
+    tco_t t = {0};
     t.srv_amortization = cost;
     t.srv_opex = t.srv_amortization * c->SrvOpexRate;
     t.srv_interest = interest_from_growth(cost, c->InterestRate, life, f->srv_growth);
     t.fix_part = t.srv_amortization + t.srv_interest + t.srv_opex;
-    t.power_part = t.dc_amortization + t.dc_interest + t.dc_opex + t.srv_power + t.pue_overhead;
-    t.total = t.fix_part + t.power_part;
+    return t;
+}
+
+void hw_tco_add_power(const tco_constants_t *c, const tco_factors_t *f, double tdp, double life, tco_t *t)
+{
+    t->dc_amortization = c->DCCapex * tdp * life / c->DCAmortPeriod;
+    t->dc_interest = f->dc_interest_usd_per_usd * tdp * life / c->DCAmortPeriod;
+    /* quirk: DCOpex is $/kW/month but multiplies the TDP in watts */
+    t->dc_opex = c->DCOpex * tdp * life * 12;
+    /* quirk: electricity as the reference writes it ($/kWh / 1000 x hours) */
+    t->srv_power = c->ElectricityCost * c->SrvAvgPwr / 1000 * 24 * 30 * tdp * life * 12;
+    t->pue_overhead = t->srv_power * (c->PUE - 1.0);
+    t->power_part = t->dc_amortization + t->dc_interest + t->dc_opex + t->srv_power + t->pue_overhead;
+    t->total = t->fix_part + t->power_part;
+}
+
+tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double tdp, double cost, double life)
+{
+    tco_t t = hw_tco_server_part(c, f, cost, life);
+    hw_tco_add_power(c, f, tdp, life, &t);
     return t;
 }

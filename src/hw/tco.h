@@ -27,4 +27,13 @@ tco_factors_t hw_tco_factors(const tco_constants_t *c, double server_life_years)
 tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double server_tdp_w,
                        double server_cost_usd, double server_life_years);
 
+/* hw_tco_eval_with in two steps, for a caller that evaluates one server at
+ * many TDPs: the server's own part (amortization, opex, interest, fix_part),
+ * then, on that result, the TDP's part (datacenter, electricity, PUE,
+ * power_part, total).  The same values, bit for bit. */
+tco_t hw_tco_server_part(const tco_constants_t *c, const tco_factors_t *f, double server_cost_usd,
+                         double server_life_years);
+void hw_tco_add_power(const tco_constants_t *c, const tco_factors_t *f, double server_tdp_w,
+                      double server_life_years, tco_t *t);
+
 #endif

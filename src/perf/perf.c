@@ -299,7 +299,9 @@ static void tco_eval(const system_t *sys, double batch, perf_t *o)
     double inference_throughput = batch / both;
     double tdp = sys->energy_model ? srv_power : sys->srv->tdp * utilization;
 
-    o->srv_tco = hw_tco_eval_with(&hc->tco, &sys->tco_factors, tdp, sys->srv->cost, hc->server.SrvLife);
+    /* hw_tco_eval_with(tdp, sys->srv->cost), its server part computed once per system */
+    o->srv_tco = sys->srv_tco_server_part;
+    hw_tco_add_power(&hc->tco, &sys->tco_factors, tdp, hc->server.SrvLife, &o->srv_tco);
     double srv_life_sec = hc->server.SrvLife * 365 * 24 * 3600;
     double tco_per_sec = o->srv_tco.total * sys->num_servers / srv_life_sec;
     double tco_per_inference = tco_per_sec / inference_throughput;
@@ -334,6 +336,34 @@ void perf_eval_metrics(const system_t *sys, const perf_mapping_t *map, double ba
     generate_eval(sys, map, batch, generate, out);
     tco_eval(sys, batch, out);
     breakdown_eval(prefill, generate, out);
+}
+
+void perf_eval_prefill(const system_t *sys, const perf_mapping_t *map, double batch,
+                       const micro_batch_t *prefill, perf_t *out)
+{
+    prefill_eval(sys, map, batch, prefill, out);
+}
+
+void perf_eval_generate(const system_t *sys, const perf_mapping_t *map, double batch,
+                        const micro_batch_t *generate, perf_t *out)
+{
+    generate_eval(sys, map, batch, generate, out);
+}
+
+/* every field prefill_eval writes */
+void perf_copy_prefill(perf_t *out, const perf_t *from)
+{
+    out->prefill_latency = from->prefill_latency;
+    out->prefill_throughput = from->prefill_throughput;
+    out->prefill_utilization = from->prefill_utilization;
+    out->prefill_energy = from->prefill_energy;
+    out->prefill_power = from->prefill_power;
+    out->prefill_bottleneck = from->prefill_bottleneck;
+}
+
+void perf_eval_tco(const system_t *sys, double batch, perf_t *out)
+{
+    tco_eval(sys, batch, out);
 }
 
 void perf_eval(const system_t *sys, const perf_mapping_t *map, double batch,

@@ -190,6 +190,7 @@ static bool system_init(system_t *sys, const server_t *srv, const hw_constants_t
     sys->srv = srv;
     sys->hc = hc;
     sys->tco_factors = hw_tco_factors(&hc->tco, hc->server.SrvLife);
+    sys->srv_tco_server_part = hw_tco_server_part(&hc->tco, &sys->tco_factors, srv->cost, hc->server.SrvLife);
     if (!model_derive(mcfg, &sys->model, err, errlen))
         return false;
     const char *algo = cfg->allreduce_algo[0] ? cfg->allreduce_algo : "ring";
@@ -270,13 +271,6 @@ static const micro_batch_t *memo_pass(pass_memo_t *memo, perf_stage_t stage, int
     return &memo->passes[idx];
 }
 
-/* Running best of the four objectives at one batch. */
-typedef struct {
-    double value[OBJ_COUNT];
-    perf_t *best;
-    bool *has;
-} batch_best_t;
-
 double perf_objective_value(const perf_t *p, perf_objective_t obj)
 {
     switch (obj) {
@@ -287,17 +281,28 @@ double perf_objective_value(const perf_t *p, perf_objective_t obj)
     }
 }
 
-/* Keep p (and copies of its passes) for every objective it improves. */
-static void best_offer(batch_best_t *bb, const perf_t *p, const micro_batch_t *prefill,
-                       const micro_batch_t *generate)
+/* Running best of the four objectives at one batch: each winner's value,
+ * mapping and passes (in the memo, or the caller's for the default
+ * mapping); best_finish evaluates the winners again (the same function on
+ * the same inputs: the same bits) into the result, so a mapping that
+ * improves an objective costs no copy of the whole record. */
+typedef struct {
+    double value[OBJ_COUNT];
+    perf_mapping_t map[OBJ_COUNT];
+    const micro_batch_t *prefill[OBJ_COUNT], *generate[OBJ_COUNT];
+    bool has[OBJ_COUNT];
+} batch_best_t;
+
+static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
+                       const micro_batch_t *prefill, const micro_batch_t *generate)
 {
     for (int o = 0; o < OBJ_COUNT; o++) {
         double v = perf_objective_value(p, (perf_objective_t)o);
         if (v < bb->value[o]) { /* strict: ties keep the first mapping */
             bb->value[o] = v;
-            bb->best[o] = *p;
-            bb->best[o].prefill_mb = *prefill;
-            bb->best[o].generate_mb = *generate;
+            bb->map[o] = *map;
+            bb->prefill[o] = prefill;
+            bb->generate[o] = generate;
             bb->has[o] = true;
         }
     }
@@ -344,21 +349,48 @@ static void dynamic_plan(const system_t *sys, double batch, dynamic_t *dyn)
     dyn->on = true;
 }
 
+static void eval_metrics(const system_t *sys, const perf_mapping_t *map, double batch,
+                         const micro_batch_t *prefill, const micro_batch_t *generate,
+                         const dynamic_t *dyn, perf_t *p)
+{
+    if (dyn && dyn->on)
+        perf_eval_dynamic_metrics(sys, map, batch, prefill, generate, &dyn->sub, &dyn->map,
+                                  dyn->batch, &dyn->prefill, dyn->num_sub_sys, p);
+    else
+        perf_eval_metrics(sys, map, batch, prefill, generate, p);
+}
+
 static void eval_one(const system_t *sys, const perf_mapping_t *map, double batch,
                      const micro_batch_t *prefill, const micro_batch_t *generate,
                      const dynamic_t *dyn, batch_best_t *bb)
 {
     perf_t p;
-    if (dyn && dyn->on)
-        perf_eval_dynamic_metrics(sys, map, batch, prefill, generate, &dyn->sub, &dyn->map,
-                                  dyn->batch, &dyn->prefill, dyn->num_sub_sys, &p);
-    else
-        perf_eval_metrics(sys, map, batch, prefill, generate, &p);
-    best_offer(bb, &p, prefill, generate);
+    eval_metrics(sys, map, batch, prefill, generate, dyn, &p);
+    best_offer(bb, &p, map, prefill, generate);
+}
+
+/* The winners of one batch, whole, into best[OBJ_COUNT] and has[OBJ_COUNT]. */
+static void best_finish(const batch_best_t *bb, const system_t *sys, double batch,
+                        const dynamic_t *dyn, perf_t *best, bool *has)
+{
+    for (int o = 0; o < OBJ_COUNT; o++) {
+        if (!bb->has[o])
+            continue;
+        perf_t p;
+        eval_metrics(sys, &bb->map[o], batch, bb->prefill[o], bb->generate[o], dyn, &p);
+        best[o] = p;
+        best[o].prefill_mb = *bb->prefill[o];
+        best[o].generate_mb = *bb->generate[o];
+        has[o] = true;
+    }
 }
 
 /* Every generated mapping of one batch, in the reference's order: p, then
- * micro_batch, then prefill_micro_batch (powers of two). */
+ * micro_batch, then prefill_micro_batch (powers of two).  Without the
+ * dynamic mapping, each prefill half (p, prefill_micro_batch) and generate
+ * half (p, micro_batch) is evaluated once and only the TCO per token is
+ * evaluated per mapping; the objectives' values are those of
+ * perf_eval_metrics, which best_finish uses for the winners. */
 static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *dyn,
                              batch_best_t *bb)
 {
@@ -367,14 +399,34 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
     for (int i = 0; i < memo->n_p; i++) {
         if (memo->t[i] < 0 || !system_mapping_fits(sys, memo->p[i], batch, min_ctx_len))
             continue;
+        if (dyn->on) {
+            double micro_batch = 1;
+            for (int k = 0; micro_batch <= batch; k++, micro_batch *= 2) {
+                const micro_batch_t *gen = memo_pass(memo, STAGE_GENERATE, i, k);
+                double prefill_micro_batch = 1;
+                for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
+                    const micro_batch_t *pre = memo_pass(memo, STAGE_PREFILL, i, j);
+                    perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, prefill_micro_batch};
+                    eval_one(sys, &map, batch, pre, gen, dyn, bb);
+                }
+            }
+            continue;
+        }
+        perf_t prefill_half[64]; /* [j]: batch_count caps k below 62 */
         double micro_batch = 1;
         for (int k = 0; micro_batch <= batch; k++, micro_batch *= 2) {
+            perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, micro_batch};
+            perf_t p;
             const micro_batch_t *gen = memo_pass(memo, STAGE_GENERATE, i, k);
+            /* the prefill half of prefill_micro_batch = micro_batch is new */
+            perf_eval_prefill(sys, &map, batch, memo_pass(memo, STAGE_PREFILL, i, k), &prefill_half[k]);
+            perf_eval_generate(sys, &map, batch, gen, &p);
             double prefill_micro_batch = 1;
             for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
-                const micro_batch_t *pre = memo_pass(memo, STAGE_PREFILL, i, j);
-                perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, prefill_micro_batch};
-                eval_one(sys, &map, batch, pre, gen, dyn, bb);
+                map.prefill_micro_batch = prefill_micro_batch;
+                perf_copy_prefill(&p, &prefill_half[j]);
+                perf_eval_tco(sys, batch, &p);
+                best_offer(bb, &p, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
             }
         }
     }
@@ -383,7 +435,7 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
 /* The configured mapping: t or p of 0 mean 1 (the reference's Mapping
  * defaults), 0 micro-batches mean the batch, and p = 1 takes every chip. */
 static void search_default(const system_t *sys, const mapping_cfg_t *dm, double batch,
-                           batch_best_t *bb)
+                           batch_best_t *bb, perf_t *best, bool *has)
 {
     perf_mapping_t map = {or_default(dm->t, 1), or_default(dm->p, 1),
                           or_default(dm->micro_batch, batch),
@@ -394,6 +446,7 @@ static void search_default(const system_t *sys, const mapping_cfg_t *dm, double 
     perf_micro_batch(sys, STAGE_PREFILL, map.t, map.p, map.prefill_micro_batch, &pre);
     perf_micro_batch(sys, STAGE_GENERATE, map.t, map.p, map.micro_batch, &gen);
     eval_one(sys, &map, batch, &pre, &gen, NULL, bb);
+    best_finish(bb, sys, batch, NULL, best, has); /* pre and gen end here */
 }
 
 static int batch_count(double max_batch)
@@ -446,17 +499,18 @@ static bool search_all(system_result_t *out, const system_cfg_t *cfg, char *err,
     }
     for (int b = 0; b < out->n_batch; b++) {
         double batch = perf_system_batch(b);
-        batch_best_t bb = {{INFINITY, INFINITY, INFINITY, INFINITY},
-                           &out->best[(size_t)b * OBJ_COUNT],
-                           &out->has_best[(size_t)b * OBJ_COUNT]};
+        batch_best_t bb = {.value = {INFINITY, INFINITY, INFINITY, INFINITY}};
+        perf_t *best = &out->best[(size_t)b * OBJ_COUNT];
+        bool *has = &out->has_best[(size_t)b * OBJ_COUNT];
         if (cfg->has_default_mapping) {
-            search_default(sys, &cfg->default_mapping, batch, &bb);
+            search_default(sys, &cfg->default_mapping, batch, &bb, best, has);
             continue;
         }
         dynamic_t dyn = {.on = false};
         if (dynamic)
             dynamic_plan(sys, batch, &dyn);
         search_generated(&memo, batch, &dyn, &bb);
+        best_finish(&bb, sys, batch, &dyn, best, has);
     }
     if (!cfg->has_default_mapping)
         memo_free(&memo);
@@ -472,9 +526,22 @@ system_status_t system_prepare(system_t *sys, const server_t *srv, const hw_cons
     return system_size(sys, msg, msglen);
 }
 
+size_t perf_system_best_slots(const system_cfg_t *cfg)
+{
+    int n = batch_count(or_default(cfg->max_batch, 1024)); /* as system_init sizes max_batch */
+    return (size_t)(n > 0 ? n : 1) * OBJ_COUNT;
+}
+
 bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model_cfg_t *m,
                       const system_cfg_t *cfg, system_result_t *out, char *err,
                       size_t errlen)
+{
+    return perf_system_eval_in(srv, hc, m, cfg, NULL, 0, out, err, errlen);
+}
+
+bool perf_system_eval_in(const server_t *srv, const hw_constants_t *hc, const model_cfg_t *m,
+                         const system_cfg_t *cfg, perf_t *best_pool, size_t slots,
+                         system_result_t *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     char msg[SYSTEM_REASON_MAX];
@@ -491,7 +558,8 @@ bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model
     out->valid = true;
     out->n_batch = batch_count(out->sys.max_batch);
     size_t n = (size_t)(out->n_batch > 0 ? out->n_batch : 1) * OBJ_COUNT;
-    out->best = malloc(n * sizeof *out->best);
+    out->best_pooled = best_pool && n <= slots;
+    out->best = out->best_pooled ? best_pool : malloc(n * sizeof *out->best);
     out->has_best = calloc(n, sizeof *out->has_best);
     if (!out->best || !out->has_best) {
         perf_system_result_free(out);
@@ -507,7 +575,8 @@ bool perf_system_eval(const server_t *srv, const hw_constants_t *hc, const model
 
 void perf_system_result_free(system_result_t *r)
 {
-    free(r->best);
+    if (!r->best_pooled)
+        free(r->best);
     free(r->has_best);
     r->best = NULL;
     r->has_best = NULL;

@@ -44,6 +44,7 @@ typedef struct system_s {
     double weight_bw_per_chip, kv_bw_per_chip;   /* bytes/s, after efficiency */
     double perf, tdp, core_tdp, other_tdp;       /* whole system */
     tco_factors_t tco_factors;                   /* of the server's constants and life */
+    tco_t srv_tco_server_part;                   /* hw_tco_server_part: the TDP-independent part */
     /* per-sequence FLOPs at the evaluation lengths */
     double prefill_flops, generate_flops;
 } system_t;
@@ -102,7 +103,19 @@ typedef struct {
     int n_batch;                         /* batches 1, 2, 4 .. <= max_batch */
     perf_t *best;                        /* [n_batch * OBJ_COUNT] */
     bool *has_best;                      /* [n_batch * OBJ_COUNT] */
+    bool best_pooled;                    /* best is the caller's (perf_system_eval_in) */
 } system_result_t;
+
+/* The records perf_system_eval keeps for a point of cfg (n_batch x
+ * OBJ_COUNT), and perf_system_eval keeping them in best_pool[0 .. slots)
+ * instead of a malloc of their own (NULL or too few slots: malloc).  The
+ * caller owns the pool (perf_system_result_free leaves it): one block for
+ * every point of a command, for example of huge pages, instead of a block
+ * per point that costs a page fault per 4 KiB on first touch. */
+size_t perf_system_best_slots(const system_cfg_t *cfg);
+bool perf_system_eval_in(const server_t *srv, const hw_constants_t *hc, const model_cfg_t *m,
+                         const system_cfg_t *cfg, perf_t *best_pool, size_t slots,
+                         system_result_t *out, char *err, size_t errlen);
 
 /* Evaluate one system point: size it, then for every batch keep the best
  * mapping per objective (strict <: ties keep the first mapping tried).
