@@ -743,9 +743,36 @@ static int publish(sweep_ctx_t *c, char *err, size_t errlen)
     return 0;
 }
 
+/* The hardware CSVs of a finished run, read on a second connection while
+ * the first builds the ranking indexes (a WAL reader: the servers are all
+ * committed, and the index build does not touch them); they are renamed
+ * into place only once the database is published. */
+typedef struct {
+    const char *path, *prefix;
+    store_hw_csvs_t csvs;
+    int rc;
+    char err[DB_ERR_MAX];
+} csv_job_t;
+
+static void *csv_main(void *arg)
+{
+    csv_job_t *j = arg;
+    sqlite3 *db = db_open_readonly(j->path, j->err, sizeof j->err);
+    j->rc = !db || store_hw_csvs_write(db, j->prefix, &j->csvs, j->err, sizeof j->err) ? -1 : 0;
+    db_close(db);
+    return NULL;
+}
+
 static int finish(sweep_ctx_t *c, int rc)
 {
     char err[DB_ERR_MAX] = "", prefix[4200];
+    bool csvs = rc == EXIT_OK && c->o->shard_n == 1, csv_thread = false;
+    csv_job_t job = {c->db_path, prefix, {NULL, 0}, 0, ""};
+    pthread_t csv_th;
+    if (csvs) {
+        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
+        csv_thread = pthread_create(&csv_th, NULL, csv_main, &job) == 0;
+    }
     if (rc == EXIT_OK &&
         (store_begin(c->db, err, sizeof err) || (c->o->shard_n == 1 && store_server_rows(c->db, err, sizeof err)) ||
          views_finish(c->db, err, sizeof err) || store_commit(c->db, err, sizeof err))) {
@@ -758,18 +785,25 @@ static int finish(sweep_ctx_t *c, int rc)
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = rc == EXIT_OK ? EXIT_FAIL : rc;
     }
+    if (csv_thread)
+        pthread_join(csv_th, NULL);   /* leaving WAL (publish) needs the only connection */
+    else if (csvs && rc == EXIT_OK)
+        csv_main(&job);
+    if (csvs && rc == EXIT_OK && job.rc) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, job.err);
+        rc = EXIT_FAIL;
+    }
     if (rc == EXIT_OK && publish(c, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
-    if (rc == EXIT_OK && c->o->shard_n == 1) {
-        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
-        sqlite3 *db = db_open_readonly(c->final_path, err, sizeof err);
-        if (!db || store_write_hw_csvs(db, prefix, c->o->quiet, err, sizeof err)) {
+    if (csvs && rc == EXIT_OK) {
+        if (store_hw_csvs_commit(&job.csvs, c->o->quiet, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s: %s\n", c->final_path, err);
             rc = EXIT_FAIL;
         }
-        db_close(db);
+    } else if (csvs) {
+        store_hw_csvs_abort(&job.csvs);
     }
     const char *saved = c->db_path;
     if (stopped && c->scr.on) {   /* the checkpoint goes to the shared folder: a requeue may run elsewhere */
