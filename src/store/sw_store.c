@@ -365,6 +365,15 @@ void sw_writer_close(sw_writer_t *w)
     free(w);
 }
 
+/* Step and reset without sqlite3_clear_bindings: the writer binds every
+ * parameter of its statements on every row (NULLs explicitly). */
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static double op_us(const perf_t *p, int stage, size_t i)
 {
     const micro_batch_t *mb = stage ? &p->generate_mb : &p->prefill_mb;
@@ -386,7 +395,7 @@ static int store_pass(sw_writer_t *w, const perf_t *p, int stage, int64_t *id)
     sqlite3_bind_int64(w->pass, 1, *id);
     for (size_t i = 0; i < N_OPS; i++)
         sqlite3_bind_double(w->pass, 2 + (int)i, us[i]);
-    return cols_step_reset(w->pass);
+    return step_reset(w->pass);
 }
 
 static const char *bottleneck(const char *b)
@@ -422,7 +431,7 @@ static int insert_mapping(sw_writer_t *w, int64_t mapping_id, const perf_t *p)
     cols_bind(st, 4, perf_cols, NCOLS(perf_cols), p);
     sqlite3_bind_int64(st, 4 + (int)NCOLS(perf_cols), pre);
     sqlite3_bind_int64(st, 5 + (int)NCOLS(perf_cols), gen);
-    return cols_step_reset(st);
+    return step_reset(st);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
@@ -465,8 +474,11 @@ static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
             if (o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO) {
                 sqlite3_bind_double(st, 9, p->generate_latency);
                 sqlite3_bind_double(st, 10, p->generate_tco_per_token);
+            } else {
+                sqlite3_bind_null(st, 9);
+                sqlite3_bind_null(st, 10);
             }
-            if (cols_step_reset(st))
+            if (step_reset(st))
                 return -1;
         }
     }
@@ -482,6 +494,8 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     sqlite3_bind_int64(st, 3, pt->server_id);
     if (pt->server_row >= 0)
         sqlite3_bind_int64(st, 4, pt->server_row);
+    else
+        sqlite3_bind_null(st, 4);
     sqlite3_bind_text(st, 5, pt->model, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, pt->system, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, pt->config_index);
@@ -489,7 +503,7 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     sqlite3_bind_text(st, 9, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
     cols_bind(st, 10, cfg_cols, NCOLS(cfg_cols), pt->cfg);
     cols_bind(st, 10 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
-    if (cols_step_reset(st))
+    if (step_reset(st))
         return -1;
     return r->valid ? insert_perf(w, pt) : 0;
 }
