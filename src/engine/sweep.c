@@ -396,6 +396,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
         rc = sw_write_system(w->sw, &ch->pts[i]);
     if (rc == 0)
+        rc = sw_writer_flush(w->sw);
+    if (rc == 0)
         rc = status_store_tick(w->db, (long long)ch->n_srv, (long long)ch->n_sys, err, errlen);
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
@@ -707,11 +709,10 @@ static int open_db(sweep_ctx_t *c, char *shard)
     if (!resume)
         db_remove(c->db_path);   /* a stale partial run of a plain rerun (we hold the lock) */
     c->db = db_open(c->db_path, err, sizeof err);
-    /* the ranking indexes are built once at the end (finish): kept live they
-     * made the writer 2.4x slower on bench/big.yaml; meanwhile the views'
-     * join form answers queries on the partial database */
-    if (!c->db || db_use_wal(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err) ||
-        views_live(c->db, err, sizeof err)) {
+    /* the views read the ranking tables, which each chunk's transaction
+     * keeps up to date (rank_store.c): nothing to build at the end, and the
+     * partial database answers them as fast as a finished one */
+    if (!c->db || db_use_wal(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
@@ -744,8 +745,8 @@ static int publish(sweep_ctx_t *c, char *err, size_t errlen)
 }
 
 /* The hardware CSVs of a finished run, read on a second connection while
- * the first builds the ranking indexes (a WAL reader: the servers are all
- * committed, and the index build does not touch them); they are renamed
+ * the first numbers the systems' server rows and leaves WAL (a WAL reader:
+ * the servers are all committed and not changed again); they are renamed
  * into place only once the database is published. */
 typedef struct {
     const char *path, *prefix;
@@ -775,7 +776,7 @@ static int finish(sweep_ctx_t *c, int rc)
     }
     if (rc == EXIT_OK &&
         (store_begin(c->db, err, sizeof err) || (c->o->shard_n == 1 && store_server_rows(c->db, err, sizeof err)) ||
-         views_finish(c->db, err, sizeof err) || store_commit(c->db, err, sizeof err))) {
+         store_commit(c->db, err, sizeof err))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/rank_store.h"
 #include "store/schema_sql.h"
 #include "store/sw_store.h"
 #include "store/table.h"
@@ -221,6 +222,7 @@ typedef struct {
 
 struct sw_writer {
     sqlite3_stmt *sys, *map, *choice, *pass;
+    rank_t *rank;               /* rank_best, rank_front (rank_store.c) */
     pass_t *slots;              /* id 0 = empty (a hash of 0 is made 1) */
     size_t cap, n;
 };
@@ -350,6 +352,10 @@ sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
         sw_writer_close(w);
         return NULL;
     }
+    if (!(w->rank = rank_open(db, err, errlen))) {
+        sw_writer_close(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -361,6 +367,7 @@ void sw_writer_close(sw_writer_t *w)
     sqlite3_finalize(w->map);
     sqlite3_finalize(w->choice);
     sqlite3_finalize(w->pass);
+    rank_close(w->rank);
     free(w->slots);
     free(w);
 }
@@ -478,11 +485,19 @@ static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
                 sqlite3_bind_null(st, 9);
                 sqlite3_bind_null(st, 10);
             }
-            if (step_reset(st))
+            if (step_reset(st) ||
+                rank_offer(w->rank, pt->model, r->sys.prefill_len, r->sys.generate_len, perf_system_batch(b), o,
+                           pt->system_id, perf_objective_value(p, (perf_objective_t)o), p->generate_latency,
+                           p->generate_tco_per_token))
                 return -1;
         }
     }
     return 0;
+}
+
+int sw_writer_flush(sw_writer_t *w)
+{
+    return rank_flush(w->rank);
 }
 
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
@@ -511,7 +526,7 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen)
 {
     return db_exec(db, "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM perf_passes; "
-                       "DELETE FROM systems", err, errlen);
+                       "DELETE FROM systems; DELETE FROM rank_best; DELETE FROM rank_front", err, errlen);
 }
 
 int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
@@ -538,6 +553,9 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         snprintf(err, errlen, "sqlite: replacing the rows of model %s: %s", rows->model, sqlite3_errmsg(db));
         return -1;
     }
+    /* the model's groups ranked again without its replaced rows (other system files may share them) */
+    if (rank_rebuild(db, rows->model, err, errlen))
+        return -1;
     sqlite3_int64 id = db_query_int(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", 0);
     sw_writer_t *w = sw_writer_open(db, err, errlen);
     if (!w)
@@ -548,6 +566,8 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
                              (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c]};
             rc = sw_write_system(w, &pt);
         }
+    if (rc == 0)
+        rc = sw_writer_flush(w);
     if (rc)
         snprintf(err, errlen, "sqlite: writing systems: %s", sqlite3_errmsg(db));
     sw_writer_close(w);

@@ -52,6 +52,9 @@ int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
+/* Write the ranking rows (rank_best, rank_front) changed by the systems
+ * written since the last flush: once per transaction, before its commit. */
+int sw_writer_flush(sw_writer_t *w);
 void sw_writer_close(sw_writer_t *w);
 
 #endif

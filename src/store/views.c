@@ -22,10 +22,19 @@
  *    dropped them): window functions over perf_choices joined to systems,
  *    O(n log n).
  * Both rely on choices existing for valid systems only (sw_write_system).
+ *
+ * Since schema version 5 a database's own views have a third form, rank:
+ * they read the ranking tables rank_best and rank_front (rank_store.c),
+ * which the writer keeps up to date chunk by chunk, so there are no ranking
+ * indexes to build at the end of a sweep and a running sweep's partial
+ * database answers as fast as a finished one.  The keyed and join forms
+ * remain for databases of the earlier layout (hwsweep query's temporary
+ * views) and for the tests that compare the forms.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "store/rank_store.h"
 #include "store/views.h"
 
 #define SQL_MAX 8192
@@ -150,8 +159,22 @@ static int has_index(sqlite3 *db, const char *name)
     return n > 0;
 }
 
+int views_rank_form(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sqlite_master WHERE type = 'view' AND "
+                           "name IN ('best_per_batch', 'pareto') AND sql LIKE '%FROM rank\\_%' ESCAPE '\\'", -1, &st,
+                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n == 2 && rank_store_present(db);
+}
+
 int views_indexed(sqlite3 *db, int keyed)
 {
+    if (views_rank_form(db))
+        return 1;
     return keyed ? has_index(db, "perf_best") && has_index(db, "perf_front") : has_index(db, "perf_keys");
 }
 
@@ -195,6 +218,19 @@ int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen)
     return create_view(db, temp, "best_per_batch", "", best_cols, best_join_r, "r.pos = 1", err, errlen) ||
            create_view(db, temp, "pareto", "", pareto_cols, pareto_join_r,
                        "r.prev_min IS NULL OR r.tco < r.prev_min", err, errlen) ? -1 : 0;
+}
+
+/* r of the rank form: the ranking tables' rows as (sid, b, o) with their group key */
+#define RANK_R(table)                                                                                      \
+    "(SELECT system_id AS sid, batch AS b, objective_index AS o, model AS model, prefill_len AS prefill_len, " \
+    "generate_len AS generate_len, batch AS batch FROM " table ")"
+
+int views_rank_create(sqlite3 *db, char *err, size_t errlen)
+{
+    if (rank_store_schema(db, err, errlen) || exec(db, systems_index, "indexes", err, errlen))
+        return -1;
+    return create_view(db, 0, "best_per_batch", "", best_cols, RANK_R("rank_best"), "", err, errlen) ||
+           create_view(db, 0, "pareto", "", pareto_cols, RANK_R("rank_front"), "", err, errlen) ? -1 : 0;
 }
 
 int views_create(sqlite3 *db, char *err, size_t errlen)
