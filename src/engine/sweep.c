@@ -786,8 +786,11 @@ static int finish(sweep_ctx_t *c, int rc)
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = rc == EXIT_OK ? EXIT_FAIL : rc;
     }
-    if (csv_thread)
+    if (csv_thread) {
+        if (rc == EXIT_OK)   /* the WAL copied back while the CSVs are read: publish has less to do */
+            db_checkpoint(c->db);
         pthread_join(csv_th, NULL);   /* leaving WAL (publish) needs the only connection */
+    }
     else if (csvs && rc == EXIT_OK)
         csv_main(&job);
     if (csvs && rc == EXIT_OK && job.rc) {
