@@ -16,7 +16,8 @@
  * rows.  The writer keeps every group in memory (a frontier holds about ten
  * points), updates it with each stored choice and rewrites the changed
  * groups' rows in the chunk's own transaction (rank_flush), so the tables
- * always match the committed choices.  Where rows are deleted or copied in
+ * always match the committed choices.  Each row also names the chosen
+ * mapping (mapping_id), which the views look up by its key.  Where rows are deleted or copied in
  * bulk (hwsweep sw replacing a model, a merge), rank_rebuild recomputes them
  * from perf_choices with window functions in that same order.
  */
@@ -35,7 +36,7 @@
 
 typedef struct {
     double lat, tco;
-    int64_t sid;
+    int64_t sid, mid;           /* system_id, mapping_id */
     int o;
 } front_pt_t;
 
@@ -45,7 +46,7 @@ typedef struct {
     int64_t batch;
     bool has[N_OBJ], best_dirty[N_OBJ];
     double metric[N_OBJ];
-    int64_t sid[N_OBJ];
+    int64_t sid[N_OBJ], mid[N_OBJ];
     front_pt_t *front;          /* the frontier, in order, tco strictly decreasing */
     size_t n, cap;
     bool front_dirty;
@@ -61,11 +62,11 @@ struct rank {
 static const char *schema_sql =
     "CREATE TABLE IF NOT EXISTS rank_best(model TEXT NOT NULL, prefill_len INTEGER NOT NULL, "
     "generate_len INTEGER NOT NULL, batch INTEGER NOT NULL, objective_index INTEGER NOT NULL, metric REAL, "
-    "system_id INTEGER NOT NULL, PRIMARY KEY(model, prefill_len, generate_len, batch, objective_index)) WITHOUT ROWID;\n"
+    "system_id INTEGER NOT NULL, mapping_id INTEGER NOT NULL, PRIMARY KEY(model, prefill_len, generate_len, batch, objective_index)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS rank_front(model TEXT NOT NULL, prefill_len INTEGER NOT NULL, "
     "generate_len INTEGER NOT NULL, batch INTEGER NOT NULL, generate_latency_s REAL NOT NULL, "
     "generate_tco_per_token_usd REAL NOT NULL, system_id INTEGER NOT NULL, objective_index INTEGER NOT NULL, "
-    "PRIMARY KEY(model, prefill_len, generate_len, batch, generate_latency_s, generate_tco_per_token_usd, system_id, "
+    "mapping_id INTEGER NOT NULL, PRIMARY KEY(model, prefill_len, generate_len, batch, generate_latency_s, generate_tco_per_token_usd, system_id, "
     "objective_index)) WITHOUT ROWID;\n";
 
 int rank_store_schema(sqlite3 *db, char *err, size_t errlen)
@@ -120,13 +121,14 @@ static group_t *group_of(rank_t *r, const char *model, double pl, double gl, int
     return g;
 }
 
-static void offer_best(group_t *g, int o, int64_t sid, double metric)
+static void offer_best(group_t *g, int o, int64_t sid, int64_t mid, double metric)
 {
     if (g->has[o] && !(metric < g->metric[o] || (metric == g->metric[o] && sid < g->sid[o])))
         return;
     g->has[o] = g->best_dirty[o] = true;
     g->metric[o] = metric;
     g->sid[o] = sid;
+    g->mid[o] = mid;
 }
 
 /* Insert p unless an earlier point has a tco at most its own; then drop the
@@ -159,7 +161,8 @@ static int offer_front(group_t *g, front_pt_t p)
 }
 
 int rank_offer(rank_t *r, const char *model, double prefill_len, double generate_len, int64_t batch, int objective,
-               int64_t system_id, double metric, double generate_latency_s, double generate_tco_per_token_usd)
+               int64_t system_id, int64_t mapping_id, double metric, double generate_latency_s,
+               double generate_tco_per_token_usd)
 {
     if (objective < 0 || objective >= N_OBJ)
         return 0;
@@ -167,10 +170,11 @@ int rank_offer(rank_t *r, const char *model, double prefill_len, double generate
     if (!g)
         return -1;
     if (!isnan(metric))
-        offer_best(g, objective, system_id, metric);
+        offer_best(g, objective, system_id, mapping_id, metric);
     if ((objective == OBJ_GEN_LATENCY || objective == OBJ_GEN_TCO) && !isnan(generate_latency_s) &&
         !isnan(generate_tco_per_token_usd))
-        return offer_front(g, (front_pt_t){generate_latency_s, generate_tco_per_token_usd, system_id, objective});
+        return offer_front(g, (front_pt_t){generate_latency_s, generate_tco_per_token_usd, system_id, mapping_id,
+                                           objective});
     return 0;
 }
 
@@ -200,6 +204,7 @@ int rank_flush(rank_t *r)
             sqlite3_bind_int(r->put_best, 5, o);
             sqlite3_bind_double(r->put_best, 6, g->metric[o]);
             sqlite3_bind_int64(r->put_best, 7, g->sid[o]);
+            sqlite3_bind_int64(r->put_best, 8, g->mid[o]);
             if (step_reset(r->put_best))
                 return -1;
             g->best_dirty[o] = false;
@@ -215,6 +220,7 @@ int rank_flush(rank_t *r)
             sqlite3_bind_double(r->put_front, 6, g->front[k].tco);
             sqlite3_bind_int64(r->put_front, 7, g->front[k].sid);
             sqlite3_bind_int(r->put_front, 8, g->front[k].o);
+            sqlite3_bind_int64(r->put_front, 9, g->front[k].mid);
             if (step_reset(r->put_front))
                 return -1;
         }
@@ -243,7 +249,7 @@ static int rank_load(rank_t *r)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(r->db, "SELECT model, prefill_len, generate_len, batch, objective_index, metric, "
-                                "system_id FROM rank_best", -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+                                "system_id, mapping_id FROM rank_best", -1, &st, NULL) == SQLITE_OK ? 0 : -1;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         group_t *g = group_of(r, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1),
                               sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3));
@@ -251,19 +257,20 @@ static int rank_load(rank_t *r)
         if (!g || o < 0 || o >= N_OBJ)
             rc = -1;
         else
-            offer_best(g, o, sqlite3_column_int64(st, 6), sqlite3_column_double(st, 5));
+            offer_best(g, o, sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), sqlite3_column_double(st, 5));
     }
     sqlite3_finalize(st);
     st = NULL;
     if (rc == 0)
         rc = sqlite3_prepare_v2(r->db, "SELECT model, prefill_len, generate_len, batch, generate_latency_s, "
-                                "generate_tco_per_token_usd, system_id, objective_index FROM rank_front", -1, &st,
+                                "generate_tco_per_token_usd, system_id, objective_index, mapping_id FROM rank_front", -1, &st,
                                 NULL) == SQLITE_OK ? 0 : -1;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         group_t *g = group_of(r, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1),
                               sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3));
         rc = !g ? -1 : offer_front(g, (front_pt_t){sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
-                                                    sqlite3_column_int64(st, 6), sqlite3_column_int(st, 7)});
+                                                    sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 8),
+                                                    sqlite3_column_int(st, 7)});
     }
     sqlite3_finalize(st);
     for (size_t i = 0; i < r->n; i++) {   /* as stored: nothing to write */
@@ -279,11 +286,11 @@ rank_t *rank_open(sqlite3 *db, char *err, size_t errlen)
     if (r) {
         r->db = db;
         sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO rank_best(model, prefill_len, generate_len, batch, "
-                           "objective_index, metric, system_id) VALUES(?, ?, ?, ?, ?, ?, ?)", -1, &r->put_best, NULL);
+                           "objective_index, metric, system_id, mapping_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", -1, &r->put_best, NULL);
         sqlite3_prepare_v2(db, "DELETE FROM rank_front WHERE model = ?1 AND prefill_len = ?2 AND generate_len = ?3 "
                            "AND batch = ?4", -1, &r->del_front, NULL);
         sqlite3_prepare_v2(db, "INSERT INTO rank_front(model, prefill_len, generate_len, batch, generate_latency_s, "
-                           "generate_tco_per_token_usd, system_id, objective_index) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                           "generate_tco_per_token_usd, system_id, objective_index, mapping_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &r->put_front, NULL);
     }
     if (!r || !r->put_best || !r->del_front || !r->put_front || rank_load(r)) {
@@ -299,15 +306,15 @@ rank_t *rank_open(sqlite3 *db, char *err, size_t errlen)
 static const char *const rebuild_sql[] = {
     "DELETE FROM rank_best WHERE ?1 IS NULL OR model = ?1",
     "DELETE FROM rank_front WHERE ?1 IS NULL OR model = ?1",
-    "INSERT INTO rank_best(model, prefill_len, generate_len, batch, objective_index, metric, system_id) "
-    "SELECT model, prefill_len, generate_len, batch, objective_index, metric, system_id FROM (SELECT model, "
-    "prefill_len, generate_len, batch, objective_index, metric, system_id, row_number() OVER (PARTITION BY model, "
+    "INSERT INTO rank_best(model, prefill_len, generate_len, batch, objective_index, metric, system_id, mapping_id) "
+    "SELECT model, prefill_len, generate_len, batch, objective_index, metric, system_id, mapping_id FROM (SELECT "
+    "model, prefill_len, generate_len, batch, objective_index, metric, system_id, mapping_id, row_number() OVER (PARTITION BY model, "
     "prefill_len, generate_len, batch, objective_index ORDER BY metric, system_id) AS pos FROM perf_choices "
     "WHERE metric IS NOT NULL AND (?1 IS NULL OR model = ?1)) WHERE pos = 1",
     "INSERT INTO rank_front(model, prefill_len, generate_len, batch, generate_latency_s, generate_tco_per_token_usd, "
-    "system_id, objective_index) SELECT model, prefill_len, generate_len, batch, generate_latency_s, "
-    "generate_tco_per_token_usd, system_id, objective_index FROM (SELECT model, prefill_len, generate_len, batch, "
-    "generate_latency_s, generate_tco_per_token_usd, system_id, objective_index, min(generate_tco_per_token_usd) "
+    "system_id, objective_index, mapping_id) SELECT model, prefill_len, generate_len, batch, generate_latency_s, "
+    "generate_tco_per_token_usd, system_id, objective_index, mapping_id FROM (SELECT model, prefill_len, "
+    "generate_len, batch, generate_latency_s, generate_tco_per_token_usd, system_id, objective_index, mapping_id, min(generate_tco_per_token_usd) "
     "OVER (PARTITION BY model, prefill_len, generate_len, batch ORDER BY generate_latency_s, "
     "generate_tco_per_token_usd, system_id, objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
     "AS prev_min FROM perf_choices WHERE objective_index IN (2, 3) AND generate_latency_s IS NOT NULL AND "
