@@ -259,20 +259,6 @@ int views_create(sqlite3 *db, char *err, size_t errlen)
     return views_create_in(db, 0, views_keyed(db), err, errlen);
 }
 
-/* A sweep under way: no ranking indexes (kept row by row they cost more than
- * the whole run: every chunk's choices land all over them, so each commit
- * rewrites most of their pages) and the views in join form, which a partial
- * database answers in one sort instead of a scan per group. */
-int views_live(sqlite3 *db, char *err, size_t errlen)
-{
-    if (views_drop_indexes(db, err, errlen) ||
-        exec(db, "DROP VIEW IF EXISTS best_per_batch; DROP VIEW IF EXISTS pareto", "views", err, errlen))
-        return -1;
-    return create_view(db, 0, "best_per_batch", "", best_cols, best_join_r, "r.pos = 1", err, errlen) ||
-           create_view(db, 0, "pareto", "", pareto_cols, pareto_join_r, "r.prev_min IS NULL OR r.tco < r.prev_min",
-                       err, errlen) ? -1 : 0;
-}
-
 int views_live_form(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
@@ -283,12 +269,6 @@ int views_live_form(sqlite3 *db)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return n == 2;
-}
-
-int views_finish(sqlite3 *db, char *err, size_t errlen)
-{
-    return exec(db, "DROP VIEW IF EXISTS best_per_batch; DROP VIEW IF EXISTS pareto", "views", err, errlen) ||
-           views_create(db, err, errlen) ? -1 : 0;
 }
 
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen)
