@@ -1,9 +1,10 @@
 /*
  * sw_store.h -- the software tables: systems (one row per server x system
  * configuration point, valid or not), perf_mappings (one row per distinct
- * best mapping of a valid system and batch: the mapping and its metrics),
- * perf_choices (which mapping each objective chose) and the views perf (one
- * row per system, batch and objective) and points.
+ * best mapping of a valid system and batch: the mapping, its metrics and
+ * the objectives that chose it) and the views perf_choices (which mapping
+ * each objective chose), perf (one row per system, batch and objective) and
+ * points; the ranking tables are rank_store.h's.
  */
 #ifndef STORE_SW_STORE_H
 #define STORE_SW_STORE_H

@@ -2,9 +2,9 @@
  * views.c -- the query surface of a database: the views best_per_batch and
  * pareto, and the indexes that make them fast.
  *
- * Both rank perf_choices (one narrow row per valid system, batch and
- * objective, see sw_store.c) and read the chosen rows' columns from the
- * view perf.
+ * Both rank perf_choices (one row per valid system, batch and objective: a
+ * narrow table up to schema version 4, a view of perf_mappings since 5) and
+ * read the chosen rows' columns from the view perf.
  * best_per_batch: one row per (model, prefill_len, generate_len, batch,
  * objective): the choice with the smallest metric (ties: smallest
  * system_id) and its system.
