@@ -44,6 +44,9 @@ typedef struct {
  * hardware column (with_hardware = 1). */
 int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
 
+/* Before (begin != 0) and after a bulk copy of perf_mappings in any key
+ * order (a merge): drop, then build again, the index on mapping_id / 128. */
+int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen);
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 
