@@ -59,17 +59,18 @@ for flag in "" --resume; do
         ko "2: the first run ended before the second writer was tried (machine too slow?)"
     fi
 done
-# ---- 7. live views: join form while the sweep runs (the ranking indexes are
-# built at its end: kept live they cost the writer 2.4x), queries answer ----
+# ---- 7. live views: while the sweep runs the views read the ranking tables
+# (rank_best, rank_front) that each chunk keeps up to date; queries answer ----
 part=$out/sweeps/medium.db.partial
 n=0
 while [ "$(q "$part" "SELECT count(*) FROM perf" 2>/dev/null || echo 0)" -lt 1 ] && [ $n -lt 400 ]; do
     sleep 0.02; n=$((n + 1))
 done
 if kill -0 "$pid" 2>/dev/null; then
-    [ "$(q "$part" "SELECT count(*) FROM sqlite_master WHERE name IN ('perf_best', 'perf_front')")" = 0 ] && \
-        q "$part" "SELECT count(*) FROM best_per_batch; SELECT count(*) FROM pareto" >/dev/null && ok \
-        || ko "7: the views do not answer in their join form while the sweep runs"
+    [ "$(q "$part" "SELECT count(*) FROM sqlite_master WHERE name IN ('rank_best', 'rank_front')")" = 2 ] && \
+        [ "$(q "$part" "SELECT count(*) FROM best_per_batch")" -gt 0 ] && \
+        q "$part" "SELECT count(*) FROM pareto" >/dev/null && ok \
+        || ko "7: the views do not answer from the ranking tables while the sweep runs"
     "$bin" query "$part" best >/dev/null 2>"$tmp/err" && ! has "not built yet" "$tmp/err" && ok \
         || ko "7: query during the run"
 else
@@ -78,8 +79,9 @@ fi
 wait "$pid"; rc=$?
 [ "$rc" = 0 ] && [ -e "$out/sweeps/medium.db" ] && [ ! -e "$out/sweeps/medium.db.partial" ] && \
     [ "$(q "$out/sweeps/medium.db" "SELECT status FROM runs")" = done ] && \
-    [ "$(q "$out/sweeps/medium.db" "SELECT count(*) FROM sqlite_master WHERE name IN ('perf_best', 'perf_front')")" = 2 ] \
-    && ok || ko "2: the first writer's database was harmed or lacks its ranking indexes (status $rc)"
+    [ "$(q "$out/sweeps/medium.db" "SELECT count(*) FROM sqlite_master WHERE name IN ('rank_best', 'rank_front')")" = 2 ] \
+    && [ "$(q "$out/sweeps/medium.db" "SELECT count(*) FROM rank_best")" -gt 0 ] \
+    && ok || ko "2: the first writer's database was harmed or lacks its ranking tables (status $rc)"
 cp "$out/sweeps/medium.db" "$tmp/ref.db"
 
 # ---- 3. a killed rerun leaves the finished result -------------------------

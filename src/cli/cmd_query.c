@@ -338,7 +338,7 @@ static int print_summary(sqlite3 *db, const query_opts_t *o)
 
 static int is_hwsweep_db(sqlite3 *db, const char *path)
 {
-    if (query_has_object(db, "table", "server_points") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf_choices"))
+    if (query_has_object(db, "table", "server_points") && query_has_object(db, "table", "systems") && query_has_object(db, "table", "perf_mappings"))
         return 1;
     int notadb = sqlite3_errcode(db) == SQLITE_NOTADB;
     if (!notadb && db_schema_outdated(path))

@@ -20,6 +20,7 @@
 #include "store/finalize.h"
 #include "store/sw_store.h"
 #include "store/sweep_store.h"
+#include "store/rank_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -91,8 +92,9 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     if (!db)
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
-    /* bulk copy first, ranking indexes once at the end */
-    int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_points_view(db, 1, err, errlen) : -1;
+    /* bulk copy first, the ranking tables once at the end */
+    int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_bulk_load(db, 1, err, errlen) ||
+                  sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         in[k] = (run_input_t){"shard", s[k].path};
         rc = merge_store_copy_shard(db, s[k].path, err, errlen);
@@ -102,7 +104,8 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     run_info_t run = {.kind = "merge", .command = command, .threads = 1, .inputs = in, .n_inputs = (size_t)n,
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
-        rc = store_begin(db, err, errlen) || store_server_rows(db, err, errlen) || views_create(db, err, errlen) ||
+        rc = store_begin(db, err, errlen) || sw_store_bulk_load(db, 0, err, errlen) ||
+             store_server_rows(db, err, errlen) || rank_rebuild(db, NULL, err, errlen) ||
              db_record_run(db, &run, err, errlen) || store_commit(db, err, errlen);
     free(in);
     /* a plain rollback journal for the result: one file to move into place */

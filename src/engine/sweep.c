@@ -396,6 +396,8 @@ static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
     for (size_t i = 0; rc == 0 && i < ch->n_sys; i++)
         rc = sw_write_system(w->sw, &ch->pts[i]);
     if (rc == 0)
+        rc = sw_writer_flush(w->sw);
+    if (rc == 0)
         rc = status_store_tick(w->db, (long long)ch->n_srv, (long long)ch->n_sys, err, errlen);
     if (rc && !err[0])
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(w->db));
@@ -707,11 +709,10 @@ static int open_db(sweep_ctx_t *c, char *shard)
     if (!resume)
         db_remove(c->db_path);   /* a stale partial run of a plain rerun (we hold the lock) */
     c->db = db_open(c->db_path, err, sizeof err);
-    /* the ranking indexes are built once at the end (finish): kept live they
-     * made the writer 2.4x slower on bench/big.yaml; meanwhile the views'
-     * join form answers queries on the partial database */
-    if (!c->db || db_use_wal(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err) ||
-        views_live(c->db, err, sizeof err)) {
+    /* the views read the ranking tables, which each chunk's transaction
+     * keeps up to date (rank_store.c): nothing to build at the end, and the
+     * partial database answers them as fast as a finished one */
+    if (!c->db || db_use_wal(c->db, err, sizeof err) || sw_store_points_view(c->db, 1, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
@@ -743,12 +744,39 @@ static int publish(sweep_ctx_t *c, char *err, size_t errlen)
     return 0;
 }
 
+/* The hardware CSVs of a finished run, read on a second connection while
+ * the first numbers the systems' server rows and leaves WAL (a WAL reader:
+ * the servers are all committed and not changed again); they are renamed
+ * into place only once the database is published. */
+typedef struct {
+    const char *path, *prefix;
+    store_hw_csvs_t csvs;
+    int rc;
+    char err[DB_ERR_MAX];
+} csv_job_t;
+
+static void *csv_main(void *arg)
+{
+    csv_job_t *j = arg;
+    sqlite3 *db = db_open_readonly(j->path, j->err, sizeof j->err);
+    j->rc = !db || store_hw_csvs_write(db, j->prefix, &j->csvs, j->err, sizeof j->err) ? -1 : 0;
+    db_close(db);
+    return NULL;
+}
+
 static int finish(sweep_ctx_t *c, int rc)
 {
     char err[DB_ERR_MAX] = "", prefix[4200];
+    bool csvs = rc == EXIT_OK && c->o->shard_n == 1, csv_thread = false;
+    csv_job_t job = {c->db_path, prefix, {NULL, 0}, 0, ""};
+    pthread_t csv_th;
+    if (csvs) {
+        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
+        csv_thread = pthread_create(&csv_th, NULL, csv_main, &job) == 0;
+    }
     if (rc == EXIT_OK &&
         (store_begin(c->db, err, sizeof err) || (c->o->shard_n == 1 && store_server_rows(c->db, err, sizeof err)) ||
-         views_finish(c->db, err, sizeof err) || store_commit(c->db, err, sizeof err))) {
+         store_commit(c->db, err, sizeof err))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
@@ -758,18 +786,28 @@ static int finish(sweep_ctx_t *c, int rc)
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = rc == EXIT_OK ? EXIT_FAIL : rc;
     }
+    if (csv_thread) {
+        if (rc == EXIT_OK)   /* the WAL copied back while the CSVs are read: publish has less to do */
+            db_checkpoint(c->db);
+        pthread_join(csv_th, NULL);   /* leaving WAL (publish) needs the only connection */
+    }
+    else if (csvs && rc == EXIT_OK)
+        csv_main(&job);
+    if (csvs && rc == EXIT_OK && job.rc) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, job.err);
+        rc = EXIT_FAIL;
+    }
     if (rc == EXIT_OK && publish(c, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
-    if (rc == EXIT_OK && c->o->shard_n == 1) {
-        snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
-        sqlite3 *db = db_open_readonly(c->final_path, err, sizeof err);
-        if (!db || store_write_hw_csvs(db, prefix, c->o->quiet, err, sizeof err)) {
+    if (csvs && rc == EXIT_OK) {
+        if (store_hw_csvs_commit(&job.csvs, c->o->quiet, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s: %s\n", c->final_path, err);
             rc = EXIT_FAIL;
         }
-        db_close(db);
+    } else if (csvs) {
+        store_hw_csvs_abort(&job.csvs);
     }
     const char *saved = c->db_path;
     if (stopped && c->scr.on) {   /* the checkpoint goes to the shared folder: a requeue may run elsewhere */

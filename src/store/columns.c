@@ -302,6 +302,12 @@ static const doc_t docs[] = {
     {NULL, "generate_throughput_tokens_per_s", "tokens/s", "generated tokens per second"},
     {NULL, "generate_power_w", "W", "system power while generating"},
     {NULL, "generate_tco_per_token_usd", "USD/token", "TCO per generated token"},
+    {"perf_mappings", "objectives", "", "bit set of the objectives that chose this mapping (bit o: objective_index "
+                                        "o; the view perf_choices has one row per bit)"},
+    {"rank_best", "system_id", "", "system of the group's best choice for the objective (smallest metric, then "
+                                   "smallest system_id)"},
+    {"rank_front", "system_id", "", "system of a point on the group's pareto frontier (generate_latency_s, "
+                                    "generate_tco_per_token_usd)"},
     {"perf_choices", "generate_latency_s", "s", "generate latency of the chosen mapping (objectives "
                                                "generate_latency and generate_tco only: the pareto view's axes)"},
     {"perf_choices", "generate_tco_per_token_usd", "USD/token", "TCO per generated token of the chosen mapping "

@@ -268,6 +268,11 @@ int db_use_wal(sqlite3 *db, char *err, size_t errlen)
     return db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=8192", err, errlen);
 }
 
+int db_checkpoint(sqlite3 *db)
+{
+    return sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int db_finish_journal(sqlite3 *db, char *err, size_t errlen)
 {
     /* leaving WAL needs the only connection: a reader may hold it briefly */

@@ -65,6 +65,9 @@ int db_run_input_sha(sqlite3 *db, const char *path, char out[65]);
  * writes); db_finish_journal returns to a rollback journal so the finished
  * database is a single file readable without write access. */
 int db_use_wal(sqlite3 *db, char *err, size_t errlen);
+/* Copy the WAL into the database file now (PASSIVE: readers are not
+ * waited for), so that leaving WAL later has little left to copy. */
+int db_checkpoint(sqlite3 *db);
 int db_finish_journal(sqlite3 *db, char *err, size_t errlen);
 /* Copy the runs (provenance) of the database old_path replaces into db,
  * before db records its own run; -1 when old_path is not readable as one

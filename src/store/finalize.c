@@ -23,7 +23,8 @@ int store_server_rows(sqlite3 *db, char *err, size_t errlen)
     return db_exec(db, sql, err, errlen);
 }
 
-int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char *err, size_t errlen)
+/* The hardware summary of one hardware into c (its temporary file). */
+static int write_hw_rows(sqlite3 *db, const char *hardware, csv_t *c, char *err, size_t errlen)
 {
     char sql[4096] = "SELECT ";
     for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
@@ -32,26 +33,42 @@ int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char
     }
     strcat(sql, " FROM hw_summary WHERE hardware = ? ORDER BY server_id");
     sqlite3_stmt *st = NULL;
-    csv_t c;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || csv_open(&c, path)) {
-        snprintf(err, errlen, "writing %s: %s", path, sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "writing %s: %s", c->path, sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return -1;
     }
     sqlite3_bind_text(st, 1, hardware, -1, SQLITE_STATIC);
     for (int i = 0; i < HW_SUMMARY_NCOLS; i++)
-        csv_text(&c, hw_summary_columns[i]);
-    csv_end_row(&c);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+        csv_text(c, hw_summary_columns[i]);
+    csv_end_row(c);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < HW_SUMMARY_NCOLS; i++) {
             if (sqlite3_column_type(st, i) == SQLITE_TEXT)
-                csv_text(&c, (const char *)sqlite3_column_text(st, i));
+                csv_text(c, (const char *)sqlite3_column_text(st, i));
             else
-                csv_num(&c, sqlite3_column_double(st, i));
+                csv_num(c, sqlite3_column_double(st, i));
         }
-        csv_end_row(&c);
+        csv_end_row(c);
     }
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "writing %s: %s", c->path, sqlite3_errmsg(db));
     sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char *err, size_t errlen)
+{
+    csv_t c;
+    if (csv_open(&c, path)) {
+        snprintf(err, errlen, "writing %s: cannot create its temporary file", path);
+        return -1;
+    }
+    if (write_hw_rows(db, hardware, &c, err, errlen)) {
+        csv_abort(&c);
+        return -1;
+    }
     if (csv_commit(&c)) {
         snprintf(err, errlen, "cannot write %s", path);
         return -1;
@@ -59,22 +76,76 @@ int store_write_hw_csv(sqlite3 *db, const char *hardware, const char *path, char
     return 0;
 }
 
-int store_write_hw_csvs(sqlite3 *db, const char *prefix, int quiet, char *err, size_t errlen)
+void store_hw_csvs_abort(store_hw_csvs_t *s)
 {
+    for (size_t i = 0; i < s->n; i++)
+        csv_abort(&s->files[i]);
+    free(s->files);
+    memset(s, 0, sizeof *s);
+}
+
+int store_hw_csvs_write(sqlite3 *db, const char *prefix, store_hw_csvs_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT hardware FROM chips GROUP BY hardware ORDER BY min(chip_row)", -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
         return -1;
     }
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    int rc = 0, step;
+    size_t cap = 0;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *hw = (const char *)sqlite3_column_text(st, 0);
         char path[4096];
         snprintf(path, sizeof path, "%s.%s.csv", prefix, hw ? hw : "");
-        rc = store_write_hw_csv(db, hw ? hw : "", path, err, errlen);
-        if (rc == 0 && !quiet)
-            printf("wrote %s\n", path);
+        if (out->n == cap) {
+            csv_t *f = realloc(out->files, (cap = cap ? 2 * cap : 4) * sizeof *f);
+            if (!f) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
+            }
+            out->files = f;
+        }
+        if (csv_open(&out->files[out->n], path)) {
+            snprintf(err, errlen, "writing %s: cannot create its temporary file", path);
+            rc = -1;
+            break;
+        }
+        rc = write_hw_rows(db, hw ? hw : "", &out->files[out->n++], err, errlen);
+    }
+    if (rc == 0 && step != SQLITE_DONE) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+        rc = -1;
     }
     sqlite3_finalize(st);
+    if (rc)
+        store_hw_csvs_abort(out);
     return rc;
+}
+
+int store_hw_csvs_commit(store_hw_csvs_t *s, int quiet, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (rc) {
+            csv_abort(&s->files[i]);
+            continue;
+        }
+        if (csv_commit(&s->files[i])) {
+            snprintf(err, errlen, "cannot write %s", s->files[i].path);
+            rc = -1;
+        } else if (!quiet) {
+            printf("wrote %s\n", s->files[i].path);
+        }
+    }
+    free(s->files);
+    memset(s, 0, sizeof *s);
+    return rc;
+}
+
+int store_write_hw_csvs(sqlite3 *db, const char *prefix, int quiet, char *err, size_t errlen)
+{
+    store_hw_csvs_t s;
+    return store_hw_csvs_write(db, prefix, &s, err, errlen) || store_hw_csvs_commit(&s, quiet, err, errlen) ? -1 : 0;
 }

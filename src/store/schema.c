@@ -11,7 +11,7 @@
 #include "store/schema_sql.h"
 #include "store/views.h"
 
-#define SCHEMA_VERSION 4   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...), perf_mappings + perf_choices, unit names */
+#define SCHEMA_VERSION 5   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...), perf_mappings + perf_choices, unit names; 5: ranking tables rank_best + rank_front instead of the indexes perf_best + perf_front */
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {
@@ -53,7 +53,7 @@ int db_schema_create(sqlite3 *db, char *err, size_t errlen)
         return -1;
     }
     if (create_runs(db, err, errlen) || hw_store_schema(db, err, errlen) || sw_store_schema(db, err, errlen) ||
-        views_create(db, err, errlen) || query_views_create(db, err, errlen) ||
+        views_rank_create(db, err, errlen) || query_views_create(db, err, errlen) ||
         columns_create(db, err, errlen))
         return -1;
     char sql[64];

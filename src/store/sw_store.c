@@ -9,10 +9,13 @@
  * passes of both stages), keyed by
  *   mapping_id = system_id * 128 + batch_index * 4 + k
  * (batch = 2^batch_index, k the mapping's rank among the distinct choices),
- * and perf_choices (narrow, WITHOUT ROWID) maps each (system_id, batch,
- * objective_index) to its mapping with what the ranking indexes need: the
- * group key (model, prefill_len, generate_len), the objective's metric and,
- * for the two generate objectives, the pareto coordinates.
+ * with `objectives`, the bit set of the objective indexes that chose it
+ * (bit o: objective o).  Which mapping each objective chose is the view
+ * perf_choices (schema version 5; a table before): one row per bit, its
+ * system_id and batch read back from the key, model and eval lengths from
+ * systems, metric the stored column its objective minimizes
+ * (perf_objective_value) and, for the two generate objectives, the pareto
+ * coordinates; an index on mapping_id / 128 finds a system's rows.
  * A pass (the 14 per-op latencies of one micro-batch pass, in microseconds)
  * repeats across mappings, systems and servers of the same chip (a sweep of
  * 200,000 mappings has under 11,000 distinct passes), so perf_passes holds
@@ -30,6 +33,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/rank_store.h"
 #include "store/schema_sql.h"
 #include "store/sw_store.h"
 #include "store/table.h"
@@ -88,6 +92,18 @@ static const col_t perf_cols[] = {
     R(perf_t, "generate_compute_s", generate_compute_sec), R(perf_t, "generate_mem_s", generate_mem_sec),
     R(perf_t, "tco_per_mtoken_usd", tco_per_Mtoken), R(perf_t, "capex_usd", capex), R(perf_t, "opex_usd", opex),
     R(perf_t, "srv_tco_usd", srv_tco.total),
+};
+
+/* The stored column each objective minimizes (perf_objective_value in
+ * src/perf/system.c; sw_writer_open checks the two agree). */
+static const struct {
+    size_t off;
+    const char *col;
+} objective_cols[OBJ_COUNT] = {
+    [OBJ_PREFILL_LATENCY] = {offsetof(perf_t, prefill_latency), "prefill_latency_s"},
+    [OBJ_PREFILL_TCO] = {offsetof(perf_t, prefill_tco_per_token), "prefill_tco_per_token_usd"},
+    [OBJ_GENERATE_LATENCY] = {offsetof(perf_t, generate_latency), "generate_latency_s"},
+    [OBJ_GENERATE_TCO] = {offsetof(perf_t, generate_tco_per_token), "generate_tco_per_token_usd"},
 };
 
 /* Per-op latencies of one micro-batch pass, stored in microseconds. */
@@ -149,20 +165,48 @@ int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errle
     return db_exec(db, "DROP VIEW IF EXISTS points", err, errlen) || db_exec(db, sql, err, errlen);
 }
 
-/* The view perf: one row per (system, batch, objective), as stored before
- * the compact tables, with the unit-bearing names. */
-static void perf_view_sql(char *sql)
+/* The columns of a choice, from perf_mappings m, perf_objectives o and
+ * systems s: ", name AS name" for each column of perf_choices (schema
+ * version 4's table) but the first. */
+static void choice_cols_sql(char *sql)
 {
-    append(sql, "CREATE VIEW IF NOT EXISTS perf AS SELECT c.system_id AS system_id, c.model AS model, "
-                "c.prefill_len AS prefill_len, c.generate_len AS generate_len, c.batch AS batch, "
-                "CASE c.objective_index");
-    for (int o = 0; o < OBJ_COUNT; o++) {
+    append(sql, ", 1 << (m.mapping_id % 128 / 4) AS batch, o.objective_index AS objective_index, "
+                "m.mapping_id AS mapping_id, s.model AS model, s.prefill_len AS prefill_len, "
+                "s.generate_len AS generate_len, CASE o.objective_index");
+    for (int k = 0; k < OBJ_COUNT; k++) {
         char one[96];
-        snprintf(one, sizeof one, " WHEN %d THEN '%s'", o, perf_objective_names[o]);
+        snprintf(one, sizeof one, " WHEN %d THEN m.%s", k, objective_cols[k].col);
         append(sql, one);
     }
-    append(sql, " END AS objective, c.objective_index AS objective_index, c.metric AS metric, "
-                "c.mapping_id AS mapping_id, m.prefill_bottleneck AS prefill_bottleneck, "
+    char tail[256];
+    snprintf(tail, sizeof tail, " END AS metric, CASE WHEN o.objective_index IN (%d, %d) THEN m.generate_latency_s END "
+             "AS generate_latency_s, CASE WHEN o.objective_index IN (%d, %d) THEN m.generate_tco_per_token_usd END AS "
+             "generate_tco_per_token_usd", OBJ_GENERATE_LATENCY, OBJ_GENERATE_TCO, OBJ_GENERATE_LATENCY,
+             OBJ_GENERATE_TCO);
+    append(sql, tail);
+}
+
+#define CHOICE_FROM                                                                                           \
+    " FROM perf_mappings m JOIN perf_objectives o ON m.objectives >> o.objective_index & 1 = 1 "               \
+    "JOIN systems s ON s.system_id = m.mapping_id / 128"
+
+/* The views perf_choices (which mapping each objective chose) and perf: one
+ * row per (system, batch, objective), as stored before the compact tables,
+ * with the unit-bearing names. */
+static void perf_view_sql(char *sql)
+{
+    append(sql, "CREATE VIEW IF NOT EXISTS perf_choices AS SELECT m.mapping_id / 128 AS system_id");
+    choice_cols_sql(sql);
+    append(sql, CHOICE_FROM ";\n");
+    append(sql, "CREATE VIEW IF NOT EXISTS perf AS SELECT m.mapping_id / 128 AS system_id, s.model AS model, "
+                "s.prefill_len AS prefill_len, s.generate_len AS generate_len, 1 << (m.mapping_id % 128 / 4) AS batch, "
+                "o.objective AS objective, o.objective_index AS objective_index, CASE o.objective_index");
+    for (int k = 0; k < OBJ_COUNT; k++) {
+        char one[96];
+        snprintf(one, sizeof one, " WHEN %d THEN m.%s", k, objective_cols[k].col);
+        append(sql, one);
+    }
+    append(sql, " END AS metric, m.mapping_id AS mapping_id, m.prefill_bottleneck AS prefill_bottleneck, "
                 "m.generate_bottleneck AS generate_bottleneck");
     cols_sql_names(perf_cols, NCOLS(perf_cols), "m.", sql, SQL_MAX);
     for (int st = 0; st < 2; st++)
@@ -173,8 +217,7 @@ static void perf_view_sql(char *sql)
             append(sql, one);
         }
     /* LEFT JOINs on a unique key: a query that reads no per-op latency skips them */
-    append(sql, " FROM perf_choices c JOIN perf_mappings m ON m.mapping_id = c.mapping_id "
-                "LEFT JOIN perf_passes a ON a.pass_id = m.prefill_pass_id "
+    append(sql, CHOICE_FROM " LEFT JOIN perf_passes a ON a.pass_id = m.prefill_pass_id "
                 "LEFT JOIN perf_passes g ON g.pass_id = m.generate_pass_id;\n");
 }
 
@@ -189,16 +232,20 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     cols_sql_defs(cfg_cols, NCOLS(cfg_cols), sql, SQL_MAX);
     cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
     append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
-                "CREATE TABLE IF NOT EXISTS perf_mappings(mapping_id INTEGER PRIMARY KEY, "
+                "CREATE TABLE IF NOT EXISTS perf_mappings(mapping_id INTEGER PRIMARY KEY, objectives INTEGER NOT NULL, "
                 "prefill_bottleneck TEXT, generate_bottleneck TEXT");
     cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
     append(sql, ", prefill_pass_id INTEGER, generate_pass_id INTEGER);\n"
                 "CREATE TABLE IF NOT EXISTS perf_passes(pass_id INTEGER PRIMARY KEY");
     pass_names(sql, "", 1);
-    append(sql, ");\nCREATE TABLE IF NOT EXISTS perf_choices(system_id INTEGER NOT NULL, batch INTEGER NOT NULL, "
-                "objective_index INTEGER NOT NULL, mapping_id INTEGER NOT NULL, model TEXT, prefill_len INTEGER, "
-                "generate_len INTEGER, metric REAL, generate_latency_s REAL, generate_tco_per_token_usd REAL, "
-                "PRIMARY KEY(system_id, batch, objective_index)) WITHOUT ROWID;\n");
+    append(sql, ");\nCREATE INDEX IF NOT EXISTS perf_mappings_system ON perf_mappings(mapping_id / 128);\n"
+                "CREATE TABLE IF NOT EXISTS perf_objectives(objective_index INTEGER PRIMARY KEY, objective TEXT NOT NULL);\n");
+    for (int o = 0; o < OBJ_COUNT; o++) {
+        char one[128];
+        snprintf(one, sizeof one, "INSERT OR IGNORE INTO perf_objectives VALUES(%d, '%s');\n", o,
+                 perf_objective_names[o]);
+        append(sql, one);
+    }
     perf_view_sql(sql);
     if (db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'points'", 0) == 0) {
         size_t used = strlen(sql);
@@ -220,7 +267,8 @@ typedef struct {
 } pass_t;
 
 struct sw_writer {
-    sqlite3_stmt *sys, *map, *choice, *pass;
+    sqlite3_stmt *sys, *map, *pass;
+    rank_t *rank;               /* rank_best, rank_front (rank_store.c) */
     pass_t *slots;              /* id 0 = empty (a hash of 0 is made 1) */
     size_t cap, n;
 };
@@ -327,6 +375,19 @@ static int pass_load(sw_writer_t *w, sqlite3 *db)
     return rc;
 }
 
+/* Each objective's value is the stored column the views read as its metric. */
+static bool objective_cols_agree(void)
+{
+    perf_t p;
+    memset(&p, 0, sizeof p);
+    for (int o = 0; o < OBJ_COUNT; o++)
+        *(double *)((char *)&p + objective_cols[o].off) = 1.0 + o;
+    for (int o = 0; o < OBJ_COUNT; o++)
+        if (perf_objective_value(&p, (perf_objective_t)o) != 1.0 + o)
+            return false;
+    return true;
+}
+
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
     sw_writer_t *w = calloc(1, sizeof *w);
@@ -336,17 +397,22 @@ sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
         w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
                                      "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
                                      system_cols, NCOLS(system_cols), "", 0);
-        w->map = cols_prepare_insert(db, "perf_mappings", "mapping_id, prefill_bottleneck, generate_bottleneck", 3,
+        w->map = cols_prepare_insert(db, "perf_mappings", "mapping_id, objectives, prefill_bottleneck, "
+                                     "generate_bottleneck", 4,
                                      perf_cols, NCOLS(perf_cols), NULL, 0, ", prefill_pass_id, generate_pass_id", 2);
         w->pass = cols_prepare_insert(db, "perf_passes", "pass_id", 1, NULL, 0, NULL, 0, ops, (int)N_OPS);
-        /* model and eval lengths are repeated from systems so that the
-         * ranking views find a group's rows in one index */
-        w->choice = cols_prepare_insert(db, "perf_choices", "system_id, batch, objective_index, mapping_id, model, "
-                                        "prefill_len, generate_len, metric, generate_latency_s, "
-                                        "generate_tco_per_token_usd", 10, NULL, 0, NULL, 0, "", 0);
     }
-    if (!w || !w->sys || !w->map || !w->choice || !w->pass || pass_load(w, db)) {
+    if (!objective_cols_agree()) {
+        snprintf(err, errlen, "internal: perf_choices' metric columns disagree with perf_objective_value");
+        sw_writer_close(w);
+        return NULL;
+    }
+    if (!w || !w->sys || !w->map || !w->pass || pass_load(w, db)) {
         snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
+        sw_writer_close(w);
+        return NULL;
+    }
+    if (!(w->rank = rank_open(db, err, errlen))) {
         sw_writer_close(w);
         return NULL;
     }
@@ -359,10 +425,19 @@ void sw_writer_close(sw_writer_t *w)
         return;
     sqlite3_finalize(w->sys);
     sqlite3_finalize(w->map);
-    sqlite3_finalize(w->choice);
     sqlite3_finalize(w->pass);
+    rank_close(w->rank);
     free(w->slots);
     free(w);
+}
+
+/* Step and reset without sqlite3_clear_bindings: the writer binds every
+ * parameter of its statements on every row (NULLs explicitly). */
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static double op_us(const perf_t *p, int stage, size_t i)
@@ -386,7 +461,7 @@ static int store_pass(sw_writer_t *w, const perf_t *p, int stage, int64_t *id)
     sqlite3_bind_int64(w->pass, 1, *id);
     for (size_t i = 0; i < N_OPS; i++)
         sqlite3_bind_double(w->pass, 2 + (int)i, us[i]);
-    return cols_step_reset(w->pass);
+    return step_reset(w->pass);
 }
 
 static const char *bottleneck(const char *b)
@@ -410,19 +485,20 @@ static bool same_row(const perf_t *a, const perf_t *b)
            strcmp(bottleneck(a->generate_bottleneck), bottleneck(b->generate_bottleneck)) == 0;
 }
 
-static int insert_mapping(sw_writer_t *w, int64_t mapping_id, const perf_t *p)
+static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const perf_t *p)
 {
     int64_t pre, gen;
     if (store_pass(w, p, 0, &pre) || store_pass(w, p, 1, &gen))
         return -1;
     sqlite3_stmt *st = w->map;
     sqlite3_bind_int64(st, 1, mapping_id);
-    sqlite3_bind_text(st, 2, bottleneck(p->prefill_bottleneck), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, bottleneck(p->generate_bottleneck), -1, SQLITE_STATIC);
-    cols_bind(st, 4, perf_cols, NCOLS(perf_cols), p);
-    sqlite3_bind_int64(st, 4 + (int)NCOLS(perf_cols), pre);
-    sqlite3_bind_int64(st, 5 + (int)NCOLS(perf_cols), gen);
-    return cols_step_reset(st);
+    sqlite3_bind_int(st, 2, objectives);
+    sqlite3_bind_text(st, 3, bottleneck(p->prefill_bottleneck), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, bottleneck(p->generate_bottleneck), -1, SQLITE_STATIC);
+    cols_bind(st, 5, perf_cols, NCOLS(perf_cols), p);
+    sqlite3_bind_int64(st, 5 + (int)NCOLS(perf_cols), pre);
+    sqlite3_bind_int64(st, 6 + (int)NCOLS(perf_cols), gen);
+    return step_reset(st);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
@@ -432,45 +508,35 @@ static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
         return -1;
     for (int b = 0; b < r->n_batch; b++) {
         const perf_t *uniq[OBJ_COUNT];
-        int n_uniq = 0, k_of[OBJ_COUNT];
+        int n_uniq = 0, mask[OBJ_COUNT] = {0};
         int64_t base = pt->system_id * MAP_PER_SYSTEM + (int64_t)b * OBJ_COUNT;
         for (int o = 0; o < OBJ_COUNT; o++) {
             const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
-            k_of[o] = -1;
             if (!p)
                 continue;
             int k = 0;
             while (k < n_uniq && !same_row(uniq[k], p))
                 k++;
-            if (k == n_uniq) {
+            if (k == n_uniq)
                 uniq[n_uniq++] = p;
-                if (insert_mapping(w, base + k, p))
-                    return -1;
-            }
-            k_of[o] = k;
-        }
-        for (int o = 0; o < OBJ_COUNT; o++) {
-            if (k_of[o] < 0)
-                continue;
-            const perf_t *p = uniq[k_of[o]];
-            sqlite3_stmt *st = w->choice;
-            sqlite3_bind_int64(st, 1, pt->system_id);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)perf_system_batch(b));
-            sqlite3_bind_int(st, 3, o);
-            sqlite3_bind_int64(st, 4, base + k_of[o]);
-            sqlite3_bind_text(st, 5, pt->model, -1, SQLITE_STATIC);
-            sqlite3_bind_double(st, 6, r->sys.prefill_len);
-            sqlite3_bind_double(st, 7, r->sys.generate_len);
-            sqlite3_bind_double(st, 8, perf_objective_value(p, (perf_objective_t)o));
-            if (o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO) {
-                sqlite3_bind_double(st, 9, p->generate_latency);
-                sqlite3_bind_double(st, 10, p->generate_tco_per_token);
-            }
-            if (cols_step_reset(st))
+            mask[k] |= 1 << o;
+            if (rank_offer(w->rank, pt->model, r->sys.prefill_len, r->sys.generate_len, perf_system_batch(b), o,
+                           pt->system_id, base + k, perf_objective_value(uniq[k], (perf_objective_t)o),
+                           o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? uniq[k]->generate_latency : NAN,
+                           o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? uniq[k]->generate_tco_per_token
+                                                                                : NAN))
                 return -1;
         }
+        for (int k = 0; k < n_uniq; k++)
+            if (insert_mapping(w, base + k, mask[k], uniq[k]))
+                return -1;
     }
     return 0;
+}
+
+int sw_writer_flush(sw_writer_t *w)
+{
+    return rank_flush(w->rank);
 }
 
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
@@ -482,6 +548,8 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     sqlite3_bind_int64(st, 3, pt->server_id);
     if (pt->server_row >= 0)
         sqlite3_bind_int64(st, 4, pt->server_row);
+    else
+        sqlite3_bind_null(st, 4);
     sqlite3_bind_text(st, 5, pt->model, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, pt->system, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, pt->config_index);
@@ -489,28 +557,37 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     sqlite3_bind_text(st, 9, r->valid ? "" : r->invalid_reason, -1, SQLITE_STATIC);
     cols_bind(st, 10, cfg_cols, NCOLS(cfg_cols), pt->cfg);
     cols_bind(st, 10 + (int)NCOLS(cfg_cols), system_cols, NCOLS(system_cols), &r->sys);
-    if (cols_step_reset(st))
+    if (step_reset(st))
         return -1;
     return r->valid ? insert_perf(w, pt) : 0;
 }
 
+/* The index on mapping_id / 128 is kept up cheaply by a sweep (appended in
+ * key order) but not by a merge, whose shards interleave their systems: it
+ * ended 40x larger than built at once (medium.yaml in 4 shards: 30 MB). */
+int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen)
+{
+    return db_exec(db, begin ? "DROP INDEX IF EXISTS perf_mappings_system"
+                             : "CREATE INDEX IF NOT EXISTS perf_mappings_system ON perf_mappings(mapping_id / 128)",
+                   err, errlen);
+}
+
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen)
 {
-    return db_exec(db, "DELETE FROM perf_choices; DELETE FROM perf_mappings; DELETE FROM perf_passes; "
-                       "DELETE FROM systems", err, errlen);
+    return db_exec(db, "DELETE FROM perf_mappings; DELETE FROM perf_passes; "
+                       "DELETE FROM systems; DELETE FROM rank_best; DELETE FROM rank_front", err, errlen);
 }
 
 int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
 {
     static const char *const wipe[] = {
-        "DELETE FROM perf_mappings WHERE mapping_id IN (SELECT c.mapping_id FROM perf_choices c JOIN systems s "
-        "ON s.system_id = c.system_id WHERE s.model = ?1 AND s.system = ?2)",
-        "DELETE FROM perf_choices WHERE system_id IN (SELECT system_id FROM systems WHERE model = ?1 AND system = ?2)",
+        "DELETE FROM perf_mappings WHERE mapping_id / 128 IN (SELECT system_id FROM systems WHERE model = ?1 AND "
+        "system = ?2)",
         "DELETE FROM systems WHERE model = ?1 AND system = ?2",
         "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT prefill_pass_id FROM perf_mappings UNION ALL "
         "SELECT generate_pass_id FROM perf_mappings)"};
     int rc = 0;
-    for (int i = 0; i < 4 && rc == 0; i++) {
+    for (int i = 0; i < 3 && rc == 0; i++) {
         sqlite3_stmt *d = NULL;
         rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {
@@ -524,6 +601,9 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         snprintf(err, errlen, "sqlite: replacing the rows of model %s: %s", rows->model, sqlite3_errmsg(db));
         return -1;
     }
+    /* the model's groups ranked again without its replaced rows (other system files may share them) */
+    if (rank_rebuild(db, rows->model, err, errlen))
+        return -1;
     sqlite3_int64 id = db_query_int(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", 0);
     sw_writer_t *w = sw_writer_open(db, err, errlen);
     if (!w)
@@ -534,6 +614,8 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
                              (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c]};
             rc = sw_write_system(w, &pt);
         }
+    if (rc == 0)
+        rc = sw_writer_flush(w);
     if (rc)
         snprintf(err, errlen, "sqlite: writing systems: %s", sqlite3_errmsg(db));
     sw_writer_close(w);

@@ -1,9 +1,10 @@
 /*
  * sw_store.h -- the software tables: systems (one row per server x system
  * configuration point, valid or not), perf_mappings (one row per distinct
- * best mapping of a valid system and batch: the mapping and its metrics),
- * perf_choices (which mapping each objective chose) and the views perf (one
- * row per system, batch and objective) and points.
+ * best mapping of a valid system and batch: the mapping, its metrics and
+ * the objectives that chose it) and the views perf_choices (which mapping
+ * each objective chose), perf (one row per system, batch and objective) and
+ * points; the ranking tables are rank_store.h's.
  */
 #ifndef STORE_SW_STORE_H
 #define STORE_SW_STORE_H
@@ -43,6 +44,9 @@ typedef struct {
  * hardware column (with_hardware = 1). */
 int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
 
+/* Before (begin != 0) and after a bulk copy of perf_mappings in any key
+ * order (a merge): drop, then build again, the index on mapping_id / 128. */
+int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen);
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 
@@ -52,6 +56,9 @@ int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 typedef struct sw_writer sw_writer_t;
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen);
 int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
+/* Write the ranking rows (rank_best, rank_front) changed by the systems
+ * written since the last flush: once per transaction, before its commit. */
+int sw_writer_flush(sw_writer_t *w);
 void sw_writer_close(sw_writer_t *w);
 
 #endif

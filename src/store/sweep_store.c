@@ -106,7 +106,6 @@ int merge_store_copy_shard(sqlite3 *db, const char *path, char *err, size_t errl
         "INSERT INTO systems SELECT * FROM shard.systems;"
         "INSERT OR IGNORE INTO perf_passes SELECT * FROM shard.perf_passes;"
         "INSERT INTO perf_mappings SELECT * FROM shard.perf_mappings;"
-        "INSERT INTO perf_choices SELECT * FROM shard.perf_choices;"
         "INSERT OR IGNORE INTO inputs SELECT * FROM shard.inputs;"
         "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status, sweep, "
         "  fingerprint, shard) SELECT kind, command, inputs, tool_version, threads, started_at, ended_at, status, "

@@ -2,9 +2,9 @@
  * views.c -- the query surface of a database: the views best_per_batch and
  * pareto, and the indexes that make them fast.
  *
- * Both rank perf_choices (one narrow row per valid system, batch and
- * objective, see sw_store.c) and read the chosen rows' columns from the
- * view perf.
+ * Both rank perf_choices (one row per valid system, batch and objective: a
+ * narrow table up to schema version 4, a view of perf_mappings since 5) and
+ * read the chosen rows' columns from the view perf.
  * best_per_batch: one row per (model, prefill_len, generate_len, batch,
  * objective): the choice with the smallest metric (ties: smallest
  * system_id) and its system.
@@ -22,10 +22,19 @@
  *    dropped them): window functions over perf_choices joined to systems,
  *    O(n log n).
  * Both rely on choices existing for valid systems only (sw_write_system).
+ *
+ * Since schema version 5 a database's own views have a third form, rank:
+ * they read the ranking tables rank_best and rank_front (rank_store.c),
+ * which the writer keeps up to date chunk by chunk, so there are no ranking
+ * indexes to build at the end of a sweep and a running sweep's partial
+ * database answers as fast as a finished one.  The keyed and join forms
+ * remain for databases of the earlier layout (hwsweep query's temporary
+ * views) and for the tests that compare the forms.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "store/rank_store.h"
 #include "store/views.h"
 
 #define SQL_MAX 8192
@@ -127,11 +136,24 @@ static const char *systems_index =
     "CREATE INDEX IF NOT EXISTS systems_eval ON systems(model, system, prefill_len, generate_len, valid, "
     "hardware);\n";
 
+/* perf_choices is a table (schema version 4): the keyed form's indexes and
+ * the join form's perf_keys can be built on it (in version 5 it is a view). */
+static int choices_table(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name = 'perf_choices'",
+                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n > 0;
+}
+
 int views_keyed(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(db, "SELECT model, prefill_len, generate_len FROM main.perf_choices LIMIT 0", -1, &st,
-                                NULL) == SQLITE_OK;
+    int ok = choices_table(db) && sqlite3_prepare_v2(db, "SELECT model, prefill_len, generate_len FROM "
+                                                     "main.perf_choices LIMIT 0", -1, &st, NULL) == SQLITE_OK;
     sqlite3_finalize(st);
     return ok;
 }
@@ -150,8 +172,22 @@ static int has_index(sqlite3 *db, const char *name)
     return n > 0;
 }
 
+int views_rank_form(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sqlite_master WHERE type = 'view' AND "
+                           "name IN ('best_per_batch', 'pareto') AND sql LIKE '%FROM rank\\_%' ESCAPE '\\'", -1, &st,
+                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n == 2 && rank_store_present(db);
+}
+
 int views_indexed(sqlite3 *db, int keyed)
 {
+    if (views_rank_form(db) || (!keyed && !choices_table(db)))
+        return 1;   /* the join form on the view perf_choices uses perf_mappings_system */
     return keyed ? has_index(db, "perf_best") && has_index(db, "perf_front") : has_index(db, "perf_keys");
 }
 
@@ -166,8 +202,8 @@ static int exec(sqlite3 *db, const char *sql, const char *what, char *err, size_
 }
 
 /* CREATE [TEMP] VIEW name AS [with] SELECT cols FROM r JOIN perf f JOIN systems s [WHERE where] */
-static int create_view(sqlite3 *db, int temp, const char *name, const char *with, const char *cols,
-                       const char *r, const char *where, char *err, size_t errlen)
+static int create_view_on(sqlite3 *db, int temp, const char *name, const char *with, const char *cols,
+                          const char *r, const char *on, const char *where, char *err, size_t errlen)
 {
     char *sql = malloc(SQL_MAX);
     if (!sql) {
@@ -175,8 +211,8 @@ static int create_view(sqlite3 *db, int temp, const char *name, const char *with
         return -1;
     }
     int n = snprintf(sql, SQL_MAX, "CREATE %sVIEW IF NOT EXISTS %s AS %sSELECT %s FROM %s r "
-                     "JOIN perf f ON " PK("f") " = (r.sid, r.b, r.o) JOIN systems s ON s.system_id = r.sid%s%s",
-                     temp ? "TEMP " : "", name, with, cols, r, *where ? " WHERE " : "", where);
+                     "JOIN perf f ON %s JOIN systems s ON s.system_id = r.sid%s%s",
+                     temp ? "TEMP " : "", name, with, cols, r, on, *where ? " WHERE " : "", where);
     int rc = n > 0 && n < SQL_MAX ? exec(db, sql, name, err, errlen) : -1;
     if (n <= 0 || n >= SQL_MAX)
         snprintf(err, errlen, "view %s: SQL longer than %d bytes", name, SQL_MAX);
@@ -184,10 +220,16 @@ static int create_view(sqlite3 *db, int temp, const char *name, const char *with
     return rc;
 }
 
+static int create_view(sqlite3 *db, int temp, const char *name, const char *with, const char *cols,
+                       const char *r, const char *where, char *err, size_t errlen)
+{
+    return create_view_on(db, temp, name, with, cols, r, PK("f") " = (r.sid, r.b, r.o)", where, err, errlen);
+}
+
 int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen)
 {
     if (!temp && (exec(db, systems_index, "indexes", err, errlen) ||
-                  exec(db, keyed ? keyed_indexes : join_indexes, "indexes", err, errlen)))
+                  ((keyed || choices_table(db)) && exec(db, keyed ? keyed_indexes : join_indexes, "indexes", err, errlen))))
         return -1;
     if (keyed)
         return create_view(db, temp, "best_per_batch", best_keyed_with, best_cols, KEYED_R, "", err, errlen) ||
@@ -197,23 +239,24 @@ int views_create_in(sqlite3 *db, int temp, int keyed, char *err, size_t errlen)
                        "r.prev_min IS NULL OR r.tco < r.prev_min", err, errlen) ? -1 : 0;
 }
 
+/* r of the rank form: the ranking tables' rows as (sid, b, o) with their group key */
+#define RANK_R(table)                                                                                      \
+    "(SELECT system_id AS sid, batch AS b, objective_index AS o, mapping_id AS mid, model AS model, "        \
+    "prefill_len AS prefill_len, generate_len AS generate_len, batch AS batch FROM " table ")"
+/* the chosen row by its mapping's key */
+#define RANK_ON "f.mapping_id = r.mid AND f.objective_index = r.o"
+
+int views_rank_create(sqlite3 *db, char *err, size_t errlen)
+{
+    if (rank_store_schema(db, err, errlen) || exec(db, systems_index, "indexes", err, errlen))
+        return -1;
+    return create_view_on(db, 0, "best_per_batch", "", best_cols, RANK_R("rank_best"), RANK_ON, "", err, errlen) ||
+           create_view_on(db, 0, "pareto", "", pareto_cols, RANK_R("rank_front"), RANK_ON, "", err, errlen) ? -1 : 0;
+}
+
 int views_create(sqlite3 *db, char *err, size_t errlen)
 {
     return views_create_in(db, 0, views_keyed(db), err, errlen);
-}
-
-/* A sweep under way: no ranking indexes (kept row by row they cost more than
- * the whole run: every chunk's choices land all over them, so each commit
- * rewrites most of their pages) and the views in join form, which a partial
- * database answers in one sort instead of a scan per group. */
-int views_live(sqlite3 *db, char *err, size_t errlen)
-{
-    if (views_drop_indexes(db, err, errlen) ||
-        exec(db, "DROP VIEW IF EXISTS best_per_batch; DROP VIEW IF EXISTS pareto", "views", err, errlen))
-        return -1;
-    return create_view(db, 0, "best_per_batch", "", best_cols, best_join_r, "r.pos = 1", err, errlen) ||
-           create_view(db, 0, "pareto", "", pareto_cols, pareto_join_r, "r.prev_min IS NULL OR r.tco < r.prev_min",
-                       err, errlen) ? -1 : 0;
 }
 
 int views_live_form(sqlite3 *db)
@@ -226,12 +269,6 @@ int views_live_form(sqlite3 *db)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return n == 2;
-}
-
-int views_finish(sqlite3 *db, char *err, size_t errlen)
-{
-    return exec(db, "DROP VIEW IF EXISTS best_per_batch; DROP VIEW IF EXISTS pareto", "views", err, errlen) ||
-           views_create(db, err, errlen) ? -1 : 0;
 }
 
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen)

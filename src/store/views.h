@@ -25,12 +25,13 @@ int views_indexed(sqlite3 *db, int keyed);
  * row by row costs more than building them once); views_create() builds
  * them again. */
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen);
-/* A sweep's database while it runs: the ranking indexes dropped and the
- * views in their join form (no index to keep up: much cheaper per chunk);
- * views_finish() puts back the form of a finished database (views_create). */
-int views_live(sqlite3 *db, char *err, size_t errlen);
-int views_finish(sqlite3 *db, char *err, size_t errlen);
-/* 1 when the database's own views are that join form (a sweep under way). */
+/* Schema version 5: the ranking tables (rank_store.h) and the views in
+ * their rank form, reading them (IF NOT EXISTS).  Called by db_schema_create. */
+int views_rank_create(sqlite3 *db, char *err, size_t errlen);
+/* 1 when the database's own views are the rank form (then views_indexed is 1). */
+int views_rank_form(sqlite3 *db);
+/* 1 when the database's own views are the join form (a sweep under way of
+ * schema version 4 dropped its ranking indexes and used it). */
 int views_live_form(sqlite3 *db);
 
 #endif
