@@ -48,13 +48,16 @@ total=$(sqlite3 "$tmp/ref/sweeps/$db" "SELECT count(*) FROM servers")
 # 1. signalled mid-run: the checkpoint is published, nothing else is
 mkdir -p "$tmp/nodeA" "$tmp/nodeB" "$tmp/nodeC"
 out=$tmp/out
-# niced: a half takes about 0.5 s, and under make test's parallel groups the
-# status command below could let the shard finish before the signal
+# niced, and stopped (SIGSTOP) as soon as its first chunk is stored: a half
+# takes about 0.5 s, and under make test's parallel groups the status command
+# below could otherwise let the shard finish before the signal.  The USR1
+# sent while it is stopped is delivered when it continues.
 nice -n 19 "$bin" run -q -j 1 --shard 1/2 --scratch "$tmp/nodeA" -o "$out" "$sweep" 2>"$tmp/usr1.err" & pid=$!
 wait_chunk "$tmp/nodeA"
+kill -STOP $pid
 ls "$out/sweeps" >"$tmp/during" 2>/dev/null
 "$bin" status "$tmp"/nodeA/hwsweep-*/$db.partial >"$tmp/status" 2>&1
-kill -USR1 $pid; wait $pid 2>"$tmp/usr1.err"; rc=$?
+kill -USR1 $pid; kill -CONT $pid; wait $pid 2>"$tmp/usr1.err"; rc=$?
 [ ! -s "$tmp/during" ] && ok || ko "OUTDIR/sweeps held $(cat "$tmp/during") while the shard ran in scratch"
 [ $rc = 75 ] && ok || ko "SIGUSR1: exit status $rc, want 75"
 grep -Eq "^1/2 +running +[0-9]+/$total " "$tmp/status" && ok || { ko "status of the running shard"; cat "$tmp/status"; }
