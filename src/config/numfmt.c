@@ -136,36 +136,39 @@ static void big_sub(big_t *a, const big_t *b) /* a -= b, a >= b */
  * of its range. */
 typedef unsigned __int128 u128_t;
 
-/* The digit loop of shortest_digits_u128 on 64-bit integers (the caller
- * checked s < 2^58, so 10 r, 10 mp and r + mp stay under 2^63). */
-static int digit_loop_u64(uint64_t r, uint64_t s, uint64_t mp, uint64_t mm, bool even, char digits[24])
-{
-    int nd = 0;
-    for (;;) {
-        r *= 10;
-        mp *= 10;
-        mm *= 10;
-        int d = 0;
-        while (r >= s) {
-            r -= s;
-            d++;
-        }
-        bool tc1 = even ? r <= mm : r < mm;
-        bool tc2 = even ? r + mp >= s : r + mp > s;
-        if (!tc1 && !tc2) {
-            digits[nd++] = (char)('0' + d);
-            continue;
-        }
-        if (tc1 && tc2) {
-            if (2 * r > s || (2 * r == s && (d & 1)))
-                d++;
-        } else if (tc2)
-            d++;
-        digits[nd++] = (char)('0' + d);
-        break;
+/* The digit loop of the shortest-digits generation on an unsigned integer
+ * type T wide enough for r, s, mp and mm times 10 (the callers check):
+ * one definition, made for 64-bit (s < 2^58) and 128-bit integers. */
+#define DIGIT_LOOP(name, T)                                                                       \
+    static int name(T r, T s, T mp, T mm, bool even, char digits[24])                            \
+    {                                                                                             \
+        int nd = 0;                                                                               \
+        for (;;) {                                                                                \
+            r *= 10;                                                                              \
+            mp *= 10;                                                                             \
+            mm *= 10;                                                                             \
+            int d = 0;                                                                            \
+            while (r >= s) {                                                                      \
+                r -= s;                                                                           \
+                d++;                                                                              \
+            }                                                                                     \
+            bool tc1 = even ? r <= mm : r < mm;                                                   \
+            bool tc2 = even ? r + mp >= s : r + mp > s;                                           \
+            if (!tc1 && !tc2) {                                                                   \
+                digits[nd++] = (char)('0' + d);                                                   \
+                continue;                                                                         \
+            }                                                                                     \
+            if (tc1 && tc2) {                                                                     \
+                if (2 * r > s || (2 * r == s && (d & 1)))                                         \
+                    d++;                                                                          \
+            } else if (tc2)                                                                       \
+                d++;                                                                              \
+            digits[nd++] = (char)('0' + d);                                                       \
+            return nd;                                                                            \
+        }                                                                                         \
     }
-    return nd;
-}
+DIGIT_LOOP(digit_loop_u64, uint64_t)
+DIGIT_LOOP(digit_loop_u128, u128_t)
 
 static int shortest_digits_u128(uint64_t m, int e, bool even, bool uneven, int k, char digits[24], int *k_out)
 {
@@ -210,31 +213,7 @@ static int shortest_digits_u128(uint64_t m, int e, bool even, bool uneven, int k
      * numbers between 1e-3 and 1e4), the same steps on a narrower type */
     if (s < (u128_t)1 << 58)
         return digit_loop_u64((uint64_t)r, (uint64_t)s, (uint64_t)mp, (uint64_t)mm, even, digits);
-    int nd = 0;
-    for (;;) {
-        r *= 10;
-        mp *= 10;
-        mm *= 10;
-        int d = 0;
-        while (r >= s) {
-            r -= s;
-            d++;
-        }
-        bool tc1 = even ? r <= mm : r < mm;
-        bool tc2 = even ? r + mp >= s : r + mp > s;
-        if (!tc1 && !tc2) {
-            digits[nd++] = (char)('0' + d);
-            continue;
-        }
-        if (tc1 && tc2) {
-            if (2 * r > s || (2 * r == s && (d & 1)))
-                d++;
-        } else if (tc2)
-            d++;
-        digits[nd++] = (char)('0' + d);
-        break;
-    }
-    return nd;
+    return digit_loop_u128(r, s, mp, mm, even, digits);
 }
 
 /* The shortest digits of v > 0 (finite) that read back to v, nearest to v:

@@ -7,21 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t str_i64(char *out, int64_t v)
-{
-    char t[24], *e = t + sizeof t;
-    uint64_t u = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
-    do {
-        *--e = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--e = '-';
-    size_t n = (size_t)(t + sizeof t - e);
-    memcpy(out, e, n);
-    return n;
-}
-
 static size_t u64_text(char *out, uint64_t u)
 {
     char t[24], *e = t + sizeof t;
@@ -32,6 +17,14 @@ static size_t u64_text(char *out, uint64_t u)
     size_t n = (size_t)(t + sizeof t - e);
     memcpy(out, e, n);
     return n;
+}
+
+size_t str_i64(char *out, int64_t v)
+{
+    if (v >= 0)
+        return u64_text(out, (uint64_t)v);
+    out[0] = '-';
+    return 1 + u64_text(out + 1, 0ULL - (uint64_t)v);
 }
 
 int str_fmt(char *buf, size_t len, const char *fmt, ...)

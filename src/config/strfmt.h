@@ -63,15 +63,8 @@ static inline void str_put(str_buf_t *b, const char *s)
 
 static inline void str_put_i64(str_buf_t *b, int64_t v)
 {
-    char t[24], *e = t + sizeof t;
-    uint64_t u = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
-    do {
-        *--e = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--e = '-';
-    str_put_n(b, e, (size_t)(t + sizeof t - e));
+    char t[24];
+    str_put_n(b, t, str_i64(t, v));
 }
 
 #endif
