@@ -204,6 +204,10 @@ const v2_launch_stack_t *v2_launch_stack_find(const char *name, char *err, size_
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
 
+/* v2_matmul at peak_flops instead of v->peak_flops (the LM head's format). */
+matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
+                          double stacks, double m, double k, double n, double bytes, double bw);
+
 /* Bytes the memory-bound operators of one layer move on one chip for
  * `tokens` token rows (activations of width d, d_ff_chip FFN columns and
  * q_heads_chip / kv_heads_chip heads on the chip); scores = attention

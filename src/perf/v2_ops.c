@@ -96,13 +96,19 @@ double v2_mem_time(double bytes, double bw, double latency_s)
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw)
 {
+    return v2_matmul_at(v, v->peak_flops, compute_efficiency, stacks, m, k, n, bytes, bw);
+}
+
+matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
+                          double stacks, double m, double k, double n, double bytes, double bw)
+{
     matmul_lat_t r;
     double flops = stacks * 2 * m * k * n;
     double eff = compute_efficiency *
                  v2_shape_efficiency_inv(m, n, k, v->matmul_tile, v->matmul_tile_inv) *
                  v2_wave_efficiency_inv(stacks, m, n, v->matmul_tile, v->matmul_tile_inv,
                                         v->matmul_units);
-    r.block_comp_time = flops > 0 ? flops / (v->peak_flops * eff) : 0;
+    r.block_comp_time = flops > 0 ? flops / (peak_flops * eff) : 0;
     r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
     if (!(flops > 0) && !(bytes > 0)) {
         r.time = 0;

@@ -251,12 +251,12 @@ static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     const v2_t *v = &c->sys->v2;
     double L = c->sys->model.num_layers;
     double w_dense = v->moe ? v->dense_layers / L : 1;
-    v2_layer_t dense, moe;
-    v2_layer(c, id, sf, false, &dense);
     if (w_dense >= 1) {
-        *avg = dense;
+        v2_layer(c, id, sf, false, avg);
         return;
     }
+    v2_layer_t dense, moe;
+    v2_layer(c, id, sf, false, &dense);
     v2_layer(c, id, sf, true, &moe);
     *avg = moe;
     if (w_dense <= 0)
@@ -305,10 +305,11 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
     if (!(v->vocab > 0))
         return none;
     double cols = v->vocab / t;
-    v2_t head = *v;   /* in its own format */
-    head.peak_flops = v->lm_head_peak_flops;
-    return v2_matmul(&head, v2_gemm_efficiency(v, compute_efficiency, d), 1, rows, d, cols,
-                     d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes, bw);
+    /* in its own format */
+    return v2_matmul_at(v, v->lm_head_peak_flops, v2_gemm_efficiency(v, compute_efficiency, d),
+                        1, rows, d, cols,
+                        d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes,
+                        bw);
 }
 
 /* Time to read `share` of every layer's weights on one chip: a lower bound
@@ -325,16 +326,22 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *o)
 {
     const v2_t *v = &sys->v2;
-    v2_links_t links = {.algo = sys->allreduce, .links = perf_stage_links(sys, p),
-                        .eff = sys->io_bandwidth_efficiency};
+    v2_links_t links;   /* the memo's slots are written before they are read */
+    links.algo = sys->allreduce;
+    links.links = perf_stage_links(sys, p);
+    links.eff = sys->io_bandwidth_efficiency;
+    links.n_memo = links.next_memo = 0;
     v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
     v2_attention_core(&c, &c.core);
 
-    v2_layer_t best = {0}, layer_1d = {0};
-    bool have_1d = false;
+    /* each layout's layer in its own slot: the winner and the 1D layer are
+     * pointed to, not copied */
+    static const v2_layer_t none = {0};
+    v2_layer_t ys[V2_LAYOUT_COUNT];
+    const v2_layer_t *best_y = &none, *layer_1d = NULL;
     double best_time = INFINITY;
     int best_id = 0;
     int n_layouts = v->off & V2_OFF_LAYOUTS ? 1 : V2_LAYOUT_COUNT;
@@ -344,22 +351,21 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
             continue;                       /* fewer rows than chips to split them over */
         if (s.gather > 1 && v2_weight_read_bound(sys, s.weight_share) >= best_time)
             continue;                       /* reading its share of the weights alone is slower */
-        v2_layer_t y;
-        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && have_1d)
-            v2_2d_from_1d(&c, &layer_1d, &s, &y);
+        v2_layer_t *y = &ys[i];
+        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && layer_1d)
+            v2_2d_from_1d(&c, layer_1d, &s, y);
         else
-            v2_avg_layer(&c, v2_layouts[i].id, &s, &y);
-        if (v2_layouts[i].id == V2_LAYOUT_1D_WS) {
+            v2_avg_layer(&c, v2_layouts[i].id, &s, y);
+        if (v2_layouts[i].id == V2_LAYOUT_1D_WS)
             layer_1d = y;
-            have_1d = true;
-        }
-        double time = v2_layer_time(&y, v->layer_overhead_s);
+        double time = v2_layer_time(y, v->layer_overhead_s);
         if (time < best_time) {
             best_time = time;
-            best = y;
+            best_y = y;
             best_id = i;
         }
     }
+    const v2_layer_t best = *best_y;
     o->atten_qkv = best.qkv;
     o->atten_matmul1 = best.score;
     o->atten_matmul2 = best.value;
