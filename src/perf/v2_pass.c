@@ -96,6 +96,7 @@ typedef struct {
     double t, b, n, q_len, ctx;
     v2_links_t *links;
     v2_attn_core_t core;
+    double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per pass */
 } v2_ctx_t;
 
 /* The attention matmuls over the KV cache and the K/V sharding's
@@ -148,7 +149,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
     double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    y->qkv = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, s.rows, d, qkv_cols,
+    y->qkv = v2_matmul(v, c->eff_d, 1, s.rows, d, qkv_cols,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d * ab + qkv_cols * ob), bw);
     y->score = c->core.score;
@@ -174,7 +175,7 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_
     double d = m->d, f = m->d_ff;
     const v2_split_t s = *sf;
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
-    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), up, s.rows, d, cols,
+    y->fc1 = v2_matmul(v, c->eff_d, up, s.rows, d, cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
     y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, cols), 1, s.rows, cols, d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
@@ -191,18 +192,18 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
-    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double bw = sys->weight_bw_per_chip;
     double d = sys->model.d, t = c->t, n = c->n;
     double expert_cols = v->ffn_matrices * v->moe_d_ff;
     double touched = v2_experts_touched(v->experts, v->top_k, n);
     double tokens_per_expert = touched > 0 ? n * v->top_k / touched : 0;
     double experts_chip = touched / t;
-    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), experts_chip, tokens_per_expert, d,
+    y->fc1 = v2_matmul(v, c->eff_d, experts_chip, tokens_per_expert, d,
                        expert_cols,
                        experts_chip * (v->expert_params * wb +
                                        tokens_per_expert * (d + expert_cols) * ab), bw);
     double shared_cols = v->shared_experts * expert_cols / t;
-    y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, n, d, shared_cols,
+    y->fc2 = v2_matmul(v, c->eff_d, 1, n, d, shared_cols,
                        v->shared_experts * v->expert_params / t * wb + n * (d + shared_cols) * ab,
                        bw);
     v2_links_t *l = c->links;
@@ -331,10 +332,11 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     links.links = perf_stage_links(sys, p);
     links.eff = sys->io_bandwidth_efficiency;
     links.n_memo = links.next_memo = 0;
-    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}};
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
+    c.eff_d = v2_gemm_efficiency(v, sys->compute_perf_efficiency, sys->model.d);
     v2_attention_core(&c, &c.core);
 
     /* each layout's layer in its own slot: the winner and the 1D layer are
