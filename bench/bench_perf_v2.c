@@ -20,7 +20,9 @@
 #include "perf/sw_config.h"
 #include "perf/system.h"
 
+#ifndef REPEATS
 #define REPEATS 21
+#endif
 
 /* CPU seconds of this process (one thread runs the models). */
 static double now_s(void)

@@ -183,6 +183,30 @@ START_TEST(matmul_shape_efficiency_and_memory_time)
 }
 END_TEST
 
+/* The tile's exact inverse (a power of two) gives the same bits as dividing
+ * by the tile: v2_matmul with and without matmul_tile_inv agrees exactly. */
+START_TEST(matmul_tile_inverse_is_bit_identical)
+{
+    ck_assert(v2_exact_inverse(128) == 1.0 / 128);
+    ck_assert(v2_exact_inverse(0.25) == 4);
+    ck_assert(v2_exact_inverse(96) == 0);
+    ck_assert(v2_exact_inverse(0) == 0);
+    v2_t slow = {.peak_flops = 312e12, .matmul_tile = 128, .matmul_units = 108,
+                 .op_latency_s = 1e-6};
+    v2_t fast = slow;
+    fast.matmul_tile_inv = v2_exact_inverse(fast.matmul_tile);
+    const double shapes[][4] = {{1, 1, 8192, 1024},     {3.5, 77, 12288, 4096},
+                                {64, 0.3, 128, 96},     {1, 1e6 / 3, 255, 129},
+                                {8, 2048, 12288, 12288}, {1, 1e-300, 7, 1e300}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        const double *x = shapes[i];
+        matmul_lat_t a = v2_matmul(&slow, 0.9, x[0], x[1], x[2], x[3], 1e6, 2e12);
+        matmul_lat_t b = v2_matmul(&fast, 0.9, x[0], x[1], x[2], x[3], 1e6, 2e12);
+        ck_assert(memcmp(&a, &b, sizeof a) == 0);
+    }
+}
+END_TEST
+
 /* Wave quantization against LLMCompass' real A100 GEMMs (tests/golden/perf_v2/
  * matmul_A100.csv, see SOURCE.md): M x 12288 x 12288 fp16 GEMMs from M = 512
  * (compute-bound) are within 4 % of the measured times with 108 SMs and
@@ -671,6 +695,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, fp8_activations_reduce_in_16_bits);
     tcase_add_test(tc, lm_head_and_ablation_names);
     tcase_add_test(tc, layouts_splits_and_communication);
+    tcase_add_test(tc, matmul_tile_inverse_is_bit_identical);
     tcase_add_test(tc, perf_model_table);
     tcase_add_test(tc, config_keys_and_errors);
     tcase_add_test(tc, system_gqa_traffic_and_layouts);

@@ -110,6 +110,8 @@ typedef struct {
     double params, weight_bytes, kv_bytes_per_token;
     /* per-hardware constants from the system file */
     double layer_overhead_s, op_latency_s, matmul_tile;
+    double matmul_tile_inv;       /* 1 / matmul_tile when that is exact (a power of two), else 0:
+                                     x * matmul_tile_inv is then x / matmul_tile, bit for bit */
     double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
     double matmul_k_overhead;     /* per-output-tile fixed cost in K elements (0 = off) */
     bool fused_attention;
@@ -152,6 +154,9 @@ void v2_model_cfg_from_hf(const hf_config_t *c, model_cfg_t *m);
  * quantization: each dimension padded to the tile edge.  Replaces the
  * shape-independent compute_perf_efficiency of matmul_roofline. */
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile);
+
+/* 1 / x when it is exact (x a power of two), else 0 (v2_t.matmul_tile_inv). */
+double v2_exact_inverse(double x);
 
 /* Share of the peak left by wave quantization: a matmul's output is cut
  * into tiles of tile x 2 tile (the 128 x 256 tiles of cuBLAS/CUTLASS's
@@ -198,6 +203,10 @@ const v2_launch_stack_t *v2_launch_stack_find(const char *name, char *err, size_
  * efficiency) and streaming. */
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
+
+/* v2_matmul at peak_flops instead of v->peak_flops (the LM head's format). */
+matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
+                          double stacks, double m, double k, double n, double bytes, double bw);
 
 /* Bytes the memory-bound operators of one layer move on one chip for
  * `tokens` token rows (activations of width d, d_ff_chip FFN columns and

@@ -25,16 +25,35 @@
 
 #include "perf/v2_model.h"
 
-static double v2_tile_fill(double x, double tile)
+/* x / tile; with tile_inv = 1 / tile exact (tile a power of two) the
+ * product is the same correctly rounded value, without a division. */
+static double v2_per_tile(double x, double tile, double tile_inv)
+{
+    return tile_inv > 0 ? x * tile_inv : x / tile;
+}
+
+static double v2_tile_fill_inv(double x, double tile, double tile_inv)
 {
     if (!(x > 0) || !(tile > 0))
         return 1;
-    return x / (ceil(x / tile) * tile);
+    return x / (ceil(v2_per_tile(x, tile, tile_inv)) * tile);
+}
+
+static double v2_shape_efficiency_inv(double m, double n, double k, double tile, double tile_inv)
+{
+    return v2_tile_fill_inv(m, tile, tile_inv) * v2_tile_fill_inv(n, tile, tile_inv) *
+           v2_tile_fill_inv(k, tile, tile_inv);
 }
 
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
 {
-    return v2_tile_fill(m, tile) * v2_tile_fill(n, tile) * v2_tile_fill(k, tile);
+    return v2_shape_efficiency_inv(m, n, k, tile, 0);
+}
+
+double v2_exact_inverse(double x)
+{
+    int e;
+    return x > 0 && frexp(x, &e) == 0.5 ? 1 / x : 0;
 }
 
 double v2_matmul_k_efficiency(double k, double k_overhead)
@@ -49,15 +68,22 @@ double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
     return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
 }
 
-double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
+static double v2_wave_efficiency_inv(double stacks, double m, double n, double tile,
+                                     double tile_inv, double units)
 {
     if (!(units > 0) || !(tile > 0) || !(m > 0) || !(n > 0))
         return 1;
-    double tiles = ceil(stacks) * ceil(m / tile) * ceil(n / (2 * tile));
+    double tiles = ceil(stacks) * ceil(v2_per_tile(m, tile, tile_inv)) *
+                   ceil(v2_per_tile(n, 2 * tile, tile_inv / 2));
     double waves = tiles / units;
     if (waves <= 1)
         return 1;               /* split-K fills the units */
     return waves / ceil(waves);
+}
+
+double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
+{
+    return v2_wave_efficiency_inv(stacks, m, n, tile, 0, units);
 }
 
 double v2_mem_time(double bytes, double bw, double latency_s)
@@ -70,11 +96,19 @@ double v2_mem_time(double bytes, double bw, double latency_s)
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw)
 {
+    return v2_matmul_at(v, v->peak_flops, compute_efficiency, stacks, m, k, n, bytes, bw);
+}
+
+matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
+                          double stacks, double m, double k, double n, double bytes, double bw)
+{
     matmul_lat_t r;
     double flops = stacks * 2 * m * k * n;
-    double eff = compute_efficiency * v2_matmul_shape_efficiency(m, n, k, v->matmul_tile) *
-                 v2_matmul_wave_efficiency(stacks, m, n, v->matmul_tile, v->matmul_units);
-    r.block_comp_time = flops > 0 ? flops / (v->peak_flops * eff) : 0;
+    double eff = compute_efficiency *
+                 v2_shape_efficiency_inv(m, n, k, v->matmul_tile, v->matmul_tile_inv) *
+                 v2_wave_efficiency_inv(stacks, m, n, v->matmul_tile, v->matmul_tile_inv,
+                                        v->matmul_units);
+    r.block_comp_time = flops > 0 ? flops / (peak_flops * eff) : 0;
     r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
     if (!(flops > 0) && !(bytes > 0)) {
         r.time = 0;

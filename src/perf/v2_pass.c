@@ -26,22 +26,41 @@
  * (Ainslie et al. 2023 for GQA; TensorRT-LLM's XQA kernels).
  */
 #include <math.h>
+#include <string.h>
 
 #include "perf/system.h"
 #include "perf/v2_model.h"
 
+/* The links of one pass, with the last all-reduces it computed: layouts
+ * repeat the same (p, bytes) all-reduce (1D's attention and FFN, the
+ * weight-gathered layouts' row reduce, the 2D-from-1D dense share), and a
+ * remembered result is the same function of the same inputs: the same bits. */
+#define V2_AR_MEMO 8
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
     double eff;
+    int n_memo, next_memo;
+    double memo_p[V2_AR_MEMO], memo_bytes[V2_AR_MEMO], memo_time[V2_AR_MEMO];
 } v2_links_t;
 
 static double v2_allreduce(void *ctx, double p, double bytes)
 {
-    const v2_links_t *l = ctx;
+    v2_links_t *l = ctx;
     if (!(p > 1))
         return 0;
-    return allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
+    for (int i = 0; i < l->n_memo; i++)
+        if (!memcmp(&l->memo_p[i], &p, sizeof p) && !memcmp(&l->memo_bytes[i], &bytes, sizeof bytes))
+            return l->memo_time[i];
+    double time = allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
+    int i = l->next_memo;
+    l->next_memo = (i + 1) % V2_AR_MEMO;
+    if (l->n_memo < V2_AR_MEMO)
+        l->n_memo++;
+    l->memo_p[i] = p;
+    l->memo_bytes[i] = bytes;
+    l->memo_time[i] = time;
+    return time;
 }
 
 /* All-to-all of `bytes` spread over p chips: each chip exchanges its
@@ -63,28 +82,33 @@ static double v2_layer_time(const v2_layer_t *y, double overhead)
            y->fc2.time + y->nonmatmul + y->attn_comm + y->kv_comm + y->ffn_comm + overhead;
 }
 
+/* The parts of a layer no layout changes: the two attention matmuls over
+ * the KV cache and the K/V-sharding all-to-alls (computed once per pass). */
+typedef struct {
+    matmul_lat_t score, value;
+    double kv_comm;
+    int kv_batch_sharded;
+} v2_attn_core_t;
+
 typedef struct {
     const system_t *sys;
     perf_stage_t stage;
     double t, b, n, q_len, ctx;
-    v2_links_t links;
+    v2_links_t *links;
+    v2_attn_core_t core;
+    double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per pass */
 } v2_ctx_t;
 
-/* Attention of one layer under layout id. */
-static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
+/* The attention matmuls over the KV cache and the K/V sharding's
+ * communication: the same under every layout. */
+static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
-    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, kb = v->kv_fmt->bytes;
-    double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
+    double ab = v->act_fmt->bytes, kb = v->kv_fmt->bytes;
     double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
-    double t = c->t, n = c->n, d = m->d;
-    v2_split_t s = v2_layout_split(id, t, n, d, v->q_width);
-    double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    y->qkv = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, s.rows, d, qkv_cols,
-                       (v->attn_params - v->o_params) * s.weight_share * wb +
-                           s.rows * (d * ab + qkv_cols * ob), bw);
+    double t = c->t, n = c->n;
 
     /* K/V: split over heads; with fewer K/V heads than chips, over the
      * batch instead when the batch allows it (Pope et al. section 3.3) */
@@ -95,7 +119,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
         kv_share = 1 / t;
         y->kv_batch_sharded = 1;
         /* queries in and attention outputs back: two all-to-alls */
-        y->kv_comm = 2 * v2_all_to_all((v2_links_t *)&c->links, t, n * v->q_width * ab);
+        y->kv_comm = 2 * v2_all_to_all(c->links, t, n * v->q_width * ab);
     }
     double kv_bytes = c->b * c->ctx * v2_kv_numbers_per_layer(v, m->d_head) * kb * kv_share;
     if (v->off & V2_OFF_GQA_ATTENTION)
@@ -108,15 +132,40 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
                          kv_bytes * v->qk_width / (v->qk_width + v->v_width) + q_bytes, bw);
     y->value = v2_matmul(v, eff, stacks, c->q_len * group, c->ctx * causal, v->v_width,
                          kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
+}
+
+/* Attention of one layer under layout id; sf is the layout's FFN split
+ * (the same as the attention's for every layout but 2D, the only one whose
+ * split depends on the block's widths). */
+static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
+                         v2_layer_t *y)
+{
+    const system_t *sys = c->sys;
+    const v2_t *v = &sys->v2;
+    const model_t *m = &sys->model;
+    double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
+    double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
+    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double t = c->t, n = c->n, d = m->d;
+    v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
+    double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
+    y->qkv = v2_matmul(v, c->eff_d, 1, s.rows, d, qkv_cols,
+                       (v->attn_params - v->o_params) * s.weight_share * wb +
+                           s.rows * (d * ab + qkv_cols * ob), bw);
+    y->score = c->core.score;
+    y->value = c->core.value;
+    y->kv_comm = c->core.kv_comm;
+    y->kv_batch_sharded = c->core.kv_batch_sharded;
     double o_rows_k = v->o_params / d * s.weight_share;
     y->out = v2_matmul(v, v2_gemm_efficiency(v, eff, o_rows_k), 1, s.rows, o_rows_k, d,
                        v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
-                                  v2_allreduce, (void *)&c->links);
+                                  v2_allreduce, c->links);
 }
 
 /* Dense FFN of one layer under layout id; returns the FFN columns a chip holds. */
-static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
+static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
+                           v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
@@ -124,14 +173,14 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, ob = v2_elementwise_bytes(v);
     double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
     double d = m->d, f = m->d_ff;
-    v2_split_t s = v2_layout_split(id, c->t, c->n, d, f);
+    const v2_split_t s = *sf;
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
-    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), up, s.rows, d, cols,
+    y->fc1 = v2_matmul(v, c->eff_d, up, s.rows, d, cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
     y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, cols), 1, s.rows, cols, d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
     y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ob, v->dense_ffn_params * wb, v2_allreduce,
-                                 (void *)&c->links);
+                                 c->links);
     return cols;
 }
 
@@ -143,21 +192,21 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
-    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double bw = sys->weight_bw_per_chip;
     double d = sys->model.d, t = c->t, n = c->n;
     double expert_cols = v->ffn_matrices * v->moe_d_ff;
     double touched = v2_experts_touched(v->experts, v->top_k, n);
     double tokens_per_expert = touched > 0 ? n * v->top_k / touched : 0;
     double experts_chip = touched / t;
-    y->fc1 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), experts_chip, tokens_per_expert, d,
+    y->fc1 = v2_matmul(v, c->eff_d, experts_chip, tokens_per_expert, d,
                        expert_cols,
                        experts_chip * (v->expert_params * wb +
                                        tokens_per_expert * (d + expert_cols) * ab), bw);
     double shared_cols = v->shared_experts * expert_cols / t;
-    y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, d), 1, n, d, shared_cols,
+    y->fc2 = v2_matmul(v, c->eff_d, 1, n, d, shared_cols,
                        v->shared_experts * v->expert_params / t * wb + n * (d + shared_cols) * ab,
                        bw);
-    v2_links_t *l = (v2_links_t *)&c->links;
+    v2_links_t *l = c->links;
     if (id == V2_LAYOUT_1D_WS || id == V2_LAYOUT_2D_WS)
         y->ffn_comm = v2_allreduce(l, t, n * d * v2_elementwise_bytes(v)); /* tokens replicated: combine */
     else
@@ -173,13 +222,14 @@ static double v2_norm_width(v2_layout_id_t id, const v2_split_t *s, double d, do
     return id == V2_LAYOUT_1D_WS ? d : d * s->gather / t;
 }
 
-static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, bool moe, v2_layer_t *y)
+static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf, bool moe,
+                     v2_layer_t *y)
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
-    v2_attention(c, id, y);
-    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, y);
-    v2_split_t s = v2_layout_split(id, c->t, c->n, m->d, m->d_ff);
+    v2_attention(c, id, sf, y);
+    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sf, y);
+    const v2_split_t s = *sf;
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
     double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
     v2_nonmatmul_t nb = v2_nonmatmul_bytes(v, s.rows, v2_norm_width(id, &s, m->d, c->t), cols,
@@ -196,18 +246,19 @@ static matmul_lat_t v2_mix(matmul_lat_t a, matmul_lat_t b, double wa)
 }
 
 /* The average layer of the model (dense and MoE layers by count). */
-static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *avg)
+static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
+                         v2_layer_t *avg)
 {
     const v2_t *v = &c->sys->v2;
     double L = c->sys->model.num_layers;
     double w_dense = v->moe ? v->dense_layers / L : 1;
-    v2_layer_t dense, moe;
-    v2_layer(c, id, false, &dense);
     if (w_dense >= 1) {
-        *avg = dense;
+        v2_layer(c, id, sf, false, avg);
         return;
     }
-    v2_layer(c, id, true, &moe);
+    v2_layer_t dense, moe;
+    v2_layer(c, id, sf, false, &dense);
+    v2_layer(c, id, sf, true, &moe);
     *avg = moe;
     if (w_dense <= 0)
         return;
@@ -219,12 +270,13 @@ static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *avg)
 
 /* The 2D weight-stationary layer: the 1D layer's matmuls and operators
  * (same rows, same weight share per chip) with the 2D communication. */
-static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t *y)
+static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, const v2_split_t *sf,
+                          v2_layer_t *y)
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
     double ob = v2_elementwise_bytes(v), wb = v->weight_fmt->bytes;   /* reduced: GEMM outputs */
-    void *links = (void *)&c->links;
+    void *links = c->links;
     *y = *one_d;
     if (!(v->off & V2_OFF_NONMATMUL)) {
         /* norms, adds and quantize passes on a 1/t shard instead of the whole activation */
@@ -235,8 +287,7 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, v2_layer_t
     v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
     y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ob,
                                   v->attn_params * wb, v2_allreduce, links);
-    v2_split_t sf = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, m->d_ff);
-    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, &sf, c->n, m->d, m->d_ff, ob,
+    double dense = v2_layout_comm(V2_LAYOUT_2D_WS, sf, c->n, m->d, m->d_ff, ob,
                                   v->dense_ffn_params * wb, v2_allreduce, links);
     if (!v->moe) {
         y->ffn_comm = dense;
@@ -255,10 +306,11 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
     if (!(v->vocab > 0))
         return none;
     double cols = v->vocab / t;
-    v2_t head = *v;   /* in its own format */
-    head.peak_flops = v->lm_head_peak_flops;
-    return v2_matmul(&head, v2_gemm_efficiency(v, compute_efficiency, d), 1, rows, d, cols,
-                     d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes, bw);
+    /* in its own format */
+    return v2_matmul_at(v, v->lm_head_peak_flops, v2_gemm_efficiency(v, compute_efficiency, d),
+                        1, rows, d, cols,
+                        d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes,
+                        bw);
 }
 
 /* Time to read `share` of every layer's weights on one chip: a lower bound
@@ -275,14 +327,23 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *o)
 {
     const v2_t *v = &sys->v2;
-    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0,
-                  {sys->allreduce, perf_stage_links(sys, p), sys->io_bandwidth_efficiency}};
+    v2_links_t links;   /* the memo's slots are written before they are read */
+    links.algo = sys->allreduce;
+    links.links = perf_stage_links(sys, p);
+    links.eff = sys->io_bandwidth_efficiency;
+    links.n_memo = links.next_memo = 0;
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
+    c.eff_d = v2_gemm_efficiency(v, sys->compute_perf_efficiency, sys->model.d);
+    v2_attention_core(&c, &c.core);
 
-    v2_layer_t best = {0}, layer_1d = {0};
-    bool have_1d = false;
+    /* each layout's layer in its own slot: the winner and the 1D layer are
+     * pointed to, not copied */
+    static const v2_layer_t none = {0};
+    v2_layer_t ys[V2_LAYOUT_COUNT];
+    const v2_layer_t *best_y = &none, *layer_1d = NULL;
     double best_time = INFINITY;
     int best_id = 0;
     int n_layouts = v->off & V2_OFF_LAYOUTS ? 1 : V2_LAYOUT_COUNT;
@@ -292,22 +353,21 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
             continue;                       /* fewer rows than chips to split them over */
         if (s.gather > 1 && v2_weight_read_bound(sys, s.weight_share) >= best_time)
             continue;                       /* reading its share of the weights alone is slower */
-        v2_layer_t y;
-        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && have_1d)
-            v2_2d_from_1d(&c, &layer_1d, &y);
+        v2_layer_t *y = &ys[i];
+        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && layer_1d)
+            v2_2d_from_1d(&c, layer_1d, &s, y);
         else
-            v2_avg_layer(&c, v2_layouts[i].id, &y);
-        if (v2_layouts[i].id == V2_LAYOUT_1D_WS) {
+            v2_avg_layer(&c, v2_layouts[i].id, &s, y);
+        if (v2_layouts[i].id == V2_LAYOUT_1D_WS)
             layer_1d = y;
-            have_1d = true;
-        }
-        double time = v2_layer_time(&y, v->layer_overhead_s);
+        double time = v2_layer_time(y, v->layer_overhead_s);
         if (time < best_time) {
             best_time = time;
-            best = y;
+            best_y = y;
             best_id = i;
         }
     }
+    const v2_layer_t best = *best_y;
     o->atten_qkv = best.qkv;
     o->atten_matmul1 = best.score;
     o->atten_matmul2 = best.value;
@@ -323,7 +383,7 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     o->kv_batch_sharded = best.kv_batch_sharded;
 
     double activation_bytes = c.n * sys->model.d * v2_elementwise_bytes(v);   /* the 16-bit stream */
-    o->stage2stage = p > 1 ? activation_bytes / (c.links.links.stage2stage_bw * c.links.eff) +
+    o->stage2stage = p > 1 ? activation_bytes / (links.links.stage2stage_bw * links.eff) +
                                  sys->srv->io.init_time_s
                            : 0;
     double layer_compute = best.qkv.time + best.score.time + best.value.time + best.out.time +

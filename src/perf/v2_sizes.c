@@ -185,6 +185,7 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : op_latency_s;
     v->matmul_k_overhead = off & V2_OFF_K_OVERHEAD ? 0 : cfg->matmul_k_overhead;
     v->matmul_tile = off & V2_OFF_SHAPE ? 0 : cfg->matmul_tile > 0 ? cfg->matmul_tile : 128;
+    v->matmul_tile_inv = v2_exact_inverse(v->matmul_tile);
     v->matmul_units = off & V2_OFF_WAVES ? 0 : cfg->matmul_units;
     v->fused_attention = cfg->fused_attention;
     /* sizing and memory checks see the v2 sizes */
