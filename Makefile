@@ -134,11 +134,18 @@ bench-huge: bin/hwsweep
 
 # NAME.hw is the database OUTDIR/NAME/NAME.db: explored again only when the
 # hardware file or the constants change (not when bin/hwsweep is rebuilt), so
-# NAME.sw.MODEL never wipes the models evaluated before it.
+# NAME.sw.MODEL never wipes the models evaluated before it -- or when the
+# database schema changed: OUTDIR/.schema-N (N, src/store/schema.c's
+# SCHEMA_VERSION) is new then, and a database of another schema is moved
+# aside to NAME.db.schemaM (scripts/schema-aside.sh) before exploring again.
 CONSTANTS := inputs/hardware/constant/7nm_default.yaml
+SCHEMA_VERSION := $(shell sed -n 's/^\#define SCHEMA_VERSION \([0-9]*\).*/\1/p' src/store/schema.c)
+$(OUTDIR)/.schema-$(SCHEMA_VERSION):
+	@mkdir -p $(OUTDIR) && touch $@
 define HW_RULE
 $(1).hw: $(OUTDIR)/$(1)/$(1).db
-$(OUTDIR)/$(1)/$(1).db: inputs/hardware/config/$(1).yaml $(CONSTANTS) | bin/hwsweep
+$(OUTDIR)/$(1)/$(1).db: inputs/hardware/config/$(1).yaml $(CONSTANTS) $(OUTDIR)/.schema-$(SCHEMA_VERSION) | bin/hwsweep
+	@sh scripts/schema-aside.sh $$@ $(SCHEMA_VERSION)
 	bin/hwsweep hw -o $(OUTDIR) -j $(JOBS) inputs/hardware/config/$(1).yaml
 endef
 $(foreach h,$(HW_CONFIGS),$(eval $(call HW_RULE,$(h))))
