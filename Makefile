@@ -117,12 +117,11 @@ build/bench/%: bench/%.c build/libhwsweep.a
 test: bin/hwsweep $(TEST_BIN) | deps-test deps-plot
 	@sh tests/run_suites.sh bin/hwsweep $(TEST_BIN)
 
-bench: bin/hwsweep $(BENCH_BIN) build/tests/test_query | deps-test
+bench: bin/hwsweep $(BENCH_BIN) | deps-test
 	@for b in $(BENCH_BIN); do $$b; done
 	@sh bench/bench_sweeps.sh bin/hwsweep
 	@sh bench/bench_small.sh bin/hwsweep
 	@sh bench/bench_query.sh bin/hwsweep
-	@HWSWEEP_BENCH_LARGE=1 build/tests/test_query
 	@sh bench/bench_live.sh bin/hwsweep
 	@sh bench/bench_astra.sh bin/hwsweep
 	@sh bench/bench_npu_sweep.sh bin/hwsweep

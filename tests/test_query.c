@@ -3,35 +3,17 @@
  * minimum, pareto holds exactly the non-dominated points, the keyed and
  * join forms of the views give the same rows, and `hwsweep query` filters,
  * prints CSV, leaves the database untouched and exits 2 on bad usage.
- * With HWSWEEP_BENCH_LARGE set (`make bench`), a large synthetic database
- * (100k systems, 2M perf rows) built by SQL from a real one: the query
- * times are printed, not asserted.
- * Runs bin/hwsweep from the repository root.
+ * (Query times on a large database are bench/bench_query.sh's, on the real
+ * bench/big.yaml database.)  Runs bin/hwsweep from the repository root.
  */
 #include <check.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "golden_util.h"
 #include "store/views.h"
 
 static char tmpdir[256];
-
-/* The synthetic database: COPIES copies of the real systems, the first
- * VALID_COPIES of them valid (with perf rows): 216 x 464 systems, 144 x
- * 13,904 perf rows. */
-#define COPIES 216
-#define VALID_COPIES 144
-#define STR(x) #x
-#define XSTR(x) STR(x)
-
-static double now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
 
 static void exec_ok(sqlite3 *db, const char *sql)
 {
@@ -342,154 +324,6 @@ START_TEST(cli_bad_usage_exits_2)
 }
 END_TEST
 
-/* ---- the large synthetic database ---- */
-
-/* The systems columns, "s0.name" or the copy's expression for some. */
-static void systems_select(sqlite3 *db, char *cols, char *exprs, size_t len)
-{
-    static const char *const subst[][2] = {
-        {"system_id", "s0.system_id + k.k * (SELECT count(*) FROM s0)"},
-        {"hardware", "s0.hardware || '-' || (k.k % 4)"},
-        {"model", "CASE k.k % 3 WHEN 0 THEN s0.model ELSE s0.model || '-v' || (k.k % 3) END"},
-        {"valid", "s0.valid AND k.k < " XSTR(VALID_COPIES)},
-        {"invalid_reason", "CASE WHEN k.k < " XSTR(VALID_COPIES) " THEN s0.invalid_reason ELSE 'synthetic' END"}};
-    sqlite3_stmt *st = NULL;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('systems')", -1, &st, NULL), 0);
-    cols[0] = exprs[0] = '\0';
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0), *e = NULL;
-        for (size_t i = 0; i < sizeof subst / sizeof subst[0]; i++)
-            if (strcmp(name, subst[i][0]) == 0)
-                e = subst[i][1];
-        size_t a = strlen(cols), b = strlen(exprs);
-        snprintf(cols + a, len - a, "%s%s", a ? ", " : "", name);
-        snprintf(exprs + b, len - b, "%s%s%s", b ? ", " : "", e ? e : "s0.", e ? "" : name);
-    }
-    sqlite3_finalize(st);
-}
-
-/* Copies 1..COPIES-1 of the real rows: other hardware and model names,
- * latencies and TCOs scaled per copy; copies >= VALID_COPIES invalid. */
-static void build_big(sqlite3 *db)
-{
-    char cols[4096], exprs[8192], sql[16384];
-    exec_ok(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
-                "DROP VIEW best_per_batch; DROP VIEW pareto; DROP INDEX IF EXISTS perf_keys;"
-                "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS systems_eval;"
-                "CREATE TEMP TABLE s0 AS SELECT * FROM systems; CREATE TEMP TABLE f0 AS SELECT * FROM perf_choices;"
-                "CREATE TEMP TABLE m0 AS SELECT * FROM perf_mappings;");
-    snprintf(sql, sizeof sql, "CREATE TEMP TABLE k AS WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 "
-             "FROM c WHERE k < %d) SELECT k, 1 + (k * 37 %% 101) / 500.0 AS fl, 1 + (k * 53 %% 97) / 500.0 AS ft "
-             "FROM c", COPIES - 1);
-    exec_ok(db, sql);
-    systems_select(db, cols, exprs, sizeof cols);
-    snprintf(sql, sizeof sql, "BEGIN; INSERT INTO systems(%s) SELECT %s FROM k, s0 ORDER BY 1", cols, exprs);
-    exec_ok(db, sql);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO perf_mappings(mapping_id, t, p, micro_batch, prefill_micro_batch, prefill_latency_s, "
-             "generate_latency_s, prefill_tco_per_token_usd, generate_tco_per_token_usd, tco_per_mtoken_usd, "
-             "generate_throughput_tokens_per_s) "
-             "SELECT m0.mapping_id + k.k * (SELECT count(*) FROM s0) * 128, t, p, micro_batch, prefill_micro_batch, "
-             "prefill_latency_s * fl, generate_latency_s * fl, prefill_tco_per_token_usd * ft, "
-             "generate_tco_per_token_usd * ft, tco_per_mtoken_usd * ft, generate_throughput_tokens_per_s / fl "
-             "FROM k, m0 WHERE k.k < %d ORDER BY 1;"
-             "INSERT INTO perf_choices(system_id, batch, objective_index, mapping_id, model, prefill_len, "
-             "generate_len, metric, generate_latency_s, generate_tco_per_token_usd) "
-             "SELECT f0.system_id + k.k * (SELECT count(*) FROM s0), batch, objective_index, "
-             "f0.mapping_id + k.k * (SELECT count(*) FROM s0) * 128, "
-             "CASE k.k %% 3 WHEN 0 THEN model ELSE model || '-v' || (k.k %% 3) END, prefill_len, generate_len, "
-             "metric * CASE WHEN objective_index IN (0, 2) THEN fl ELSE ft END, generate_latency_s * fl, "
-             "generate_tco_per_token_usd * ft FROM k, f0 WHERE k.k < %d ORDER BY 1, 2, 3; COMMIT",
-             VALID_COPIES, VALID_COPIES);
-    exec_ok(db, sql);
-}
-
-typedef struct {
-    double rows, ids, sum;   /* a result's checksum */
-} sum_t;
-
-/* Step through sql (?1 = model when given); its time in seconds. */
-static double timed(sqlite3 *db, const char *sql, const char *model, sum_t *s)
-{
-    sqlite3_stmt *st = NULL;
-    double t0 = now();
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (model)
-        sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-    memset(s, 0, sizeof *s);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        s->rows++;
-        s->ids += sqlite3_column_double(st, 1);
-        s->sum += sqlite3_column_double(st, 2);
-    }
-    sqlite3_finalize(st);
-    return now() - t0;
-}
-
-/* Time the four view queries; sums[4] for comparing forms. */
-static void time_views(sqlite3 *db, const char *form, int unfiltered, sum_t *sums)
-{
-    static const char *const sql[] = {
-        "SELECT model, system_id, metric FROM best_per_batch WHERE model = ?1",
-        "SELECT model, system_id, metric FROM best_per_batch",
-        "SELECT model, system_id, generate_tco_per_token FROM pareto WHERE model = ?1",
-        "SELECT model, system_id, generate_tco_per_token FROM pareto"};
-    for (int i = 0; i < 4; i++) {
-        if (!unfiltered && i % 2)
-            continue;
-        double t = timed(db, sql[i], i % 2 ? NULL : "gpt3-v1", &sums[i]);
-        printf("  %-6s %-52s %6.0f rows %8.3f s\n", form, sql[i], sums[i].rows, t);
-    }
-}
-
-static void time_cli(const char *db)
-{
-    static const char *const what[] = {"summary", "best", "pareto", "summary -m gpt3-v1", "best -m gpt3-v1",
-                                       "pareto -m gpt3-v1"};
-    for (int i = 0; i < 6; i++) {
-        double t0 = now();
-        ck_assert_int_eq(query(db, what[i]), 0);
-        printf("  bin/hwsweep query big.db %-20s %8.3f s\n", what[i], now() - t0);
-    }
-}
-
-START_TEST(large_database_times)
-{
-    char big[512], sql[1200], err[512];
-    path_in(big, sizeof big, "big.db");
-    sqlite3 *db = open_form(1);
-    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", big);
-    exec_ok(db, sql);
-    sqlite3_close(db);
-    db = open_rw(big);
-    double t0 = now();
-    build_big(db);
-    printf("large database: %.0f systems (%.0f valid), %.0f perf rows, built in %.1f s\n",
-           q1(db, "SELECT count(*) FROM systems"), q1(db, "SELECT sum(valid) FROM systems"),
-           q1(db, "SELECT count(*) FROM perf"), now() - t0);
-    /* the join form: filtered queries only unless HWSWEEP_BENCH_FULL is set (unfiltered take seconds) */
-    int full = getenv("HWSWEEP_BENCH_FULL") != NULL;
-    sum_t join[4], keyed[4];
-    t0 = now();
-    ck_assert_int_eq(views_create_in(db, 0, 0, err, sizeof err), 0);
-    printf("  join form: indexes built in %.2f s\n", now() - t0);
-    time_views(db, "join", full, join);
-    exec_ok(db, "DROP VIEW best_per_batch; DROP VIEW pareto; DROP INDEX perf_keys");
-    t0 = now();
-    ck_assert_int_eq(views_create_in(db, 0, 1, err, sizeof err), 0);
-    printf("  keyed form: indexes built in %.2f s\n", now() - t0);
-    time_views(db, "keyed", 1, keyed);
-    for (int i = 0; i < 4; i++)
-        if (full || i % 2 == 0) {
-            ck_assert(join[i].rows == keyed[i].rows && join[i].ids == keyed[i].ids);
-            ck_assert(fabs(join[i].sum - keyed[i].sum) <= 1e-12 * fabs(keyed[i].sum));
-        }
-    ck_assert(keyed[1].rows >= 6 * 2 * 7 * 4);
-    sqlite3_close(db);
-    time_cli(big);
-}
-END_TEST
-
 /* The real database (cc_sweep x gpt3, llama3-70B) and its two view forms. */
 static void setup(void)
 {
@@ -517,10 +351,6 @@ int main(void)
     tcase_add_test(tc, cli_reads_only);
     tcase_add_test(tc, cli_without_the_indexes);
     tcase_add_test(tc, cli_bad_usage_exits_2);
-    /* a timing, not a test: 2M rows take half a minute to build, so it runs in
-     * `make bench` (HWSWEEP_BENCH_LARGE=1), not in `make test` */
-    if (getenv("HWSWEEP_BENCH_LARGE"))
-        tcase_add_test(tc, large_database_times);
     suite_add_tcase(s, tc);
     return run_suite_and_clean(s, tmpdir);
 }
