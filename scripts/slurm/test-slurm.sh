@@ -349,7 +349,7 @@ shard_db=$tmp/sharded/sweeps/$name.shard-$task-of-$SHARDS.db
 log=$tmp/sharded/slurm/hwsweep-$name-${array}_$task.out
 for t in $TABLES; do dump "$shard_db" "$t"; done >"$tmp/shard.before" || die "cannot read $shard_db"
 scontrol requeue "${array}_$task" || die "scontrol requeue ${array}_$task failed"
-scontrol update JobId="${array}_$task" StartTime=now >/dev/null 2>&1 || true
+scontrol update JobId="${array}_$task" StartTime=now+2 >/dev/null 2>&1 || true   # see section 8
 done_ok=0
 for _ in $(seq 1 120); do
   if [ "$(grep -c "shard $task/$SHARDS done" "$log")" -ge 2 ]; then
@@ -399,10 +399,16 @@ done
   die "shard 1 wrote into the shared output folder while running (scratch not used)"
 scancel --batch --signal=USR1 "${carray}_1" || die "scancel --signal=USR1 ${carray}_1 failed"
 done_ok=0
+started=0
 for _ in $(seq 1 $((JOB_WAIT * 2))); do
-  if grep -q "shard 1/2 checkpointed" "$clog" 2>/dev/null; then
-    # the requeued task waits for its begin time; let it start now
-    scontrol update JobId="${carray}_1" StartTime=now >/dev/null 2>&1 || true
+  if [ $started = 0 ] && grep -q "shard 1/2 checkpointed" "$clog" 2>/dev/null &&
+     [ "$(job_states "${carray}_1")" = PENDING ]; then
+    started=1
+    # the requeued task waits for its begin time; let it start in 2 s, not
+    # at once: slurmd refuses to launch a job in the same second its
+    # previous run's credential was revoked ("Job credential revoked": the
+    # task then fails and its merge job is cancelled as a dependent)
+    scontrol update JobId="${carray}_1" StartTime=now+2 >/dev/null 2>&1 || true
   fi
   [ "$(job_states "$cmerge")" = COMPLETED ] && { done_ok=1; break; }
   case $(job_states "$cmerge") in
