@@ -331,6 +331,39 @@ carry:
     return nd;
 }
 
+/* The digits d[0..nd) of d.ddd x 10^exp10 written at out + o in
+ * scientific form, "d.ddde+XX" (at least two exponent digits, as both
+ * Python's repr and printf's %g write them); returns the new length. */
+static size_t put_scientific(char *out, size_t o, const char *digits, int nd, int exp10)
+{
+    out[o++] = digits[0];
+    if (nd > 1) {
+        out[o++] = '.';
+        for (int i = 1; i < nd; i++)
+            out[o++] = digits[i];
+    }
+    int x = exp10 < 0 ? -exp10 : exp10;
+    out[o++] = 'e';
+    out[o++] = exp10 < 0 ? '-' : '+';
+    if (x >= 100)
+        out[o++] = (char)('0' + x / 100);
+    out[o++] = (char)('0' + x / 10 % 10);
+    out[o++] = (char)('0' + x % 10);
+    return o;
+}
+
+/* The same value, exp10 < 0, written as "0.000ddd". */
+static size_t put_below_one(char *out, size_t o, const char *digits, int nd, int exp10)
+{
+    out[o++] = '0';
+    out[o++] = '.';
+    for (int i = 0; i < -exp10 - 1; i++)
+        out[o++] = '0';
+    for (int i = 0; i < nd; i++)
+        out[o++] = digits[i];
+    return o;
+}
+
 /* snprintf(buf, len, "%s", out) for a text of n characters */
 static void put(char *buf, size_t len, const char *out, size_t n)
 {
@@ -377,12 +410,7 @@ void num_repr(char *buf, size_t len, double v)
     int exp10 = k - 1; /* v = d.ddd x 10^exp10 */
     if (exp10 >= -4 && exp10 < 16) {
         if (exp10 < 0) {
-            out[o++] = '0';
-            out[o++] = '.';
-            for (int i = 0; i < -exp10 - 1; i++)
-                out[o++] = '0';
-            for (int i = 0; i < nd; i++)
-                out[o++] = digits[i];
+            o = put_below_one(out, o, digits, nd, exp10);
         } else {
             for (int i = 0; i <= exp10; i++)
                 out[o++] = i < nd ? digits[i] : '0';
@@ -395,19 +423,7 @@ void num_repr(char *buf, size_t len, double v)
         }
         out[o] = 0;
     } else {
-        out[o++] = digits[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (int i = 1; i < nd; i++)
-                out[o++] = digits[i];
-        }
-        int x = exp10 < 0 ? -exp10 : exp10;
-        out[o++] = 'e';
-        out[o++] = exp10 < 0 ? '-' : '+';
-        if (x >= 100)
-            out[o++] = (char)('0' + x / 100);
-        out[o++] = (char)('0' + x / 10 % 10);
-        out[o++] = (char)('0' + x % 10);
+        o = put_scientific(out, o, digits, nd, exp10);
         out[o] = 0;
     }
     put(buf, len, out, o);
@@ -422,26 +438,9 @@ static void format_g(char *buf, size_t len, bool neg, const char *digits, int nd
     if (neg)
         out[o++] = '-';
     if (exp10 < -4 || exp10 >= prec) {
-        out[o++] = digits[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (int i = 1; i < nd; i++)
-                out[o++] = digits[i];
-        }
-        int x = exp10 < 0 ? -exp10 : exp10;
-        out[o++] = 'e';
-        out[o++] = exp10 < 0 ? '-' : '+';
-        if (x >= 100)
-            out[o++] = (char)('0' + x / 100);
-        out[o++] = (char)('0' + x / 10 % 10);
-        out[o++] = (char)('0' + x % 10);
+        o = put_scientific(out, o, digits, nd, exp10);
     } else if (exp10 < 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -exp10 - 1; i++)
-            out[o++] = '0';
-        for (int i = 0; i < nd; i++)
-            out[o++] = digits[i];
+        o = put_below_one(out, o, digits, nd, exp10);
     } else {
         for (int i = 0; i <= exp10; i++)
             out[o++] = i < nd ? digits[i] : '0';
