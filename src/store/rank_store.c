@@ -29,6 +29,7 @@
 
 #include "store/db.h"
 #include "store/rank_store.h"
+#include "store/views.h"
 
 #define N_OBJ 4
 #define OBJ_GEN_LATENCY 2
@@ -317,8 +318,7 @@ static const char *const rebuild_sql[] = {
     "generate_len, batch, generate_latency_s, generate_tco_per_token_usd, system_id, objective_index, mapping_id, min(generate_tco_per_token_usd) "
     "OVER (PARTITION BY model, prefill_len, generate_len, batch ORDER BY generate_latency_s, "
     "generate_tco_per_token_usd, system_id, objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
-    "AS prev_min FROM perf_choices WHERE objective_index IN (2, 3) AND generate_latency_s IS NOT NULL AND "
-    "generate_tco_per_token_usd IS NOT NULL AND (?1 IS NULL OR model = ?1)) "
+    "AS prev_min FROM perf_choices WHERE " PARETO_CANDIDATE("perf_choices") " AND (?1 IS NULL OR model = ?1)) "
     "WHERE prev_min IS NULL OR generate_tco_per_token_usd < prev_min",
 };
 

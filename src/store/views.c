@@ -84,9 +84,6 @@ static const char *best_keyed_with =
     STEP("w", "m.metric IS NOT NULL AND (m.model, m.prefill_len, m.generate_len, m.batch, m.objective_index) >= "
          "(+c.model, +c.prefill_len, +c.generate_len, +c.batch, c.objective_index + 1)", BEST_ORDER) ") ";
 
-/* Candidates of the pareto view (the terms of the partial index perf_front). */
-#define CAND(a) a ".objective_index IN (2, 3) AND " a ".generate_latency_s IS NOT NULL AND " a \
-    ".generate_tco_per_token_usd IS NOT NULL"
 #define FRONT_ORDER \
     "m.model, m.prefill_len, m.generate_len, m.batch, m.generate_latency_s, m.generate_tco_per_token_usd, "     \
     "m.system_id, " \
@@ -96,11 +93,11 @@ static const char *best_keyed_with =
  * a frontier point the next: the first one in (latency, tco, system_id)
  * order with a smaller tco. */
 static const char *pareto_keyed_with =
-    "WITH RECURSIVE g(sid, b, o) AS (" FIRST(CAND("m"), FRONT_ORDER) " UNION ALL "
-    STEP("g", CAND("m") " AND (m.model, m.prefill_len, m.generate_len, m.batch) >= "
+    "WITH RECURSIVE g(sid, b, o) AS (" FIRST(PARETO_CANDIDATE("m"), FRONT_ORDER) " UNION ALL "
+    STEP("g", PARETO_CANDIDATE("m") " AND (m.model, m.prefill_len, m.generate_len, m.batch) >= "
          "(+c.model, +c.prefill_len, +c.generate_len, c.batch + 1)", FRONT_ORDER) "), "
     "w(sid, b, o) AS (SELECT sid, b, o FROM g UNION ALL "
-    STEP("w", CAND("m") " AND m.model = +c.model AND m.prefill_len = +c.prefill_len AND m.generate_len = "
+    STEP("w", PARETO_CANDIDATE("m") " AND m.model = +c.model AND m.prefill_len = +c.prefill_len AND m.generate_len = "
          "+c.generate_len AND m.batch = +c.batch AND m.generate_latency_s >= +c.generate_latency_s AND "
          "m.generate_tco_per_token_usd < +c.generate_tco_per_token_usd", FRONT_ORDER) ") ";
 
@@ -120,13 +117,13 @@ static const char *pareto_join_r =
     "f.generate_tco_per_token_usd AS tco, min(f.generate_tco_per_token_usd) OVER (PARTITION BY s.model, "
     "s.prefill_len, s.generate_len, f.batch ORDER BY f.generate_latency_s, f.generate_tco_per_token_usd, "
     "f.system_id, f.objective_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_min "
-    "FROM systems s JOIN perf_choices f ON f.system_id = s.system_id WHERE s.valid AND " CAND("f") ")";
+    "FROM systems s JOIN perf_choices f ON f.system_id = s.system_id WHERE s.valid AND " PARETO_CANDIDATE("f") ")";
 
 static const char *keyed_indexes =
     "CREATE INDEX IF NOT EXISTS perf_best ON perf_choices(model, prefill_len, generate_len, batch, "
     "objective_index, metric, system_id) WHERE metric IS NOT NULL;\n"
     "CREATE INDEX IF NOT EXISTS perf_front ON perf_choices(model, prefill_len, generate_len, batch, "
-    "generate_latency_s, generate_tco_per_token_usd, system_id, objective_index) WHERE " CAND("perf_choices") ";\n";
+    "generate_latency_s, generate_tco_per_token_usd, system_id, objective_index) WHERE " PARETO_CANDIDATE("perf_choices") ";\n";
 
 static const char *join_indexes =
     "CREATE INDEX IF NOT EXISTS perf_keys ON perf_choices(system_id, batch, objective_index, metric, "

@@ -8,6 +8,13 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+/* SQL: the rows of perf_choices (alias a) that compete for the pareto
+ * frontier: the generate_latency (2) and generate_tco (3) choices with both
+ * coordinates (the pareto view, its join form and rank_rebuild). */
+#define PARETO_CANDIDATE(a)                                                                           \
+    a ".objective_index IN (2, 3) AND " a ".generate_latency_s IS NOT NULL AND " a                    \
+      ".generate_tco_per_token_usd IS NOT NULL"
+
 /* The views and their indexes in the main schema (IF NOT EXISTS; the keyed
  * form when views_keyed()).  Called by db_schema_create. */
 int views_create(sqlite3 *db, char *err, size_t errlen);
