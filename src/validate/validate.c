@@ -370,6 +370,90 @@ double val_overlap_iterations_s(double gpu_s, double iterations, double running,
     return host_s > gpu_s ? host_s : gpu_s;
 }
 
+typedef struct {
+    double isl, osl, requests;
+} val_dataset_t;
+
+/* perf-overview.md at 00f37686, "Preparing a Dataset" */
+static const val_dataset_t val_trtllm_datasets[] = {
+    {128, 128, 30000},  {128, 2048, 3000},  {128, 4096, 1500}, {1000, 2000, 1500},
+    {2048, 128, 3000},  {2048, 2048, 1500}, {5000, 500, 1500}, {1000, 1000, 3000},
+    {500, 2000, 3000},  {20000, 2000, 1000},
+};
+
+double val_trtllm_num_requests(double isl, double osl)
+{
+    for (size_t i = 0; i < sizeof val_trtllm_datasets / sizeof val_trtllm_datasets[0]; i++)
+        if (val_trtllm_datasets[i].isl == isl && val_trtllm_datasets[i].osl == osl)
+            return val_trtllm_datasets[i].requests;
+    return 0;
+}
+
+/* The pass time of n sequences, computed once per n (memo[n] < 0: not yet). */
+static double val_memo_pass(double *memo, val_pass_fn pass, void *ctx, int generate, double n)
+{
+    size_t i = (size_t)n;
+    if (memo[i] < 0)
+        memo[i] = pass(ctx, generate, n);
+    return memo[i];
+}
+
+double val_inflight_run_s(double requests, double cap, double budget, double isl, double osl,
+                          double host_s_per_request, val_pass_fn pass, void *ctx)
+{
+    cap = floor(cap);
+    osl = floor(osl);
+    if (!(requests > 0) || !(cap >= 1) || !(isl >= 1) || !(osl >= 1) || !(budget >= isl))
+        return NAN;
+    size_t kmax = (size_t)floor(budget / isl);          /* contexts one iteration can hold */
+    size_t ring = (size_t)osl;
+    double *gen_memo = malloc(((size_t)cap + 1) * sizeof *gen_memo);
+    double *ctx_memo = malloc((kmax + 1) * sizeof *ctx_memo);
+    double *leaving = calloc(ring, sizeof *leaving);   /* requests whose last token is at slot */
+    double time = NAN;
+    if (!gen_memo || !ctx_memo || !leaving)
+        goto done;
+    for (size_t i = 0; i <= (size_t)cap; i++)
+        gen_memo[i] = -1;
+    for (size_t i = 0; i <= kmax; i++)
+        ctx_memo[i] = -1;
+    double queued = requests, generating = 0;
+    time = 0;
+    for (size_t it = 0; queued > 0 || generating > 0; it++) {
+        /* whole contexts beside the generating requests' tokens, within the batch */
+        double k = fmin(queued, fmin(cap - generating, floor((budget - generating) / isl)));
+        if (k < 0)
+            k = 0;
+        double gpu = (k > 0 ? val_memo_pass(ctx_memo, pass, ctx, 0, k) : 0) +
+                     (generating > 0 ? val_memo_pass(gen_memo, pass, ctx, 1, generating) : 0);
+        time += val_overlap_iterations_s(gpu, 1, k + generating, host_s_per_request);
+        generating -= leaving[it % ring];               /* made their last token */
+        leaving[it % ring] = 0;
+        if (ring > 1) {                                  /* osl - 1 generation iterations */
+            leaving[(it + ring - 1) % ring] += k;
+            generating += k;
+        }
+        queued -= k;
+    }
+done:
+    free(gen_memo);
+    free(ctx_memo);
+    free(leaving);
+    return time;
+}
+
+typedef struct {
+    const system_t *sys;
+    const val_row_t *r;
+} val_pass_ctx_t;
+
+static double val_row_pass(void *ctx, int generate, double sequences)
+{
+    const val_pass_ctx_t *c = ctx;
+    return pass_total(c->sys, generate ? STAGE_GENERATE : STAGE_PREFILL, c->r->tp, c->r->pp,
+                      sequences);
+}
+
 static double m_throughput(const system_t *sys, const val_row_t *r, char *err, size_t errlen)
 {
     const model_t *m = &sys->model;
@@ -382,6 +466,14 @@ static double m_throughput(const system_t *sys, const val_row_t *r, char *err, s
     }
     val_bench_settings_t bs = val_trtllm_bench_settings(kv_requests, r->input_len, r->output_len,
                                                         r->pp);
+    double requests = val_trtllm_num_requests(r->input_len, r->output_len);
+    if (requests > 0) {
+        val_pass_ctx_t c = {sys, r};
+        double run = val_inflight_run_s(requests, fmin(floor(kv_requests), bs.max_batch_size),
+                                        bs.max_num_tokens, r->input_len, r->output_len,
+                                        val_trtllm_pytorch_host_s_per_request(), val_row_pass, &c);
+        return requests * r->output_len / run;
+    }
     double batch = val_inflight_batch(&bs, kv_requests, r->input_len, r->output_len);
     /* contexts prefilled together: those that fit in the iteration's budget
      * beside the running batch's tokens */

@@ -11,13 +11,16 @@
  *                     input_len + output_len cached tokens
  *   prefill_s         time to first token of `batch` sequences
  *   decode_s_per_token  one decode step, context input_len + output_len / 2
- *   throughput_tok_s  offline output tokens/s: as many sequences as the KV
- *                     cache holds (VAL_KV_MEM_FRACTION of the memory left by
- *                     the weights) within trtllm-bench's batch and token
- *                     budget (val_inflight_batch), each prefilled in the
- *                     iteration's leftover token budget, then decoded;
- *                     the executor's host work per iteration hidden behind
- *                     the GPU's unless longer (val_overlap_iterations_s)
+ *   throughput_tok_s  offline output tokens/s: trtllm-bench's run of its
+ *                     dataset's requests (val_trtllm_num_requests), iteration
+ *                     by iteration (val_inflight_run_s), as many in flight as
+ *                     the KV cache holds (VAL_KV_MEM_FRACTION of the memory
+ *                     left by the weights) within trtllm-bench's batch and
+ *                     token budget; for a pair without a listed dataset the
+ *                     steady state (val_inflight_batch), each context
+ *                     prefilled in the iteration's leftover token budget; the
+ *                     executor's host work per iteration hidden behind the
+ *                     GPU's unless longer (val_overlap_iterations_s)
  *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
  *                     then output_len decode steps (context input_len +
  *                     output_len / 2): output tokens/s per chip
@@ -82,6 +85,34 @@ double val_trtllm_pytorch_host_s_per_request(void);
  * the host's, running requests x host_s_per_request each iteration. */
 double val_overlap_iterations_s(double gpu_s, double iterations, double running,
                                 double host_s_per_request);
+
+/* Requests in the dataset trtllm-bench ran for an (isl, osl) pair: the
+ * `$num_requests` table of TensorRT-LLM's perf-overview.md at 00f37686
+ * ("Preparing a Dataset": 30000 for 128/128, 3000 for 128/2048, 2048/128,
+ * 1000/1000, 500/2000, 1500 for 128/4096, 1000/2000, 2048/2048, 5000/500,
+ * 1000 for 20000/2000); 0 for a pair the table does not list. */
+double val_trtllm_num_requests(double isl, double osl);
+
+/* One pass of the model for `sequences` sequences: their contexts
+ * (STAGE_PREFILL) or one next token each (STAGE_GENERATE), in seconds. */
+typedef double (*val_pass_fn)(void *ctx, int generate, double sequences);
+
+/* Wall time of trtllm-bench's whole run of `requests` equal requests, all
+ * queued at the start, iteration by iteration (in-flight batching without
+ * chunked prefill): each iteration runs one token of every generating
+ * request plus the whole contexts of as many queued requests as fit beside
+ * them in max_num_tokens (`budget`) and in `cap` requests in flight (max
+ * batch size and KV cache); a context produces its request's first output
+ * token, osl - 1 generation iterations the rest (trtllm-bench's TPOT is
+ * (latency - TTFT) / (osl - 1): the sample report of perf-overview.md,
+ * (75903.4 - 52667.0) / 127 = 183.0 ms); each iteration lasts the slower
+ * of its GPU passes and the host's requests x host_s_per_request
+ * (val_overlap_iterations_s).  The ramp-up, the whole-context admissions
+ * and the drain of the last requests are what the steady state
+ * (val_inflight_batch) leaves out.  Pass times are memoized per sequence
+ * count; NAN when out of memory. */
+double val_inflight_run_s(double requests, double cap, double budget, double isl, double osl,
+                          double host_s_per_request, val_pass_fn pass, void *ctx);
 
 typedef struct {
     int line;                         /* in the CSV file */
