@@ -125,6 +125,12 @@ START_TEST(trtllm_dataset_sizes)
     ck_assert_double_eq(val_trtllm_num_requests(20000, 2000), 1000);
     ck_assert_double_eq(val_trtllm_num_requests(128, 4096), 1500);
     ck_assert_double_eq(val_trtllm_num_requests(64, 64), 0);   /* not listed */
+    /* the context step makes the first output token: 127 generation steps
+     * for 128 tokens (the sample report: (75903.4 - 52667.0) ms / 127 =
+     * its 183.0 ms TPOT), none for 1 */
+    ck_assert_double_eq(val_generation_steps(128), 127);
+    ck_assert_double_eq(val_generation_steps(1), 0);
+    ck_assert_double_eq_tol((75903.4456 - 52667.0339) / val_generation_steps(128), 182.9639, 1e-4);
 }
 END_TEST
 

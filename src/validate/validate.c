@@ -358,6 +358,11 @@ double val_inflight_batch(const val_bench_settings_t *s, double kv_requests, dou
     return fmin(floor(kv_requests), fmin(s->max_batch_size, by_tokens));
 }
 
+double val_generation_steps(double output_len)
+{
+    return output_len > 1 ? output_len - 1 : 0;
+}
+
 double val_trtllm_pytorch_host_s_per_request(void)
 {
     return 45.11e-3 / 1536;
@@ -490,7 +495,10 @@ static double m_throughput(const system_t *sys, const val_row_t *r, char *err, s
 }
 
 /* Static batching (TensorRT-LLM <= 0.6 gptSessionBenchmark): batch sequences
- * prefilled together, then output_len decode steps; output tokens/s per chip. */
+ * prefilled together, the context step making each one's first output token,
+ * then output_len - 1 decode steps (GptSession::generate: no generation step
+ * for an output length of 1, cpp/tensorrt_llm/runtime/gptSession.cpp
+ * generateSingleBatch); output tokens/s per chip. */
 static double m_static_throughput(const system_t *sys, const val_row_t *r, char *err,
                                   size_t errlen)
 {
@@ -498,7 +506,8 @@ static double m_static_throughput(const system_t *sys, const val_row_t *r, char 
     (void)errlen;
     double prefill = pass_total(sys, STAGE_PREFILL, r->tp, r->pp, r->batch);
     double step = pass_total(sys, STAGE_GENERATE, r->tp, r->pp, r->batch);
-    return r->batch * r->output_len / (prefill + r->output_len * step) / (r->tp * r->pp);
+    return r->batch * r->output_len / (prefill + val_generation_steps(r->output_len) * step) /
+           (r->tp * r->pp);
 }
 
 static double m_prefill(const system_t *sys, const val_row_t *r, char *err, size_t errlen)

@@ -21,8 +21,9 @@
  *                     prefilled in the iteration's leftover token budget; the
  *                     executor's host work per iteration hidden behind the
  *                     GPU's unless longer (val_overlap_iterations_s)
- *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together,
- *                     then output_len decode steps (context input_len +
+ *   static_throughput_tok_s_per_gpu  `batch` sequences prefilled together
+ *                     (the context step makes the first output token), then
+ *                     output_len - 1 decode steps (context input_len +
  *                     output_len / 2): output tokens/s per chip
  */
 #ifndef VALIDATE_VALIDATE_H
@@ -68,6 +69,12 @@ val_bench_settings_t val_trtllm_bench_settings(double kv_requests, double isl, d
  * min(kv_requests, VAL_MAX_BATCH) of the first throughput model. */
 double val_inflight_batch(const val_bench_settings_t *s, double kv_requests, double isl,
                           double osl);
+
+/* Generation steps of a request of output_len tokens: the context step
+ * makes the first, each generation step one more (TensorRT-LLM's
+ * GptSession::generate and trtllm-bench, whose TPOT is (latency - TTFT) /
+ * (osl - 1)). */
+double val_generation_steps(double output_len);
 
 /* Host time of TensorRT-LLM's PyTorch executor per running request and
  * iteration (scheduling, sampling bookkeeping, request management on one
