@@ -153,6 +153,7 @@ typedef struct {
     bool thermal_eval;
     double perf;                /* FLOP/s (input or derived) */
     double perf_fp8, perf_int8, perf_fp4; /* FLOP/s per format, 0 = at perf (perf_model v2) */
+    double max_clock_mhz, sustained_clock_mhz; /* unthrottled / power-limited SM clock, 0 = not given (perf_model v2) */
     double sram;                /* bytes */
     double sram_bw;             /* bytes/s */
     double area;                /* mm2 */

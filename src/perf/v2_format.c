@@ -8,6 +8,12 @@
  * fp8 (E4M3/E5M2, Micikevicius et al., "FP8 Formats for Deep Learning",
  * 2022) and int8 1 byte; fp4 (E2M1, OCP Microscaling Formats MX v1.0) half
  * a byte, its shared per-block scales (1 byte per 32 numbers) not counted.
+ *
+ * The peak holds at the clock the efficiency constants were measured at
+ * (a short microbenchmark: the chip's unthrottled max_clock_mhz); under the
+ * sustained load of an inference run a power-capped chip runs its SM clock
+ * at sustained_clock_mhz instead, and its tensor-core rate scales with it
+ * (v2_sustained_clock_ratio; sources in docs/perf-model-v2.md).
  */
 #include "config/named.h"
 #include "perf/v2_model.h"
@@ -37,6 +43,13 @@ double v2_peak_flops(const chip_t *chip, v2_format_id_t f)
     default: break;
     }
     return rate > 0 ? rate : chip->perf; /* no native rate: the bf16/fp16 units */
+}
+
+double v2_sustained_clock_ratio(double max_clock_mhz, double sustained_clock_mhz)
+{
+    if (!(max_clock_mhz > 0) || !(sustained_clock_mhz > 0))
+        return 1;
+    return sustained_clock_mhz / max_clock_mhz;
 }
 
 v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a)

@@ -41,7 +41,8 @@ enum {
     V2_OFF_GQA_ATTENTION = 1u << 8, /* the attention kernel reads K/V once per query head */
     V2_OFF_WAVES = 1u << 9,         /* no wave quantization over the matmul units */
     V2_OFF_K_OVERHEAD = 1u << 10,   /* no per-output-tile fixed cost (matmul_k_overhead) */
-    V2_OFF_ACT_QUANT = 1u << 11     /* 1-byte activations everywhere, no quantize passes */
+    V2_OFF_ACT_QUANT = 1u << 11,    /* 1-byte activations everywhere, no quantize passes */
+    V2_OFF_CLOCK = 1u << 12         /* matmuls at the unthrottled clock (no sustained_clock_mhz) */
 };
 
 typedef struct {
@@ -76,6 +77,13 @@ const v2_format_t *v2_format_find(const char *name, char *err, size_t errlen);
  * matmul_roofline.  A chip without a rate for f (perf_fp8, perf_int8,
  * perf_fp4 = 0) runs it at its bf16/fp16 rate. */
 double v2_peak_flops(const chip_t *chip, v2_format_id_t f);
+
+/* Share of the peak FLOP/s left when the SM clock runs at sustained_clock_mhz
+ * (power-limited, sustained load) instead of max_clock_mhz (the unthrottled
+ * clock of the microbenchmarks the efficiencies come from): their ratio; 1
+ * when either is not given.  Multiplies v2_peak_flops; the reference model
+ * has no clock (chip->perf at every load). */
+double v2_sustained_clock_ratio(double max_clock_mhz, double sustained_clock_mhz);
 
 /* The format a matmul of weights w and activations a computes in: the
  * wider of the two (int8 weights with bf16 activations compute in bf16). */

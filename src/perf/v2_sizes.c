@@ -136,6 +136,7 @@ const v2_correction_t v2_corrections[] = {
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
     {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
+    {"sustained_clock", V2_OFF_CLOCK},
     {"k_overhead", V2_OFF_K_OVERHEAD}, {"act_quant", V2_OFF_ACT_QUANT},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
@@ -174,6 +175,18 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     const chip_t *chip = sys->srv->package->chip;
     v->peak_flops = v2_peak_flops(chip, v2_compute_format(v->weight_fmt, v->act_fmt));
     v->lm_head_peak_flops = v2_peak_flops(chip, v2_compute_format(v->lm_head_fmt, v->act_fmt));
+    if ((chip->max_clock_mhz > 0) != (chip->sustained_clock_mhz > 0) ||
+        chip->sustained_clock_mhz > chip->max_clock_mhz) {
+        snprintf(err, errlen,
+                 "Chip: give max_clock_mhz and sustained_clock_mhz together, sustained at most max "
+                 "(got %g and %g)", chip->max_clock_mhz, chip->sustained_clock_mhz);
+        return false;
+    }
+    if (!(off & V2_OFF_CLOCK)) {
+        double clock = v2_sustained_clock_ratio(chip->max_clock_mhz, chip->sustained_clock_mhz);
+        v->peak_flops *= clock;
+        v->lm_head_peak_flops *= clock;
+    }
     v->layer_overhead_s = cfg->layer_overhead_s;
     double op_latency_s = cfg->op_latency_s;
     if (cfg->launch_stack[0]) {
