@@ -136,8 +136,8 @@ const v2_correction_t v2_corrections[] = {
     {"op_latency", V2_OFF_OP_LATENCY}, {"layouts", V2_OFF_LAYOUTS},
     {"kv_batch_sharding", V2_OFF_KV_BATCH}, {"lm_head", V2_OFF_LM_HEAD},
     {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
-    {"sustained_clock", V2_OFF_CLOCK},
     {"k_overhead", V2_OFF_K_OVERHEAD}, {"act_quant", V2_OFF_ACT_QUANT},
+    {"sustained_clock", V2_OFF_CLOCK},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 
