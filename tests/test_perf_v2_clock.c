@@ -11,8 +11,10 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hw/hw_config.h"
 #include "perf/v2_model.h"
@@ -30,6 +32,37 @@ START_TEST(clock_ratio_numbers)
     char err[256];
     ck_assert(v2_off_parse("sustained_clock", &bits, err, sizeof err));
     ck_assert_uint_eq(bits, V2_OFF_CLOCK);
+}
+END_TEST
+
+/* The hardware files carry both clocks; a chip with one of them, or a
+ * sustained clock above the max, is refused at its position. */
+START_TEST(clock_keys_checked)
+{
+    hw_config_t cfg;
+    cfg_err_t err;
+    ck_assert_msg(hw_config_load("validation/hw/h200.yaml", &cfg, &err) == 0, "%s", err.msg);
+    ck_assert_double_eq(cfg.chips[0].max_clock_mhz, 1980);
+    ck_assert_double_eq(cfg.chips[0].sustained_clock_mhz, 1500);
+    hw_config_free(&cfg);
+
+    FILE *in = fopen("validation/hw/h200.yaml", "r");
+    ck_assert(in != NULL);
+    char path[] = "/tmp/test_perf_v2_clock_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *out = fdopen(fd, "w");
+    char line[512];
+    while (fgets(line, sizeof line, in))
+        if (!strstr(line, "sustained_clock_mhz:"))
+            fputs(line, out);
+    fclose(in);
+    fclose(out);
+    ck_assert(hw_config_load(path, &cfg, &err) != 0);
+    remove(path);
+    ck_assert_msg(strstr(err.msg, "Chip: give max_clock_mhz and sustained_clock_mhz together") != NULL &&
+                      strstr(err.msg, ":5:3: ") != NULL,
+                  "%s", err.msg);
 }
 END_TEST
 
@@ -78,6 +111,7 @@ static Suite *clock_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, clock_ratio_numbers);
     tcase_add_test(tc, clock_moves_hopper_rows_only);
+    tcase_add_test(tc, clock_keys_checked);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

@@ -226,6 +226,14 @@ static int chip_check(const chip_t *chip, const node_t *at, cfg_err_t *err)
                         "operational_intensity");
         return -1;
     }
+    /* perf_model v2's sustained SM clock: both or neither, sustained at most max */
+    if ((chip->max_clock_mhz > 0) != (chip->sustained_clock_mhz > 0) ||
+        chip->sustained_clock_mhz > chip->max_clock_mhz) {
+        cfg_node_errorf(err, at, "Chip: give max_clock_mhz and sustained_clock_mhz together, "
+                        "sustained_clock_mhz at most max_clock_mhz (got %g and %g)",
+                        chip->max_clock_mhz, chip->sustained_clock_mhz);
+        return -1;
+    }
     return 0;
 }
 

@@ -175,13 +175,7 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     const chip_t *chip = sys->srv->package->chip;
     v->peak_flops = v2_peak_flops(chip, v2_compute_format(v->weight_fmt, v->act_fmt));
     v->lm_head_peak_flops = v2_peak_flops(chip, v2_compute_format(v->lm_head_fmt, v->act_fmt));
-    if ((chip->max_clock_mhz > 0) != (chip->sustained_clock_mhz > 0) ||
-        chip->sustained_clock_mhz > chip->max_clock_mhz) {
-        snprintf(err, errlen,
-                 "Chip: give max_clock_mhz and sustained_clock_mhz together, sustained at most max "
-                 "(got %g and %g)", chip->max_clock_mhz, chip->sustained_clock_mhz);
-        return false;
-    }
+    /* the hardware file's check (hw_config.c chip_check) keeps sustained <= max, both or neither */
     if (!(off & V2_OFF_CLOCK)) {
         double clock = v2_sustained_clock_ratio(chip->max_clock_mhz, chip->sustained_clock_mhz);
         v->peak_flops *= clock;
