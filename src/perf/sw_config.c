@@ -255,7 +255,7 @@ static const field_t system_fields[] = {
     /* perf_model v2 only: per-hardware constants */
     NUM(system_cfg_t, layer_overhead_s, N), NUM(system_cfg_t, op_latency_s, N),
     NUMD(system_cfg_t, matmul_tile, P | I, 128), NUM(system_cfg_t, matmul_units, N | I),
-    NUM(system_cfg_t, matmul_k_overhead, N),
+    NUM(system_cfg_t, matmul_k_overhead, N), NUM(system_cfg_t, collective_fixed_s, N),
     {.key = "launch_stack", .type = F_CUSTOM, .bind = bind_launch_stack},
     {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
     {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},

@@ -84,3 +84,26 @@ double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e
     }
     }
 }
+
+/* Per-layer collective counts read in Pope et al.'s implementation
+ * (google-research/google-research at 6919d28c, layers_parallel.py;
+ * layers/one_d_parallel_xmap.py at 1d4d2f1a); see v2_model.h. */
+int v2_layout_collectives(v2_layout_id_t id, int kv_batch_sharded)
+{
+    switch (id) {
+    case V2_LAYOUT_1D_WS:
+        return kv_batch_sharded ? 9 : 5;
+    case V2_LAYOUT_2D_WS:
+        return kv_batch_sharded ? 10 : 9;
+    default:
+        return 2;
+    }
+}
+
+double v2_layout_collective_fixed_s(v2_layout_id_t id, int kv_batch_sharded, double t,
+                                    double collective_fixed_s)
+{
+    if (!(t > 1) || !(collective_fixed_s > 0))
+        return 0;
+    return v2_layout_collectives(id, kv_batch_sharded) * collective_fixed_s;
+}

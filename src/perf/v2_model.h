@@ -42,7 +42,8 @@ enum {
     V2_OFF_WAVES = 1u << 9,         /* no wave quantization over the matmul units */
     V2_OFF_K_OVERHEAD = 1u << 10,   /* no per-output-tile fixed cost (matmul_k_overhead) */
     V2_OFF_ACT_QUANT = 1u << 11,    /* 1-byte activations everywhere, no quantize passes */
-    V2_OFF_CLOCK = 1u << 12         /* matmuls at the unthrottled clock (no sustained_clock_mhz) */
+    V2_OFF_CLOCK = 1u << 12,        /* matmuls at the unthrottled clock (no sustained_clock_mhz) */
+    V2_OFF_COLLECTIVE_FIXED = 1u << 13 /* no per-collective dispatch cost (collective_fixed_s) */
 };
 
 typedef struct {
@@ -122,6 +123,7 @@ typedef struct {
                                      x * matmul_tile_inv is then x / matmul_tile, bit for bit */
     double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
     double matmul_k_overhead;     /* per-output-tile fixed cost in K elements (0 = off) */
+    double collective_fixed_s;    /* dispatch cost of each collective beyond its hops (0 = off) */
     bool fused_attention;
     unsigned off;                 /* V2_OFF_* bits */
 } v2_t;
@@ -290,6 +292,30 @@ typedef double (*v2_allreduce_fn)(void *ctx, double p, double bytes);
  * Replaces micro_batch_comms' all-reduce of the whole activation. */
 double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
                       double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx);
+
+/* Collectives one decoder layer issues under layout id in Pope et al.'s
+ * implementation (google-research/google-research,
+ * scaling_transformer_inference_efficiency/), with the multi-query K/V
+ * sharded over the batch (kv_batch_sharded) or replicated:
+ *   1d_ws   layers/one_d_parallel_xmap.py weight_stationary: norm pmean over
+ *           x, all-gather matmul (q_wi), K/V psum (or psum_scatter plus two
+ *           all-to-alls of the queries and two of the outputs), matmul
+ *           reduce-scatter (o_wo), psum over yz: 5 (9);
+ *   2d_ws   layers_parallel.py transformer_layer_weight_stationary:
+ *           all-gathers over y and z around the norm's pmean over x, matmul
+ *           reduce-scatter over x (q_wi), K/V psum over x plus an all-gather
+ *           over z (or one psum_scatter plus the two all-to-alls), matmul
+ *           all-gather over x (o_wo), reduce-scatters over y and z: 9 (10);
+ *   wg_xy, wg_xyz  transformer_layer_weight_gathered: the two weight-gathering
+ *           collective matmuls (q_wi, o_wo), K/V local: 2.
+ * A collective matmul counts once (it is one collective in the program,
+ * whatever its internal steps). */
+int v2_layout_collectives(v2_layout_id_t id, int kv_batch_sharded);
+
+/* Fixed dispatch time of one layer's collectives on t chips:
+ * v2_layout_collectives x collective_fixed_s (none on one chip). */
+double v2_layout_collective_fixed_s(v2_layout_id_t id, int kv_batch_sharded, double t,
+                                    double collective_fixed_s);
 
 /* ---- the pass (v2_pass.c) ------------------------------------------------ */
 

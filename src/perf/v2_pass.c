@@ -73,13 +73,15 @@ static double v2_all_to_all(v2_links_t *l, double p, double bytes)
 typedef struct {
     matmul_lat_t qkv, score, value, out, fc1, fc2;
     double nonmatmul, attn_comm, kv_comm, ffn_comm;
+    double coll_fixed;   /* the layout's collectives' dispatch cost (v2_layout_collective_fixed_s) */
     int kv_batch_sharded;
 } v2_layer_t;
 
 static double v2_layer_time(const v2_layer_t *y, double overhead)
 {
     return y->qkv.time + y->score.time + y->value.time + y->out.time + y->fc1.time +
-           y->fc2.time + y->nonmatmul + y->attn_comm + y->kv_comm + y->ffn_comm + overhead;
+           y->fc2.time + y->nonmatmul + y->attn_comm + y->kv_comm + y->ffn_comm + y->coll_fixed +
+           overhead;
 }
 
 /* The parts of a layer no layout changes: the two attention matmuls over
@@ -360,6 +362,8 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
             v2_avg_layer(&c, v2_layouts[i].id, &s, y);
         if (v2_layouts[i].id == V2_LAYOUT_1D_WS)
             layer_1d = y;
+        y->coll_fixed = v2_layout_collective_fixed_s(v2_layouts[i].id, y->kv_batch_sharded, t,
+                                                     v->collective_fixed_s);
         double time = v2_layer_time(y, v->layer_overhead_s);
         if (time < best_time) {
             best_time = time;
