@@ -85,5 +85,12 @@ if cmp -s "$tmp/before.csv" "$tmp/out1/tpuv4/tpuv4.csv" && \
 else
     fail=$((fail + 1)); echo "FAIL: earlier outputs changed after bad input"
 fi
+# validate --help names every v2 correction --v2-off accepts: the unknown-name
+# error lists the table, and the help must list the same names
+names=$("$bin" validate --v2-off nosuch x.csv 2>&1 | sed -n 's/.*(valid: \(.*\))$/\1/p' | tr -d ' ')
+help=$("$bin" validate --help | sed -n '/^      --v2-off/,/^  -h, --help/p' | sed '$d; s/.*comma-separated://' | tr -d ' )\n')
+if [ -n "$names" ] && [ "$names" = "$help" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL validate help: names [$names] help [$help]"; fi
+
 echo "cli_errors: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config/paths.h"
 #include "cli/cli.h"
@@ -28,12 +29,24 @@ static void validate_usage(FILE *f)
             "|error| and the rows within 25%%.\n\n"
             "  -c, --constants FILE  hardware constants (default " PATHS_DEFAULT_CONSTANTS ")\n"
             "      --csv             one CSV row per measurement instead of the table\n"
-            "      --v2-off LIST     turn these v2 corrections off (comma-separated: gqa,\n"
-            "                        formats, nonmatmul, shape_efficiency, op_latency, layouts,\n"
-            "                        kv_batch_sharding, lm_head, gqa_attention,\n"
-            "                        waves): an ablation\n"
-            "  -h, --help            this help\n\n"
-            "Exit status: 0 done, 2 bad input, 1 a row could not be predicted.\n");
+            "      --v2-off LIST     turn these v2 corrections off, an ablation (comma-separated:");
+    /* the names come from the table v2_off_parse reads, so the help cannot drift */
+    int col = 80;
+    for (size_t i = 0; i < v2_correction_count; i++) {
+        const char *name = v2_corrections[i].name;
+        int len = (int)strlen(name) + 1;   /* the name and its ',' or ')' */
+        if (col + 1 + len > 79) {
+            fprintf(f, "\n                        %s", name);
+            col = 24 + len;
+        } else {
+            fprintf(f, " %s", name);
+            col += 1 + len;
+        }
+        fputc(i + 1 < v2_correction_count ? ',' : ')', f);
+    }
+    fputc('\n', f);
+    fprintf(f, "  -h, --help            this help\n\n"
+               "Exit status: 0 done, 2 bad input, 1 a row could not be predicted.\n");
 }
 
 static void print_row(const val_row_t *r, const double *pred, const bool *ok, bool csv)
