@@ -20,7 +20,6 @@
 #include "store/finalize.h"
 #include "store/sw_store.h"
 #include "store/sweep_store.h"
-#include "store/rank_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -107,7 +106,7 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     if (!db)
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
-    /* bulk copy first, the ranking tables once at the end */
+    /* bulk copy first; the perf mappings and their ranking rows replayed at the end */
     int rc = in ? views_drop_indexes(db, err, errlen) ||
                   sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
@@ -120,7 +119,7 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
         rc = store_begin(db, err, errlen) || merge_perf(db, s, n, err, errlen) ||
-             store_server_rows(db, err, errlen) || rank_rebuild(db, NULL, err, errlen) ||
+             store_server_rows(db, err, errlen) ||
              db_record_run(db, &run, err, errlen) || store_commit(db, err, errlen);
     free(in);
     /* a plain rollback journal for the result: one file to move into place */

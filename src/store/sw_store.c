@@ -611,7 +611,8 @@ static void flat_sql(char *sql)
         snprintf(one, sizeof one, ", c.%s", cost_dd[i].name);
         append(sql, one);
     }
-    append(sql, " FROM perf_mappings m LEFT JOIN perf_values v ON v.value_id = m.value_id "
+    append(sql, ", s.model, s.prefill_len, s.generate_len FROM perf_mappings m "
+                "JOIN systems s ON s.system_id = m.mapping_id / 128 LEFT JOIN perf_values v ON v.value_id = m.value_id "
                 "LEFT JOIN perf_results a ON a.result_id = v.prefill_result_id "
                 "LEFT JOIN perf_results b ON b.result_id = v.generate_result_id "
                 "LEFT JOIN perf_costs c ON c.cost_id = v.cost_id LEFT JOIN perf_passes pa ON pa.pass_id = a.pass_id "
@@ -621,6 +622,43 @@ static void flat_sql(char *sql)
 static double col_real(sqlite3_stmt *st, int c)
 {
     return sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+}
+
+/* The value of the perf_cols column name in m (perf_source's places). */
+static double vals_double(const mapping_vals_t *m, const char *name)
+{
+    for (size_t i = 0; i < N_VALUE_MAP; i++)
+        if (strcmp(value_dd[i].name, name) == 0)
+            return m->value[i].d;
+    for (size_t i = 0; i < N_COST; i++)
+        if (strcmp(cost_dd[i].name, name) == 0)
+            return m->cost[i].d;
+    for (int st = 0; st < 2; st++) {
+        const char *stage = st ? "generate_" : "prefill_";
+        if (strncmp(name, stage, strlen(stage)) == 0)
+            for (size_t i = 0; i < N_RESULT; i++)
+                if (result_dd[i].type == DD_REAL && strcmp(result_dd[i].name, name + strlen(stage)) == 0)
+                    return m->result[st][i].d;
+    }
+    return NAN;
+}
+
+/* Offer the choices of a replayed mapping to the ranking tables, as the
+ * sweep's writer offered them (insert_perf). */
+static int rank_mapping(sw_writer_t *w, sqlite3_stmt *st, int64_t mapping_id, int objectives, const mapping_vals_t *m)
+{
+    int c = sqlite3_column_count(st) - 3;
+    const char *model = (const char *)sqlite3_column_text(st, c);
+    double lat = vals_double(m, "generate_latency_s"), tco = vals_double(m, "generate_tco_per_token_usd");
+    for (int o = 0; o < OBJ_COUNT; o++)
+        if (objectives >> o & 1 &&
+            rank_offer(w->rank, model ? model : "", sqlite3_column_double(st, c + 1), sqlite3_column_double(st, c + 2),
+                       (int64_t)1 << (mapping_id % MAP_PER_SYSTEM / OBJ_COUNT), o, mapping_id / MAP_PER_SYSTEM,
+                       mapping_id, vals_double(m, objective_cols[o].col),
+                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? lat : NAN,
+                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? tco : NAN))
+            return -1;
+    return 0;
 }
 
 /* The current row of a flat_sql statement. */
@@ -676,7 +714,9 @@ int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *e
             break;
         mapping_vals_t m;
         flat_read(cur[best], &m);
-        if (store_mapping(w, sqlite3_column_int64(cur[best], 0), sqlite3_column_int(cur[best], 1), &m)) {
+        int64_t id = sqlite3_column_int64(cur[best], 0);
+        int objectives = sqlite3_column_int(cur[best], 1);
+        if (rank_mapping(w, cur[best], id, objectives, &m) || store_mapping(w, id, objectives, &m)) {
             snprintf(err, errlen, "sqlite: merging the mappings of %s: %s", paths[best], sqlite3_errmsg(db));
             rc = -1;
         }
@@ -686,6 +726,10 @@ int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *e
             snprintf(err, errlen, "sqlite: reading the mappings of %s: %s", paths[best], sqlite3_errmsg(src[best]));
             rc = -1;
         }
+    }
+    if (rc == 0 && sw_writer_flush(w)) {
+        snprintf(err, errlen, "sqlite: ranking the merged choices: %s", sqlite3_errmsg(db));
+        rc = -1;
     }
     sw_writer_close(w);
     for (size_t k = 0; cur && src && k < n; k++) {

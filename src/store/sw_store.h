@@ -47,8 +47,9 @@ int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errle
 
 /* A merge: every shard's mappings (paths[0..n-1], read-only) written
  * through the writer's content tables in mapping_id order, as one run
- * writes them, so the merged rows and keys are the run's (caller's
- * transaction). */
+ * writes them, so the merged rows and keys are the run's, and their choices
+ * offered to the ranking tables (rank_store.h) as the run's writer offered
+ * them (caller's transaction). */
 int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *err, size_t errlen);
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
