@@ -2,26 +2,26 @@
  * sw_store.c -- the systems table, the compact perf tables and the perf and
  * points views.
  *
- * perf storage (issue 13): the four objectives of a (system, batch) often
- * choose the same mapping, so each distinct evaluated mapping is stored once
- * in perf_mappings (the mapping, the golden metrics with their units, the
- * energies, bottlenecks, io/compute/memory breakdowns, TCO parts and the
- * passes of both stages), keyed by
+ * perf storage (issue 13, schema version 6): the four objectives of a
+ * (system, batch) often choose the same mapping, so each distinct evaluated
+ * mapping is one narrow row of perf_mappings, keyed by
  *   mapping_id = system_id * 128 + batch_index * 4 + k
  * (batch = 2^batch_index, k the mapping's rank among the distinct choices),
  * with `objectives`, the bit set of the objective indexes that chose it
- * (bit o: objective o).  Which mapping each objective chose is the view
- * perf_choices (schema version 5; a table before): one row per bit, its
- * system_id and batch read back from the key, model and eval lengths from
- * systems, metric the stored column its objective minimizes
+ * (bit o: objective o), and value_id, its values.  Those values repeat
+ * across mappings, systems and servers of the same chip (bench/big.yaml:
+ * 2,038,128 mappings, 488,083 distinct values), so they live in content
+ * tables (dedup.c), each distinct tuple once: perf_values (the mapping t, p,
+ * micro-batches and the keys of the next three), perf_results (one stage's
+ * bottleneck, latency, throughput, utilization, energies, breakdown and
+ * pass), perf_costs (powers, TCOs, capex, opex) and perf_passes (the 14
+ * per-op latencies of a micro-batch pass, in microseconds).  A tuple's key
+ * comes from the first mapping that stored it, so rows are appended.
+ * Which mapping each objective chose is the view perf_choices: one row per
+ * bit, its system_id and batch read back from the key, model and eval
+ * lengths from systems, metric the stored column its objective minimizes
  * (perf_objective_value) and, for the two generate objectives, the pareto
- * coordinates; an index on mapping_id / 128 finds a system's rows.
- * A pass (the 14 per-op latencies of one micro-batch pass, in microseconds)
- * repeats across mappings, systems and servers of the same chip (a sweep of
- * 200,000 mappings has under 11,000 distinct passes), so perf_passes holds
- * each distinct pass once under a content key: pass_id is a 63-bit hash of
- * its values, the same in every run, shard, resume and merge (a collision,
- * about 1e-8 likely for a million passes, is detected and refused).
+ * coordinates.  The views find a system's mappings by their key range.
  * The view perf rebuilds the former one-row-per-objective table with the
  * unit-bearing names; the view points has exactly the columns of the golden
  * *_points.csv files plus model (and hardware in sweeps).
