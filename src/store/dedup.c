@@ -33,8 +33,10 @@ struct dd_table {
     unsigned char *slots;   /* per slot: int64 key (0: empty), uint32 length, bytes */
     unsigned char *buf;     /* a tuple being serialized */
     unsigned char *save;    /* the tuple being stored, while a stored row is read back */
-    uint64_t *hash;         /* the stored tuples: hash (0: empty) -> key */
-    int64_t *key;
+    struct entry {          /* the stored tuples: hash (0: empty) -> key, one cache line per probe */
+        uint64_t hash;
+        int64_t key;
+    } *map;
     size_t cap, n;
 };
 
@@ -178,8 +180,7 @@ void dd_close(dd_table_t *t)
     free(t->slots);
     free(t->buf);
     free(t->save);
-    free(t->hash);
-    free(t->key);
+    free(t->map);
     free(t);
 }
 
@@ -189,7 +190,7 @@ void dd_close(dd_table_t *t)
 static size_t map_pos(const dd_table_t *t, uint64_t h)
 {
     size_t i = (size_t)h & (t->cap - 1);
-    while (t->hash[i] && t->hash[i] != h)
+    while (t->map[i].hash && t->map[i].hash != h)
         i = (i + 1) & (t->cap - 1);
     return i;
 }
@@ -198,30 +199,20 @@ static int map_add(dd_table_t *t, uint64_t h, int64_t key)
 {
     if (2 * (t->n + 1) > t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 4096, old_cap = t->cap;
-        uint64_t *hash = calloc(cap, sizeof *hash), *old_hash = t->hash;
-        int64_t *keys = malloc(cap * sizeof *keys), *old_key = t->key;
-        if (!hash || !keys) {
-            free(hash);
-            free(keys);
+        struct entry *map = calloc(cap, sizeof *map), *old = t->map;
+        if (!map)
             return -1;
-        }
-        t->hash = hash;
-        t->key = keys;
+        t->map = map;
         t->cap = cap;
         for (size_t i = 0; i < old_cap; i++)
-            if (old_hash[i]) {
-                size_t j = map_pos(t, old_hash[i]);
-                t->hash[j] = old_hash[i];
-                t->key[j] = old_key[i];
-            }
-        free(old_hash);
-        free(old_key);
+            if (old[i].hash)
+                t->map[map_pos(t, old[i].hash)] = old[i];
+        free(old);
     }
     size_t i = map_pos(t, h);
-    if (t->hash[i])
+    if (t->map[i].hash)
         return -1;   /* the caller looked it up first */
-    t->hash[i] = h;
-    t->key[i] = key;
+    t->map[i] = (struct entry){h, key};
     t->n++;
     return 0;
 }
@@ -291,7 +282,7 @@ int dd_load(dd_table_t *t)
         size_t n = row_bytes(t, st);
         uint64_t h = hash_words(t->buf, n);
         int64_t key = sqlite3_column_int64(st, 0);
-        if (n == 0 || (t->cap && t->hash[map_pos(t, h)])) {
+        if (n == 0 || (t->cap && t->map[map_pos(t, h)].hash)) {
             /* a text too long, or two rows with one hash: not written by this hwsweep's writer */
             fprintf(stderr, "hwsweep: %s: the row %lld has a text too long or the hash of another row\n",
                     t->spec->table, (long long)key);
@@ -342,8 +333,8 @@ int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
     uint64_t h = hash_words(t->buf, n);
     if (t->cap) {
         size_t i = map_pos(t, h);
-        if (t->hash[i]) {
-            *key = t->key[i];
+        if (t->map[i].hash) {
+            *key = t->map[i].key;
             return check_stored(t, *key, n);
         }
     }
