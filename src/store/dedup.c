@@ -219,10 +219,12 @@ static int map_add(dd_table_t *t, uint64_t h, int64_t key)
 
 /* ---- the bytes of recent tuples, by key ----------------------------------- */
 
+/* By the key itself: new tuples' keys grow, so they fill the slots in
+ * order (no cache miss per new tuple) and the cache holds the most recent
+ * mappings' tuples. */
 static unsigned char *slot_of(const dd_table_t *t, int64_t key)
 {
-    uint64_t k = (uint64_t)key * 0x9e3779b97f4a7c15ull;
-    return t->slots + (size_t)(k >> 32 & t->mask) * t->slot_size;
+    return t->slots + ((size_t)key & t->mask) * t->slot_size;
 }
 
 /* 1: the slot holds this key with these bytes; 0: another key or empty; -1: this key, other bytes. */
