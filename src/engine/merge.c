@@ -107,7 +107,7 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
     /* bulk copy first; the perf mappings and their ranking rows replayed at the end */
-    int rc = in ? views_drop_indexes(db, err, errlen) ||
+    int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_bulk_load(db, 1, err, errlen) ||
                   sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         in[k] = (run_input_t){"shard", s[k].path};
@@ -118,7 +118,8 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
     run_info_t run = {.kind = "merge", .command = command, .threads = 1, .inputs = in, .n_inputs = (size_t)n,
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
-        rc = store_begin(db, err, errlen) || merge_perf(db, s, n, err, errlen) ||
+        rc = store_begin(db, err, errlen) || sw_store_bulk_load(db, 0, err, errlen) ||
+             views_rank_create(db, err, errlen) || merge_perf(db, s, n, err, errlen) ||
              store_server_rows(db, err, errlen) ||
              db_record_run(db, &run, err, errlen) || store_commit(db, err, errlen);
     free(in);

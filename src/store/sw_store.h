@@ -51,6 +51,9 @@ int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errle
  * offered to the ranking tables (rank_store.h) as the run's writer offered
  * them (caller's transaction). */
 int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *err, size_t errlen);
+/* Before (begin != 0) and after a bulk copy of systems in any id order (a
+ * merge): drop, then build again, the index systems_model. */
+int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen);
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);
 

@@ -270,6 +270,6 @@ int views_live_form(sqlite3 *db)
 
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen)
 {
-    return exec(db, "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS perf_keys",
-                "indexes", err, errlen);
+    return exec(db, "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS perf_keys; "
+                "DROP INDEX IF EXISTS systems_eval", "indexes", err, errlen);
 }
