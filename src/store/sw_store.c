@@ -475,18 +475,18 @@ static bool same_row(const perf_t *a, const perf_t *b)
            strcmp(bottleneck(a->generate_bottleneck), bottleneck(b->generate_bottleneck)) == 0;
 }
 
-/* A mapping's values as the content tables hold them (keys filled in by store_mapping). */
+/* A mapping's values as the content tables hold them (keys filled in by store_values). */
 typedef struct {
     dd_val_t pass[2][N_OPS], result[2][N_RESULT], cost[N_COST], value[N_VALUE];
 } mapping_vals_t;
 
-/* The mapping's row and the content rows it references, each stored when
- * new under a key derived from this mapping (2 * mapping_id + stage for a
- * stage's pass and result, mapping_id for its costs and values): keys grow
- * as mappings are written, in mapping_id order. */
-static int store_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, mapping_vals_t *m)
+/* The content rows a mapping references, each stored when new under a key
+ * derived from this mapping (2 * mapping_id + stage for a stage's pass and
+ * result, mapping_id for its costs and values): keys grow as mappings are
+ * written, in mapping_id order.  Its values' key in *value_id. */
+static int store_values(sw_writer_t *w, int64_t mapping_id, mapping_vals_t *m, int64_t *value_id)
 {
-    int64_t key[2], cost_id, value_id;
+    int64_t key[2], cost_id;
     for (int st = 0; st < 2; st++)
         if (dd_put(w->pass, m->pass[st], 2 * mapping_id + st, &m->result[st][N_RESULT - 1].i) ||
             dd_put(w->result, m->result[st], 2 * mapping_id + st, &key[st]))
@@ -496,8 +496,11 @@ static int store_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, map
     m->value[N_VALUE_MAP].i = key[0];
     m->value[N_VALUE_MAP + 1].i = key[1];
     m->value[N_VALUE_MAP + 2].i = cost_id;
-    if (dd_put(w->value, m->value, mapping_id, &value_id))
-        return -1;
+    return dd_put(w->value, m->value, mapping_id, value_id);
+}
+
+static int store_mapping_row(sw_writer_t *w, int64_t mapping_id, int objectives, int64_t value_id)
+{
     sqlite3_stmt *st = w->map;
     sqlite3_bind_int64(st, 1, mapping_id);
     sqlite3_bind_int(st, 2, objectives);
@@ -522,7 +525,8 @@ static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, co
         m.cost[i].d = perf_double(p, w->cost_off[i]);
     for (size_t i = 0; i < N_VALUE_MAP; i++)
         m.value[i].d = perf_double(p, w->value_off[i]);
-    return store_mapping(w, mapping_id, objectives, &m);
+    int64_t value_id;
+    return store_values(w, mapping_id, &m, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
@@ -591,7 +595,7 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
  * and its pass's, then its costs. */
 static void flat_sql(char *sql)
 {
-    snprintf(sql, SQL_MAX, "SELECT m.mapping_id, m.objectives");
+    snprintf(sql, SQL_MAX, "SELECT v.value_id, 0");
     char one[128];
     for (size_t i = 0; i < N_VALUE_MAP; i++) {
         snprintf(one, sizeof one, ", v.%s", value_dd[i].name);
@@ -612,12 +616,53 @@ static void flat_sql(char *sql)
         snprintf(one, sizeof one, ", c.%s", cost_dd[i].name);
         append(sql, one);
     }
-    append(sql, ", s.model, s.prefill_len, s.generate_len FROM perf_mappings m "
-                "JOIN systems s ON s.system_id = m.mapping_id / 128 LEFT JOIN perf_values v ON v.value_id = m.value_id "
-                "LEFT JOIN perf_results a ON a.result_id = v.prefill_result_id "
+    append(sql, " FROM perf_values v LEFT JOIN perf_results a ON a.result_id = v.prefill_result_id "
                 "LEFT JOIN perf_results b ON b.result_id = v.generate_result_id "
                 "LEFT JOIN perf_costs c ON c.cost_id = v.cost_id LEFT JOIN perf_passes pa ON pa.pass_id = a.pass_id "
-                "LEFT JOIN perf_passes pg ON pg.pass_id = b.pass_id ORDER BY m.mapping_id");
+                "LEFT JOIN perf_passes pg ON pg.pass_id = b.pass_id WHERE v.value_id = ?");
+}
+
+/* A database's mappings in mapping_id order with their systems' group keys. */
+static const char *const mappings_sql =
+    "SELECT m.mapping_id, m.objectives, m.value_id, s.model, s.prefill_len, s.generate_len FROM perf_mappings m "
+    "JOIN systems s ON s.system_id = m.mapping_id / 128 ORDER BY m.mapping_id";
+
+/* A shard's values already merged: its value_id -> the merged value_id and
+ * what the ranking tables need (open addressing on value_id + 1). */
+typedef struct {
+    int64_t shard_id1, value_id;   /* shard_id1 = shard value_id + 1 (0: empty) */
+    double metric[OBJ_COUNT], lat, tco;
+} merged_value_t;
+
+typedef struct {
+    merged_value_t *e;
+    size_t cap, n;
+} value_memo_t;
+
+static merged_value_t *memo_slot(value_memo_t *m, int64_t shard_id)
+{
+    size_t i = (size_t)((uint64_t)(shard_id + 1) * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+    while (m->e[i].shard_id1 && m->e[i].shard_id1 != shard_id + 1)
+        i = (i + 1) & (m->cap - 1);
+    return &m->e[i];
+}
+
+static merged_value_t *memo_add(value_memo_t *m, int64_t shard_id)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        value_memo_t g = {calloc(m->cap ? 2 * m->cap : 4096, sizeof *g.e), m->cap ? 2 * m->cap : 4096, m->n};
+        if (!g.e)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].shard_id1)
+                *memo_slot(&g, m->e[i].shard_id1 - 1) = m->e[i];
+        free(m->e);
+        *m = g;
+    }
+    merged_value_t *e = memo_slot(m, shard_id);
+    e->shard_id1 = shard_id + 1;
+    m->n++;
+    return e;
 }
 
 static double col_real(sqlite3_stmt *st, int c)
@@ -644,20 +689,18 @@ static double vals_double(const mapping_vals_t *m, const char *name)
     return NAN;
 }
 
-/* Offer the choices of a replayed mapping to the ranking tables, as the
- * sweep's writer offered them (insert_perf). */
-static int rank_mapping(sw_writer_t *w, sqlite3_stmt *st, int64_t mapping_id, int objectives, const mapping_vals_t *m)
+/* Offer the choices of a replayed mapping (the current row of a
+ * mappings_sql statement) to the ranking tables, as the sweep's writer
+ * offered them (insert_perf). */
+static int rank_mapping(sw_writer_t *w, sqlite3_stmt *st, int64_t mapping_id, int objectives, const merged_value_t *v)
 {
-    int c = sqlite3_column_count(st) - 3;
-    const char *model = (const char *)sqlite3_column_text(st, c);
-    double lat = vals_double(m, "generate_latency_s"), tco = vals_double(m, "generate_tco_per_token_usd");
+    const char *model = (const char *)sqlite3_column_text(st, 3);
     for (int o = 0; o < OBJ_COUNT; o++)
         if (objectives >> o & 1 &&
-            rank_offer(w->rank, model ? model : "", sqlite3_column_double(st, c + 1), sqlite3_column_double(st, c + 2),
+            rank_offer(w->rank, model ? model : "", sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
                        (int64_t)1 << (mapping_id % MAP_PER_SYSTEM / OBJ_COUNT), o, mapping_id / MAP_PER_SYSTEM,
-                       mapping_id, vals_double(m, objective_cols[o].col),
-                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? lat : NAN,
-                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? tco : NAN))
+                       mapping_id, v->metric[o], o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? v->lat : NAN,
+                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? v->tco : NAN))
             return -1;
     return 0;
 }
@@ -682,21 +725,57 @@ static void flat_read(sqlite3_stmt *st, mapping_vals_t *m)
         m->cost[i].d = col_real(st, c++);
 }
 
+/* The merged value_id of the current row of shard k's mappings_sql cursor
+ * (and what ranking it needs): remembered, else read from the shard and
+ * stored. */
+static const merged_value_t *merged_value(sw_writer_t *w, value_memo_t *memo, sqlite3_stmt *flat, sqlite3_stmt *cur)
+{
+    int64_t shard_id = sqlite3_column_int64(cur, 2), mapping_id = sqlite3_column_int64(cur, 0);
+    if (memo->cap) {
+        merged_value_t *e = memo_slot(memo, shard_id);
+        if (e->shard_id1)
+            return e;
+    }
+    mapping_vals_t m;
+    sqlite3_bind_int64(flat, 1, shard_id);
+    int ok = sqlite3_step(flat) == SQLITE_ROW;
+    if (ok)
+        flat_read(flat, &m);
+    merged_value_t v = {0};
+    ok = ok && store_values(w, mapping_id, &m, &v.value_id) == 0;
+    sqlite3_reset(flat);
+    if (!ok)
+        return NULL;
+    for (int o = 0; o < OBJ_COUNT; o++)
+        v.metric[o] = vals_double(&m, objective_cols[o].col);
+    v.lat = vals_double(&m, "generate_latency_s");
+    v.tco = vals_double(&m, "generate_tco_per_token_usd");
+    merged_value_t *e = memo_add(memo, shard_id);
+    if (!e)
+        return NULL;
+    v.shard_id1 = e->shard_id1;
+    *e = v;
+    return e;
+}
+
 int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *err, size_t errlen)
 {
-    sqlite3 **src = calloc(n ? n : 1, sizeof *src);
-    sqlite3_stmt **cur = calloc(n ? n : 1, sizeof *cur);
+    size_t m = n ? n : 1;
+    sqlite3 **src = calloc(m, sizeof *src);
+    sqlite3_stmt **cur = calloc(m, sizeof *cur), **flat = calloc(m, sizeof *flat);
+    value_memo_t *memo = calloc(m, sizeof *memo);
     char *sql = malloc(SQL_MAX);
-    int *live = calloc(n ? n : 1, sizeof *live);
+    int *live = calloc(m, sizeof *live);
     sw_writer_t *w = NULL;
-    int rc = src && cur && sql && live ? 0 : -1;
+    int rc = src && cur && flat && memo && sql && live ? 0 : -1;
     if (rc)
         snprintf(err, errlen, "out of memory");
     else
         flat_sql(sql);
     for (size_t k = 0; rc == 0 && k < n; k++) {
         if (sqlite3_open_v2(paths[k], &src[k], SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(src[k], sql, -1, &cur[k], NULL) != SQLITE_OK) {
+            sqlite3_prepare_v2(src[k], mappings_sql, -1, &cur[k], NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(src[k], sql, -1, &flat[k], NULL) != SQLITE_OK) {
             snprintf(err, errlen, "sqlite: reading the mappings of %s: %s", paths[k], sqlite3_errmsg(src[k]));
             rc = -1;
             break;
@@ -713,11 +792,10 @@ int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *e
                 best = k;
         if (best == n)
             break;
-        mapping_vals_t m;
-        flat_read(cur[best], &m);
         int64_t id = sqlite3_column_int64(cur[best], 0);
         int objectives = sqlite3_column_int(cur[best], 1);
-        if (rank_mapping(w, cur[best], id, objectives, &m) || store_mapping(w, id, objectives, &m)) {
+        const merged_value_t *v = merged_value(w, &memo[best], flat[best], cur[best]);
+        if (!v || rank_mapping(w, cur[best], id, objectives, v) || store_mapping_row(w, id, objectives, v->value_id)) {
             snprintf(err, errlen, "sqlite: merging the mappings of %s: %s", paths[best], sqlite3_errmsg(db));
             rc = -1;
         }
@@ -733,12 +811,16 @@ int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *e
         rc = -1;
     }
     sw_writer_close(w);
-    for (size_t k = 0; cur && src && k < n; k++) {
+    for (size_t k = 0; cur && flat && src && memo && k < n; k++) {
         sqlite3_finalize(cur[k]);
+        sqlite3_finalize(flat[k]);
         sqlite3_close(src[k]);
+        free(memo[k].e);
     }
     free(src);
     free(cur);
+    free(flat);
+    free(memo);
     free(sql);
     free(live);
     return rc;
