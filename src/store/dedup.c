@@ -6,7 +6,7 @@
  * are made the values SQLite reads back, NULL and 0; a key as its 8 bytes;
  * a text with its NUL; zero-padded to whole words).  The writer keeps, for
  * every stored tuple, a 64-bit hash of those bytes and the row's key (16
- * bytes, in an open-addressing table at most half full), and the bytes of
+ * bytes, in an open-addressing table at most 3/4 full), and the bytes of
  * the last tuple of each of 2^cache_bits slots (direct-mapped on the key).
  * A hash found is checked against the tuple's bytes, from that cache or else
  * read back from the row: equal hashes of different tuples are refused with
@@ -197,7 +197,7 @@ static size_t map_pos(const dd_table_t *t, uint64_t h)
 
 static int map_add(dd_table_t *t, uint64_t h, int64_t key)
 {
-    if (2 * (t->n + 1) > t->cap) {
+    if (4 * (t->n + 1) > 3 * t->cap) {   /* at most 3/4 full: linear probes stay short, in one or two cache lines */
         size_t cap = t->cap ? 2 * t->cap : 4096, old_cap = t->cap;
         struct entry *map = calloc(cap, sizeof *map), *old = t->map;
         if (!map)
