@@ -21,7 +21,7 @@ ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # equal views)
 dump() {
     for t in chips packages server_shapes server_points server_costs reasons heat_sinks systems \
-             perf_passes perf_mappings perf_choices; do
+             perf_passes perf_results perf_costs perf_values perf_mappings perf_choices; do
         n=$(sqlite3 "$1" "SELECT count(*) FROM pragma_table_info('$t')")
         [ "$n" -gt 0 ] && sqlite3 "$1" "SELECT * FROM $t ORDER BY $(seq -s, 1 "$n")" || echo "no table $t"
     done

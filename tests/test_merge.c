@@ -21,7 +21,8 @@ static char dir[64];
 static char *dump(const char *path)
 {
     static const char *const tables[] = {"chips", "packages", "servers", "systems", "perf", "perf_mappings",
-                                         "perf_choices", "perf_passes", "inputs"};
+                                         "perf_choices", "perf_passes", "perf_results", "perf_costs",
+                                         "perf_values", "inputs"};
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     size_t cap = 1 << 20, n = 0;

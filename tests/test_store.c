@@ -57,9 +57,11 @@ START_TEST(columns_cover_every_column)
     ck_assert_int_eq(count(db, "SELECT count(*) FROM columns WHERE table_name = 'columns'"), 5);
     char u[64];
     ck_assert_str_eq(unit_of(db, "perf", "generate_latency_s", u, sizeof u), "s");
-    ck_assert_str_eq(unit_of(db, "perf_mappings", "generate_power_w", u, sizeof u), "W");
-    ck_assert_str_eq(unit_of(db, "perf_mappings", "tco_per_mtoken_usd", u, sizeof u), "USD per 1e6 tokens");
-    ck_assert_str_eq(unit_of(db, "perf_mappings", "generate_io_s", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf_costs", "generate_power_w", u, sizeof u), "W");
+    ck_assert_str_eq(unit_of(db, "perf_costs", "tco_per_mtoken_usd", u, sizeof u), "USD per 1e6 tokens");
+    ck_assert_str_eq(unit_of(db, "perf", "generate_io_s", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf_results", "io_s", u, sizeof u), "s");
+    ck_assert_str_eq(unit_of(db, "perf_results", "latency_s", u, sizeof u), "s");
     ck_assert_str_eq(unit_of(db, "perf_choices", "generate_tco_per_token_usd", u, sizeof u), "USD/token");
     ck_assert_str_eq(unit_of(db, "systems", "kv_bw_per_chip_bytes_per_s", u, sizeof u), "bytes/s");
     ck_assert_str_eq(unit_of(db, "best_per_batch", "generate_latency", u, sizeof u), "s");

@@ -20,7 +20,6 @@
 #include "store/finalize.h"
 #include "store/sw_store.h"
 #include "store/sweep_store.h"
-#include "store/rank_store.h"
 #include "store/views.h"
 
 typedef struct {
@@ -86,13 +85,28 @@ static int check_set(const shard_info_t *s, int n)
     return bad ? -1 : 0;
 }
 
+/* The shards' perf mappings in one run's order (sw_store_merge_perf). */
+static int merge_perf(sqlite3 *db, const shard_info_t *s, int n, char *err, size_t errlen)
+{
+    const char **paths = calloc((size_t)n, sizeof *paths);
+    if (!paths) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int k = 0; k < n; k++)
+        paths[k] = s[k].path;
+    int rc = sw_store_merge_perf(db, paths, (size_t)n, err, errlen);
+    free(paths);
+    return rc;
+}
+
 static int build(const char *tmp, const shard_info_t *s, int n, const char *command, char *err, size_t errlen)
 {
     sqlite3 *db = db_open(tmp, err, errlen);
     if (!db)
         return -1;
     run_input_t *in = calloc((size_t)n, sizeof *in);
-    /* bulk copy first, the ranking tables once at the end */
+    /* bulk copy first; the perf mappings and their ranking rows replayed at the end */
     int rc = in ? views_drop_indexes(db, err, errlen) || sw_store_bulk_load(db, 1, err, errlen) ||
                   sw_store_points_view(db, 1, err, errlen) : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
@@ -105,7 +119,8 @@ static int build(const char *tmp, const shard_info_t *s, int n, const char *comm
                       .started_at = db_now(), .sweep = s[0].sweep, .fingerprint = s[0].fingerprint, .shard = shard};
     if (rc == 0)
         rc = store_begin(db, err, errlen) || sw_store_bulk_load(db, 0, err, errlen) ||
-             store_server_rows(db, err, errlen) || rank_rebuild(db, NULL, err, errlen) ||
+             views_rank_create(db, err, errlen) || merge_perf(db, s, n, err, errlen) ||
+             store_server_rows(db, err, errlen) ||
              db_record_run(db, &run, err, errlen) || store_commit(db, err, errlen);
     free(in);
     /* a plain rollback journal for the result: one file to move into place */

@@ -264,9 +264,29 @@ static const doc_t docs[] = {
     {NULL, "prefill_micro_batch", "sequences", "prefill micro-batch"},
     {NULL, "mapping_id", "", "row of the mapping in perf_mappings: system_id * 128 + log2(batch) * 4 + k, k the "
                              "mapping's rank among the distinct choices of its system and batch"},
-    {NULL, "pass_id", "", "content key of a micro-batch pass: a 63-bit hash of its per-op latencies"},
-    {NULL, "prefill_pass_id", "", "the prefill pass of the mapping (perf_passes.pass_id)"},
-    {NULL, "generate_pass_id", "", "the generate pass of the mapping (perf_passes.pass_id)"},
+    /* the content tables (schema version 6): each distinct tuple once, keyed by the first mapping that stored it */
+    {NULL, "pass_id", "", "key of a micro-batch pass in perf_passes: 2 * mapping_id + stage (0 prefill, 1 generate) "
+                          "of the first mapping that stored it"},
+    {"perf_mappings", "value_id", "", "the mapping's values (perf_values.value_id)"},
+    {"perf_values", "value_id", "", "key of the values: the mapping_id of the first mapping that stored them"},
+    {"perf_values", "prefill_result_id", "", "the prefill stage's result (perf_results.result_id)"},
+    {"perf_values", "generate_result_id", "", "the generate stage's result (perf_results.result_id)"},
+    {"perf_values", "cost_id", "", "the mapping's power and costs (perf_costs.cost_id)"},
+    {"perf_costs", "cost_id", "", "key of the costs: the mapping_id of the first mapping that stored them"},
+    {"perf_results", "result_id", "", "key of a stage's result: 2 * mapping_id + stage (0 prefill, 1 generate) of "
+                                      "the first mapping that stored it"},
+    {"perf_results", "bottleneck", "", "what limits the stage: compute, memory or communication"},
+    {"perf_results", "latency_s", "s", "time of the stage (prefill: time to first token; generate: all generated "
+                                       "tokens of a sequence)"},
+    {"perf_results", "throughput_tokens_per_s", "tokens/s", "tokens per second of the stage"},
+    {"perf_results", "utilization", "", "fraction of peak compute used by the stage"},
+    {"perf_results", "energy_fma_j", "J", "energy of the stage's multiply-adds"},
+    {"perf_results", "energy_mem_j", "J", "energy of the stage's memory accesses"},
+    {"perf_results", "energy_comm_j", "J", "energy of the stage's communication"},
+    {"perf_results", "io_s", "s", "communication time of the stage"},
+    {"perf_results", "compute_s", "s", "compute time of the stage"},
+    {"perf_results", "mem_s", "s", "memory time of the stage"},
+    {"perf_results", "pass_id", "", "the stage's micro-batch pass (perf_passes.pass_id)"},
     {"perf_passes", "stage2stage_us", "us", "pipeline stage-to-stage transfer"},
     {"perf_passes", "atten_qkv_us", "us", "attention Q, K, V projections"},
     {"perf_passes", "atten_matmul1_us", "us", "attention scores (Q K^T)"},

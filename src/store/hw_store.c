@@ -430,6 +430,7 @@ int hw_write_server(hw_writer_t *w, int64_t server_id, int64_t package_row, int6
 int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, char *err, size_t errlen)
 {
     static const char *wipe = "DELETE FROM rank_best; DELETE FROM rank_front; DELETE FROM perf_mappings; "
+                              "DELETE FROM perf_values; DELETE FROM perf_results; DELETE FROM perf_costs; "
                               "DELETE FROM perf_passes; DELETE FROM systems; "
                               "DELETE FROM server_costs; DELETE FROM server_points; DELETE FROM reasons; "
                               "DELETE FROM heat_sinks; DELETE FROM server_shapes; "

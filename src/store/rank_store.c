@@ -17,9 +17,10 @@
  * points), updates it with each stored choice and rewrites the changed
  * groups' rows in the chunk's own transaction (rank_flush), so the tables
  * always match the committed choices.  Each row also names the chosen
- * mapping (mapping_id), which the views look up by its key.  Where rows are deleted or copied in
- * bulk (hwsweep sw replacing a model, a merge), rank_rebuild recomputes them
- * from perf_choices with window functions in that same order.
+ * mapping (mapping_id), which the views look up by its key.  Where rows are
+ * deleted (hwsweep sw replacing a model), rank_rebuild recomputes them from
+ * perf_choices with window functions in that same order; a merge offers
+ * every replayed choice as a run's writer does (sw_store_merge_perf).
  */
 #include <math.h>
 #include <stdbool.h>

@@ -11,7 +11,7 @@
 #include "store/schema_sql.h"
 #include "store/views.h"
 
-#define SCHEMA_VERSION 5   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...), perf_mappings + perf_choices, unit names; 5: ranking tables rank_best + rank_front instead of the indexes perf_best + perf_front */
+#define SCHEMA_VERSION 6   /* 3: inputs keyed by (role, path); 4: compact servers (server_points, ...), perf_mappings + perf_choices, unit names; 5: ranking tables rank_best + rank_front instead of the indexes perf_best + perf_front; 6: perf_mappings narrow (objectives, value_id) over the content-keyed perf_values, perf_results, perf_costs, no index on mapping_id / 128 */
 
 static int create_runs(sqlite3 *db, char *err, size_t errlen)
 {

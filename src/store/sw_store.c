@@ -2,26 +2,26 @@
  * sw_store.c -- the systems table, the compact perf tables and the perf and
  * points views.
  *
- * perf storage (issue 13): the four objectives of a (system, batch) often
- * choose the same mapping, so each distinct evaluated mapping is stored once
- * in perf_mappings (the mapping, the golden metrics with their units, the
- * energies, bottlenecks, io/compute/memory breakdowns, TCO parts and the
- * passes of both stages), keyed by
+ * perf storage (issue 13, schema version 6): the four objectives of a
+ * (system, batch) often choose the same mapping, so each distinct evaluated
+ * mapping is one narrow row of perf_mappings, keyed by
  *   mapping_id = system_id * 128 + batch_index * 4 + k
  * (batch = 2^batch_index, k the mapping's rank among the distinct choices),
  * with `objectives`, the bit set of the objective indexes that chose it
- * (bit o: objective o).  Which mapping each objective chose is the view
- * perf_choices (schema version 5; a table before): one row per bit, its
- * system_id and batch read back from the key, model and eval lengths from
- * systems, metric the stored column its objective minimizes
+ * (bit o: objective o), and value_id, its values.  Those values repeat
+ * across mappings, systems and servers of the same chip (bench/big.yaml:
+ * 2,038,128 mappings, 488,083 distinct values), so they live in content
+ * tables (dedup.c), each distinct tuple once: perf_values (the mapping t, p,
+ * micro-batches and the keys of the next three), perf_results (one stage's
+ * bottleneck, latency, throughput, utilization, energies, breakdown and
+ * pass), perf_costs (powers, TCOs, capex, opex) and perf_passes (the 14
+ * per-op latencies of a micro-batch pass, in microseconds).  A tuple's key
+ * comes from the first mapping that stored it, so rows are appended.
+ * Which mapping each objective chose is the view perf_choices: one row per
+ * bit, its system_id and batch read back from the key, model and eval
+ * lengths from systems, metric the stored column its objective minimizes
  * (perf_objective_value) and, for the two generate objectives, the pareto
- * coordinates; an index on mapping_id / 128 finds a system's rows.
- * A pass (the 14 per-op latencies of one micro-batch pass, in microseconds)
- * repeats across mappings, systems and servers of the same chip (a sweep of
- * 200,000 mappings has under 11,000 distinct passes), so perf_passes holds
- * each distinct pass once under a content key: pass_id is a 63-bit hash of
- * its values, the same in every run, shard, resume and merge (a collision,
- * about 1e-8 likely for a million passes, is detected and refused).
+ * coordinates.  The views find a system's mappings by their key range.
  * The view perf rebuilds the former one-row-per-objective table with the
  * unit-bearing names; the view points has exactly the columns of the golden
  * *_points.csv files plus model (and hardware in sweeps).
@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/dedup.h"
 #include "store/rank_store.h"
 #include "store/schema_sql.h"
 #include "store/sw_store.h"
@@ -44,6 +45,7 @@
 #define T(s, name, field) {name, COL_TEXT, offsetof(s, field), sizeof(((s *)0)->field)}
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 #define SQL_MAX 16384
+#define SYSTEMS_MODEL_INDEX "CREATE INDEX IF NOT EXISTS systems_model ON systems(model, system)"
 /* mapping_id = system_id * MAP_PER_SYSTEM + batch_index * OBJ_COUNT + k */
 #define MAP_PER_SYSTEM 128
 #define MAX_BATCHES (MAP_PER_SYSTEM / OBJ_COUNT)
@@ -107,34 +109,91 @@ static const struct {
 };
 
 /* Per-op latencies of one micro-batch pass, stored in microseconds. */
+#define PASS_OPS(X)                                                                                            \
+    X(stage2stage, stage2stage) X(atten_qkv, atten_qkv.time) X(atten_matmul1, atten_matmul1.time)             \
+    X(atten_communication1, atten_communication1) X(atten_matmul2, atten_matmul2.time)                          \
+    X(atten_fc, atten_fc.time) X(atten_communication2, atten_communication2) X(fc1, fc1.time) X(fc2, fc2.time) \
+    X(fc_communication, fc_communication) X(pipeline_stage, pipeline_stage) X(total, total)                    \
+    X(compute, compute) X(communication, communication)
 typedef struct {
     const char *name;
     size_t off;
 } op_col_t;
-#define OP(name, field) {name, offsetof(micro_batch_t, field)}
-static const op_col_t op_cols[] = {
-    OP("stage2stage", stage2stage), OP("atten_qkv", atten_qkv.time), OP("atten_matmul1", atten_matmul1.time),
-    OP("atten_communication1", atten_communication1), OP("atten_matmul2", atten_matmul2.time),
-    OP("atten_fc", atten_fc.time), OP("atten_communication2", atten_communication2), OP("fc1", fc1.time),
-    OP("fc2", fc2.time), OP("fc_communication", fc_communication), OP("pipeline_stage", pipeline_stage),
-    OP("total", total), OP("compute", compute), OP("communication", communication),
-};
+#define OP_OFF(name, field) {#name, offsetof(micro_batch_t, field)},
+#define OP_COL(name, field) {#name "_us", DD_REAL},
+static const op_col_t op_cols[] = {PASS_OPS(OP_OFF)};
 #define N_OPS NCOLS(op_cols)
+
+/* The content-keyed tables (dedup.h) that perf_mappings' rows reference,
+ * innermost first.  A column of a stage's result is the perf_cols column
+ * "prefill_" or "generate_" + its name; a cost's and a value's are the
+ * perf_cols column of their own name (perf_source). */
+static const dd_col_t pass_dd[] = {PASS_OPS(OP_COL)};
+static const dd_spec_t pass_spec = {"perf_passes", "pass_id", pass_dd, NCOLS(pass_dd), 16};
+
+static const dd_col_t result_dd[] = {
+    {"bottleneck", DD_TEXT}, {"latency_s", DD_REAL}, {"throughput_tokens_per_s", DD_REAL},
+    {"utilization", DD_REAL}, {"energy_fma_j", DD_REAL}, {"energy_mem_j", DD_REAL}, {"energy_comm_j", DD_REAL},
+    {"io_s", DD_REAL}, {"compute_s", DD_REAL}, {"mem_s", DD_REAL}, {"pass_id", DD_KEY},
+};
+#define N_RESULT NCOLS(result_dd)
+static const dd_spec_t result_spec = {"perf_results", "result_id", result_dd, N_RESULT, 16};
+
+static const dd_col_t cost_dd[] = {
+    {"prefill_power_w", DD_REAL}, {"generate_power_w", DD_REAL}, {"prefill_tco_per_token_usd", DD_REAL},
+    {"generate_tco_per_token_usd", DD_REAL}, {"tco_per_mtoken_usd", DD_REAL}, {"capex_usd", DD_REAL},
+    {"opex_usd", DD_REAL}, {"srv_tco_usd", DD_REAL},
+};
+#define N_COST NCOLS(cost_dd)
+static const dd_spec_t cost_spec = {"perf_costs", "cost_id", cost_dd, N_COST, 18};
+
+static const dd_col_t value_dd[] = {
+    {"t", DD_COUNT}, {"p", DD_COUNT}, {"micro_batch", DD_COUNT}, {"prefill_micro_batch", DD_COUNT},
+    {"prefill_result_id", DD_KEY}, {"generate_result_id", DD_KEY}, {"cost_id", DD_KEY},
+};
+#define N_VALUE NCOLS(value_dd)
+#define N_VALUE_MAP 4           /* the mapping's own columns, then the three keys */
+static const dd_spec_t value_spec = {"perf_values", "value_id", value_dd, N_VALUE, 18};
+
+static const dd_spec_t *const dd_specs[] = {&pass_spec, &result_spec, &cost_spec, &value_spec};
+
+static bool in_spec(const dd_spec_t *spec, const char *name)
+{
+    for (size_t i = 0; i < spec->n; i++)
+        if (strcmp(spec->cols[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Where the view perf reads the perf_cols column name: "v.", "c.", "a." or
+ * "b." (the prefill and generate results) and the column there. */
+static void perf_source(const char *name, char *buf, size_t len)
+{
+    if (in_spec(&value_spec, name))
+        snprintf(buf, len, "v.%s", name);
+    else if (in_spec(&cost_spec, name))
+        snprintf(buf, len, "c.%s", name);
+    else if (strncmp(name, "prefill_", 8) == 0 && in_spec(&result_spec, name + 8))
+        snprintf(buf, len, "a.%s", name + 8);
+    else if (strncmp(name, "generate_", 9) == 0 && in_spec(&result_spec, name + 9))
+        snprintf(buf, len, "b.%s", name + 9);
+    else
+        snprintf(buf, len, "NULL");   /* sw_writer_open refuses a column stored nowhere */
+}
+
+/* The offset in perf_t of the perf_cols column name; -1 when absent. */
+static long perf_off(const char *name)
+{
+    for (size_t i = 0; i < NCOLS(perf_cols); i++)
+        if (strcmp(perf_cols[i].name, name) == 0)
+            return (long)perf_cols[i].off;
+    return -1;
+}
 
 static void append(char *buf, const char *s)
 {
     size_t used = strlen(buf);
     snprintf(buf + used, SQL_MAX - used, "%s", s);
-}
-
-/* ", PREFIXOP_us[ REAL]" for each per-op latency of a pass */
-static void pass_names(char *buf, const char *prefix, int typed)
-{
-    for (size_t i = 0; i < N_OPS; i++) {
-        char one[128];
-        snprintf(one, sizeof one, ", %s%s_us%s", prefix, op_cols[i].name, typed ? " REAL" : "");
-        append(buf, one);
-    }
 }
 
 /* The golden *_points.csv columns plus model (plus hardware in sweep
@@ -165,60 +224,78 @@ int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errle
     return db_exec(db, "DROP VIEW IF EXISTS points", err, errlen) || db_exec(db, sql, err, errlen);
 }
 
-/* The columns of a choice, from perf_mappings m, perf_objectives o and
- * systems s: ", name AS name" for each column of perf_choices (schema
- * version 4's table) but the first. */
+/* The joins from a narrow mapping m to its system s (by its key range:
+ * s.system_id = mapping_id / 128, and the rowid range of a system's
+ * mappings so that a query on one system_id reads only its rows, without
+ * an index), its objectives o and its content-keyed values v, results a
+ * (prefill) and b (generate) and costs c.  LEFT JOINs on unique keys (the
+ * rows are always there): a query that reads none of a table's columns
+ * skips it. */
+#define CHOICE_FROM                                                                                           \
+    " FROM perf_mappings m JOIN perf_objectives o ON m.objectives >> o.objective_index & 1 = 1 "               \
+    "JOIN systems s ON s.system_id = m.mapping_id / 128 AND m.mapping_id BETWEEN s.system_id * 128 AND "       \
+    "s.system_id * 128 + 127 LEFT JOIN perf_values v ON v.value_id = m.value_id "                              \
+    "LEFT JOIN perf_results a ON a.result_id = v.prefill_result_id "                                            \
+    "LEFT JOIN perf_results b ON b.result_id = v.generate_result_id LEFT JOIN perf_costs c ON c.cost_id = v.cost_id"
+
+/* " CASE o.objective_index WHEN 0 THEN <its column> ... END AS metric" */
+static void metric_sql(char *sql)
+{
+    append(sql, " CASE o.objective_index");
+    for (int k = 0; k < OBJ_COUNT; k++) {
+        char src[96], one[160];
+        perf_source(objective_cols[k].col, src, sizeof src);
+        snprintf(one, sizeof one, " WHEN %d THEN %s", k, src);
+        append(sql, one);
+    }
+    append(sql, " END AS metric");
+}
+
+/* The columns of a choice: ", name AS name" for each column of
+ * perf_choices (schema version 4's table) but the first. */
 static void choice_cols_sql(char *sql)
 {
     append(sql, ", 1 << (m.mapping_id % 128 / 4) AS batch, o.objective_index AS objective_index, "
                 "m.mapping_id AS mapping_id, s.model AS model, s.prefill_len AS prefill_len, "
-                "s.generate_len AS generate_len, CASE o.objective_index");
-    for (int k = 0; k < OBJ_COUNT; k++) {
-        char one[96];
-        snprintf(one, sizeof one, " WHEN %d THEN m.%s", k, objective_cols[k].col);
-        append(sql, one);
-    }
-    char tail[256];
-    snprintf(tail, sizeof tail, " END AS metric, CASE WHEN o.objective_index IN (%d, %d) THEN m.generate_latency_s END "
-             "AS generate_latency_s, CASE WHEN o.objective_index IN (%d, %d) THEN m.generate_tco_per_token_usd END AS "
-             "generate_tco_per_token_usd", OBJ_GENERATE_LATENCY, OBJ_GENERATE_TCO, OBJ_GENERATE_LATENCY,
-             OBJ_GENERATE_TCO);
+                "s.generate_len AS generate_len,");
+    metric_sql(sql);
+    char lat[96], tco[96], tail[512];
+    perf_source("generate_latency_s", lat, sizeof lat);
+    perf_source("generate_tco_per_token_usd", tco, sizeof tco);
+    snprintf(tail, sizeof tail, ", CASE WHEN o.objective_index IN (%d, %d) THEN %s END AS generate_latency_s, "
+             "CASE WHEN o.objective_index IN (%d, %d) THEN %s END AS generate_tco_per_token_usd",
+             OBJ_GENERATE_LATENCY, OBJ_GENERATE_TCO, lat, OBJ_GENERATE_LATENCY, OBJ_GENERATE_TCO, tco);
     append(sql, tail);
 }
-
-#define CHOICE_FROM                                                                                           \
-    " FROM perf_mappings m JOIN perf_objectives o ON m.objectives >> o.objective_index & 1 = 1 "               \
-    "JOIN systems s ON s.system_id = m.mapping_id / 128"
 
 /* The views perf_choices (which mapping each objective chose) and perf: one
  * row per (system, batch, objective), as stored before the compact tables,
  * with the unit-bearing names. */
 static void perf_view_sql(char *sql)
 {
-    append(sql, "CREATE VIEW IF NOT EXISTS perf_choices AS SELECT m.mapping_id / 128 AS system_id");
+    append(sql, "CREATE VIEW IF NOT EXISTS perf_choices AS SELECT s.system_id AS system_id");
     choice_cols_sql(sql);
     append(sql, CHOICE_FROM ";\n");
-    append(sql, "CREATE VIEW IF NOT EXISTS perf AS SELECT m.mapping_id / 128 AS system_id, s.model AS model, "
+    append(sql, "CREATE VIEW IF NOT EXISTS perf AS SELECT s.system_id AS system_id, s.model AS model, "
                 "s.prefill_len AS prefill_len, s.generate_len AS generate_len, 1 << (m.mapping_id % 128 / 4) AS batch, "
-                "o.objective AS objective, o.objective_index AS objective_index, CASE o.objective_index");
-    for (int k = 0; k < OBJ_COUNT; k++) {
-        char one[96];
-        snprintf(one, sizeof one, " WHEN %d THEN m.%s", k, objective_cols[k].col);
+                "o.objective AS objective, o.objective_index AS objective_index,");
+    metric_sql(sql);
+    append(sql, ", m.mapping_id AS mapping_id, a.bottleneck AS prefill_bottleneck, b.bottleneck AS generate_bottleneck");
+    for (size_t i = 0; i < NCOLS(perf_cols); i++) {
+        char src[96], one[192];
+        perf_source(perf_cols[i].name, src, sizeof src);
+        snprintf(one, sizeof one, ", %s AS %s", src, perf_cols[i].name);
         append(sql, one);
     }
-    append(sql, " END AS metric, m.mapping_id AS mapping_id, m.prefill_bottleneck AS prefill_bottleneck, "
-                "m.generate_bottleneck AS generate_bottleneck");
-    cols_sql_names(perf_cols, NCOLS(perf_cols), "m.", sql, SQL_MAX);
     for (int st = 0; st < 2; st++)
         for (size_t i = 0; i < N_OPS; i++) {
             char one[160];
-            snprintf(one, sizeof one, ", %c.%s_us AS %s_%s_us", st ? 'g' : 'a', op_cols[i].name,
+            snprintf(one, sizeof one, ", %s.%s_us AS %s_%s_us", st ? "pg" : "pa", op_cols[i].name,
                      st ? "generate" : "prefill", op_cols[i].name);
             append(sql, one);
         }
-    /* LEFT JOINs on a unique key: a query that reads no per-op latency skips them */
-    append(sql, CHOICE_FROM " LEFT JOIN perf_passes a ON a.pass_id = m.prefill_pass_id "
-                "LEFT JOIN perf_passes g ON g.pass_id = m.generate_pass_id;\n");
+    append(sql, CHOICE_FROM " LEFT JOIN perf_passes pa ON pa.pass_id = a.pass_id "
+                "LEFT JOIN perf_passes pg ON pg.pass_id = b.pass_id;\n");
 }
 
 int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
@@ -231,15 +308,12 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
              "valid INTEGER, invalid_reason TEXT");
     cols_sql_defs(cfg_cols, NCOLS(cfg_cols), sql, SQL_MAX);
     cols_sql_defs(system_cols, NCOLS(system_cols), sql, SQL_MAX);
-    append(sql, ");\nCREATE INDEX IF NOT EXISTS systems_model ON systems(model, system);\n"
+    append(sql, ");\n" SYSTEMS_MODEL_INDEX ";\n"
                 "CREATE TABLE IF NOT EXISTS perf_mappings(mapping_id INTEGER PRIMARY KEY, objectives INTEGER NOT NULL, "
-                "prefill_bottleneck TEXT, generate_bottleneck TEXT");
-    cols_sql_defs(perf_cols, NCOLS(perf_cols), sql, SQL_MAX);
-    append(sql, ", prefill_pass_id INTEGER, generate_pass_id INTEGER);\n"
-                "CREATE TABLE IF NOT EXISTS perf_passes(pass_id INTEGER PRIMARY KEY");
-    pass_names(sql, "", 1);
-    append(sql, ");\nCREATE INDEX IF NOT EXISTS perf_mappings_system ON perf_mappings(mapping_id / 128);\n"
-                "CREATE TABLE IF NOT EXISTS perf_objectives(objective_index INTEGER PRIMARY KEY, objective TEXT NOT NULL);\n");
+                "value_id INTEGER NOT NULL);\n");
+    for (size_t i = 0; i < NCOLS(dd_specs); i++)
+        dd_sql_create(dd_specs[i], sql, SQL_MAX);
+    append(sql, "CREATE TABLE IF NOT EXISTS perf_objectives(objective_index INTEGER PRIMARY KEY, objective TEXT NOT NULL);\n");
     for (int o = 0; o < OBJ_COUNT; o++) {
         char one[128];
         snprintf(one, sizeof one, "INSERT OR IGNORE INTO perf_objectives VALUES(%d, '%s');\n", o,
@@ -252,7 +326,7 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
         points_view_sql(sql + used, SQL_MAX - used, 0);
     }
     char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    int rc = strlen(sql) + 1 < SQL_MAX ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_TOOBIG;
     if (rc != SQLITE_OK)
         snprintf(err, errlen, "sqlite: creating software tables: %s", msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
@@ -260,120 +334,12 @@ int sw_store_schema(sqlite3 *db, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* The passes known to a writer: open addressing on pass_id. */
-typedef struct {
-    int64_t id;
-    double us[N_OPS];
-} pass_t;
-
 struct sw_writer {
-    sqlite3_stmt *sys, *map, *pass;
+    sqlite3_stmt *sys, *map;
     rank_t *rank;               /* rank_best, rank_front (rank_store.c) */
-    pass_t *slots;              /* id 0 = empty (a hash of 0 is made 1) */
-    size_t cap, n;
+    dd_table_t *pass, *result, *cost, *value;   /* the content tables, innermost first */
+    long result_off[2][N_RESULT], cost_off[N_COST], value_off[N_VALUE_MAP];   /* in perf_t; -1: not a double */
 };
-
-/* NaN (stored as NULL) and -0.0 (stored as 0) as they read back. */
-static double canonical(double v)
-{
-    return isnan(v) ? NAN : v == 0 ? 0.0 : v;
-}
-
-static bool same_pass(const double *a, const double *b)
-{
-    for (size_t i = 0; i < N_OPS; i++)
-        if (!(isnan(a[i]) && isnan(b[i])) && memcmp(&a[i], &b[i], sizeof a[i]))
-            return false;
-    return true;
-}
-
-/* 63-bit FNV-1a of the values' bits, mixed (never 0). */
-static int64_t pass_key(const double *us)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < N_OPS; i++) {
-        uint64_t bits;
-        memcpy(&bits, &us[i], sizeof bits);
-        for (int b = 0; b < 8; b++) {
-            h ^= (bits >> (8 * b)) & 0xff;
-            h *= 1099511628211ull;
-        }
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h &= 0x7fffffffffffffffull;
-    return h ? (int64_t)h : 1;
-}
-
-/* The slot of id (empty when absent); NULL when the table must grow. */
-static pass_t *pass_slot(sw_writer_t *w, int64_t id)
-{
-    if (!w->cap)
-        return NULL;
-    for (size_t i = (size_t)id & (w->cap - 1);; i = (i + 1) & (w->cap - 1))
-        if (w->slots[i].id == id || w->slots[i].id == 0)
-            return &w->slots[i];
-}
-
-static int pass_grow(sw_writer_t *w)
-{
-    size_t cap = w->cap ? 2 * w->cap : 1024;
-    pass_t *old = w->slots;
-    size_t old_cap = w->cap;
-    if (!(w->slots = calloc(cap, sizeof *w->slots))) {
-        w->slots = old;
-        return -1;
-    }
-    w->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].id)
-            *pass_slot(w, old[i].id) = old[i];
-    free(old);
-    return 0;
-}
-
-/* Remember a pass; -1 on a key collision (other values, same key) or no memory. */
-static int pass_remember(sw_writer_t *w, int64_t id, const double *us, bool *is_new)
-{
-    if (2 * (w->n + 1) > w->cap && pass_grow(w))
-        return -1;
-    pass_t *p = pass_slot(w, id);
-    *is_new = p->id == 0;
-    if (!*is_new && !same_pass(p->us, us)) {
-        /* about 1e-8 likely for a million passes; the caller's error is SQLite's, so say it here */
-        fprintf(stderr, "hwsweep: perf_passes: two different passes share the key %lld (a hash collision); "
-                "nothing of this transaction is stored\n", (long long)id);
-        return -1;
-    }
-    if (!*is_new)
-        return 0;
-    p->id = id;
-    memcpy(p->us, us, sizeof p->us);
-    w->n++;
-    return 0;
-}
-
-/* The passes already stored (a resumed sweep, a database with other models). */
-static int pass_load(sw_writer_t *w, sqlite3 *db)
-{
-    char sql[1024] = "SELECT pass_id";
-    pass_names(sql, "", 0);
-    append(sql, " FROM perf_passes");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-        double us[N_OPS];
-        bool is_new;
-        for (size_t i = 0; i < N_OPS; i++)
-            us[i] = sqlite3_column_type(st, (int)i + 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, (int)i + 1);
-        rc = pass_remember(w, sqlite3_column_int64(st, 0), us, &is_new);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
 
 /* Each objective's value is the stored column the views read as its metric. */
 static bool objective_cols_agree(void)
@@ -388,26 +354,55 @@ static bool objective_cols_agree(void)
     return true;
 }
 
+/* Where each content column's double lives in perf_t; false when a
+ * perf_cols column is stored nowhere or a content column has no source. */
+static bool offsets_found(sw_writer_t *w)
+{
+    for (size_t i = 0; i < NCOLS(perf_cols); i++) {
+        char src[96];
+        perf_source(perf_cols[i].name, src, sizeof src);
+        if (strcmp(src, "NULL") == 0)
+            return false;
+    }
+    for (int st = 0; st < 2; st++)
+        for (size_t i = 0; i < N_RESULT; i++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s_%s", st ? "generate" : "prefill", result_dd[i].name);
+            w->result_off[st][i] = result_dd[i].type == DD_REAL ? perf_off(name) : -1;
+            if (result_dd[i].type == DD_REAL && w->result_off[st][i] < 0)
+                return false;
+        }
+    for (size_t i = 0; i < N_COST; i++)
+        if ((w->cost_off[i] = perf_off(cost_dd[i].name)) < 0)
+            return false;
+    for (size_t i = 0; i < N_VALUE_MAP; i++)
+        if ((w->value_off[i] = perf_off(value_dd[i].name)) < 0)
+            return false;
+    return true;
+}
+
 sw_writer_t *sw_writer_open(sqlite3 *db, char *err, size_t errlen)
 {
     sw_writer_t *w = calloc(1, sizeof *w);
-    if (w) {
-        char ops[1024] = "";
-        pass_names(ops, "", 0);
-        w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
-                                     "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
-                                     system_cols, NCOLS(system_cols), "", 0);
-        w->map = cols_prepare_insert(db, "perf_mappings", "mapping_id, objectives, prefill_bottleneck, "
-                                     "generate_bottleneck", 4,
-                                     perf_cols, NCOLS(perf_cols), NULL, 0, ", prefill_pass_id, generate_pass_id", 2);
-        w->pass = cols_prepare_insert(db, "perf_passes", "pass_id", 1, NULL, 0, NULL, 0, ops, (int)N_OPS);
-    }
-    if (!objective_cols_agree()) {
-        snprintf(err, errlen, "internal: perf_choices' metric columns disagree with perf_objective_value");
+    if (!objective_cols_agree() || (w && !offsets_found(w))) {
+        snprintf(err, errlen, "internal: perf_choices' metric columns disagree with perf_objective_value, or a perf "
+                 "column is stored nowhere");
         sw_writer_close(w);
         return NULL;
     }
-    if (!w || !w->sys || !w->map || !w->pass || pass_load(w, db)) {
+    if (w) {
+        w->sys = cols_prepare_insert(db, "systems", "system_id, hardware, server_id, server_row, model, system, "
+                                     "config_index, valid, invalid_reason", 9, cfg_cols, NCOLS(cfg_cols),
+                                     system_cols, NCOLS(system_cols), "", 0);
+        w->map = cols_prepare_insert(db, "perf_mappings", "mapping_id, objectives, value_id", 3, NULL, 0, NULL, 0,
+                                     "", 0);
+        w->pass = dd_open(db, &pass_spec);
+        w->result = dd_open(db, &result_spec);
+        w->cost = dd_open(db, &cost_spec);
+        w->value = dd_open(db, &value_spec);
+    }
+    if (!w || !w->sys || !w->map || !w->pass || !w->result || !w->cost || !w->value || dd_load(w->pass) ||
+        dd_load(w->result) || dd_load(w->cost) || dd_load(w->value)) {
         snprintf(err, errlen, "sqlite: preparing software inserts: %s", sqlite3_errmsg(db));
         sw_writer_close(w);
         return NULL;
@@ -425,9 +420,11 @@ void sw_writer_close(sw_writer_t *w)
         return;
     sqlite3_finalize(w->sys);
     sqlite3_finalize(w->map);
-    sqlite3_finalize(w->pass);
+    dd_close(w->pass);
+    dd_close(w->result);
+    dd_close(w->cost);
+    dd_close(w->value);
     rank_close(w->rank);
-    free(w->slots);
     free(w);
 }
 
@@ -440,28 +437,21 @@ static int step_reset(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* NaN (stored as NULL) and -0.0 (stored as 0) as they read back. */
+static double canonical(double v)
+{
+    return isnan(v) ? NAN : v == 0 ? 0.0 : v;
+}
+
 static double op_us(const perf_t *p, int stage, size_t i)
 {
     const micro_batch_t *mb = stage ? &p->generate_mb : &p->prefill_mb;
     return canonical(*(const double *)((const char *)mb + op_cols[i].off) * 1e6);
 }
 
-/* The pass_id of a stage's pass, stored when new. */
-static int store_pass(sw_writer_t *w, const perf_t *p, int stage, int64_t *id)
+static double perf_double(const perf_t *p, long off)
 {
-    double us[N_OPS];
-    bool is_new;
-    for (size_t i = 0; i < N_OPS; i++)
-        us[i] = op_us(p, stage, i);
-    *id = pass_key(us);
-    if (pass_remember(w, *id, us, &is_new))
-        return -1;
-    if (!is_new)
-        return 0;
-    sqlite3_bind_int64(w->pass, 1, *id);
-    for (size_t i = 0; i < N_OPS; i++)
-        sqlite3_bind_double(w->pass, 2 + (int)i, us[i]);
-    return step_reset(w->pass);
+    return *(const double *)((const char *)p + off);
 }
 
 static const char *bottleneck(const char *b)
@@ -485,20 +475,58 @@ static bool same_row(const perf_t *a, const perf_t *b)
            strcmp(bottleneck(a->generate_bottleneck), bottleneck(b->generate_bottleneck)) == 0;
 }
 
-static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const perf_t *p)
+/* A mapping's values as the content tables hold them (keys filled in by store_values). */
+typedef struct {
+    dd_val_t pass[2][N_OPS], result[2][N_RESULT], cost[N_COST], value[N_VALUE];
+} mapping_vals_t;
+
+/* The content rows a mapping references, each stored when new under a key
+ * derived from this mapping (2 * mapping_id + stage for a stage's pass and
+ * result, mapping_id for its costs and values): keys grow as mappings are
+ * written, in mapping_id order.  Its values' key in *value_id. */
+static int store_values(sw_writer_t *w, int64_t mapping_id, mapping_vals_t *m, int64_t *value_id)
 {
-    int64_t pre, gen;
-    if (store_pass(w, p, 0, &pre) || store_pass(w, p, 1, &gen))
+    int64_t key[2], cost_id;
+    for (int st = 0; st < 2; st++)
+        if (dd_put(w->pass, m->pass[st], 2 * mapping_id + st, &m->result[st][N_RESULT - 1].i) ||
+            dd_put(w->result, m->result[st], 2 * mapping_id + st, &key[st]))
+            return -1;
+    if (dd_put(w->cost, m->cost, mapping_id, &cost_id))
         return -1;
+    m->value[N_VALUE_MAP].i = key[0];
+    m->value[N_VALUE_MAP + 1].i = key[1];
+    m->value[N_VALUE_MAP + 2].i = cost_id;
+    return dd_put(w->value, m->value, mapping_id, value_id);
+}
+
+static int store_mapping_row(sw_writer_t *w, int64_t mapping_id, int objectives, int64_t value_id)
+{
     sqlite3_stmt *st = w->map;
     sqlite3_bind_int64(st, 1, mapping_id);
     sqlite3_bind_int(st, 2, objectives);
-    sqlite3_bind_text(st, 3, bottleneck(p->prefill_bottleneck), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, bottleneck(p->generate_bottleneck), -1, SQLITE_STATIC);
-    cols_bind(st, 5, perf_cols, NCOLS(perf_cols), p);
-    sqlite3_bind_int64(st, 5 + (int)NCOLS(perf_cols), pre);
-    sqlite3_bind_int64(st, 6 + (int)NCOLS(perf_cols), gen);
+    sqlite3_bind_int64(st, 3, value_id);
     return step_reset(st);
+}
+
+static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const perf_t *p)
+{
+    mapping_vals_t m;
+    memset(&m, 0, sizeof m);
+    for (int st = 0; st < 2; st++) {
+        for (size_t i = 0; i < N_OPS; i++)
+            m.pass[st][i].d = op_us(p, st, i);
+        for (size_t i = 0; i < N_RESULT; i++)
+            if (result_dd[i].type == DD_REAL)
+                m.result[st][i].d = perf_double(p, w->result_off[st][i]);
+            else if (result_dd[i].type == DD_TEXT)
+                m.result[st][i].s = bottleneck(st ? p->generate_bottleneck : p->prefill_bottleneck);
+    }
+    for (size_t i = 0; i < N_COST; i++)
+        m.cost[i].d = perf_double(p, w->cost_off[i]);
+    for (size_t i = 0; i < N_VALUE_MAP; i++)
+        m.value[i].d = perf_double(p, w->value_off[i]);
+    int64_t value_id;
+    return store_values(w, mapping_id, &m, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
@@ -562,19 +590,254 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt)
     return r->valid ? insert_perf(w, pt) : 0;
 }
 
-/* The index on mapping_id / 128 is kept up cheaply by a sweep (appended in
- * key order) but not by a merge, whose shards interleave their systems: it
- * ended 40x larger than built at once (medium.yaml in 4 shards: 30 MB). */
+/* SELECT of a database's mappings in mapping_id order, flattened: mapping_id,
+ * objectives, the mapping's own values, then per stage its result's values
+ * and its pass's, then its costs. */
+static void flat_sql(char *sql)
+{
+    snprintf(sql, SQL_MAX, "SELECT v.value_id, 0");
+    char one[128];
+    for (size_t i = 0; i < N_VALUE_MAP; i++) {
+        snprintf(one, sizeof one, ", v.%s", value_dd[i].name);
+        append(sql, one);
+    }
+    for (int st = 0; st < 2; st++) {
+        for (size_t i = 0; i < N_RESULT; i++)
+            if (result_dd[i].type != DD_KEY) {
+                snprintf(one, sizeof one, ", %c.%s", st ? 'b' : 'a', result_dd[i].name);
+                append(sql, one);
+            }
+        for (size_t i = 0; i < N_OPS; i++) {
+            snprintf(one, sizeof one, ", %s.%s_us", st ? "pg" : "pa", op_cols[i].name);
+            append(sql, one);
+        }
+    }
+    for (size_t i = 0; i < N_COST; i++) {
+        snprintf(one, sizeof one, ", c.%s", cost_dd[i].name);
+        append(sql, one);
+    }
+    append(sql, " FROM perf_values v LEFT JOIN perf_results a ON a.result_id = v.prefill_result_id "
+                "LEFT JOIN perf_results b ON b.result_id = v.generate_result_id "
+                "LEFT JOIN perf_costs c ON c.cost_id = v.cost_id LEFT JOIN perf_passes pa ON pa.pass_id = a.pass_id "
+                "LEFT JOIN perf_passes pg ON pg.pass_id = b.pass_id WHERE v.value_id = ?");
+}
+
+/* A database's mappings in mapping_id order with their systems' group keys. */
+static const char *const mappings_sql =
+    "SELECT m.mapping_id, m.objectives, m.value_id, s.model, s.prefill_len, s.generate_len FROM perf_mappings m "
+    "JOIN systems s ON s.system_id = m.mapping_id / 128 ORDER BY m.mapping_id";
+
+/* A shard's values already merged: its value_id -> the merged value_id and
+ * what the ranking tables need (open addressing on value_id + 1). */
+typedef struct {
+    int64_t shard_id1, value_id;   /* shard_id1 = shard value_id + 1 (0: empty) */
+    double metric[OBJ_COUNT], lat, tco;
+} merged_value_t;
+
+typedef struct {
+    merged_value_t *e;
+    size_t cap, n;
+} value_memo_t;
+
+static merged_value_t *memo_slot(value_memo_t *m, int64_t shard_id)
+{
+    size_t i = (size_t)((uint64_t)(shard_id + 1) * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+    while (m->e[i].shard_id1 && m->e[i].shard_id1 != shard_id + 1)
+        i = (i + 1) & (m->cap - 1);
+    return &m->e[i];
+}
+
+static merged_value_t *memo_add(value_memo_t *m, int64_t shard_id)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        value_memo_t g = {calloc(m->cap ? 2 * m->cap : 4096, sizeof *g.e), m->cap ? 2 * m->cap : 4096, m->n};
+        if (!g.e)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].shard_id1)
+                *memo_slot(&g, m->e[i].shard_id1 - 1) = m->e[i];
+        free(m->e);
+        *m = g;
+    }
+    merged_value_t *e = memo_slot(m, shard_id);
+    e->shard_id1 = shard_id + 1;
+    m->n++;
+    return e;
+}
+
+static double col_real(sqlite3_stmt *st, int c)
+{
+    return sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+}
+
+/* The value of the perf_cols column name in m (perf_source's places). */
+static double vals_double(const mapping_vals_t *m, const char *name)
+{
+    for (size_t i = 0; i < N_VALUE_MAP; i++)
+        if (strcmp(value_dd[i].name, name) == 0)
+            return m->value[i].d;
+    for (size_t i = 0; i < N_COST; i++)
+        if (strcmp(cost_dd[i].name, name) == 0)
+            return m->cost[i].d;
+    for (int st = 0; st < 2; st++) {
+        const char *stage = st ? "generate_" : "prefill_";
+        if (strncmp(name, stage, strlen(stage)) == 0)
+            for (size_t i = 0; i < N_RESULT; i++)
+                if (result_dd[i].type == DD_REAL && strcmp(result_dd[i].name, name + strlen(stage)) == 0)
+                    return m->result[st][i].d;
+    }
+    return NAN;
+}
+
+/* Offer the choices of a replayed mapping (the current row of a
+ * mappings_sql statement) to the ranking tables, as the sweep's writer
+ * offered them (insert_perf). */
+static int rank_mapping(sw_writer_t *w, sqlite3_stmt *st, int64_t mapping_id, int objectives, const merged_value_t *v)
+{
+    const char *model = (const char *)sqlite3_column_text(st, 3);
+    for (int o = 0; o < OBJ_COUNT; o++)
+        if (objectives >> o & 1 &&
+            rank_offer(w->rank, model ? model : "", sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
+                       (int64_t)1 << (mapping_id % MAP_PER_SYSTEM / OBJ_COUNT), o, mapping_id / MAP_PER_SYSTEM,
+                       mapping_id, v->metric[o], o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? v->lat : NAN,
+                       o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? v->tco : NAN))
+            return -1;
+    return 0;
+}
+
+/* The current row of a flat_sql statement. */
+static void flat_read(sqlite3_stmt *st, mapping_vals_t *m)
+{
+    int c = 2;
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < N_VALUE_MAP; i++)
+        m->value[i].d = col_real(st, c++);
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; i < N_RESULT; i++)
+            if (result_dd[i].type == DD_TEXT)
+                m->result[s][i].s = (const char *)sqlite3_column_text(st, c++);
+            else if (result_dd[i].type != DD_KEY)
+                m->result[s][i].d = col_real(st, c++);
+        for (size_t i = 0; i < N_OPS; i++)
+            m->pass[s][i].d = col_real(st, c++);
+    }
+    for (size_t i = 0; i < N_COST; i++)
+        m->cost[i].d = col_real(st, c++);
+}
+
+/* The merged value_id of the current row of shard k's mappings_sql cursor
+ * (and what ranking it needs): remembered, else read from the shard and
+ * stored. */
+static const merged_value_t *merged_value(sw_writer_t *w, value_memo_t *memo, sqlite3_stmt *flat, sqlite3_stmt *cur)
+{
+    int64_t shard_id = sqlite3_column_int64(cur, 2), mapping_id = sqlite3_column_int64(cur, 0);
+    if (memo->cap) {
+        merged_value_t *e = memo_slot(memo, shard_id);
+        if (e->shard_id1)
+            return e;
+    }
+    mapping_vals_t m;
+    sqlite3_bind_int64(flat, 1, shard_id);
+    int ok = sqlite3_step(flat) == SQLITE_ROW;
+    if (ok)
+        flat_read(flat, &m);
+    merged_value_t v = {0};
+    ok = ok && store_values(w, mapping_id, &m, &v.value_id) == 0;
+    sqlite3_reset(flat);
+    if (!ok)
+        return NULL;
+    for (int o = 0; o < OBJ_COUNT; o++)
+        v.metric[o] = vals_double(&m, objective_cols[o].col);
+    v.lat = vals_double(&m, "generate_latency_s");
+    v.tco = vals_double(&m, "generate_tco_per_token_usd");
+    merged_value_t *e = memo_add(memo, shard_id);
+    if (!e)
+        return NULL;
+    v.shard_id1 = e->shard_id1;
+    *e = v;
+    return e;
+}
+
+int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *err, size_t errlen)
+{
+    size_t m = n ? n : 1;
+    sqlite3 **src = calloc(m, sizeof *src);
+    sqlite3_stmt **cur = calloc(m, sizeof *cur), **flat = calloc(m, sizeof *flat);
+    value_memo_t *memo = calloc(m, sizeof *memo);
+    char *sql = malloc(SQL_MAX);
+    int *live = calloc(m, sizeof *live);
+    sw_writer_t *w = NULL;
+    int rc = src && cur && flat && memo && sql && live ? 0 : -1;
+    if (rc)
+        snprintf(err, errlen, "out of memory");
+    else
+        flat_sql(sql);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        if (sqlite3_open_v2(paths[k], &src[k], SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(src[k], mappings_sql, -1, &cur[k], NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(src[k], sql, -1, &flat[k], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "sqlite: reading the mappings of %s: %s", paths[k], sqlite3_errmsg(src[k]));
+            rc = -1;
+            break;
+        }
+        live[k] = sqlite3_step(cur[k]) == SQLITE_ROW;
+    }
+    if (rc == 0 && !(w = sw_writer_open(db, err, errlen)))
+        rc = -1;
+    /* every shard's mappings in mapping_id order, as one run writes them */
+    while (rc == 0) {
+        size_t best = n;
+        for (size_t k = 0; k < n; k++)
+            if (live[k] && (best == n || sqlite3_column_int64(cur[k], 0) < sqlite3_column_int64(cur[best], 0)))
+                best = k;
+        if (best == n)
+            break;
+        int64_t id = sqlite3_column_int64(cur[best], 0);
+        int objectives = sqlite3_column_int(cur[best], 1);
+        const merged_value_t *v = merged_value(w, &memo[best], flat[best], cur[best]);
+        if (!v || rank_mapping(w, cur[best], id, objectives, v) || store_mapping_row(w, id, objectives, v->value_id)) {
+            snprintf(err, errlen, "sqlite: merging the mappings of %s: %s", paths[best], sqlite3_errmsg(db));
+            rc = -1;
+        }
+        int step = sqlite3_step(cur[best]);
+        live[best] = step == SQLITE_ROW;
+        if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE) {
+            snprintf(err, errlen, "sqlite: reading the mappings of %s: %s", paths[best], sqlite3_errmsg(src[best]));
+            rc = -1;
+        }
+    }
+    if (rc == 0 && sw_writer_flush(w)) {
+        snprintf(err, errlen, "sqlite: ranking the merged choices: %s", sqlite3_errmsg(db));
+        rc = -1;
+    }
+    sw_writer_close(w);
+    for (size_t k = 0; cur && flat && src && memo && k < n; k++) {
+        sqlite3_finalize(cur[k]);
+        sqlite3_finalize(flat[k]);
+        sqlite3_close(src[k]);
+        free(memo[k].e);
+    }
+    free(src);
+    free(cur);
+    free(flat);
+    free(memo);
+    free(sql);
+    free(live);
+    return rc;
+}
+
+/* A merge copies systems shard after shard, each shard's ids interleaved
+ * with the others': maintained row by row, the index ended 95% empty
+ * (bench/big.yaml in 4 shards: 83 MB instead of 3). */
 int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen)
 {
-    return db_exec(db, begin ? "DROP INDEX IF EXISTS perf_mappings_system"
-                             : "CREATE INDEX IF NOT EXISTS perf_mappings_system ON perf_mappings(mapping_id / 128)",
-                   err, errlen);
+    return db_exec(db, begin ? "DROP INDEX IF EXISTS systems_model" : SYSTEMS_MODEL_INDEX, err, errlen);
 }
 
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen)
 {
-    return db_exec(db, "DELETE FROM perf_mappings; DELETE FROM perf_passes; "
+    return db_exec(db, "DELETE FROM perf_mappings; DELETE FROM perf_values; DELETE FROM perf_results; "
+                       "DELETE FROM perf_costs; DELETE FROM perf_passes; "
                        "DELETE FROM systems; DELETE FROM rank_best; DELETE FROM rank_front", err, errlen);
 }
 
@@ -584,10 +847,14 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         "DELETE FROM perf_mappings WHERE mapping_id / 128 IN (SELECT system_id FROM systems WHERE model = ?1 AND "
         "system = ?2)",
         "DELETE FROM systems WHERE model = ?1 AND system = ?2",
-        "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT prefill_pass_id FROM perf_mappings UNION ALL "
-        "SELECT generate_pass_id FROM perf_mappings)"};
+        /* the content rows no longer referenced, outermost first */
+        "DELETE FROM perf_values WHERE value_id NOT IN (SELECT value_id FROM perf_mappings)",
+        "DELETE FROM perf_results WHERE result_id NOT IN (SELECT prefill_result_id FROM perf_values UNION ALL "
+        "SELECT generate_result_id FROM perf_values)",
+        "DELETE FROM perf_costs WHERE cost_id NOT IN (SELECT cost_id FROM perf_values)",
+        "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT pass_id FROM perf_results)"};
     int rc = 0;
-    for (int i = 0; i < 3 && rc == 0; i++) {
+    for (size_t i = 0; i < sizeof wipe / sizeof wipe[0] && rc == 0; i++) {
         sqlite3_stmt *d = NULL;
         rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "perf/system.h"
+#include "store/dedup.h"
 
 typedef struct {
     const char *hardware;     /* hardware name */
@@ -44,8 +45,14 @@ typedef struct {
  * hardware column (with_hardware = 1). */
 int sw_store_points_view(sqlite3 *db, int with_hardware, char *err, size_t errlen);
 
-/* Before (begin != 0) and after a bulk copy of perf_mappings in any key
- * order (a merge): drop, then build again, the index on mapping_id / 128. */
+/* A merge: every shard's mappings (paths[0..n-1], read-only) written
+ * through the writer's content tables in mapping_id order, as one run
+ * writes them, so the merged rows and keys are the run's, and their choices
+ * offered to the ranking tables (rank_store.h) as the run's writer offered
+ * them (caller's transaction). */
+int sw_store_merge_perf(sqlite3 *db, const char *const *paths, size_t n, char *err, size_t errlen);
+/* Before (begin != 0) and after a bulk copy of systems in any id order (a
+ * merge): drop, then build again, the index systems_model. */
 int sw_store_bulk_load(sqlite3 *db, int begin, char *err, size_t errlen);
 /* Delete every software row (a hardware database explored again). */
 int sw_store_wipe(sqlite3 *db, char *err, size_t errlen);

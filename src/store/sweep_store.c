@@ -73,26 +73,6 @@ int sweep_store_mark_killed(sqlite3 *db, char *err, size_t errlen)
     return db_exec(db, "UPDATE runs SET status = 'killed' WHERE status = 'running'", err, errlen);
 }
 
-/* Passes are keyed by a hash of their values: a key the shard shares with
- * the merged rows must hold the same values. */
-static int pass_keys_agree(sqlite3 *db, char *err, size_t errlen)
-{
-    long long n = db_query_int(db, "SELECT count(*) FROM shard.perf_passes s JOIN main.perf_passes m "
-                               "ON m.pass_id = s.pass_id WHERE (m.stage2stage_us, m.atten_qkv_us, "
-                               "m.atten_matmul1_us, m.atten_communication1_us, m.atten_matmul2_us, m.atten_fc_us, "
-                               "m.atten_communication2_us, m.fc1_us, m.fc2_us, m.fc_communication_us, "
-                               "m.pipeline_stage_us, m.total_us, m.compute_us, m.communication_us) IS NOT "
-                               "(s.stage2stage_us, s.atten_qkv_us, s.atten_matmul1_us, s.atten_communication1_us, "
-                               "s.atten_matmul2_us, s.atten_fc_us, s.atten_communication2_us, s.fc1_us, s.fc2_us, "
-                               "s.fc_communication_us, s.pipeline_stage_us, s.total_us, s.compute_us, "
-                               "s.communication_us)", -1);
-    if (n == 0)
-        return 0;
-    snprintf(err, errlen, "perf_passes: %lld pass keys of the shard name other values than the merged ones "
-             "(a hash collision, or a shard written by another hwsweep)", n);
-    return -1;
-}
-
 int merge_store_copy_shard(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     static const char *copy =
@@ -104,8 +84,6 @@ int merge_store_copy_shard(sqlite3 *db, const char *path, char *err, size_t errl
         "INSERT INTO server_points SELECT * FROM shard.server_points;"
         "INSERT INTO server_costs SELECT * FROM shard.server_costs;"
         "INSERT INTO systems SELECT * FROM shard.systems;"
-        "INSERT OR IGNORE INTO perf_passes SELECT * FROM shard.perf_passes;"
-        "INSERT INTO perf_mappings SELECT * FROM shard.perf_mappings;"
         "INSERT OR IGNORE INTO inputs SELECT * FROM shard.inputs;"
         "INSERT INTO runs(kind, command, inputs, tool_version, threads, started_at, ended_at, status, sweep, "
         "  fingerprint, shard) SELECT kind, command, inputs, tool_version, threads, started_at, ended_at, status, "
@@ -123,7 +101,7 @@ int merge_store_copy_shard(sqlite3 *db, const char *path, char *err, size_t errl
     }
     /* the caller renames its temporary file into place only when complete,
      * so one transaction per shard is enough (DETACH is not allowed inside one) */
-    rc = store_begin(db, err, errlen) || db_exec(db, copy, err, errlen) || pass_keys_agree(db, err, errlen) ||
+    rc = store_begin(db, err, errlen) || db_exec(db, copy, err, errlen) ||
          store_commit(db, err, errlen);
     char ignore[64];
     if (rc)

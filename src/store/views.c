@@ -184,7 +184,7 @@ int views_rank_form(sqlite3 *db)
 int views_indexed(sqlite3 *db, int keyed)
 {
     if (views_rank_form(db) || (!keyed && !choices_table(db)))
-        return 1;   /* the join form on the view perf_choices uses perf_mappings_system */
+        return 1;   /* the join form on the view perf_choices reads a system's mappings by key range */
     return keyed ? has_index(db, "perf_best") && has_index(db, "perf_front") : has_index(db, "perf_keys");
 }
 
@@ -270,6 +270,6 @@ int views_live_form(sqlite3 *db)
 
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen)
 {
-    return exec(db, "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS perf_keys",
-                "indexes", err, errlen);
+    return exec(db, "DROP INDEX IF EXISTS perf_best; DROP INDEX IF EXISTS perf_front; DROP INDEX IF EXISTS perf_keys; "
+                "DROP INDEX IF EXISTS systems_eval", "indexes", err, errlen);
 }

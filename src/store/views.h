@@ -28,9 +28,10 @@ int views_keyed(sqlite3 *db);
  * without them is very slow (a scan per group): `hwsweep query` then uses
  * the join form. */
 int views_indexed(sqlite3 *db, int keyed);
-/* Drop the perf indexes of the views before a bulk load (maintaining them
- * row by row costs more than building them once); views_create() builds
- * them again. */
+/* Drop the perf indexes of the views and systems_eval before a bulk load
+ * (maintaining them row by row costs more than building them once, and
+ * rows copied shard after shard leave their pages nearly empty);
+ * views_create() or views_rank_create() builds them again. */
 int views_drop_indexes(sqlite3 *db, char *err, size_t errlen);
 /* Schema version 5: the ranking tables (rank_store.h) and the views in
  * their rank form, reading them (IF NOT EXISTS).  Called by db_schema_create. */
