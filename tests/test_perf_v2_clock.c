@@ -66,15 +66,6 @@ START_TEST(clock_keys_checked)
 }
 END_TEST
 
-static const val_row_t *find_row(const val_row_t *rows, size_t n, const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(rows[i].id, id))
-            return &rows[i];
-    ck_abort_msg("no row %s", id);
-    return NULL;
-}
-
 /* The H200 compute-bound row (Llama 3.3 70B FP8, 2048/128): its prefill
  * GEMMs run at 1500 / 1980 of the microbenchmark rate, output tokens/s
  * 560.62 -> 449.97 (measured 442); the TPU v4 rows' hardware gives no
@@ -89,14 +80,16 @@ START_TEST(clock_moves_hopper_rows_only)
     ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
     char why[512];
     double on, off;
-    const val_row_t *r = find_row(rows, n, "trt-70b-h200-2048-128");
+    const val_row_t *r = val_row_find(rows, n, "trt-70b-h200-2048-128");
+    ck_assert_msg(r != NULL, "no row %s", "trt-70b-h200-2048-128");
     ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
     ck_assert_msg(val_predict(r, "v2", V2_OFF_CLOCK, &hc, &off, why, sizeof why), "%s", why);
     ck_assert_msg(fabs(off - 560.62) < 0.01, "off %g", off);
     ck_assert_msg(fabs(on - 449.97) < 0.01, "on %g", on);
     const char *same[] = {"pope-540b-lowlat-decode", "trt06-7b-a100-128-128"};
     for (int i = 0; i < 2; i++) {
-        r = find_row(rows, n, same[i]);
+        r = val_row_find(rows, n, same[i]);
+        ck_assert_msg(r != NULL, "no row %s", same[i]);
         ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
         ck_assert_msg(val_predict(r, "v2", V2_OFF_CLOCK, &hc, &off, why, sizeof why), "%s", why);
         ck_assert_msg(memcmp(&on, &off, sizeof on) == 0, "%s: %.17g vs %.17g", same[i], on, off);

@@ -46,15 +46,6 @@ START_TEST(collective_counts_per_layout)
 }
 END_TEST
 
-static const val_row_t *find_row(const val_row_t *rows, size_t n, const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(rows[i].id, id))
-            return &rows[i];
-    ck_abort_msg("no row %s", id);
-    return NULL;
-}
-
 /* PaLM 540B decode on 64 TPU v4 (2D weight-stationary, batch-sharded K/V):
  * 64 steps x 118 layers x 10 collectives x 5 us = 0.3776 s more; the GPU
  * systems set no collective_fixed_s, so their rows do not move by a bit. */
@@ -71,7 +62,8 @@ START_TEST(collective_fixed_moves_tpu_rows_only)
     const char *moved[] = {"pope-540b-lowlat-decode", "pope-540b-tput-decode"};
     const double on_s[] = {1.59755, 4.68520}, off_s[] = {1.21995, 4.30760};
     for (int i = 0; i < 2; i++) {
-        const val_row_t *r = find_row(rows, n, moved[i]);
+        const val_row_t *r = val_row_find(rows, n, moved[i]);
+        ck_assert_msg(r != NULL, "no row %s", moved[i]);
         ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
         ck_assert_msg(val_predict(r, "v2", V2_OFF_COLLECTIVE_FIXED, &hc, &off, why, sizeof why),
                       "%s", why);
@@ -81,7 +73,8 @@ START_TEST(collective_fixed_moves_tpu_rows_only)
     }
     const char *same[] = {"trt06-70b-a100-128-2048", "trt05-ttft-70b-h100-128", "llmcompass-decode"};
     for (int i = 0; i < 3; i++) {
-        const val_row_t *r = find_row(rows, n, same[i]);
+        const val_row_t *r = val_row_find(rows, n, same[i]);
+        ck_assert_msg(r != NULL, "no row %s", same[i]);
         ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
         ck_assert_msg(val_predict(r, "v2", V2_OFF_COLLECTIVE_FIXED, &hc, &off, why, sizeof why),
                       "%s", why);

@@ -221,6 +221,14 @@ static int val_row_bind(const char *path, int line, char **f, int nf, const int 
     return 0;
 }
 
+const val_row_t *val_row_find(const val_row_t *rows, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(rows[i].id, id))
+            return &rows[i];
+    return NULL;
+}
+
 int val_table_load(const char *path, val_row_t **rows, size_t *n, cfg_err_t *err)
 {
     char *text = read_all(path, err);

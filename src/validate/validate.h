@@ -133,6 +133,9 @@ typedef struct {
  * -1 with `file:line:col: what` in err on a bad table. */
 int val_table_load(const char *path, val_row_t **rows, size_t *n, cfg_err_t *err);
 
+/* The row of the table whose id is id, or NULL. */
+const val_row_t *val_row_find(const val_row_t *rows, size_t n, const char *id);
+
 /* Predicted value of row under perf_model ("reference" or "v2", with the
  * v2 corrections of v2_off turned off) with the hardware constants hc.  False with the reason in err (a file that does
  * not load, a setting that does not fit in memory). */
