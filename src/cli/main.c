@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/hugemem.h"
 #include "version.h"
 
 typedef struct {
@@ -45,15 +46,26 @@ static void usage(FILE *f)
                "Exit status: 0 done, 2 bad input, 1 other failure.\n");
 }
 
+/* malloc's heap on huge pages (engine/hugemem.h), first, before libgomp
+ * and the commands allocate: in a virtual machine a 4 KiB page fault costs
+ * about 13 us of CPU, and a short command took 300 to 1,200 of them
+ * (BENCHMARKS.md).  HWSWEEP_NO_HUGE_HEAP (any value) leaves malloc alone. */
+__attribute__((constructor(101))) static void heap_on_huge_pages(void)
+{
+    if (!getenv("HWSWEEP_NO_HUGE_HEAP"))
+        hugemem_heap_init((size_t)64 << 20);
+}
+
 /* Idle OpenMP workers sleep instead of spinning: a sweep's writer thread
  * needs a core while the evaluators wait for it (spinning took ~19% of the
  * CPU of a big sweep on 2 cores).  libgomp reads OMP_WAIT_POLICY once, in
  * its own constructor, so this runs before it: constructors with a
- * priority come before those without when libgomp is linked statically
- * (the default, see the Makefile's LINK_STATIC); a dynamically linked
+ * priority (102 here, after the heap's 101) come before those without
+ * when libgomp is linked statically (the default, see the Makefile's
+ * LINK_STATIC); a dynamically linked
  * libgomp initialises before any of the program's code, and there only
  * the environment's OMP_WAIT_POLICY counts.  A value the user set wins. */
-__attribute__((constructor(101))) static void omp_workers_wait_passively(void)
+__attribute__((constructor(102))) static void omp_workers_wait_passively(void)
 {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 }
