@@ -46,28 +46,30 @@ static void usage(FILE *f)
                "Exit status: 0 done, 2 bad input, 1 other failure.\n");
 }
 
-/* malloc's heap on huge pages (engine/hugemem.h), first, before libgomp
- * and the commands allocate: in a virtual machine a 4 KiB page fault costs
- * about 13 us of CPU, and a short command took 300 to 1,200 of them
- * (BENCHMARKS.md).  HWSWEEP_NO_HUGE_HEAP (any value) leaves malloc alone. */
-__attribute__((constructor(101))) static void heap_on_huge_pages(void)
-{
-    if (!getenv("HWSWEEP_NO_HUGE_HEAP"))
-        hugemem_heap_init((size_t)64 << 20);
-}
-
 /* Idle OpenMP workers sleep instead of spinning: a sweep's writer thread
  * needs a core while the evaluators wait for it (spinning took ~19% of the
  * CPU of a big sweep on 2 cores).  libgomp reads OMP_WAIT_POLICY once, in
  * its own constructor, so this runs before it: constructors with a
- * priority (102 here, after the heap's 101) come before those without
- * when libgomp is linked statically (the default, see the Makefile's
- * LINK_STATIC); a dynamically linked
+ * priority come before those without when libgomp is linked statically
+ * (the default, see the Makefile's LINK_STATIC); a dynamically linked
  * libgomp initialises before any of the program's code, and there only
  * the environment's OMP_WAIT_POLICY counts.  A value the user set wins. */
-__attribute__((constructor(102))) static void omp_workers_wait_passively(void)
+__attribute__((constructor(101))) static void omp_workers_wait_passively(void)
 {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+}
+
+/* malloc's heap on huge pages (engine/hugemem.h) for the commands that
+ * finish in milliseconds to seconds: in a virtual machine a 4 KiB page
+ * fault costs about 13 us of CPU, and a short `hwsweep sw` took 300 to
+ * 1,200 of them (BENCHMARKS.md).  Not for the long sweeps and merges
+ * (run, merge), whose peak memory it would raise (2 MiB granules: a
+ * shard of bench/big.yaml 133 -> 178-195 MiB).  HWSWEEP_NO_HUGE_HEAP (any
+ * value) leaves malloc alone. */
+static void heap_on_huge_pages(const char *command)
+{
+    if (strcmp(command, "run") != 0 && strcmp(command, "merge") != 0 && !getenv("HWSWEEP_NO_HUGE_HEAP"))
+        hugemem_heap_init((size_t)64 << 20);
 }
 
 int main(int argc, char **argv)
@@ -85,8 +87,10 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            heap_on_huge_pages(argv[1]);
             return commands[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "hwsweep: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;
