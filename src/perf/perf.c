@@ -327,15 +327,20 @@ static void tco_eval(const system_t *sys, double batch, perf_t *o)
     o->opex = o->srv_tco.power_part * sys->num_servers;
 }
 
-void perf_tco_per_token(const system_t *sys, double batch, const perf_t *pre, const perf_t *gen,
-                        double *prefill_tco_per_token, double *generate_tco_per_token)
+double perf_tco_per_token(const system_t *sys, double batch, const perf_t *pre, const perf_t *gen,
+                          double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token)
 {
     double both, tdp = tco_server_tdp_w(sys, pre, gen, &both);
     tco_t t = sys->srv_tco_server_part;
     hw_tco_add_power(&sys->hc->tco, &sys->tco_factors, tdp, sys->hc->server.SrvLife, &t);
     double tco_per_inference = tco_per_inference_usd(sys, batch, both, t.total);
+    if (tco_per_inference >= not_below_usd) {
+        *prefill_tco_per_token = *generate_tco_per_token = INFINITY;
+        return tco_per_inference;
+    }
     *prefill_tco_per_token = tco_per_inference / (batch * sys->prefill_len);
     *generate_tco_per_token = tco_per_inference / (batch * sys->generate_len);
+    return tco_per_inference;
 }
 
 /* Interconnect / compute / memory time of each stage (get_latency_breakdown),

@@ -123,8 +123,15 @@ void perf_eval_prefill(const struct system_s *sys, const perf_mapping_t *map, do
                        const micro_batch_t *prefill, perf_t *out);
 void perf_eval_generate(const struct system_s *sys, const perf_mapping_t *map, double batch,
                         const micro_batch_t *generate, perf_t *out);
-void perf_tco_per_token(const struct system_s *sys, double batch, const perf_t *pre, const perf_t *gen,
-                        double *prefill_tco_per_token, double *generate_tco_per_token);
+/* Returns the TCO per inference (USD) the two are that divided by a
+ * constant of the batch; when it is not below not_below_usd (INFINITY:
+ * always computed) both are set to INFINITY instead: a division by the
+ * same positive number keeps the order (IEEE division rounds
+ * monotonically), so such a mapping cannot beat one whose TCO per
+ * inference was not_below_usd, and a search that compares with `<` keeps
+ * the same winners. */
+double perf_tco_per_token(const struct system_s *sys, double batch, const perf_t *pre, const perf_t *gen,
+                          double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token);
 
 /* The same, computing both passes. */
 void perf_eval_mapping(const struct system_s *sys, const perf_mapping_t *map, double batch,
