@@ -69,7 +69,7 @@ __attribute__((constructor(101))) static void omp_workers_wait_passively(void)
 static void heap_on_huge_pages(const char *command)
 {
     if (strcmp(command, "run") != 0 && strcmp(command, "merge") != 0 && !getenv("HWSWEEP_NO_HUGE_HEAP"))
-        hugemem_heap_init((size_t)64 << 20);
+        hugemem_heap_init((size_t)16 << 20);
 }
 
 int main(int argc, char **argv)
