@@ -59,16 +59,17 @@ __attribute__((constructor(101))) static void omp_workers_wait_passively(void)
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 }
 
-/* malloc's heap on huge pages (engine/hugemem.h) for the commands that
- * finish in milliseconds to seconds: in a virtual machine a 4 KiB page
- * fault costs about 13 us of CPU, and a short `hwsweep sw` took 300 to
- * 1,200 of them (BENCHMARKS.md).  Not for the long sweeps and merges
- * (run, merge), whose peak memory it would raise (2 MiB granules: a
- * shard of bench/big.yaml 133 -> 178-195 MiB).  HWSWEEP_NO_HUGE_HEAP (any
- * value) leaves malloc alone. */
+/* malloc's heap on huge pages (engine/hugemem.h), opt-in with
+ * HWSWEEP_HUGE_HEAP=1, for the commands that finish in milliseconds to
+ * seconds (not run, merge: 2 MiB granules raise a long sweep's peak RSS).
+ * In this virtual machine a 4 KiB page fault costs about 13 us of CPU and
+ * a short `hwsweep sw` took 300 to 1,200 of them, but the perf store's
+ * sparsely touched caches (schema 6) are zeroed 2 MiB at a time on huge
+ * pages, which costs tpuv4 x gpt3 more than it saves (BENCHMARKS.md). */
 static void heap_on_huge_pages(const char *command)
 {
-    if (strcmp(command, "run") != 0 && strcmp(command, "merge") != 0 && !getenv("HWSWEEP_NO_HUGE_HEAP"))
+    const char *on = getenv("HWSWEEP_HUGE_HEAP");
+    if (on && strcmp(on, "1") == 0 && strcmp(command, "run") != 0 && strcmp(command, "merge") != 0)
         hugemem_heap_init((size_t)16 << 20);
 }
 
