@@ -85,23 +85,29 @@ build/libhwsweep.a: $(LIB_OBJ)
 # libprotobuf-c.a; GCC ships libgomp.a), libc stays shared: a command then
 # maps and relocates two shared objects instead of eight (about 2 ms less CPU
 # per command).  LINK_STATIC=0 links every library dynamically;
-# LINK_STATIC=full links libc too (about 1.3 ms less again; glibc warns that
-# dlopen, which SQLite's load_extension uses and hwsweep never calls, would
-# need its shared libraries; not with sanitizers).
-LINK_STATIC ?= 1
+# LINK_STATIC=full links libc too: a static, non-PIE executable has no
+# loader and no run-time relocations (about 1 ms and 50 page faults less per
+# command, BENCHMARKS.md); SQLite's dlopen (load_extension, never enabled)
+# goes to src/cli/static_dlopen.c instead of glibc's static one.  full is
+# the default where gcc, glibc's libc.a and every library's archive are
+# there and no sanitizer is asked for (CC or CFLAGS naming -fsanitize), else 1.
+pkg_archives_missing = $(strip $(foreach l,$(filter-out -lm,$(filter -l%,$(PKG_LIBS))),$(if $(call static_archive,$(l:-l%=%)),,$(l))))
+FULL_STATIC_OK = $(and $(CC_IS_GCC),$(call static_archive,c),$(call static_archive,gomp),$(if $(findstring -fsanitize,$(CC) $(CFLAGS)),,1),$(if $(pkg_archives_missing),,1))
+LINK_STATIC ?= $(if $(FULL_STATIC_OK),full,1)
 static_archive = $(filter /%,$(wildcard $(shell $(CC) -print-file-name=lib$(1).a 2>/dev/null)))
 static_lib = $(if $(filter -lm,$(1)),$(1),$(if $(call static_archive,$(1:-l%=%)),-l:lib$(1:-l%=%).a,$(1)))
 CC_IS_GCC = $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo 1)
 BIN_LDFLAGS := -Wl,-O1,--hash-style=gnu,--as-needed
 BIN_STATIC = $(BIN_LDFLAGS) $(foreach l,$(PKG_LIBS),$(call static_lib,$(l))) \
              $(if $(CC_IS_GCC),$(if $(call static_archive,gomp),-l:libgomp.a))
-BIN_LIBS = $(if $(filter full,$(LINK_STATIC)),-static $(BIN_LDFLAGS) $(PKG_LIBS),\
+BIN_FULL = -static -Wl,-O1,--wrap=dlopen build/obj/cli/static_dlopen.o $(PKG_LIBS)
+BIN_LIBS = $(if $(filter full,$(LINK_STATIC)),$(BIN_FULL),\
            $(if $(filter 1,$(LINK_STATIC)),$(BIN_STATIC),$(PKG_LIBS)))
 
-bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a
+bin/hwsweep: build/obj/cli/main.o build/libhwsweep.a build/obj/cli/static_dlopen.o
 	@mkdir -p bin
 	@echo "LD $@"
-	@$(CC) $(CFLAGS) $^ $(BIN_LIBS) -o $@
+	@$(CC) $(CFLAGS) build/obj/cli/main.o build/libhwsweep.a $(BIN_LIBS) -o $@
 
 build/tests/%: tests/%.c build/libhwsweep.a $(wildcard tests/*.h) | deps-test
 	@mkdir -p build/tests

@@ -1,10 +1,11 @@
 /*
  * test_hw_store.c -- the compact server store (src/store/hw_store.c): every
  * golden hardware file evaluated, stored (server_shapes, server_points,
- * server_costs, reasons) and read back through the view `servers` gives
- * each valid server's fields bit for bit (the view's sums and products
- * repeat server.c's and tco.c's operations in order); every server's
- * invalid reason comes back; reasons are stored once each.
+ * server_costs, reasons) and read back (hw_store_load_valid, from the base
+ * tables) gives each valid server's fields bit for bit, and so does the
+ * view `servers` for what it computes (the view's and the loader's sums
+ * and products repeat server.c's and tco.c's operations in order); every
+ * server's invalid reason comes back; reasons are stored once each.
  */
 #include <check.h>
 #include <stdio.h>
@@ -123,6 +124,31 @@ START_TEST(servers_round_trip_bit_identical)
         compare(name, &back.servers[k++], &pts.servers[i]);
     }
     ck_assert_uint_eq(back.n_servers, valid);
+
+    /* what the view computes, against the same servers read back */
+    static const char *const view_cols[] = {"num_packages", "num_chips", "tdp_w", "perf_flops", "tops", "sram_bytes",
+                                            "sram_mb", "dram_bytes", "total_mem_bytes", "cost_all_package_usd",
+                                            "cost_all_heatsinks_usd", "cost_usd", "tco_srv_amortization_usd",
+                                            "tco_fix_part_usd", "tco_power_part_usd", "tco_total_usd"};
+    sqlite3_stmt *vs = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT server_id, num_packages, num_chips, tdp_w, perf_flops, tops, "
+                                        "sram_bytes, sram_mb, dram_bytes, total_mem_bytes, cost_all_package_usd, "
+                                        "cost_all_heatsinks_usd, cost_usd, tco_srv_amortization_usd, tco_fix_part_usd, "
+                                        "tco_power_part_usd, tco_total_usd FROM servers WHERE valid ORDER BY server_id",
+                                        -1, &vs, NULL), SQLITE_OK);
+    for (k = 0; sqlite3_step(vs) == SQLITE_ROW; k++) {
+        const server_t *b = &back.servers[k];
+        const double mine[] = {b->num_packages, b->num_chips, b->tdp, b->perf, b->tops, b->sram, b->sram_mb, b->dram,
+                               b->total_mem, b->cost_all_package, b->cost_all_heatsinks, b->cost,
+                               b->tco.srv_amortization, b->tco.fix_part, b->tco.power_part, b->tco.total};
+        ck_assert_uint_lt(k, back.n_servers);
+        ck_assert_int_eq(sqlite3_column_int64(vs, 0), b->server_id);
+        for (int c = 0; c < 16; c++)
+            ck_assert_msg(same(sqlite3_column_double(vs, c + 1), mine[c]), "%s server %d: view %s %.17g, read %.17g",
+                          name, b->server_id, view_cols[c], sqlite3_column_double(vs, c + 1), mine[c]);
+    }
+    sqlite3_finalize(vs);
+    ck_assert_uint_eq(k, back.n_servers);
 
     /* every server's reason, and each distinct reason stored once */
     sqlite3_stmt *st = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/hugemem.h"
 #include "version.h"
 
 typedef struct {
@@ -58,6 +59,20 @@ __attribute__((constructor(101))) static void omp_workers_wait_passively(void)
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 }
 
+/* malloc's heap on huge pages (engine/hugemem.h), opt-in with
+ * HWSWEEP_HUGE_HEAP=1, for the commands that finish in milliseconds to
+ * seconds (not run, merge: 2 MiB granules raise a long sweep's peak RSS).
+ * In this virtual machine a 4 KiB page fault costs about 13 us of CPU and
+ * a short `hwsweep sw` took 300 to 1,200 of them, but the perf store's
+ * sparsely touched caches (schema 6) are zeroed 2 MiB at a time on huge
+ * pages, which costs tpuv4 x gpt3 more than it saves (BENCHMARKS.md). */
+static void heap_on_huge_pages(const char *command)
+{
+    const char *on = getenv("HWSWEEP_HUGE_HEAP");
+    if (on && strcmp(on, "1") == 0 && strcmp(command, "run") != 0 && strcmp(command, "merge") != 0)
+        hugemem_heap_init((size_t)16 << 20);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -73,8 +88,10 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            heap_on_huge_pages(argv[1]);
             return commands[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "hwsweep: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -22,4 +22,19 @@ typedef struct {
 int hugemem_alloc(hugemem_t *m, size_t bytes);
 void hugemem_free(hugemem_t *m);
 
+/* malloc's main heap, from here on, on transparent huge pages: the heap is
+ * extended once by 14 MiB + reserve_bytes (address space; memory only as
+ * touched) from a 2 MiB boundary and advised MADV_HUGEPAGE, blocks up to
+ * 32 MiB come from it instead of their own mappings, and it is trimmed
+ * only past 2 x reserve_bytes free; later extensions are malloc's usual
+ * ones (4 KiB pages).  Nothing is done under an RLIMIT_DATA of less than
+ * four times the extension, and malloc's defaults are restored when the
+ * extension fails.  Once, early (bin/hwsweep's main,
+ * for the short commands): their SQLite page cache, statements and
+ * records then fault once per 2 MiB instead of once per 4 KiB; memory is
+ * taken in 2 MiB granules, so a long run's peak RSS grows.  The same
+ * memory, so the same results; where malloc or the kernel cannot, nothing
+ * changes (THP off: 4 KiB pages as before). */
+void hugemem_heap_init(size_t reserve_bytes);
+
 #endif

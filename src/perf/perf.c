@@ -284,33 +284,63 @@ static void generate_eval(const system_t *sys, const perf_mapping_t *map, double
     o->generate_bottleneck = mb->bottleneck;
 }
 
+/* The server's TDP for its TCO: the latency-weighted utilization (or, with
+ * the energy model, power) of both stages, from the prefill fields of pre
+ * and the generate fields of gen; *both_s is the latency of one inference. */
+static double tco_server_tdp_w(const system_t *sys, const perf_t *pre, const perf_t *gen, double *both_s)
+{
+    double both = pre->prefill_latency + gen->generate_latency;
+    double prefill_ratio = pre->prefill_latency / both;
+    double generate_ratio = gen->generate_latency / both;
+    double utilization =
+        gen->generate_utilization * generate_ratio + pre->prefill_utilization * prefill_ratio;
+    double srv_power = (gen->generate_power * generate_ratio + pre->prefill_power * prefill_ratio) /
+                       sys->num_servers;
+    *both_s = both;
+    return sys->energy_model ? srv_power : sys->srv->tdp * utilization;
+}
+
+/* The system's TCO (USD) spread over one inference of `batch` requests. */
+static double tco_per_inference_usd(const system_t *sys, double batch, double both_s, double srv_tco_usd)
+{
+    double inference_throughput = batch / both_s;
+    double srv_life_sec = sys->hc->server.SrvLife * 365 * 24 * 3600;
+    double tco_per_sec = srv_tco_usd * sys->num_servers / srv_life_sec;
+    return tco_per_sec / inference_throughput;
+}
+
 /* Server TCO at the latency-weighted power of both stages, spread over the
  * tokens of one inference. */
 static void tco_eval(const system_t *sys, double batch, perf_t *o)
 {
     const hw_constants_t *hc = sys->hc;
-    double both = o->prefill_latency + o->generate_latency;
-    double prefill_ratio = o->prefill_latency / both;
-    double generate_ratio = o->generate_latency / both;
-    double utilization =
-        o->generate_utilization * generate_ratio + o->prefill_utilization * prefill_ratio;
-    double srv_power = (o->generate_power * generate_ratio + o->prefill_power * prefill_ratio) /
-                       sys->num_servers;
-    double inference_throughput = batch / both;
-    double tdp = sys->energy_model ? srv_power : sys->srv->tdp * utilization;
-
+    double both, tdp = tco_server_tdp_w(sys, o, o, &both);
     /* hw_tco_eval_with(tdp, sys->srv->cost), its server part computed once per system */
     o->srv_tco = sys->srv_tco_server_part;
     hw_tco_add_power(&hc->tco, &sys->tco_factors, tdp, hc->server.SrvLife, &o->srv_tco);
-    double srv_life_sec = hc->server.SrvLife * 365 * 24 * 3600;
-    double tco_per_sec = o->srv_tco.total * sys->num_servers / srv_life_sec;
-    double tco_per_inference = tco_per_sec / inference_throughput;
+    double tco_per_inference = tco_per_inference_usd(sys, batch, both, o->srv_tco.total);
     o->prefill_tco_per_token = tco_per_inference / (batch * sys->prefill_len);
     o->generate_tco_per_token = tco_per_inference / (batch * sys->generate_len);
     /* get_tco_breakdown */
     o->tco_per_Mtoken = o->generate_tco_per_token * 1e6;
     o->capex = o->srv_tco.fix_part * sys->num_servers;
     o->opex = o->srv_tco.power_part * sys->num_servers;
+}
+
+double perf_tco_per_token(const system_t *sys, double batch, const perf_t *pre, const perf_t *gen,
+                          double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token)
+{
+    double both, tdp = tco_server_tdp_w(sys, pre, gen, &both);
+    tco_t t = sys->srv_tco_server_part;
+    hw_tco_add_power(&sys->hc->tco, &sys->tco_factors, tdp, sys->hc->server.SrvLife, &t);
+    double tco_per_inference = tco_per_inference_usd(sys, batch, both, t.total);
+    if (tco_per_inference >= not_below_usd) {
+        *prefill_tco_per_token = *generate_tco_per_token = INFINITY;
+        return tco_per_inference;
+    }
+    *prefill_tco_per_token = tco_per_inference / (batch * sys->prefill_len);
+    *generate_tco_per_token = tco_per_inference / (batch * sys->generate_len);
+    return tco_per_inference;
 }
 
 /* Interconnect / compute / memory time of each stage (get_latency_breakdown),
@@ -348,22 +378,6 @@ void perf_eval_generate(const system_t *sys, const perf_mapping_t *map, double b
                         const micro_batch_t *generate, perf_t *out)
 {
     generate_eval(sys, map, batch, generate, out);
-}
-
-/* every field prefill_eval writes */
-void perf_copy_prefill(perf_t *out, const perf_t *from)
-{
-    out->prefill_latency = from->prefill_latency;
-    out->prefill_throughput = from->prefill_throughput;
-    out->prefill_utilization = from->prefill_utilization;
-    out->prefill_energy = from->prefill_energy;
-    out->prefill_power = from->prefill_power;
-    out->prefill_bottleneck = from->prefill_bottleneck;
-}
-
-void perf_eval_tco(const system_t *sys, double batch, perf_t *out)
-{
-    tco_eval(sys, batch, out);
 }
 
 void perf_eval(const system_t *sys, const perf_mapping_t *map, double batch,

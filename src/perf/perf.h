@@ -113,18 +113,25 @@ void perf_eval_metrics(const struct system_s *sys, const perf_mapping_t *map, do
 
 /* perf_eval_metrics in parts, for a search that meets each prefill and
  * generate half many times: the prefill fields (from batch,
- * map->prefill_micro_batch and its pass), the generate fields (batch,
- * map->micro_batch and its pass), and the TCO fields from both halves
- * (prefill and generate latency, utilization and power).  With both halves
- * in `out`, perf_eval_tco gives the four objectives' values exactly as
- * perf_eval_metrics does (the latency breakdown is left out). */
+ * map->prefill_micro_batch and its pass) and the generate fields (batch,
+ * map->micro_batch and its pass); perf_tco_per_token then gives, from both
+ * halves (prefill and generate latency, utilization and power), the two
+ * per-token TCOs exactly as perf_eval_metrics does: with the latencies,
+ * the four objectives' values.  The rest of the record (TCO parts,
+ * latency breakdown) is left out: the search evaluates its winners whole. */
 void perf_eval_prefill(const struct system_s *sys, const perf_mapping_t *map, double batch,
                        const micro_batch_t *prefill, perf_t *out);
 void perf_eval_generate(const struct system_s *sys, const perf_mapping_t *map, double batch,
                         const micro_batch_t *generate, perf_t *out);
-/* Copies the prefill fields perf_eval_prefill wrote into `from`. */
-void perf_copy_prefill(perf_t *out, const perf_t *from);
-void perf_eval_tco(const struct system_s *sys, double batch, perf_t *out);
+/* Returns the TCO per inference (USD) the two are that divided by a
+ * constant of the batch; when it is not below not_below_usd (INFINITY:
+ * always computed) both are set to INFINITY instead: a division by the
+ * same positive number keeps the order (IEEE division rounds
+ * monotonically), so such a mapping cannot beat one whose TCO per
+ * inference was not_below_usd, and a search that compares with `<` keeps
+ * the same winners. */
+double perf_tco_per_token(const struct system_s *sys, double batch, const perf_t *pre, const perf_t *gen,
+                          double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token);
 
 /* The same, computing both passes. */
 void perf_eval_mapping(const struct system_s *sys, const perf_mapping_t *map, double batch,

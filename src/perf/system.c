@@ -288,24 +288,37 @@ double perf_objective_value(const perf_t *p, perf_objective_t obj)
  * improves an objective costs no copy of the whole record. */
 typedef struct {
     double value[OBJ_COUNT];
+    double tco_per_inference[OBJ_COUNT]; /* the winner's, for the TCO objectives of search_generated */
     perf_mapping_t map[OBJ_COUNT];
     const micro_batch_t *prefill[OBJ_COUNT], *generate[OBJ_COUNT];
     bool has[OBJ_COUNT];
 } batch_best_t;
 
-static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
-                       const micro_batch_t *prefill, const micro_batch_t *generate)
+/* value[o]: objective o's value (perf_objective_value) of the mapping,
+ * whose TCO per inference is tco_per_inference (or NAN, unknown). */
+static void best_offer_values(batch_best_t *bb, const double *value, double tco_per_inference,
+                              const perf_mapping_t *map, const micro_batch_t *prefill, const micro_batch_t *generate)
 {
     for (int o = 0; o < OBJ_COUNT; o++) {
-        double v = perf_objective_value(p, (perf_objective_t)o);
+        double v = value[o];
         if (v < bb->value[o]) { /* strict: ties keep the first mapping */
             bb->value[o] = v;
+            bb->tco_per_inference[o] = tco_per_inference;
             bb->map[o] = *map;
             bb->prefill[o] = prefill;
             bb->generate[o] = generate;
             bb->has[o] = true;
         }
     }
+}
+
+static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
+                       const micro_batch_t *prefill, const micro_batch_t *generate)
+{
+    double value[OBJ_COUNT];
+    for (int o = 0; o < OBJ_COUNT; o++)
+        value[o] = perf_objective_value(p, (perf_objective_t)o);
+    best_offer_values(bb, value, NAN, map, prefill, generate);
 }
 
 /* The sub-system prefill of the dynamic mapping at one batch. */
@@ -421,12 +434,19 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
             /* the prefill half of prefill_micro_batch = micro_batch is new */
             perf_eval_prefill(sys, &map, batch, memo_pass(memo, STAGE_PREFILL, i, k), &prefill_half[k]);
             perf_eval_generate(sys, &map, batch, gen, &p);
-            double prefill_micro_batch = 1;
+            double prefill_micro_batch = 1, value[OBJ_COUNT];
+            value[OBJ_GENERATE_LATENCY] = p.generate_latency;
             for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
                 map.prefill_micro_batch = prefill_micro_batch;
-                perf_copy_prefill(&p, &prefill_half[j]);
-                perf_eval_tco(sys, batch, &p);
-                best_offer(bb, &p, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
+                value[OBJ_PREFILL_LATENCY] = prefill_half[j].prefill_latency;
+                /* a TCO per inference at or above both TCO winners' beats neither */
+                double not_below = bb->has[OBJ_PREFILL_TCO] && bb->has[OBJ_GENERATE_TCO]
+                                       ? fmax(bb->tco_per_inference[OBJ_PREFILL_TCO],
+                                              bb->tco_per_inference[OBJ_GENERATE_TCO])
+                                       : INFINITY;
+                double tpi = perf_tco_per_token(sys, batch, &prefill_half[j], &p, not_below,
+                                                &value[OBJ_PREFILL_TCO], &value[OBJ_GENERATE_TCO]);
+                best_offer_values(bb, value, tpi, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
             }
         }
     }

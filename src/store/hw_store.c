@@ -111,28 +111,6 @@ static const col_t cost_cols[] = {
     R(server_t, "tco_srv_interest_usd", tco.srv_interest), R(server_t, "tco_srv_opex_usd", tco.srv_opex),
 };
 
-/* Every field of a server as the view `servers` names it (reading back). */
-static const col_t srv_view_cols[] = {
-    T(server_t, "invalid_reason", invalid_reason), N(server_t, "packages_per_lane", packages_per_lane),
-    N(server_t, "num_lanes", num_lanes), IO_COLS(server_t, "io_", io), B(server_t, "thermal_eval", thermal_eval),
-    R(server_t, "custom_max_power_w", custom_max_power), R(server_t, "package_max_power_factor", package_max_power_factor),
-    N(server_t, "num_packages", num_packages), N(server_t, "num_chips", num_chips), B(server_t, "hs_valid", hs.valid),
-    R(server_t, "hs_max_power_w", hs.max_power), R(server_t, "hs_cost_usd", hs.cost),
-    R(server_t, "core_tdp_w", core_tdp), R(server_t, "other_tdp_w", other_tdp), R(server_t, "tdp_w", tdp),
-    R(server_t, "perf_flops", perf), R(server_t, "tops", tops), R(server_t, "sram_bytes", sram),
-    R(server_t, "sram_mb", sram_mb), R(server_t, "dram_bytes", dram), R(server_t, "total_mem_bytes", total_mem),
-    R(server_t, "cost_all_package_usd", cost_all_package), R(server_t, "cost_all_heatsinks_usd", cost_all_heatsinks),
-    R(server_t, "cost_all_fans_usd", cost_all_fans), R(server_t, "cost_ethernet_usd", cost_all_ethernet),
-    R(server_t, "cost_dcdc_usd", cost_dcdc), R(server_t, "cost_psu_usd", cost_psu),
-    R(server_t, "cost_system_usd", cost_system), R(server_t, "cost_usd", cost),
-    R(server_t, "tco_dc_amortization_usd", tco.dc_amortization), R(server_t, "tco_dc_interest_usd", tco.dc_interest),
-    R(server_t, "tco_dc_opex_usd", tco.dc_opex), R(server_t, "tco_srv_power_usd", tco.srv_power),
-    R(server_t, "tco_pue_overhead_usd", tco.pue_overhead), R(server_t, "tco_srv_amortization_usd", tco.srv_amortization),
-    R(server_t, "tco_srv_interest_usd", tco.srv_interest), R(server_t, "tco_srv_opex_usd", tco.srv_opex),
-    R(server_t, "tco_fix_part_usd", tco.fix_part), R(server_t, "tco_power_part_usd", tco.power_part),
-    R(server_t, "tco_total_usd", tco.total),
-};
-
 #define SQL_MAX 16384
 
 /* server_points.status: how far the server got. */
@@ -504,6 +482,93 @@ static int load_rows(sqlite3 *db, const char *sql, const col_t *cols, size_t n, 
     return 0;
 }
 
+/* The valid servers from the base tables (not through the view `servers`,
+ * whose 150 expressions SQLite parses and flattens on every prepare: about
+ * 0.3 ms of a short `hwsweep sw`): a row's lead is server_id and
+ * package_row, then the reason, the shape, the heat sink and the costs. */
+#define SRV_BASE_FROM                                                                                          \
+    " FROM server_points v JOIN server_shapes h ON h.shape_row = v.shape_row "                                 \
+    "JOIN packages k ON k.package_row = v.package_row JOIN server_costs e ON e.server_id = v.server_id "      \
+    "LEFT JOIN reasons r ON r.reason_id = v.reason_id "                                                       \
+    "LEFT JOIN heat_sinks g ON g.heatsource_length_mm = k.heatsource_length_mm AND "                          \
+    "g.heatsource_width_mm = k.heatsource_width_mm AND g.packages_per_lane = h.packages_per_lane "            \
+    "WHERE v.status = 2 ORDER BY v.server_id"
+static const col_t srv_reason_cols[] = {T(server_t, "reason", invalid_reason)};
+static const col_t srv_hs_cols[] = {B(server_t, "hs_valid", hs.valid), R(server_t, "hs_max_power_w", hs.max_power),
+                                    R(server_t, "hs_cost_usd", hs.cost)};
+
+/* What the view computes for a valid server from its stored parts, in C:
+ * NP, COST, FIX and POW above, the same operations in the same order (so
+ * the same bits as the view, and as server.c and tco.c: test_hw_store). */
+static void srv_base_derive(server_t *s)
+{
+    const package_t *k = s->package;
+    double np = s->num_lanes * s->packages_per_lane;
+    s->num_packages = np;
+    s->num_chips = np * k->num_chips;
+    s->tdp = s->core_tdp + s->other_tdp;
+    s->perf = k->perf * np;
+    s->tops = k->perf * np / 1e12;
+    s->sram = k->sram * np;
+    s->sram_mb = k->sram * np / 1e6;
+    s->dram = k->dram * np;
+    s->total_mem = k->sram * np + k->dram * np;
+    s->cost_all_package = k->cost * np;
+    s->cost_all_heatsinks = s->hs.cost * np;
+    s->cost = k->cost * np + s->hs.cost * np + s->cost_all_fans + s->cost_all_ethernet + s->cost_dcdc + s->cost_psu +
+              s->cost_system;
+    s->tco.srv_amortization = s->cost;
+    s->tco.fix_part = s->cost + s->tco.srv_interest + s->tco.srv_opex;
+    s->tco.power_part =
+        s->tco.dc_amortization + s->tco.dc_interest + s->tco.dc_opex + s->tco.srv_power + s->tco.pue_overhead;
+    s->tco.total = s->tco.fix_part + s->tco.power_part;
+}
+
+/* The rows of SRV_BASE_FROM: load_rows' loop, the columns in four groups. */
+static int load_servers(sqlite3 *db, const char *sql, hw_points_t *out, sqlite3_int64 **lead_vals)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    size_t cap = 16, k = 0;
+    server_t *arr = calloc(cap, sizeof *arr);
+    sqlite3_int64 *lead = calloc(cap * 2, sizeof *lead);
+    while (arr && lead && sqlite3_step(st) == SQLITE_ROW) {
+        if (k == cap) {
+            cap *= 2;
+            server_t *a2 = realloc(arr, cap * sizeof *arr);
+            sqlite3_int64 *l2 = realloc(lead, cap * 2 * sizeof *lead);
+            if (a2)
+                arr = a2;
+            if (l2)
+                lead = l2;
+            if (!a2 || !l2)
+                break;
+        }
+        server_t *s = &arr[k];
+        memset(s, 0, sizeof *s);
+        lead[2 * k] = sqlite3_column_int64(st, 0);
+        lead[2 * k + 1] = sqlite3_column_int64(st, 1);
+        int c = 2;
+        cols_read(st, c, srv_reason_cols, NCOLS(srv_reason_cols), s);
+        cols_read(st, c += (int)NCOLS(srv_reason_cols), shape_cols, NCOLS(shape_cols), s);
+        cols_read(st, c += (int)NCOLS(shape_cols), srv_hs_cols, NCOLS(srv_hs_cols), s);
+        cols_read(st, c + (int)NCOLS(srv_hs_cols), cost_cols, NCOLS(cost_cols), s);
+        k++;
+    }
+    int rc = sqlite3_errcode(db);
+    sqlite3_finalize(st);
+    if (!arr || !lead || (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+        free(arr);
+        free(lead);
+        return -1;
+    }
+    out->servers = arr;
+    out->n_servers = k;
+    *lead_vals = lead;
+    return 0;
+}
+
 static void select_sql(char *sql, size_t len, const char *head, const col_t *a, size_t na, const col_t *b,
                        size_t nb, const char *tail)
 {
@@ -549,10 +614,13 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
                        &out->n_packages, &pkg_rows);
     }
     if (rc == 0) {
-        select_sql(sql, SQL_MAX, "server_id, package_row", srv_view_cols, NCOLS(srv_view_cols), NULL, 0,
-                   "FROM servers WHERE valid ORDER BY server_id");
-        rc = load_rows(db, sql, srv_view_cols, NCOLS(srv_view_cols), sizeof(server_t), 2, (void **)&out->servers,
-                       &out->n_servers, &srv_lead);
+        snprintf(sql, SQL_MAX, "SELECT v.server_id, v.package_row");
+        cols_sql_names(srv_reason_cols, NCOLS(srv_reason_cols), "r.", sql, SQL_MAX);
+        cols_sql_names(shape_cols, NCOLS(shape_cols), "h.", sql, SQL_MAX);
+        cols_sql_names(srv_hs_cols, NCOLS(srv_hs_cols), "g.", sql, SQL_MAX);
+        cols_sql_names(cost_cols, NCOLS(cost_cols), "e.", sql, SQL_MAX);
+        append(sql, SQL_MAX, SRV_BASE_FROM);
+        rc = load_servers(db, sql, out, &srv_lead);
     }
     /* link parents: both row lists are sorted by id */
     for (size_t i = 0; rc == 0 && i < out->n_packages; i++) {
@@ -570,6 +638,7 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
             out->servers[i].package = &out->packages[k];
             out->servers[i].server_id = (int)srv_lead[2 * i];
             out->servers[i].valid = true;
+            srv_base_derive(&out->servers[i]);
         }
     }
     if (rc != 0) {
