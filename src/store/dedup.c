@@ -7,7 +7,9 @@
  * a text with its NUL; zero-padded to whole words).  The writer keeps, for
  * every stored tuple, a 64-bit hash of those bytes and the row's key (16
  * bytes, in an open-addressing table at most 3/4 full), and the bytes of
- * the last tuple of each of 2^cache_bits slots (direct-mapped on the key).
+ * the last tuple of each of up to 2^cache_bits slots (direct-mapped on the
+ * key; the slots double, from 2^DD_SLOTS_MIN_BITS, while there are more
+ * tuples than slots, so a short command touches a small cache).
  * A hash found is checked against the tuple's bytes, from that cache or else
  * read back from the row: equal hashes of different tuples are refused with
  * a message, not mixed up (about 1e-7 likely for 2 million tuples).  New
@@ -24,13 +26,14 @@
 
 #define DD_TEXT_MAX 32   /* longest text stored, NUL included */
 #define DD_SQL_MAX 4096
+#define DD_SLOTS_MIN_BITS 10
 
 struct dd_table {
     const dd_spec_t *spec;
     sqlite3 *db;
     sqlite3_stmt *ins, *get, *all;   /* insert, the row of a key, every row */
     size_t max_bytes, slot_size, mask;
-    unsigned char *slots;   /* per slot: int64 key (0: empty), uint32 length, bytes */
+    unsigned char *slots;   /* per slot: int64 key + 1 (0: empty), uint32 length, bytes */
     unsigned char *buf;     /* a tuple being serialized */
     unsigned char *save;    /* the tuple being stored, while a stored row is read back */
     struct entry {          /* the stored tuples: hash (0: empty) -> key, one cache line per probe */
@@ -142,7 +145,7 @@ dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
         t->max_bytes += spec->cols[i].type == DD_TEXT ? DD_TEXT_MAX : 8;
     t->max_bytes = (t->max_bytes + 7) / 8 * 8;
     t->slot_size = (12 + t->max_bytes + 7) / 8 * 8;
-    t->mask = ((size_t)1 << spec->cache_bits) - 1;
+    t->mask = ((size_t)1 << (spec->cache_bits < DD_SLOTS_MIN_BITS ? spec->cache_bits : DD_SLOTS_MIN_BITS)) - 1;
     t->slots = calloc(t->mask + 1, t->slot_size);
     t->buf = malloc(t->max_bytes);
     t->save = malloc(t->max_bytes);
@@ -233,7 +236,7 @@ static int slot_match(const unsigned char *slot, int64_t key, const unsigned cha
     int64_t k;
     uint32_t len;
     memcpy(&k, slot, sizeof k);
-    if (k != key)
+    if (k != key + 1)
         return 0;
     memcpy(&len, slot + 8, sizeof len);
     return len == n && memcmp(slot + 12, bytes, n) == 0 ? 1 : -1;
@@ -242,9 +245,38 @@ static int slot_match(const unsigned char *slot, int64_t key, const unsigned cha
 static void slot_set(unsigned char *slot, int64_t key, const unsigned char *bytes, size_t n)
 {
     uint32_t len = (uint32_t)n;
-    memcpy(slot, &key, sizeof key);
+    int64_t k = key + 1;
+    memcpy(slot, &k, sizeof k);
     memcpy(slot + 8, &len, sizeof len);
     memcpy(slot + 12, bytes, n);
+}
+
+/* Twice the slots, while there are more tuples than slots and fewer slots
+ * than the spec's 2^cache_bits; the slots held are placed again.  Without
+ * memory the cache stays as it is (a smaller cache only reads more rows back). */
+static void slots_grow(dd_table_t *t)
+{
+    size_t n = t->mask + 1;
+    if (t->n <= n || n >= (size_t)1 << t->spec->cache_bits)
+        return;
+    unsigned char *grown = calloc(2 * n, t->slot_size), *old = t->slots;
+    if (!grown)
+        return;
+    t->slots = grown;
+    t->mask = 2 * n - 1;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *slot = old + i * t->slot_size;
+        int64_t k;
+        memcpy(&k, slot, sizeof k);
+        if (k)
+            memcpy(slot_of(t, k - 1), slot, t->slot_size);
+    }
+    free(old);
+}
+
+size_t dd_cache_slots(const dd_table_t *t)
+{
+    return t->mask + 1;
 }
 
 /* The current row of st (key, values...: t->get, t->all) serialized into t->buf; its length. */
@@ -355,6 +387,7 @@ int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
     sqlite3_reset(st);
     if (rc != SQLITE_DONE || map_add(t, h, new_key))
         return -1;
+    slots_grow(t);
     slot_set(slot_of(t, new_key), new_key, t->buf, n);
     *key = new_key;
     return 0;

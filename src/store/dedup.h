@@ -55,5 +55,8 @@ int dd_load(dd_table_t *t);
  * stored now.  -1 on a SQLite error (new_key taken by another tuple
  * included) or a text longer than 31 bytes. */
 int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key);
+/* How many recent tuples the writer's cache holds now (it doubles while
+ * there are more tuples than slots, up to 2^cache_bits). */
+size_t dd_cache_slots(const dd_table_t *t);
 
 #endif
