@@ -59,17 +59,17 @@ __attribute__((constructor(101))) static void omp_workers_wait_passively(void)
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 }
 
-/* malloc's heap on huge pages (engine/hugemem.h), opt-in with
- * HWSWEEP_HUGE_HEAP=1, for the commands that finish in milliseconds to
- * seconds (not run, merge: 2 MiB granules raise a long sweep's peak RSS).
- * In this virtual machine a 4 KiB page fault costs about 13 us of CPU and
- * a short `hwsweep sw` took 300 to 1,200 of them, but the perf store's
- * sparsely touched caches (schema 6) are zeroed 2 MiB at a time on huge
- * pages, which costs tpuv4 x gpt3 more than it saves (BENCHMARKS.md). */
+/* malloc's heap on huge pages (engine/hugemem.h) for the commands that
+ * finish in milliseconds to seconds (not run, merge: 2 MiB granules raise
+ * a long sweep's peak RSS); HWSWEEP_HUGE_HEAP=0 turns it off.  In this
+ * virtual machine a 4 KiB page fault costs about 13 us of CPU and a short
+ * `hwsweep sw` took 300 to 1,500 of them.  The perf store's recent-tuple
+ * caches grow with the tuples stored (store/dedup.c), so a short command
+ * touches a few of its 2 MiB pages, not one per scattered slot. */
 static void heap_on_huge_pages(const char *command)
 {
-    const char *on = getenv("HWSWEEP_HUGE_HEAP");
-    if (on && strcmp(on, "1") == 0 && strcmp(command, "run") != 0 && strcmp(command, "merge") != 0)
+    const char *off = getenv("HWSWEEP_HUGE_HEAP");
+    if (!(off && strcmp(off, "0") == 0) && strcmp(command, "run") != 0 && strcmp(command, "merge") != 0)
         hugemem_heap_init((size_t)16 << 20);
 }
 
