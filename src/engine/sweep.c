@@ -67,6 +67,7 @@ typedef struct {
     size_t n_sys;
     system_result_t *res;
     sw_point_t *pts;
+    signed char *groups;         /* sw_point_group's, per point (SW_GROUPS_PER_POINT) */
     size_t valid_srv, valid_sys;
 } chunk_t;
 
@@ -254,6 +255,7 @@ static void chunk_free(chunk_t *ch)
     free(ch->unit);
     free(ch->res);
     free(ch->pts);
+    free(ch->groups);
     free(ch);
 }
 
@@ -316,7 +318,8 @@ static int list_systems(const sweep_ctx_t *c, chunk_t *ch)
             n += c->units[ch->unit[i]].su->combos;
     ch->pts = calloc(n ? n : 1, sizeof *ch->pts);
     ch->res = calloc(n ? n : 1, sizeof *ch->res);
-    if (!ch->pts || !ch->res)
+    ch->groups = malloc((n ? n : 1) * SW_GROUPS_PER_POINT);
+    if (!ch->pts || !ch->res || !ch->groups)
         return -1;
     const sweep_t *sw = &c->sw;
     for (size_t i = 0; i < ch->n_srv; i++) {
@@ -330,7 +333,7 @@ static int list_systems(const sweep_ctx_t *c, chunk_t *ch)
                 for (size_t k = 0; k < sys->n_cfgs; k++, j++)
                     ch->pts[ch->n_sys++] = (sw_point_t){su->name, ch->srv_id[i] * (int64_t)sw->max_combos + j,
                                                         ch->srv_id[i], -1, sw->models[m].name, sys->name,
-                                                        (int64_t)k, &sys->cfgs[k], NULL};
+                                                        (int64_t)k, &sys->cfgs[k], NULL, NULL};
             }
     }
     return 0;
@@ -371,10 +374,15 @@ static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t err
                 bad = (long)p;
                 snprintf(err, errlen, "%s", e);
             }
+        } else if (ch->res[p].valid) {
+            /* the objectives' distinct mappings, here beside the evaluation
+             * rather than on the writer thread */
+            sw_point_group(&ch->res[p], ch->groups + p * SW_GROUPS_PER_POINT);
         }
     }
     for (size_t p = 0; p < ch->n_sys; p++) {
         ch->pts[p].result = &ch->res[p];
+        ch->pts[p].groups = ch->groups + p * SW_GROUPS_PER_POINT;
         ch->valid_sys += ch->res[p].valid;
     }
     free(srv_of);

@@ -49,6 +49,8 @@
 /* mapping_id = system_id * MAP_PER_SYSTEM + batch_index * OBJ_COUNT + k */
 #define MAP_PER_SYSTEM 128
 #define MAX_BATCHES (MAP_PER_SYSTEM / OBJ_COUNT)
+_Static_assert(SW_GROUP_OBJECTIVES == OBJ_COUNT && SW_GROUPS_PER_POINT == MAP_PER_SYSTEM,
+               "sw_point_group's layout is the mapping_id range's");
 
 static const col_t system_cols[] = {
     N(system_t, "num_servers", num_servers), N(system_t, "num_packages", num_packages),
@@ -529,24 +531,53 @@ static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, co
     return store_values(w, mapping_id, &m, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
 }
 
-static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
+int sw_point_group(const system_result_t *r, signed char *groups)
 {
-    const system_result_t *r = pt->result;
     if (r->n_batch > MAX_BATCHES)
         return -1;
     for (int b = 0; b < r->n_batch; b++) {
         const perf_t *uniq[OBJ_COUNT];
-        int n_uniq = 0, mask[OBJ_COUNT] = {0};
-        int64_t base = pt->system_id * MAP_PER_SYSTEM + (int64_t)b * OBJ_COUNT;
+        int n_uniq = 0;
         for (int o = 0; o < OBJ_COUNT; o++) {
             const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
-            if (!p)
+            if (!p) {
+                groups[b * OBJ_COUNT + o] = -1;
                 continue;
+            }
             int k = 0;
             while (k < n_uniq && !same_row(uniq[k], p))
                 k++;
             if (k == n_uniq)
                 uniq[n_uniq++] = p;
+            groups[b * OBJ_COUNT + o] = (signed char)k;
+        }
+    }
+    return 0;
+}
+
+static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
+{
+    const system_result_t *r = pt->result;
+    signed char own[MAP_PER_SYSTEM];
+    const signed char *groups = pt->groups;
+    if (r->n_batch > MAX_BATCHES)
+        return -1;
+    if (!groups) {
+        sw_point_group(r, own);
+        groups = own;
+    }
+    for (int b = 0; b < r->n_batch; b++) {
+        const perf_t *uniq[OBJ_COUNT];
+        int n_uniq = 0, mask[OBJ_COUNT] = {0};
+        int64_t base = pt->system_id * MAP_PER_SYSTEM + (int64_t)b * OBJ_COUNT;
+        for (int o = 0; o < OBJ_COUNT; o++) {
+            int k = groups[b * OBJ_COUNT + o];
+            if (k < 0)
+                continue;
+            if (k > n_uniq)
+                return -1;   /* not sw_point_group's output */
+            if (k == n_uniq)
+                uniq[n_uniq++] = perf_system_best(r, b, (perf_objective_t)o);
             mask[k] |= 1 << o;
             if (rank_offer(w->rank, pt->model, r->sys.prefill_len, r->sys.generate_len, perf_system_batch(b), o,
                            pt->system_id, base + k, perf_objective_value(uniq[k], (perf_objective_t)o),
@@ -878,7 +909,7 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
     for (size_t s = 0; rc == 0 && s < rows->n_servers; s++)
         for (size_t c = 0; rc == 0 && c < rows->n_cfgs; c++, id++) {
             sw_point_t pt = {rows->hardware, id, rows->servers[s].server_id, (int64_t)s, rows->model, rows->system,
-                             (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c]};
+                             (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c], NULL};
             rc = sw_write_system(w, &pt);
         }
     if (rc == 0)

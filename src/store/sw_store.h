@@ -39,7 +39,21 @@ typedef struct {
     int64_t config_index;
     const system_cfg_t *cfg;
     const system_result_t *result;
+    /* optional, NULL: the writer groups the objectives itself.  Else
+     * sw_point_group's output for result, computed beside the evaluation
+     * (an evaluator thread) so the writer thread only looks it up. */
+    const signed char *groups;
 } sw_point_t;
+
+/* Per batch index b and objective o, groups[b * SW_GROUP_OBJECTIVES + o]:
+ * which of the distinct best mappings of (system, b) objective o chose
+ * (0, 1, ...: in the order the objectives first chose them; mappings with
+ * the same stored values bit for bit are one), -1 without a best one.
+ * groups holds SW_GROUPS_PER_POINT entries; -1 when r has more batches than
+ * a system's mapping_id range holds. */
+#define SW_GROUP_OBJECTIVES 4
+#define SW_GROUPS_PER_POINT 128
+int sw_point_group(const system_result_t *r, signed char *groups);
 
 /* Sweep databases hold several hardware: their points view also has a
  * hardware column (with_hardware = 1). */
