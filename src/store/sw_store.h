@@ -39,21 +39,11 @@ typedef struct {
     int64_t config_index;
     const system_cfg_t *cfg;
     const system_result_t *result;
-    /* optional, NULL: the writer groups the objectives itself.  Else
-     * sw_point_group's output for result, computed beside the evaluation
-     * (an evaluator thread) so the writer thread only looks it up. */
-    const signed char *groups;
+    /* optional, NULL: the writer reads result itself.  Else sw_prepare's
+     * output for result, made beside the evaluation (an evaluator thread),
+     * so the writer thread only looks up and inserts. */
+    const struct sw_prep *prep;
 } sw_point_t;
-
-/* Per batch index b and objective o, groups[b * SW_GROUP_OBJECTIVES + o]:
- * which of the distinct best mappings of (system, b) objective o chose
- * (0, 1, ...: in the order the objectives first chose them; mappings with
- * the same stored values bit for bit are one), -1 without a best one.
- * groups holds SW_GROUPS_PER_POINT entries; -1 when r has more batches than
- * a system's mapping_id range holds. */
-#define SW_GROUP_OBJECTIVES 4
-#define SW_GROUPS_PER_POINT 128
-int sw_point_group(const system_result_t *r, signed char *groups);
 
 /* Sweep databases hold several hardware: their points view also has a
  * hardware column (with_hardware = 1). */
@@ -81,5 +71,14 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
  * written since the last flush: once per transaction, before its commit. */
 int sw_writer_flush(sw_writer_t *w);
 void sw_writer_close(sw_writer_t *w);
+
+/* What the writer needs of a valid point's best mappings, read from r on
+ * any thread while the writer runs (w is only read): the objectives'
+ * distinct mappings, their content tuples' bytes and hashes that do not
+ * depend on keys (passes, costs), the other values and the ranking metrics.
+ * NULL when r is not valid or memory is short (the writer then reads r).
+ * Freed with free(). */
+typedef struct sw_prep sw_prep_t;
+sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r);
 
 #endif
