@@ -67,6 +67,7 @@ typedef struct {
     size_t n_sys;
     system_result_t *res;
     sw_point_t *pts;
+    sw_prep_t **preps;           /* sw_prepare's, per point (NULL: the writer reads the result) */
     size_t valid_srv, valid_sys;
 } chunk_t;
 
@@ -253,6 +254,9 @@ static void chunk_free(chunk_t *ch)
     free(ch->srv_id);
     free(ch->unit);
     free(ch->res);
+    for (size_t i = 0; ch->preps && i < ch->n_sys; i++)
+        free(ch->preps[i]);
+    free(ch->preps);
     free(ch->pts);
     free(ch);
 }
@@ -316,7 +320,8 @@ static int list_systems(const sweep_ctx_t *c, chunk_t *ch)
             n += c->units[ch->unit[i]].su->combos;
     ch->pts = calloc(n ? n : 1, sizeof *ch->pts);
     ch->res = calloc(n ? n : 1, sizeof *ch->res);
-    if (!ch->pts || !ch->res)
+    ch->preps = calloc(n ? n : 1, sizeof *ch->preps);
+    if (!ch->pts || !ch->res || !ch->preps)
         return -1;
     const sweep_t *sw = &c->sw;
     for (size_t i = 0; i < ch->n_srv; i++) {
@@ -330,7 +335,7 @@ static int list_systems(const sweep_ctx_t *c, chunk_t *ch)
                 for (size_t k = 0; k < sys->n_cfgs; k++, j++)
                     ch->pts[ch->n_sys++] = (sw_point_t){su->name, ch->srv_id[i] * (int64_t)sw->max_combos + j,
                                                         ch->srv_id[i], -1, sw->models[m].name, sys->name,
-                                                        (int64_t)k, &sys->cfgs[k], NULL};
+                                                        (int64_t)k, &sys->cfgs[k], NULL, NULL};
             }
     }
     return 0;
@@ -344,7 +349,7 @@ static const server_t *point_server(const chunk_t *ch, const sw_point_t *pt, siz
     return &ch->srv[*hint];
 }
 
-static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t errlen)
+static int eval_systems(const sweep_ctx_t *c, const sw_writer_t *sw, chunk_t *ch, char *err, size_t errlen)
 {
     size_t *srv_of = malloc((ch->n_sys ? ch->n_sys : 1) * sizeof *srv_of);
     size_t *model_of = malloc((ch->n_sys ? ch->n_sys : 1) * sizeof *model_of);
@@ -371,10 +376,16 @@ static int eval_systems(const sweep_ctx_t *c, chunk_t *ch, char *err, size_t err
                 bad = (long)p;
                 snprintf(err, errlen, "%s", e);
             }
+        } else if (sw && ch->res[p].valid) {
+            /* what the writer needs of the best mappings (their distinct
+             * ones, the content tuples' bytes and hashes), here beside the
+             * evaluation rather than on the writer thread */
+            ch->preps[p] = sw_prepare(sw, &ch->res[p]);
         }
     }
     for (size_t p = 0; p < ch->n_sys; p++) {
         ch->pts[p].result = &ch->res[p];
+        ch->pts[p].prep = ch->preps[p];
         ch->valid_sys += ch->res[p].valid;
     }
     free(srv_of);
@@ -515,7 +526,7 @@ static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
         }
         double t0 = db_now();
         eval_servers(c, ch);
-        if (list_systems(c, ch) || eval_systems(c, ch, err, sizeof err)) {
+        if (list_systems(c, ch) || eval_systems(c, w->sw, ch, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s\n", err[0] ? err : "out of memory");
             chunk_free(ch);
             return EXIT_FAIL;

@@ -13,6 +13,7 @@ typedef struct {
     char path[4096];
     char tmp[4200];
     int cells;      /* cells written on the current row */
+    char *buf;      /* the stream's buffer (CSV_BUF_BYTES), or NULL: stdio's own */
 } csv_t;
 
 int csv_open(csv_t *c, const char *path);

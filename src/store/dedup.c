@@ -81,22 +81,22 @@ static double canonical(double v)
     return isnan(v) ? NAN : v == 0 ? 0.0 : v;
 }
 
-/* The tuple's bytes in t->buf, zero-padded to whole words; their length,
+/* The tuple's bytes in buf, zero-padded to whole words; their length,
  * 0 when a text is too long. */
-static size_t serialize(const dd_table_t *t, const dd_val_t *v)
+size_t dd_serialize(const dd_spec_t *spec, const dd_val_t *v, unsigned char *buf)
 {
     size_t n = 0;
-    for (size_t i = 0; i < t->spec->n; i++)
-        switch (t->spec->cols[i].type) {
+    for (size_t i = 0; i < spec->n; i++)
+        switch (spec->cols[i].type) {
         case DD_REAL:
         case DD_COUNT: {
             double d = canonical(v[i].d);
-            memcpy(t->buf + n, &d, sizeof d);
+            memcpy(buf + n, &d, sizeof d);
             n += sizeof d;
             break;
         }
         case DD_KEY:
-            memcpy(t->buf + n, &v[i].i, sizeof v[i].i);
+            memcpy(buf + n, &v[i].i, sizeof v[i].i);
             n += sizeof v[i].i;
             break;
         case DD_TEXT: {
@@ -104,14 +104,27 @@ static size_t serialize(const dd_table_t *t, const dd_val_t *v)
             size_t len = strlen(s) + 1;
             if (len > DD_TEXT_MAX)
                 return 0;
-            memcpy(t->buf + n, s, len);
+            memcpy(buf + n, s, len);
             n += len;
             break;
         }
         }
     while (n % 8)
-        t->buf[n++] = 0;
+        buf[n++] = 0;
     return n;
+}
+
+static size_t serialize(const dd_table_t *t, const dd_val_t *v)
+{
+    return dd_serialize(t->spec, v, t->buf);
+}
+
+size_t dd_max_bytes(const dd_spec_t *spec)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < spec->n; i++)
+        n += spec->cols[i].type == DD_TEXT ? DD_TEXT_MAX : 8;
+    return (n + 7) / 8 * 8;
 }
 
 /* A 64-bit hash of whole words (never 0). */
@@ -134,6 +147,11 @@ static uint64_t hash_words(const unsigned char *p, size_t n)
     return h ? h : 1;
 }
 
+uint64_t dd_hash(const unsigned char *bytes, size_t n)
+{
+    return hash_words(bytes, n);
+}
+
 dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
 {
     dd_table_t *t = calloc(1, sizeof *t);
@@ -141,9 +159,7 @@ dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
         return NULL;
     t->spec = spec;
     t->db = db;
-    for (size_t i = 0; i < spec->n; i++)
-        t->max_bytes += spec->cols[i].type == DD_TEXT ? DD_TEXT_MAX : 8;
-    t->max_bytes = (t->max_bytes + 7) / 8 * 8;
+    t->max_bytes = dd_max_bytes(spec);
     t->slot_size = (12 + t->max_bytes + 7) / 8 * 8;
     t->mask = ((size_t)1 << (spec->cache_bits < DD_SLOTS_MIN_BITS ? spec->cache_bits : DD_SLOTS_MIN_BITS)) - 1;
     t->slots = calloc(t->mask + 1, t->slot_size);
@@ -357,14 +373,10 @@ static int check_stored(dd_table_t *t, int64_t key, size_t n)
     return 0;
 }
 
-int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
+/* Store the tuple in t->buf (n bytes, hash h) under new_key unless stored
+ * before: its values bound from those bytes. */
+static int put_buf(dd_table_t *t, size_t n, uint64_t h, int64_t new_key, int64_t *key)
 {
-    size_t n = serialize(t, v);
-    if (n == 0) {
-        fprintf(stderr, "hwsweep: %s: a text longer than %d bytes\n", t->spec->table, DD_TEXT_MAX - 1);
-        return -1;
-    }
-    uint64_t h = hash_words(t->buf, n);
     if (t->cap) {
         size_t i = map_pos(t, h);
         if (t->map[i].hash) {
@@ -374,13 +386,34 @@ int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
     }
     sqlite3_stmt *st = t->ins;
     sqlite3_bind_int64(st, 1, new_key);
+    size_t at = 0;
     for (size_t i = 0; i < t->spec->n; i++) {
         int c = (int)i + 2;
         switch (t->spec->cols[i].type) {
         case DD_REAL:
-        case DD_COUNT: sqlite3_bind_double(st, c, canonical(v[i].d)); break;
-        case DD_KEY: sqlite3_bind_int64(st, c, v[i].i); break;
-        case DD_TEXT: sqlite3_bind_text(st, c, v[i].s ? v[i].s : "", -1, SQLITE_STATIC); break;
+        case DD_COUNT: {
+            double d;
+            memcpy(&d, t->buf + at, sizeof d);
+            at += sizeof d;
+            sqlite3_bind_double(st, c, d);
+            break;
+        }
+        case DD_KEY: {
+            int64_t k;
+            memcpy(&k, t->buf + at, sizeof k);
+            at += sizeof k;
+            sqlite3_bind_int64(st, c, k);
+            break;
+        }
+        case DD_TEXT: {
+            const char *s = (const char *)t->buf + at;
+            size_t len = strnlen(s, n - at);
+            if (len == n - at)
+                return -1;   /* not dd_serialize's bytes */
+            sqlite3_bind_text(st, c, s, (int)len, SQLITE_STATIC);
+            at += len + 1;
+            break;
+        }
         }
     }
     int rc = sqlite3_step(st);
@@ -391,4 +424,24 @@ int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
     slot_set(slot_of(t, new_key), new_key, t->buf, n);
     *key = new_key;
     return 0;
+}
+
+int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
+{
+    size_t n = serialize(t, v);
+    if (n == 0) {
+        fprintf(stderr, "hwsweep: %s: a text longer than %d bytes\n", t->spec->table, DD_TEXT_MAX - 1);
+        return -1;
+    }
+    return put_buf(t, n, hash_words(t->buf, n), new_key, key);
+}
+
+int dd_put_bytes(dd_table_t *t, const unsigned char *bytes, size_t n, uint64_t hash, int64_t new_key, int64_t *key)
+{
+    if (n == 0 || n > t->max_bytes || n % 8) {
+        fprintf(stderr, "hwsweep: %s: not a serialized tuple\n", t->spec->table);
+        return -1;
+    }
+    memcpy(t->buf, bytes, n);
+    return put_buf(t, n, hash, new_key, key);
 }

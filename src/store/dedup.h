@@ -59,4 +59,14 @@ int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key);
  * there are more tuples than slots, up to 2^cache_bits). */
 size_t dd_cache_slots(const dd_table_t *t);
 
+/* dd_put in two halves, so the first can run on another thread than the
+ * writer's (it reads spec only): dd_serialize writes the tuple's bytes into
+ * buf (dd_max_bytes(spec) bytes) and returns their length, 0 when a text is
+ * too long; dd_hash is their hash; dd_put_bytes is dd_put of the tuple those
+ * bytes hold, given its hash. */
+size_t dd_max_bytes(const dd_spec_t *spec);
+size_t dd_serialize(const dd_spec_t *spec, const dd_val_t *v, unsigned char *buf);
+uint64_t dd_hash(const unsigned char *bytes, size_t n);
+int dd_put_bytes(dd_table_t *t, const unsigned char *bytes, size_t n, uint64_t hash, int64_t new_key, int64_t *key);
+
 #endif

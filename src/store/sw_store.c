@@ -508,58 +508,163 @@ static int store_mapping_row(sw_writer_t *w, int64_t mapping_id, int objectives,
     return step_reset(st);
 }
 
-static int insert_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const perf_t *p)
+/* A mapping's values from its perf_t, keys left 0. */
+static void mapping_fill(const sw_writer_t *w, const perf_t *p, mapping_vals_t *m)
 {
-    mapping_vals_t m;
-    memset(&m, 0, sizeof m);
+    memset(m, 0, sizeof *m);
     for (int st = 0; st < 2; st++) {
         for (size_t i = 0; i < N_OPS; i++)
-            m.pass[st][i].d = op_us(p, st, i);
+            m->pass[st][i].d = op_us(p, st, i);
         for (size_t i = 0; i < N_RESULT; i++)
             if (result_dd[i].type == DD_REAL)
-                m.result[st][i].d = perf_double(p, w->result_off[st][i]);
+                m->result[st][i].d = perf_double(p, w->result_off[st][i]);
             else if (result_dd[i].type == DD_TEXT)
-                m.result[st][i].s = bottleneck(st ? p->generate_bottleneck : p->prefill_bottleneck);
+                m->result[st][i].s = bottleneck(st ? p->generate_bottleneck : p->prefill_bottleneck);
     }
     for (size_t i = 0; i < N_COST; i++)
-        m.cost[i].d = perf_double(p, w->cost_off[i]);
+        m->cost[i].d = perf_double(p, w->cost_off[i]);
     for (size_t i = 0; i < N_VALUE_MAP; i++)
-        m.value[i].d = perf_double(p, w->value_off[i]);
-    int64_t value_id;
-    return store_values(w, mapping_id, &m, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
+        m->value[i].d = perf_double(p, w->value_off[i]);
+}
+
+/* One distinct best mapping as sw_prepare leaves it for the writer: the
+ * pass and cost tuples serialized and hashed (they hold no keys), the
+ * result and value tuples' own values (their keys are known only when the
+ * writer stores the tuples they reference), the ranking metrics. */
+typedef struct {
+    uint64_t pass_hash[2], cost_hash;
+    unsigned char pass_bytes[2][N_OPS * sizeof(double)], cost_bytes[N_COST * sizeof(double)];
+    double result[2][N_RESULT];   /* the DD_REAL columns */
+    const char *bottleneck[2];    /* the DD_TEXT column */
+    double value[N_VALUE_MAP];
+    double metric[OBJ_COUNT], generate_latency, generate_tco_per_token;
+} prep_map_t;
+
+struct sw_prep {
+    int n_batch;
+    signed char groups[MAP_PER_SYSTEM];   /* batch b, objective o: k (its distinct mapping), -1: none */
+    int first[MAX_BATCHES];               /* maps[first[b] + k]: batch b's mapping k */
+    prep_map_t maps[];
+};
+
+sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r)
+{
+    if (!r->valid || r->n_batch > MAX_BATCHES)
+        return NULL;
+    signed char groups[MAP_PER_SYSTEM];
+    const perf_t *rep[MAP_PER_SYSTEM];
+    int first[MAX_BATCHES], n = 0;
+    for (int b = 0; b < r->n_batch; b++) {
+        first[b] = n;
+        int n_uniq = 0;
+        for (int o = 0; o < OBJ_COUNT; o++) {
+            const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
+            if (!p) {
+                groups[b * OBJ_COUNT + o] = -1;
+                continue;
+            }
+            int k = 0;
+            while (k < n_uniq && !same_row(rep[n + k], p))
+                k++;
+            if (k == n_uniq)
+                rep[n + n_uniq++] = p;
+            groups[b * OBJ_COUNT + o] = (signed char)k;
+        }
+        n += n_uniq;
+    }
+    sw_prep_t *pr = malloc(sizeof *pr + (size_t)n * sizeof(prep_map_t));
+    if (!pr)
+        return NULL;
+    pr->n_batch = r->n_batch;
+    memcpy(pr->groups, groups, (size_t)r->n_batch * OBJ_COUNT);
+    memcpy(pr->first, first, (size_t)r->n_batch * sizeof *first);
+    for (int i = 0; i < n; i++) {
+        prep_map_t *m = &pr->maps[i];
+        mapping_vals_t mv;
+        mapping_fill(w, rep[i], &mv);
+        for (int st = 0; st < 2; st++) {
+            if (dd_serialize(&pass_spec, mv.pass[st], m->pass_bytes[st]) != sizeof m->pass_bytes[st]) {
+                free(pr);
+                return NULL;
+            }
+            m->pass_hash[st] = dd_hash(m->pass_bytes[st], sizeof m->pass_bytes[st]);
+            for (size_t c = 0; c < N_RESULT; c++)
+                m->result[st][c] = mv.result[st][c].d;
+            m->bottleneck[st] = bottleneck(st ? rep[i]->generate_bottleneck : rep[i]->prefill_bottleneck);
+        }
+        if (dd_serialize(&cost_spec, mv.cost, m->cost_bytes) != sizeof m->cost_bytes) {
+            free(pr);
+            return NULL;
+        }
+        m->cost_hash = dd_hash(m->cost_bytes, sizeof m->cost_bytes);
+        for (size_t c = 0; c < N_VALUE_MAP; c++)
+            m->value[c] = mv.value[c].d;
+        for (int o = 0; o < OBJ_COUNT; o++)
+            m->metric[o] = perf_objective_value(rep[i], (perf_objective_t)o);
+        m->generate_latency = rep[i]->generate_latency;
+        m->generate_tco_per_token = rep[i]->generate_tco_per_token;
+    }
+    return pr;
+}
+
+/* store_values of a prepared mapping (the same tuples in the same order). */
+static int insert_prepared_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const prep_map_t *m)
+{
+    int64_t key[2], cost_id, value_id;
+    for (int st = 0; st < 2; st++) {
+        dd_val_t res[N_RESULT];
+        memset(res, 0, sizeof res);
+        for (size_t c = 0; c < N_RESULT; c++)
+            if (result_dd[c].type == DD_REAL)
+                res[c].d = m->result[st][c];
+            else if (result_dd[c].type == DD_TEXT)
+                res[c].s = m->bottleneck[st];
+        if (dd_put_bytes(w->pass, m->pass_bytes[st], sizeof m->pass_bytes[st], m->pass_hash[st],
+                         2 * mapping_id + st, &res[N_RESULT - 1].i) ||
+            dd_put(w->result, res, 2 * mapping_id + st, &key[st]))
+            return -1;
+    }
+    if (dd_put_bytes(w->cost, m->cost_bytes, sizeof m->cost_bytes, m->cost_hash, mapping_id, &cost_id))
+        return -1;
+    dd_val_t val[N_VALUE];
+    memset(val, 0, sizeof val);
+    for (size_t c = 0; c < N_VALUE_MAP; c++)
+        val[c].d = m->value[c];
+    val[N_VALUE_MAP].i = key[0];
+    val[N_VALUE_MAP + 1].i = key[1];
+    val[N_VALUE_MAP + 2].i = cost_id;
+    return dd_put(w->value, val, mapping_id, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
 {
     const system_result_t *r = pt->result;
-    if (r->n_batch > MAX_BATCHES)
+    sw_prep_t *own = NULL;
+    const sw_prep_t *pr = pt->prep;
+    if (!pr && !(pr = own = sw_prepare(w, r)))
         return -1;
-    for (int b = 0; b < r->n_batch; b++) {
-        const perf_t *uniq[OBJ_COUNT];
+    int rc = pr->n_batch == r->n_batch ? 0 : -1;
+    for (int b = 0; rc == 0 && b < r->n_batch; b++) {
         int n_uniq = 0, mask[OBJ_COUNT] = {0};
         int64_t base = pt->system_id * MAP_PER_SYSTEM + (int64_t)b * OBJ_COUNT;
-        for (int o = 0; o < OBJ_COUNT; o++) {
-            const perf_t *p = perf_system_best(r, b, (perf_objective_t)o);
-            if (!p)
+        const prep_map_t *maps = &pr->maps[pr->first[b]];
+        for (int o = 0; rc == 0 && o < OBJ_COUNT; o++) {
+            int k = pr->groups[b * OBJ_COUNT + o];
+            if (k < 0)
                 continue;
-            int k = 0;
-            while (k < n_uniq && !same_row(uniq[k], p))
-                k++;
-            if (k == n_uniq)
-                uniq[n_uniq++] = p;
+            if (k >= n_uniq)
+                n_uniq = k + 1;
             mask[k] |= 1 << o;
-            if (rank_offer(w->rank, pt->model, r->sys.prefill_len, r->sys.generate_len, perf_system_batch(b), o,
-                           pt->system_id, base + k, perf_objective_value(uniq[k], (perf_objective_t)o),
-                           o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? uniq[k]->generate_latency : NAN,
-                           o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO ? uniq[k]->generate_tco_per_token
-                                                                                : NAN))
-                return -1;
+            bool gen = o == OBJ_GENERATE_LATENCY || o == OBJ_GENERATE_TCO;
+            rc = rank_offer(w->rank, pt->model, r->sys.prefill_len, r->sys.generate_len, perf_system_batch(b), o,
+                            pt->system_id, base + k, maps[k].metric[o], gen ? maps[k].generate_latency : NAN,
+                            gen ? maps[k].generate_tco_per_token : NAN);
         }
-        for (int k = 0; k < n_uniq; k++)
-            if (insert_mapping(w, base + k, mask[k], uniq[k]))
-                return -1;
+        for (int k = 0; rc == 0 && k < n_uniq; k++)
+            rc = insert_prepared_mapping(w, base + k, mask[k], &maps[k]);
     }
-    return 0;
+    free(own);
+    return rc;
 }
 
 int sw_writer_flush(sw_writer_t *w)
@@ -878,7 +983,7 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
     for (size_t s = 0; rc == 0 && s < rows->n_servers; s++)
         for (size_t c = 0; rc == 0 && c < rows->n_cfgs; c++, id++) {
             sw_point_t pt = {rows->hardware, id, rows->servers[s].server_id, (int64_t)s, rows->model, rows->system,
-                             (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c]};
+                             (int64_t)c, &rows->cfgs[c], &rows->results[s * rows->n_cfgs + c], NULL};
             rc = sw_write_system(w, &pt);
         }
     if (rc == 0)

@@ -39,6 +39,10 @@ typedef struct {
     int64_t config_index;
     const system_cfg_t *cfg;
     const system_result_t *result;
+    /* optional, NULL: the writer reads result itself.  Else sw_prepare's
+     * output for result, made beside the evaluation (an evaluator thread),
+     * so the writer thread only looks up and inserts. */
+    const struct sw_prep *prep;
 } sw_point_t;
 
 /* Sweep databases hold several hardware: their points view also has a
@@ -67,5 +71,14 @@ int sw_write_system(sw_writer_t *w, const sw_point_t *pt);
  * written since the last flush: once per transaction, before its commit. */
 int sw_writer_flush(sw_writer_t *w);
 void sw_writer_close(sw_writer_t *w);
+
+/* What the writer needs of a valid point's best mappings, read from r on
+ * any thread while the writer runs (w is only read): the objectives'
+ * distinct mappings, their content tuples' bytes and hashes that do not
+ * depend on keys (passes, costs), the other values and the ranking metrics.
+ * NULL when r is not valid or memory is short (the writer then reads r).
+ * Freed with free(). */
+typedef struct sw_prep sw_prep_t;
+sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r);
 
 #endif
