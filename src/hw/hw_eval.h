@@ -29,4 +29,12 @@ void hw_package_eval(package_t *pkg, const package_constants_t *c);
 bool hw_server_lane_ok(server_t *s, const server_constants_t *c);
 void hw_server_eval(server_t *s, const hw_constants_t *hc, heatsink_t hs);
 
+/* What a valid server's stored parts imply (hw_server_eval forms it here,
+ * and so does the store reading servers back from their parts): packages
+ * and chips from the shape; compute and memory from the package; the TDP
+ * from the core and other TDPs after losses; */
+void hw_server_sizes(server_t *s);
+/* the package and heat-sink costs and the cost's sum over its parts. */
+void hw_server_cost_sum(server_t *s);
+
 #endif

@@ -65,36 +65,54 @@ static double srv_cost(server_t *s, const server_constants_t *c)
         s->cost_dcdc = c->MaxDCDCCost;
     if (s->cost_psu > c->MaxPSUCost)
         s->cost_psu = c->MaxPSUCost;
-    s->cost_all_package = p->cost * s->num_packages;
-    s->cost_all_heatsinks = s->hs.cost * s->num_packages;
     s->cost_all_fans = c->FanCost * s->num_lanes;
     s->cost_all_ethernet = c->EthernetCost;
     s->cost_system = c->PCBCost * 2 + c->PCBPartsCost + c->ChassisCost;
-    return s->cost_all_package + s->cost_all_heatsinks + s->cost_all_fans + s->cost_all_ethernet
-           + s->cost_dcdc + s->cost_psu + s->cost_system;
+    hw_server_cost_sum(s);
+    return s->cost;
+}
+
+static void srv_counts(server_t *s)
+{
+    s->num_packages = s->num_lanes * s->packages_per_lane;
+    s->num_chips = s->num_packages * s->package->num_chips;
+}
+
+void hw_server_sizes(server_t *s)
+{
+    const package_t *p = s->package;
+    srv_counts(s);
+    s->perf = p->perf * s->num_packages;
+    s->sram = p->sram * s->num_packages;
+    s->dram = p->dram * s->num_packages;
+    s->tdp = s->core_tdp + s->other_tdp;
+    s->tops = s->perf / 1e12;
+    s->sram_mb = s->sram / 1e6;
+    s->total_mem = s->sram + s->dram;
+}
+
+void hw_server_cost_sum(server_t *s)
+{
+    s->cost_all_package = s->package->cost * s->num_packages;
+    s->cost_all_heatsinks = s->hs.cost * s->num_packages;
+    s->cost = s->cost_all_package + s->cost_all_heatsinks + s->cost_all_fans + s->cost_all_ethernet +
+              s->cost_dcdc + s->cost_psu + s->cost_system;
 }
 
 void hw_server_eval(server_t *s, const hw_constants_t *hc, heatsink_t hs)
 {
     const server_constants_t *c = &hc->server;
     const package_t *p = s->package;
-    s->num_packages = s->num_lanes * s->packages_per_lane;
-    s->num_chips = s->num_packages * p->num_chips;
+    srv_counts(s);
     s->core_tdp = s->num_packages * p->tdp;
     s->hs = hs;
     /* quirk: thermal_eval false keeps an uncoolable server valid, with its reason */
     if (!srv_check_thermal(s, c) && s->thermal_eval)
         return;
     s->valid = true;
-    s->perf = p->perf * s->num_packages;
-    s->sram = p->sram * s->num_packages;
-    s->dram = p->dram * s->num_packages;
     s->other_tdp = (c->FanPower * s->num_lanes + c->APPPower) / c->DCDCEfficiency / c->PSUEfficiency;
     s->core_tdp = s->core_tdp / c->DCDCEfficiency / c->PSUEfficiency;
-    s->tdp = s->core_tdp + s->other_tdp;
+    hw_server_sizes(s);
     s->cost = srv_cost(s, c);
     s->tco = hw_tco_eval(&hc->tco, s->tdp, s->cost, c->SrvLife);
-    s->tops = s->perf / 1e12;
-    s->sram_mb = s->sram / 1e6;
-    s->total_mem = s->sram + s->dram;
 }

@@ -46,7 +46,7 @@ tco_t hw_tco_server_part(const tco_constants_t *c, const tco_factors_t *f, doubl
     t.srv_amortization = cost;
     t.srv_opex = t.srv_amortization * c->SrvOpexRate;
     t.srv_interest = interest_from_growth(cost, c->InterestRate, life, f->srv_growth);
-    t.fix_part = t.srv_amortization + t.srv_interest + t.srv_opex;
+    hw_tco_fix_sum(&t);
     return t;
 }
 
@@ -59,8 +59,7 @@ void hw_tco_add_power(const tco_constants_t *c, const tco_factors_t *f, double t
     /* quirk: electricity as the reference writes it ($/kWh / 1000 x hours) */
     t->srv_power = c->ElectricityCost * c->SrvAvgPwr / 1000 * 24 * 30 * tdp * life * 12;
     t->pue_overhead = t->srv_power * (c->PUE - 1.0);
-    t->power_part = t->dc_amortization + t->dc_interest + t->dc_opex + t->srv_power + t->pue_overhead;
-    t->total = t->fix_part + t->power_part;
+    hw_tco_power_sum(t);
 }
 
 tco_t hw_tco_eval_with(const tco_constants_t *c, const tco_factors_t *f, double tdp, double cost, double life)

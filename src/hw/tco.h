@@ -36,4 +36,17 @@ tco_t hw_tco_server_part(const tco_constants_t *c, const tco_factors_t *f, doubl
 void hw_tco_add_power(const tco_constants_t *c, const tco_factors_t *f, double server_tdp_w,
                       double server_life_years, tco_t *t);
 
+/* The TCO's sums over its parts: the server's (fix_part), and the TDP's
+ * (power_part) with the total.  Here once, for hw_tco_server_part and
+ * hw_tco_add_power and for a TCO read back from its stored parts. */
+static inline void hw_tco_fix_sum(tco_t *t)
+{
+    t->fix_part = t->srv_amortization + t->srv_interest + t->srv_opex;
+}
+static inline void hw_tco_power_sum(tco_t *t)
+{
+    t->power_part = t->dc_amortization + t->dc_interest + t->dc_opex + t->srv_power + t->pue_overhead;
+    t->total = t->fix_part + t->power_part;
+}
+
 #endif

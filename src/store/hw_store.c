@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/hw_eval.h"
 #include "hw/summary.h"
+#include "hw/tco.h"
 #include "store/hw_store.h"
 #include "store/schema_sql.h"
 #include "store/sha256.h"
@@ -497,31 +499,16 @@ static const col_t srv_reason_cols[] = {T(server_t, "reason", invalid_reason)};
 static const col_t srv_hs_cols[] = {B(server_t, "hs_valid", hs.valid), R(server_t, "hs_max_power_w", hs.max_power),
                                     R(server_t, "hs_cost_usd", hs.cost)};
 
-/* What the view computes for a valid server from its stored parts, in C:
- * NP, COST, FIX and POW above, the same operations in the same order (so
- * the same bits as the view, and as server.c and tco.c: test_hw_store). */
+/* What a valid server's stored parts imply, formed where the evaluation
+ * forms it (hw_server_sizes, hw_server_cost_sum, the TCO's sums): the same
+ * bits as the evaluated server and as the view (test_hw_store). */
 static void srv_base_derive(server_t *s)
 {
-    const package_t *k = s->package;
-    double np = s->num_lanes * s->packages_per_lane;
-    s->num_packages = np;
-    s->num_chips = np * k->num_chips;
-    s->tdp = s->core_tdp + s->other_tdp;
-    s->perf = k->perf * np;
-    s->tops = k->perf * np / 1e12;
-    s->sram = k->sram * np;
-    s->sram_mb = k->sram * np / 1e6;
-    s->dram = k->dram * np;
-    s->total_mem = k->sram * np + k->dram * np;
-    s->cost_all_package = k->cost * np;
-    s->cost_all_heatsinks = s->hs.cost * np;
-    s->cost = k->cost * np + s->hs.cost * np + s->cost_all_fans + s->cost_all_ethernet + s->cost_dcdc + s->cost_psu +
-              s->cost_system;
+    hw_server_sizes(s);
+    hw_server_cost_sum(s);
     s->tco.srv_amortization = s->cost;
-    s->tco.fix_part = s->cost + s->tco.srv_interest + s->tco.srv_opex;
-    s->tco.power_part =
-        s->tco.dc_amortization + s->tco.dc_interest + s->tco.dc_opex + s->tco.srv_power + s->tco.pue_overhead;
-    s->tco.total = s->tco.fix_part + s->tco.power_part;
+    hw_tco_fix_sum(&s->tco);
+    hw_tco_power_sum(&s->tco);
 }
 
 /* The rows of SRV_BASE_FROM: load_rows' loop, the columns in four groups. */
