@@ -443,7 +443,21 @@ int hw_store_replace(sqlite3 *db, const char *hardware, const hw_points_t *pts, 
 
 /* ---- loading --------------------------------------------------------- */
 
-static int load_rows(sqlite3 *db, const char *sql, const col_t *cols, size_t n, size_t elem, int n_lead,
+/* How a row's columns after its lead are read into an element. */
+typedef void (*row_read_t)(sqlite3_stmt *st, int first, void *elem, const void *ctx);
+
+typedef struct {
+    const col_t *cols;
+    size_t n;
+} col_list_t;
+
+static void read_cols(sqlite3_stmt *st, int first, void *elem, const void *ctx)
+{
+    const col_list_t *l = ctx;
+    cols_read(st, first, l->cols, l->n, elem);
+}
+
+static int load_rows(sqlite3 *db, const char *sql, row_read_t read, const void *ctx, size_t elem, int n_lead,
                      void **out, size_t *count, sqlite3_int64 **lead_vals)
 {
     sqlite3_stmt *st = NULL;
@@ -468,7 +482,7 @@ static int load_rows(sqlite3 *db, const char *sql, const col_t *cols, size_t n, 
         memset(arr + k * elem, 0, elem);
         for (int j = 0; j < n_lead; j++)
             lead[k * (size_t)n_lead + j] = sqlite3_column_int64(st, j);
-        cols_read(st, n_lead, cols, n, arr + k * elem);
+        read(st, n_lead, arr + k * elem, ctx);
         k++;
     }
     rc = sqlite3_errcode(db);
@@ -512,48 +526,14 @@ static void srv_base_derive(server_t *s)
 }
 
 /* The rows of SRV_BASE_FROM: load_rows' loop, the columns in four groups. */
-static int load_servers(sqlite3 *db, const char *sql, hw_points_t *out, sqlite3_int64 **lead_vals)
+static void read_server(sqlite3_stmt *st, int c, void *elem, const void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    size_t cap = 16, k = 0;
-    server_t *arr = calloc(cap, sizeof *arr);
-    sqlite3_int64 *lead = calloc(cap * 2, sizeof *lead);
-    while (arr && lead && sqlite3_step(st) == SQLITE_ROW) {
-        if (k == cap) {
-            cap *= 2;
-            server_t *a2 = realloc(arr, cap * sizeof *arr);
-            sqlite3_int64 *l2 = realloc(lead, cap * 2 * sizeof *lead);
-            if (a2)
-                arr = a2;
-            if (l2)
-                lead = l2;
-            if (!a2 || !l2)
-                break;
-        }
-        server_t *s = &arr[k];
-        memset(s, 0, sizeof *s);
-        lead[2 * k] = sqlite3_column_int64(st, 0);
-        lead[2 * k + 1] = sqlite3_column_int64(st, 1);
-        int c = 2;
-        cols_read(st, c, srv_reason_cols, NCOLS(srv_reason_cols), s);
-        cols_read(st, c += (int)NCOLS(srv_reason_cols), shape_cols, NCOLS(shape_cols), s);
-        cols_read(st, c += (int)NCOLS(shape_cols), srv_hs_cols, NCOLS(srv_hs_cols), s);
-        cols_read(st, c + (int)NCOLS(srv_hs_cols), cost_cols, NCOLS(cost_cols), s);
-        k++;
-    }
-    int rc = sqlite3_errcode(db);
-    sqlite3_finalize(st);
-    if (!arr || !lead || (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-        free(arr);
-        free(lead);
-        return -1;
-    }
-    out->servers = arr;
-    out->n_servers = k;
-    *lead_vals = lead;
-    return 0;
+    server_t *s = elem;
+    (void)ctx;
+    cols_read(st, c, srv_reason_cols, NCOLS(srv_reason_cols), s);
+    cols_read(st, c += (int)NCOLS(srv_reason_cols), shape_cols, NCOLS(shape_cols), s);
+    cols_read(st, c += (int)NCOLS(shape_cols), srv_hs_cols, NCOLS(srv_hs_cols), s);
+    cols_read(st, c + (int)NCOLS(srv_hs_cols), cost_cols, NCOLS(cost_cols), s);
 }
 
 static void select_sql(char *sql, size_t len, const char *head, const col_t *a, size_t na, const col_t *b,
@@ -590,15 +570,15 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
         select_sql(sql, SQL_MAX, "chip_row", chip_cols, NCOLS(chip_cols), NULL, 0,
                    "FROM chips WHERE chip_row IN (SELECT k.chip_row FROM server_points v JOIN packages k USING (package_row) "
                    "WHERE v.status = 2) ORDER BY chip_row");
-        rc = load_rows(db, sql, chip_cols, NCOLS(chip_cols), sizeof(chip_t), 1, (void **)&out->chips,
-                       &out->n_chips, &chip_rows);
+        rc = load_rows(db, sql, read_cols, &(col_list_t){chip_cols, NCOLS(chip_cols)}, sizeof(chip_t), 1,
+                       (void **)&out->chips, &out->n_chips, &chip_rows);
     }
     if (rc == 0) {
         select_sql(sql, SQL_MAX, "package_row, chip_row", pkg_cols, NCOLS(pkg_cols), NULL, 0,
                    "FROM packages WHERE package_row IN (SELECT package_row FROM server_points WHERE status = 2) "
                    "ORDER BY package_row");
-        rc = load_rows(db, sql, pkg_cols, NCOLS(pkg_cols), sizeof(package_t), 2, (void **)&out->packages,
-                       &out->n_packages, &pkg_rows);
+        rc = load_rows(db, sql, read_cols, &(col_list_t){pkg_cols, NCOLS(pkg_cols)}, sizeof(package_t), 2,
+                       (void **)&out->packages, &out->n_packages, &pkg_rows);
     }
     if (rc == 0) {
         snprintf(sql, SQL_MAX, "SELECT v.server_id, v.package_row");
@@ -607,7 +587,8 @@ int hw_store_load_valid(sqlite3 *db, hw_points_t *out, char *err, size_t errlen)
         cols_sql_names(srv_hs_cols, NCOLS(srv_hs_cols), "g.", sql, SQL_MAX);
         cols_sql_names(cost_cols, NCOLS(cost_cols), "e.", sql, SQL_MAX);
         append(sql, SQL_MAX, SRV_BASE_FROM);
-        rc = load_servers(db, sql, out, &srv_lead);
+        rc = load_rows(db, sql, read_server, NULL, sizeof(server_t), 2, (void **)&out->servers, &out->n_servers,
+                       &srv_lead);
     }
     /* link parents: both row lists are sorted by id */
     for (size_t i = 0; rc == 0 && i < out->n_packages; i++) {
