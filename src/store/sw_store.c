@@ -475,29 +475,10 @@ static bool same_row(const perf_t *a, const perf_t *b)
            strcmp(bottleneck(a->generate_bottleneck), bottleneck(b->generate_bottleneck)) == 0;
 }
 
-/* A mapping's values as the content tables hold them (keys filled in by store_values). */
+/* A mapping's values as the content tables hold them (keys left 0). */
 typedef struct {
     dd_val_t pass[2][N_OPS], result[2][N_RESULT], cost[N_COST], value[N_VALUE];
 } mapping_vals_t;
-
-/* The content rows a mapping references, each stored when new under a key
- * derived from this mapping (2 * mapping_id + stage for a stage's pass and
- * result, mapping_id for its costs and values): keys grow as mappings are
- * written, in mapping_id order.  Its values' key in *value_id. */
-static int store_values(sw_writer_t *w, int64_t mapping_id, mapping_vals_t *m, int64_t *value_id)
-{
-    int64_t key[2], cost_id;
-    for (int st = 0; st < 2; st++)
-        if (dd_put(w->pass, m->pass[st], 2 * mapping_id + st, &m->result[st][N_RESULT - 1].i) ||
-            dd_put(w->result, m->result[st], 2 * mapping_id + st, &key[st]))
-            return -1;
-    if (dd_put(w->cost, m->cost, mapping_id, &cost_id))
-        return -1;
-    m->value[N_VALUE_MAP].i = key[0];
-    m->value[N_VALUE_MAP + 1].i = key[1];
-    m->value[N_VALUE_MAP + 2].i = cost_id;
-    return dd_put(w->value, m->value, mapping_id, value_id);
-}
 
 static int store_mapping_row(sw_writer_t *w, int64_t mapping_id, int objectives, int64_t value_id)
 {
@@ -547,6 +528,29 @@ struct sw_prep {
     prep_map_t maps[];
 };
 
+/* The pass and cost tuples serialized and hashed, the result and value
+ * tuples' own values copied (their bottleneck texts referenced, not copied);
+ * -1 when a tuple does not serialize. */
+static int prep_fill(prep_map_t *m, const mapping_vals_t *mv)
+{
+    for (int st = 0; st < 2; st++) {
+        if (dd_serialize(&pass_spec, mv->pass[st], m->pass_bytes[st]) != sizeof m->pass_bytes[st])
+            return -1;
+        m->pass_hash[st] = dd_hash(m->pass_bytes[st], sizeof m->pass_bytes[st]);
+        for (size_t c = 0; c < N_RESULT; c++)
+            if (result_dd[c].type == DD_TEXT)
+                m->bottleneck[st] = mv->result[st][c].s;
+            else
+                m->result[st][c] = mv->result[st][c].d;
+    }
+    if (dd_serialize(&cost_spec, mv->cost, m->cost_bytes) != sizeof m->cost_bytes)
+        return -1;
+    m->cost_hash = dd_hash(m->cost_bytes, sizeof m->cost_bytes);
+    for (size_t c = 0; c < N_VALUE_MAP; c++)
+        m->value[c] = mv->value[c].d;
+    return 0;
+}
+
 sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r)
 {
     if (!r->valid || r->n_batch > MAX_BATCHES)
@@ -582,23 +586,10 @@ sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r)
         prep_map_t *m = &pr->maps[i];
         mapping_vals_t mv;
         mapping_fill(w, rep[i], &mv);
-        for (int st = 0; st < 2; st++) {
-            if (dd_serialize(&pass_spec, mv.pass[st], m->pass_bytes[st]) != sizeof m->pass_bytes[st]) {
-                free(pr);
-                return NULL;
-            }
-            m->pass_hash[st] = dd_hash(m->pass_bytes[st], sizeof m->pass_bytes[st]);
-            for (size_t c = 0; c < N_RESULT; c++)
-                m->result[st][c] = mv.result[st][c].d;
-            m->bottleneck[st] = bottleneck(st ? rep[i]->generate_bottleneck : rep[i]->prefill_bottleneck);
-        }
-        if (dd_serialize(&cost_spec, mv.cost, m->cost_bytes) != sizeof m->cost_bytes) {
+        if (prep_fill(m, &mv)) {
             free(pr);
             return NULL;
         }
-        m->cost_hash = dd_hash(m->cost_bytes, sizeof m->cost_bytes);
-        for (size_t c = 0; c < N_VALUE_MAP; c++)
-            m->value[c] = mv.value[c].d;
         for (int o = 0; o < OBJ_COUNT; o++)
             m->metric[o] = perf_objective_value(rep[i], (perf_objective_t)o);
         m->generate_latency = rep[i]->generate_latency;
@@ -607,10 +598,13 @@ sw_prep_t *sw_prepare(const sw_writer_t *w, const system_result_t *r)
     return pr;
 }
 
-/* store_values of a prepared mapping (the same tuples in the same order). */
-static int insert_prepared_mapping(sw_writer_t *w, int64_t mapping_id, int objectives, const prep_map_t *m)
+/* The content rows a mapping references, each stored when new under a key
+ * derived from this mapping (2 * mapping_id + stage for a stage's pass and
+ * result, mapping_id for its costs and values): keys grow as mappings are
+ * written, in mapping_id order.  Its values' key in *value_id. */
+static int store_values(sw_writer_t *w, int64_t mapping_id, const prep_map_t *m, int64_t *value_id)
 {
-    int64_t key[2], cost_id, value_id;
+    int64_t key[2], cost_id;
     for (int st = 0; st < 2; st++) {
         dd_val_t res[N_RESULT];
         memset(res, 0, sizeof res);
@@ -633,7 +627,7 @@ static int insert_prepared_mapping(sw_writer_t *w, int64_t mapping_id, int objec
     val[N_VALUE_MAP].i = key[0];
     val[N_VALUE_MAP + 1].i = key[1];
     val[N_VALUE_MAP + 2].i = cost_id;
-    return dd_put(w->value, val, mapping_id, &value_id) || store_mapping_row(w, mapping_id, objectives, value_id);
+    return dd_put(w->value, val, mapping_id, value_id);
 }
 
 static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
@@ -660,8 +654,10 @@ static int insert_perf(sw_writer_t *w, const sw_point_t *pt)
                             pt->system_id, base + k, maps[k].metric[o], gen ? maps[k].generate_latency : NAN,
                             gen ? maps[k].generate_tco_per_token : NAN);
         }
-        for (int k = 0; rc == 0 && k < n_uniq; k++)
-            rc = insert_prepared_mapping(w, base + k, mask[k], &maps[k]);
+        for (int k = 0; rc == 0 && k < n_uniq; k++) {
+            int64_t value_id;
+            rc = store_values(w, base + k, &maps[k], &value_id) || store_mapping_row(w, base + k, mask[k], value_id);
+        }
     }
     free(own);
     return rc;
@@ -847,7 +843,8 @@ static const merged_value_t *merged_value(sw_writer_t *w, value_memo_t *memo, sq
     if (ok)
         flat_read(flat, &m);
     merged_value_t v = {0};
-    ok = ok && store_values(w, mapping_id, &m, &v.value_id) == 0;
+    prep_map_t pm;
+    ok = ok && prep_fill(&pm, &m) == 0 && store_values(w, mapping_id, &pm, &v.value_id) == 0;
     sqlite3_reset(flat);
     if (!ok)
         return NULL;
