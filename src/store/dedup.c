@@ -34,8 +34,8 @@ struct dd_table {
     sqlite3_stmt *ins, *get, *all;   /* insert, the row of a key, every row */
     size_t max_bytes, slot_size, mask;
     unsigned char *slots;   /* per slot: int64 key + 1 (0: empty), uint32 length, bytes */
-    unsigned char *buf;     /* a tuple being serialized */
-    unsigned char *save;    /* the tuple being stored, while a stored row is read back */
+    unsigned char *buf;     /* the tuple dd_put serializes */
+    unsigned char *row;     /* a stored row read back, serialized */
     struct entry {          /* the stored tuples: hash (0: empty) -> key, one cache line per probe */
         uint64_t hash;
         int64_t key;
@@ -114,11 +114,6 @@ size_t dd_serialize(const dd_spec_t *spec, const dd_val_t *v, unsigned char *buf
     return n;
 }
 
-static size_t serialize(const dd_table_t *t, const dd_val_t *v)
-{
-    return dd_serialize(t->spec, v, t->buf);
-}
-
 size_t dd_max_bytes(const dd_spec_t *spec)
 {
     size_t n = 0;
@@ -128,7 +123,7 @@ size_t dd_max_bytes(const dd_spec_t *spec)
 }
 
 /* A 64-bit hash of whole words (never 0). */
-static uint64_t hash_words(const unsigned char *p, size_t n)
+uint64_t dd_hash(const unsigned char *p, size_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     for (size_t i = 0; i < n; i += 8) {
@@ -147,11 +142,6 @@ static uint64_t hash_words(const unsigned char *p, size_t n)
     return h ? h : 1;
 }
 
-uint64_t dd_hash(const unsigned char *bytes, size_t n)
-{
-    return hash_words(bytes, n);
-}
-
 dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
 {
     dd_table_t *t = calloc(1, sizeof *t);
@@ -164,7 +154,7 @@ dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
     t->mask = ((size_t)1 << (spec->cache_bits < DD_SLOTS_MIN_BITS ? spec->cache_bits : DD_SLOTS_MIN_BITS)) - 1;
     t->slots = calloc(t->mask + 1, t->slot_size);
     t->buf = malloc(t->max_bytes);
-    t->save = malloc(t->max_bytes);
+    t->row = malloc(t->max_bytes);
     char sql[DD_SQL_MAX];
     snprintf(sql, sizeof sql, "INSERT INTO %s(%s", spec->table, spec->key);
     dd_sql_names(spec, "", sql, sizeof sql);
@@ -172,7 +162,7 @@ dd_table_t *dd_open(sqlite3 *db, const dd_spec_t *spec)
     for (size_t i = 0; i < spec->n; i++)
         append(sql, sizeof sql, ", ?");
     append(sql, sizeof sql, ")");
-    if (t->slots && t->buf && t->save &&
+    if (t->slots && t->buf && t->row &&
         sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &t->ins, NULL) == SQLITE_OK) {
         snprintf(sql, sizeof sql, "SELECT %s", spec->key);
         dd_sql_names(spec, "", sql, sizeof sql);
@@ -198,7 +188,7 @@ void dd_close(dd_table_t *t)
     sqlite3_finalize(t->all);
     free(t->slots);
     free(t->buf);
-    free(t->save);
+    free(t->row);
     free(t->map);
     free(t);
 }
@@ -295,7 +285,7 @@ size_t dd_cache_slots(const dd_table_t *t)
     return t->mask + 1;
 }
 
-/* The current row of st (key, values...: t->get, t->all) serialized into t->buf; its length. */
+/* The current row of st (key, values...: t->get, t->all) serialized into t->row; its length. */
 static size_t row_bytes(dd_table_t *t, sqlite3_stmt *st)
 {
     dd_val_t v[64];
@@ -321,7 +311,7 @@ static size_t row_bytes(dd_table_t *t, sqlite3_stmt *st)
         }
         }
     }
-    return serialize(t, v);
+    return dd_serialize(t->spec, v, t->row);
 }
 
 int dd_load(dd_table_t *t)
@@ -330,7 +320,7 @@ int dd_load(dd_table_t *t)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t n = row_bytes(t, st);
-        uint64_t h = hash_words(t->buf, n);
+        uint64_t h = dd_hash(t->row, n);
         int64_t key = sqlite3_column_int64(st, 0);
         if (n == 0 || (t->cap && t->map[map_pos(t, h)].hash)) {
             /* a text too long, or two rows with one hash: not written by this hwsweep's writer */
@@ -355,33 +345,32 @@ static int collision(const dd_table_t *t, int64_t key)
     return -1;
 }
 
-/* The tuple in t->buf (n bytes) is the one of the stored row key? */
-static int check_stored(dd_table_t *t, int64_t key, size_t n)
+/* The tuple (n bytes) is the one of the stored row key? */
+static int check_stored(dd_table_t *t, const unsigned char *bytes, size_t n, int64_t key)
 {
     unsigned char *slot = slot_of(t, key);
-    int m = slot_match(slot, key, t->buf, n);
+    int m = slot_match(slot, key, bytes, n);
     if (m)
         return m == 1 ? 0 : collision(t, key);
-    memcpy(t->save, t->buf, n);
     sqlite3_stmt *st = t->get;
     sqlite3_bind_int64(st, 1, key);
     size_t k = sqlite3_step(st) == SQLITE_ROW ? row_bytes(t, st) : 0;
     sqlite3_reset(st);
-    if (k != n || memcmp(t->save, t->buf, n) != 0)
+    if (k != n || memcmp(t->row, bytes, n) != 0)
         return collision(t, key);
-    slot_set(slot, key, t->buf, n);
+    slot_set(slot, key, bytes, n);
     return 0;
 }
 
-/* Store the tuple in t->buf (n bytes, hash h) under new_key unless stored
- * before: its values bound from those bytes. */
-static int put_buf(dd_table_t *t, size_t n, uint64_t h, int64_t new_key, int64_t *key)
+/* Store the tuple (n bytes, hash h) under new_key unless stored before:
+ * its values bound from those bytes. */
+static int put_bytes(dd_table_t *t, const unsigned char *bytes, size_t n, uint64_t h, int64_t new_key, int64_t *key)
 {
     if (t->cap) {
         size_t i = map_pos(t, h);
         if (t->map[i].hash) {
             *key = t->map[i].key;
-            return check_stored(t, *key, n);
+            return check_stored(t, bytes, n, *key);
         }
     }
     sqlite3_stmt *st = t->ins;
@@ -393,20 +382,20 @@ static int put_buf(dd_table_t *t, size_t n, uint64_t h, int64_t new_key, int64_t
         case DD_REAL:
         case DD_COUNT: {
             double d;
-            memcpy(&d, t->buf + at, sizeof d);
+            memcpy(&d, bytes + at, sizeof d);
             at += sizeof d;
             sqlite3_bind_double(st, c, d);
             break;
         }
         case DD_KEY: {
             int64_t k;
-            memcpy(&k, t->buf + at, sizeof k);
+            memcpy(&k, bytes + at, sizeof k);
             at += sizeof k;
             sqlite3_bind_int64(st, c, k);
             break;
         }
         case DD_TEXT: {
-            const char *s = (const char *)t->buf + at;
+            const char *s = (const char *)bytes + at;
             size_t len = strnlen(s, n - at);
             if (len == n - at)
                 return -1;   /* not dd_serialize's bytes */
@@ -421,19 +410,19 @@ static int put_buf(dd_table_t *t, size_t n, uint64_t h, int64_t new_key, int64_t
     if (rc != SQLITE_DONE || map_add(t, h, new_key))
         return -1;
     slots_grow(t);
-    slot_set(slot_of(t, new_key), new_key, t->buf, n);
+    slot_set(slot_of(t, new_key), new_key, bytes, n);
     *key = new_key;
     return 0;
 }
 
 int dd_put(dd_table_t *t, const dd_val_t *v, int64_t new_key, int64_t *key)
 {
-    size_t n = serialize(t, v);
+    size_t n = dd_serialize(t->spec, v, t->buf);
     if (n == 0) {
         fprintf(stderr, "hwsweep: %s: a text longer than %d bytes\n", t->spec->table, DD_TEXT_MAX - 1);
         return -1;
     }
-    return put_buf(t, n, hash_words(t->buf, n), new_key, key);
+    return put_bytes(t, t->buf, n, dd_hash(t->buf, n), new_key, key);
 }
 
 int dd_put_bytes(dd_table_t *t, const unsigned char *bytes, size_t n, uint64_t hash, int64_t new_key, int64_t *key)
@@ -442,6 +431,5 @@ int dd_put_bytes(dd_table_t *t, const unsigned char *bytes, size_t n, uint64_t h
         fprintf(stderr, "hwsweep: %s: not a serialized tuple\n", t->spec->table);
         return -1;
     }
-    memcpy(t->buf, bytes, n);
-    return put_buf(t, n, hash, new_key, key);
+    return put_bytes(t, bytes, n, hash, new_key, key);
 }
