@@ -300,27 +300,37 @@ static double tco_server_tdp_w(const system_t *sys, const perf_t *pre, const per
     return sys->energy_model ? srv_power : sys->srv->tdp * utilization;
 }
 
-/* The system's TCO (USD) spread over one inference of `batch` requests. */
-static double tco_per_inference_usd(const system_t *sys, double batch, double both_s, double srv_tco_usd)
+/* The system's TCO (USD) spread over one inference of `batch` requests, at
+ * the server TDP of pre's prefill and gen's generate stage (tco_server_tdp_w);
+ * the server's TCO in *t: hw_tco_eval_with(tdp, sys->srv->cost), its server
+ * part computed once per system. */
+static double tco_per_inference_usd(const system_t *sys, double batch, const perf_t *pre, const perf_t *gen,
+                                    tco_t *t)
 {
-    double inference_throughput = batch / both_s;
-    double srv_life_sec = sys->hc->server.SrvLife * 365 * 24 * 3600;
-    double tco_per_sec = srv_tco_usd * sys->num_servers / srv_life_sec;
+    const hw_constants_t *hc = sys->hc;
+    double both, tdp = tco_server_tdp_w(sys, pre, gen, &both);
+    *t = sys->srv_tco_server_part;
+    hw_tco_add_power(&hc->tco, &sys->tco_factors, tdp, hc->server.SrvLife, t);
+    double inference_throughput = batch / both;
+    double srv_life_sec = hc->server.SrvLife * 365 * 24 * 3600;
+    double tco_per_sec = t->total * sys->num_servers / srv_life_sec;
     return tco_per_sec / inference_throughput;
+}
+
+/* One inference's TCO per prefill and per generated token. */
+static void tco_per_token_usd(const system_t *sys, double batch, double tco_per_inference, double *prefill,
+                              double *generate)
+{
+    *prefill = tco_per_inference / (batch * sys->prefill_len);
+    *generate = tco_per_inference / (batch * sys->generate_len);
 }
 
 /* Server TCO at the latency-weighted power of both stages, spread over the
  * tokens of one inference. */
 static void tco_eval(const system_t *sys, double batch, perf_t *o)
 {
-    const hw_constants_t *hc = sys->hc;
-    double both, tdp = tco_server_tdp_w(sys, o, o, &both);
-    /* hw_tco_eval_with(tdp, sys->srv->cost), its server part computed once per system */
-    o->srv_tco = sys->srv_tco_server_part;
-    hw_tco_add_power(&hc->tco, &sys->tco_factors, tdp, hc->server.SrvLife, &o->srv_tco);
-    double tco_per_inference = tco_per_inference_usd(sys, batch, both, o->srv_tco.total);
-    o->prefill_tco_per_token = tco_per_inference / (batch * sys->prefill_len);
-    o->generate_tco_per_token = tco_per_inference / (batch * sys->generate_len);
+    double tco_per_inference = tco_per_inference_usd(sys, batch, o, o, &o->srv_tco);
+    tco_per_token_usd(sys, batch, tco_per_inference, &o->prefill_tco_per_token, &o->generate_tco_per_token);
     /* get_tco_breakdown */
     o->tco_per_Mtoken = o->generate_tco_per_token * 1e6;
     o->capex = o->srv_tco.fix_part * sys->num_servers;
@@ -330,16 +340,12 @@ static void tco_eval(const system_t *sys, double batch, perf_t *o)
 double perf_tco_per_token(const system_t *sys, double batch, const perf_t *pre, const perf_t *gen,
                           double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token)
 {
-    double both, tdp = tco_server_tdp_w(sys, pre, gen, &both);
-    tco_t t = sys->srv_tco_server_part;
-    hw_tco_add_power(&sys->hc->tco, &sys->tco_factors, tdp, sys->hc->server.SrvLife, &t);
-    double tco_per_inference = tco_per_inference_usd(sys, batch, both, t.total);
-    if (tco_per_inference >= not_below_usd) {
+    tco_t t;
+    double tco_per_inference = tco_per_inference_usd(sys, batch, pre, gen, &t);
+    if (tco_per_inference >= not_below_usd)
         *prefill_tco_per_token = *generate_tco_per_token = INFINITY;
-        return tco_per_inference;
-    }
-    *prefill_tco_per_token = tco_per_inference / (batch * sys->prefill_len);
-    *generate_tco_per_token = tco_per_inference / (batch * sys->generate_len);
+    else
+        tco_per_token_usd(sys, batch, tco_per_inference, prefill_tco_per_token, generate_tco_per_token);
     return tco_per_inference;
 }
 
