@@ -461,6 +461,60 @@ START_TEST(perf_micro_batch_and_schedule)
 }
 END_TEST
 
+/* The search's TCO estimate (perf_tco_cannot_win) against
+ * perf_tco_per_token's exact TCO per inference, over every mapping of gpt3
+ * on 128 tpuv4 servers at batch 64, with and without the energy model: it
+ * discards a mapping at 2e-9 below its exact value (the estimate is that
+ * close) and never at its exact value or the next double above, i.e. a
+ * discarded mapping is one whose exact TCO is at or above not_below; and
+ * it discards nothing when a TCO part per watt is negative (PUE < 1). */
+START_TEST(search_tco_estimate_brackets_exact)
+{
+    tpuv4_t h;
+    tpuv4_build(&h, "roofline");
+    model_cfg_t m = gpt3_cfg();
+    system_cfg_t cfg = tpuv4_sys_cfg(128, 8);
+    int checked = 0;
+    for (int energy = 0; energy < 2; energy++) {
+        system_t sys;
+        sized_system(&sys, &h, &m, &cfg);
+        sys.energy_model = energy;
+        double batch = 64;
+        perf_tco_estimate_t e;
+        perf_tco_estimate_init(&sys, batch, &e);
+        ck_assert(e.usable);
+        for (double t = 1; t <= sys.num_chips; t *= 2)
+            for (double pmb = 1; pmb <= batch; pmb *= 4)
+                for (double mb = 1; mb <= batch; mb *= 4) {
+                    double p = sys.num_chips / t;
+                    if (p > sys.model.num_layers)
+                        continue;
+                    perf_mapping_t map = {t, p, mb, pmb};
+                    micro_batch_t pre_mb, gen_mb;
+                    perf_micro_batch(&sys, STAGE_PREFILL, t, p, pmb, &pre_mb);
+                    perf_micro_batch(&sys, STAGE_GENERATE, t, p, mb, &gen_mb);
+                    perf_t pre, gen;
+                    perf_eval_prefill(&sys, &map, batch, &pre_mb, &pre);
+                    perf_eval_generate(&sys, &map, batch, &gen_mb, &gen);
+                    double pt, gt;
+                    double tpi = perf_tco_per_token(&sys, batch, &pre, &gen, INFINITY, &pt, &gt);
+                    ck_assert(tpi > 0 && isfinite(tpi));
+                    ck_assert(perf_tco_cannot_win(&e, &pre, &gen, tpi * (1 - 2e-9)));
+                    ck_assert(!perf_tco_cannot_win(&e, &pre, &gen, tpi));
+                    ck_assert(!perf_tco_cannot_win(&e, &pre, &gen, nextafter(tpi, INFINITY)));
+                    checked++;
+                }
+    }
+    ck_assert_int_gt(checked, 40);
+    h.hc.tco.PUE = 0.9;
+    system_t sys;
+    sized_system(&sys, &h, &m, &cfg);
+    perf_tco_estimate_t e;
+    perf_tco_estimate_init(&sys, 64, &e);
+    ck_assert(!e.usable);
+}
+END_TEST
+
 /* gpt3 on 64 servers, t = 256 > 96 heads: a Q*K^T all-reduce over 2 chips. */
 START_TEST(perf_tensor_wider_than_heads)
 {
@@ -912,6 +966,7 @@ static Suite *perf_suite(void)
     tcase_add_test(tc, search_golden_tpuv4);
     tcase_add_test(tc, search_ws_dataflow);
     tcase_add_test(tc, search_memo_bit_identical);
+    tcase_add_test(tc, search_tco_estimate_brackets_exact);
     tcase_add_test(tc, search_default_mapping_takes_all_chips);
     tcase_add_test(tc, search_sub_system_prefill);
     tcase_add_test(tc, report_tpuv4_rows);

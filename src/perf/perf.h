@@ -16,6 +16,8 @@
 #ifndef PERF_PERF_H
 #define PERF_PERF_H
 
+#include <math.h>
+
 #include "hw/hw.h"
 #include "perf/matmul.h"
 
@@ -132,6 +134,41 @@ void perf_eval_generate(const struct system_s *sys, const perf_mapping_t *map, d
  * the same winners. */
 double perf_tco_per_token(const struct system_s *sys, double batch, const perf_t *pre, const perf_t *gen,
                           double not_below_usd, double *prefill_tco_per_token, double *generate_tco_per_token);
+
+/* A close estimate of perf_tco_per_token's TCO per inference for one
+ * system and batch, for a search that meets most mappings only to discard
+ * them: the TCO is linear in the server TDP (fix_part + TDP x the power
+ * part per watt) and the TDP x the inference's latency is linear in the
+ * halves' utilizations (or powers) x latencies, so the estimate is
+ * fix_usd x (prefill + generate latency) + power_usd x (prefill
+ * utilization x latency + generate utilization x latency), a few
+ * multiplications instead of the TCO's chain of divisions.  Every term is
+ * non-negative (`usable` says the constants make it so), hence the
+ * estimate and perf_tco_per_token's value differ by rounding only, a few
+ * units in the 16th digit; perf_tco_cannot_win keeps a 1e-9 relative
+ * margin, so a mapping it discards is one perf_tco_per_token would have
+ * given INFINITY: the same winners. */
+typedef struct {
+    bool usable;
+    bool energy_model;          /* the halves' power, not utilization x server TDP */
+    double fix_usd_per_s;       /* server TCO's fix part x servers / (life s x batch) */
+    double power_usd_per_s;     /* power part per W x servers / (life s x batch) x W per unit */
+} perf_tco_estimate_t;
+void perf_tco_estimate_init(const struct system_s *sys, double batch, perf_tco_estimate_t *e);
+/* True when pre's prefill and gen's generate half give a TCO per inference
+ * at or above not_below_usd for certain (see above); false when unsure. */
+static inline bool perf_tco_cannot_win(const perf_tco_estimate_t *e, const perf_t *pre, const perf_t *gen,
+                                       double not_below_usd)
+{
+    double pl = pre->prefill_latency, gl = gen->generate_latency;
+    double pw = e->energy_model ? pre->prefill_power : pre->prefill_utilization;
+    double gw = e->energy_model ? gen->generate_power : gen->generate_utilization;
+    if (!e->usable || !(pl >= 0 && gl >= 0 && pw >= 0 && gw >= 0))
+        return false;
+    double estimate = e->fix_usd_per_s * (pl + gl) + e->power_usd_per_s * (pw * pl + gw * gl);
+    /* normal numbers only: the rounding bound does not hold for subnormals */
+    return estimate > 1e-280 && estimate < INFINITY && estimate * (1 - 1e-9) >= not_below_usd;
+}
 
 /* The same, computing both passes. */
 void perf_eval_mapping(const struct system_s *sys, const perf_mapping_t *map, double batch,

@@ -409,6 +409,8 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
 {
     const system_t *sys = memo->sys;
     double min_ctx_len = sys->prefill_len + sys->generate_len;
+    perf_tco_estimate_t estimate;
+    perf_tco_estimate_init(sys, batch, &estimate);
     for (int i = 0; i < memo->n_p; i++) {
         if (memo->t[i] < 0 || !system_mapping_fits(sys, memo->p[i], batch, min_ctx_len))
             continue;
@@ -444,8 +446,12 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
                                        ? fmax(bb->tco_per_inference[OBJ_PREFILL_TCO],
                                               bb->tco_per_inference[OBJ_GENERATE_TCO])
                                        : INFINITY;
-                double tpi = perf_tco_per_token(sys, batch, &prefill_half[j], &p, not_below,
-                                                &value[OBJ_PREFILL_TCO], &value[OBJ_GENERATE_TCO]);
+                double tpi = INFINITY;
+                if (perf_tco_cannot_win(&estimate, &prefill_half[j], &p, not_below))
+                    value[OBJ_PREFILL_TCO] = value[OBJ_GENERATE_TCO] = INFINITY;
+                else
+                    tpi = perf_tco_per_token(sys, batch, &prefill_half[j], &p, not_below,
+                                             &value[OBJ_PREFILL_TCO], &value[OBJ_GENERATE_TCO]);
                 best_offer_values(bb, value, tpi, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
             }
         }
