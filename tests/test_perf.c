@@ -467,7 +467,8 @@ END_TEST
  * discards a mapping at 2e-9 below its exact value (the estimate is that
  * close) and never at its exact value or the next double above, i.e. a
  * discarded mapping is one whose exact TCO is at or above not_below; and
- * it discards nothing when a TCO part per watt is negative (PUE < 1). */
+ * it discards nothing with a negative term or when a TCO part per watt is
+ * negative (PUE < 1). */
 START_TEST(search_tco_estimate_brackets_exact)
 {
     tpuv4_t h;
@@ -499,9 +500,16 @@ START_TEST(search_tco_estimate_brackets_exact)
                     double pt, gt;
                     double tpi = perf_tco_per_token(&sys, batch, &pre, &gen, INFINITY, &pt, &gt);
                     ck_assert(tpi > 0 && isfinite(tpi));
-                    ck_assert(perf_tco_cannot_win(&e, &pre, &gen, tpi * (1 - 2e-9)));
-                    ck_assert(!perf_tco_cannot_win(&e, &pre, &gen, tpi));
-                    ck_assert(!perf_tco_cannot_win(&e, &pre, &gen, nextafter(tpi, INFINITY)));
+                    double ps, pws, gs, gws;
+                    perf_tco_prefill_terms(&e, &pre, &ps, &pws);
+                    perf_tco_generate_terms(&e, &gen, &gs, &gws);
+                    ck_assert(perf_tco_cannot_win(&e, ps, pws, gs, gws, tpi * (1 - 2e-9)));
+                    ck_assert(!perf_tco_cannot_win(&e, ps, pws, gs, gws, tpi));
+                    ck_assert(!perf_tco_cannot_win(&e, ps, pws, gs, gws, nextafter(tpi, INFINITY)));
+                    /* smaller terms answer for larger ones, never the reverse */
+                    ck_assert(!perf_tco_cannot_win(&e, ps / 2, pws, gs, gws, tpi * (1 - 2e-9)) ||
+                              perf_tco_cannot_win(&e, ps, pws, gs, gws, tpi * (1 - 2e-9)));
+                    ck_assert(!perf_tco_cannot_win(&e, -ps, pws, gs, gws, 0));
                     checked++;
                 }
     }

@@ -155,17 +155,31 @@ typedef struct {
     double power_usd_per_s;     /* power part per W x servers / (life s x batch) x W per unit */
 } perf_tco_estimate_t;
 void perf_tco_estimate_init(const struct system_s *sys, double batch, perf_tco_estimate_t *e);
-/* True when pre's prefill and gen's generate half give a TCO per inference
- * at or above not_below_usd for certain (see above); false when unsure. */
-static inline bool perf_tco_cannot_win(const perf_tco_estimate_t *e, const perf_t *pre, const perf_t *gen,
-                                       double not_below_usd)
+/* A half's two terms in the estimate: its latency (s) and its latency x
+ * its utilization (or, with the energy model, its power). */
+static inline void perf_tco_prefill_terms(const perf_tco_estimate_t *e, const perf_t *pre, double *s,
+                                          double *weighted_s)
 {
-    double pl = pre->prefill_latency, gl = gen->generate_latency;
-    double pw = e->energy_model ? pre->prefill_power : pre->prefill_utilization;
-    double gw = e->energy_model ? gen->generate_power : gen->generate_utilization;
-    if (!e->usable || !(pl >= 0 && gl >= 0 && pw >= 0 && gw >= 0))
+    *s = pre->prefill_latency;
+    *weighted_s = (e->energy_model ? pre->prefill_power : pre->prefill_utilization) * *s;
+}
+static inline void perf_tco_generate_terms(const perf_tco_estimate_t *e, const perf_t *gen, double *s,
+                                           double *weighted_s)
+{
+    *s = gen->generate_latency;
+    *weighted_s = (e->energy_model ? gen->generate_power : gen->generate_utilization) * *s;
+}
+/* True when halves with these terms give a TCO per inference at or above
+ * not_below_usd for certain (see above); false when unsure.  Monotone: true
+ * for some terms, it is true for any terms at least as large (IEEE sums
+ * and products of non-negative numbers round monotonically), so the
+ * smallest terms of several halves answer for all of them. */
+static inline bool perf_tco_cannot_win(const perf_tco_estimate_t *e, double pre_s, double pre_weighted_s,
+                                       double gen_s, double gen_weighted_s, double not_below_usd)
+{
+    if (!e->usable || !(pre_s >= 0 && pre_weighted_s >= 0 && gen_s >= 0 && gen_weighted_s >= 0))
         return false;
-    double estimate = e->fix_usd_per_s * (pl + gl) + e->power_usd_per_s * (pw * pl + gw * gl);
+    double estimate = e->fix_usd_per_s * (pre_s + gen_s) + e->power_usd_per_s * (pre_weighted_s + gen_weighted_s);
     /* normal numbers only: the rounding bound does not hold for subnormals */
     return estimate > 1e-280 && estimate < INFINITY && estimate * (1 - 1e-9) >= not_below_usd;
 }

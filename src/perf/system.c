@@ -296,20 +296,32 @@ typedef struct {
 
 /* value[o]: objective o's value (perf_objective_value) of the mapping,
  * whose TCO per inference is tco_per_inference (or NAN, unknown). */
+static void best_offer_one(batch_best_t *bb, int o, double v, double tco_per_inference,
+                           const perf_mapping_t *map, const micro_batch_t *prefill, const micro_batch_t *generate)
+{
+    if (v < bb->value[o]) { /* strict: ties keep the first mapping */
+        bb->value[o] = v;
+        bb->tco_per_inference[o] = tco_per_inference;
+        bb->map[o] = *map;
+        bb->prefill[o] = prefill;
+        bb->generate[o] = generate;
+        bb->has[o] = true;
+    }
+}
+
 static void best_offer_values(batch_best_t *bb, const double *value, double tco_per_inference,
                               const perf_mapping_t *map, const micro_batch_t *prefill, const micro_batch_t *generate)
 {
-    for (int o = 0; o < OBJ_COUNT; o++) {
-        double v = value[o];
-        if (v < bb->value[o]) { /* strict: ties keep the first mapping */
-            bb->value[o] = v;
-            bb->tco_per_inference[o] = tco_per_inference;
-            bb->map[o] = *map;
-            bb->prefill[o] = prefill;
-            bb->generate[o] = generate;
-            bb->has[o] = true;
-        }
-    }
+    for (int o = 0; o < OBJ_COUNT; o++)
+        best_offer_one(bb, o, value[o], tco_per_inference, map, prefill, generate);
+}
+
+/* A TCO per inference at or above both TCO winners' beats neither. */
+static double tco_not_below(const batch_best_t *bb)
+{
+    return bb->has[OBJ_PREFILL_TCO] && bb->has[OBJ_GENERATE_TCO]
+               ? fmax(bb->tco_per_inference[OBJ_PREFILL_TCO], bb->tco_per_inference[OBJ_GENERATE_TCO])
+               : INFINITY;
 }
 
 static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
@@ -427,32 +439,53 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
             }
             continue;
         }
-        perf_t prefill_half[64]; /* [j]: batch_count caps k below 62 */
+        /* [j]: batch_count caps k below 62 */
+        perf_t prefill_half[64];
+        const micro_batch_t *prefill_pass[64];
+        double pre_s[64], pre_weighted_s[64], min_pre_s = INFINITY, min_pre_weighted_s = INFINITY;
+        bool pre_terms_ok = true;
         double micro_batch = 1;
         for (int k = 0; micro_batch <= batch; k++, micro_batch *= 2) {
             perf_mapping_t map = {memo->t[i], memo->p[i], micro_batch, micro_batch};
             perf_t p;
             const micro_batch_t *gen = memo_pass(memo, STAGE_GENERATE, i, k);
             /* the prefill half of prefill_micro_batch = micro_batch is new */
-            perf_eval_prefill(sys, &map, batch, memo_pass(memo, STAGE_PREFILL, i, k), &prefill_half[k]);
+            prefill_pass[k] = memo_pass(memo, STAGE_PREFILL, i, k);
+            perf_eval_prefill(sys, &map, batch, prefill_pass[k], &prefill_half[k]);
             perf_eval_generate(sys, &map, batch, gen, &p);
-            double prefill_micro_batch = 1, value[OBJ_COUNT];
-            value[OBJ_GENERATE_LATENCY] = p.generate_latency;
+            /* The generate latency depends on k alone and the prefill
+             * latency on j alone, so each can win only where it is first
+             * met in the order (k, then j <= k), ties keeping the first:
+             * the generate latency at j = 0, the prefill latency at j = k. */
+            map.prefill_micro_batch = 1;
+            best_offer_one(bb, OBJ_GENERATE_LATENCY, p.generate_latency, NAN, &map, prefill_pass[0], gen);
+            map.prefill_micro_batch = micro_batch;
+            best_offer_one(bb, OBJ_PREFILL_LATENCY, prefill_half[k].prefill_latency, NAN, &map,
+                           prefill_pass[k], gen);
+            /* The TCOs: no j of this k can win when the smallest prefill
+             * terms cannot (perf_tco_cannot_win is monotone); else each j
+             * the estimate does not rule out is evaluated exactly. */
+            perf_tco_prefill_terms(&estimate, &prefill_half[k], &pre_s[k], &pre_weighted_s[k]);
+            pre_terms_ok = pre_terms_ok && pre_s[k] >= 0 && pre_weighted_s[k] >= 0;
+            min_pre_s = fmin(min_pre_s, pre_s[k]);
+            min_pre_weighted_s = fmin(min_pre_weighted_s, pre_weighted_s[k]);
+            double gen_s, gen_weighted_s;
+            perf_tco_generate_terms(&estimate, &p, &gen_s, &gen_weighted_s);
+            if (pre_terms_ok && perf_tco_cannot_win(&estimate, min_pre_s, min_pre_weighted_s, gen_s,
+                                                    gen_weighted_s, tco_not_below(bb)))
+                continue;
+            double prefill_micro_batch = 1;
             for (int j = 0; j <= k; j++, prefill_micro_batch *= 2) {
+                double not_below = tco_not_below(bb);
+                if (perf_tco_cannot_win(&estimate, pre_s[j], pre_weighted_s[j], gen_s, gen_weighted_s,
+                                        not_below))
+                    continue;
                 map.prefill_micro_batch = prefill_micro_batch;
-                value[OBJ_PREFILL_LATENCY] = prefill_half[j].prefill_latency;
-                /* a TCO per inference at or above both TCO winners' beats neither */
-                double not_below = bb->has[OBJ_PREFILL_TCO] && bb->has[OBJ_GENERATE_TCO]
-                                       ? fmax(bb->tco_per_inference[OBJ_PREFILL_TCO],
-                                              bb->tco_per_inference[OBJ_GENERATE_TCO])
-                                       : INFINITY;
-                double tpi = INFINITY;
-                if (perf_tco_cannot_win(&estimate, &prefill_half[j], &p, not_below))
-                    value[OBJ_PREFILL_TCO] = value[OBJ_GENERATE_TCO] = INFINITY;
-                else
-                    tpi = perf_tco_per_token(sys, batch, &prefill_half[j], &p, not_below,
-                                             &value[OBJ_PREFILL_TCO], &value[OBJ_GENERATE_TCO]);
-                best_offer_values(bb, value, tpi, &map, memo_pass(memo, STAGE_PREFILL, i, j), gen);
+                double prefill_tco, generate_tco;
+                double tpi = perf_tco_per_token(sys, batch, &prefill_half[j], &p, not_below, &prefill_tco,
+                                                &generate_tco);
+                best_offer_one(bb, OBJ_PREFILL_TCO, prefill_tco, tpi, &map, prefill_pass[j], gen);
+                best_offer_one(bb, OBJ_GENERATE_TCO, generate_tco, tpi, &map, prefill_pass[j], gen);
             }
         }
     }
