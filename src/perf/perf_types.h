@@ -72,6 +72,7 @@ typedef struct {
     double matmul_k_overhead;       /* per-output-tile fixed cost of a GEMM, in K elements; 0 = off */
     char launch_stack[24];          /* software stack naming op_latency_s ("" = op_latency_s as given) */
     double collective_fixed_s;      /* fixed dispatch cost of each collective beyond its ICI hops; 0 = off */
+    char collective_library[16];    /* library whose all-reduce latency v2 charges ("" = the links' init_time) */
 } system_cfg_t;
 
 #endif

@@ -233,6 +233,21 @@ static int bind_launch_stack(const field_t *f, const node_t *v, void *obj, cfg_e
     return 0;
 }
 
+/* collective_library: a name of v2_collective_libs (v2_nccl.c) */
+static int bind_collective_library(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
+{
+    system_cfg_t *s = obj;
+    char msg[256];
+    (void)f;
+    if (v->kind != NODE_SCALAR || !v->scalar[0] || !v2_collective_lib_find(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "collective_library: %s",
+                        v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(s->collective_library, sizeof s->collective_library, "%s", v->scalar);
+    return 0;
+}
+
 static const field_t mapping_fields[] = {
     NUMD(mapping_cfg_t, t, P | I, 1), NUMD(mapping_cfg_t, p, P | I, 1), NUMD(mapping_cfg_t, c, P | I, 1),
     NUMD(mapping_cfg_t, micro_batch, N | I, 1), NUMD(mapping_cfg_t, prefill_micro_batch, N | I, 1),
@@ -257,6 +272,7 @@ static const field_t system_fields[] = {
     NUMD(system_cfg_t, matmul_tile, P | I, 128), NUM(system_cfg_t, matmul_units, N | I),
     NUM(system_cfg_t, matmul_k_overhead, N), NUM(system_cfg_t, collective_fixed_s, N),
     {.key = "launch_stack", .type = F_CUSTOM, .bind = bind_launch_stack},
+    {.key = "collective_library", .type = F_CUSTOM, .bind = bind_collective_library},
     {.key = "fused_attention", .type = F_BOOL, .off = offsetof(system_cfg_t, fused_attention), .def = 1, .has_def = 1},
     {.key = "v2_off", .type = F_CUSTOM, .bind = bind_v2_off},
 };

@@ -43,7 +43,9 @@ enum {
     V2_OFF_K_OVERHEAD = 1u << 10,   /* no per-output-tile fixed cost (matmul_k_overhead) */
     V2_OFF_ACT_QUANT = 1u << 11,    /* 1-byte activations everywhere, no quantize passes */
     V2_OFF_CLOCK = 1u << 12,        /* matmuls at the unthrottled clock (no sustained_clock_mhz) */
-    V2_OFF_COLLECTIVE_FIXED = 1u << 13 /* no per-collective dispatch cost (collective_fixed_s) */
+    V2_OFF_COLLECTIVE_FIXED = 1u << 13, /* no per-collective dispatch cost (collective_fixed_s) */
+    V2_OFF_COLLECTIVE_LIB = 1u << 14    /* all-reduces at the hardware's per-hop latency, not the
+                                           collective_library's (v2_nccl.c) */
 };
 
 typedef struct {
@@ -124,6 +126,8 @@ typedef struct {
     double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
     double matmul_k_overhead;     /* per-output-tile fixed cost in K elements (0 = off) */
     double collective_fixed_s;    /* dispatch cost of each collective beyond its hops (0 = off) */
+    double (*allreduce_latency_s)(double p); /* the collective_library's all-reduce latency over p
+                                                chips (NULL: allreduce_algo with the links' init_time) */
     bool fused_attention;
     unsigned off;                 /* V2_OFF_* bits */
 } v2_t;
@@ -206,6 +210,29 @@ extern const size_t v2_launch_stack_count;
 
 /* The stack called name; NULL with the valid names in err if unknown. */
 const v2_launch_stack_t *v2_launch_stack_find(const char *name, char *err, size_t errlen);
+
+/* ---- collective libraries: all-reduce latency (v2_nccl.c) ---------------- */
+
+typedef struct {
+    const char *name;
+    double (*allreduce_latency_s)(double p);   /* fixed part of an all-reduce over p chips */
+} v2_collective_lib_t;
+
+extern const v2_collective_lib_t v2_collective_libs[];
+extern const size_t v2_collective_lib_count;
+
+/* The library called name; NULL with the valid names in err if unknown. */
+const v2_collective_lib_t *v2_collective_lib_find(const char *name, char *err, size_t errlen);
+
+/* NCCL's ring all-reduce latency over p GPUs on NVLink (LL128 protocol,
+ * tuning.cc at v2.18.3): 14.0 us + 2 (p - 1) x 1.9 us; 0 for p <= 1.
+ * 25.4 us at p = 4, where LLMCompass measured 24.6 us beyond the bytes. */
+double v2_nccl_ring_latency_s(double p);
+
+/* A library's ring all-reduce of `bytes` over p chips: its latency plus
+ * 2 (p - 1) / p x bytes at the bus bandwidth bus_bw (bytes/s); 0 for p <= 1.
+ * Replaces ar_ring's 2 (p - 1) (init_time + bytes / (p bw)) (allreduce.c). */
+double v2_lib_allreduce_s(double latency_s, double p, double bytes, double bus_bw);
 
 /* One matmul on one chip: stacks x (m x k) * (k x n); `bytes` the memory
  * traffic (weights or KV cache plus activations in and out).  Time: the

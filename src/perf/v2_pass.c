@@ -40,6 +40,8 @@ typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
     double eff;
+    double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
+    double lib_bus_bw;                  /* its bus bandwidth: the slowest link x eff */
     int n_memo, next_memo;
     double memo_p[V2_AR_MEMO], memo_bytes[V2_AR_MEMO], memo_time[V2_AR_MEMO];
 } v2_links_t;
@@ -52,7 +54,9 @@ static double v2_allreduce(void *ctx, double p, double bytes)
     for (int i = 0; i < l->n_memo; i++)
         if (!memcmp(&l->memo_p[i], &p, sizeof p) && !memcmp(&l->memo_bytes[i], &bytes, sizeof bytes))
             return l->memo_time[i];
-    double time = allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
+    double time = l->lib_latency_s
+                      ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->lib_bus_bw)
+                      : allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
     int i = l->next_memo;
     l->next_memo = (i + 1) % V2_AR_MEMO;
     if (l->n_memo < V2_AR_MEMO)
@@ -333,6 +337,15 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     links.algo = sys->allreduce;
     links.links = perf_stage_links(sys, p);
     links.eff = sys->io_bandwidth_efficiency;
+    links.lib_latency_s = v->allreduce_latency_s;
+    links.lib_bus_bw = 0;
+    if (links.lib_latency_s) {   /* the ring runs at its slowest link, as allreduce_latency's */
+        double bw = INFINITY;
+        for (int i = 0; i < links.links.nlinks; i++)
+            if (links.links.links[i]->bandwidth < bw)
+                bw = links.links.links[i]->bandwidth;
+        links.lib_bus_bw = bw * links.eff;
+    }
     links.n_memo = links.next_memo = 0;
     v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
