@@ -216,11 +216,26 @@ void perf_micro_batch_energy(const system_t *sys, perf_stage_t stage, double t,
     o->comm_pj = num_allreduce_total * bytes_per_word * link_pj_per_byte(sys);
 }
 
-void perf_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
-                      double micro_batch, micro_batch_t *out)
+void perf_micro_batch_times(const system_t *sys, perf_stage_t stage, double t, double p,
+                            double micro_batch, micro_batch_t *out)
 {
     const perf_model_t *pm = sys->perf_model ? sys->perf_model : &perf_models[0];
     pm->micro_batch(sys, stage, t, p, micro_batch, out);
+    out->bottleneck = NULL;
+    out->io_ratio = out->compute_ratio = out->mem_ratio = NAN;
+}
+
+void perf_micro_batch_finish(const system_t *sys, micro_batch_t *o)
+{
+    o->bottleneck = perf_micro_batch_bottleneck(sys, o);
+    perf_micro_batch_breakdown(o);
+}
+
+void perf_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
+                      double micro_batch, micro_batch_t *out)
+{
+    perf_micro_batch_times(sys, stage, t, p, micro_batch, out);
+    perf_micro_batch_finish(sys, out);
 }
 
 void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double t, double p,
@@ -236,8 +251,6 @@ void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double 
     micro_batch_matmuls(sys, stage, t, micro_batch, activation_row, out);
     micro_batch_comms(sys, stage, t, p, activation_row, out);
     micro_batch_totals(sys, p, out);
-    out->bottleneck = perf_micro_batch_bottleneck(sys, out);
-    perf_micro_batch_breakdown(out);
     perf_micro_batch_energy(sys, stage, t, micro_batch, out);
 }
 

@@ -264,7 +264,7 @@ static const micro_batch_t *memo_pass(pass_memo_t *memo, perf_stage_t stage, int
 {
     size_t idx = ((size_t)stage * (size_t)memo->n_p + (size_t)i) * (size_t)memo->n_mb + (size_t)k;
     if (!memo->filled[idx]) {
-        perf_micro_batch(memo->sys, stage, memo->t[i], memo->p[i], ldexp(1, k),
+        perf_micro_batch_times(memo->sys, stage, memo->t[i], memo->p[i], ldexp(1, k),
                          &memo->passes[idx]);
         memo->filled[idx] = true;
     }
@@ -401,11 +401,15 @@ static void best_finish(const batch_best_t *bb, const system_t *sys, double batc
     for (int o = 0; o < OBJ_COUNT; o++) {
         if (!bb->has[o])
             continue;
+        /* the memo's passes are unfinished (perf_micro_batch_times) */
+        micro_batch_t prefill = *bb->prefill[o], generate = *bb->generate[o];
+        perf_micro_batch_finish(sys, &prefill);
+        perf_micro_batch_finish(sys, &generate);
         perf_t p;
-        eval_metrics(sys, &bb->map[o], batch, bb->prefill[o], bb->generate[o], dyn, &p);
+        eval_metrics(sys, &bb->map[o], batch, &prefill, &generate, dyn, &p);
         best[o] = p;
-        best[o].prefill_mb = *bb->prefill[o];
-        best[o].generate_mb = *bb->generate[o];
+        best[o].prefill_mb = prefill;
+        best[o].generate_mb = generate;
         has[o] = true;
     }
 }
