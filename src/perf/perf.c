@@ -96,18 +96,17 @@ static void micro_batch_comms(const system_t *sys, perf_stage_t stage, double t,
 
     o->stage2stage = activation_size * data_bytes / (l.stage2stage_bw * eff) +
                      sys->srv->io.init_time_s;
+    allreduce_link_t link = allreduce_link(l.links, l.nlinks, eff);
     o->atten_communication1 = 0.0;
     if (t > m->num_heads) {
         double chips_per_head = trunc(t / m->num_heads);
-        o->atten_communication1 = allreduce_latency(
-            ar, chips_per_head, attention_ctx(sys, stage) * data_bytes, l.links, l.nlinks, eff);
+        o->atten_communication1 =
+            allreduce_time(ar, chips_per_head, attention_ctx(sys, stage) * data_bytes, &link);
     }
-    double all_to_all = allreduce_latency(ar, t, m->d * data_bytes, l.links, l.nlinks, eff) / 2;
-    double all_reduce =
-        allreduce_latency(ar, t, activation_row * m->d * data_bytes, l.links, l.nlinks, eff);
+    double all_to_all = allreduce_time(ar, t, m->d * data_bytes, &link) / 2;
+    double all_reduce = allreduce_time(ar, t, activation_row * m->d * data_bytes, &link);
     o->atten_communication2 = atten_output_comm(m->attn_comm, all_reduce, all_to_all);
-    o->fc_communication =
-        allreduce_latency(ar, t, activation_size * data_bytes, l.links, l.nlinks, eff);
+    o->fc_communication = allreduce_time(ar, t, activation_size * data_bytes, &link);
 }
 
 /* Pipeline totals of the pass (MicroBatchLatency). */
