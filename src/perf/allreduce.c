@@ -77,15 +77,21 @@ const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errle
     return i < 0 ? NULL : &allreduce_algos[i];
 }
 
-double allreduce_latency(const allreduce_algo_t *algo, double p, double n,
-                         const io_link_t *const *links, int nlinks, double io_efficiency)
+allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, double io_efficiency)
 {
-    if (p == 1)
-        return 0;
     const io_link_t *slowest = links[0];
     for (int i = 1; i < nlinks; i++)
         if (links[i]->bandwidth < slowest->bandwidth)
             slowest = links[i];
     double bandwidth = slowest->bandwidth * io_efficiency;
-    return algo->latency(p, n, slowest->init_time_s, 1 / bandwidth);
+    return (allreduce_link_t){slowest->init_time_s, 1 / bandwidth};
+}
+
+double allreduce_latency(const allreduce_algo_t *algo, double p, double n,
+                         const io_link_t *const *links, int nlinks, double io_efficiency)
+{
+    if (p == 1)
+        return 0;
+    allreduce_link_t link = allreduce_link(links, nlinks, io_efficiency);
+    return allreduce_time(algo, p, n, &link);
 }

@@ -28,9 +28,23 @@ extern const size_t allreduce_algo_count;
  * (valid: ring, 2d_ring, ...)" in err otherwise. */
 const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errlen);
 
-/* Latency (s) of all-reducing n bytes over p nodes whose collective uses
- * links[0..nlinks): the slowest link sets alpha and beta (the first one on
- * a tie).  Zero for a single node. */
+/* The alpha and beta of a collective over links[0..nlinks): the slowest
+ * link's start-up time and seconds per byte at io_efficiency (the first
+ * link on a tie). */
+typedef struct {
+    double alpha_s, beta_s_per_byte;
+} allreduce_link_t;
+allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, double io_efficiency);
+
+/* Latency (s) of all-reducing n bytes over p nodes on `link`: zero for a
+ * single node. */
+static inline double allreduce_time(const allreduce_algo_t *algo, double p, double n,
+                                    const allreduce_link_t *link)
+{
+    return p == 1 ? 0 : algo->latency(p, n, link->alpha_s, link->beta_s_per_byte);
+}
+
+/* allreduce_time on allreduce_link(links, nlinks, io_efficiency). */
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,
                          const io_link_t *const *links, int nlinks, double io_efficiency);
 

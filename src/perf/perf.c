@@ -96,18 +96,17 @@ static void micro_batch_comms(const system_t *sys, perf_stage_t stage, double t,
 
     o->stage2stage = activation_size * data_bytes / (l.stage2stage_bw * eff) +
                      sys->srv->io.init_time_s;
+    allreduce_link_t link = allreduce_link(l.links, l.nlinks, eff);
     o->atten_communication1 = 0.0;
     if (t > m->num_heads) {
         double chips_per_head = trunc(t / m->num_heads);
-        o->atten_communication1 = allreduce_latency(
-            ar, chips_per_head, attention_ctx(sys, stage) * data_bytes, l.links, l.nlinks, eff);
+        o->atten_communication1 =
+            allreduce_time(ar, chips_per_head, attention_ctx(sys, stage) * data_bytes, &link);
     }
-    double all_to_all = allreduce_latency(ar, t, m->d * data_bytes, l.links, l.nlinks, eff) / 2;
-    double all_reduce =
-        allreduce_latency(ar, t, activation_row * m->d * data_bytes, l.links, l.nlinks, eff);
+    double all_to_all = allreduce_time(ar, t, m->d * data_bytes, &link) / 2;
+    double all_reduce = allreduce_time(ar, t, activation_row * m->d * data_bytes, &link);
     o->atten_communication2 = atten_output_comm(m->attn_comm, all_reduce, all_to_all);
-    o->fc_communication =
-        allreduce_latency(ar, t, activation_size * data_bytes, l.links, l.nlinks, eff);
+    o->fc_communication = allreduce_time(ar, t, activation_size * data_bytes, &link);
 }
 
 /* Pipeline totals of the pass (MicroBatchLatency). */
@@ -216,11 +215,26 @@ void perf_micro_batch_energy(const system_t *sys, perf_stage_t stage, double t,
     o->comm_pj = num_allreduce_total * bytes_per_word * link_pj_per_byte(sys);
 }
 
-void perf_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
-                      double micro_batch, micro_batch_t *out)
+void perf_micro_batch_times(const system_t *sys, perf_stage_t stage, double t, double p,
+                            double micro_batch, micro_batch_t *out)
 {
     const perf_model_t *pm = sys->perf_model ? sys->perf_model : &perf_models[0];
     pm->micro_batch(sys, stage, t, p, micro_batch, out);
+    out->bottleneck = NULL;
+    out->io_ratio = out->compute_ratio = out->mem_ratio = NAN;
+}
+
+void perf_micro_batch_finish(const system_t *sys, micro_batch_t *o)
+{
+    o->bottleneck = perf_micro_batch_bottleneck(sys, o);
+    perf_micro_batch_breakdown(o);
+}
+
+void perf_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
+                      double micro_batch, micro_batch_t *out)
+{
+    perf_micro_batch_times(sys, stage, t, p, micro_batch, out);
+    perf_micro_batch_finish(sys, out);
 }
 
 void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double t, double p,
@@ -236,8 +250,6 @@ void perf_micro_batch_reference(const system_t *sys, perf_stage_t stage, double 
     micro_batch_matmuls(sys, stage, t, micro_batch, activation_row, out);
     micro_batch_comms(sys, stage, t, p, activation_row, out);
     micro_batch_totals(sys, p, out);
-    out->bottleneck = perf_micro_batch_bottleneck(sys, out);
-    perf_micro_batch_breakdown(out);
     perf_micro_batch_energy(sys, stage, t, micro_batch, out);
 }
 

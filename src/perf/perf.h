@@ -76,11 +76,19 @@ typedef struct {
 } perf_t;
 
 /* The micro-batch pass of `stage` for tensor size t, pipeline size p and
- * micro_batch sequences per micro-batch, by the system's perf_model. */
+ * micro_batch sequences per micro-batch, by the system's perf_model:
+ * perf_micro_batch_times, then perf_micro_batch_finish. */
 void perf_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                       double micro_batch, micro_batch_t *out);
+/* The pass without its bottleneck and breakdown (NULL and NAN), which only
+ * reports read: what a search needs of the many passes it meets; it
+ * finishes those it keeps. */
+void perf_micro_batch_times(const struct system_s *sys, perf_stage_t stage, double t, double p,
+                            double micro_batch, micro_batch_t *out);
+/* The pass's bottleneck and io/compute/memory shares, from its times. */
+void perf_micro_batch_finish(const struct system_s *sys, micro_batch_t *o);
 
-/* The reference model's pass (perf_model: reference). */
+/* The reference model's pass (perf_model: reference), unfinished. */
 void perf_micro_batch_reference(const struct system_s *sys, perf_stage_t stage, double t,
                                 double p, double micro_batch, micro_batch_t *out);
 

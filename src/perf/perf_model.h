@@ -5,7 +5,8 @@
  * reference: ReaLLM v1's model, bit-exact with the golden data (perf.c).
  * v2: the corrected model of docs/perf-model-v2.md (v2_*.c).
  *
- * Each entry builds the micro-batch pass of a stage and may adjust the
+ * Each entry builds the micro-batch pass of a stage (its times and energy;
+ * perf_micro_batch_finish adds the bottleneck and breakdown) and may adjust the
  * derived model sizes a system is sized with (KV cache and weight bytes).
  */
 #ifndef PERF_PERF_MODEL_H

@@ -264,7 +264,7 @@ static const micro_batch_t *memo_pass(pass_memo_t *memo, perf_stage_t stage, int
 {
     size_t idx = ((size_t)stage * (size_t)memo->n_p + (size_t)i) * (size_t)memo->n_mb + (size_t)k;
     if (!memo->filled[idx]) {
-        perf_micro_batch(memo->sys, stage, memo->t[i], memo->p[i], ldexp(1, k),
+        perf_micro_batch_times(memo->sys, stage, memo->t[i], memo->p[i], (double)(1ull << k), /* 2^k, k < 62 */
                          &memo->passes[idx]);
         memo->filled[idx] = true;
     }
@@ -319,9 +319,11 @@ static void best_offer_values(batch_best_t *bb, const double *value, double tco_
 /* A TCO per inference at or above both TCO winners' beats neither. */
 static double tco_not_below(const batch_best_t *bb)
 {
-    return bb->has[OBJ_PREFILL_TCO] && bb->has[OBJ_GENERATE_TCO]
-               ? fmax(bb->tco_per_inference[OBJ_PREFILL_TCO], bb->tco_per_inference[OBJ_GENERATE_TCO])
-               : INFINITY;
+    if (!bb->has[OBJ_PREFILL_TCO] || !bb->has[OBJ_GENERATE_TCO])
+        return INFINITY;
+    /* fmax's result, without its call */
+    double a = bb->tco_per_inference[OBJ_PREFILL_TCO], b = bb->tco_per_inference[OBJ_GENERATE_TCO];
+    return a > b || b != b ? a : b;
 }
 
 static void best_offer(batch_best_t *bb, const perf_t *p, const perf_mapping_t *map,
@@ -401,11 +403,15 @@ static void best_finish(const batch_best_t *bb, const system_t *sys, double batc
     for (int o = 0; o < OBJ_COUNT; o++) {
         if (!bb->has[o])
             continue;
+        /* the memo's passes are unfinished (perf_micro_batch_times) */
+        micro_batch_t prefill = *bb->prefill[o], generate = *bb->generate[o];
+        perf_micro_batch_finish(sys, &prefill);
+        perf_micro_batch_finish(sys, &generate);
         perf_t p;
-        eval_metrics(sys, &bb->map[o], batch, bb->prefill[o], bb->generate[o], dyn, &p);
+        eval_metrics(sys, &bb->map[o], batch, &prefill, &generate, dyn, &p);
         best[o] = p;
-        best[o].prefill_mb = *bb->prefill[o];
-        best[o].generate_mb = *bb->generate[o];
+        best[o].prefill_mb = prefill;
+        best[o].generate_mb = generate;
         has[o] = true;
     }
 }
@@ -467,8 +473,9 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
              * the estimate does not rule out is evaluated exactly. */
             perf_tco_prefill_terms(&estimate, &prefill_half[k], &pre_s[k], &pre_weighted_s[k]);
             pre_terms_ok = pre_terms_ok && pre_s[k] >= 0 && pre_weighted_s[k] >= 0;
-            min_pre_s = fmin(min_pre_s, pre_s[k]);
-            min_pre_weighted_s = fmin(min_pre_weighted_s, pre_weighted_s[k]);
+            /* (a NaN term clears pre_terms_ok; these minima are then unused) */
+            min_pre_s = pre_s[k] < min_pre_s ? pre_s[k] : min_pre_s;
+            min_pre_weighted_s = pre_weighted_s[k] < min_pre_weighted_s ? pre_weighted_s[k] : min_pre_weighted_s;
             double gen_s, gen_weighted_s;
             perf_tco_generate_terms(&estimate, &p, &gen_s, &gen_weighted_s);
             if (pre_terms_ok && perf_tco_cannot_win(&estimate, min_pre_s, min_pre_weighted_s, gen_s,

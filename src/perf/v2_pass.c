@@ -413,7 +413,5 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     o->total = o->pipeline_stage * p;
     o->compute = (layer_compute * layers_per_stage + o->lm_head) * p;
     o->communication = o->total - o->compute;
-    o->bottleneck = perf_micro_batch_bottleneck(sys, o);
-    perf_micro_batch_breakdown(o);
     perf_micro_batch_energy(sys, stage, t, micro_batch, o);
 }
