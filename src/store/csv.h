@@ -9,11 +9,14 @@
 
 
 typedef struct {
-    FILE *f;
+    FILE *f;        /* set by the caller instead of csv_open: cells go to this stream */
+    int fd;         /* the temporary file, -1 when closed */
     char path[4096];
     char tmp[4200];
     int cells;      /* cells written on the current row */
-    char *buf;      /* the stream's buffer (CSV_BUF_BYTES), or NULL: stdio's own */
+    int failed;     /* a write failed (reported by csv_commit) */
+    char *buf;      /* pending bytes: len of cap, cap growing to CSV_BUF_MAX_BYTES */
+    size_t len, cap;
 } csv_t;
 
 int csv_open(csv_t *c, const char *path);
