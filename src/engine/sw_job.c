@@ -274,7 +274,7 @@ static int store(const job_opts_t *o, sqlite3 *db, const sw_inputs_t *in, const 
     run_input_t inputs[] = {{"model", o->model_path}, {"system", in->sys_path}};
     run_info_t run = {.kind = "sw", .command = o->command, .threads = o->threads, .inputs = inputs, .n_inputs = 2,
                       .started_at = t0};
-    int rc = sw_store_replace(db, &rows, err, sizeof err) ||
+    int rc = store_begin(db, err, sizeof err) || sw_store_replace(db, &rows, err, sizeof err) ||
              db_save_inputs(db, inputs, 2, err, sizeof err) || db_record_run(db, &run, err, sizeof err) ||
              store_commit(db, err, sizeof err);
     if (rc) {
@@ -305,16 +305,7 @@ int job_sw(const job_opts_t *o)
         out_lock_release(lock);
         return bad ? EXIT_BADINPUT : EXIT_FAIL;
     }
-    /* one transaction from the first read to the commit (store): the
-     * constants and servers are read under the write lock that the rows
-     * need anyway (this command holds the database's flock, so no other
-     * writer waits; readers read on), instead of a shared lock taken,
-     * checked against the journal and released per statement */
-    if (store_begin(db, err, sizeof err)) {
-        fprintf(stderr, "hwsweep: %s: %s\n", in.db_path, err);
-        rc = EXIT_FAIL;
-    } else
-        rc = load_constants(db, &hc);
+    rc = load_constants(db, &hc);
     if (rc == 0 && hw_store_load_valid(db, &pts, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = EXIT_FAIL;
@@ -357,8 +348,6 @@ int job_sw(const job_opts_t *o)
     hugemem_free(&pool);
     hw_points_free(&pts);
     free(in.cfgs);
-    if (rc)
-        store_rollback(db); /* nothing of this command stays (store rolled back already) */
     db_close(db);
     out_lock_release(lock);
     return rc;
