@@ -203,7 +203,8 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen)
+/* One input file into inputs, with the statement prepared by the caller. */
+static int save_input(sqlite3 *db, sqlite3_stmt *st, const char *role, const char *path, char *err, size_t errlen)
 {
     size_t len = 0;
     char *text = slurp(path, &len);
@@ -213,21 +214,23 @@ int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, si
     }
     char hex[65];
     sha256_hex(text, len, hex);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO inputs(role, path, sha256, content) VALUES(?, ?, ?, ?)",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, hex, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    }
-    if (rc != SQLITE_OK)
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    if (rc)
         snprintf(err, errlen, "sqlite: saving input %s: %s", path, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    sqlite3_clear_bindings(st); /* text is freed below */
     free(text);
-    return rc == SQLITE_OK ? 0 : -1;
+    return rc;
+}
+
+int db_save_input(sqlite3 *db, const char *role, const char *path, char *err, size_t errlen)
+{
+    run_input_t in = {role, path};
+    return db_save_inputs(db, &in, 1, err, errlen);
 }
 
 char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, size_t path_len)
@@ -252,12 +255,21 @@ char *db_load_input(sqlite3 *db, const char *role, size_t *len, char *path_out, 
     return out;
 }
 
+/* The statement is prepared once for all the files (a prepare costs more
+ * than the row on a short command's cold start). */
 int db_save_inputs(sqlite3 *db, const run_input_t *in, size_t n, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < n; i++)
-        if (db_save_input(db, in[i].role, in[i].path, err, errlen))
-            return -1;
-    return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO inputs(role, path, sha256, content) VALUES(?, ?, ?, ?)", -1,
+                           &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: saving inputs: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = save_input(db, st, in[i].role, in[i].path, err, errlen);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int db_use_wal(sqlite3 *db, char *err, size_t errlen)
