@@ -6,8 +6,7 @@
  * command's CSV (20 KiB for `sw` on 3 system points) stays inside the
  * heap's first huge page (a 1 MiB stdio buffer pushed the heap into a
  * second one, 2 MiB zeroed by the kernel, ~0.25 ms), and a 70 MB hardware
- * CSV is still written in 1 MiB writes.  Renamed into place without an
- * fsync (see csv.h).
+ * CSV is still written in 1 MiB writes.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,7 +118,7 @@ void csv_end_row(csv_t *c)
 int csv_commit(csv_t *c)
 {
     csv_flush(c);
-    int bad = c->failed;
+    int bad = c->failed || fsync(c->fd) != 0;
     bad |= close(c->fd) != 0;
     c->fd = -1;
     free(c->buf);

@@ -23,12 +23,7 @@ int csv_open(csv_t *c, const char *path);
 void csv_text(csv_t *c, const char *s);
 void csv_num(csv_t *c, double v);
 void csv_end_row(csv_t *c);
-/* Write out and rename into place; 0 on success.  csv_abort() drops it.
- * A kill leaves the old file or the new one.  There is no fsync (about
- * 0.3-0.5 ms of a 3-point `hwsweep sw` on this virtual machine): after a
- * power loss or an operating system crash a CSV written in the last
- * seconds may be empty or old, while the database it summarizes (synced
- * at its commit) keeps its rows; README's "Power loss" says so. */
+/* Flush, fsync and rename into place; 0 on success.  csv_abort() drops it. */
 int csv_commit(csv_t *c);
 void csv_abort(csv_t *c);
 
