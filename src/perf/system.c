@@ -228,6 +228,7 @@ typedef struct {
     double *p, *t;           /* [n_p] pipeline sizes and their chips per stage */
     micro_batch_t *passes;   /* [2][n_p][n_mb] */
     bool *filled;
+    perf_t *prefill_half;    /* [n_mb] search_generated's prefill halves of one p (off its stack) */
 } pass_memo_t;
 
 static bool memo_init(pass_memo_t *memo, const system_t *sys, int n_batch)
@@ -245,10 +246,11 @@ static bool memo_init(pass_memo_t *memo, const system_t *sys, int n_batch)
     size_t n = (size_t)2 * (size_t)memo->n_p * (size_t)(n_batch > 0 ? n_batch : 1);
     memo->passes = malloc(n * sizeof *memo->passes);
     memo->filled = calloc(n, sizeof *memo->filled);
+    memo->prefill_half = malloc((size_t)(n_batch > 0 ? n_batch : 1) * sizeof *memo->prefill_half);
     for (int i = 0; i < memo->n_p; i++)
         if (!system_stage_chips(sys, memo->p[i], &memo->t[i]))
             memo->t[i] = -1;
-    return memo->passes && memo->filled;
+    return memo->passes && memo->filled && memo->prefill_half;
 }
 
 static void memo_free(pass_memo_t *memo)
@@ -257,6 +259,7 @@ static void memo_free(pass_memo_t *memo)
     free(memo->t);
     free(memo->passes);
     free(memo->filled);
+    free(memo->prefill_half);
 }
 
 /* Pass of `stage` for the i-th p and micro-batch 1 << k. */
@@ -445,8 +448,8 @@ static void search_generated(pass_memo_t *memo, double batch, const dynamic_t *d
             }
             continue;
         }
-        /* [j]: batch_count caps k below 62 */
-        perf_t prefill_half[64];
+        /* [j]: k < memo->n_mb, and batch_count caps it below 62 */
+        perf_t *prefill_half = memo->prefill_half;
         const micro_batch_t *prefill_pass[64];
         double pre_s[64], pre_weighted_s[64], min_pre_s = INFINITY, min_pre_weighted_s = INFINITY;
         bool pre_terms_ok = true;
