@@ -7,13 +7,24 @@
 
 #include <stdio.h>
 
+#define CSV_MEMO_COLS 48
 
 typedef struct {
     FILE *f;
     char path[4096];
     char tmp[4200];
     int cells;      /* cells written on the current row */
-    char *buf;      /* the stream's buffer (CSV_BUF_BYTES), or NULL: stdio's own */
+    char *buf;      /* the rows not yet handed to f (CSV_BUF_BYTES), or NULL: straight to f */
+    size_t len;     /* bytes in buf */
+    int bad;        /* a write failed */
+    /* per column (the first CSV_MEMO_COLS): the last number written there and
+     * its text, reused when the next row repeats it (a hardware CSV repeats
+     * its chip and package columns from row to row) */
+    struct {
+        unsigned long long bits;   /* the double's bits */
+        unsigned char len;         /* 0: none yet */
+        char text[31];
+    } memo[CSV_MEMO_COLS];
 } csv_t;
 
 int csv_open(csv_t *c, const char *path);
