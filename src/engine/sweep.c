@@ -64,6 +64,7 @@ typedef struct {
     server_t *srv;
     int64_t *srv_id;
     uint32_t *unit;
+    int64_t *srv_row;            /* the writer's server rows (-1: invalid server, or not numbered) */
     size_t n_sys;
     system_result_t *res;
     sw_point_t *pts;
@@ -87,6 +88,13 @@ typedef struct {
     size_t systems_written;
     double busy_s;               /* time spent writing and committing */
     scratch_t *scr;              /* periodic checkpoints (scratch.h) */
+    /* server rows (systems.server_row: a valid server's rank among its
+     * hardware's valid servers, by server_id) numbered as the servers are
+     * written, in server_id order: row_counter[row_of_unit[u]] is the next
+     * row of unit u's hardware (units of one name share it); NULL: left
+     * NULL here, numbered by store_server_rows at the end */
+    int64_t *row_counter;
+    size_t *row_of_unit;
 } writer_t;
 
 typedef struct {
@@ -104,6 +112,7 @@ typedef struct {
     char final_path[4096];       /* NAME.db (or the shard's), replaced only when complete */
     int lock_fd;                 /* the writer lock (NAME.db.lock) */
     long long run_id;
+    bool resumed;                /* the run goes on from a partial database */
     scratch_t scr;               /* --scratch: db_path lives there (scratch.h) */
 } sweep_ctx_t;
 
@@ -253,6 +262,7 @@ static void chunk_free(chunk_t *ch)
     free(ch->srv);
     free(ch->srv_id);
     free(ch->unit);
+    free(ch->srv_row);
     free(ch->res);
     for (size_t i = 0; ch->preps && i < ch->n_sys; i++)
         free(ch->preps[i]);
@@ -270,7 +280,8 @@ static chunk_t *chunk_next(const sweep_ctx_t *c, size_t *ref, size_t *k)
     ch->srv = malloc(CHUNK_SERVERS * sizeof *ch->srv);
     ch->srv_id = malloc(CHUNK_SERVERS * sizeof *ch->srv_id);
     ch->unit = malloc(CHUNK_SERVERS * sizeof *ch->unit);
-    if (!ch->srv || !ch->srv_id || !ch->unit) {
+    ch->srv_row = malloc(CHUNK_SERVERS * sizeof *ch->srv_row);
+    if (!ch->srv || !ch->srv_id || !ch->unit || !ch->srv_row) {
         chunk_free(ch);
         return NULL;
     }
@@ -395,8 +406,27 @@ static int eval_systems(const sweep_ctx_t *c, const sw_writer_t *sw, chunk_t *ch
 
 /* ---- the writer thread ---------------------------------------------------- */
 
-static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
+/* The chunk's valid servers numbered on from the earlier chunks' (whose
+ * servers come before its own in server_id order), and its system points
+ * given their server's row.  A chunk that fails to be written ends the
+ * writing (w->failed), so the counters never skip a row that is stored. */
+static void number_rows(writer_t *w, chunk_t *ch)
 {
+    if (!w->row_counter)
+        return;
+    for (size_t i = 0; i < ch->n_srv; i++)
+        ch->srv_row[i] = ch->srv[i].valid ? w->row_counter[w->row_of_unit[ch->unit[i]]]++ : -1;
+    size_t hint = 0;
+    for (size_t p = 0; p < ch->n_sys; p++) {
+        while (ch->srv_id[hint] != ch->pts[p].server_id)
+            hint++;
+        ch->pts[p].server_row = ch->srv_row[hint];
+    }
+}
+
+static int write_chunk(writer_t *w, chunk_t *ch, char *err, size_t errlen)
+{
+    number_rows(w, ch);
     int rc = store_begin(w->db, err, errlen);
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
@@ -538,6 +568,23 @@ static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
     return EXIT_OK;
 }
 
+/* A fresh single run: the writer numbers the server rows, from 0 per
+ * hardware name (the packages' `hardware`, the unit's name). */
+static int rows_init(writer_t *w, const sweep_ctx_t *c)
+{
+    w->row_counter = calloc(c->sw.n_units ? c->sw.n_units : 1, sizeof *w->row_counter);
+    w->row_of_unit = calloc(c->sw.n_units ? c->sw.n_units : 1, sizeof *w->row_of_unit);
+    if (!w->row_counter || !w->row_of_unit)
+        return -1;
+    for (size_t u = 0; u < c->sw.n_units; u++) {
+        size_t k = 0;
+        while (strcmp(c->sw.units[k].name, c->sw.units[u].name))
+            k++;
+        w->row_of_unit[u] = k;   /* the first unit of that name counts for all */
+    }
+    return 0;
+}
+
 static int run_points(sweep_ctx_t *c)
 {
     writer_t w;
@@ -562,6 +609,12 @@ static int run_points(sweep_ctx_t *c)
         hw_writer_close(w.hw);
         return EXIT_FAIL;
     }
+    if (w.db && c->o->shard_n == 1 && !c->resumed && rows_init(&w, c)) {
+        fprintf(stderr, "hwsweep: out of memory\n");
+        hw_writer_close(w.hw);
+        sw_writer_close(w.sw);
+        return EXIT_FAIL;
+    }
     if (w.db && pthread_create(&th, NULL, writer_main, &w) != 0) {
         fprintf(stderr, "hwsweep: cannot start the writer thread\n");
         hw_writer_close(w.hw);
@@ -579,6 +632,8 @@ static int run_points(sweep_ctx_t *c)
         hw_writer_close(w.hw);
         sw_writer_close(w.sw);
     }
+    free(w.row_counter);
+    free(w.row_of_unit);
     if (w.failed) {
         fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
         rc = EXIT_FAIL;
@@ -727,6 +782,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
         fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
+    c->resumed = resume;
     if (resume) {
         int rc = check_resume(c, c->db, c->db_path, shard);
         /* runs that never finished were killed: we hold the lock now */
@@ -785,8 +841,10 @@ static int finish(sweep_ctx_t *c, int rc)
         snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
         csv_thread = pthread_create(&csv_th, NULL, csv_main, &job) == 0;
     }
-    if (rc == EXIT_OK &&
-        (store_begin(c->db, err, sizeof err) || (c->o->shard_n == 1 && store_server_rows(c->db, err, sizeof err)) ||
+    /* a fresh single run's writer numbered the server rows (run_points); a
+     * resumed one's are numbered here, the earlier attempts' servers included */
+    if (rc == EXIT_OK && c->o->shard_n == 1 && c->resumed &&
+        (store_begin(c->db, err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
          store_commit(c->db, err, sizeof err))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
