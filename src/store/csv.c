@@ -125,3 +125,22 @@ void csv_abort(csv_t *c)
     c->buf = NULL;
     unlink(c->tmp);
 }
+
+int csv_append(csv_t *c, csv_t *part)
+{
+    if (part->buf)
+        flush_buf(part);
+    if (part->bad || fflush(part->f) != 0)
+        return -1;
+    FILE *in = fopen(part->tmp, "rb");
+    if (!in)
+        return -1;
+    char *chunk = malloc(CSV_BUF_BYTES);
+    size_t n;
+    while (chunk && (n = fread(chunk, 1, CSV_BUF_BYTES, in)) > 0)
+        put(c, chunk, n);
+    int bad = !chunk || ferror(in);
+    free(chunk);
+    fclose(in);
+    return bad || c->bad ? -1 : 0;
+}

@@ -34,5 +34,8 @@ void csv_end_row(csv_t *c);
 /* Flush, fsync and rename into place; 0 on success.  csv_abort() drops it. */
 int csv_commit(csv_t *c);
 void csv_abort(csv_t *c);
+/* Append what part holds (its cells so far, in its temporary file) to c;
+ * part is left as it was, to be aborted.  0 on success. */
+int csv_append(csv_t *c, csv_t *part);
 
 #endif
