@@ -878,6 +878,10 @@ static int finish(sweep_ctx_t *c, int rc)
     }
     if ((csv_thread[0] || csv_thread[1]) && rc == EXIT_OK)   /* the WAL copied back while the CSVs are read: publish has less to do */
         db_checkpoint(c->db);
+    /* the invalid points counted meanwhile too, on this connection (printed at the end) */
+    invalid_summary_t invalid = {.ok = 0};
+    if (csvs && rc == EXIT_OK)
+        job_invalid_collect(c->db, c->o->quiet, &invalid);
     for (int k = 0; k < 2; k++) {
         if (csv_thread[k])
             pthread_join(csv_th[k], NULL);   /* leaving WAL (publish) needs the only connection */
@@ -927,7 +931,7 @@ static int finish(sweep_ctx_t *c, int rc)
         printf("wrote %s\n", c->final_path);
     }
     if (rc == EXIT_OK && c->o->shard_n == 1)
-        job_invalid_report(c->final_path, c->o->quiet);
+        job_invalid_print(c->final_path, &invalid);
     return rc;
 }
 
