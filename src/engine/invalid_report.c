@@ -7,35 +7,43 @@
 
 #include "engine/invalid_report.h"
 #include "store/db.h"
-#include "store/invalid.h"
 
-#define TOP_REASONS 5
-
-void job_invalid_report(const char *db_path, int quiet)
+int job_invalid_collect(sqlite3 *db, int quiet, invalid_summary_t *s)
 {
-    char err[DB_ERR_MAX] = "";
-    sqlite3 *db = db_open_readonly(db_path, err, sizeof err);
-    long total[LEVEL_N], valid[LEVEL_N];
-    invalid_count_t top[TOP_REASONS];
-    size_t n = 0;
-    if (!db || invalid_point_counts(db, total, valid, err, sizeof err) ||
-        (!quiet && invalid_top(db, top, TOP_REASONS, &n, err, sizeof err))) {
-        fprintf(stderr, "hwsweep: %s: cannot count the invalid points: %s\n", db_path, err);
-        db_close(db);
+    s->n = 0;
+    s->err[0] = '\0';
+    s->ok = invalid_point_counts(db, s->total, s->valid, s->err, sizeof s->err) == 0 &&
+            (quiet || invalid_top(db, s->top, INVALID_REPORT_TOP, &s->n, s->err, sizeof s->err) == 0);
+    return s->ok ? 0 : -1;
+}
+
+void job_invalid_print(const char *db_path, const invalid_summary_t *s)
+{
+    if (!s->ok) {
+        fprintf(stderr, "hwsweep: %s: cannot count the invalid points: %s\n", db_path, s->err);
         return;
     }
-    db_close(db);
-    if (n) {
+    if (s->n) {
         printf("most frequent invalid reasons (all: hwsweep query %s invalid):\n", db_path);
-        for (size_t i = 0; i < n; i++)
-            printf("  %8ld %-7s  %s\n", top[i].count, top[i].level, top[i].example);
+        for (size_t i = 0; i < s->n; i++)
+            printf("  %8ld %-7s  %s\n", s->top[i].count, s->top[i].level, s->top[i].example);
     }
     /* the first level with points but none valid: nothing after it can be */
     for (int l = 0; l < LEVEL_N; l++)
-        if (total[l] > 0 && valid[l] == 0) {
+        if (s->total[l] > 0 && s->valid[l] == 0) {
             fprintf(stderr, "hwsweep: WARNING: none of the %ld %s points of %s is valid%s; "
-                    "see hwsweep query %s invalid\n", total[l], invalid_levels[l], db_path,
+                    "see hwsweep query %s invalid\n", s->total[l], invalid_levels[l], db_path,
                     l < LEVEL_SYSTEM ? ": nothing was built on them" : "", db_path);
             break;
         }
+}
+
+void job_invalid_report(const char *db_path, int quiet)
+{
+    invalid_summary_t s = {.ok = 0};
+    sqlite3 *db = db_open_readonly(db_path, s.err, sizeof s.err);
+    if (db)
+        job_invalid_collect(db, quiet, &s);
+    db_close(db);
+    job_invalid_print(db_path, &s);
 }

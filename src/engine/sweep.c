@@ -12,6 +12,7 @@
  * transaction; a resumed run skips the servers already stored.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -64,6 +65,7 @@ typedef struct {
     server_t *srv;
     int64_t *srv_id;
     uint32_t *unit;
+    int64_t *srv_row;            /* the writer's server rows (-1: invalid server, or not numbered) */
     size_t n_sys;
     system_result_t *res;
     sw_point_t *pts;
@@ -87,6 +89,13 @@ typedef struct {
     size_t systems_written;
     double busy_s;               /* time spent writing and committing */
     scratch_t *scr;              /* periodic checkpoints (scratch.h) */
+    /* server rows (systems.server_row: a valid server's rank among its
+     * hardware's valid servers, by server_id) numbered as the servers are
+     * written, in server_id order: row_counter[row_of_unit[u]] is the next
+     * row of unit u's hardware (units of one name share it); NULL: left
+     * NULL here, numbered by store_server_rows at the end */
+    int64_t *row_counter;
+    size_t *row_of_unit;
 } writer_t;
 
 typedef struct {
@@ -104,6 +113,7 @@ typedef struct {
     char final_path[4096];       /* NAME.db (or the shard's), replaced only when complete */
     int lock_fd;                 /* the writer lock (NAME.db.lock) */
     long long run_id;
+    bool resumed;                /* the run goes on from a partial database */
     scratch_t scr;               /* --scratch: db_path lives there (scratch.h) */
 } sweep_ctx_t;
 
@@ -253,6 +263,7 @@ static void chunk_free(chunk_t *ch)
     free(ch->srv);
     free(ch->srv_id);
     free(ch->unit);
+    free(ch->srv_row);
     free(ch->res);
     for (size_t i = 0; ch->preps && i < ch->n_sys; i++)
         free(ch->preps[i]);
@@ -270,7 +281,8 @@ static chunk_t *chunk_next(const sweep_ctx_t *c, size_t *ref, size_t *k)
     ch->srv = malloc(CHUNK_SERVERS * sizeof *ch->srv);
     ch->srv_id = malloc(CHUNK_SERVERS * sizeof *ch->srv_id);
     ch->unit = malloc(CHUNK_SERVERS * sizeof *ch->unit);
-    if (!ch->srv || !ch->srv_id || !ch->unit) {
+    ch->srv_row = malloc(CHUNK_SERVERS * sizeof *ch->srv_row);
+    if (!ch->srv || !ch->srv_id || !ch->unit || !ch->srv_row) {
         chunk_free(ch);
         return NULL;
     }
@@ -395,8 +407,27 @@ static int eval_systems(const sweep_ctx_t *c, const sw_writer_t *sw, chunk_t *ch
 
 /* ---- the writer thread ---------------------------------------------------- */
 
-static int write_chunk(writer_t *w, const chunk_t *ch, char *err, size_t errlen)
+/* The chunk's valid servers numbered on from the earlier chunks' (whose
+ * servers come before its own in server_id order), and its system points
+ * given their server's row.  A chunk that fails to be written ends the
+ * writing (w->failed), so the counters never skip a row that is stored. */
+static void number_rows(writer_t *w, chunk_t *ch)
 {
+    if (!w->row_counter)
+        return;
+    for (size_t i = 0; i < ch->n_srv; i++)
+        ch->srv_row[i] = ch->srv[i].valid ? w->row_counter[w->row_of_unit[ch->unit[i]]]++ : -1;
+    size_t hint = 0;
+    for (size_t p = 0; p < ch->n_sys; p++) {
+        while (ch->srv_id[hint] != ch->pts[p].server_id)
+            hint++;
+        ch->pts[p].server_row = ch->srv_row[hint];
+    }
+}
+
+static int write_chunk(writer_t *w, chunk_t *ch, char *err, size_t errlen)
+{
+    number_rows(w, ch);
     int rc = store_begin(w->db, err, errlen);
     for (size_t i = 0; rc == 0 && i < ch->n_srv; i++) {
         const unit_rt_t *rt = &w->units[ch->unit[i]];
@@ -538,6 +569,23 @@ static int produce(sweep_ctx_t *c, writer_t *w, double *eval_s)
     return EXIT_OK;
 }
 
+/* A fresh single run: the writer numbers the server rows, from 0 per
+ * hardware name (the packages' `hardware`, the unit's name). */
+static int rows_init(writer_t *w, const sweep_ctx_t *c)
+{
+    w->row_counter = calloc(c->sw.n_units ? c->sw.n_units : 1, sizeof *w->row_counter);
+    w->row_of_unit = calloc(c->sw.n_units ? c->sw.n_units : 1, sizeof *w->row_of_unit);
+    if (!w->row_counter || !w->row_of_unit)
+        return -1;
+    for (size_t u = 0; u < c->sw.n_units; u++) {
+        size_t k = 0;
+        while (strcmp(c->sw.units[k].name, c->sw.units[u].name))
+            k++;
+        w->row_of_unit[u] = k;   /* the first unit of that name counts for all */
+    }
+    return 0;
+}
+
 static int run_points(sweep_ctx_t *c)
 {
     writer_t w;
@@ -562,12 +610,27 @@ static int run_points(sweep_ctx_t *c)
         hw_writer_close(w.hw);
         return EXIT_FAIL;
     }
+    if (w.db && c->o->shard_n == 1 && !c->resumed && rows_init(&w, c)) {
+        fprintf(stderr, "hwsweep: out of memory\n");
+        hw_writer_close(w.hw);
+        sw_writer_close(w.sw);
+        return EXIT_FAIL;
+    }
     if (w.db && pthread_create(&th, NULL, writer_main, &w) != 0) {
         fprintf(stderr, "hwsweep: cannot start the writer thread\n");
         hw_writer_close(w.hw);
         sw_writer_close(w.sw);
         return EXIT_FAIL;
     }
+#ifdef __GLIBC__
+    /* each chunk allocates and frees its results, records and prepared
+     * tuples (tens of MiB): without this glibc gives them back to the kernel
+     * after each chunk and faults them in again for the next (bench/big.yaml:
+     * about 35,000 of its 88,000 page faults, some 13 us each in a virtual
+     * machine); blocks under 32 MiB come from the heaps, kept up to 64 MiB free */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
     double eval_s = 0, t0 = db_now();
     int rc = produce(c, &w, &eval_s);
     pthread_mutex_lock(&w.mu);
@@ -579,6 +642,8 @@ static int run_points(sweep_ctx_t *c)
         hw_writer_close(w.hw);
         sw_writer_close(w.sw);
     }
+    free(w.row_counter);
+    free(w.row_of_unit);
     if (w.failed) {
         fprintf(stderr, "\nhwsweep: %s: %s\n", c->db_path, w.err);
         rc = EXIT_FAIL;
@@ -727,6 +792,7 @@ static int open_db(sweep_ctx_t *c, char *shard)
         fprintf(stderr, "hwsweep: %s\n", err);
         return EXIT_FAIL;
     }
+    c->resumed = resume;
     if (resume) {
         int rc = check_resume(c, c->db, c->db_path, shard);
         /* runs that never finished were killed: we hold the lock now */
@@ -755,12 +821,17 @@ static int publish(sweep_ctx_t *c, char *err, size_t errlen)
     return 0;
 }
 
-/* The hardware CSVs of a finished run, read on a second connection while
- * the first numbers the systems' server rows and leaves WAL (a WAL reader:
- * the servers are all committed and not changed again); they are renamed
- * into place only once the database is published. */
+/* The hardware CSVs of a finished run, read in two halves (the valid
+ * servers before and from the median one) on two more connections and
+ * threads while the first connection checkpoints the WAL (WAL readers: the
+ * servers are all committed and not changed again), the second half then
+ * appended to the first; they are renamed into place only once the
+ * database is published.  On 2 cores the tail of bench/big.yaml's run was
+ * the one CSV thread's (0.75 s of CPU for 131,222 rows). */
 typedef struct {
     const char *path, *prefix;
+    int64_t lo, hi;
+    int part;
     store_hw_csvs_t csvs;
     int rc;
     char err[DB_ERR_MAX];
@@ -770,7 +841,8 @@ static void *csv_main(void *arg)
 {
     csv_job_t *j = arg;
     sqlite3 *db = db_open_readonly(j->path, j->err, sizeof j->err);
-    j->rc = !db || store_hw_csvs_write(db, j->prefix, &j->csvs, j->err, sizeof j->err) ? -1 : 0;
+    j->rc = !db || store_hw_csvs_write_part(db, j->prefix, j->lo, j->hi, j->part, &j->csvs, j->err, sizeof j->err) ? -1
+                                                                                                                  : 0;
     db_close(db);
     return NULL;
 }
@@ -778,15 +850,22 @@ static void *csv_main(void *arg)
 static int finish(sweep_ctx_t *c, int rc)
 {
     char err[DB_ERR_MAX] = "", prefix[4200];
-    bool csvs = rc == EXIT_OK && c->o->shard_n == 1, csv_thread = false;
-    csv_job_t job = {c->db_path, prefix, {NULL, 0}, 0, ""};
-    pthread_t csv_th;
+    bool csvs = rc == EXIT_OK && c->o->shard_n == 1, csv_thread[2] = {false, false};
+    int64_t mid = INT64_MAX;
+    csv_job_t job[2] = {{c->db_path, prefix, INT64_MIN, INT64_MAX, 0, {NULL, 0}, 0, ""},
+                        {c->db_path, prefix, INT64_MAX, INT64_MAX, 1, {NULL, 0}, 0, ""}};
+    pthread_t csv_th[2];
     if (csvs) {
         snprintf(prefix, sizeof prefix, "%s/sweeps/%s", c->o->outdir, c->sw.name);
-        csv_thread = pthread_create(&csv_th, NULL, csv_main, &job) == 0;
+        if (store_hw_csvs_split_id(c->db, &mid) == 0)   /* else one part: all rows */
+            job[0].hi = job[1].lo = mid;
+        for (int k = 0; k < 2; k++)
+            csv_thread[k] = pthread_create(&csv_th[k], NULL, csv_main, &job[k]) == 0;
     }
-    if (rc == EXIT_OK &&
-        (store_begin(c->db, err, sizeof err) || (c->o->shard_n == 1 && store_server_rows(c->db, err, sizeof err)) ||
+    /* a fresh single run's writer numbered the server rows (run_points); a
+     * resumed one's are numbered here, the earlier attempts' servers included */
+    if (rc == EXIT_OK && c->o->shard_n == 1 && c->resumed &&
+        (store_begin(c->db, err, sizeof err) || store_server_rows(c->db, err, sizeof err) ||
          store_commit(c->db, err, sizeof err))) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
@@ -797,28 +876,39 @@ static int finish(sweep_ctx_t *c, int rc)
         fprintf(stderr, "hwsweep: %s\n", err);
         rc = rc == EXIT_OK ? EXIT_FAIL : rc;
     }
-    if (csv_thread) {
-        if (rc == EXIT_OK)   /* the WAL copied back while the CSVs are read: publish has less to do */
-            db_checkpoint(c->db);
-        pthread_join(csv_th, NULL);   /* leaving WAL (publish) needs the only connection */
+    if ((csv_thread[0] || csv_thread[1]) && rc == EXIT_OK)   /* the WAL copied back while the CSVs are read: publish has less to do */
+        db_checkpoint(c->db);
+    /* the invalid points counted meanwhile too, on this connection (printed at the end) */
+    invalid_summary_t invalid = {.ok = 0};
+    if (csvs && rc == EXIT_OK)
+        job_invalid_collect(c->db, c->o->quiet, &invalid);
+    for (int k = 0; k < 2; k++) {
+        if (csv_thread[k])
+            pthread_join(csv_th[k], NULL);   /* leaving WAL (publish) needs the only connection */
+        else if (csvs && rc == EXIT_OK)
+            csv_main(&job[k]);
+        if (csvs && rc == EXIT_OK && job[k].rc) {
+            fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, job[k].err);
+            rc = EXIT_FAIL;
+        }
     }
-    else if (csvs && rc == EXIT_OK)
-        csv_main(&job);
-    if (csvs && rc == EXIT_OK && job.rc) {
-        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, job.err);
+    if (csvs && rc == EXIT_OK && store_hw_csvs_append(&job[0].csvs, &job[1].csvs, err, sizeof err)) {
+        fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
+    if (csvs)
+        store_hw_csvs_abort(&job[1].csvs);   /* whatever is left of the second half */
     if (rc == EXIT_OK && publish(c, err, sizeof err)) {
         fprintf(stderr, "hwsweep: %s: %s\n", c->db_path, err);
         rc = EXIT_FAIL;
     }
     if (csvs && rc == EXIT_OK) {
-        if (store_hw_csvs_commit(&job.csvs, c->o->quiet, err, sizeof err)) {
+        if (store_hw_csvs_commit(&job[0].csvs, c->o->quiet, err, sizeof err)) {
             fprintf(stderr, "hwsweep: %s: %s\n", c->final_path, err);
             rc = EXIT_FAIL;
         }
     } else if (csvs) {
-        store_hw_csvs_abort(&job.csvs);
+        store_hw_csvs_abort(&job[0].csvs);
     }
     const char *saved = c->db_path;
     if (stopped && c->scr.on) {   /* the checkpoint goes to the shared folder: a requeue may run elsewhere */
@@ -841,7 +931,7 @@ static int finish(sweep_ctx_t *c, int rc)
         printf("wrote %s\n", c->final_path);
     }
     if (rc == EXIT_OK && c->o->shard_n == 1)
-        job_invalid_report(c->final_path, c->o->quiet);
+        job_invalid_print(c->final_path, &invalid);
     return rc;
 }
 

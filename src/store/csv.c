@@ -6,7 +6,9 @@
  * command's CSV (20 KiB for `sw` on 3 system points) stays inside the
  * heap's first huge page (a 1 MiB stdio buffer pushed the heap into a
  * second one, 2 MiB zeroed by the kernel, ~0.25 ms), and a 70 MB hardware
- * CSV is still written in 1 MiB writes.
+ * CSV is still written in 1 MiB writes.  A number equal to the one above it
+ * in its column reuses that one's digits: the shortest round-trip digits
+ * cost about a microsecond.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -105,7 +107,22 @@ void csv_text(csv_t *c, const char *s)
 void csv_num(csv_t *c, double v)
 {
     char buf[40];
+    unsigned long long bits;
+    memcpy(&bits, &v, sizeof bits);
+    int col = c->cells;
+    if (col < CSV_MEMO_COLS && c->memo[col].len && c->memo[col].bits == bits) {
+        if (c->cells++)
+            csv_put(c, ",", 1);
+        csv_put(c, c->memo[col].text, c->memo[col].len); /* digits never need quotes */
+        return;
+    }
     num_shortest(buf, sizeof buf, v);
+    size_t n = strlen(buf);
+    if (col < CSV_MEMO_COLS && n < sizeof c->memo[col].text) {
+        c->memo[col].bits = bits;
+        c->memo[col].len = (unsigned char)n;
+        memcpy(c->memo[col].text, buf, n);
+    }
     csv_text(c, buf);
 }
 
@@ -138,4 +155,22 @@ void csv_abort(csv_t *c)
     free(c->buf);
     c->buf = NULL;
     unlink(c->tmp);
+}
+
+int csv_append(csv_t *c, csv_t *part)
+{
+    csv_flush(part);
+    if (part->failed)
+        return -1;
+    int in = open(part->tmp, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    char *chunk = malloc(CSV_BUF_MAX_BYTES);
+    ssize_t n = 0;
+    while (chunk && (n = read(in, chunk, CSV_BUF_MAX_BYTES)) > 0)
+        csv_put(c, chunk, (size_t)n);
+    int bad = !chunk || n < 0;
+    free(chunk);
+    close(in);
+    return bad || c->failed ? -1 : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/csv.h"
 
@@ -29,6 +30,15 @@ typedef struct {
     size_t n;
 } store_hw_csvs_t;
 int store_hw_csvs_write(sqlite3 *db, const char *prefix, store_hw_csvs_t *out, char *err, size_t errlen);
+/* _write in two parts, each on its own connection and thread: part 0 the
+ * headers and the rows of server_id < mid, part 1 (temporary files
+ * PATH.part.tmp.PID) those from mid on; _append then adds part 1's rows to
+ * part 0's files and removes part 1's (also on failure).  _split_id: the
+ * median valid server_id (both parts alike), INT64_MAX when none. */
+int store_hw_csvs_split_id(sqlite3 *db, int64_t *mid);
+int store_hw_csvs_write_part(sqlite3 *db, const char *prefix, int64_t lo, int64_t hi, int part,
+                             store_hw_csvs_t *out, char *err, size_t errlen);
+int store_hw_csvs_append(store_hw_csvs_t *s, store_hw_csvs_t *part, char *err, size_t errlen);
 int store_hw_csvs_commit(store_hw_csvs_t *s, int quiet, char *err, size_t errlen);
 void store_hw_csvs_abort(store_hw_csvs_t *s);
 

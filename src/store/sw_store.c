@@ -956,7 +956,12 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         "DELETE FROM perf_costs WHERE cost_id NOT IN (SELECT cost_id FROM perf_values)",
         "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT pass_id FROM perf_results)"};
     int rc = 0;
-    for (size_t i = 0; i < sizeof wipe / sizeof wipe[0] && rc == 0; i++) {
+    sqlite3_int64 deleted = 0;   /* systems rows replaced */
+    /* with no systems row of this model and system file stored, nothing is
+     * replaced: the content tables hold no row that only they referenced and
+     * the ranking tables are current (a first `hwsweep sw` of a model skips
+     * four table scans and the window functions' ranking) */
+    for (size_t i = 0; i < sizeof wipe / sizeof wipe[0] && rc == 0 && (i < 2 || deleted > 0); i++) {
         sqlite3_stmt *d = NULL;
         rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {
@@ -964,6 +969,8 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
             sqlite3_bind_text(d, 2, rows->system, -1, SQLITE_STATIC);
             rc = sqlite3_step(d) == SQLITE_DONE ? 0 : -1;
         }
+        if (rc == 0 && i == 1)
+            deleted = sqlite3_changes64(db);
         sqlite3_finalize(d);
     }
     if (rc) {
@@ -971,7 +978,7 @@ int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errle
         return -1;
     }
     /* the model's groups ranked again without its replaced rows (other system files may share them) */
-    if (rank_rebuild(db, rows->model, err, errlen))
+    if (deleted > 0 && rank_rebuild(db, rows->model, err, errlen))
         return -1;
     sqlite3_int64 id = db_query_int(db, "SELECT coalesce(max(system_id) + 1, 0) FROM systems", 0);
     sw_writer_t *w = sw_writer_open(db, err, errlen);
