@@ -19,6 +19,7 @@
 #include "hw/hw_config.h"
 #include "perf/v2_model.h"
 #include "validate/validate.h"
+#include "v2_ablation.h"
 
 START_TEST(clock_ratio_numbers)
 {
@@ -78,22 +79,12 @@ START_TEST(clock_moves_hopper_rows_only)
     ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
     hw_constants_t hc;
     ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
-    char why[512];
     double on, off;
-    const val_row_t *r = val_row_find(rows, n, "trt-70b-h200-2048-128");
-    ck_assert_msg(r != NULL, "no row %s", "trt-70b-h200-2048-128");
-    ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
-    ck_assert_msg(val_predict(r, "v2", V2_OFF_CLOCK, &hc, &off, why, sizeof why), "%s", why);
+    v2_row_on_off(rows, n, "trt-70b-h200-2048-128", V2_OFF_CLOCK, &hc, &on, &off);
     ck_assert_msg(fabs(off - 560.62) < 0.01, "off %g", off);
     ck_assert_msg(fabs(on - 449.97) < 0.01, "on %g", on);
     const char *same[] = {"pope-540b-lowlat-decode", "trt06-7b-a100-128-128"};
-    for (int i = 0; i < 2; i++) {
-        r = val_row_find(rows, n, same[i]);
-        ck_assert_msg(r != NULL, "no row %s", same[i]);
-        ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
-        ck_assert_msg(val_predict(r, "v2", V2_OFF_CLOCK, &hc, &off, why, sizeof why), "%s", why);
-        ck_assert_msg(memcmp(&on, &off, sizeof on) == 0, "%s: %.17g vs %.17g", same[i], on, off);
-    }
+    v2_rows_unmoved(rows, n, same, 2, V2_OFF_CLOCK, &hc);
     free(rows);
 }
 END_TEST

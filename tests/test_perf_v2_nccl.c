@@ -16,6 +16,7 @@
 #include "perf/allreduce.h"
 #include "perf/v2_model.h"
 #include "validate/validate.h"
+#include "v2_ablation.h"
 
 START_TEST(nccl_latency_numbers)
 {
@@ -70,29 +71,17 @@ START_TEST(nccl_moves_nvlink_allreduce_rows_only)
     ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
     hw_constants_t hc;
     ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
-    char why[512];
     double on, off;
     const char *moved[] = {"trt05-ttft-70b-h100-128", "trt05-ttft-70b-a100-128",
                            "trt05-ttft-70b-a100-2048"};
     const double on_s[] = {0.0173088, 0.0340688, 0.339730};
     for (int i = 0; i < 3; i++) {
-        const val_row_t *r = val_row_find(rows, n, moved[i]);
-        ck_assert_msg(r != NULL, "no row %s", moved[i]);
-        ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
-        ck_assert_msg(val_predict(r, "v2", V2_OFF_COLLECTIVE_LIB, &hc, &off, why, sizeof why), "%s",
-                      why);
+        v2_row_on_off(rows, n, moved[i], V2_OFF_COLLECTIVE_LIB, &hc, &on, &off);
         ck_assert_msg(fabs(on - off - 80 * 2 * 13.4e-6) < 1e-9, "%s: %.9g - %.9g", moved[i], on, off);
         ck_assert_msg(fabs(on / on_s[i] - 1) < 1e-5, "%s: %.9g", moved[i], on);
     }
     const char *same[] = {"trt05-ttft-7b-a100-128", "trt-70b-h100-128-128", "pope-540b-lowlat-decode"};
-    for (int i = 0; i < 3; i++) {
-        const val_row_t *r = val_row_find(rows, n, same[i]);
-        ck_assert_msg(r != NULL, "no row %s", same[i]);
-        ck_assert_msg(val_predict(r, "v2", 0, &hc, &on, why, sizeof why), "%s", why);
-        ck_assert_msg(val_predict(r, "v2", V2_OFF_COLLECTIVE_LIB, &hc, &off, why, sizeof why), "%s",
-                      why);
-        ck_assert_msg(memcmp(&on, &off, sizeof on) == 0, "%s: %.17g vs %.17g", same[i], on, off);
-    }
+    v2_rows_unmoved(rows, n, same, 3, V2_OFF_COLLECTIVE_LIB, &hc);
     free(rows);
 }
 END_TEST

@@ -218,34 +218,46 @@ static int bind_v2_off(const field_t *f, const node_t *v, void *obj, cfg_err_t *
     return 0;
 }
 
+/* A scalar naming an entry of a {name, ...} table: copied into dst
+ * (dstlen bytes) when known(name) finds it, else a located error with
+ * known's message (which lists the valid names). */
+static int bind_table_name(const node_t *v, const char *key, bool (*known)(const char *, char *, size_t),
+                           char *dst, size_t dstlen, cfg_err_t *err)
+{
+    char msg[256];
+    if (v->kind != NODE_SCALAR || !v->scalar[0] || !known(v->scalar, msg, sizeof msg)) {
+        cfg_node_errorf(err, v, "%s: %s", key, v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
+        return -1;
+    }
+    snprintf(dst, dstlen, "%s", v->scalar);
+    return 0;
+}
+
+static bool launch_stack_known(const char *name, char *msg, size_t msglen)
+{
+    return v2_launch_stack_find(name, msg, msglen) != NULL;
+}
+
+static bool collective_lib_known(const char *name, char *msg, size_t msglen)
+{
+    return v2_collective_lib_find(name, msg, msglen) != NULL;
+}
+
 /* launch_stack: a name of v2_launch_stacks (v2_stack.c) */
 static int bind_launch_stack(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
 {
     system_cfg_t *s = obj;
-    char msg[256];
     (void)f;
-    if (v->kind != NODE_SCALAR || !v->scalar[0] || !v2_launch_stack_find(v->scalar, msg, sizeof msg)) {
-        cfg_node_errorf(err, v, "launch_stack: %s",
-                        v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
-        return -1;
-    }
-    snprintf(s->launch_stack, sizeof s->launch_stack, "%s", v->scalar);
-    return 0;
+    return bind_table_name(v, "launch_stack", launch_stack_known, s->launch_stack, sizeof s->launch_stack, err);
 }
 
 /* collective_library: a name of v2_collective_libs (v2_nccl.c) */
 static int bind_collective_library(const field_t *f, const node_t *v, void *obj, cfg_err_t *err)
 {
     system_cfg_t *s = obj;
-    char msg[256];
     (void)f;
-    if (v->kind != NODE_SCALAR || !v->scalar[0] || !v2_collective_lib_find(v->scalar, msg, sizeof msg)) {
-        cfg_node_errorf(err, v, "collective_library: %s",
-                        v->kind == NODE_SCALAR && v->scalar[0] ? msg : "expected a name");
-        return -1;
-    }
-    snprintf(s->collective_library, sizeof s->collective_library, "%s", v->scalar);
-    return 0;
+    return bind_table_name(v, "collective_library", collective_lib_known, s->collective_library,
+                           sizeof s->collective_library, err);
 }
 
 static const field_t mapping_fields[] = {
