@@ -38,7 +38,9 @@ static double pow2_near(double target, double t)
     double x = 1;
     while (2 * x <= target * 1.4142135623730951) /* sqrt 2 */
         x *= 2;
-    while (x > 1 && (x > t || fmod(t, x) != 0))
+    /* x is a power of two, so t / x is exact: t is a multiple of x when
+     * that quotient is whole (fmod(t, x) == 0, without libm's slow fmod) */
+    while (x > 1 && (x > t || t / x != floor(t / x)))
         x /= 2;
     return x;
 }

@@ -39,6 +39,7 @@
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
+    allreduce_link_t link;              /* the slowest link's alpha and beta */
     double eff;
     double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
     double lib_bus_bw;                  /* its bus bandwidth: the slowest link x eff */
@@ -56,7 +57,7 @@ static double v2_allreduce(void *ctx, double p, double bytes)
             return l->memo_time[i];
     double time = l->lib_latency_s
                       ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->lib_bus_bw)
-                      : allreduce_latency(l->algo, p, bytes, l->links.links, l->links.nlinks, l->eff);
+                      : allreduce_time(l->algo, p, bytes, &l->link);
     int i = l->next_memo;
     l->next_memo = (i + 1) % V2_AR_MEMO;
     if (l->n_memo < V2_AR_MEMO)
@@ -337,6 +338,7 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     links.algo = sys->allreduce;
     links.links = perf_stage_links(sys, p);
     links.eff = sys->io_bandwidth_efficiency;
+    links.link = allreduce_link(links.links.links, links.links.nlinks, links.eff);
     links.lib_latency_s = v->allreduce_latency_s;
     links.lib_bus_bw = 0;
     if (links.lib_latency_s) {   /* the ring runs at its slowest link, as allreduce_latency's */
