@@ -31,11 +31,8 @@
 #include "perf/system.h"
 #include "perf/v2_model.h"
 
-/* The links of one pass, with the last all-reduces it computed: layouts
- * repeat the same (p, bytes) all-reduce (1D's attention and FFN, the
- * weight-gathered layouts' row reduce, the 2D-from-1D dense share), and a
- * remembered result is the same function of the same inputs: the same bits. */
-#define V2_AR_MEMO 8
+/* The links of one pass.  (A memo of the last all-reduces cost more to
+ * scan than the few repeated all-reduces it saved: most miss.) */
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
@@ -43,8 +40,6 @@ typedef struct {
     double eff;
     double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
     double lib_bus_bw;                  /* its bus bandwidth: the slowest link x eff */
-    int n_memo, next_memo;
-    double memo_p[V2_AR_MEMO], memo_bytes[V2_AR_MEMO], memo_time[V2_AR_MEMO];
 } v2_links_t;
 
 static double v2_allreduce(void *ctx, double p, double bytes)
@@ -52,20 +47,8 @@ static double v2_allreduce(void *ctx, double p, double bytes)
     v2_links_t *l = ctx;
     if (!(p > 1))
         return 0;
-    for (int i = 0; i < l->n_memo; i++)
-        if (!memcmp(&l->memo_p[i], &p, sizeof p) && !memcmp(&l->memo_bytes[i], &bytes, sizeof bytes))
-            return l->memo_time[i];
-    double time = l->lib_latency_s
-                      ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->lib_bus_bw)
-                      : allreduce_time(l->algo, p, bytes, &l->link);
-    int i = l->next_memo;
-    l->next_memo = (i + 1) % V2_AR_MEMO;
-    if (l->n_memo < V2_AR_MEMO)
-        l->n_memo++;
-    l->memo_p[i] = p;
-    l->memo_bytes[i] = bytes;
-    l->memo_time[i] = time;
-    return time;
+    return l->lib_latency_s ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->lib_bus_bw)
+                            : allreduce_time(l->algo, p, bytes, &l->link);
 }
 
 /* All-to-all of `bytes` spread over p chips: each chip exchanges its
@@ -334,7 +317,7 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *o)
 {
     const v2_t *v = &sys->v2;
-    v2_links_t links;   /* the memo's slots are written before they are read */
+    v2_links_t links;
     links.algo = sys->allreduce;
     links.links = perf_stage_links(sys, p);
     links.eff = sys->io_bandwidth_efficiency;
@@ -348,7 +331,6 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                 bw = links.links.links[i]->bandwidth;
         links.lib_bus_bw = bw * links.eff;
     }
-    links.n_memo = links.next_memo = 0;
     v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
