@@ -241,6 +241,21 @@ double v2_lib_allreduce_s(double latency_s, double p, double bytes, double bus_b
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
 
+/* One matmul dimension x with its tile counts: v2_tile_fill_inv's share
+ * (fill, 1 without tiles), ceil(x / tile) and ceil(x / 2 tile) (the wave
+ * model's row and column tiles).  A pass computes each distinct dimension
+ * once and hands it to every matmul that has it. */
+typedef struct {
+    double x, fill, tiles, tiles2;
+} v2_dim_t;
+
+v2_dim_t v2_dim(const v2_t *v, double x);
+
+/* v2_matmul_at on dimensions made by v2_dim: the same bits. */
+matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,
+                            double stacks, const v2_dim_t *m, const v2_dim_t *k,
+                            const v2_dim_t *n, double bytes, double bw);
+
 /* v2_matmul at peak_flops instead of v->peak_flops (the LM head's format). */
 matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
                           double stacks, double m, double k, double n, double bytes, double bw);

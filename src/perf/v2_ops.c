@@ -22,6 +22,7 @@
  * writes the scores.
  */
 #include <math.h>
+#include <stdint.h>
 
 #include "perf/v2_model.h"
 
@@ -32,22 +33,36 @@ static double v2_per_tile(double x, double tile, double tile_inv)
     return tile_inv > 0 ? x * tile_inv : x / tile;
 }
 
-static double v2_tile_fill_inv(double x, double tile, double tile_inv)
+/* ceil(y), bit for bit, without SSE2's long inline ceil sequence for the
+ * usual 0 <= y < 2^52: truncation to an integer is exact there. */
+static double v2_ceil(double y)
 {
-    if (!(x > 0) || !(tile > 0))
-        return 1;
-    return x / (ceil(v2_per_tile(x, tile, tile_inv)) * tile);
+    if (y >= 0 && y < 4503599627370496.0) {   /* 2^52 */
+        double t = (double)(int64_t)y;
+        return t < y ? t + 1 : t;
+    }
+    return ceil(y);
 }
 
-static double v2_shape_efficiency_inv(double m, double n, double k, double tile, double tile_inv)
+v2_dim_t v2_dim(const v2_t *v, double x)
 {
-    return v2_tile_fill_inv(m, tile, tile_inv) * v2_tile_fill_inv(n, tile, tile_inv) *
-           v2_tile_fill_inv(k, tile, tile_inv);
+    double tile = v->matmul_tile, tile_inv = v->matmul_tile_inv;
+    v2_dim_t r = {x, 1, 0, 0};
+    if (!(tile > 0))
+        return r;
+    r.tiles = v2_ceil(v2_per_tile(x, tile, tile_inv));
+    r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
+    if (x > 0)
+        r.fill = x / (r.tiles * tile);   /* tile quantization: x padded to whole tiles */
+    return r;
 }
 
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
 {
-    return v2_shape_efficiency_inv(m, n, k, tile, 0);
+    v2_t v = {0};
+    v.matmul_tile = tile;
+    v2_dim_t dm = v2_dim(&v, m), dn = v2_dim(&v, n), dk = v2_dim(&v, k);
+    return dm.fill * dn.fill * dk.fill;
 }
 
 double v2_exact_inverse(double x)
@@ -68,22 +83,25 @@ double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
     return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
 }
 
-static double v2_wave_efficiency_inv(double stacks, double m, double n, double tile,
-                                     double tile_inv, double units)
+/* v2_matmul_wave_efficiency on m's tile count and n's double-tile count. */
+static double v2_wave_efficiency_dims(double stacks, const v2_dim_t *m, const v2_dim_t *n,
+                                      double tile, double units)
 {
-    if (!(units > 0) || !(tile > 0) || !(m > 0) || !(n > 0))
+    if (!(units > 0) || !(tile > 0) || !(m->x > 0) || !(n->x > 0))
         return 1;
-    double tiles = ceil(stacks) * ceil(v2_per_tile(m, tile, tile_inv)) *
-                   ceil(v2_per_tile(n, 2 * tile, tile_inv / 2));
+    double tiles = v2_ceil(stacks) * m->tiles * n->tiles2;
     double waves = tiles / units;
     if (waves <= 1)
         return 1;               /* split-K fills the units */
-    return waves / ceil(waves);
+    return waves / v2_ceil(waves);
 }
 
 double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
 {
-    return v2_wave_efficiency_inv(stacks, m, n, tile, 0, units);
+    v2_t v = {0};
+    v.matmul_tile = tile;
+    v2_dim_t dm = v2_dim(&v, m), dn = v2_dim(&v, n);
+    return v2_wave_efficiency_dims(stacks, &dm, &dn, tile, units);
 }
 
 double v2_mem_time(double bytes, double bw, double latency_s)
@@ -102,12 +120,18 @@ matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, 
 matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
                           double stacks, double m, double k, double n, double bytes, double bw)
 {
+    v2_dim_t dm = v2_dim(v, m), dk = v2_dim(v, k), dn = v2_dim(v, n);
+    return v2_matmul_dims(v, peak_flops, compute_efficiency, stacks, &dm, &dk, &dn, bytes, bw);
+}
+
+matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,
+                            double stacks, const v2_dim_t *m, const v2_dim_t *k,
+                            const v2_dim_t *n, double bytes, double bw)
+{
     matmul_lat_t r;
-    double flops = stacks * 2 * m * k * n;
-    double eff = compute_efficiency *
-                 v2_shape_efficiency_inv(m, n, k, v->matmul_tile, v->matmul_tile_inv) *
-                 v2_wave_efficiency_inv(stacks, m, n, v->matmul_tile, v->matmul_tile_inv,
-                                        v->matmul_units);
+    double flops = stacks * 2 * m->x * k->x * n->x;
+    double eff = compute_efficiency * (m->fill * n->fill * k->fill) *
+                 v2_wave_efficiency_dims(stacks, m, n, v->matmul_tile, v->matmul_units);
     r.block_comp_time = flops > 0 ? flops / (peak_flops * eff) : 0;
     r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
     if (!(flops > 0) && !(bytes > 0)) {

@@ -87,6 +87,7 @@ typedef struct {
     v2_links_t *links;
     v2_attn_core_t core;
     double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per pass */
+    v2_dim_t dim_d; /* v2_dim of d (the QKV and FC1 depth, the output and FC2 width): once per pass */
 } v2_ctx_t;
 
 /* The attention matmuls over the KV cache and the K/V sharding's
@@ -118,17 +119,21 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
     double group = m->num_heads / v->kv_heads;          /* queries sharing a K/V head */
     double stacks = c->b * v->kv_heads / t;
     double causal = c->stage == STAGE_PREFILL ? 0.5 : 1; /* masked half skipped */
-    y->score = v2_matmul(v, eff, stacks, c->q_len * group, v->qk_width, c->ctx * causal,
-                         kv_bytes * v->qk_width / (v->qk_width + v->v_width) + q_bytes, bw);
-    y->value = v2_matmul(v, eff, stacks, c->q_len * group, c->ctx * causal, v->v_width,
-                         kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
+    /* the query rows and the attended context are dimensions of both */
+    v2_dim_t rows = v2_dim(v, c->q_len * group), ctx = v2_dim(v, c->ctx * causal);
+    v2_dim_t qk = v2_dim(v, v->qk_width), vw = v2_dim(v, v->v_width);
+    y->score = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &qk, &ctx,
+                              kv_bytes * v->qk_width / (v->qk_width + v->v_width) + q_bytes, bw);
+    y->value = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &ctx, &vw,
+                              kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
 }
 
 /* Attention of one layer under layout id; sf is the layout's FFN split
  * (the same as the attention's for every layout but 2D, the only one whose
- * split depends on the block's widths). */
+ * split depends on the block's widths, and then only in x and yz: its rows
+ * are those of sf, whose v2_dim is rows). */
 static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                         v2_layer_t *y)
+                         const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
@@ -139,7 +144,8 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
     double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    y->qkv = v2_matmul(v, c->eff_d, 1, s.rows, d, qkv_cols,
+    v2_dim_t dim_qkv = v2_dim(v, qkv_cols);
+    y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &c->dim_d, &dim_qkv,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d * ab + qkv_cols * ob), bw);
     y->score = c->core.score;
@@ -147,15 +153,16 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     y->kv_comm = c->core.kv_comm;
     y->kv_batch_sharded = c->core.kv_batch_sharded;
     double o_rows_k = v->o_params / d * s.weight_share;
-    y->out = v2_matmul(v, v2_gemm_efficiency(v, eff, o_rows_k), 1, s.rows, o_rows_k, d,
-                       v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
+    v2_dim_t dim_o = v2_dim(v, o_rows_k);
+    y->out = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, o_rows_k), 1, rows,
+                            &dim_o, &c->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, c->links);
 }
 
 /* Dense FFN of one layer under layout id; returns the FFN columns a chip holds. */
 static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                           v2_layer_t *y)
+                           const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
@@ -165,9 +172,11 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_
     double d = m->d, f = m->d_ff;
     const v2_split_t s = *sf;
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
-    y->fc1 = v2_matmul(v, c->eff_d, up, s.rows, d, cols,
+    v2_dim_t dim_cols = v2_dim(v, cols);
+    y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &c->dim_d, &dim_cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
-    y->fc2 = v2_matmul(v, v2_gemm_efficiency(v, eff, cols), 1, s.rows, cols, d,
+    y->fc2 = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, cols), 1, rows,
+                            &dim_cols, &c->dim_d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
     y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ob, v->dense_ffn_params * wb, v2_allreduce,
                                  c->links);
@@ -217,8 +226,9 @@ static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
-    v2_attention(c, id, sf, y);
-    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sf, y);
+    v2_dim_t rows = v2_dim(v, sf->rows);   /* shared by the layout's four weight GEMMs */
+    v2_attention(c, id, sf, &rows, y);
+    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sf, &rows, y);
     const v2_split_t s = *sf;
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
     double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
@@ -331,11 +341,12 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                 bw = links.links.links[i]->bandwidth;
         links.lib_bus_bw = bw * links.eff;
     }
-    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0, {0, 0, 0, 0}};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
     c.eff_d = v2_gemm_efficiency(v, sys->compute_perf_efficiency, sys->model.d);
+    c.dim_d = v2_dim(v, sys->model.d);
     v2_attention_core(&c, &c.core);
 
     /* each layout's layer in its own slot: the winner and the 1D layer are
@@ -368,27 +379,27 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
             best_id = i;
         }
     }
-    const v2_layer_t best = *best_y;
-    o->atten_qkv = best.qkv;
-    o->atten_matmul1 = best.score;
-    o->atten_matmul2 = best.value;
-    o->atten_fc = best.out;
-    o->fc1 = best.fc1;
-    o->fc2 = best.fc2;
-    o->atten_communication1 = best.kv_comm;
-    o->atten_communication2 = best.attn_comm;
-    o->fc_communication = best.ffn_comm;
-    o->nonmatmul = best.nonmatmul;
+    const v2_layer_t *best = best_y;
+    o->atten_qkv = best->qkv;
+    o->atten_matmul1 = best->score;
+    o->atten_matmul2 = best->value;
+    o->atten_fc = best->out;
+    o->fc1 = best->fc1;
+    o->fc2 = best->fc2;
+    o->atten_communication1 = best->kv_comm;
+    o->atten_communication2 = best->attn_comm;
+    o->fc_communication = best->ffn_comm;
+    o->nonmatmul = best->nonmatmul;
     o->overhead = v->layer_overhead_s;
     o->layout = best_id;
-    o->kv_batch_sharded = best.kv_batch_sharded;
+    o->kv_batch_sharded = best->kv_batch_sharded;
 
     double activation_bytes = c.n * sys->model.d * v2_elementwise_bytes(v);   /* the 16-bit stream */
     o->stage2stage = p > 1 ? activation_bytes / (links.links.stage2stage_bw * links.eff) +
                                  sys->srv->io.init_time_s
                            : 0;
-    double layer_compute = best.qkv.time + best.score.time + best.value.time + best.out.time +
-                           best.fc1.time + best.fc2.time + best.nonmatmul + o->overhead;
+    double layer_compute = best->qkv.time + best->score.time + best->value.time + best->out.time +
+                           best->fc1.time + best->fc2.time + best->nonmatmul + o->overhead;
     double layers_per_stage = ceil(sys->model.num_layers / p);
     o->lm_head = v2_lm_head(v, sys->compute_perf_efficiency, micro_batch, sys->model.d, t,
                             sys->weight_bw_per_chip).time;
