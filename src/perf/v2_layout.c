@@ -21,6 +21,7 @@
  * (an all-reduce is a reduce-scatter plus an all-gather, their appendix A.1).
  */
 #include <math.h>
+#include <stdint.h>
 
 #include "perf/v2_model.h"
 
@@ -45,6 +46,28 @@ static double pow2_near(double target, double t)
     return x;
 }
 
+/* pow2_near(cbrt(t), t) (wg_xy's stationary z) for a whole t in [1, 2^20]
+ * without libm's cbrt: the first loop doubles x while 2x <= cbrt(t) sqrt 2,
+ * that is while (2x)^6 <= 8 t^2, compared exactly in integers; the two
+ * sides are never equal (8 t^2 = 2^(6j) has no whole t) and differ by more
+ * than cbrt's rounding can move them below 2^20 (checked for every such t
+ * against the libm form).  The second loop stops at the largest power of
+ * two dividing t (t & -t) or earlier: the smaller of the two. */
+static double pow2_near_cbrt(double t)
+{
+    if (!(t >= 1 && t <= 1048576) || (double)(uint64_t)t != t)
+        return pow2_near(cbrt(t), t);
+    uint64_t ti = (uint64_t)t, rhs = 8 * ti * ti, x = 1;
+    for (;;) {
+        uint64_t y = 2 * x, y3 = y * y * y;
+        if (y3 * y3 > rhs)
+            break;
+        x = y;
+    }
+    uint64_t low = ti & (~ti + 1);
+    return (double)(x < low ? x : low);
+}
+
 v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, double f)
 {
     v2_split_t s = {n, 1 / t, 1, 1, t};
@@ -54,7 +77,7 @@ v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, doub
         s.yz = t / s.x;
         break;
     case V2_LAYOUT_WG_XY:
-        s.yz = pow2_near(cbrt(t), t);  /* the stationary z chips */
+        s.yz = pow2_near_cbrt(t);  /* the stationary z chips: pow2_near(cbrt(t), t) */
         s.gather = t / s.yz;
         s.rows = n / s.gather;
         s.weight_share = 1 / s.yz;

@@ -178,8 +178,12 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_
     y->fc2 = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, cols), 1, rows,
                             &dim_cols, &c->dim_d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
-    y->ffn_comm = v2_layout_comm(id, &s, c->n, d, f, ob, v->dense_ffn_params * wb, v2_allreduce,
-                                 c->links);
+    /* 1D all-reduces the n x d output of either block (v2_layout_comm): the
+     * attention's all-reduce again, the same bits */
+    y->ffn_comm = id == V2_LAYOUT_1D_WS
+                      ? y->attn_comm
+                      : v2_layout_comm(id, &s, c->n, d, f, ob, v->dense_ffn_params * wb,
+                                       v2_allreduce, c->links);
     return cols;
 }
 
