@@ -94,6 +94,15 @@ v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a);
 
 /* ---- sizes (v2_sizes.c) --------------------------------------------------- */
 
+/* One matmul dimension x with its tile counts: the share of its tile-padded size it fills
+ * (fill, 1 without tiles), ceil(x / tile) and ceil(x / 2 tile) (the wave
+ * model's row and column tiles).  A pass computes each distinct dimension
+ * once and hands it to every matmul that has it. */
+typedef struct {
+    double x, fill, tiles, tiles2;
+} v2_dim_t;
+
+
 typedef struct {
     /* formats */
     const v2_format_t *weight_fmt, *act_fmt, *kv_fmt;
@@ -130,6 +139,8 @@ typedef struct {
                                                 chips (NULL: allreduce_algo with the links' init_time) */
     bool fused_attention;
     unsigned off;                 /* V2_OFF_* bits */
+    v2_dim_t dim_d, dim_qk, dim_v; /* v2_dim of d, qk_width, v_width (v2_derive): the pass's
+                                      dimensions no layout or micro-batch changes */
 } v2_t;
 
 /* K/V heads: num_heads / heads_per_kv_cache (the model file's group size).
@@ -241,15 +252,7 @@ double v2_lib_allreduce_s(double latency_s, double p, double bytes, double bus_b
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
 
-/* One matmul dimension x with its tile counts: v2_tile_fill_inv's share
- * (fill, 1 without tiles), ceil(x / tile) and ceil(x / 2 tile) (the wave
- * model's row and column tiles).  A pass computes each distinct dimension
- * once and hands it to every matmul that has it. */
-typedef struct {
-    double x, fill, tiles, tiles2;
-} v2_dim_t;
-
-v2_dim_t v2_dim(const v2_t *v, double x);
+v2_dim_t v2_dim(const v2_t *v, double x);   /* (v2_ops.c) */
 
 /* v2_matmul_at on dimensions made by v2_dim: the same bits. */
 matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,

@@ -87,7 +87,6 @@ typedef struct {
     v2_links_t *links;
     v2_attn_core_t core;
     double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per pass */
-    v2_dim_t dim_d; /* v2_dim of d (the QKV and FC1 depth, the output and FC2 width): once per pass */
 } v2_ctx_t;
 
 /* The attention matmuls over the KV cache and the K/V sharding's
@@ -121,10 +120,9 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
     double causal = c->stage == STAGE_PREFILL ? 0.5 : 1; /* masked half skipped */
     /* the query rows and the attended context are dimensions of both */
     v2_dim_t rows = v2_dim(v, c->q_len * group), ctx = v2_dim(v, c->ctx * causal);
-    v2_dim_t qk = v2_dim(v, v->qk_width), vw = v2_dim(v, v->v_width);
-    y->score = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &qk, &ctx,
+    y->score = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &v->dim_qk, &ctx,
                               kv_bytes * v->qk_width / (v->qk_width + v->v_width) + q_bytes, bw);
-    y->value = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &ctx, &vw,
+    y->value = v2_matmul_dims(v, v->peak_flops, eff, stacks, &rows, &ctx, &v->dim_v,
                               kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
 }
 
@@ -145,7 +143,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
     double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
     v2_dim_t dim_qkv = v2_dim(v, qkv_cols);
-    y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &c->dim_d, &dim_qkv,
+    y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &dim_qkv,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d * ab + qkv_cols * ob), bw);
     y->score = c->core.score;
@@ -155,7 +153,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     double o_rows_k = v->o_params / d * s.weight_share;
     v2_dim_t dim_o = v2_dim(v, o_rows_k);
     y->out = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, o_rows_k), 1, rows,
-                            &dim_o, &c->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
+                            &dim_o, &v->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, c->links);
 }
@@ -173,10 +171,10 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_
     const v2_split_t s = *sf;
     double cols = f * s.weight_share, up = v->ffn_matrices - 1;
     v2_dim_t dim_cols = v2_dim(v, cols);
-    y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &c->dim_d, &dim_cols,
+    y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &v->dim_d, &dim_cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
     y->fc2 = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, cols), 1, rows,
-                            &dim_cols, &c->dim_d,
+                            &dim_cols, &v->dim_d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
     /* 1D all-reduces the n x d output of either block (v2_layout_comm): the
      * attention's all-reduce again, the same bits */
@@ -345,12 +343,11 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
                 bw = links.links.links[i]->bandwidth;
         links.lib_bus_bw = bw * links.eff;
     }
-    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0, {0, 0, 0, 0}};
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
     c.eff_d = v2_gemm_efficiency(v, sys->compute_perf_efficiency, sys->model.d);
-    c.dim_d = v2_dim(v, sys->model.d);
     v2_attention_core(&c, &c.core);
 
     /* each layout's layer in its own slot: the winner and the 1D layer are

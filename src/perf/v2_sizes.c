@@ -204,6 +204,9 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->matmul_tile_inv = v2_exact_inverse(v->matmul_tile);
     v->matmul_units = off & V2_OFF_WAVES ? 0 : cfg->matmul_units;
     v->fused_attention = cfg->fused_attention;
+    v->dim_d = v2_dim(v, md->d);
+    v->dim_qk = v2_dim(v, v->qk_width);
+    v->dim_v = v2_dim(v, v->v_width);
     /* sizing and memory checks see the v2 sizes */
     md->model_size = v->params;
     md->model_size_byte = v->weight_bytes;
