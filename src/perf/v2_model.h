@@ -10,6 +10,9 @@
  *   v2_layout.c  partitioning layouts (Pope et al. 2022) and their
  *                communication, MoE expert traffic
  *   v2_pass.c    the micro-batch pass built from the above
+ *   (this file)  inline at its end: a matmul's tile counts and time from its
+ *                dimensions (v2_dim, v2_matmul_dims), which every pass
+ *                repeats a dozen times
  *
  * Units: bytes, FLOPs, seconds; "numbers" are tensor elements.
  */
@@ -17,7 +20,9 @@
 #define PERF_V2_MODEL_H
 
 #include <stdbool.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hw/hw.h"
 #include "ops/hf_config.h"
@@ -252,12 +257,6 @@ double v2_lib_allreduce_s(double latency_s, double p, double bytes, double bus_b
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
 
-v2_dim_t v2_dim(const v2_t *v, double x);   /* (v2_ops.c) */
-
-/* v2_matmul_at on dimensions made by v2_dim: the same bits. */
-matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,
-                            double stacks, const v2_dim_t *m, const v2_dim_t *k,
-                            const v2_dim_t *n, double bytes, double bw);
 
 /* v2_matmul at peak_flops instead of v->peak_flops (the LM head's format). */
 matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
@@ -374,5 +373,72 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
 
 void v2_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *out);
+
+/* ---- inline: the per-matmul arithmetic every pass repeats ------------------ */
+
+/* x / tile; with tile_inv = 1 / tile exact (tile a power of two) the
+ * product is the same correctly rounded value, without a division. */
+static inline double v2_per_tile(double x, double tile, double tile_inv)
+{
+    return tile_inv > 0 ? x * tile_inv : x / tile;
+}
+
+/* ceil(y), bit for bit, without SSE2's long inline ceil sequence for the
+ * usual 0 <= y < 2^52: truncation to an integer is exact there. */
+static inline double v2_ceil(double y)
+{
+    if (y >= 0 && y < 4503599627370496.0) {   /* 2^52 */
+        double t = (double)(int64_t)y;
+        return t < y ? t + 1 : t;
+    }
+    return ceil(y);
+}
+
+static inline v2_dim_t v2_dim(const v2_t *v, double x)
+{
+    double tile = v->matmul_tile, tile_inv = v->matmul_tile_inv;
+    v2_dim_t r = {x, 1, 0, 0};
+    if (!(tile > 0))
+        return r;
+    r.tiles = v2_ceil(v2_per_tile(x, tile, tile_inv));
+    r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
+    if (x > 0)
+        r.fill = x / (r.tiles * tile);   /* tile quantization: x padded to whole tiles */
+    return r;
+}
+
+/* v2_matmul_wave_efficiency on m's tile count and n's double-tile count. */
+static inline double v2_wave_efficiency_dims(double stacks, const v2_dim_t *m, const v2_dim_t *n,
+                                      double tile, double units)
+{
+    if (!(units > 0) || !(tile > 0) || !(m->x > 0) || !(n->x > 0))
+        return 1;
+    double tiles = v2_ceil(stacks) * m->tiles * n->tiles2;
+    double waves = tiles / units;
+    if (waves <= 1)
+        return 1;               /* split-K fills the units */
+    return waves / v2_ceil(waves);
+}
+
+/* v2_matmul_at on dimensions made by v2_dim: the same bits. */
+static inline matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,
+                            double stacks, const v2_dim_t *m, const v2_dim_t *k,
+                            const v2_dim_t *n, double bytes, double bw)
+{
+    matmul_lat_t r;
+    double flops = stacks * 2 * m->x * k->x * n->x;
+    double eff = compute_efficiency * (m->fill * n->fill * k->fill) *
+                 v2_wave_efficiency_dims(stacks, m, n, v->matmul_tile, v->matmul_units);
+    r.block_comp_time = flops > 0 ? flops / (peak_flops * eff) : 0;
+    r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
+    if (!(flops > 0) && !(bytes > 0)) {
+        r.time = 0;
+        return r;
+    }
+    /* a fixed start-up time, then the slower of compute and streaming */
+    r.time = v->op_latency_s +
+             (r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time);
+    return r;
+}
 
 #endif

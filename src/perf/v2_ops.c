@@ -26,37 +26,6 @@
 
 #include "perf/v2_model.h"
 
-/* x / tile; with tile_inv = 1 / tile exact (tile a power of two) the
- * product is the same correctly rounded value, without a division. */
-static double v2_per_tile(double x, double tile, double tile_inv)
-{
-    return tile_inv > 0 ? x * tile_inv : x / tile;
-}
-
-/* ceil(y), bit for bit, without SSE2's long inline ceil sequence for the
- * usual 0 <= y < 2^52: truncation to an integer is exact there. */
-static double v2_ceil(double y)
-{
-    if (y >= 0 && y < 4503599627370496.0) {   /* 2^52 */
-        double t = (double)(int64_t)y;
-        return t < y ? t + 1 : t;
-    }
-    return ceil(y);
-}
-
-v2_dim_t v2_dim(const v2_t *v, double x)
-{
-    double tile = v->matmul_tile, tile_inv = v->matmul_tile_inv;
-    v2_dim_t r = {x, 1, 0, 0};
-    if (!(tile > 0))
-        return r;
-    r.tiles = v2_ceil(v2_per_tile(x, tile, tile_inv));
-    r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
-    if (x > 0)
-        r.fill = x / (r.tiles * tile);   /* tile quantization: x padded to whole tiles */
-    return r;
-}
-
 double v2_matmul_shape_efficiency(double m, double n, double k, double tile)
 {
     v2_t v = {0};
@@ -81,19 +50,6 @@ double v2_matmul_k_efficiency(double k, double k_overhead)
 double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
 {
     return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
-}
-
-/* v2_matmul_wave_efficiency on m's tile count and n's double-tile count. */
-static double v2_wave_efficiency_dims(double stacks, const v2_dim_t *m, const v2_dim_t *n,
-                                      double tile, double units)
-{
-    if (!(units > 0) || !(tile > 0) || !(m->x > 0) || !(n->x > 0))
-        return 1;
-    double tiles = v2_ceil(stacks) * m->tiles * n->tiles2;
-    double waves = tiles / units;
-    if (waves <= 1)
-        return 1;               /* split-K fills the units */
-    return waves / v2_ceil(waves);
 }
 
 double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
@@ -122,26 +78,6 @@ matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_effic
 {
     v2_dim_t dm = v2_dim(v, m), dk = v2_dim(v, k), dn = v2_dim(v, n);
     return v2_matmul_dims(v, peak_flops, compute_efficiency, stacks, &dm, &dk, &dn, bytes, bw);
-}
-
-matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, double compute_efficiency,
-                            double stacks, const v2_dim_t *m, const v2_dim_t *k,
-                            const v2_dim_t *n, double bytes, double bw)
-{
-    matmul_lat_t r;
-    double flops = stacks * 2 * m->x * k->x * n->x;
-    double eff = compute_efficiency * (m->fill * n->fill * k->fill) *
-                 v2_wave_efficiency_dims(stacks, m, n, v->matmul_tile, v->matmul_units);
-    r.block_comp_time = flops > 0 ? flops / (peak_flops * eff) : 0;
-    r.block_ldst_time = bytes > 0 ? bytes / bw : 0;
-    if (!(flops > 0) && !(bytes > 0)) {
-        r.time = 0;
-        return r;
-    }
-    /* a fixed start-up time, then the slower of compute and streaming */
-    r.time = v->op_latency_s +
-             (r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time);
-    return r;
 }
 
 double v2_elementwise_bytes(const v2_t *v)
