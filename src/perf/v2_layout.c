@@ -1,7 +1,8 @@
 /*
  * v2_layout.c -- partitioning layouts of "Efficiently Scaling Transformer
  * Inference" (Pope et al., MLSys 2023, section 3.2) for one block over t
- * chips, and their communication (perf_model v2).  Replaces the single
+ * chips, and their communication (perf_model v2; v2_layout_comm is inline
+ * in v2_model.h, called a few times a pass).  Replaces the single
  * layout of perf.c's micro_batch_comms (a full-activation all-reduce).
  *
  * Layouts, per block of model width e and inner width f (heads x d_head or
@@ -92,22 +93,6 @@ v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, doub
         break;
     }
     return s;
-}
-
-double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
-                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx)
-{
-    switch (id) {
-    case V2_LAYOUT_1D_WS:
-        return ar(ctx, s->yz, n * e * act_bytes);
-    case V2_LAYOUT_2D_WS:
-        return ar(ctx, s->x, n * f / s->yz * act_bytes) + ar(ctx, s->yz, n * e / s->x * act_bytes);
-    default: {
-        /* all-gather of the weights one chip multiplies with (half an all-reduce) */
-        double gathered = block_weight_bytes * s->weight_share;
-        return ar(ctx, s->gather, gathered) / 2 + ar(ctx, s->yz, s->rows * e * act_bytes);
-    }
-    }
 }
 
 /* Per-layer collective counts read in Pope et al.'s implementation

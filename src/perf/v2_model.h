@@ -333,9 +333,8 @@ typedef double (*v2_allreduce_fn)(void *ctx, double p, double bytes);
  *           x chips and of n x e/x over yz chips;
  *   WG:     all-gather of the block's weights over `gather` chips, plus the
  *           1D all-reduce of rows x e over the t/gather remaining chips.
- * Replaces micro_batch_comms' all-reduce of the whole activation. */
-double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
-                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx);
+ * Replaces micro_batch_comms' all-reduce of the whole activation.
+ * (Inline at the end of this file.) */
 
 /* Collectives one decoder layer issues under layout id in Pope et al.'s
  * implementation (google-research/google-research,
@@ -439,6 +438,23 @@ static inline matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, doub
     r.time = v->op_latency_s +
              (r.block_comp_time > r.block_ldst_time ? r.block_comp_time : r.block_ldst_time);
     return r;
+}
+
+/* Communication of one block under a layout (declared with the layouts). */
+static inline double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
+                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx)
+{
+    switch (id) {
+    case V2_LAYOUT_1D_WS:
+        return ar(ctx, s->yz, n * e * act_bytes);
+    case V2_LAYOUT_2D_WS:
+        return ar(ctx, s->x, n * f / s->yz * act_bytes) + ar(ctx, s->yz, n * e / s->x * act_bytes);
+    default: {
+        /* all-gather of the weights one chip multiplies with (half an all-reduce) */
+        double gathered = block_weight_bytes * s->weight_share;
+        return ar(ctx, s->gather, gathered) / 2 + ar(ctx, s->yz, s->rows * e * act_bytes);
+    }
+    }
 }
 
 #endif
