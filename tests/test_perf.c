@@ -240,6 +240,36 @@ START_TEST(allreduce_every_algorithm)
 }
 END_TEST
 
+/* 2d_ring's shortcut for p = 4^k gives the bits of its formula, and every
+ * other p (whole, fractional, huge, infinite) takes the formula itself. */
+START_TEST(allreduce_2d_ring_shortcut_bit_exact)
+{
+    const allreduce_algo_t *ar = allreduce_find("2d_ring", NULL, 0);
+    ck_assert_ptr_nonnull(ar);
+    const double ns[] = {1, 3, 196608, 402653184.5, 1e-300, 7e300};
+    int checked = 0;
+    for (double p = 1; p <= 70000; p += p < 300 ? 1 : 97.5)
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+            double alpha = 1e-6, beta = 1 / 3e11;
+            double s = ceil(sqrt(p));
+            double want = 2 * (s - 1) * (2 * alpha + beta * ns[i] / s);
+            double got = ar->latency(p, ns[i], alpha, beta);
+            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "p %.17g n %.17g: %.17g vs %.17g", p, ns[i],
+                          got, want);
+            checked++;
+        }
+    const double odd[] = {1024, 4096, 16384, 1048576, 4.0 * (1 << 20) * (1 << 20), ldexp(1, 1000), ldexp(1, 1001),
+                          INFINITY, 0.25};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        double s = ceil(sqrt(odd[i]));
+        double want = 2 * (s - 1) * (2 * 1e-6 + 1e-12 * 5e8 / s);
+        double got = ar->latency(odd[i], 5e8, 1e-6, 1e-12);
+        ck_assert_msg(memcmp(&got, &want, sizeof got) == 0 || (isnan(got) && isnan(want)), "p %.17g", odd[i]);
+    }
+    ck_assert_int_gt(checked, 2000);
+}
+END_TEST
+
 START_TEST(allreduce_unknown_name_lists_valid)
 {
     char err[256];
@@ -962,6 +992,7 @@ static Suite *perf_suite(void)
     tcase_add_test(tc, model_attn_comm_rule);
     tcase_add_test(tc, allreduce_every_algorithm);
     tcase_add_test(tc, allreduce_unknown_name_lists_valid);
+    tcase_add_test(tc, allreduce_2d_ring_shortcut_bit_exact);
     tcase_add_test(tc, matmul_roofline);
     tcase_add_test(tc, matmul_weight_stationary);
     tcase_add_test(tc, system_sizing_tpuv4);

@@ -4,7 +4,9 @@
  * 8 nodes, a 3-D ring across groups, then a local broadcast).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config/named.h"
 #include "perf/allreduce.h"
@@ -16,6 +18,20 @@ static double ar_ring(double p, double n, double alpha, double beta)
 
 static double ar_2d_ring(double p, double n, double alpha, double beta)
 {
+    /* p = 4^k (the usual case): the root is 2^k exactly and dividing by it
+     * is multiplying by its exact inverse 2^-k, the same correctly rounded
+     * result without the square root and the division */
+    uint64_t bits;
+    memcpy(&bits, &p, sizeof bits);
+    int field = (int)(bits >> 52);      /* sign and biased exponent */
+    int e = field - 1023;
+    if ((bits & ((UINT64_C(1) << 52) - 1)) == 0 && field >= 1023 && field <= 2046 && e % 2 == 0) {
+        uint64_t root_bits = (uint64_t)(1023 + e / 2) << 52, inv_bits = (uint64_t)(1023 - e / 2) << 52;
+        double root, inv;
+        memcpy(&root, &root_bits, sizeof root);
+        memcpy(&inv, &inv_bits, sizeof inv);
+        return 2 * (root - 1) * (2 * alpha + beta * n * inv);
+    }
     double sqrt_p = ceil(sqrt(p));
     return 2 * (sqrt_p - 1) * (2 * alpha + beta * n / sqrt_p);
 }
