@@ -943,36 +943,47 @@ int sw_store_wipe(sqlite3 *db, char *err, size_t errlen)
                        "DELETE FROM systems; DELETE FROM rank_best; DELETE FROM rank_front", err, errlen);
 }
 
-int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
+/* Runs stmts[0..n) with ?1 = model, ?2 = system; *changes: rows the last
+ * one changed.  0, or -1 (SQLite's error stays on db). */
+static int run_deletes(sqlite3 *db, const char *const *stmts, size_t n, const sw_rows_t *rows,
+                       sqlite3_int64 *changes)
 {
-    static const char *const wipe[] = {
-        "DELETE FROM perf_mappings WHERE mapping_id / 128 IN (SELECT system_id FROM systems WHERE model = ?1 AND "
-        "system = ?2)",
-        "DELETE FROM systems WHERE model = ?1 AND system = ?2",
-        /* the content rows no longer referenced, outermost first */
-        "DELETE FROM perf_values WHERE value_id NOT IN (SELECT value_id FROM perf_mappings)",
-        "DELETE FROM perf_results WHERE result_id NOT IN (SELECT prefill_result_id FROM perf_values UNION ALL "
-        "SELECT generate_result_id FROM perf_values)",
-        "DELETE FROM perf_costs WHERE cost_id NOT IN (SELECT cost_id FROM perf_values)",
-        "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT pass_id FROM perf_results)"};
     int rc = 0;
-    sqlite3_int64 deleted = 0;   /* systems rows replaced */
-    /* with no systems row of this model and system file stored, nothing is
-     * replaced: the content tables hold no row that only they referenced and
-     * the ranking tables are current (a first `hwsweep sw` of a model skips
-     * four table scans and the window functions' ranking) */
-    for (size_t i = 0; i < sizeof wipe / sizeof wipe[0] && rc == 0 && (i < 2 || deleted > 0); i++) {
+    for (size_t i = 0; i < n && rc == 0; i++) {
         sqlite3_stmt *d = NULL;
-        rc = sqlite3_prepare_v2(db, wipe[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
+        rc = sqlite3_prepare_v2(db, stmts[i], -1, &d, NULL) == SQLITE_OK ? 0 : -1;
         if (rc == 0) {
             sqlite3_bind_text(d, 1, rows->model, -1, SQLITE_STATIC);
             sqlite3_bind_text(d, 2, rows->system, -1, SQLITE_STATIC);
             rc = sqlite3_step(d) == SQLITE_DONE ? 0 : -1;
         }
-        if (rc == 0 && i == 1)
-            deleted = sqlite3_changes64(db);
+        *changes = rc == 0 ? sqlite3_changes64(db) : 0;
         sqlite3_finalize(d);
     }
+    return rc;
+}
+
+int sw_store_replace(sqlite3 *db, const sw_rows_t *rows, char *err, size_t errlen)
+{
+    static const char *const replaced[] = {
+        "DELETE FROM perf_mappings WHERE mapping_id / 128 IN (SELECT system_id FROM systems WHERE model = ?1 AND "
+        "system = ?2)",
+        "DELETE FROM systems WHERE model = ?1 AND system = ?2"};
+    /* the content rows no longer referenced, outermost first */
+    static const char *const orphans[] = {
+        "DELETE FROM perf_values WHERE value_id NOT IN (SELECT value_id FROM perf_mappings)",
+        "DELETE FROM perf_results WHERE result_id NOT IN (SELECT prefill_result_id FROM perf_values UNION ALL "
+        "SELECT generate_result_id FROM perf_values)",
+        "DELETE FROM perf_costs WHERE cost_id NOT IN (SELECT cost_id FROM perf_values)",
+        "DELETE FROM perf_passes WHERE pass_id NOT IN (SELECT pass_id FROM perf_results)"};
+    sqlite3_int64 deleted = 0, ignored; /* systems rows replaced */
+    int rc = run_deletes(db, replaced, sizeof replaced / sizeof replaced[0], rows, &deleted);
+    /* with no systems row of this model and system file stored, nothing is
+     * replaced: the content tables hold no row that only they referenced and
+     * the ranking tables are current (a first `hwsweep sw` of a model skips
+     * four table scans and the window functions' ranking) */
+    if (rc == 0 && deleted > 0)
+        rc = run_deletes(db, orphans, sizeof orphans / sizeof orphans[0], rows, &ignored);
     if (rc) {
         snprintf(err, errlen, "sqlite: replacing the rows of model %s: %s", rows->model, sqlite3_errmsg(db));
         return -1;
