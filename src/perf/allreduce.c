@@ -100,7 +100,7 @@ allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, doubl
         if (links[i]->bandwidth < slowest->bandwidth)
             slowest = links[i];
     double bandwidth = slowest->bandwidth * io_efficiency;
-    return (allreduce_link_t){slowest->init_time_s, 1 / bandwidth};
+    return (allreduce_link_t){slowest->init_time_s, 1 / bandwidth, bandwidth};
 }
 
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

@@ -29,10 +29,10 @@ extern const size_t allreduce_algo_count;
 const allreduce_algo_t *allreduce_find(const char *name, char *err, size_t errlen);
 
 /* The alpha and beta of a collective over links[0..nlinks): the slowest
- * link's start-up time and seconds per byte at io_efficiency (the first
- * link on a tie). */
+ * link's start-up time, and its bandwidth at io_efficiency with the
+ * seconds per byte that is (the first link on a tie). */
 typedef struct {
-    double alpha_s, beta_s_per_byte;
+    double alpha_s, beta_s_per_byte, bytes_per_s;
 } allreduce_link_t;
 allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, double io_efficiency);
 

@@ -36,10 +36,9 @@
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
-    allreduce_link_t link;              /* the slowest link's alpha and beta */
+    allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
     double eff;
     double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
-    double lib_bus_bw;                  /* its bus bandwidth: the slowest link x eff */
 } v2_links_t;
 
 static double v2_allreduce(void *ctx, double p, double bytes)
@@ -47,7 +46,7 @@ static double v2_allreduce(void *ctx, double p, double bytes)
     v2_links_t *l = ctx;
     if (!(p > 1))
         return 0;
-    return l->lib_latency_s ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->lib_bus_bw)
+    return l->lib_latency_s ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s)
                             : allreduce_time(l->algo, p, bytes, &l->link);
 }
 
@@ -334,15 +333,7 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     links.links = perf_stage_links(sys, p);
     links.eff = sys->io_bandwidth_efficiency;
     links.link = allreduce_link(links.links.links, links.links.nlinks, links.eff);
-    links.lib_latency_s = v->allreduce_latency_s;
-    links.lib_bus_bw = 0;
-    if (links.lib_latency_s) {   /* the ring runs at its slowest link, as allreduce_latency's */
-        double bw = INFINITY;
-        for (int i = 0; i < links.links.nlinks; i++)
-            if (links.links.links[i]->bandwidth < bw)
-                bw = links.links.links[i]->bandwidth;
-        links.lib_bus_bw = bw * links.eff;
-    }
+    links.lib_latency_s = v->allreduce_latency_s;   /* its ring runs at the slowest link too */
     v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
