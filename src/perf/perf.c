@@ -363,19 +363,17 @@ double perf_tco_per_token(const system_t *sys, double batch, const perf_t *pre, 
 
 void perf_tco_estimate_init(const system_t *sys, double batch, perf_tco_estimate_t *e)
 {
-    const hw_constants_t *hc = sys->hc;
-    double life_s = hc->server.SrvLife * 365 * 24 * 3600;
-    tco_t per_w = sys->srv_tco_server_part;
-    hw_tco_add_power(&hc->tco, &sys->tco_factors, 1.0, hc->server.SrvLife, &per_w);
+    double life_s = sys->hc->server.SrvLife * 365 * 24 * 3600;
+    const tco_t *per_w = &sys->srv_tco_per_w;
     double fix = sys->srv_tco_server_part.fix_part;
     double unit_w = sys->energy_model ? 1 / sys->num_servers : sys->srv->tdp;
     double scale = sys->num_servers / (life_s * batch);
     e->energy_model = sys->energy_model;
     e->fix_usd_per_s = fix * scale;
-    e->power_usd_per_s = per_w.power_part * scale * unit_w;
+    e->power_usd_per_s = per_w->power_part * scale * unit_w;
     /* every part non-negative, so the sums cancel nothing */
-    e->usable = per_w.dc_amortization >= 0 && per_w.dc_interest >= 0 && per_w.dc_opex >= 0 &&
-                per_w.srv_power >= 0 && per_w.pue_overhead >= 0 && fix >= 0 && unit_w >= 0 &&
+    e->usable = per_w->dc_amortization >= 0 && per_w->dc_interest >= 0 && per_w->dc_opex >= 0 &&
+                per_w->srv_power >= 0 && per_w->pue_overhead >= 0 && fix >= 0 && unit_w >= 0 &&
                 scale > 0 && isfinite(e->fix_usd_per_s) && isfinite(e->power_usd_per_s);
 }
 

@@ -191,6 +191,7 @@ static bool system_init(system_t *sys, const server_t *srv, const hw_constants_t
     sys->hc = hc;
     sys->tco_factors = hw_tco_factors(&hc->tco, hc->server.SrvLife);
     sys->srv_tco_server_part = hw_tco_server_part(&hc->tco, &sys->tco_factors, srv->cost, hc->server.SrvLife);
+    hw_tco_add_power(&hc->tco, &sys->tco_factors, 1.0, hc->server.SrvLife, &sys->srv_tco_per_w);
     if (!model_derive(mcfg, &sys->model, err, errlen))
         return false;
     const char *algo = cfg->allreduce_algo[0] ? cfg->allreduce_algo : "ring";

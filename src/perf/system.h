@@ -45,6 +45,7 @@ typedef struct system_s {
     double perf, tdp, core_tdp, other_tdp;       /* whole system */
     tco_factors_t tco_factors;                   /* of the server's constants and life */
     tco_t srv_tco_server_part;                   /* hw_tco_server_part: the TDP-independent part */
+    tco_t srv_tco_per_w;                         /* hw_tco_add_power at 1 W alone: the power parts per watt */
     /* per-sequence FLOPs at the evaluation lengths */
     double prefill_flops, generate_flops;
 } system_t;
