@@ -75,10 +75,8 @@ START_TEST(clock_moves_hopper_rows_only)
 {
     val_row_t *rows;
     size_t n;
-    cfg_err_t err;
-    ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
     hw_constants_t hc;
-    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
+    v2_ablation_load(&rows, &n, &hc);
     double on, off;
     v2_row_on_off(rows, n, "trt-70b-h200-2048-128", V2_OFF_CLOCK, &hc, &on, &off);
     ck_assert_msg(fabs(off - 560.62) < 0.01, "off %g", off);

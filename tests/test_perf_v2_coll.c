@@ -54,10 +54,8 @@ START_TEST(collective_fixed_moves_tpu_rows_only)
 {
     val_row_t *rows;
     size_t n;
-    cfg_err_t err;
-    ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
     hw_constants_t hc;
-    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
+    v2_ablation_load(&rows, &n, &hc);
     double on, off;
     const char *moved[] = {"pope-540b-lowlat-decode", "pope-540b-tput-decode"};
     const double on_s[] = {1.59755, 4.68520}, off_s[] = {1.21995, 4.30760};

@@ -67,10 +67,8 @@ START_TEST(nccl_moves_nvlink_allreduce_rows_only)
 {
     val_row_t *rows;
     size_t n;
-    cfg_err_t err;
-    ck_assert_int_eq(val_table_load("validation/measurements.csv", &rows, &n, &err), 0);
     hw_constants_t hc;
-    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", &hc, &err), 0);
+    v2_ablation_load(&rows, &n, &hc);
     double on, off;
     const char *moved[] = {"trt05-ttft-70b-h100-128", "trt05-ttft-70b-a100-128",
                            "trt05-ttft-70b-a100-2048"};

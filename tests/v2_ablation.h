@@ -11,7 +11,17 @@
 #include <check.h>
 #include <string.h>
 
+#include "hw/hw_config.h"
 #include "validate/validate.h"
+
+/* The validation table (validation/measurements.csv) and the 7 nm constants its rows are
+ * predicted with. */
+static void v2_ablation_load(val_row_t **rows, size_t *n, hw_constants_t *hc)
+{
+    cfg_err_t err;
+    ck_assert_int_eq(val_table_load("validation/measurements.csv", rows, n, &err), 0);
+    ck_assert_int_eq(hw_constants_load("inputs/hardware/constant/7nm_default.yaml", hc, &err), 0);
+}
 
 /* Row `id`'s v2 value with every correction (*on) and without off_flag's (*off). */
 static void v2_row_on_off(const val_row_t *rows, size_t n, const char *id, unsigned off_flag,
