@@ -22,6 +22,8 @@ int hugemem_alloc(hugemem_t *m, size_t bytes)
     memset(m, 0, sizeof *m);
     if (bytes == 0)
         return 0;
+    if (bytes < HUGEMEM_MIN_BYTES)
+        return -1;
     size_t len = (bytes + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES + HUGE_BYTES;
     if (len < bytes)
         return -1;

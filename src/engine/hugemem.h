@@ -18,7 +18,11 @@ typedef struct {
     size_t map_bytes;
 } hugemem_t;
 
-/* A zeroed block of at least `bytes` (none for 0); -1 when out of memory. */
+/* A zeroed block of at least `bytes` (none for 0) on huge pages; -1 when
+ * out of memory, or when bytes is under HUGEMEM_MIN_BYTES: a block that
+ * small is cheaper from malloc's heap (which a short command keeps on huge
+ * pages already) than a 2 MiB page the kernel zeroes for it (~0.25 ms). */
+#define HUGEMEM_MIN_BYTES ((size_t)256 << 10)
 int hugemem_alloc(hugemem_t *m, size_t bytes);
 void hugemem_free(hugemem_t *m);
 

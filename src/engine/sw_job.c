@@ -315,12 +315,10 @@ int job_sw(const job_opts_t *o)
         if (perf_system_best_slots(&in.cfgs[c]) > slots)
             slots = perf_system_best_slots(&in.cfgs[c]);
     /* every point's best-mapping records in one block of huge pages (when
-     * that block cannot be had, each point mallocs its own); a few points'
-     * records (under 256 KiB) come from malloc's heap, which a short
-     * command keeps on huge pages already: a block of their own would have
-     * the kernel zero 2 MiB for them (~0.25 ms of tpuv4 x gpt3's 8) */
+     * that block cannot be had, or is too small to be worth one, each point
+     * mallocs its own) */
     hugemem_t pool = {0};
-    if (rc == 0 && n && slots <= SIZE_MAX / sizeof(perf_t) / n && n * slots * sizeof(perf_t) >= ((size_t)256 << 10))
+    if (rc == 0 && n && slots <= SIZE_MAX / sizeof(perf_t) / n)
         hugemem_alloc(&pool, n * slots * sizeof(perf_t));
     system_result_t *res = rc ? NULL : calloc(n ? n : 1, sizeof *res);
     if (rc == 0 && !res)
