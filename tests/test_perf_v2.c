@@ -308,7 +308,7 @@ START_TEST(lm_head_and_ablation_names)
     ck_assert(!v2_off_parse("layout", &bits, err, sizeof err));
     ck_assert_str_eq(err, "unknown v2 correction 'layout' (valid: gqa, formats, nonmatmul, "
                           "shape_efficiency, op_latency, layouts, kv_batch_sharding, lm_head, gqa_attention, waves, "
-                          "k_overhead, act_quant, sustained_clock, collective_fixed, collective_library)");
+                          "k_overhead, act_quant, sustained_clock, collective_fixed, collective_library, l2_reuse)");
 }
 END_TEST
 

@@ -154,6 +154,7 @@ typedef struct {
     double perf;                /* FLOP/s (input or derived) */
     double perf_fp8, perf_int8, perf_fp4; /* FLOP/s per format, 0 = at perf (perf_model v2) */
     double max_clock_mhz, sustained_clock_mhz; /* unthrottled / power-limited SM clock, 0 = not given (perf_model v2) */
+    double l2_read_bytes_per_s; /* measured L2-hit read bandwidth, 0 = not given (perf_model v2: K/V re-reads) */
     double sram;                /* bytes */
     double sram_bw;             /* bytes/s */
     double area;                /* mm2 */

@@ -185,6 +185,7 @@ static const field_t chip_fields[] = {
     NUM(chip_t, perf, P), NUM(chip_t, sram, P), NUM(chip_t, sram_bw, P),
     NUM(chip_t, perf_fp8, P), NUM(chip_t, perf_int8, P), NUM(chip_t, perf_fp4, P),
     NUM(chip_t, max_clock_mhz, P), NUM(chip_t, sustained_clock_mhz, P),
+    NUM(chip_t, l2_read_bytes_per_s, P),
     NUM(chip_t, area, P), NUM(chip_t, mac_ratio, FF_UNIT_OPEN), NUM(chip_t, operational_intensity, P),
     NUMD(chip_t, other_area, N, 0.0), NUMD(chip_t, core_area_ratio, FF_UNIT, 0.7),
     NUMD(chip_t, num_sa, P | I, 1), NUMD(chip_t, acc_depth, P, 1e100),

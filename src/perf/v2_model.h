@@ -49,8 +49,10 @@ enum {
     V2_OFF_ACT_QUANT = 1u << 11,    /* 1-byte activations everywhere, no quantize passes */
     V2_OFF_CLOCK = 1u << 12,        /* matmuls at the unthrottled clock (no sustained_clock_mhz) */
     V2_OFF_COLLECTIVE_FIXED = 1u << 13, /* no per-collective dispatch cost (collective_fixed_s) */
-    V2_OFF_COLLECTIVE_LIB = 1u << 14    /* all-reduces at the hardware's per-hop latency, not the
+    V2_OFF_COLLECTIVE_LIB = 1u << 14,   /* all-reduces at the hardware's per-hop latency, not the
                                            collective_library's (v2_nccl.c) */
+    V2_OFF_L2_REUSE = 1u << 15          /* a non-GQA kernel's K/V re-reads all from DRAM, none
+                                           served by the L2 (chip key l2_read_bytes_per_s) */
 };
 
 typedef struct {
@@ -140,6 +142,7 @@ typedef struct {
     double matmul_units;          /* parallel units a matmul's output tiles are spread over (0 = off) */
     double matmul_k_overhead;     /* per-output-tile fixed cost in K elements (0 = off) */
     double collective_fixed_s;    /* dispatch cost of each collective beyond its hops (0 = off) */
+    double l2_read_bytes_per_s;   /* the chip's L2-hit read bandwidth (0 = off or not given) */
     double (*allreduce_latency_s)(double p); /* the collective_library's all-reduce latency over p
                                                 chips (NULL: allreduce_algo with the links' init_time) */
     bool fused_attention;
@@ -201,6 +204,16 @@ double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile,
  * effective bandwidth bytes / time grows with the transfer size.
  * Replaces block_ldst_time = bytes / bw. */
 double v2_mem_time(double bytes, double bw, double latency_s);
+
+/* How many times its K/V bytes an attention kernel without GQA support
+ * (one thread block per query head, TensorRT-LLM's masked MHA) costs in
+ * DRAM time when the `group` query heads sharing a K/V head run together:
+ * the first block reads K/V from DRAM, the other group - 1 hit the L2, so
+ * the kernel streams group x bytes at l2_bytes_per_s and 1 x bytes at
+ * dram_bytes_per_s, whichever takes longer:
+ * max(1, group x dram / l2), at most group (l2 <= 0: group, every re-read
+ * from DRAM, as the reference's per-query-head traffic). */
+double v2_kv_reread_factor(double group, double dram_bytes_per_s, double l2_bytes_per_s);
 
 /* Share of a GEMM's asymptotic rate reached at reduction depth k when each
  * output tile pays a fixed cost worth k_overhead elements of its K loop

@@ -67,6 +67,14 @@ double v2_mem_time(double bytes, double bw, double latency_s)
     return latency_s + bytes / bw;
 }
 
+double v2_kv_reread_factor(double group, double dram_bytes_per_s, double l2_bytes_per_s)
+{
+    if (!(group > 1) || !(l2_bytes_per_s > 0) || !(dram_bytes_per_s > 0))
+        return group > 1 ? group : 1;
+    double f = group * dram_bytes_per_s / l2_bytes_per_s;
+    return f < 1 ? 1 : f > group ? group : f;
+}
+
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw)
 {

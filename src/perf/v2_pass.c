@@ -111,8 +111,8 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
         y->kv_comm = 2 * v2_all_to_all(c->links, t, n * v->q_width * ab);
     }
     double kv_bytes = c->b * c->ctx * v2_kv_numbers_per_layer(v, m->d_head) * kb * kv_share;
-    if (v->off & V2_OFF_GQA_ATTENTION)
-        kv_bytes *= m->num_heads / v->kv_heads;  /* a kernel without GQA support re-reads K/V per query head */
+    if (v->off & V2_OFF_GQA_ATTENTION)  /* a kernel without GQA support re-reads K/V per query head */
+        kv_bytes *= v2_kv_reread_factor(m->num_heads / v->kv_heads, bw, v->l2_read_bytes_per_s);
     double q_bytes = n * v->q_width / t * ab;
     double group = m->num_heads / v->kv_heads;          /* queries sharing a K/V head */
     double stacks = c->b * v->kv_heads / t;

@@ -138,7 +138,7 @@ const v2_correction_t v2_corrections[] = {
     {"gqa_attention", V2_OFF_GQA_ATTENTION}, {"waves", V2_OFF_WAVES},
     {"k_overhead", V2_OFF_K_OVERHEAD}, {"act_quant", V2_OFF_ACT_QUANT},
     {"sustained_clock", V2_OFF_CLOCK}, {"collective_fixed", V2_OFF_COLLECTIVE_FIXED},
-    {"collective_library", V2_OFF_COLLECTIVE_LIB},
+    {"collective_library", V2_OFF_COLLECTIVE_LIB}, {"l2_reuse", V2_OFF_L2_REUSE},
 };
 const size_t v2_correction_count = sizeof v2_corrections / sizeof v2_corrections[0];
 
@@ -193,6 +193,7 @@ bool v2_derive(system_t *sys, const model_cfg_t *m, const system_cfg_t *cfg, cha
     v->op_latency_s = off & V2_OFF_OP_LATENCY ? 0 : op_latency_s;
     v->matmul_k_overhead = off & V2_OFF_K_OVERHEAD ? 0 : cfg->matmul_k_overhead;
     v->collective_fixed_s = off & V2_OFF_COLLECTIVE_FIXED ? 0 : cfg->collective_fixed_s;
+    v->l2_read_bytes_per_s = off & V2_OFF_L2_REUSE ? 0 : chip->l2_read_bytes_per_s;
     v->allreduce_latency_s = NULL;
     if (cfg->collective_library[0] && !(off & V2_OFF_COLLECTIVE_LIB)) {
         const v2_collective_lib_t *lib = v2_collective_lib_find(cfg->collective_library, err, errlen);
