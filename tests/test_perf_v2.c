@@ -315,7 +315,7 @@ END_TEST
 /* ---- layouts ------------------------------------------------------------------ */
 
 /* ring all-reduce without start-up: 2 (p-1)/p bytes per chip */
-static double ring_bytes(void *ctx, double p, double bytes)
+static double ring_bytes(const void *ctx, double p, double bytes)
 {
     (void)ctx;
     return p > 1 ? 2 * (p - 1) / p * bytes : 0;

@@ -26,6 +26,7 @@
 
 #include "hw/hw.h"
 #include "ops/hf_config.h"
+#include "perf/allreduce.h"
 #include "perf/matmul.h"
 #include "perf/perf.h"
 #include "perf/perf_types.h"
@@ -324,7 +325,7 @@ v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, doub
 
 /* An all-reduce of `bytes` over p chips (s); an all-gather of the same
  * result size costs half of it. */
-typedef double (*v2_allreduce_fn)(void *ctx, double p, double bytes);
+typedef double (*v2_allreduce_fn)(const void *ctx, double p, double bytes);
 
 /* Communication time of one block (Pope et al. 2022, section 3.2), with
  * ar the all-reduce model of the system's links:
@@ -369,7 +370,61 @@ double v2_layout_collective_fixed_s(v2_layout_id_t id, int kv_batch_sharded, dou
 matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
                         double t, double bw);
 
+/* The links of a pass's collectives: the system's all-reduce algorithm on
+ * the slowest of the stage's links, or the collective library's. */
+typedef struct {
+    const allreduce_algo_t *algo;
+    stage_links_t links;
+    allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
+    double eff;                         /* io_bandwidth_efficiency */
+    double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
+} v2_links_t;
 
+/* What a layout's split fixes on a stage of t chips, whatever the rows. */
+typedef struct {
+    v2_split_t split;        /* its split; rows is the pass's n / gather (set by the pass) */
+    bool usable;             /* x <= t and yz >= 1: the split exists on t chips */
+    double weight_read_s;    /* v2_weight_read_bound of its weight share (gathered layouts) */
+    double ffn_cols;         /* dense FFN columns one chip holds: d_ff x weight share */
+    v2_dim_t dim_ffn_cols;   /* v2_dim of ffn_cols */
+    double fc2_eff;          /* v2_gemm_efficiency at k = ffn_cols (FC2) */
+    double coll_fixed_s[2];  /* v2_layout_collective_fixed_s, K/V replicated / batch-sharded */
+} v2_stage_layout_t;
+
+/* The LM head's parts its rows do not change (v2_lm_head). */
+typedef struct {
+    bool on;                 /* a vocabulary is counted */
+    double cols;             /* vocabulary columns on one chip */
+    v2_dim_t dim_cols;
+    double eff;              /* v2_gemm_efficiency at k = d */
+    double weight_bytes;     /* its table's share: d x cols x lm_head bytes */
+} v2_lm_head_part_t;
+
+/* Everything of a pass that its stage size (t chips per stage, p stages)
+ * alone fixes, whatever the stage and micro-batch: the links, each
+ * layout's split, FFN widths and dispatch cost, the LM head's vocabulary
+ * share, the layers per stage.  A search builds it once per stage size
+ * (v2_stage_init, perf_model_t.stage_init) and hands it to every pass of
+ * that size (v2_micro_batch_at): the same bits as building it every pass. */
+typedef struct {
+    double t, p;
+    v2_links_t links;
+    double eff_d;                 /* v2_gemm_efficiency at k = d (QKV, FC1, experts) */
+    v2_stage_layout_t layout[V2_LAYOUT_COUNT];
+    v2_split_t attn_2d;           /* 2D's split of the attention block (inner width q_width) */
+    v2_lm_head_part_t lm_head;
+    double layers_per_stage;      /* ceil(num_layers / p) */
+    double stage2stage_bw;        /* bytes/s: the stage-to-stage link at io_bandwidth_efficiency */
+} v2_stage_t;
+
+void v2_stage_init(const struct system_s *sys, double t, double p, void *stage);
+
+/* The pass of `stage` for micro_batch sequences on the stage size of st
+ * (a v2_stage_t built by v2_stage_init). */
+void v2_micro_batch_at(const struct system_s *sys, const void *st, perf_stage_t stage,
+                       double micro_batch, micro_batch_t *out);
+
+/* v2_stage_init on (t, p), then v2_micro_batch_at. */
 void v2_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *out);
 
@@ -442,7 +497,7 @@ static inline matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, doub
 
 /* Communication of one block under a layout (declared with the layouts). */
 static inline double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
-                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx)
+                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, const void *ctx)
 {
     switch (id) {
     case V2_LAYOUT_1D_WS:
