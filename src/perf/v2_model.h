@@ -10,9 +10,11 @@
  *   v2_layout.c  partitioning layouts (Pope et al. 2022) and their
  *                communication, MoE expert traffic
  *   v2_pass.c    the micro-batch pass built from the above
- *   (this file)  inline at its end: a matmul's tile counts and time from its
- *                dimensions (v2_dim, v2_matmul_dims), which every pass
- *                repeats a dozen times
+ *   (this file)  inline: the small operator formulas every pass repeats
+ *                (memory time, GEMM K efficiency, element-wise and
+ *                non-matmul bytes and time; v2_ops.c's part of the list
+ *                above) and, at its end, a matmul's tile counts and time from
+ *                its dimensions (v2_dim, v2_matmul_dims)
  *
  * Units: bytes, FLOPs, seconds; "numbers" are tensor elements.
  */
@@ -201,19 +203,32 @@ double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile,
 /* Time to move bytes at bw bytes/s with a fixed start-up latency: the
  * effective bandwidth bytes / time grows with the transfer size.
  * Replaces block_ldst_time = bytes / bw. */
-double v2_mem_time(double bytes, double bw, double latency_s);
+static inline double v2_mem_time(double bytes, double bw, double latency_s)
+{
+    if (!(bytes > 0))
+        return 0;
+    return latency_s + bytes / bw;
+}
 
 /* Share of a GEMM's asymptotic rate reached at reduction depth k when each
  * output tile pays a fixed cost worth k_overhead elements of its K loop
  * (pipeline fill, epilogue): k / (k + k_overhead); 1 when k_overhead <= 0.
  * Fitted on published Hopper FP8 GEMM tables (docs/perf-model-v2.md,
  * tests/golden/perf_v2/hopper_fp8_gemm_k.csv). */
-double v2_matmul_k_efficiency(double k, double k_overhead);
+static inline double v2_matmul_k_efficiency(double k, double k_overhead)
+{
+    if (!(k_overhead > 0) || !(k > 0))
+        return 1;
+    return k / (k + k_overhead);
+}
 
 /* compute_efficiency of a weight GEMM of depth k: compute_efficiency x
  * v2_matmul_k_efficiency(k, v->matmul_k_overhead).  Attention matmuls do
  * not use it (a fused attention kernel's loop runs over the context). */
-double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k);
+static inline double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
+{
+    return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
+}
 
 /* ---- software stacks: per-kernel launch cost (v2_stack.c) ------------------ */
 
@@ -282,7 +297,11 @@ typedef struct {
  * Llama's RMSNorm and residual adds run in bf16.  Returns 2 then (act_format's
  * bytes with V2_OFF_ACT_QUANT or a 2-byte act_format).  Replaces the act_format
  * bytes v2 charged every element-wise pass. */
-double v2_elementwise_bytes(const v2_t *v);
+static inline double v2_elementwise_bytes(const v2_t *v)
+{
+    double a = v->act_fmt->bytes;
+    return a < 2 && !(v->off & V2_OFF_ACT_QUANT) ? 2 : a;
+}
 
 /* Bytes of the separate quantize passes one layer makes on `tokens` rows of
  * width d: the two norms' bf16 outputs read (2 bytes) and written in the
@@ -291,13 +310,36 @@ double v2_elementwise_bytes(const v2_t *v);
  * GEMM format directly (Llama's FP8 SwiGLU; attention output quantized for
  * the output projection), so the FC2 and output-projection inputs need no
  * pass.  0 unless v2_elementwise_bytes widened the stream. */
-double v2_act_quant_bytes(const v2_t *v, double tokens, double d);
+static inline double v2_act_quant_bytes(const v2_t *v, double tokens, double d)
+{
+    double e = v2_elementwise_bytes(v), a = v->act_fmt->bytes;
+    return e > a ? 2 * tokens * d * (e + a) : 0;
+}
 
-v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
-                                  bool gated, double qk_cols_chip, double scores);
+static inline v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d,
+                                                double d_ff_chip, bool gated,
+                                                double qk_cols_chip, double scores)
+{
+    double a = v->act_fmt->bytes, e = v2_elementwise_bytes(v);
+    v2_nonmatmul_t b;
+    b.norms = 2 * (2 * tokens * d * e);                 /* two norms: read + write */
+    b.residuals = 2 * (3 * tokens * d * e);             /* two adds: 2 reads + 1 write */
+    /* gate and up as the GEMM wrote them, the product in the next GEMM's format */
+    b.activation = (gated ? 2 : 1) * tokens * d_ff_chip * e + tokens * d_ff_chip * a;
+    b.rope = 2 * tokens * qk_cols_chip * e;             /* Q and K rotated in place */
+    b.softmax = v->fused_attention ? 0 : 2 * scores * e;
+    b.quant = v2_act_quant_bytes(v, tokens, d);
+    return b;
+}
 
 /* Time of those operators: each one a memory-bound pass. */
-double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw);
+static inline double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
+{
+    double lat = v->op_latency_s;
+    return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
+           v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
+           v2_mem_time(b->softmax, bw, lat) + v2_mem_time(b->quant / 2, bw, lat) * 2;
+}
 
 /* ---- layouts (v2_layout.c) ----------------------------------------------- */
 
