@@ -104,7 +104,8 @@ v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a);
 
 /* One matmul dimension x with its tile counts: the share of its tile-padded size it fills
  * (fill, 1 without tiles), ceil(x / tile) and ceil(x / 2 tile) (the wave
- * model's row and column tiles).  A pass computes each distinct dimension
+ * model's row and column tiles; tiles2 is 0 when v2_t.matmul_units is 0,
+ * where no wave model reads it).  A pass computes each distinct dimension
  * once and hands it to every matmul that has it. */
 typedef struct {
     double x, fill, tiles, tiles2;
@@ -497,7 +498,8 @@ static inline v2_dim_t v2_dim(const v2_t *v, double x)
     if (!(tile > 0))
         return r;
     r.tiles = v2_ceil(v2_per_tile(x, tile, tile_inv));
-    r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
+    if (v->matmul_units > 0)   /* v2_wave_efficiency_dims reads it only then */
+        r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
     if (x > 0)
         r.fill = x / (r.tiles * tile);   /* tile quantization: x padded to whole tiles */
     return r;

@@ -49,6 +49,7 @@ double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile,
 {
     v2_t v = {0};
     v.matmul_tile = tile;
+    v.matmul_units = units;
     v2_dim_t dm = v2_dim(&v, m), dn = v2_dim(&v, n);
     return v2_wave_efficiency_dims(stacks, &dm, &dn, tile, units);
 }
