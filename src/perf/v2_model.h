@@ -428,6 +428,9 @@ typedef struct {
     v2_split_t split;        /* its split; rows is the pass's n / gather (set by the pass) */
     bool usable;             /* x <= t and yz >= 1: the split exists on t chips */
     double weight_read_s;    /* v2_weight_read_bound of its weight share (gathered layouts) */
+    double gather_attn_s, gather_ffn_s;  /* gathered layouts: v2_layout_weight_gather of the
+                                            attention's and the dense FFN's weights (FFN: 0 with
+                                            MoE layers); 0 otherwise */
     double ffn_cols;         /* dense FFN columns one chip holds: d_ff x weight share */
     v2_dim_t dim_ffn_cols;   /* v2_dim of ffn_cols */
     double fc2_eff;          /* v2_gemm_efficiency at k = ffn_cols (FC2) */
@@ -539,6 +542,16 @@ static inline matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, doub
     return r;
 }
 
+/* A weight-gathered layout's all-gather of the weights one chip multiplies
+ * with (half an all-reduce): the part of its communication (v2_layout_comm)
+ * that does not depend on the rows. */
+static inline double v2_layout_weight_gather(const v2_split_t *s, double block_weight_bytes,
+                                             v2_allreduce_fn ar, const void *ctx)
+{
+    double gathered = block_weight_bytes * s->weight_share;
+    return ar(ctx, s->gather, gathered) / 2;
+}
+
 /* Communication of one block under a layout (declared with the layouts). */
 static inline double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
                       double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, const void *ctx)
@@ -548,11 +561,9 @@ static inline double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, doub
         return ar(ctx, s->yz, n * e * act_bytes);
     case V2_LAYOUT_2D_WS:
         return ar(ctx, s->x, n * f / s->yz * act_bytes) + ar(ctx, s->yz, n * e / s->x * act_bytes);
-    default: {
-        /* all-gather of the weights one chip multiplies with (half an all-reduce) */
-        double gathered = block_weight_bytes * s->weight_share;
-        return ar(ctx, s->gather, gathered) / 2 + ar(ctx, s->yz, s->rows * e * act_bytes);
-    }
+    default:
+        return v2_layout_weight_gather(s, block_weight_bytes, ar, ctx) +
+               ar(ctx, s->yz, s->rows * e * act_bytes);
     }
 }
 

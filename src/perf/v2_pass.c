@@ -329,6 +329,28 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
     return v2_lm_head_rows(v, &h, rows, d, &dim_d, bw);
 }
 
+/* A lower bound of a weight-gathered layout's layer time before its layer
+ * is built: v2_layer_time of the terms the pass already knows (the
+ * attention core, its K/V all-to-alls and the layout's dispatch cost) and
+ * of the weight all-gathers alone for the attention and FFN communication,
+ * every other term 0.  Each true term is at least its stand-in (all are
+ * >= 0; a block's communication is its gather plus an all-reduce) and a
+ * rounded sum cannot decrease when a term grows, so the bound is never
+ * above the layer's time: a layout whose bound is not below the best time
+ * cannot win (prunes them in prefill, whose gathers are of whole weights). */
+static double v2_gathered_layer_bound(const v2_ctx_t *c, const v2_stage_layout_t *sl,
+                                      double overhead)
+{
+    v2_layer_t lb = {0};
+    lb.score = c->core.score;
+    lb.value = c->core.value;
+    lb.kv_comm = c->core.kv_comm;
+    lb.attn_comm = sl->gather_attn_s;
+    lb.ffn_comm = sl->gather_ffn_s;
+    lb.coll_fixed = sl->coll_fixed_s[c->core.kv_batch_sharded != 0];
+    return v2_layer_time(&lb, overhead);
+}
+
 /* Time to read `share` of every layer's weights on one chip: a lower bound
  * of a layout's layer time (prunes weight-gathered layouts in decode). */
 static double v2_weight_read_bound(const system_t *sys, double share)
@@ -361,6 +383,15 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         sl->split = v2_layout_split(id, t, 1, m->d, m->d_ff);
         sl->usable = !(sl->split.x > t || sl->split.yz < 1);
         sl->weight_read_s = v2_weight_read_bound(sys, sl->split.weight_share);
+        sl->gather_attn_s = sl->gather_ffn_s = 0;
+        if (sl->split.gather > 1) {
+            double wb = v->weight_fmt->bytes;
+            sl->gather_attn_s = v2_layout_weight_gather(&sl->split, v->attn_params * wb,
+                                                        v2_allreduce, l);
+            if (!v->moe)
+                sl->gather_ffn_s = v2_layout_weight_gather(&sl->split, v->dense_ffn_params * wb,
+                                                           v2_allreduce, l);
+        }
         sl->ffn_cols = m->d_ff * sl->split.weight_share;
         sl->dim_ffn_cols = v2_dim(v, sl->ffn_cols);
         sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->ffn_cols);
@@ -400,8 +431,9 @@ void v2_micro_batch_at(const system_t *sys, const void *stage_ctx, perf_stage_t 
         s.rows = s.gather == 1 ? c.n : c.n / s.gather;
         if (i > 0 && (s.rows < 1 || !sl->usable))
             continue;                       /* fewer rows than chips to split them over */
-        if (s.gather > 1 && sl->weight_read_s >= best_time)
-            continue;                       /* reading its share of the weights alone is slower */
+        if (s.gather > 1 && (sl->weight_read_s >= best_time ||
+                             v2_gathered_layer_bound(&c, sl, v->layer_overhead_s) >= best_time))
+            continue;                       /* reading or gathering its weights alone is slower */
         v2_layer_t *y = &ys[i];
         if (v2_layouts[i].id == V2_LAYOUT_2D_WS && layer_1d)
             v2_2d_from_1d(&c, st, layer_1d, &s, y);
