@@ -434,6 +434,11 @@ typedef struct {
     double ffn_cols;         /* dense FFN columns one chip holds: d_ff x weight share */
     v2_dim_t dim_ffn_cols;   /* v2_dim of ffn_cols */
     double fc2_eff;          /* v2_gemm_efficiency at k = ffn_cols (FC2) */
+    double qkv_cols;         /* QKV projection columns one chip holds: (attn - o params) / d x share */
+    v2_dim_t dim_qkv;        /* v2_dim of qkv_cols */
+    double o_rows_k;         /* output projection rows (its K) one chip holds: o params / d x share */
+    v2_dim_t dim_o;          /* v2_dim of o_rows_k */
+    double o_eff;            /* v2_gemm_efficiency at k = o_rows_k */
     double coll_fixed_s[2];  /* v2_layout_collective_fixed_s, K/V replicated / batch-sharded */
 } v2_stage_layout_t;
 

@@ -118,23 +118,24 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
                               kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
 }
 
-/* Attention of one layer under layout id; sf is the layout's FFN split
+/* Attention of one layer under layout id; sl holds what its split fixes on
+ * the stage (the projections' widths and their dims); sf is the layout's FFN split
  * (the same as the attention's for every layout but 2D, the only one whose
  * split depends on the block's widths, and then only in x and yz: its rows
  * are those of sf, whose v2_dim is rows). */
-static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                         const v2_dim_t *rows, v2_layer_t *y)
+static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
+                         const v2_split_t *sf, const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
     double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
-    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double bw = sys->weight_bw_per_chip;
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
-    double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    v2_dim_t dim_qkv = v2_dim(v, qkv_cols);
+    double qkv_cols = sl->qkv_cols;   /* the weight share of every layout's split is its stage's */
+    const v2_dim_t dim_qkv = sl->dim_qkv;
     y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &dim_qkv,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d * ab + qkv_cols * ob), bw);
@@ -142,9 +143,9 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     y->value = c->core.value;
     y->kv_comm = c->core.kv_comm;
     y->kv_batch_sharded = c->core.kv_batch_sharded;
-    double o_rows_k = v->o_params / d * s.weight_share;
-    v2_dim_t dim_o = v2_dim(v, o_rows_k);
-    y->out = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, o_rows_k), 1, rows,
+    double o_rows_k = sl->o_rows_k;
+    const v2_dim_t dim_o = sl->dim_o;
+    y->out = v2_matmul_dims(v, v->peak_flops, sl->o_eff, 1, rows,
                             &dim_o, &v->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, c->links);
@@ -220,7 +221,7 @@ static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
     v2_dim_t rows = v2_dim(v, sf->rows);   /* shared by the layout's four weight GEMMs */
-    v2_attention(c, id, sf, &rows, y);
+    v2_attention(c, id, sl, sf, &rows, y);
     double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sl, sf, &rows, y);
     const v2_split_t s = *sf;
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
@@ -395,6 +396,11 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         sl->ffn_cols = m->d_ff * sl->split.weight_share;
         sl->dim_ffn_cols = v2_dim(v, sl->ffn_cols);
         sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->ffn_cols);
+        sl->qkv_cols = (v->attn_params - v->o_params) / m->d * sl->split.weight_share;
+        sl->dim_qkv = v2_dim(v, sl->qkv_cols);
+        sl->o_rows_k = v->o_params / m->d * sl->split.weight_share;
+        sl->dim_o = v2_dim(v, sl->o_rows_k);
+        sl->o_eff = v2_gemm_efficiency(v, eff, sl->o_rows_k);
         for (int k = 0; k < 2; k++)
             sl->coll_fixed_s[k] = v2_layout_collective_fixed_s(id, k, t, v->collective_fixed_s);
     }
