@@ -413,14 +413,23 @@ double v2_layout_collective_fixed_s(v2_layout_id_t id, int kv_batch_sharded, dou
 matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
                         double t, double bw);
 
+/* Chip counts a stage's layouts all-reduce over (t, each split's x, yz and
+ * gather): at most this many distinct ones. */
+#define V2_PLANS_MAX 12
+
 /* The links of a pass's collectives: the system's all-reduce algorithm on
- * the slowest of the stage's links, or the collective library's. */
+ * the slowest of the stage's links, or the collective library's; the
+ * algorithm prepared (allreduce_plan) for each chip count the stage's
+ * layouts use. */
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
     allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
     double eff;                         /* io_bandwidth_efficiency */
     double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
+    int n_plans;
+    double plan_p[V2_PLANS_MAX];        /* chip counts, each once */
+    allreduce_plan_t plan[V2_PLANS_MAX];
 } v2_links_t;
 
 /* What a layout's split fixes on a stage of t chips, whatever the rows. */

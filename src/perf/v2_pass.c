@@ -39,8 +39,25 @@ static double v2_allreduce(const void *ctx, double p, double bytes)
     const v2_links_t *l = ctx;
     if (!(p > 1))
         return 0;
-    return l->lib_latency_s ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s)
-                            : allreduce_time(l->algo, p, bytes, &l->link);
+    if (l->lib_latency_s)
+        return v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s);
+    for (int i = 0; i < l->n_plans; i++)
+        if (l->plan_p[i] == p)
+            return allreduce_plan_time(&l->plan[i], bytes);   /* allreduce_time's bits */
+    return allreduce_time(l->algo, p, bytes, &l->link);
+}
+
+/* Prepare the links' all-reduce over p chips (v2_allreduce), once per count. */
+static void v2_links_plan(v2_links_t *l, double p)
+{
+    if (!(p > 1) || l->lib_latency_s || l->n_plans == V2_PLANS_MAX)
+        return;
+    for (int i = 0; i < l->n_plans; i++)
+        if (l->plan_p[i] == p)
+            return;
+    l->plan_p[l->n_plans] = p;
+    allreduce_plan(l->algo, p, &l->link, &l->plan[l->n_plans]);
+    l->n_plans++;
 }
 
 /* All-to-all of `bytes` spread over p chips: each chip exchanges its
@@ -376,6 +393,8 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
     l->eff = sys->io_bandwidth_efficiency;
     l->link = allreduce_link(l->links.links, l->links.nlinks, l->eff);
     l->lib_latency_s = v->allreduce_latency_s;   /* its ring runs at the slowest link too */
+    l->n_plans = 0;   /* the chip counts v2_allreduce meets: t, the layouts' splits' */
+    v2_links_plan(l, t);
     st->eff_d = v2_gemm_efficiency(v, eff, m->d);
     for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
         v2_layout_id_t id = v2_layouts[i].id;
@@ -383,6 +402,9 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         /* rows n = 1: the split's other fields do not depend on n */
         sl->split = v2_layout_split(id, t, 1, m->d, m->d_ff);
         sl->usable = !(sl->split.x > t || sl->split.yz < 1);
+        v2_links_plan(l, sl->split.x);
+        v2_links_plan(l, sl->split.yz);
+        v2_links_plan(l, sl->split.gather);
         sl->weight_read_s = v2_weight_read_bound(sys, sl->split.weight_share);
         sl->gather_attn_s = sl->gather_ffn_s = 0;
         if (sl->split.gather > 1) {
@@ -404,7 +426,10 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         for (int k = 0; k < 2; k++)
             sl->coll_fixed_s[k] = v2_layout_collective_fixed_s(id, k, t, v->collective_fixed_s);
     }
+
     st->attn_2d = v2_layout_split(V2_LAYOUT_2D_WS, t, 1, m->d, v->q_width);
+    v2_links_plan(l, st->attn_2d.x);
+    v2_links_plan(l, st->attn_2d.yz);
     st->lm_head = v2_lm_head_part(v, eff, m->d, t);
     st->layers_per_stage = ceil(m->num_layers / p);
     st->stage2stage_bw = l->links.stage2stage_bw * l->eff;
