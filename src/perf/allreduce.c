@@ -33,25 +33,31 @@ static inline bool ar_2d_ring_pow4(double p, double *side, double *inv)
     return true;
 }
 
-/* The side of 2d_ring's square for any other p. */
+/* The side of 2d_ring's square for any p: ceil(sqrt(p)) (2^k exactly for
+ * p = 4^k, a perfect square). */
 static inline double ar_2d_ring_side(double p)
 {
     return ceil(sqrt(p));
 }
 
-/* allreduce_2d_ring_div/mul's scale for a square of that side. */
+/* allreduce_2d_ring_div/mul's scale and fixed part. */
 static inline double ar_2d_ring_scale(double side)
 {
     return 2 * (side - 1);
+}
+
+static inline double ar_2d_ring_fixed(double alpha)
+{
+    return 2 * alpha;
 }
 
 static double ar_2d_ring(double p, double n, double alpha, double beta)
 {
     double side, inv;
     if (ar_2d_ring_pow4(p, &side, &inv))
-        return allreduce_2d_ring_mul(ar_2d_ring_scale(side), 2 * alpha, beta, n, inv);
+        return allreduce_2d_ring_mul(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, inv);
     side = ar_2d_ring_side(p);
-    return allreduce_2d_ring_div(ar_2d_ring_scale(side), 2 * alpha, beta, n, side);
+    return allreduce_2d_ring_div(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, side);
 }
 
 /* One 3-D ring over p nodes; the cube root is pow(p, 1/3) rounded up, so
@@ -121,26 +127,17 @@ allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, doubl
     return (allreduce_link_t){slowest->init_time_s, 1 / bandwidth, bandwidth};
 }
 
-void allreduce_plan(const allreduce_algo_t *algo, double p, const allreduce_link_t *link,
-                    allreduce_plan_t *plan)
+bool allreduce_is_2d_ring(const allreduce_algo_t *algo)
 {
-    *plan = (allreduce_plan_t){.kind = ALLREDUCE_PLAN_CALL, .latency = algo->latency, .p = p,
-                               .alpha = link->alpha_s, .beta = link->beta_s_per_byte};
-    if (p == 1)
-        plan->kind = ALLREDUCE_PLAN_ZERO;   /* allreduce_time's single node */
-    else if (algo->latency == ar_2d_ring) {
-        double side, inv;
-        plan->fixed = 2 * link->alpha_s;
-        if (ar_2d_ring_pow4(p, &side, &inv)) {
-            plan->kind = ALLREDUCE_PLAN_2D_RING_MUL;
-            plan->side = inv;
-        } else {
-            side = ar_2d_ring_side(p);
-            plan->kind = ALLREDUCE_PLAN_2D_RING_DIV;
-            plan->side = side;
-        }
-        plan->scale = ar_2d_ring_scale(side);
-    }
+    return algo->latency == ar_2d_ring;
+}
+
+void allreduce_2d_ring_parts(double p, double alpha, double *scale, double *fixed, double *side)
+{
+    /* for p = 4^k too: dividing by the side 2^k gives ar_2d_ring's product by 2^-k */
+    *side = ar_2d_ring_side(p);
+    *scale = ar_2d_ring_scale(*side);
+    *fixed = ar_2d_ring_fixed(alpha);
 }
 
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

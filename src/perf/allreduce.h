@@ -9,6 +9,7 @@
 #ifndef PERF_ALLREDUCE_H
 #define PERF_ALLREDUCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hw/hw.h"
@@ -45,9 +46,10 @@ static inline double allreduce_time(const allreduce_algo_t *algo, double p, doub
 }
 
 /* 2d_ring's latency 2 (side - 1) (2 alpha + beta n / side), side =
- * ceil(sqrt(p)), from the parts p and alpha fix (ar_2d_ring, allreduce.c):
- * scale = 2 (side - 1), fixed = 2 alpha, and the division by side, or for
- * p = 4^k the multiplication by its exact inverse (the same bits). */
+ * ceil(sqrt(p)), from the parts p and alpha fix: scale = 2 (side - 1) and
+ * fixed = 2 alpha.  ar_2d_ring (allreduce.c) multiplies by the side's exact
+ * inverse for p = 4^k (allreduce_2d_ring_mul) and divides otherwise; the
+ * two give the same bits for p = 4^k. */
 static inline double allreduce_2d_ring_div(double scale, double fixed, double beta, double n,
                                            double side)
 {
@@ -60,36 +62,13 @@ static inline double allreduce_2d_ring_mul(double scale, double fixed, double be
     return scale * (fixed + beta * n * inv);
 }
 
-/* An all-reduce over p nodes on one link, prepared for many byte counts:
- * what allreduce_time works out from p and the link alone, once.
- * allreduce_plan_time(plan, n) is allreduce_time(algo, p, n, link), bit for
- * bit; for 2d_ring without its square root or exponent test (the others
- * call their algorithm). */
-typedef struct {
-    enum { ALLREDUCE_PLAN_ZERO, ALLREDUCE_PLAN_2D_RING_DIV, ALLREDUCE_PLAN_2D_RING_MUL,
-           ALLREDUCE_PLAN_CALL } kind;
-    allreduce_fn latency;        /* CALL: the algorithm and its arguments */
-    double p, alpha, beta;       /* beta also for 2D_RING_* */
-    double scale, fixed, side;   /* 2D_RING_*: allreduce_2d_ring_div/mul's parts (MUL: side is
-                                    the inverse) */
-} allreduce_plan_t;
-
-void allreduce_plan(const allreduce_algo_t *algo, double p, const allreduce_link_t *link,
-                    allreduce_plan_t *plan);
-
-static inline double allreduce_plan_time(const allreduce_plan_t *pl, double n)
-{
-    switch (pl->kind) {
-    case ALLREDUCE_PLAN_ZERO:
-        return 0;
-    case ALLREDUCE_PLAN_2D_RING_DIV:
-        return allreduce_2d_ring_div(pl->scale, pl->fixed, pl->beta, n, pl->side);
-    case ALLREDUCE_PLAN_2D_RING_MUL:
-        return allreduce_2d_ring_mul(pl->scale, pl->fixed, pl->beta, n, pl->side);
-    default:
-        return pl->latency(pl->p, n, pl->alpha, pl->beta);
-    }
-}
+/* Whether algo is 2d_ring; and its parts for p > 1 nodes at start-up time
+ * alpha, for a caller meeting many byte counts on one p and link:
+ * allreduce_2d_ring_div(scale, fixed, beta, n, side) is then
+ * allreduce_time(algo, p, n, link), bit for bit, without the square root
+ * or the exponent test. */
+bool allreduce_is_2d_ring(const allreduce_algo_t *algo);
+void allreduce_2d_ring_parts(double p, double alpha, double *scale, double *fixed, double *side);
 
 /* allreduce_time on allreduce_link(links, nlinks, io_efficiency). */
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

@@ -415,21 +415,28 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
 
 /* Chip counts a stage's layouts all-reduce over (t, each split's x, yz and
  * gather): at most this many distinct ones. */
-#define V2_PLANS_MAX 12
+#define V2_RINGS_MAX 8
+/* Slots of v2_links_t's chip-count index: bits 51-56 of the count (the top
+ * mantissa bit and the low exponent bits) pick one, so the counts of a
+ * stage (t and its divisors) rarely share one. */
+#define V2_RING_SLOTS 64
 
 /* The links of a pass's collectives: the system's all-reduce algorithm on
- * the slowest of the stage's links, or the collective library's; the
- * algorithm prepared (allreduce_plan) for each chip count the stage's
- * layouts use. */
+ * the slowest of the stage's links, or the collective library's; with
+ * 2d_ring, its parts for each chip count the stage's layouts use
+ * (allreduce_2d_ring_parts).  Kept small: the search keeps one per stage
+ * size. */
 typedef struct {
     const allreduce_algo_t *algo;
     stage_links_t links;
     allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
     double eff;                         /* io_bandwidth_efficiency */
     double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
-    int n_plans;
-    double plan_p[V2_PLANS_MAX];        /* chip counts, each once */
-    allreduce_plan_t plan[V2_PLANS_MAX];
+    int n_rings;                        /* 2d_ring's prepared chip counts (0: none) */
+    double ring_fixed;                  /* its fixed part (2 alpha) */
+    double ring_p[V2_RINGS_MAX], ring_scale[V2_RINGS_MAX], ring_side[V2_RINGS_MAX];
+    signed char ring_slot[V2_RING_SLOTS]; /* a count's slot -> its index (the first there), -1
+                                            none: a lookup without a data-dependent loop */
 } v2_links_t;
 
 /* What a layout's split fixes on a stage of t chips, whatever the rows. */
@@ -440,14 +447,12 @@ typedef struct {
     double gather_attn_s, gather_ffn_s;  /* gathered layouts: v2_layout_weight_gather of the
                                             attention's and the dense FFN's weights (FFN: 0 with
                                             MoE layers); 0 otherwise */
-    double ffn_cols;         /* dense FFN columns one chip holds: d_ff x weight share */
-    v2_dim_t dim_ffn_cols;   /* v2_dim of ffn_cols */
-    double fc2_eff;          /* v2_gemm_efficiency at k = ffn_cols (FC2) */
-    double qkv_cols;         /* QKV projection columns one chip holds: (attn - o params) / d x share */
-    v2_dim_t dim_qkv;        /* v2_dim of qkv_cols */
-    double o_rows_k;         /* output projection rows (its K) one chip holds: o params / d x share */
-    v2_dim_t dim_o;          /* v2_dim of o_rows_k */
-    double o_eff;            /* v2_gemm_efficiency at k = o_rows_k */
+    v2_dim_t dim_ffn_cols;   /* v2_dim of the dense FFN columns one chip holds: d_ff x weight share */
+    double fc2_eff;          /* v2_gemm_efficiency at k = those columns (FC2) */
+    v2_dim_t dim_qkv;        /* v2_dim of the QKV columns one chip holds: (attn - o params) / d x share */
+    v2_dim_t dim_o;          /* v2_dim of the output projection's rows (its K) on one chip:
+                                o params / d x share */
+    double o_eff;            /* v2_gemm_efficiency at k = those rows */
     double coll_fixed_s[2];  /* v2_layout_collective_fixed_s, K/V replicated / batch-sharded */
 } v2_stage_layout_t;
 

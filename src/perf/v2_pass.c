@@ -26,10 +26,19 @@
  * (Ainslie et al. 2023 for GQA; TensorRT-LLM's XQA kernels).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "perf/system.h"
 #include "perf/v2_model.h"
+
+/* The slot of chip count p in v2_links_t.ring_slot. */
+static inline unsigned v2_ring_slot(double p)
+{
+    uint64_t bits;
+    memcpy(&bits, &p, sizeof bits);
+    return (unsigned)(bits >> 51) & (V2_RING_SLOTS - 1);
+}
 
 /* An all-reduce on the pass's links (v2_links_t, v2_model.h).  (A memo of
  * the last all-reduces cost more to scan than the few repeated all-reduces
@@ -41,23 +50,34 @@ static double v2_allreduce(const void *ctx, double p, double bytes)
         return 0;
     if (l->lib_latency_s)
         return v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s);
-    for (int i = 0; i < l->n_plans; i++)
-        if (l->plan_p[i] == p)
-            return allreduce_plan_time(&l->plan[i], bytes);   /* allreduce_time's bits */
+    if (l->n_rings) {
+        /* 2d_ring from its prepared parts: allreduce_time's bits */
+        int i = l->ring_slot[v2_ring_slot(p)];
+        if (!(i >= 0 && l->ring_p[i] == p))
+            for (i = 0; i < l->n_rings && l->ring_p[i] != p; i++)
+                ;   /* a count sharing its slot (rare) */
+        if (i < l->n_rings)
+            return allreduce_2d_ring_div(l->ring_scale[i], l->ring_fixed, l->link.beta_s_per_byte,
+                                         bytes, l->ring_side[i]);
+    }
     return allreduce_time(l->algo, p, bytes, &l->link);
 }
 
-/* Prepare the links' all-reduce over p chips (v2_allreduce), once per count. */
-static void v2_links_plan(v2_links_t *l, double p)
+/* Prepare the links' 2d_ring all-reduce over p chips (v2_allreduce), once
+ * per count. */
+static void v2_links_ring(v2_links_t *l, double p)
 {
-    if (!(p > 1) || l->lib_latency_s || l->n_plans == V2_PLANS_MAX)
+    if (!(p > 1) || l->lib_latency_s || !allreduce_is_2d_ring(l->algo) || l->n_rings == V2_RINGS_MAX)
         return;
-    for (int i = 0; i < l->n_plans; i++)
-        if (l->plan_p[i] == p)
+    for (int i = 0; i < l->n_rings; i++)
+        if (l->ring_p[i] == p)
             return;
-    l->plan_p[l->n_plans] = p;
-    allreduce_plan(l->algo, p, &l->link, &l->plan[l->n_plans]);
-    l->n_plans++;
+    int i = l->n_rings++;
+    l->ring_p[i] = p;
+    allreduce_2d_ring_parts(p, l->link.alpha_s, &l->ring_scale[i], &l->ring_fixed, &l->ring_side[i]);
+    unsigned slot = v2_ring_slot(p);
+    if (l->ring_slot[slot] < 0)
+        l->ring_slot[slot] = (signed char)i;
 }
 
 /* All-to-all of `bytes` spread over p chips: each chip exchanges its
@@ -151,7 +171,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_la
     double bw = sys->weight_bw_per_chip;
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
-    double qkv_cols = sl->qkv_cols;   /* the weight share of every layout's split is its stage's */
+    double qkv_cols = sl->dim_qkv.x;   /* the weight share of every layout's split is its stage's */
     const v2_dim_t dim_qkv = sl->dim_qkv;
     y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &dim_qkv,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
@@ -160,7 +180,7 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_la
     y->value = c->core.value;
     y->kv_comm = c->core.kv_comm;
     y->kv_batch_sharded = c->core.kv_batch_sharded;
-    double o_rows_k = sl->o_rows_k;
+    double o_rows_k = sl->dim_o.x;
     const v2_dim_t dim_o = sl->dim_o;
     y->out = v2_matmul_dims(v, v->peak_flops, sl->o_eff, 1, rows,
                             &dim_o, &v->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
@@ -180,7 +200,7 @@ static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_
     double bw = sys->weight_bw_per_chip;
     double d = m->d, f = m->d_ff;
     const v2_split_t s = *sf;
-    double cols = sl->ffn_cols, up = v->ffn_matrices - 1;   /* f x the weight share */
+    double cols = sl->dim_ffn_cols.x, up = v->ffn_matrices - 1;   /* f x the weight share */
     y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &v->dim_d, &sl->dim_ffn_cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
     y->fc2 = v2_matmul_dims(v, v->peak_flops, sl->fc2_eff, 1, rows, &sl->dim_ffn_cols, &v->dim_d,
@@ -393,8 +413,9 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
     l->eff = sys->io_bandwidth_efficiency;
     l->link = allreduce_link(l->links.links, l->links.nlinks, l->eff);
     l->lib_latency_s = v->allreduce_latency_s;   /* its ring runs at the slowest link too */
-    l->n_plans = 0;   /* the chip counts v2_allreduce meets: t, the layouts' splits' */
-    v2_links_plan(l, t);
+    l->n_rings = 0;   /* the chip counts v2_allreduce meets: t, the layouts' splits' */
+    memset(l->ring_slot, -1, sizeof l->ring_slot);
+    v2_links_ring(l, t);
     st->eff_d = v2_gemm_efficiency(v, eff, m->d);
     for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
         v2_layout_id_t id = v2_layouts[i].id;
@@ -402,9 +423,9 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         /* rows n = 1: the split's other fields do not depend on n */
         sl->split = v2_layout_split(id, t, 1, m->d, m->d_ff);
         sl->usable = !(sl->split.x > t || sl->split.yz < 1);
-        v2_links_plan(l, sl->split.x);
-        v2_links_plan(l, sl->split.yz);
-        v2_links_plan(l, sl->split.gather);
+        v2_links_ring(l, sl->split.x);
+        v2_links_ring(l, sl->split.yz);
+        v2_links_ring(l, sl->split.gather);
         sl->weight_read_s = v2_weight_read_bound(sys, sl->split.weight_share);
         sl->gather_attn_s = sl->gather_ffn_s = 0;
         if (sl->split.gather > 1) {
@@ -415,21 +436,18 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
                 sl->gather_ffn_s = v2_layout_weight_gather(&sl->split, v->dense_ffn_params * wb,
                                                            v2_allreduce, l);
         }
-        sl->ffn_cols = m->d_ff * sl->split.weight_share;
-        sl->dim_ffn_cols = v2_dim(v, sl->ffn_cols);
-        sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->ffn_cols);
-        sl->qkv_cols = (v->attn_params - v->o_params) / m->d * sl->split.weight_share;
-        sl->dim_qkv = v2_dim(v, sl->qkv_cols);
-        sl->o_rows_k = v->o_params / m->d * sl->split.weight_share;
-        sl->dim_o = v2_dim(v, sl->o_rows_k);
-        sl->o_eff = v2_gemm_efficiency(v, eff, sl->o_rows_k);
+        sl->dim_ffn_cols = v2_dim(v, m->d_ff * sl->split.weight_share);
+        sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->dim_ffn_cols.x);
+        sl->dim_qkv = v2_dim(v, (v->attn_params - v->o_params) / m->d * sl->split.weight_share);
+        sl->dim_o = v2_dim(v, v->o_params / m->d * sl->split.weight_share);
+        sl->o_eff = v2_gemm_efficiency(v, eff, sl->dim_o.x);
         for (int k = 0; k < 2; k++)
             sl->coll_fixed_s[k] = v2_layout_collective_fixed_s(id, k, t, v->collective_fixed_s);
     }
 
     st->attn_2d = v2_layout_split(V2_LAYOUT_2D_WS, t, 1, m->d, v->q_width);
-    v2_links_plan(l, st->attn_2d.x);
-    v2_links_plan(l, st->attn_2d.yz);
+    v2_links_ring(l, st->attn_2d.x);
+    v2_links_ring(l, st->attn_2d.yz);
     st->lm_head = v2_lm_head_part(v, eff, m->d, t);
     st->layers_per_stage = ceil(m->num_layers / p);
     st->stage2stage_bw = l->links.stage2stage_bw * l->eff;
