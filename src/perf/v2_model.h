@@ -444,6 +444,8 @@ typedef struct {
     v2_split_t split;        /* its split; rows is the pass's n / gather (set by the pass) */
     bool usable;             /* x <= t and yz >= 1: the split exists on t chips */
     double weight_read_s;    /* v2_weight_read_bound of its weight share (gathered layouts) */
+    double gemm_lb_s[4];     /* gathered layouts: v2_weight_gemm_bound of the QKV, output, FC1
+                                and FC2 weights on one chip (FC: 0 with MoE layers) */
     double gather_attn_s, gather_ffn_s;  /* gathered layouts: v2_layout_weight_gather of the
                                             attention's and the dense FFN's weights (FFN: 0 with
                                             MoE layers); 0 otherwise */

@@ -367,11 +367,20 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
     return v2_lm_head_rows(v, &h, rows, d, &dim_d, bw);
 }
 
+/* A lower bound of a weight GEMM's time (v2_matmul_dims) from the bytes of
+ * its weights alone, as its traffic's first term writes them: the
+ * start-up time plus at least their streaming; 0 without weights (a GEMM
+ * with neither FLOPs nor bytes takes 0). */
+static double v2_weight_gemm_bound(const v2_t *v, double weight_bytes, double bw)
+{
+    return weight_bytes > 0 ? v->op_latency_s + weight_bytes / bw : 0;
+}
+
 /* A lower bound of a weight-gathered layout's layer time before its layer
  * is built: v2_layer_time of the terms the pass already knows (the
- * attention core, its K/V all-to-alls and the layout's dispatch cost) and
- * of the weight all-gathers alone for the attention and FFN communication,
- * every other term 0.  Each true term is at least its stand-in (all are
+ * attention core, its K/V all-to-alls and the layout's dispatch cost), of
+ * its weight GEMMs' v2_weight_gemm_bound and of the weight all-gathers
+ * alone for the attention and FFN communication, every other term 0.  Each true term is at least its stand-in (all are
  * >= 0; a block's communication is its gather plus an all-reduce) and a
  * rounded sum cannot decrease when a term grows, so the bound is never
  * above the layer's time: a layout whose bound is not below the best time
@@ -380,6 +389,10 @@ static double v2_gathered_layer_bound(const v2_ctx_t *c, const v2_stage_layout_t
                                       double overhead)
 {
     v2_layer_t lb = {0};
+    lb.qkv.time = sl->gemm_lb_s[0];
+    lb.out.time = sl->gemm_lb_s[1];
+    lb.fc1.time = sl->gemm_lb_s[2];
+    lb.fc2.time = sl->gemm_lb_s[3];
     lb.score = c->core.score;
     lb.value = c->core.value;
     lb.kv_comm = c->core.kv_comm;
@@ -426,21 +439,31 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
         v2_links_ring(l, sl->split.x);
         v2_links_ring(l, sl->split.yz);
         v2_links_ring(l, sl->split.gather);
+        sl->dim_ffn_cols = v2_dim(v, m->d_ff * sl->split.weight_share);
+        sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->dim_ffn_cols.x);
+        sl->dim_qkv = v2_dim(v, (v->attn_params - v->o_params) / m->d * sl->split.weight_share);
+        sl->dim_o = v2_dim(v, v->o_params / m->d * sl->split.weight_share);
+        sl->o_eff = v2_gemm_efficiency(v, eff, sl->dim_o.x);
         sl->weight_read_s = v2_weight_read_bound(sys, sl->split.weight_share);
         sl->gather_attn_s = sl->gather_ffn_s = 0;
+        for (int k = 0; k < 4; k++)
+            sl->gemm_lb_s[k] = 0;
         if (sl->split.gather > 1) {
-            double wb = v->weight_fmt->bytes;
+            double wb = v->weight_fmt->bytes, bw = sys->weight_bw_per_chip, ws = sl->split.weight_share;
+            double cols = sl->dim_ffn_cols.x, up = v->ffn_matrices - 1;
+            /* the weight terms of v2_attention's and v2_dense_ffn's traffic, as written there */
+            sl->gemm_lb_s[0] = v2_weight_gemm_bound(v, (v->attn_params - v->o_params) * ws * wb, bw);
+            sl->gemm_lb_s[1] = v2_weight_gemm_bound(v, v->o_params * ws * wb, bw);
+            if (!v->moe) {
+                sl->gemm_lb_s[2] = v2_weight_gemm_bound(v, up * m->d * cols * wb, bw);
+                sl->gemm_lb_s[3] = v2_weight_gemm_bound(v, cols * m->d * wb, bw);
+            }
             sl->gather_attn_s = v2_layout_weight_gather(&sl->split, v->attn_params * wb,
                                                         v2_allreduce, l);
             if (!v->moe)
                 sl->gather_ffn_s = v2_layout_weight_gather(&sl->split, v->dense_ffn_params * wb,
                                                            v2_allreduce, l);
         }
-        sl->dim_ffn_cols = v2_dim(v, m->d_ff * sl->split.weight_share);
-        sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->dim_ffn_cols.x);
-        sl->dim_qkv = v2_dim(v, (v->attn_params - v->o_params) / m->d * sl->split.weight_share);
-        sl->dim_o = v2_dim(v, v->o_params / m->d * sl->split.weight_share);
-        sl->o_eff = v2_gemm_efficiency(v, eff, sl->dim_o.x);
         for (int k = 0; k < 2; k++)
             sl->coll_fixed_s[k] = v2_layout_collective_fixed_s(id, k, t, v->collective_fixed_s);
     }
