@@ -416,9 +416,10 @@ matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, d
 /* Chip counts a stage's layouts all-reduce over (t, each split's x, yz and
  * gather): at most this many distinct ones. */
 #define V2_RINGS_MAX 8
-/* Slots of v2_links_t's chip-count index: bits 51-56 of the count (the top
- * mantissa bit and the low exponent bits) pick one, so the counts of a
- * stage (t and its divisors) rarely share one. */
+/* Slots of v2_links_t's chip-count index: a count's five low exponent bits
+ * and whether it is a power of two pick one.  A stage's counts are t / 2^j
+ * (t's mantissa) or powers of two (2D's x, wg_xy's z), so no two share a
+ * slot unless their exponents are 32 apart. */
 #define V2_RING_SLOTS 64
 
 /* The links of a pass's collectives: the system's all-reduce algorithm on

@@ -37,7 +37,8 @@ static inline unsigned v2_ring_slot(double p)
 {
     uint64_t bits;
     memcpy(&bits, &p, sizeof bits);
-    return (unsigned)(bits >> 51) & (V2_RING_SLOTS - 1);
+    unsigned pow2 = bits << 12 == 0;   /* no mantissa bits */
+    return ((unsigned)(bits >> 52) & 31) | pow2 << 5;
 }
 
 /* An all-reduce on the pass's links (v2_links_t, v2_model.h).  (A memo of
@@ -55,7 +56,7 @@ static double v2_allreduce(const void *ctx, double p, double bytes)
         int i = l->ring_slot[v2_ring_slot(p)];
         if (!(i >= 0 && l->ring_p[i] == p))
             for (i = 0; i < l->n_rings && l->ring_p[i] != p; i++)
-                ;   /* a count sharing its slot (rare) */
+                ;   /* a count sharing its slot (none in a stage's counts) */
         if (i < l->n_rings)
             return allreduce_2d_ring_div(l->ring_scale[i], l->ring_fixed, l->link.beta_s_per_byte,
                                          bytes, l->ring_side[i]);
