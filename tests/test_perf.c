@@ -270,6 +270,36 @@ START_TEST(allreduce_2d_ring_shortcut_bit_exact)
 }
 END_TEST
 
+/* 2d_ring from its parts (allreduce_2d_ring_parts, allreduce_2d_ring_div)
+ * gives allreduce_time's bits for every chip count (4^k, other whole,
+ * fractional) and byte count; the other algorithms are not 2d_ring. */
+START_TEST(allreduce_2d_ring_parts_bit_exact)
+{
+    const double ps[] = {2, 3, 4, 8, 12, 16, 32, 64, 96, 128, 256, 1024, 4096, 65536, 2.5, 1e6, 1048576};
+    const double ns[] = {0, 1, 3, 196608, 402653184.5, 1e-300, 7e300};
+    const allreduce_link_t link = {1e-6, 1 / 3e11, 3e11};
+    const allreduce_algo_t *ring2d = allreduce_find("2d_ring", NULL, 0);
+    int rings = 0;
+    for (size_t a = 0; a < allreduce_algo_count; a++)
+        rings += allreduce_is_2d_ring(&allreduce_algos[a]);
+    ck_assert_int_eq(rings, 1);
+    ck_assert(allreduce_is_2d_ring(ring2d));
+    int checked = 0;
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        double scale, fixed, side;
+        allreduce_2d_ring_parts(ps[i], link.alpha_s, &scale, &fixed, &side);
+        for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+            double want = allreduce_time(ring2d, ps[i], ns[j], &link);
+            double got = allreduce_2d_ring_div(scale, fixed, link.beta_s_per_byte, ns[j], side);
+            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "p %.17g n %.17g: %.17g vs %.17g",
+                          ps[i], ns[j], got, want);
+            checked++;
+        }
+    }
+    ck_assert_int_eq(checked, 17 * 7);
+}
+END_TEST
+
 START_TEST(allreduce_unknown_name_lists_valid)
 {
     char err[256];
@@ -993,6 +1023,7 @@ static Suite *perf_suite(void)
     tcase_add_test(tc, allreduce_every_algorithm);
     tcase_add_test(tc, allreduce_unknown_name_lists_valid);
     tcase_add_test(tc, allreduce_2d_ring_shortcut_bit_exact);
+    tcase_add_test(tc, allreduce_2d_ring_parts_bit_exact);
     tcase_add_test(tc, matmul_roofline);
     tcase_add_test(tc, matmul_weight_stationary);
     tcase_add_test(tc, system_sizing_tpuv4);

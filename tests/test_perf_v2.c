@@ -315,7 +315,7 @@ END_TEST
 /* ---- layouts ------------------------------------------------------------------ */
 
 /* ring all-reduce without start-up: 2 (p-1)/p bytes per chip */
-static double ring_bytes(void *ctx, double p, double bytes)
+static double ring_bytes(const void *ctx, double p, double bytes)
 {
     (void)ctx;
     return p > 1 ? 2 * (p - 1) / p * bytes : 0;
@@ -555,6 +555,70 @@ START_TEST(system_moe_and_mla_passes)
 }
 END_TEST
 
+/* The search builds each stage size's parts once in its memo and hands them
+ * to every pass of that size (perf_model_t.stage_init, micro_batch_at): the
+ * passes of the winners it keeps are the bits perf_micro_batch gives for
+ * the same mapping alone (parts built for that pass), for dense and MoE
+ * models, with and without an LM head, dispatch costs and wave
+ * quantization. */
+static void same_pass(const micro_batch_t *a, const micro_batch_t *b)
+{
+    const double x[] = {a->total, a->pipeline_stage, a->compute, a->communication, a->stage2stage,
+                        a->atten_qkv.time, a->atten_matmul1.time, a->atten_matmul2.time,
+                        a->atten_fc.time, a->fc1.time, a->fc2.time, a->nonmatmul, a->lm_head,
+                        a->atten_communication1, a->atten_communication2, a->fc_communication};
+    const double y[] = {b->total, b->pipeline_stage, b->compute, b->communication, b->stage2stage,
+                        b->atten_qkv.time, b->atten_matmul1.time, b->atten_matmul2.time,
+                        b->atten_fc.time, b->fc1.time, b->fc2.time, b->nonmatmul, b->lm_head,
+                        b->atten_communication1, b->atten_communication2, b->fc_communication};
+    ck_assert(memcmp(x, y, sizeof x) == 0);
+    ck_assert_int_eq(a->layout, b->layout);
+    ck_assert_int_eq(a->kv_batch_sharded, b->kv_batch_sharded);
+}
+
+START_TEST(search_stage_parts_match_single_passes)
+{
+    hw_fixture_t f;
+    load_tpuv4(&f);
+    model_cfg_t moe = {.name = "moe", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
+                       .act = "swiglu", .heads_per_kv_cache = 4, .num_experts = 8,
+                       .experts_per_token = 2, .num_shared_experts = 1, .moe_d_ff = 512,
+                       .first_dense_layers = 1};
+    model_cfg_t models[3] = {llama70b(), llama70b(), moe};
+    models[1].vocab_size = 128256;
+    int checked = 0;
+    for (int variant = 0; variant < 2; variant++)
+        for (int i = 0; i < 3; i++) {
+            system_cfg_t cfg = v2_cfg();
+            if (variant) {
+                cfg.collective_fixed_s = 5e-6;
+                cfg.matmul_units = 132;
+            }
+            system_result_t r;
+            char err[256];
+            ck_assert_msg(perf_system_eval(f.srv, &f.hc, &models[i], &cfg, &r, err, sizeof err), "%s", err);
+            ck_assert(r.valid);
+            for (int b = 0; b < r.n_batch; b++)
+                for (int o = 0; o < OBJ_COUNT; o++) {
+                    const perf_t *best = perf_system_best(&r, b, (perf_objective_t)o);
+                    if (!best)
+                        continue;
+                    micro_batch_t pre, gen;
+                    perf_micro_batch(&r.sys, STAGE_PREFILL, best->map.t, best->map.p,
+                                     best->map.prefill_micro_batch, &pre);
+                    perf_micro_batch(&r.sys, STAGE_GENERATE, best->map.t, best->map.p,
+                                     best->map.micro_batch, &gen);
+                    same_pass(&best->prefill_mb, &pre);
+                    same_pass(&best->generate_mb, &gen);
+                    checked++;
+                }
+            perf_system_result_free(&r);
+        }
+    ck_assert_int_gt(checked, 100);
+    hw_points_free(&f.pts);
+}
+END_TEST
+
 /* ---- validation table --------------------------------------------------------------- */
 
 START_TEST(validation_summary)
@@ -701,6 +765,7 @@ static Suite *v2_suite(void)
     tcase_add_test(tc, system_gqa_traffic_and_layouts);
     tcase_add_test(tc, system_fp8_on_chip_without_fp8);
     tcase_add_test(tc, system_moe_and_mla_passes);
+    tcase_add_test(tc, search_stage_parts_match_single_passes);
     tcase_add_test(tc, validation_summary);
     tcase_add_test(tc, validation_table_loads_and_predicts);
     tcase_add_test(tc, palm540b_sizes_and_pope_rows);

@@ -16,24 +16,48 @@ static double ar_ring(double p, double n, double alpha, double beta)
     return 2 * (p - 1) * (alpha + beta * n / p);
 }
 
-static double ar_2d_ring(double p, double n, double alpha, double beta)
+/* p = 4^k (the usual case): the side of 2d_ring's square is 2^k exactly
+ * and dividing by it is multiplying by its exact inverse 2^-k, the same
+ * correctly rounded result without the square root and the division. */
+static inline bool ar_2d_ring_pow4(double p, double *side, double *inv)
 {
-    /* p = 4^k (the usual case): the root is 2^k exactly and dividing by it
-     * is multiplying by its exact inverse 2^-k, the same correctly rounded
-     * result without the square root and the division */
     uint64_t bits;
     memcpy(&bits, &p, sizeof bits);
     int field = (int)(bits >> 52);      /* sign and biased exponent */
     int e = field - 1023;
-    if ((bits & ((UINT64_C(1) << 52) - 1)) == 0 && field >= 1023 && field <= 2046 && e % 2 == 0) {
-        uint64_t root_bits = (uint64_t)(1023 + e / 2) << 52, inv_bits = (uint64_t)(1023 - e / 2) << 52;
-        double root, inv;
-        memcpy(&root, &root_bits, sizeof root);
-        memcpy(&inv, &inv_bits, sizeof inv);
-        return 2 * (root - 1) * (2 * alpha + beta * n * inv);
-    }
-    double sqrt_p = ceil(sqrt(p));
-    return 2 * (sqrt_p - 1) * (2 * alpha + beta * n / sqrt_p);
+    if (!((bits & ((UINT64_C(1) << 52) - 1)) == 0 && field >= 1023 && field <= 2046 && e % 2 == 0))
+        return false;
+    uint64_t side_bits = (uint64_t)(1023 + e / 2) << 52, inv_bits = (uint64_t)(1023 - e / 2) << 52;
+    memcpy(side, &side_bits, sizeof *side);
+    memcpy(inv, &inv_bits, sizeof *inv);
+    return true;
+}
+
+/* The side of 2d_ring's square for any p: ceil(sqrt(p)) (2^k exactly for
+ * p = 4^k, a perfect square). */
+static inline double ar_2d_ring_side(double p)
+{
+    return ceil(sqrt(p));
+}
+
+/* allreduce_2d_ring_div/mul's scale and fixed part. */
+static inline double ar_2d_ring_scale(double side)
+{
+    return 2 * (side - 1);
+}
+
+static inline double ar_2d_ring_fixed(double alpha)
+{
+    return 2 * alpha;
+}
+
+static double ar_2d_ring(double p, double n, double alpha, double beta)
+{
+    double side, inv;
+    if (ar_2d_ring_pow4(p, &side, &inv))
+        return allreduce_2d_ring_mul(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, inv);
+    side = ar_2d_ring_side(p);
+    return allreduce_2d_ring_div(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, side);
 }
 
 /* One 3-D ring over p nodes; the cube root is pow(p, 1/3) rounded up, so
@@ -101,6 +125,19 @@ allreduce_link_t allreduce_link(const io_link_t *const *links, int nlinks, doubl
             slowest = links[i];
     double bandwidth = slowest->bandwidth * io_efficiency;
     return (allreduce_link_t){slowest->init_time_s, 1 / bandwidth, bandwidth};
+}
+
+bool allreduce_is_2d_ring(const allreduce_algo_t *algo)
+{
+    return algo->latency == ar_2d_ring;
+}
+
+void allreduce_2d_ring_parts(double p, double alpha, double *scale, double *fixed, double *side)
+{
+    /* for p = 4^k too: dividing by the side 2^k gives ar_2d_ring's product by 2^-k */
+    *side = ar_2d_ring_side(p);
+    *scale = ar_2d_ring_scale(*side);
+    *fixed = ar_2d_ring_fixed(alpha);
 }
 
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

@@ -9,6 +9,7 @@
 #ifndef PERF_ALLREDUCE_H
 #define PERF_ALLREDUCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hw/hw.h"
@@ -43,6 +44,31 @@ static inline double allreduce_time(const allreduce_algo_t *algo, double p, doub
 {
     return p == 1 ? 0 : algo->latency(p, n, link->alpha_s, link->beta_s_per_byte);
 }
+
+/* 2d_ring's latency 2 (side - 1) (2 alpha + beta n / side), side =
+ * ceil(sqrt(p)), from the parts p and alpha fix: scale = 2 (side - 1) and
+ * fixed = 2 alpha.  ar_2d_ring (allreduce.c) multiplies by the side's exact
+ * inverse for p = 4^k (allreduce_2d_ring_mul) and divides otherwise; the
+ * two give the same bits for p = 4^k. */
+static inline double allreduce_2d_ring_div(double scale, double fixed, double beta, double n,
+                                           double side)
+{
+    return scale * (fixed + beta * n / side);
+}
+
+static inline double allreduce_2d_ring_mul(double scale, double fixed, double beta, double n,
+                                           double inv)
+{
+    return scale * (fixed + beta * n * inv);
+}
+
+/* Whether algo is 2d_ring; and its parts for p > 1 nodes at start-up time
+ * alpha, for a caller meeting many byte counts on one p and link:
+ * allreduce_2d_ring_div(scale, fixed, beta, n, side) is then
+ * allreduce_time(algo, p, n, link), bit for bit, without the square root
+ * or the exponent test. */
+bool allreduce_is_2d_ring(const allreduce_algo_t *algo);
+void allreduce_2d_ring_parts(double p, double alpha, double *scale, double *fixed, double *side);
 
 /* allreduce_time on allreduce_link(links, nlinks, io_efficiency). */
 double allreduce_latency(const allreduce_algo_t *algo, double p, double n,

@@ -215,13 +215,26 @@ void perf_micro_batch_energy(const system_t *sys, perf_stage_t stage, double t,
     o->comm_pj = num_allreduce_total * bytes_per_word * link_pj_per_byte(sys);
 }
 
+/* A pass's fields only reports read, left for perf_micro_batch_finish. */
+static void micro_batch_unfinished(micro_batch_t *out)
+{
+    out->bottleneck = NULL;
+    out->io_ratio = out->compute_ratio = out->mem_ratio = NAN;
+}
+
 void perf_micro_batch_times(const system_t *sys, perf_stage_t stage, double t, double p,
                             double micro_batch, micro_batch_t *out)
 {
     const perf_model_t *pm = sys->perf_model ? sys->perf_model : &perf_models[0];
     pm->micro_batch(sys, stage, t, p, micro_batch, out);
-    out->bottleneck = NULL;
-    out->io_ratio = out->compute_ratio = out->mem_ratio = NAN;
+    micro_batch_unfinished(out);
+}
+
+void perf_micro_batch_times_at(const system_t *sys, const void *stage_size, perf_stage_t stage,
+                               double micro_batch, micro_batch_t *out)
+{
+    sys->perf_model->micro_batch_at(sys, stage_size, stage, micro_batch, out);
+    micro_batch_unfinished(out);
 }
 
 void perf_micro_batch_finish(const system_t *sys, micro_batch_t *o)

@@ -85,6 +85,10 @@ void perf_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, 
  * finishes those it keeps. */
 void perf_micro_batch_times(const struct system_s *sys, perf_stage_t stage, double t, double p,
                             double micro_batch, micro_batch_t *out);
+/* perf_micro_batch_times on a stage size the system's perf_model built
+ * (its stage_init, which it must have). */
+void perf_micro_batch_times_at(const struct system_s *sys, const void *stage_size,
+                               perf_stage_t stage, double micro_batch, micro_batch_t *out);
 /* The pass's bottleneck and io/compute/memory shares, from its times. */
 void perf_micro_batch_finish(const struct system_s *sys, micro_batch_t *o);
 

@@ -6,8 +6,8 @@
 #include "perf/v2_model.h"
 
 const perf_model_t perf_models[] = {
-    {"reference", perf_micro_batch_reference, NULL},
-    {"v2", v2_micro_batch, v2_derive},
+    {"reference", perf_micro_batch_reference, NULL, 0, NULL, NULL},
+    {"v2", v2_micro_batch, v2_derive, sizeof(v2_stage_t), v2_stage_init, v2_micro_batch_at},
 };
 const size_t perf_model_count = sizeof perf_models / sizeof perf_models[0];
 

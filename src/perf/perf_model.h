@@ -27,6 +27,15 @@ typedef struct {
     /* after model_derive and before sizing; NULL = nothing to adjust */
     bool (*derive)(struct system_s *sys, const model_cfg_t *m, const system_cfg_t *cfg,
                    char *err, size_t errlen);
+    /* Optional (0 and NULL: none): the part of a pass that its stage size
+     * (t, p) alone fixes, which a search meeting many passes of one stage
+     * size builds once (stage_init, into stage_size bytes) and hands to
+     * micro_batch_at for each stage and micro-batch; micro_batch is then
+     * stage_init followed by micro_batch_at, the same bits. */
+    size_t stage_size;
+    void (*stage_init)(const struct system_s *sys, double t, double p, void *stage);
+    void (*micro_batch_at)(const struct system_s *sys, const void *stage, perf_stage_t s,
+                           double micro_batch, micro_batch_t *out);
 } perf_model_t;
 
 extern const perf_model_t perf_models[];

@@ -229,6 +229,10 @@ typedef struct {
     double *p, *t;           /* [n_p] pipeline sizes and their chips per stage */
     micro_batch_t *passes;   /* [2][n_p][n_mb] */
     bool *filled;
+    /* [n_p] the perf_model's stage sizes (perf_model_t.stage_init), built on
+     * first use; NULL when the model has none */
+    unsigned char *stages;
+    bool *stage_built;
     perf_t *prefill_half;    /* [n_mb] search_generated's prefill halves of one p (off its stack) */
 } pass_memo_t;
 
@@ -251,6 +255,13 @@ static bool memo_init(pass_memo_t *memo, const system_t *sys, int n_batch)
     for (int i = 0; i < memo->n_p; i++)
         if (!system_stage_chips(sys, memo->p[i], &memo->t[i]))
             memo->t[i] = -1;
+    const perf_model_t *pm = sys->perf_model;
+    if (pm && pm->stage_init) {
+        memo->stages = malloc((size_t)(memo->n_p > 0 ? memo->n_p : 1) * pm->stage_size);
+        memo->stage_built = calloc((size_t)(memo->n_p > 0 ? memo->n_p : 1), sizeof *memo->stage_built);
+        if (!memo->stages || !memo->stage_built)
+            return false;
+    }
     return memo->passes && memo->filled && memo->prefill_half;
 }
 
@@ -261,17 +272,36 @@ static void memo_free(pass_memo_t *memo)
     free(memo->passes);
     free(memo->filled);
     free(memo->prefill_half);
+    free(memo->stages);
+    free(memo->stage_built);
+}
+
+/* Fill memo entry idx: the pass of `stage` for the i-th p and micro-batch
+ * 1 << k.  Kept out of line (GCC and Clang's noinline) so that memo_pass's
+ * lookups, most of its calls, save no more registers than before. */
+__attribute__((noinline)) static void memo_fill(pass_memo_t *memo, size_t idx, perf_stage_t stage, int i, int k)
+{
+    double micro_batch = (double)(1ull << k);   /* 2^k, k < 62 */
+    if (memo->stages) {
+        void *st = memo->stages + (size_t)i * memo->sys->perf_model->stage_size;
+        if (!memo->stage_built[i]) {
+            memo->sys->perf_model->stage_init(memo->sys, memo->t[i], memo->p[i], st);
+            memo->stage_built[i] = true;
+        }
+        perf_micro_batch_times_at(memo->sys, st, stage, micro_batch, &memo->passes[idx]);
+    } else {
+        perf_micro_batch_times(memo->sys, stage, memo->t[i], memo->p[i], micro_batch,
+                               &memo->passes[idx]);
+    }
+    memo->filled[idx] = true;
 }
 
 /* Pass of `stage` for the i-th p and micro-batch 1 << k. */
 static const micro_batch_t *memo_pass(pass_memo_t *memo, perf_stage_t stage, int i, int k)
 {
     size_t idx = ((size_t)stage * (size_t)memo->n_p + (size_t)i) * (size_t)memo->n_mb + (size_t)k;
-    if (!memo->filled[idx]) {
-        perf_micro_batch_times(memo->sys, stage, memo->t[i], memo->p[i], (double)(1ull << k), /* 2^k, k < 62 */
-                         &memo->passes[idx]);
-        memo->filled[idx] = true;
-    }
+    if (!memo->filled[idx])
+        memo_fill(memo, idx, stage, i, k);
     return &memo->passes[idx];
 }
 

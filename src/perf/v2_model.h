@@ -10,9 +10,11 @@
  *   v2_layout.c  partitioning layouts (Pope et al. 2022) and their
  *                communication, MoE expert traffic
  *   v2_pass.c    the micro-batch pass built from the above
- *   (this file)  inline at its end: a matmul's tile counts and time from its
- *                dimensions (v2_dim, v2_matmul_dims), which every pass
- *                repeats a dozen times
+ *   (this file)  inline: the small operator formulas every pass repeats
+ *                (memory time, GEMM K efficiency, element-wise and
+ *                non-matmul bytes and time; v2_ops.c's part of the list
+ *                above) and, at its end, a matmul's tile counts and time from
+ *                its dimensions (v2_dim, v2_matmul_dims)
  *
  * Units: bytes, FLOPs, seconds; "numbers" are tensor elements.
  */
@@ -26,6 +28,7 @@
 
 #include "hw/hw.h"
 #include "ops/hf_config.h"
+#include "perf/allreduce.h"
 #include "perf/matmul.h"
 #include "perf/perf.h"
 #include "perf/perf_types.h"
@@ -103,7 +106,8 @@ v2_format_id_t v2_compute_format(const v2_format_t *w, const v2_format_t *a);
 
 /* One matmul dimension x with its tile counts: the share of its tile-padded size it fills
  * (fill, 1 without tiles), ceil(x / tile) and ceil(x / 2 tile) (the wave
- * model's row and column tiles).  A pass computes each distinct dimension
+ * model's row and column tiles; tiles2 is 0 when v2_t.matmul_units is 0,
+ * where no wave model reads it).  A pass computes each distinct dimension
  * once and hands it to every matmul that has it. */
 typedef struct {
     double x, fill, tiles, tiles2;
@@ -203,7 +207,12 @@ double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile,
 /* Time to move bytes at bw bytes/s with a fixed start-up latency: the
  * effective bandwidth bytes / time grows with the transfer size.
  * Replaces block_ldst_time = bytes / bw. */
-double v2_mem_time(double bytes, double bw, double latency_s);
+static inline double v2_mem_time(double bytes, double bw, double latency_s)
+{
+    if (!(bytes > 0))
+        return 0;
+    return latency_s + bytes / bw;
+}
 
 /* How many times its K/V bytes an attention kernel without GQA support
  * (one thread block per query head, TensorRT-LLM's masked MHA) costs in
@@ -220,12 +229,20 @@ double v2_kv_reread_factor(double group, double dram_bytes_per_s, double l2_byte
  * (pipeline fill, epilogue): k / (k + k_overhead); 1 when k_overhead <= 0.
  * Fitted on published Hopper FP8 GEMM tables (docs/perf-model-v2.md,
  * tests/golden/perf_v2/hopper_fp8_gemm_k.csv). */
-double v2_matmul_k_efficiency(double k, double k_overhead);
+static inline double v2_matmul_k_efficiency(double k, double k_overhead)
+{
+    if (!(k_overhead > 0) || !(k > 0))
+        return 1;
+    return k / (k + k_overhead);
+}
 
 /* compute_efficiency of a weight GEMM of depth k: compute_efficiency x
  * v2_matmul_k_efficiency(k, v->matmul_k_overhead).  Attention matmuls do
  * not use it (a fused attention kernel's loop runs over the context). */
-double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k);
+static inline double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
+{
+    return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
+}
 
 /* ---- software stacks: per-kernel launch cost (v2_stack.c) ------------------ */
 
@@ -294,7 +311,11 @@ typedef struct {
  * Llama's RMSNorm and residual adds run in bf16.  Returns 2 then (act_format's
  * bytes with V2_OFF_ACT_QUANT or a 2-byte act_format).  Replaces the act_format
  * bytes v2 charged every element-wise pass. */
-double v2_elementwise_bytes(const v2_t *v);
+static inline double v2_elementwise_bytes(const v2_t *v)
+{
+    double a = v->act_fmt->bytes;
+    return a < 2 && !(v->off & V2_OFF_ACT_QUANT) ? 2 : a;
+}
 
 /* Bytes of the separate quantize passes one layer makes on `tokens` rows of
  * width d: the two norms' bf16 outputs read (2 bytes) and written in the
@@ -303,13 +324,36 @@ double v2_elementwise_bytes(const v2_t *v);
  * GEMM format directly (Llama's FP8 SwiGLU; attention output quantized for
  * the output projection), so the FC2 and output-projection inputs need no
  * pass.  0 unless v2_elementwise_bytes widened the stream. */
-double v2_act_quant_bytes(const v2_t *v, double tokens, double d);
+static inline double v2_act_quant_bytes(const v2_t *v, double tokens, double d)
+{
+    double e = v2_elementwise_bytes(v), a = v->act_fmt->bytes;
+    return e > a ? 2 * tokens * d * (e + a) : 0;
+}
 
-v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
-                                  bool gated, double qk_cols_chip, double scores);
+static inline v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d,
+                                                double d_ff_chip, bool gated,
+                                                double qk_cols_chip, double scores)
+{
+    double a = v->act_fmt->bytes, e = v2_elementwise_bytes(v);
+    v2_nonmatmul_t b;
+    b.norms = 2 * (2 * tokens * d * e);                 /* two norms: read + write */
+    b.residuals = 2 * (3 * tokens * d * e);             /* two adds: 2 reads + 1 write */
+    /* gate and up as the GEMM wrote them, the product in the next GEMM's format */
+    b.activation = (gated ? 2 : 1) * tokens * d_ff_chip * e + tokens * d_ff_chip * a;
+    b.rope = 2 * tokens * qk_cols_chip * e;             /* Q and K rotated in place */
+    b.softmax = v->fused_attention ? 0 : 2 * scores * e;
+    b.quant = v2_act_quant_bytes(v, tokens, d);
+    return b;
+}
 
 /* Time of those operators: each one a memory-bound pass. */
-double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw);
+static inline double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
+{
+    double lat = v->op_latency_s;
+    return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
+           v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
+           v2_mem_time(b->softmax, bw, lat) + v2_mem_time(b->quant / 2, bw, lat) * 2;
+}
 
 /* ---- layouts (v2_layout.c) ----------------------------------------------- */
 
@@ -337,7 +381,7 @@ v2_split_t v2_layout_split(v2_layout_id_t id, double t, double n, double e, doub
 
 /* An all-reduce of `bytes` over p chips (s); an all-gather of the same
  * result size costs half of it. */
-typedef double (*v2_allreduce_fn)(void *ctx, double p, double bytes);
+typedef double (*v2_allreduce_fn)(const void *ctx, double p, double bytes);
 
 /* Communication time of one block (Pope et al. 2022, section 3.2), with
  * ar the all-reduce model of the system's links:
@@ -382,7 +426,86 @@ double v2_layout_collective_fixed_s(v2_layout_id_t id, int kv_batch_sharded, dou
 matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
                         double t, double bw);
 
+/* Chip counts a stage's layouts all-reduce over (t, each split's x, yz and
+ * gather): at most this many distinct ones. */
+#define V2_RINGS_MAX 8
+/* Slots of v2_links_t's chip-count index: a count's five low exponent bits
+ * and whether it is a power of two pick one.  A stage's counts are t / 2^j
+ * (t's mantissa) or powers of two (2D's x, wg_xy's z), so no two share a
+ * slot unless their exponents are 32 apart. */
+#define V2_RING_SLOTS 64
 
+/* The links of a pass's collectives: the system's all-reduce algorithm on
+ * the slowest of the stage's links, or the collective library's; with
+ * 2d_ring, its parts for each chip count the stage's layouts use
+ * (allreduce_2d_ring_parts).  Kept small: the search keeps one per stage
+ * size. */
+typedef struct {
+    const allreduce_algo_t *algo;
+    stage_links_t links;
+    allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
+    double eff;                         /* io_bandwidth_efficiency */
+    double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
+    int n_rings;                        /* 2d_ring's prepared chip counts (0: none) */
+    double ring_fixed;                  /* its fixed part (2 alpha) */
+    double ring_p[V2_RINGS_MAX], ring_scale[V2_RINGS_MAX], ring_side[V2_RINGS_MAX];
+    signed char ring_slot[V2_RING_SLOTS]; /* a count's slot -> its index (the first there), -1
+                                            none: a lookup without a data-dependent loop */
+} v2_links_t;
+
+/* What a layout's split fixes on a stage of t chips, whatever the rows. */
+typedef struct {
+    v2_split_t split;        /* its split; rows is the pass's n / gather (set by the pass) */
+    bool usable;             /* x <= t and yz >= 1: the split exists on t chips */
+    double weight_read_s;    /* v2_weight_read_bound of its weight share (gathered layouts) */
+    double gemm_lb_s[4];     /* gathered layouts: v2_weight_gemm_bound of the QKV, output, FC1
+                                and FC2 weights on one chip (FC: 0 with MoE layers) */
+    double gather_attn_s, gather_ffn_s;  /* gathered layouts: v2_layout_weight_gather of the
+                                            attention's and the dense FFN's weights (FFN: 0 with
+                                            MoE layers); 0 otherwise */
+    v2_dim_t dim_ffn_cols;   /* v2_dim of the dense FFN columns one chip holds: d_ff x weight share */
+    double fc2_eff;          /* v2_gemm_efficiency at k = those columns (FC2) */
+    v2_dim_t dim_qkv;        /* v2_dim of the QKV columns one chip holds: (attn - o params) / d x share */
+    v2_dim_t dim_o;          /* v2_dim of the output projection's rows (its K) on one chip:
+                                o params / d x share */
+    double o_eff;            /* v2_gemm_efficiency at k = those rows */
+    double coll_fixed_s[2];  /* v2_layout_collective_fixed_s, K/V replicated / batch-sharded */
+} v2_stage_layout_t;
+
+/* The LM head's parts its rows do not change (v2_lm_head). */
+typedef struct {
+    bool on;                 /* a vocabulary is counted */
+    double cols;             /* vocabulary columns on one chip */
+    v2_dim_t dim_cols;
+    double eff;              /* v2_gemm_efficiency at k = d */
+    double weight_bytes;     /* its table's share: d x cols x lm_head bytes */
+} v2_lm_head_part_t;
+
+/* Everything of a pass that its stage size (t chips per stage, p stages)
+ * alone fixes, whatever the stage and micro-batch: the links, each
+ * layout's split, FFN widths and dispatch cost, the LM head's vocabulary
+ * share, the layers per stage.  A search builds it once per stage size
+ * (v2_stage_init, perf_model_t.stage_init) and hands it to every pass of
+ * that size (v2_micro_batch_at): the same bits as building it every pass. */
+typedef struct {
+    double t, p;
+    v2_links_t links;
+    double eff_d;                 /* v2_gemm_efficiency at k = d (QKV, FC1, experts) */
+    v2_stage_layout_t layout[V2_LAYOUT_COUNT];
+    v2_split_t attn_2d;           /* 2D's split of the attention block (inner width q_width) */
+    v2_lm_head_part_t lm_head;
+    double layers_per_stage;      /* ceil(num_layers / p) */
+    double stage2stage_bw;        /* bytes/s: the stage-to-stage link at io_bandwidth_efficiency */
+} v2_stage_t;
+
+void v2_stage_init(const struct system_s *sys, double t, double p, void *stage);
+
+/* The pass of `stage` for micro_batch sequences on the stage size of st
+ * (a v2_stage_t built by v2_stage_init). */
+void v2_micro_batch_at(const struct system_s *sys, const void *st, perf_stage_t stage,
+                       double micro_batch, micro_batch_t *out);
+
+/* v2_stage_init on (t, p), then v2_micro_batch_at. */
 void v2_micro_batch(const struct system_s *sys, perf_stage_t stage, double t, double p,
                     double micro_batch, micro_batch_t *out);
 
@@ -413,7 +536,8 @@ static inline v2_dim_t v2_dim(const v2_t *v, double x)
     if (!(tile > 0))
         return r;
     r.tiles = v2_ceil(v2_per_tile(x, tile, tile_inv));
-    r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
+    if (v->matmul_units > 0)   /* v2_wave_efficiency_dims reads it only then */
+        r.tiles2 = v2_ceil(v2_per_tile(x, 2 * tile, tile_inv / 2));
     if (x > 0)
         r.fill = x / (r.tiles * tile);   /* tile quantization: x padded to whole tiles */
     return r;
@@ -453,20 +577,28 @@ static inline matmul_lat_t v2_matmul_dims(const v2_t *v, double peak_flops, doub
     return r;
 }
 
+/* A weight-gathered layout's all-gather of the weights one chip multiplies
+ * with (half an all-reduce): the part of its communication (v2_layout_comm)
+ * that does not depend on the rows. */
+static inline double v2_layout_weight_gather(const v2_split_t *s, double block_weight_bytes,
+                                             v2_allreduce_fn ar, const void *ctx)
+{
+    double gathered = block_weight_bytes * s->weight_share;
+    return ar(ctx, s->gather, gathered) / 2;
+}
+
 /* Communication of one block under a layout (declared with the layouts). */
 static inline double v2_layout_comm(v2_layout_id_t id, const v2_split_t *s, double n, double e, double f,
-                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, void *ctx)
+                      double act_bytes, double block_weight_bytes, v2_allreduce_fn ar, const void *ctx)
 {
     switch (id) {
     case V2_LAYOUT_1D_WS:
         return ar(ctx, s->yz, n * e * act_bytes);
     case V2_LAYOUT_2D_WS:
         return ar(ctx, s->x, n * f / s->yz * act_bytes) + ar(ctx, s->yz, n * e / s->x * act_bytes);
-    default: {
-        /* all-gather of the weights one chip multiplies with (half an all-reduce) */
-        double gathered = block_weight_bytes * s->weight_share;
-        return ar(ctx, s->gather, gathered) / 2 + ar(ctx, s->yz, s->rows * e * act_bytes);
-    }
+    default:
+        return v2_layout_weight_gather(s, block_weight_bytes, ar, ctx) +
+               ar(ctx, s->yz, s->rows * e * act_bytes);
     }
 }
 

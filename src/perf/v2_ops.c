@@ -3,7 +3,10 @@
  * shape (tile quantization), memory time by transfer size (fixed start-up
  * latency plus streaming), and the memory-bound non-matmul operators
  * (norms, residual adds, activation, RoPE, unfused softmax).  Replaces
- * matmul.c's matmul_roofline for v2 passes.
+ * matmul.c's matmul_roofline for v2 passes.  The formulas a pass repeats
+ * many times (v2_mem_time, the GEMM K efficiency, the element-wise and
+ * non-matmul bytes and time) are static inline in v2_model.h; their
+ * sources are the ones below.
  *
  * Sources: tile and wave quantization are the two shape effects NVIDIA's
  * "Matrix Multiplication Background User's Guide" (Deep Learning
@@ -40,32 +43,17 @@ double v2_exact_inverse(double x)
     return x > 0 && frexp(x, &e) == 0.5 ? 1 / x : 0;
 }
 
-double v2_matmul_k_efficiency(double k, double k_overhead)
-{
-    if (!(k_overhead > 0) || !(k > 0))
-        return 1;
-    return k / (k + k_overhead);
-}
 
-double v2_gemm_efficiency(const v2_t *v, double compute_efficiency, double k)
-{
-    return compute_efficiency * v2_matmul_k_efficiency(k, v->matmul_k_overhead);
-}
 
 double v2_matmul_wave_efficiency(double stacks, double m, double n, double tile, double units)
 {
     v2_t v = {0};
     v.matmul_tile = tile;
+    v.matmul_units = units;
     v2_dim_t dm = v2_dim(&v, m), dn = v2_dim(&v, n);
     return v2_wave_efficiency_dims(stacks, &dm, &dn, tile, units);
 }
 
-double v2_mem_time(double bytes, double bw, double latency_s)
-{
-    if (!(bytes > 0))
-        return 0;
-    return latency_s + bytes / bw;
-}
 
 double v2_kv_reread_factor(double group, double dram_bytes_per_s, double l2_bytes_per_s)
 {
@@ -88,37 +76,6 @@ matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_effic
     return v2_matmul_dims(v, peak_flops, compute_efficiency, stacks, &dm, &dk, &dn, bytes, bw);
 }
 
-double v2_elementwise_bytes(const v2_t *v)
-{
-    double a = v->act_fmt->bytes;
-    return a < 2 && !(v->off & V2_OFF_ACT_QUANT) ? 2 : a;
-}
 
-double v2_act_quant_bytes(const v2_t *v, double tokens, double d)
-{
-    double e = v2_elementwise_bytes(v), a = v->act_fmt->bytes;
-    return e > a ? 2 * tokens * d * (e + a) : 0;
-}
 
-v2_nonmatmul_t v2_nonmatmul_bytes(const v2_t *v, double tokens, double d, double d_ff_chip,
-                                  bool gated, double qk_cols_chip, double scores)
-{
-    double a = v->act_fmt->bytes, e = v2_elementwise_bytes(v);
-    v2_nonmatmul_t b;
-    b.norms = 2 * (2 * tokens * d * e);                 /* two norms: read + write */
-    b.residuals = 2 * (3 * tokens * d * e);             /* two adds: 2 reads + 1 write */
-    /* gate and up as the GEMM wrote them, the product in the next GEMM's format */
-    b.activation = (gated ? 2 : 1) * tokens * d_ff_chip * e + tokens * d_ff_chip * a;
-    b.rope = 2 * tokens * qk_cols_chip * e;             /* Q and K rotated in place */
-    b.softmax = v->fused_attention ? 0 : 2 * scores * e;
-    b.quant = v2_act_quant_bytes(v, tokens, d);
-    return b;
-}
 
-double v2_nonmatmul_time(const v2_t *v, const v2_nonmatmul_t *b, double bw)
-{
-    double lat = v->op_latency_s;
-    return v2_mem_time(b->norms / 2, bw, lat) * 2 + v2_mem_time(b->residuals / 2, bw, lat) * 2 +
-           v2_mem_time(b->activation, bw, lat) + v2_mem_time(b->rope, bw, lat) +
-           v2_mem_time(b->softmax, bw, lat) + v2_mem_time(b->quant / 2, bw, lat) * 2;
-}

@@ -26,33 +26,64 @@
  * (Ainslie et al. 2023 for GQA; TensorRT-LLM's XQA kernels).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "perf/system.h"
 #include "perf/v2_model.h"
 
-/* The links of one pass.  (A memo of the last all-reduces cost more to
- * scan than the few repeated all-reduces it saved: most miss.) */
-typedef struct {
-    const allreduce_algo_t *algo;
-    stage_links_t links;
-    allreduce_link_t link;              /* the slowest link's alpha and beta (and bus bandwidth) */
-    double eff;
-    double (*lib_latency_s)(double p);  /* the collective library's all-reduce latency, or NULL */
-} v2_links_t;
-
-static double v2_allreduce(void *ctx, double p, double bytes)
+/* The slot of chip count p in v2_links_t.ring_slot. */
+static inline unsigned v2_ring_slot(double p)
 {
-    v2_links_t *l = ctx;
+    uint64_t bits;
+    memcpy(&bits, &p, sizeof bits);
+    unsigned pow2 = bits << 12 == 0;   /* no mantissa bits */
+    return ((unsigned)(bits >> 52) & 31) | pow2 << 5;
+}
+
+/* An all-reduce on the pass's links (v2_links_t, v2_model.h).  (A memo of
+ * the last all-reduces cost more to scan than the few repeated all-reduces
+ * it saved: most miss.) */
+static double v2_allreduce(const void *ctx, double p, double bytes)
+{
+    const v2_links_t *l = ctx;
     if (!(p > 1))
         return 0;
-    return l->lib_latency_s ? v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s)
-                            : allreduce_time(l->algo, p, bytes, &l->link);
+    if (l->lib_latency_s)
+        return v2_lib_allreduce_s(l->lib_latency_s(p), p, bytes, l->link.bytes_per_s);
+    if (l->n_rings) {
+        /* 2d_ring from its prepared parts: allreduce_time's bits */
+        int i = l->ring_slot[v2_ring_slot(p)];
+        if (!(i >= 0 && l->ring_p[i] == p))
+            for (i = 0; i < l->n_rings && l->ring_p[i] != p; i++)
+                ;   /* a count sharing its slot (none in a stage's counts) */
+        if (i < l->n_rings)
+            return allreduce_2d_ring_div(l->ring_scale[i], l->ring_fixed, l->link.beta_s_per_byte,
+                                         bytes, l->ring_side[i]);
+    }
+    return allreduce_time(l->algo, p, bytes, &l->link);
+}
+
+/* Prepare the links' 2d_ring all-reduce over p chips (v2_allreduce), once
+ * per count. */
+static void v2_links_ring(v2_links_t *l, double p)
+{
+    if (!(p > 1) || l->lib_latency_s || !allreduce_is_2d_ring(l->algo) || l->n_rings == V2_RINGS_MAX)
+        return;
+    for (int i = 0; i < l->n_rings; i++)
+        if (l->ring_p[i] == p)
+            return;
+    int i = l->n_rings++;
+    l->ring_p[i] = p;
+    allreduce_2d_ring_parts(p, l->link.alpha_s, &l->ring_scale[i], &l->ring_fixed, &l->ring_side[i]);
+    unsigned slot = v2_ring_slot(p);
+    if (l->ring_slot[slot] < 0)
+        l->ring_slot[slot] = (signed char)i;
 }
 
 /* All-to-all of `bytes` spread over p chips: each chip exchanges its
  * (p-1)/p share, a 1/(2p) of an all-reduce of the same bytes. */
-static double v2_all_to_all(v2_links_t *l, double p, double bytes)
+static double v2_all_to_all(const v2_links_t *l, double p, double bytes)
 {
     return p > 1 ? v2_allreduce(l, p, bytes) / (2 * p) : 0;
 }
@@ -83,9 +114,9 @@ typedef struct {
     const system_t *sys;
     perf_stage_t stage;
     double t, b, n, q_len, ctx;
-    v2_links_t *links;
+    const v2_links_t *links;
     v2_attn_core_t core;
-    double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per pass */
+    double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per stage size */
 } v2_ctx_t;
 
 /* The attention matmuls over the KV cache and the K/V sharding's
@@ -125,23 +156,24 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
                               kv_bytes * v->v_width / (v->qk_width + v->v_width) + q_bytes, bw);
 }
 
-/* Attention of one layer under layout id; sf is the layout's FFN split
+/* Attention of one layer under layout id; sl holds what its split fixes on
+ * the stage (the projections' widths and their dims); sf is the layout's FFN split
  * (the same as the attention's for every layout but 2D, the only one whose
  * split depends on the block's widths, and then only in x and yz: its rows
  * are those of sf, whose v2_dim is rows). */
-static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                         const v2_dim_t *rows, v2_layer_t *y)
+static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
+                         const v2_split_t *sf, const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
     double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
-    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double bw = sys->weight_bw_per_chip;
     double t = c->t, n = c->n, d = m->d;
     v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
-    double qkv_cols = (v->attn_params - v->o_params) / d * s.weight_share;
-    v2_dim_t dim_qkv = v2_dim(v, qkv_cols);
+    double qkv_cols = sl->dim_qkv.x;   /* the weight share of every layout's split is its stage's */
+    const v2_dim_t dim_qkv = sl->dim_qkv;
     y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &dim_qkv,
                        (v->attn_params - v->o_params) * s.weight_share * wb +
                            s.rows * (d * ab + qkv_cols * ob), bw);
@@ -149,31 +181,30 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
     y->value = c->core.value;
     y->kv_comm = c->core.kv_comm;
     y->kv_batch_sharded = c->core.kv_batch_sharded;
-    double o_rows_k = v->o_params / d * s.weight_share;
-    v2_dim_t dim_o = v2_dim(v, o_rows_k);
-    y->out = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, o_rows_k), 1, rows,
+    double o_rows_k = sl->dim_o.x;
+    const v2_dim_t dim_o = sl->dim_o;
+    y->out = v2_matmul_dims(v, v->peak_flops, sl->o_eff, 1, rows,
                             &dim_o, &v->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
     y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, c->links);
 }
 
-/* Dense FFN of one layer under layout id; returns the FFN columns a chip holds. */
-static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                           const v2_dim_t *rows, v2_layer_t *y)
+/* Dense FFN of one layer under layout id (sl: its split on the stage,
+ * sf: that split with the pass's rows); returns the FFN columns a chip holds. */
+static double v2_dense_ffn(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
+                           const v2_split_t *sf, const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
     const model_t *m = &sys->model;
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes, ob = v2_elementwise_bytes(v);
-    double eff = sys->compute_perf_efficiency, bw = sys->weight_bw_per_chip;
+    double bw = sys->weight_bw_per_chip;
     double d = m->d, f = m->d_ff;
     const v2_split_t s = *sf;
-    double cols = f * s.weight_share, up = v->ffn_matrices - 1;
-    v2_dim_t dim_cols = v2_dim(v, cols);
-    y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &v->dim_d, &dim_cols,
+    double cols = sl->dim_ffn_cols.x, up = v->ffn_matrices - 1;   /* f x the weight share */
+    y->fc1 = v2_matmul_dims(v, v->peak_flops, c->eff_d, up, rows, &v->dim_d, &sl->dim_ffn_cols,
                        up * d * cols * wb + s.rows * (d * ab + up * cols * ob), bw);
-    y->fc2 = v2_matmul_dims(v, v->peak_flops, v2_gemm_efficiency(v, eff, cols), 1, rows,
-                            &dim_cols, &v->dim_d,
+    y->fc2 = v2_matmul_dims(v, v->peak_flops, sl->fc2_eff, 1, rows, &sl->dim_ffn_cols, &v->dim_d,
                        cols * d * wb + s.rows * (cols * ab + d * ob), bw);
     /* 1D all-reduces the n x d output of either block (v2_layout_comm): the
      * attention's all-reduce again, the same bits */
@@ -206,7 +237,7 @@ static double v2_moe_ffn(const v2_ctx_t *c, v2_layout_id_t id, v2_layer_t *y)
     y->fc2 = v2_matmul(v, c->eff_d, 1, n, d, shared_cols,
                        v->shared_experts * v->expert_params / t * wb + n * (d + shared_cols) * ab,
                        bw);
-    v2_links_t *l = c->links;
+    const v2_links_t *l = c->links;
     if (id == V2_LAYOUT_1D_WS || id == V2_LAYOUT_2D_WS)
         y->ffn_comm = v2_allreduce(l, t, n * d * v2_elementwise_bytes(v)); /* tokens replicated: combine */
     else
@@ -222,14 +253,14 @@ static double v2_norm_width(v2_layout_id_t id, const v2_split_t *s, double d, do
     return id == V2_LAYOUT_1D_WS ? d : d * s->gather / t;
 }
 
-static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf, bool moe,
-                     v2_layer_t *y)
+static void v2_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
+                     const v2_split_t *sf, bool moe, v2_layer_t *y)
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
     v2_dim_t rows = v2_dim(v, sf->rows);   /* shared by the layout's four weight GEMMs */
-    v2_attention(c, id, sf, &rows, y);
-    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sf, &rows, y);
+    v2_attention(c, id, sl, sf, &rows, y);
+    double cols = moe ? v2_moe_ffn(c, id, y) : v2_dense_ffn(c, id, sl, sf, &rows, y);
     const v2_split_t s = *sf;
     double scores = c->b * m->num_heads / c->t * c->q_len * c->ctx;
     double rope_cols = (v->q_width + v->kv_heads * v->qk_width) / c->t;
@@ -247,19 +278,19 @@ static matmul_lat_t v2_mix(matmul_lat_t a, matmul_lat_t b, double wa)
 }
 
 /* The average layer of the model (dense and MoE layers by count). */
-static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t *sf,
-                         v2_layer_t *avg)
+static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
+                         const v2_split_t *sf, v2_layer_t *avg)
 {
     const v2_t *v = &c->sys->v2;
     double L = c->sys->model.num_layers;
     double w_dense = v->moe ? v->dense_layers / L : 1;
     if (w_dense >= 1) {
-        v2_layer(c, id, sf, false, avg);
+        v2_layer(c, id, sl, sf, false, avg);
         return;
     }
     v2_layer_t dense, moe;
-    v2_layer(c, id, sf, false, &dense);
-    v2_layer(c, id, sf, true, &moe);
+    v2_layer(c, id, sl, sf, false, &dense);
+    v2_layer(c, id, sl, sf, true, &moe);
     *avg = moe;
     if (w_dense <= 0)
         return;
@@ -271,13 +302,13 @@ static void v2_avg_layer(const v2_ctx_t *c, v2_layout_id_t id, const v2_split_t 
 
 /* The 2D weight-stationary layer: the 1D layer's matmuls and operators
  * (same rows, same weight share per chip) with the 2D communication. */
-static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, const v2_split_t *sf,
-                          v2_layer_t *y)
+static void v2_2d_from_1d(const v2_ctx_t *c, const v2_stage_t *st, const v2_layer_t *one_d,
+                          const v2_split_t *sf, v2_layer_t *y)
 {
     const v2_t *v = &c->sys->v2;
     const model_t *m = &c->sys->model;
     double ob = v2_elementwise_bytes(v), wb = v->weight_fmt->bytes;   /* reduced: GEMM outputs */
-    void *links = c->links;
+    const void *links = c->links;
     *y = *one_d;
     if (!(v->off & V2_OFF_NONMATMUL)) {
         /* norms, adds and quantize passes on a 1/t shard instead of the whole activation */
@@ -285,7 +316,8 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, const v2_s
         double whole = full.norms + full.residuals + full.quant;
         y->nonmatmul -= whole * (1 - 1 / c->t) / c->sys->weight_bw_per_chip;
     }
-    v2_split_t sa = v2_layout_split(V2_LAYOUT_2D_WS, c->t, c->n, m->d, v->q_width);
+    v2_split_t sa = st->attn_2d;   /* v2_layout_split(2D, t, n, d, q_width): rows n */
+    sa.rows = c->n;
     y->attn_comm = v2_layout_comm(V2_LAYOUT_2D_WS, &sa, c->n, m->d, v->q_width, ob,
                                   v->attn_params * wb, v2_allreduce, links);
     double dense = v2_layout_comm(V2_LAYOUT_2D_WS, sf, c->n, m->d, m->d_ff, ob,
@@ -300,18 +332,75 @@ static void v2_2d_from_1d(const v2_ctx_t *c, const v2_layer_t *one_d, const v2_s
     y->ffn_comm = one_d->ffn_comm + w * (dense - dense_1d);
 }
 
+/* The LM head's parts on t chips that its rows do not change. */
+static v2_lm_head_part_t v2_lm_head_part(const v2_t *v, double compute_efficiency, double d,
+                                         double t)
+{
+    v2_lm_head_part_t h = {false, 0, {0, 0, 0, 0}, 0, 0};
+    if (!(v->vocab > 0))
+        return h;
+    h.on = true;
+    h.cols = v->vocab / t;
+    h.dim_cols = v2_dim(v, h.cols);
+    h.eff = v2_gemm_efficiency(v, compute_efficiency, d);
+    h.weight_bytes = d * h.cols * v->lm_head_fmt->bytes;
+    return h;
+}
+
+/* The LM head of `rows` token rows from its parts (dim_d: v2_dim of d). */
+static matmul_lat_t v2_lm_head_rows(const v2_t *v, const v2_lm_head_part_t *h, double rows,
+                                    double d, const v2_dim_t *dim_d, double bw)
+{
+    matmul_lat_t none = {0, 0, 0};
+    if (!h->on)
+        return none;
+    v2_dim_t dim_rows = v2_dim(v, rows);
+    /* in its own format */
+    return v2_matmul_dims(v, v->lm_head_peak_flops, h->eff, 1, &dim_rows, dim_d, &h->dim_cols,
+                          h->weight_bytes + rows * (d + h->cols) * v->act_fmt->bytes, bw);
+}
+
 matmul_lat_t v2_lm_head(const v2_t *v, double compute_efficiency, double rows, double d,
                         double t, double bw)
 {
-    matmul_lat_t none = {0, 0, 0};
-    if (!(v->vocab > 0))
-        return none;
-    double cols = v->vocab / t;
-    /* in its own format */
-    return v2_matmul_at(v, v->lm_head_peak_flops, v2_gemm_efficiency(v, compute_efficiency, d),
-                        1, rows, d, cols,
-                        d * cols * v->lm_head_fmt->bytes + rows * (d + cols) * v->act_fmt->bytes,
-                        bw);
+    v2_lm_head_part_t h = v2_lm_head_part(v, compute_efficiency, d, t);
+    v2_dim_t dim_d = v2_dim(v, d);
+    return v2_lm_head_rows(v, &h, rows, d, &dim_d, bw);
+}
+
+/* A lower bound of a weight GEMM's time (v2_matmul_dims) from the bytes of
+ * its weights alone, as its traffic's first term writes them: the
+ * start-up time plus at least their streaming; 0 without weights (a GEMM
+ * with neither FLOPs nor bytes takes 0). */
+static double v2_weight_gemm_bound(const v2_t *v, double weight_bytes, double bw)
+{
+    return weight_bytes > 0 ? v->op_latency_s + weight_bytes / bw : 0;
+}
+
+/* A lower bound of a weight-gathered layout's layer time before its layer
+ * is built: v2_layer_time of the terms the pass already knows (the
+ * attention core, its K/V all-to-alls and the layout's dispatch cost), of
+ * its weight GEMMs' v2_weight_gemm_bound and of the weight all-gathers
+ * alone for the attention and FFN communication, every other term 0.  Each true term is at least its stand-in (all are
+ * >= 0; a block's communication is its gather plus an all-reduce) and a
+ * rounded sum cannot decrease when a term grows, so the bound is never
+ * above the layer's time: a layout whose bound is not below the best time
+ * cannot win (prunes them in prefill, whose gathers are of whole weights). */
+static double v2_gathered_layer_bound(const v2_ctx_t *c, const v2_stage_layout_t *sl,
+                                      double overhead)
+{
+    v2_layer_t lb = {0};
+    lb.qkv.time = sl->gemm_lb_s[0];
+    lb.out.time = sl->gemm_lb_s[1];
+    lb.fc1.time = sl->gemm_lb_s[2];
+    lb.fc2.time = sl->gemm_lb_s[3];
+    lb.score = c->core.score;
+    lb.value = c->core.value;
+    lb.kv_comm = c->core.kv_comm;
+    lb.attn_comm = sl->gather_attn_s;
+    lb.ffn_comm = sl->gather_ffn_s;
+    lb.coll_fixed = sl->coll_fixed_s[c->core.kv_batch_sharded != 0];
+    return v2_layer_time(&lb, overhead);
 }
 
 /* Time to read `share` of every layer's weights on one chip: a lower bound
@@ -324,21 +413,81 @@ static double v2_weight_read_bound(const system_t *sys, double share)
     return per_layer * share / sys->weight_bw_per_chip;
 }
 
-void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
-                    double micro_batch, micro_batch_t *o)
+void v2_stage_init(const system_t *sys, double t, double p, void *stage)
 {
+    v2_stage_t *st = stage;
     const v2_t *v = &sys->v2;
-    v2_links_t links;
-    links.algo = sys->allreduce;
-    links.links = perf_stage_links(sys, p);
-    links.eff = sys->io_bandwidth_efficiency;
-    links.link = allreduce_link(links.links.links, links.links.nlinks, links.eff);
-    links.lib_latency_s = v->allreduce_latency_s;   /* its ring runs at the slowest link too */
-    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &links, {{0, 0, 0}, {0, 0, 0}, 0, 0}, 0};
+    const model_t *m = &sys->model;
+    double eff = sys->compute_perf_efficiency;
+    st->t = t;
+    st->p = p;
+    v2_links_t *l = &st->links;
+    l->algo = sys->allreduce;
+    l->links = perf_stage_links(sys, p);
+    l->eff = sys->io_bandwidth_efficiency;
+    l->link = allreduce_link(l->links.links, l->links.nlinks, l->eff);
+    l->lib_latency_s = v->allreduce_latency_s;   /* its ring runs at the slowest link too */
+    l->n_rings = 0;   /* the chip counts v2_allreduce meets: t, the layouts' splits' */
+    memset(l->ring_slot, -1, sizeof l->ring_slot);
+    v2_links_ring(l, t);
+    st->eff_d = v2_gemm_efficiency(v, eff, m->d);
+    for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
+        v2_layout_id_t id = v2_layouts[i].id;
+        v2_stage_layout_t *sl = &st->layout[i];
+        /* rows n = 1: the split's other fields do not depend on n */
+        sl->split = v2_layout_split(id, t, 1, m->d, m->d_ff);
+        sl->usable = !(sl->split.x > t || sl->split.yz < 1);
+        v2_links_ring(l, sl->split.x);
+        v2_links_ring(l, sl->split.yz);
+        v2_links_ring(l, sl->split.gather);
+        sl->dim_ffn_cols = v2_dim(v, m->d_ff * sl->split.weight_share);
+        sl->fc2_eff = v2_gemm_efficiency(v, eff, sl->dim_ffn_cols.x);
+        sl->dim_qkv = v2_dim(v, (v->attn_params - v->o_params) / m->d * sl->split.weight_share);
+        sl->dim_o = v2_dim(v, v->o_params / m->d * sl->split.weight_share);
+        sl->o_eff = v2_gemm_efficiency(v, eff, sl->dim_o.x);
+        sl->weight_read_s = v2_weight_read_bound(sys, sl->split.weight_share);
+        sl->gather_attn_s = sl->gather_ffn_s = 0;
+        for (int k = 0; k < 4; k++)
+            sl->gemm_lb_s[k] = 0;
+        if (sl->split.gather > 1) {
+            double wb = v->weight_fmt->bytes, bw = sys->weight_bw_per_chip, ws = sl->split.weight_share;
+            double cols = sl->dim_ffn_cols.x, up = v->ffn_matrices - 1;
+            /* the weight terms of v2_attention's and v2_dense_ffn's traffic, as written there */
+            sl->gemm_lb_s[0] = v2_weight_gemm_bound(v, (v->attn_params - v->o_params) * ws * wb, bw);
+            sl->gemm_lb_s[1] = v2_weight_gemm_bound(v, v->o_params * ws * wb, bw);
+            if (!v->moe) {
+                sl->gemm_lb_s[2] = v2_weight_gemm_bound(v, up * m->d * cols * wb, bw);
+                sl->gemm_lb_s[3] = v2_weight_gemm_bound(v, cols * m->d * wb, bw);
+            }
+            sl->gather_attn_s = v2_layout_weight_gather(&sl->split, v->attn_params * wb,
+                                                        v2_allreduce, l);
+            if (!v->moe)
+                sl->gather_ffn_s = v2_layout_weight_gather(&sl->split, v->dense_ffn_params * wb,
+                                                           v2_allreduce, l);
+        }
+        for (int k = 0; k < 2; k++)
+            sl->coll_fixed_s[k] = v2_layout_collective_fixed_s(id, k, t, v->collective_fixed_s);
+    }
+
+    st->attn_2d = v2_layout_split(V2_LAYOUT_2D_WS, t, 1, m->d, v->q_width);
+    v2_links_ring(l, st->attn_2d.x);
+    v2_links_ring(l, st->attn_2d.yz);
+    st->lm_head = v2_lm_head_part(v, eff, m->d, t);
+    st->layers_per_stage = ceil(m->num_layers / p);
+    st->stage2stage_bw = l->links.stage2stage_bw * l->eff;
+}
+
+void v2_micro_batch_at(const system_t *sys, const void *stage_ctx, perf_stage_t stage,
+                       double micro_batch, micro_batch_t *o)
+{
+    const v2_stage_t *st = stage_ctx;
+    const v2_t *v = &sys->v2;
+    double t = st->t, p = st->p;
+    v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &st->links, {{0, 0, 0}, {0, 0, 0}, 0, 0},
+                  st->eff_d};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
-    c.eff_d = v2_gemm_efficiency(v, sys->compute_perf_efficiency, sys->model.d);
     v2_attention_core(&c, &c.core);
 
     /* each layout's layer in its own slot: the winner and the 1D layer are
@@ -350,20 +499,22 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     int best_id = 0;
     int n_layouts = v->off & V2_OFF_LAYOUTS ? 1 : V2_LAYOUT_COUNT;
     for (int i = 0; i < n_layouts; i++) {
-        v2_split_t s = v2_layout_split(v2_layouts[i].id, t, c.n, sys->model.d, sys->model.d_ff);
-        if (i > 0 && (s.rows < 1 || s.x > t || s.yz < 1))
+        const v2_stage_layout_t *sl = &st->layout[i];
+        v2_split_t s = sl->split;   /* v2_layout_split(id, t, n, d, d_ff): rows n / gather */
+        s.rows = s.gather == 1 ? c.n : c.n / s.gather;
+        if (i > 0 && (s.rows < 1 || !sl->usable))
             continue;                       /* fewer rows than chips to split them over */
-        if (s.gather > 1 && v2_weight_read_bound(sys, s.weight_share) >= best_time)
-            continue;                       /* reading its share of the weights alone is slower */
+        if (s.gather > 1 && (sl->weight_read_s >= best_time ||
+                             v2_gathered_layer_bound(&c, sl, v->layer_overhead_s) >= best_time))
+            continue;                       /* reading or gathering its weights alone is slower */
         v2_layer_t *y = &ys[i];
         if (v2_layouts[i].id == V2_LAYOUT_2D_WS && layer_1d)
-            v2_2d_from_1d(&c, layer_1d, &s, y);
+            v2_2d_from_1d(&c, st, layer_1d, &s, y);
         else
-            v2_avg_layer(&c, v2_layouts[i].id, &s, y);
+            v2_avg_layer(&c, v2_layouts[i].id, sl, &s, y);
         if (v2_layouts[i].id == V2_LAYOUT_1D_WS)
             layer_1d = y;
-        y->coll_fixed = v2_layout_collective_fixed_s(v2_layouts[i].id, y->kv_batch_sharded, t,
-                                                     v->collective_fixed_s);
+        y->coll_fixed = sl->coll_fixed_s[y->kv_batch_sharded != 0];
         double time = v2_layer_time(y, v->layer_overhead_s);
         if (time < best_time) {
             best_time = time;
@@ -387,18 +538,24 @@ void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
     o->kv_batch_sharded = best->kv_batch_sharded;
 
     double activation_bytes = c.n * sys->model.d * v2_elementwise_bytes(v);   /* the 16-bit stream */
-    o->stage2stage = p > 1 ? activation_bytes / (links.links.stage2stage_bw * links.eff) +
-                                 sys->srv->io.init_time_s
-                           : 0;
+    o->stage2stage = p > 1 ? activation_bytes / st->stage2stage_bw + sys->srv->io.init_time_s : 0;
     double layer_compute = best->qkv.time + best->score.time + best->value.time + best->out.time +
                            best->fc1.time + best->fc2.time + best->nonmatmul + o->overhead;
-    double layers_per_stage = ceil(sys->model.num_layers / p);
-    o->lm_head = v2_lm_head(v, sys->compute_perf_efficiency, micro_batch, sys->model.d, t,
-                            sys->weight_bw_per_chip).time;
+    double layers_per_stage = st->layers_per_stage;
+    o->lm_head = v2_lm_head_rows(v, &st->lm_head, micro_batch, sys->model.d, &v->dim_d,
+                                 sys->weight_bw_per_chip).time;
     /* the LM head sits in the last stage, which sets the pipeline's pace */
     o->pipeline_stage = best_time * layers_per_stage + o->stage2stage + o->lm_head;
     o->total = o->pipeline_stage * p;
     o->compute = (layer_compute * layers_per_stage + o->lm_head) * p;
     o->communication = o->total - o->compute;
     perf_micro_batch_energy(sys, stage, t, micro_batch, o);
+}
+
+void v2_micro_batch(const system_t *sys, perf_stage_t stage, double t, double p,
+                    double micro_batch, micro_batch_t *o)
+{
+    v2_stage_t st;
+    v2_stage_init(sys, t, p, &st);
+    v2_micro_batch_at(sys, &st, stage, micro_batch, o);
 }
