@@ -69,6 +69,16 @@ static model_cfg_t llama70b(void)
     return m;
 }
 
+/* A small MoE model: 8 experts, top 2, 1 shared, the first of 4 layers dense. */
+static model_cfg_t small_moe(void)
+{
+    model_cfg_t m = {.name = "moe", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
+                     .act = "swiglu", .heads_per_kv_cache = 4, .num_experts = 8,
+                     .experts_per_token = 2, .num_shared_experts = 1, .moe_d_ff = 512,
+                     .first_dense_layers = 1};
+    return m;
+}
+
 START_TEST(gqa_kv_heads_and_sizes)
 {
     close_to(v2_kv_heads(64, 8), 8);
@@ -526,10 +536,7 @@ START_TEST(system_moe_and_mla_passes)
 {
     hw_fixture_t f;
     load_tpuv4(&f);
-    model_cfg_t m = {.name = "moe", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
-                     .act = "swiglu", .heads_per_kv_cache = 4, .num_experts = 8,
-                     .experts_per_token = 2, .num_shared_experts = 1, .moe_d_ff = 512,
-                     .first_dense_layers = 1};
+    model_cfg_t m = small_moe();
     system_cfg_t cfg = v2_cfg();
     system_t *s = malloc(sizeof *s);
     char msg[256];
@@ -580,11 +587,7 @@ START_TEST(search_stage_parts_match_single_passes)
 {
     hw_fixture_t f;
     load_tpuv4(&f);
-    model_cfg_t moe = {.name = "moe", .num_layers = 4, .d = 1024, .num_heads = 8, .d_ff = 4096,
-                       .act = "swiglu", .heads_per_kv_cache = 4, .num_experts = 8,
-                       .experts_per_token = 2, .num_shared_experts = 1, .moe_d_ff = 512,
-                       .first_dense_layers = 1};
-    model_cfg_t models[3] = {llama70b(), llama70b(), moe};
+    model_cfg_t models[3] = {llama70b(), llama70b(), small_moe()};
     models[1].vocab_size = 128256;
     int checked = 0;
     for (int variant = 0; variant < 2; variant++)
