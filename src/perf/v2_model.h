@@ -113,7 +113,6 @@ typedef struct {
     double x, fill, tiles, tiles2;
 } v2_dim_t;
 
-
 typedef struct {
     /* formats */
     const v2_format_t *weight_fmt, *act_fmt, *kv_fmt;
@@ -286,7 +285,6 @@ double v2_lib_allreduce_s(double latency_s, double p, double bytes, double bus_b
  * efficiency) and streaming. */
 matmul_lat_t v2_matmul(const v2_t *v, double compute_efficiency, double stacks, double m,
                        double k, double n, double bytes, double bw);
-
 
 /* v2_matmul at peak_flops instead of v->peak_flops (the LM head's format). */
 matmul_lat_t v2_matmul_at(const v2_t *v, double peak_flops, double compute_efficiency,
@@ -491,6 +489,8 @@ typedef struct {
     double t, p;
     v2_links_t links;
     double eff_d;                 /* v2_gemm_efficiency at k = d (QKV, FC1, experts) */
+    double kv_reread;             /* times the attention reads its K/V bytes at the DRAM rate: 1, or
+                                     v2_kv_reread_factor when gqa_attention is off */
     v2_stage_layout_t layout[V2_LAYOUT_COUNT];
     v2_split_t attn_2d;           /* 2D's split of the attention block (inner width q_width) */
     v2_lm_head_part_t lm_head;

@@ -117,6 +117,7 @@ typedef struct {
     const v2_links_t *links;
     v2_attn_core_t core;
     double eff_d;   /* v2_gemm_efficiency at k = d (QKV, FC1, experts): once per stage size */
+    double kv_reread;   /* v2_stage_t.kv_reread */
 } v2_ctx_t;
 
 /* The attention matmuls over the KV cache and the K/V sharding's
@@ -142,8 +143,7 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
         y->kv_comm = 2 * v2_all_to_all(c->links, t, n * v->q_width * ab);
     }
     double kv_bytes = c->b * c->ctx * v2_kv_numbers_per_layer(v, m->d_head) * kb * kv_share;
-    if (v->off & V2_OFF_GQA_ATTENTION)  /* a kernel without GQA support re-reads K/V per query head */
-        kv_bytes *= v2_kv_reread_factor(m->num_heads / v->kv_heads, bw, v->l2_read_bytes_per_s);
+    kv_bytes *= c->kv_reread;   /* 1, or a kernel without GQA support's re-reads per query head */
     double q_bytes = n * v->q_width / t * ab;
     double group = m->num_heads / v->kv_heads;          /* queries sharing a K/V head */
     double stacks = c->b * v->kv_heads / t;
@@ -157,12 +157,12 @@ static void v2_attention_core(const v2_ctx_t *c, v2_attn_core_t *y)
 }
 
 /* Attention of one layer under layout id; sl holds what its split fixes on
- * the stage (the projections' widths and their dims); sf is the layout's FFN split
- * (the same as the attention's for every layout but 2D, the only one whose
- * split depends on the block's widths, and then only in x and yz: its rows
- * are those of sf, whose v2_dim is rows). */
+ * the stage (the projections' widths and their dims), s is that split with
+ * the pass's rows (whose v2_dim is rows).  The 2D layout never comes here:
+ * its layer is the 1D layer's with 2D's communication (v2_2d_from_1d), the
+ * only layout whose attention split differs from its FFN split. */
 static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_layout_t *sl,
-                         const v2_split_t *sf, const v2_dim_t *rows, v2_layer_t *y)
+                         const v2_split_t *s, const v2_dim_t *rows, v2_layer_t *y)
 {
     const system_t *sys = c->sys;
     const v2_t *v = &sys->v2;
@@ -170,22 +170,19 @@ static void v2_attention(const v2_ctx_t *c, v2_layout_id_t id, const v2_stage_la
     double wb = v->weight_fmt->bytes, ab = v->act_fmt->bytes;
     double ob = v2_elementwise_bytes(v);   /* GEMM outputs: the 16-bit stream */
     double bw = sys->weight_bw_per_chip;
-    double t = c->t, n = c->n, d = m->d;
-    v2_split_t s = id == V2_LAYOUT_2D_WS ? v2_layout_split(id, t, n, d, v->q_width) : *sf;
-    double qkv_cols = sl->dim_qkv.x;   /* the weight share of every layout's split is its stage's */
-    const v2_dim_t dim_qkv = sl->dim_qkv;
-    y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &dim_qkv,
-                       (v->attn_params - v->o_params) * s.weight_share * wb +
-                           s.rows * (d * ab + qkv_cols * ob), bw);
+    double d = m->d;
+    double qkv_cols = sl->dim_qkv.x;       /* (attn - o params) / d x the weight share */
+    y->qkv = v2_matmul_dims(v, v->peak_flops, c->eff_d, 1, rows, &v->dim_d, &sl->dim_qkv,
+                            (v->attn_params - v->o_params) * s->weight_share * wb +
+                                s->rows * (d * ab + qkv_cols * ob), bw);
     y->score = c->core.score;
     y->value = c->core.value;
     y->kv_comm = c->core.kv_comm;
     y->kv_batch_sharded = c->core.kv_batch_sharded;
-    double o_rows_k = sl->dim_o.x;
-    const v2_dim_t dim_o = sl->dim_o;
-    y->out = v2_matmul_dims(v, v->peak_flops, sl->o_eff, 1, rows,
-                            &dim_o, &v->dim_d, v->o_params * s.weight_share * wb + s.rows * (o_rows_k * ab + d * ob), bw);
-    y->attn_comm = v2_layout_comm(id, &s, n, d, v->q_width, ob, v->attn_params * wb,
+    double o_rows_k = sl->dim_o.x;         /* o params / d x the weight share */
+    y->out = v2_matmul_dims(v, v->peak_flops, sl->o_eff, 1, rows, &sl->dim_o, &v->dim_d,
+                            v->o_params * s->weight_share * wb + s->rows * (o_rows_k * ab + d * ob), bw);
+    y->attn_comm = v2_layout_comm(id, s, c->n, d, v->q_width, ob, v->attn_params * wb,
                                   v2_allreduce, c->links);
 }
 
@@ -431,6 +428,10 @@ void v2_stage_init(const system_t *sys, double t, double p, void *stage)
     memset(l->ring_slot, -1, sizeof l->ring_slot);
     v2_links_ring(l, t);
     st->eff_d = v2_gemm_efficiency(v, eff, m->d);
+    st->kv_reread = v->off & V2_OFF_GQA_ATTENTION
+                        ? v2_kv_reread_factor(m->num_heads / v->kv_heads, sys->weight_bw_per_chip,
+                                              v->l2_read_bytes_per_s)
+                        : 1;
     for (int i = 0; i < V2_LAYOUT_COUNT; i++) {
         v2_layout_id_t id = v2_layouts[i].id;
         v2_stage_layout_t *sl = &st->layout[i];
@@ -484,7 +485,7 @@ void v2_micro_batch_at(const system_t *sys, const void *stage_ctx, perf_stage_t 
     const v2_t *v = &sys->v2;
     double t = st->t, p = st->p;
     v2_ctx_t c = {sys, stage, t, micro_batch, 0, 0, 0, &st->links, {{0, 0, 0}, {0, 0, 0}, 0, 0},
-                  st->eff_d};
+                  st->eff_d, st->kv_reread};
     c.q_len = stage == STAGE_PREFILL ? sys->prefill_len : 1;
     c.n = micro_batch * c.q_len;
     c.ctx = stage == STAGE_PREFILL ? sys->prefill_len : sys->prefill_len + sys->generate_len / 2;
@@ -508,7 +509,7 @@ void v2_micro_batch_at(const system_t *sys, const void *stage_ctx, perf_stage_t 
                              v2_gathered_layer_bound(&c, sl, v->layer_overhead_s) >= best_time))
             continue;                       /* reading or gathering its weights alone is slower */
         v2_layer_t *y = &ys[i];
-        if (v2_layouts[i].id == V2_LAYOUT_2D_WS && layer_1d)
+        if (v2_layouts[i].id == V2_LAYOUT_2D_WS)   /* after 1D: v2_layouts[0], never skipped */
             v2_2d_from_1d(&c, st, layer_1d, &s, y);
         else
             v2_avg_layer(&c, v2_layouts[i].id, sl, &s, y);
