@@ -40,7 +40,13 @@ static inline double ar_2d_ring_side(double p)
     return ceil(sqrt(p));
 }
 
-/* allreduce_2d_ring_div/mul's scale and fixed part. */
+/* allreduce_2d_ring_div with the side's exact inverse inv (p = 4^k): the same bits. */
+static inline double ar_2d_ring_mul(double scale, double fixed, double beta, double n, double inv)
+{
+    return scale * (fixed + beta * n * inv);
+}
+
+/* allreduce_2d_ring_div's scale and fixed part. */
 static inline double ar_2d_ring_scale(double side)
 {
     return 2 * (side - 1);
@@ -55,7 +61,7 @@ static double ar_2d_ring(double p, double n, double alpha, double beta)
 {
     double side, inv;
     if (ar_2d_ring_pow4(p, &side, &inv))
-        return allreduce_2d_ring_mul(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, inv);
+        return ar_2d_ring_mul(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, inv);
     side = ar_2d_ring_side(p);
     return allreduce_2d_ring_div(ar_2d_ring_scale(side), ar_2d_ring_fixed(alpha), beta, n, side);
 }

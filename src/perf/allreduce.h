@@ -48,18 +48,11 @@ static inline double allreduce_time(const allreduce_algo_t *algo, double p, doub
 /* 2d_ring's latency 2 (side - 1) (2 alpha + beta n / side), side =
  * ceil(sqrt(p)), from the parts p and alpha fix: scale = 2 (side - 1) and
  * fixed = 2 alpha.  ar_2d_ring (allreduce.c) multiplies by the side's exact
- * inverse for p = 4^k (allreduce_2d_ring_mul) and divides otherwise; the
- * two give the same bits for p = 4^k. */
+ * inverse for p = 4^k instead of dividing: the same bits. */
 static inline double allreduce_2d_ring_div(double scale, double fixed, double beta, double n,
                                            double side)
 {
     return scale * (fixed + beta * n / side);
-}
-
-static inline double allreduce_2d_ring_mul(double scale, double fixed, double beta, double n,
-                                           double inv)
-{
-    return scale * (fixed + beta * n * inv);
 }
 
 /* Whether algo is 2d_ring; and its parts for p > 1 nodes at start-up time
