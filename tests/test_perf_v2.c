@@ -333,6 +333,9 @@ static double ring_bytes(const void *ctx, double p, double bytes)
 
 START_TEST(layouts_splits_and_communication)
 {
+    /* the pass builds 1D first and takes 2D's layer from it (v2_2d_from_1d) */
+    ck_assert_int_eq(v2_layouts[0].id, V2_LAYOUT_1D_WS);
+    ck_assert_int_eq(v2_layouts[1].id, V2_LAYOUT_2D_WS);
     /* PaLM-like FFN: e = 8192, f = 4 e = 32768 on 64 chips */
     v2_split_t s1 = v2_layout_split(V2_LAYOUT_1D_WS, 64, 1, 8192, 32768);
     close_to(s1.weight_share, 1.0 / 64);
